@@ -1,0 +1,723 @@
+#include "broker/core/queue_core.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <iterator>
+
+namespace mpp::core {
+namespace {
+
+constexpr size_t kRecentCalls = 20;
+
+std::string DayKey(const std::string& day, const std::string& what) { return day + "|" + what; }
+
+// "Senin, 30-11-2026 08:00" / "Monday 2026-11-30 08:00"
+std::string WhenId(Millis ms, int offset) {
+  const LocalTime t = ToLocal(ms, offset);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%s, %02d-%02d-%04d pukul %s", WeekdayName(t.weekday), t.day,
+                t.month, t.year, FormatHhMm(t.minute_of_day).c_str());
+  return buf;
+}
+std::string WhenEn(Millis ms, int offset) {
+  static const char* kDays[] = {"Monday", "Tuesday", "Wednesday", "Thursday",
+                                "Friday", "Saturday", "Sunday"};
+  const LocalTime t = ToLocal(ms, offset);
+  return std::string(kDays[t.weekday - 1]) + " " + t.Date() + " at " +
+         FormatHhMm(t.minute_of_day);
+}
+
+Outcome Refuse(v1::ErrorCode code, const std::string& id, const std::string& en,
+               Millis next_open = 0) {
+  Outcome o;
+  o.reply = ErrorReply(code, id, en, next_open);
+  return o;
+}
+
+Outcome UnknownCounter(int counter_id) {
+  const std::string n = std::to_string(counter_id);
+  return Refuse(v1::NOT_FOUND, "Loket " + n + " tidak ada di katalog.",
+                "Counter " + n + " is not in the catalog; check the counter id.");
+}
+
+
+}  // namespace
+
+v1::Reply ErrorReply(v1::ErrorCode code, const std::string& message_id,
+                     const std::string& message_en, Millis next_open_ms) {
+  v1::Reply r;
+  r.mutable_error()->set_code(code);
+  r.mutable_error()->set_message_id(message_id);
+  r.mutable_error()->set_message_en(message_en);
+  r.mutable_error()->set_next_open_ms(next_open_ms);
+  return r;
+}
+
+CallOrderKey CallOrder(const v1::Ticket& t) {
+  return {t.priority() != v1::PRIORITY_NONE ? 0 : 1, t.arrival_ms(), t.id()};
+}
+
+std::string FormatTicketNumber(const std::string& prefix, int digits, int seq_no) {
+  std::string n = std::to_string(seq_no);
+  if (static_cast<int>(n.size()) < digits) n.insert(0, digits - n.size(), '0');
+  return prefix + "-" + n;
+}
+
+bool IsTerminal(v1::TicketState s) {
+  return s == v1::DONE || s == v1::NO_SHOW || s == v1::CANCELLED;
+}
+
+bool IsMutating(const v1::Request& r) {
+  switch (r.command_case()) {
+    case v1::Request::kGetCatalog:
+    case v1::Request::kSnapshot:
+    case v1::Request::kStatus:
+    case v1::Request::COMMAND_NOT_SET:
+      return false;
+    default:
+      return true;
+  }
+}
+
+QueueCore::QueueCore(const CatalogIndex* catalog) : catalog_(catalog) {
+  for (const auto& def : catalog_->catalog().counters()) {
+    v1::Counter c;
+    c.set_id(def.id());
+    c.set_status(v1::CLOSED);
+    counters_[def.id()] = c;
+  }
+}
+
+void QueueCore::Restore(const std::vector<v1::Ticket>& tickets,
+                        const std::vector<v1::Counter>& counters, uint64_t last_seq,
+                        int64_t last_ticket_id, Millis now) {
+  business_day_ = catalog_->BusinessDay(now);
+  for (const auto& t : tickets) {
+    v1::Event e;
+    e.set_type(v1::TICKET_ISSUED);
+    *e.mutable_ticket() = t;
+    Fold(e);
+  }
+  for (const auto& c : counters) {
+    if (counters_.count(c.id())) counters_[c.id()] = c;  // counters no longer in the catalog drop out
+  }
+  // Rebuild the recent calls list from call times.
+  std::vector<const v1::Ticket*> called;
+  for (const auto& [id, t] : tickets_) {
+    if (t.first_called_ms() > 0 && t.business_day() == business_day_) called.push_back(&t);
+  }
+  auto last_call = [](const v1::Ticket* t) {
+    return t->recall_ms().empty() ? t->first_called_ms() : *t->recall_ms().rbegin();
+  };
+  std::sort(called.begin(), called.end(),
+            [&](auto* a, auto* b) { return last_call(a) > last_call(b); });
+  recent_calls_.clear();
+  for (size_t i = 0; i < called.size() && i < kRecentCalls; ++i) {
+    recent_calls_.push_back(called[i]->id());
+  }
+  seq_ = last_seq;
+  last_ticket_id_ = last_ticket_id;
+}
+
+void QueueCore::Index(const v1::Ticket& t) {
+  if (t.state() == v1::WAITING && t.business_day() == business_day_) {
+    waiting_[t.service()].insert(CallOrder(t));
+  }
+}
+
+void QueueCore::Unindex(const v1::Ticket& t) {
+  auto it = waiting_.find(t.service());
+  if (it != waiting_.end()) it->second.erase(CallOrder(t));
+}
+
+void QueueCore::Fold(const v1::Event& e) {
+  if (e.has_ticket()) {
+    const v1::Ticket& t = e.ticket();
+    auto it = tickets_.find(t.id());
+    if (it != tickets_.end()) {
+      Unindex(it->second);
+      it->second = t;
+    } else {
+      tickets_[t.id()] = t;
+      number_index_[DayKey(t.business_day(), t.number())] = t.id();
+      int& last = last_seq_no_[DayKey(t.business_day(), t.prefix())];
+      last = std::max(last, t.seq_no());
+      issued_[DayKey(t.business_day(),
+                     t.issued_service().empty() ? t.service() : t.issued_service())]++;
+      last_ticket_id_ = std::max(last_ticket_id_, t.id());
+    }
+    Index(t);
+    if (e.type() == v1::TICKET_CALLED || e.type() == v1::TICKET_RECALLED) {
+      recent_calls_.erase(std::remove(recent_calls_.begin(), recent_calls_.end(), t.id()),
+                          recent_calls_.end());
+      recent_calls_.push_front(t.id());
+      if (recent_calls_.size() > kRecentCalls) recent_calls_.pop_back();
+    }
+  }
+  if (e.has_counter()) counters_[e.counter().id()] = e.counter();
+}
+
+void QueueCore::RollDay(Millis now) {
+  const std::string day = catalog_->BusinessDay(now);
+  if (day == business_day_) return;
+  business_day_ = day;
+  // Yesterday's waiting tickets are no longer callable; finished ones are
+  // history (the store has them). Keep tickets a counter still holds.
+  std::set<int64_t> held_by_counter;
+  for (const auto& [id, c] : counters_) held_by_counter.insert(c.current_ticket());
+  for (auto it = tickets_.begin(); it != tickets_.end();) {
+    const v1::Ticket& t = it->second;
+    if (t.business_day() != day && !held_by_counter.count(t.id())) {
+      number_index_.erase(DayKey(t.business_day(), t.number()));
+      it = tickets_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  waiting_.clear();
+  for (const auto& [id, t] : tickets_) Index(t);
+  recent_calls_.clear();
+  for (auto it = last_seq_no_.begin(); it != last_seq_no_.end();) {
+    it = it->first.compare(0, day.size(), day) == 0 ? std::next(it) : last_seq_no_.erase(it);
+  }
+  for (auto it = issued_.begin(); it != issued_.end();) {
+    it = it->first.compare(0, day.size(), day) == 0 ? std::next(it) : issued_.erase(it);
+  }
+}
+
+Outcome QueueCore::Apply(const v1::Request& r, Millis now) {
+  RollDay(now);
+  switch (r.command_case()) {
+    case v1::Request::kIssue:
+      return Issue(r.issue(), now);
+    case v1::Request::kCallNext:
+      return CallNext(r.call_next().counter_id(), now);
+    case v1::Request::kRecall:
+      return Recall(r.recall().counter_id(), now);
+    case v1::Request::kStart:
+      return StartServing(r.start().counter_id(), now);
+    case v1::Request::kFinish:
+      return Finish(r.finish().counter_id(), now);
+    case v1::Request::kNoShow:
+      return NoShow(r.no_show().counter_id(), now);
+    case v1::Request::kTransfer:
+      return Transfer(r.transfer(), now);
+    case v1::Request::kHold:
+      return Hold(r.hold().counter_id(), now);
+    case v1::Request::kUnhold:
+      return Unhold(r.unhold().ticket(), now);
+    case v1::Request::kCancel:
+      return Cancel(r.cancel().ticket(), now);
+    case v1::Request::kOpen:
+      return OpenCounter(r.open().counter_id(), r.open().operator_id(), false, now);
+    case v1::Request::kPause:
+      return PauseCounter(r.pause(), now);
+    case v1::Request::kClose:
+      return CloseCounter(r.close().counter_id(), false, now);
+    case v1::Request::kSignIn:
+      return OpenCounter(r.sign_in().counter_id(), r.sign_in().operator_id(), true, now);
+    case v1::Request::kSignOut:
+      return CloseCounter(r.sign_out().counter_id(), true, now);
+    case v1::Request::kGetCatalog: {
+      Outcome o;
+      *o.reply.mutable_catalog() = catalog_->catalog();
+      return o;
+    }
+    case v1::Request::kSnapshot: {
+      const std::string& zone = r.snapshot().zone();
+      if (!zone.empty() && !catalog_->ZoneExists(zone)) {
+        return Refuse(v1::NOT_FOUND, "Zona '" + zone + "' tidak ada di katalog.",
+                      "Zone '" + zone + "' is not in the catalog; leave it empty for all zones.");
+      }
+      Outcome o;
+      *o.reply.mutable_snapshot() = MakeSnapshot(zone, now);
+      return o;
+    }
+    case v1::Request::kStatus:
+    case v1::Request::COMMAND_NOT_SET:
+      break;
+  }
+  return Refuse(v1::INVALID_ARGUMENT, "Perintah tidak dikenal.",
+                "Unknown or empty command; update the client or check the request.");
+}
+
+Outcome QueueCore::TicketEvent(v1::EventType type, v1::Ticket ticket, const v1::Counter* counter) {
+  Outcome o;
+  v1::Event e;
+  e.set_type(type);
+  *e.mutable_ticket() = std::move(ticket);
+  if (counter) *e.mutable_counter() = *counter;
+  Fold(e);
+  ++seq_;
+  *o.reply.mutable_ticket() = e.ticket();
+  if (e.ticket().state() == v1::WAITING) o.reply.set_ahead(AheadOf(e.ticket()));
+  o.events.push_back(std::move(e));
+  return o;
+}
+
+Outcome QueueCore::CounterEvent(v1::Counter counter, Millis now) {
+  counter.set_since_ms(now);
+  Outcome o;
+  v1::Event e;
+  e.set_type(v1::COUNTER_CHANGED);
+  *e.mutable_counter() = counter;
+  Fold(e);
+  ++seq_;
+  *o.reply.mutable_counter() = counter;
+  o.events.push_back(std::move(e));
+  return o;
+}
+
+Outcome QueueCore::Issue(const v1::IssueTicket& c, Millis now) {
+  const v1::Service* s = catalog_->FindService(c.service());
+  if (!s) {
+    return Refuse(v1::NOT_FOUND, "Layanan '" + c.service() + "' tidak dikenal.",
+                  "Service '" + c.service() + "' is not in the catalog; see `mppctl catalog`.");
+  }
+  if (!v1::PriorityReason_IsValid(c.priority()) || !v1::TicketSource_IsValid(c.source())) {
+    return Refuse(v1::INVALID_ARGUMENT, "Alasan prioritas atau sumber tiket tidak sah.",
+                  "Unknown priority reason or ticket source.");
+  }
+  if (c.priority() != v1::PRIORITY_NONE && !s->priority_allowed()) {
+    return Refuse(v1::INVALID_ARGUMENT,
+                  "Layanan " + s->name() + " tidak memakai antrean prioritas.",
+                  "Service " + s->name_en() + " has no priority queue; issue a regular ticket.");
+  }
+  const int off = catalog_->utc_offset_min();
+  const Availability a = catalog_->ServiceAvailability(*s, now);
+  switch (a.code) {
+    case v1::MPP_HOLIDAY:
+      return Refuse(v1::MPP_HOLIDAY,
+                    "MPP libur (" + a.reason + "). Buka kembali " + WhenId(a.next_open_ms, off) + ".",
+                    "The MPP is closed for a holiday (" + a.reason + "). It reopens " +
+                        WhenEn(a.next_open_ms, off) + ".",
+                    a.next_open_ms);
+    case v1::NOT_SERVED_TODAY:
+      return Refuse(v1::NOT_SERVED_TODAY,
+                    "Layanan " + s->name() + " tidak dibuka hari ini. Buka kembali " +
+                        WhenId(a.next_open_ms, off) + ".",
+                    "Service " + s->name_en() + " is not served today. Next opening: " +
+                        WhenEn(a.next_open_ms, off) + ".",
+                    a.next_open_ms);
+    case v1::SERVICE_CLOSED:
+      return Refuse(v1::SERVICE_CLOSED,
+                    "Layanan " + s->name() + " sedang tutup. Buka kembali " +
+                        WhenId(a.next_open_ms, off) + ".",
+                    "Service " + s->name_en() + " is closed now. Next opening: " +
+                        WhenEn(a.next_open_ms, off) + ".",
+                    a.next_open_ms);
+    default:
+      break;
+  }
+  const std::string day = business_day_;
+  const auto issued = issued_.find(DayKey(day, s->code()));
+  if (s->daily_quota() > 0 && issued != issued_.end() && issued->second >= s->daily_quota()) {
+    const std::string q = std::to_string(s->daily_quota());
+    return Refuse(v1::QUOTA_EXHAUSTED,
+                  "Kuota harian " + s->name() + " (" + q + ") sudah habis. Silakan datang lagi " +
+                      "pada hari layanan berikutnya.",
+                  "Today's quota for " + s->name_en() + " (" + q +
+                      ") is used up. Please come back on the next service day.");
+  }
+  const int seq_no = last_seq_no_[DayKey(day, s->prefix())] + 1;
+  v1::Ticket t;
+  t.set_id(last_ticket_id_ + 1);
+  t.set_number(FormatTicketNumber(s->prefix(), s->digits(), seq_no));
+  t.set_service(s->code());
+  t.set_issued_service(s->code());
+  t.set_prefix(s->prefix());
+  t.set_seq_no(seq_no);
+  t.set_business_day(day);
+  t.set_state(v1::WAITING);
+  t.set_priority(c.priority());
+  if (c.priority() != v1::PRIORITY_NONE) {
+    t.set_priority_granted_by(c.source() == v1::STAFF ? (c.source_id().empty() ? "staff"
+                                                                               : c.source_id())
+                              : c.source() == v1::ONLINE ? "online"
+                                                         : "self");
+  }
+  t.set_source(c.source() == v1::SOURCE_UNSPECIFIED ? v1::KIOSK : c.source());
+  t.set_source_id(c.source_id());
+  t.set_issued_ms(now);
+  t.set_arrival_ms(now);
+  t.set_wait_target_min(s->wait_target_min());
+  t.set_service_std_min(s->service_std_min());
+  return TicketEvent(v1::TICKET_ISSUED, std::move(t), nullptr);
+}
+
+QueueCore::Desk QueueCore::FindDesk(int counter_id) const {
+  Desk d;
+  d.def = catalog_->FindCounter(counter_id);
+  if (!d.def) return d;
+  d.state = counters_.at(counter_id);
+  if (d.state.current_ticket() != 0) {
+    const v1::Ticket* t = FindTicket(d.state.current_ticket());
+    if (t && (t->state() == v1::CALLED || t->state() == v1::SERVING)) d.ticket = t;
+  }
+  return d;
+}
+
+Outcome QueueCore::CallNext(int counter_id, Millis now) {
+  Desk d = FindDesk(counter_id);
+  if (!d.def) return UnknownCounter(counter_id);
+  if (d.state.status() == v1::ON_BREAK) {
+    return Refuse(v1::FAILED_PRECONDITION, d.def->name() + " sedang istirahat; lanjutkan dulu.",
+                  d.def->name() + " is on a break; resume it before calling.");
+  }
+  if (d.state.status() != v1::OPEN) {
+    return Refuse(v1::FAILED_PRECONDITION, d.def->name() + " tutup; buka loket dulu.",
+                  d.def->name() + " is closed; open it (sign in) before calling.");
+  }
+  if (d.ticket) {
+    return Refuse(v1::FAILED_PRECONDITION,
+                  d.def->name() + " masih melayani " + d.ticket->number() +
+                      "; selesaikan, tandai tidak hadir, alihkan, atau tunda dulu.",
+                  d.def->name() + " still has " + d.ticket->number() +
+                      "; finish, mark no-show, transfer or hold it first.");
+  }
+  // The call-next policy: the smallest CallOrder among the services this
+  // counter serves. Any suitable counter can take any ticket.
+  const CallOrderKey* best = nullptr;
+  for (const auto& svc : d.def->services()) {
+    auto it = waiting_.find(svc);
+    if (it == waiting_.end() || it->second.empty()) continue;
+    if (!best || *it->second.begin() < *best) best = &*it->second.begin();
+  }
+  if (!best) {
+    return Refuse(v1::QUEUE_EMPTY, "Tidak ada antrean yang menunggu untuk " + d.def->name() + ".",
+                  "Nobody is waiting for the services of " + d.def->name() + ".");
+  }
+  v1::Ticket t = *FindTicket(std::get<2>(*best));
+  t.set_state(v1::CALLED);
+  t.set_counter_id(counter_id);
+  t.set_operator_id(d.state.operator_id());
+  if (t.first_called_ms() == 0) {
+    t.set_first_called_ms(now);
+    t.set_wait_ms(now - t.issued_ms());
+    t.set_wait_met(t.wait_ms() <= static_cast<Millis>(t.wait_target_min()) * 60000);
+  }
+  v1::Counter c = d.state;
+  c.set_current_ticket(t.id());
+  return TicketEvent(v1::TICKET_CALLED, std::move(t), &c);
+}
+
+Outcome QueueCore::Recall(int counter_id, Millis now) {
+  Desk d = FindDesk(counter_id);
+  if (!d.def) return UnknownCounter(counter_id);
+  if (!d.ticket || d.ticket->state() != v1::CALLED) {
+    return Refuse(v1::FAILED_PRECONDITION, d.def->name() + " tidak sedang memanggil nomor apa pun.",
+                  d.def->name() + " has no called ticket to recall; call the next one first.");
+  }
+  v1::Ticket t = *d.ticket;
+  v1::Counter c = d.state;
+  if (t.recall_ms_size() >= catalog_->catalog().max_recalls()) {
+    // Past the configured maximum, the visitor is taken as absent.
+    t.set_state(v1::NO_SHOW);
+    t.set_ended_ms(now);
+    c.set_current_ticket(0);
+    return TicketEvent(v1::TICKET_NO_SHOW, std::move(t), &c);
+  }
+  t.add_recall_ms(now);
+  return TicketEvent(v1::TICKET_RECALLED, std::move(t), &c);
+}
+
+Outcome QueueCore::StartServing(int counter_id, Millis now) {
+  Desk d = FindDesk(counter_id);
+  if (!d.def) return UnknownCounter(counter_id);
+  if (!d.ticket || d.ticket->state() != v1::CALLED) {
+    return Refuse(v1::FAILED_PRECONDITION,
+                  d.ticket ? d.ticket->number() + " sudah dilayani."
+                           : d.def->name() + " belum memanggil nomor; panggil dulu.",
+                  d.ticket ? d.ticket->number() + " is already being served."
+                           : d.def->name() + " has not called a ticket; call the next one first.");
+  }
+  v1::Ticket t = *d.ticket;
+  t.set_state(v1::SERVING);
+  t.set_serving_ms(now);
+  // The standard in force when service starts is the one the ticket is judged by.
+  if (const v1::Service* s = catalog_->FindService(t.service())) {
+    t.set_service_std_min(s->service_std_min());
+  }
+  return TicketEvent(v1::TICKET_SERVING, std::move(t), &d.state);
+}
+
+Outcome QueueCore::Finish(int counter_id, Millis now) {
+  Desk d = FindDesk(counter_id);
+  if (!d.def) return UnknownCounter(counter_id);
+  if (!d.ticket || d.ticket->state() != v1::SERVING) {
+    return Refuse(
+        v1::FAILED_PRECONDITION,
+        d.ticket ? d.ticket->number() + " belum mulai dilayani; tekan Mulai Layani dulu."
+                 : d.def->name() + " tidak sedang melayani siapa pun.",
+        d.ticket ? d.ticket->number() + " is called but not being served; start serving first."
+                 : d.def->name() + " is not serving anyone; nothing to finish.");
+  }
+  v1::Ticket t = *d.ticket;
+  t.set_state(v1::DONE);
+  t.set_finished_ms(now);
+  t.set_ended_ms(now);
+  t.set_service_ms(now - t.serving_ms());
+  t.set_service_met(t.service_ms() <= static_cast<Millis>(t.service_std_min()) * 60000);
+  v1::Counter c = d.state;
+  c.set_current_ticket(0);
+  return TicketEvent(v1::TICKET_FINISHED, std::move(t), &c);
+}
+
+Outcome QueueCore::NoShow(int counter_id, Millis now) {
+  Desk d = FindDesk(counter_id);
+  if (!d.def) return UnknownCounter(counter_id);
+  if (!d.ticket || d.ticket->state() != v1::CALLED) {
+    return Refuse(v1::FAILED_PRECONDITION,
+                  d.ticket ? d.ticket->number() + " sedang dilayani; tidak bisa ditandai tidak hadir."
+                           : d.def->name() + " tidak sedang memanggil nomor apa pun.",
+                  d.ticket ? d.ticket->number() + " is being served; it cannot be a no-show."
+                           : d.def->name() + " has no called ticket.");
+  }
+  v1::Ticket t = *d.ticket;
+  t.set_state(v1::NO_SHOW);
+  t.set_ended_ms(now);
+  v1::Counter c = d.state;
+  c.set_current_ticket(0);
+  return TicketEvent(v1::TICKET_NO_SHOW, std::move(t), &c);
+}
+
+Outcome QueueCore::Transfer(const v1::Transfer& cmd, Millis now) {
+  Desk d = FindDesk(cmd.counter_id());
+  if (!d.def) return UnknownCounter(cmd.counter_id());
+  const v1::Service* s = catalog_->FindService(cmd.service());
+  if (!s) {
+    return Refuse(v1::NOT_FOUND, "Layanan tujuan '" + cmd.service() + "' tidak dikenal.",
+                  "Target service '" + cmd.service() + "' is not in the catalog.");
+  }
+  if (!d.ticket) {
+    return Refuse(v1::FAILED_PRECONDITION, d.def->name() + " tidak sedang melayani siapa pun.",
+                  d.def->name() + " has no called or served ticket to transfer.");
+  }
+  if (d.ticket->service() == s->code()) {
+    return Refuse(v1::INVALID_ARGUMENT, d.ticket->number() + " sudah berada di layanan itu.",
+                  d.ticket->number() + " is already in that service; pick another one.");
+  }
+  v1::Ticket t = *d.ticket;
+  t.set_transferred_from(t.service());
+  t.set_service(s->code());
+  t.set_transfers(t.transfers() + 1);
+  t.set_state(v1::WAITING);
+  t.set_serving_ms(0);
+  t.set_counter_id(0);
+  (void)now;  // arrival_ms is kept: the visitor keeps a fair place in the new queue
+  v1::Counter c = d.state;
+  c.set_current_ticket(0);
+  return TicketEvent(v1::TICKET_TRANSFERRED, std::move(t), &c);
+}
+
+Outcome QueueCore::Hold(int counter_id, Millis now) {
+  Desk d = FindDesk(counter_id);
+  if (!d.def) return UnknownCounter(counter_id);
+  if (!d.ticket) {
+    return Refuse(v1::FAILED_PRECONDITION, d.def->name() + " tidak sedang melayani siapa pun.",
+                  d.def->name() + " has no called or served ticket to hold.");
+  }
+  v1::Ticket t = *d.ticket;
+  t.set_state(v1::HELD);
+  t.set_serving_ms(0);
+  (void)now;
+  v1::Counter c = d.state;
+  c.set_current_ticket(0);
+  return TicketEvent(v1::TICKET_HELD, std::move(t), &c);
+}
+
+const v1::Ticket* QueueCore::ResolveTicket(const v1::TicketRef& ref) const {
+  if (ref.id() != 0) return FindTicket(ref.id());
+  return FindTicketByNumber(ref.number());
+}
+
+Outcome QueueCore::Unhold(const v1::TicketRef& ref, Millis now) {
+  const v1::Ticket* found = ResolveTicket(ref);
+  const std::string name = ref.id() ? "#" + std::to_string(ref.id()) : ref.number();
+  if (!found) {
+    return Refuse(v1::NOT_FOUND, "Nomor antrean " + name + " tidak ditemukan hari ini.",
+                  "Ticket " + name + " was not found today.");
+  }
+  if (found->state() != v1::HELD) {
+    return Refuse(v1::FAILED_PRECONDITION, found->number() + " tidak sedang ditunda.",
+                  found->number() + " is not on hold.");
+  }
+  v1::Ticket t = *found;
+  t.set_state(v1::WAITING);
+  t.set_counter_id(0);
+  (void)now;
+  return TicketEvent(v1::TICKET_RETURNED, std::move(t), nullptr);
+}
+
+Outcome QueueCore::Cancel(const v1::TicketRef& ref, Millis now) {
+  const v1::Ticket* found = ResolveTicket(ref);
+  const std::string name = ref.id() ? "#" + std::to_string(ref.id()) : ref.number();
+  if (!found) {
+    return Refuse(v1::NOT_FOUND, "Nomor antrean " + name + " tidak ditemukan hari ini.",
+                  "Ticket " + name + " was not found today.");
+  }
+  if (found->state() != v1::WAITING && found->state() != v1::HELD) {
+    return Refuse(v1::FAILED_PRECONDITION,
+                  found->number() + " tidak bisa dibatalkan (sedang dipanggil atau sudah selesai).",
+                  found->number() + " cannot be cancelled: it is called, served or already ended.");
+  }
+  v1::Ticket t = *found;
+  t.set_state(v1::CANCELLED);
+  t.set_ended_ms(now);
+  return TicketEvent(v1::TICKET_CANCELLED, std::move(t), nullptr);
+}
+
+Outcome QueueCore::OpenCounter(int counter_id, const std::string& operator_id, bool sign_in,
+                               Millis now) {
+  Desk d = FindDesk(counter_id);
+  if (!d.def) return UnknownCounter(counter_id);
+  if (sign_in && operator_id.empty()) {
+    return Refuse(v1::INVALID_ARGUMENT, "ID petugas wajib diisi untuk masuk.",
+                  "An operator id is required to sign in.");
+  }
+  if (!operator_id.empty() && !d.state.operator_id().empty() &&
+      d.state.operator_id() != operator_id) {
+    return Refuse(v1::FAILED_PRECONDITION,
+                  d.def->name() + " sedang dipakai petugas " + d.state.operator_id() +
+                      "; petugas itu harus keluar dulu.",
+                  d.def->name() + " is signed in by " + d.state.operator_id() +
+                      "; that operator must sign out first.");
+  }
+  if (d.state.status() == v1::OPEN &&
+      (operator_id.empty() || operator_id == d.state.operator_id())) {
+    Outcome o;  // already open: nothing changes, and that is fine
+    *o.reply.mutable_counter() = d.state;
+    return o;
+  }
+  v1::Counter c = d.state;
+  c.set_status(v1::OPEN);
+  c.clear_break_reason();
+  if (!operator_id.empty()) c.set_operator_id(operator_id);
+  return CounterEvent(std::move(c), now);
+}
+
+Outcome QueueCore::PauseCounter(const v1::PauseCounter& cmd, Millis now) {
+  Desk d = FindDesk(cmd.counter_id());
+  if (!d.def) return UnknownCounter(cmd.counter_id());
+  if (d.state.status() != v1::OPEN) {
+    return Refuse(v1::FAILED_PRECONDITION, d.def->name() + " tidak sedang buka.",
+                  d.def->name() + " is not open, so it cannot go on a break.");
+  }
+  if (d.ticket) {
+    return Refuse(v1::FAILED_PRECONDITION,
+                  d.def->name() + " masih melayani " + d.ticket->number() + "; selesaikan dulu.",
+                  d.def->name() + " still has " + d.ticket->number() + "; finish it first.");
+  }
+  v1::Counter c = d.state;
+  c.set_status(v1::ON_BREAK);
+  c.set_break_reason(cmd.reason().empty() ? "Istirahat" : cmd.reason());
+  return CounterEvent(std::move(c), now);
+}
+
+Outcome QueueCore::CloseCounter(int counter_id, bool sign_out, Millis now) {
+  Desk d = FindDesk(counter_id);
+  if (!d.def) return UnknownCounter(counter_id);
+  if (d.ticket) {
+    return Refuse(v1::FAILED_PRECONDITION,
+                  d.def->name() + " masih melayani " + d.ticket->number() + "; selesaikan dulu.",
+                  d.def->name() + " still has " + d.ticket->number() + "; finish it first.");
+  }
+  if (d.state.status() == v1::CLOSED && (!sign_out || d.state.operator_id().empty())) {
+    Outcome o;
+    *o.reply.mutable_counter() = d.state;
+    return o;
+  }
+  v1::Counter c = d.state;
+  c.set_status(v1::CLOSED);
+  c.clear_break_reason();
+  c.clear_operator_id();
+  c.set_current_ticket(0);
+  return CounterEvent(std::move(c), now);
+}
+
+const v1::Ticket* QueueCore::FindTicket(int64_t id) const {
+  auto it = tickets_.find(id);
+  return it == tickets_.end() ? nullptr : &it->second;
+}
+
+const v1::Ticket* QueueCore::FindTicketByNumber(const std::string& number) const {
+  auto it = number_index_.find(DayKey(business_day_, number));
+  return it == number_index_.end() ? nullptr : FindTicket(it->second);
+}
+
+const v1::Counter* QueueCore::FindCounterState(int counter_id) const {
+  auto it = counters_.find(counter_id);
+  return it == counters_.end() ? nullptr : &it->second;
+}
+
+int QueueCore::AheadOf(const v1::Ticket& t) const {
+  auto it = waiting_.find(t.service());
+  if (it == waiting_.end()) return 0;
+  const auto& set = it->second;
+  auto pos = set.lower_bound(CallOrder(t));
+  // New regular tickets sit at the end, so count from there when that is short.
+  if (t.priority() == v1::PRIORITY_NONE) {
+    return static_cast<int>(set.size()) - static_cast<int>(std::distance(pos, set.end()));
+  }
+  return static_cast<int>(std::distance(set.begin(), pos));
+}
+
+int QueueCore::tickets_today() const {
+  int n = 0;
+  for (const auto& [key, count] : issued_) {
+    if (key.compare(0, business_day_.size(), business_day_) == 0) n += count;
+  }
+  return n;
+}
+
+int QueueCore::waiting_count() const {
+  int n = 0;
+  for (const auto& [svc, set] : waiting_) n += static_cast<int>(set.size());
+  return n;
+}
+
+v1::Snapshot QueueCore::MakeSnapshot(const std::string& zone, Millis now) const {
+  v1::Snapshot s;
+  s.set_seq(seq_);
+  s.set_business_day(business_day_);
+  s.set_zone(zone);
+  s.set_ticker(catalog_->catalog().ticker());
+  s.set_now_ms(now);
+  for (const auto& def : catalog_->catalog().counters()) {
+    if (!zone.empty() && def.zone() != zone) continue;
+    *s.add_counters() = counters_.at(def.id());
+  }
+  std::vector<const v1::Ticket*> open;
+  for (const auto& [id, t] : tickets_) {
+    if (IsTerminal(t.state())) continue;
+    if (!catalog_->ServiceInZone(t.service(), zone)) continue;
+    open.push_back(&t);
+  }
+  std::sort(open.begin(), open.end(),
+            [](const v1::Ticket* a, const v1::Ticket* b) { return CallOrder(*a) < CallOrder(*b); });
+  for (const v1::Ticket* t : open) *s.add_tickets() = *t;
+  for (const auto& svc : catalog_->catalog().services()) {
+    if (!catalog_->ServiceInZone(svc.code(), zone)) continue;
+    v1::ServiceQueue* q = s.add_queues();
+    q->set_service(svc.code());
+    auto w = waiting_.find(svc.code());
+    if (w != waiting_.end() && !w->second.empty()) {
+      q->set_waiting(static_cast<int>(w->second.size()));
+      Millis oldest = INT64_MAX;
+      for (const auto& k : w->second) oldest = std::min(oldest, std::get<1>(k));
+      q->set_oldest_arrival_ms(oldest);
+    }
+    auto i = issued_.find(DayKey(business_day_, svc.code()));
+    q->set_issued_today(i == issued_.end() ? 0 : i->second);
+  }
+  for (int64_t id : recent_calls_) {
+    const v1::Ticket* t = FindTicket(id);
+    if (!t) continue;
+    const v1::CounterDef* def = catalog_->FindCounter(t->counter_id());
+    if (!zone.empty() && (!def || def->zone() != zone)) continue;
+    *s.add_recent_calls() = *t;
+  }
+  return s;
+}
+
+}  // namespace mpp::core

@@ -1,0 +1,123 @@
+// The queue state machine: the broker's functional core.
+//
+// QueueCore holds today's tickets and every counter's state, and turns one
+// command plus the current time into a reply and the events it caused. It does
+// no I/O and reads no clock, so it is deterministic: the same commands at the
+// same times give the same events. The store persists the events; after a
+// restart the state is rebuilt by Restore() from what the store kept.
+//
+// Events carry the full new state of the ticket and counter they touch, so
+// Fold(event) is an upsert and `state = fold(events)` holds by construction.
+//
+// REQUIRES: external synchronization (the broker's single reactor thread).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <set>
+#include <string>
+#include <tuple>
+#include <unordered_map>
+#include <vector>
+
+#include "common/catalog.h"
+#include "common/time_util.h"
+#include "mpp/v1/mpp.pb.h"
+
+namespace mpp::core {
+
+struct Outcome {
+  v1::Reply reply;                // reply.error().code() == OK on success
+  std::vector<v1::Event> events;  // what changed, in order; empty for refusals and reads
+  bool ok() const { return reply.error().code() == v1::OK; }
+};
+
+// Key that orders waiting tickets for calling: priority first, then the
+// longest-waiting (earliest arrival, kept across transfer and hold), then id.
+using CallOrderKey = std::tuple<int, Millis, int64_t>;
+CallOrderKey CallOrder(const v1::Ticket& t);
+
+// "A" + 7 with 3 digits -> "A-007". Past 10^digits the number simply widens
+// ("A-1000"): numbers never wrap, so they stay unique within the day.
+std::string FormatTicketNumber(const std::string& prefix, int digits, int seq_no);
+
+bool IsTerminal(v1::TicketState s);
+bool IsMutating(const v1::Request& r);
+
+class QueueCore {
+ public:
+  // `catalog` must outlive the core.
+  explicit QueueCore(const CatalogIndex* catalog);
+
+  // Rebuilds state from persisted tickets and counters. `now` sets the
+  // business day. Call once, before Apply.
+  void Restore(const std::vector<v1::Ticket>& tickets, const std::vector<v1::Counter>& counters,
+               uint64_t last_seq, int64_t last_ticket_id, Millis now);
+
+  // Applies one command at `now`. On success the state already includes the
+  // returned events, numbered seq()+1-events.size() .. seq().
+  Outcome Apply(const v1::Request& request, Millis now);
+
+  // Applies an event to the state. Used by Apply and by Restore.
+  void Fold(const v1::Event& event);
+
+  v1::Snapshot MakeSnapshot(const std::string& zone, Millis now) const;
+
+  uint64_t seq() const { return seq_; }
+  const std::string& business_day() const { return business_day_; }
+  int tickets_today() const;
+  int waiting_count() const;
+  const v1::Ticket* FindTicket(int64_t id) const;
+  const v1::Ticket* FindTicketByNumber(const std::string& number) const;  // today's
+  const v1::Counter* FindCounterState(int counter_id) const;
+  // Waiting tickets that would be called before `t` in its own service.
+  int AheadOf(const v1::Ticket& t) const;
+
+ private:
+  Outcome Issue(const v1::IssueTicket& c, Millis now);
+  Outcome CallNext(int counter_id, Millis now);
+  Outcome Recall(int counter_id, Millis now);
+  Outcome StartServing(int counter_id, Millis now);
+  Outcome Finish(int counter_id, Millis now);
+  Outcome NoShow(int counter_id, Millis now);
+  Outcome Transfer(const v1::Transfer& c, Millis now);
+  Outcome Hold(int counter_id, Millis now);
+  Outcome Unhold(const v1::TicketRef& ref, Millis now);
+  Outcome Cancel(const v1::TicketRef& ref, Millis now);
+  Outcome OpenCounter(int counter_id, const std::string& operator_id, bool sign_in, Millis now);
+  Outcome PauseCounter(const v1::PauseCounter& c, Millis now);
+  Outcome CloseCounter(int counter_id, bool sign_out, Millis now);
+
+  // Looks up a counter and its active (called or serving) ticket.
+  struct Desk {
+    const v1::CounterDef* def = nullptr;
+    v1::Counter state;
+    const v1::Ticket* ticket = nullptr;
+  };
+  const v1::Ticket* ResolveTicket(const v1::TicketRef& ref) const;
+  Desk FindDesk(int counter_id) const;
+  Outcome CounterEvent(v1::Counter counter, Millis now);
+  Outcome TicketEvent(v1::EventType type, v1::Ticket ticket, const v1::Counter* counter);
+  void RollDay(Millis now);
+  void Index(const v1::Ticket& t);
+  void Unindex(const v1::Ticket& t);
+
+  const CatalogIndex* catalog_;
+  uint64_t seq_ = 0;
+  int64_t last_ticket_id_ = 0;
+  std::string business_day_;
+  std::unordered_map<int64_t, v1::Ticket> tickets_;
+  std::map<int, v1::Counter> counters_;
+  std::unordered_map<std::string, int64_t> number_index_;  // "day|A-007" -> id
+  std::map<std::string, int> last_seq_no_;                 // "day|prefix" -> last number
+  std::map<std::string, int> issued_;                      // "day|service" -> count
+  std::map<std::string, std::set<CallOrderKey>> waiting_;  // service -> today's waiting
+  std::deque<int64_t> recent_calls_;                       // newest first
+};
+
+// Bilingual refusal helper, shared with the reactor.
+v1::Reply ErrorReply(v1::ErrorCode code, const std::string& message_id,
+                     const std::string& message_en, Millis next_open_ms = 0);
+
+}  // namespace mpp::core

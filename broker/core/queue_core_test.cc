@@ -1,0 +1,420 @@
+#include "broker/core/queue_core.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "broker/core/test_catalog.h"
+
+namespace mpp::core {
+namespace {
+
+constexpr Millis kMin = 60000;
+
+Millis At(const char* iso) { return *ParseIsoTime(iso, 420); }
+
+class QueueCoreTest : public ::testing::Test {
+ protected:
+  QueueCoreTest()
+      : index_(ParseCatalog(testing::kTestCatalog, "test.toml").value()), core_(&index_) {
+    core_.Restore({}, {}, 0, 0, monday_);
+  }
+
+  v1::Reply Do(const v1::Request& r, Millis now) {
+    Outcome o = core_.Apply(r, now);
+    for (const auto& e : o.events) events_.push_back(e);
+    return o.reply;
+  }
+  v1::Reply Issue(const std::string& service, Millis now,
+                  v1::PriorityReason p = v1::PRIORITY_NONE) {
+    v1::Request r;
+    r.mutable_issue()->set_service(service);
+    r.mutable_issue()->set_priority(p);
+    r.mutable_issue()->set_source(v1::KIOSK);
+    r.mutable_issue()->set_source_id("kiosk-1");
+    return Do(r, now);
+  }
+  v1::Reply SignIn(int counter, const std::string& op, Millis now) {
+    v1::Request r;
+    r.mutable_sign_in()->set_counter_id(counter);
+    r.mutable_sign_in()->set_operator_id(op);
+    return Do(r, now);
+  }
+  template <typename Setter>
+  v1::Reply CounterDo(Setter set, Millis now) {
+    v1::Request r;
+    set(&r);
+    return Do(r, now);
+  }
+  v1::Reply Call(int c, Millis now) {
+    return CounterDo([c](v1::Request* r) { r->mutable_call_next()->set_counter_id(c); }, now);
+  }
+  v1::Reply Recall(int c, Millis now) {
+    return CounterDo([c](v1::Request* r) { r->mutable_recall()->set_counter_id(c); }, now);
+  }
+  v1::Reply Start(int c, Millis now) {
+    return CounterDo([c](v1::Request* r) { r->mutable_start()->set_counter_id(c); }, now);
+  }
+  v1::Reply Finish(int c, Millis now) {
+    return CounterDo([c](v1::Request* r) { r->mutable_finish()->set_counter_id(c); }, now);
+  }
+  v1::Reply NoShow(int c, Millis now) {
+    return CounterDo([c](v1::Request* r) { r->mutable_no_show()->set_counter_id(c); }, now);
+  }
+  v1::Reply Hold(int c, Millis now) {
+    return CounterDo([c](v1::Request* r) { r->mutable_hold()->set_counter_id(c); }, now);
+  }
+  v1::Reply Transfer(int c, const std::string& s, Millis now) {
+    return CounterDo(
+        [&](v1::Request* r) {
+          r->mutable_transfer()->set_counter_id(c);
+          r->mutable_transfer()->set_service(s);
+        },
+        now);
+  }
+
+  const Millis monday_ = At("2026-11-30T09:00:00+07:00");
+  const Millis tuesday_ = At("2026-12-01T09:00:00+07:00");
+  CatalogIndex index_;
+  QueueCore core_;
+  std::vector<v1::Event> events_;
+};
+
+TEST_F(QueueCoreTest, NumbersArePerPrefixAndZeroPadded) {
+  EXPECT_EQ(Issue("S1", monday_).ticket().number(), "A-001");
+  EXPECT_EQ(Issue("S2", monday_).ticket().number(), "A-002");  // shares prefix A
+  EXPECT_EQ(Issue("S3", monday_).ticket().number(), "B-001");
+  EXPECT_EQ(Issue("S1", monday_).ticket().number(), "A-003");
+}
+
+TEST_F(QueueCoreTest, NumbersResetOnTheNextBusinessDay) {
+  Issue("S1", monday_);
+  Issue("S1", monday_);
+  const v1::Ticket t = Issue("S1", tuesday_).ticket();
+  EXPECT_EQ(t.number(), "A-001");
+  EXPECT_EQ(t.business_day(), "2026-12-01");
+  EXPECT_EQ(t.id(), 3);  // ids never reset
+}
+
+TEST_F(QueueCoreTest, NumbersPast999WidenInsteadOfWrapping) {
+  EXPECT_EQ(FormatTicketNumber("A", 3, 7), "A-007");
+  EXPECT_EQ(FormatTicketNumber("A", 3, 999), "A-999");
+  EXPECT_EQ(FormatTicketNumber("A", 3, 1000), "A-1000");
+  EXPECT_EQ(FormatTicketNumber("SKCK", 2, 3), "SKCK-03");
+  std::set<std::string> numbers;
+  std::string last;
+  for (int i = 0; i < 1001; ++i) {
+    last = Issue("S1", monday_ + i).ticket().number();
+    numbers.insert(last);
+  }
+  EXPECT_EQ(numbers.size(), 1001u);
+  EXPECT_EQ(last, "A-1001");
+  EXPECT_TRUE(numbers.count("A-999"));
+  EXPECT_TRUE(numbers.count("A-1000"));
+}
+
+TEST_F(QueueCoreTest, RefusesUnknownServiceAndPriorityWhereNotAllowed) {
+  EXPECT_EQ(Issue("NOPE", monday_).error().code(), v1::NOT_FOUND);
+  const v1::Reply r = Issue("S3", monday_, v1::LANSIA);
+  EXPECT_EQ(r.error().code(), v1::INVALID_ARGUMENT);
+  EXPECT_NE(r.error().message_id().find("prioritas"), std::string::npos);
+  EXPECT_TRUE(events_.empty());
+}
+
+TEST_F(QueueCoreTest, QuotaIsPerServicePerDay) {
+  EXPECT_EQ(Issue("S3", monday_).error().code(), v1::OK);
+  EXPECT_EQ(Issue("S3", monday_).error().code(), v1::OK);
+  const v1::Reply r = Issue("S3", monday_);
+  EXPECT_EQ(r.error().code(), v1::QUOTA_EXHAUSTED);
+  EXPECT_NE(r.error().message_en().find("quota"), std::string::npos);
+  EXPECT_EQ(Issue("S3", tuesday_).error().code(), v1::OK);
+}
+
+TEST_F(QueueCoreTest, ClosedServiceSaysWhenItOpens) {
+  // Before opening: today 08:00.
+  v1::Reply r = Issue("S1", At("2026-11-30T07:30:00+07:00"));
+  EXPECT_EQ(r.error().code(), v1::SERVICE_CLOSED);
+  EXPECT_EQ(r.error().next_open_ms(), At("2026-11-30T08:00:00+07:00"));
+  // After its own closing time (15:00, before the MPP closes): tomorrow 08:00.
+  r = Issue("S1", At("2026-11-30T15:00:00+07:00"));
+  EXPECT_EQ(r.error().code(), v1::SERVICE_CLOSED);
+  EXPECT_EQ(r.error().next_open_ms(), At("2026-12-01T08:00:00+07:00"));
+  // Friday after hours: next Monday (S1 is not served on Saturday).
+  r = Issue("S1", At("2026-12-04T16:30:00+07:00"));
+  EXPECT_EQ(r.error().next_open_ms(), At("2026-12-07T08:00:00+07:00"));
+  // S2 follows the MPP's hours, including Saturday's short day.
+  EXPECT_EQ(Issue("S2", At("2026-12-05T11:59:00+07:00")).error().code(), v1::OK);
+  EXPECT_EQ(Issue("S2", At("2026-12-05T12:00:00+07:00")).error().code(), v1::SERVICE_CLOSED);
+  EXPECT_EQ(Issue("S2", At("2026-12-06T10:00:00+07:00")).error().code(), v1::NOT_SERVED_TODAY);
+}
+
+TEST_F(QueueCoreTest, SharedBoothServiceIsNotServedOnOtherDays) {
+  const v1::Reply r = Issue("S4", monday_);
+  EXPECT_EQ(r.error().code(), v1::NOT_SERVED_TODAY);
+  EXPECT_EQ(r.error().next_open_ms(), At("2026-12-01T08:00:00+07:00"));
+  EXPECT_NE(r.error().message_id().find("Selasa"), std::string::npos);
+  EXPECT_EQ(Issue("S4", tuesday_).error().code(), v1::OK);
+}
+
+TEST_F(QueueCoreTest, HolidayRefusesEveryServiceUntilTheNextWorkingDay) {
+  const v1::Reply r = Issue("S2", At("2026-12-25T09:00:00+07:00"));
+  EXPECT_EQ(r.error().code(), v1::MPP_HOLIDAY);
+  EXPECT_NE(r.error().message_id().find("Natal"), std::string::npos);
+  // Saturday the 26th is open for S2 (MPP hours).
+  EXPECT_EQ(r.error().next_open_ms(), At("2026-12-26T08:00:00+07:00"));
+  EXPECT_EQ(Issue("S1", At("2026-12-25T09:00:00+07:00")).error().next_open_ms(),
+            At("2026-12-28T08:00:00+07:00"));
+}
+
+TEST_F(QueueCoreTest, CallNextTakesPriorityFirstThenLongestWaiting) {
+  SignIn(3, "ani", monday_);
+  Issue("S3", monday_);                          // B-001, earliest
+  Issue("S1", monday_ + 1 * kMin);
+  Issue("S1", monday_ + 2 * kMin, v1::LANSIA);   // A-002, priority
+  Issue("S1", monday_ + 3 * kMin, v1::BALITA);   // A-003, priority
+  const Millis t = monday_ + 10 * kMin;
+  auto call_finish = [&](int c) {
+    const std::string n = Call(c, t).ticket().number();
+    Start(c, t);
+    Finish(c, t);
+    return n;
+  };
+  EXPECT_EQ(call_finish(3), "A-002");
+  EXPECT_EQ(call_finish(3), "A-003");
+  EXPECT_EQ(call_finish(3), "B-001");
+  EXPECT_EQ(call_finish(3), "A-001");
+  EXPECT_EQ(Call(3, t).error().code(), v1::QUEUE_EMPTY);
+}
+
+TEST_F(QueueCoreTest, CounterOnlyCallsItsOwnServices) {
+  SignIn(2, "polisi", monday_);
+  Issue("S1", monday_);
+  EXPECT_EQ(Call(2, monday_).error().code(), v1::QUEUE_EMPTY);
+  Issue("S3", monday_);
+  EXPECT_EQ(Call(2, monday_).ticket().number(), "B-001");
+}
+
+TEST_F(QueueCoreTest, CallNeedsAnOpenFreeCounter) {
+  Issue("S1", monday_);
+  Issue("S1", monday_);
+  EXPECT_EQ(Call(1, monday_).error().code(), v1::FAILED_PRECONDITION);  // closed
+  EXPECT_EQ(Call(99, monday_).error().code(), v1::NOT_FOUND);
+  SignIn(1, "ani", monday_);
+  v1::Request pause;
+  pause.mutable_pause()->set_counter_id(1);
+  pause.mutable_pause()->set_reason("Salat");
+  EXPECT_EQ(Do(pause, monday_).counter().break_reason(), "Salat");
+  EXPECT_EQ(Call(1, monday_).error().code(), v1::FAILED_PRECONDITION);  // on break
+  v1::Request open;
+  open.mutable_open()->set_counter_id(1);
+  EXPECT_EQ(Do(open, monday_).counter().status(), v1::OPEN);
+  EXPECT_EQ(Call(1, monday_).error().code(), v1::OK);
+  const v1::Reply again = Call(1, monday_);  // must deal with A-001 first
+  EXPECT_EQ(again.error().code(), v1::FAILED_PRECONDITION);
+  EXPECT_NE(again.error().message_en().find("A-001"), std::string::npos);
+}
+
+TEST_F(QueueCoreTest, LifecycleRecordsTimesAndJudgesThemAgainstTheStandard) {
+  SignIn(1, "ani", monday_);
+  Issue("S1", monday_);
+  Issue("S1", monday_);
+  // waits 20 min (target 30), served 12 min (standard 10).
+  v1::Ticket t = Call(1, monday_ + 20 * kMin).ticket();
+  EXPECT_EQ(t.state(), v1::CALLED);
+  EXPECT_EQ(t.wait_ms(), 20 * kMin);
+  EXPECT_TRUE(t.wait_met());
+  EXPECT_EQ(t.operator_id(), "ani");
+  t = Start(1, monday_ + 21 * kMin).ticket();
+  EXPECT_EQ(t.state(), v1::SERVING);
+  t = Finish(1, monday_ + 33 * kMin).ticket();
+  EXPECT_EQ(t.state(), v1::DONE);
+  EXPECT_EQ(t.service_ms(), 12 * kMin);
+  EXPECT_FALSE(t.service_met());
+  // waits 40 min (over target), served 5.
+  t = Call(1, monday_ + 40 * kMin).ticket();
+  EXPECT_FALSE(t.wait_met());
+  Start(1, monday_ + 40 * kMin);
+  t = Finish(1, monday_ + 45 * kMin).ticket();
+  EXPECT_TRUE(t.service_met());
+  EXPECT_EQ(t.finished_ms(), monday_ + 45 * kMin);
+  EXPECT_EQ(core_.FindCounterState(1)->current_ticket(), 0);
+}
+
+TEST_F(QueueCoreTest, InvalidTransitionsAreRefusedWithAReason) {
+  SignIn(1, "ani", monday_);
+  const v1::Reply nothing = Finish(1, monday_);
+  EXPECT_EQ(nothing.error().code(), v1::FAILED_PRECONDITION);
+  EXPECT_NE(nothing.error().message_en().find("not serving"), std::string::npos);
+  EXPECT_EQ(Start(1, monday_).error().code(), v1::FAILED_PRECONDITION);
+  EXPECT_EQ(Recall(1, monday_).error().code(), v1::FAILED_PRECONDITION);
+  EXPECT_EQ(NoShow(1, monday_).error().code(), v1::FAILED_PRECONDITION);
+  Issue("S1", monday_);
+  Call(1, monday_);
+  EXPECT_EQ(Finish(1, monday_).error().code(), v1::FAILED_PRECONDITION);  // called, not served
+  Start(1, monday_);
+  EXPECT_EQ(Start(1, monday_).error().code(), v1::FAILED_PRECONDITION);
+  EXPECT_EQ(NoShow(1, monday_).error().code(), v1::FAILED_PRECONDITION);
+  EXPECT_EQ(Recall(1, monday_).error().code(), v1::FAILED_PRECONDITION);
+  v1::Request close;
+  close.mutable_close()->set_counter_id(1);
+  EXPECT_EQ(Do(close, monday_).error().code(), v1::FAILED_PRECONDITION);
+}
+
+TEST_F(QueueCoreTest, RecallIsCountedAndPastTheMaximumBecomesNoShow) {
+  SignIn(1, "ani", monday_);
+  Issue("S1", monday_);
+  Call(1, monday_);
+  v1::Ticket t = Recall(1, monday_ + kMin).ticket();
+  EXPECT_EQ(t.recall_ms_size(), 1);
+  EXPECT_EQ(t.state(), v1::CALLED);
+  t = Recall(1, monday_ + 2 * kMin).ticket();
+  EXPECT_EQ(t.recall_ms_size(), 2);
+  t = Recall(1, monday_ + 3 * kMin).ticket();  // max_recalls = 2
+  EXPECT_EQ(t.state(), v1::NO_SHOW);
+  EXPECT_EQ(events_.back().type(), v1::TICKET_NO_SHOW);
+  EXPECT_EQ(core_.FindCounterState(1)->current_ticket(), 0);
+}
+
+TEST_F(QueueCoreTest, TransferKeepsTheOriginalArrival) {
+  SignIn(1, "ani", monday_);
+  SignIn(2, "polisi", monday_);
+  Issue("S1", monday_);              // A-001 at 09:00
+  Issue("S3", monday_ + 5 * kMin);   // B-001 at 09:05
+  Call(1, monday_ + 6 * kMin);
+  const v1::Ticket t = Transfer(1, "S3", monday_ + 8 * kMin).ticket();
+  EXPECT_EQ(t.state(), v1::WAITING);
+  EXPECT_EQ(t.service(), "S3");
+  EXPECT_EQ(t.transferred_from(), "S1");
+  EXPECT_EQ(t.transfers(), 1);
+  EXPECT_EQ(t.number(), "A-001");  // the visitor keeps the paper ticket
+  EXPECT_EQ(Call(2, monday_ + 9 * kMin).ticket().number(), "A-001");
+  EXPECT_EQ(Transfer(2, "S3", monday_).error().code(), v1::INVALID_ARGUMENT);
+  EXPECT_EQ(Transfer(2, "NOPE", monday_).error().code(), v1::NOT_FOUND);
+}
+
+TEST_F(QueueCoreTest, HoldReturnAndCancel) {
+  SignIn(1, "ani", monday_);
+  Issue("S1", monday_);
+  Issue("S1", monday_ + kMin);
+  Call(1, monday_ + 2 * kMin);
+  EXPECT_EQ(Hold(1, monday_ + 3 * kMin).ticket().state(), v1::HELD);
+  v1::Request unhold;
+  unhold.mutable_unhold()->mutable_ticket()->set_number("A-001");
+  EXPECT_EQ(Do(unhold, monday_ + 4 * kMin).ticket().state(), v1::WAITING);
+  EXPECT_EQ(Do(unhold, monday_ + 4 * kMin).error().code(), v1::FAILED_PRECONDITION);
+  // Back at the front: its original arrival still counts.
+  EXPECT_EQ(Call(1, monday_ + 5 * kMin).ticket().number(), "A-001");
+  v1::Request cancel;
+  cancel.mutable_cancel()->mutable_ticket()->set_number("A-001");
+  EXPECT_EQ(Do(cancel, monday_).error().code(), v1::FAILED_PRECONDITION);  // called
+  cancel.mutable_cancel()->mutable_ticket()->set_number("A-002");
+  EXPECT_EQ(Do(cancel, monday_).ticket().state(), v1::CANCELLED);
+  cancel.mutable_cancel()->mutable_ticket()->set_number("Z-999");
+  EXPECT_EQ(Do(cancel, monday_).error().code(), v1::NOT_FOUND);
+}
+
+TEST_F(QueueCoreTest, OperatorsCannotTakeOverASignedInCounter) {
+  EXPECT_EQ(SignIn(1, "ani", monday_).error().code(), v1::OK);
+  EXPECT_EQ(SignIn(1, "budi", monday_).error().code(), v1::FAILED_PRECONDITION);
+  EXPECT_EQ(SignIn(1, "", monday_).error().code(), v1::INVALID_ARGUMENT);
+  v1::Request out;
+  out.mutable_sign_out()->set_counter_id(1);
+  EXPECT_EQ(Do(out, monday_).counter().status(), v1::CLOSED);
+  EXPECT_EQ(SignIn(1, "budi", monday_).counter().operator_id(), "budi");
+}
+
+TEST_F(QueueCoreTest, AheadCountsWhoIsCalledFirstInTheSameService) {
+  EXPECT_EQ(Issue("S1", monday_).ahead(), 0);
+  EXPECT_EQ(Issue("S1", monday_).ahead(), 1);
+  EXPECT_EQ(Issue("S1", monday_, v1::LANSIA).ahead(), 0);
+  EXPECT_EQ(Issue("S1", monday_).ahead(), 3);
+  EXPECT_EQ(Issue("S2", monday_).ahead(), 0);
+}
+
+TEST_F(QueueCoreTest, SeqCountsEveryEventAndRefusalsChangeNothing) {
+  Issue("S1", monday_);
+  SignIn(1, "ani", monday_);
+  EXPECT_EQ(core_.seq(), 2u);
+  Issue("NOPE", monday_);
+  Finish(1, monday_);
+  EXPECT_EQ(core_.seq(), 2u);
+  EXPECT_EQ(events_.size(), 2u);
+}
+
+TEST_F(QueueCoreTest, FoldingTheEventsReproducesTheState) {
+  SignIn(1, "ani", monday_);
+  SignIn(3, "budi", monday_);
+  for (int i = 0; i < 5; ++i) Issue(i % 2 ? "S1" : "S3", monday_ + i * kMin);
+  Call(1, monday_ + 10 * kMin);
+  Start(1, monday_ + 11 * kMin);
+  Call(3, monday_ + 12 * kMin);
+  Hold(3, monday_ + 13 * kMin);
+  Finish(1, monday_ + 14 * kMin);
+
+  QueueCore replica(&index_);
+  replica.Restore({}, {}, 0, 0, monday_);
+  for (const auto& e : events_) replica.Fold(e);
+  const Millis now = monday_ + 15 * kMin;
+  v1::Snapshot a = core_.MakeSnapshot("", now);
+  v1::Snapshot b = replica.MakeSnapshot("", now);
+  a.clear_seq();
+  b.clear_seq();
+  EXPECT_EQ(a.SerializeAsString(), b.SerializeAsString());
+}
+
+TEST_F(QueueCoreTest, RestoreContinuesNumberingAndQueues) {
+  SignIn(1, "ani", monday_);
+  Issue("S1", monday_);
+  Issue("S1", monday_ + kMin);
+  Call(1, monday_ + 2 * kMin);
+  std::vector<v1::Ticket> tickets;
+  std::vector<v1::Counter> counters;
+  for (const auto& e : events_) {
+    if (e.has_ticket()) {
+      std::erase_if(tickets, [&](const v1::Ticket& t) { return t.id() == e.ticket().id(); });
+      tickets.push_back(e.ticket());
+    }
+    if (e.has_counter()) {
+      std::erase_if(counters, [&](const v1::Counter& c) { return c.id() == e.counter().id(); });
+      counters.push_back(e.counter());
+    }
+  }
+  QueueCore restarted(&index_);
+  restarted.Restore(tickets, counters, core_.seq(), 2, monday_ + 3 * kMin);
+  EXPECT_EQ(restarted.seq(), core_.seq());
+  v1::Request issue;
+  issue.mutable_issue()->set_service("S2");
+  EXPECT_EQ(restarted.Apply(issue, monday_ + 3 * kMin).reply.ticket().number(), "A-003");
+  v1::Request finish;
+  finish.mutable_call_next()->set_counter_id(1);
+  EXPECT_EQ(restarted.Apply(finish, monday_).reply.error().code(), v1::FAILED_PRECONDITION);
+  v1::Request start;
+  start.mutable_start()->set_counter_id(1);
+  EXPECT_EQ(restarted.Apply(start, monday_).reply.ticket().number(), "A-001");
+}
+
+TEST_F(QueueCoreTest, SnapshotFiltersByZone) {
+  Issue("S1", monday_);  // zone A (counters 1, 3)
+  Issue("S3", monday_);  // zones A (counter 3) and B (counter 2)
+  const v1::Snapshot a = core_.MakeSnapshot("A", monday_);
+  EXPECT_EQ(a.counters_size(), 2);
+  EXPECT_EQ(a.tickets_size(), 2);
+  const v1::Snapshot b = core_.MakeSnapshot("B", monday_);
+  EXPECT_EQ(b.counters_size(), 2);
+  ASSERT_EQ(b.tickets_size(), 1);
+  EXPECT_EQ(b.tickets(0).number(), "B-001");
+  v1::Request bad;
+  bad.mutable_snapshot()->set_zone("Z");
+  EXPECT_EQ(core_.Apply(bad, monday_).reply.error().code(), v1::NOT_FOUND);
+}
+
+TEST_F(QueueCoreTest, YesterdaysWaitingTicketsAreNotCalledToday) {
+  SignIn(1, "ani", monday_);
+  Issue("S1", monday_);
+  EXPECT_EQ(Call(1, tuesday_).error().code(), v1::QUEUE_EMPTY);
+  Issue("S1", tuesday_);
+  EXPECT_EQ(Call(1, tuesday_).ticket().business_day(), "2026-12-01");
+}
+
+}  // namespace
+}  // namespace mpp::core

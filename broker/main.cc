@@ -1,0 +1,151 @@
+// mpp-broker: the single authority of one MPP building.
+//
+//   mpp-broker --config config/mpp-cilegon.toml --db var/mpp.db
+//              --endpoint tcp://127.0.0.1:5555 [--events tcp://127.0.0.1:5556]
+//
+// On start it loads and checks the catalog, opens (and migrates) the
+// database, rebuilds today's state, binds, and prints one line
+// "mpp-broker ready command=... events=..." on stdout. SIGINT/SIGTERM stop it
+// cleanly. See docs/PROTOCOL.md and docs/OPERATIONS.md.
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+#include <zmq.hpp>
+
+#include "broker/core/queue_core.h"
+#include "broker/net/reactor.h"
+#include "broker/store/store.h"
+#include "common/catalog.h"
+#include "common/time_util.h"
+#include "common/wire.h"
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+void OnSignal(int) { g_stop.store(true); }
+
+bool IsLoopback(const std::string& endpoint) {
+  for (const char* p : {"tcp://127.", "tcp://localhost:", "tcp://[::1]:", "ipc://", "inproc://"}) {
+    if (endpoint.rfind(p, 0) == 0) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"mpp-broker - the MPP queue broker"};
+  std::string config = "config/mpp-cilegon.toml";
+  std::string db = "var/mpp.db";
+  std::string endpoint = "tcp://127.0.0.1:5555";
+  std::string events;
+  std::string clock_start;
+  double clock_scale = 1.0;
+  bool insecure = false;
+  std::string log_level = "info";
+  app.add_option("--config", config, "catalog file (TOML)")->capture_default_str();
+  app.add_option("--db", db, "SQLite database file")->capture_default_str();
+  app.add_option("--endpoint", endpoint, "command endpoint (ROUTER); port * = any free port")
+      ->capture_default_str();
+  app.add_option("--events", events, "event endpoint (PUB); default: command port + 1");
+  app.add_option("--clock-start", clock_start,
+                 "simulated clock start, e.g. 2026-11-30T08:00:00+07:00 (tests, simulations)");
+  app.add_option("--clock-scale", clock_scale, "simulated clock speed (with --clock-start)")
+      ->check(CLI::Range(0.001, 100000.0));
+  app.add_flag("--insecure", insecure,
+               "allow binding a non-loopback address without CURVE keys (not for production)");
+  app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
+      ->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+
+  spdlog::set_level(spdlog::level::from_str(log_level));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %^%l%$ mpp-broker: %v");
+  mpp::RouteProtobufLogsToSpdlog();
+
+  if (!IsLoopback(endpoint) && !insecure) {
+    std::cerr << "mpp-broker: refusing to bind " << endpoint
+              << " without CURVE keys: anyone on the hall network could call tickets or close "
+                 "counters. Bind 127.0.0.1, or pass --insecure on a trusted, isolated network.\n";
+    return 2;
+  }
+  if (insecure && !IsLoopback(endpoint)) {
+    spdlog::warn("INSECURE: serving {} without authentication or encryption", endpoint);
+  }
+
+  auto catalog = mpp::LoadCatalogFile(config);
+  if (!catalog.ok()) {
+    std::cerr << "mpp-broker: the catalog was refused:\n" << catalog.status().message() << "\n";
+    return 2;
+  }
+  mpp::CatalogIndex index(std::move(catalog).value());
+
+  std::unique_ptr<mpp::Clock> clock;
+  if (!clock_start.empty()) {
+    auto start = mpp::ParseIsoTime(clock_start, index.utc_offset_min());
+    if (!start) {
+      std::cerr << "mpp-broker: --clock-start '" << clock_start
+                << "' is not a time; write e.g. 2026-11-30T08:00:00+07:00\n";
+      return 2;
+    }
+    clock = std::make_unique<mpp::ScaledClock>(*start, clock_scale);
+    spdlog::warn("simulated clock: starts {} at {}x", clock_start, clock_scale);
+  } else {
+    clock = std::make_unique<mpp::SystemClock>();
+  }
+
+  std::error_code ec;
+  const auto parent = std::filesystem::path(db).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  auto store = mpp::store::Store::Open(db);
+  if (!store.ok()) {
+    std::cerr << "mpp-broker: " << store.status().message() << "\n";
+    return 2;
+  }
+  const mpp::Millis now = clock->NowMs();
+  if (auto st = store.value()->PruneReplies(now - 7LL * 86400000); !st.ok()) {
+    spdlog::warn("could not prune old stored replies: {}", st.message());
+  }
+  auto loaded = store.value()->Load(index.BusinessDay(now));
+  if (!loaded.ok()) {
+    std::cerr << "mpp-broker: " << loaded.status().message() << "\n";
+    return 2;
+  }
+  mpp::core::QueueCore core(&index);
+  core.Restore(loaded->tickets, loaded->counters, loaded->last_seq, loaded->last_ticket_id, now);
+  spdlog::info("catalog {}: {} services, {} counters; database {} (schema {}), seq {}, {} tickets "
+               "today",
+               config, index.catalog().services_size(), index.catalog().counters_size(), db,
+               store.value()->schema_version(), core.seq(), core.tickets_today());
+
+  zmq::context_t context(1);
+  mpp::net::ReactorOptions options;
+  options.command_endpoint = endpoint;
+  options.event_endpoint = events;
+  mpp::net::Reactor reactor(&context, &index, &core, store.value().get(), clock.get(), options);
+  if (auto st = reactor.Bind(); !st.ok()) {
+    std::cerr << "mpp-broker: " << st.message() << "\n";
+    return 2;
+  }
+
+  struct sigaction sa {};
+  sa.sa_handler = OnSignal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  std::printf("mpp-broker ready command=%s events=%s\n", reactor.bound_command_endpoint().c_str(),
+              reactor.bound_event_endpoint().c_str());
+  std::fflush(stdout);
+  spdlog::info("serving commands on {}, events on {}", reactor.bound_command_endpoint(),
+               reactor.bound_event_endpoint());
+
+  reactor.Run(g_stop);
+  spdlog::info("stopping (seq {})", core.seq());
+  return 0;
+}

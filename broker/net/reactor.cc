@@ -1,0 +1,315 @@
+#include "broker/net/reactor.h"
+
+#include <cstdlib>
+
+#include <spdlog/spdlog.h>
+#include <zmq_addon.hpp>
+
+#include "common/wire.h"
+
+namespace mpp::net {
+namespace {
+
+constexpr size_t kMaxIdLength = 128;
+constexpr int kLogBudget = 20;  // bad-input log lines per 10 s
+
+bool ValidId(const std::string& s) {
+  if (s.size() > kMaxIdLength) return false;
+  for (unsigned char c : s) {
+    if (c < 0x21 || c > 0x7e) return false;  // printable ASCII, no spaces
+  }
+  return true;
+}
+
+}  // namespace
+
+StatusOr<std::string> DeriveEventEndpoint(const std::string& command_endpoint) {
+  const auto colon = command_endpoint.rfind(':');
+  if (command_endpoint.rfind("tcp://", 0) != 0 || colon == std::string::npos || colon < 6) {
+    return Status::Error("endpoint '" + command_endpoint +
+                         "' is not of the form tcp://HOST:PORT; give --events explicitly");
+  }
+  const std::string port = command_endpoint.substr(colon + 1);
+  if (port == "*" || port == "0") return command_endpoint.substr(0, colon) + ":*";
+  char* end = nullptr;
+  const long p = std::strtol(port.c_str(), &end, 10);
+  if (*end != '\0' || p <= 0 || p >= 65535) {
+    return Status::Error("endpoint '" + command_endpoint + "' has no valid port");
+  }
+  return command_endpoint.substr(0, colon) + ":" + std::to_string(p + 1);
+}
+
+Reactor::Reactor(zmq::context_t* context, const CatalogIndex* catalog, core::QueueCore* core,
+                 store::Store* store, const Clock* clock, ReactorOptions options)
+    : context_(context),
+      catalog_(catalog),
+      core_(core),
+      store_(store),
+      clock_(clock),
+      options_(std::move(options)),
+      router_(*context_, zmq::socket_type::router),
+      pub_(*context_, zmq::socket_type::pub),
+      started_(std::chrono::steady_clock::now()),
+      log_window_(started_) {}
+
+Status Reactor::Bind() {
+  std::string events = options_.event_endpoint;
+  if (events.empty()) {
+    auto derived = DeriveEventEndpoint(options_.command_endpoint);
+    if (!derived.ok()) return derived.status();
+    events = derived.value();
+  }
+  try {
+    router_.set(zmq::sockopt::linger, 0);
+    router_.set(zmq::sockopt::router_mandatory, 1);
+    router_.set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(kMaxMessageBytes));
+    router_.set(zmq::sockopt::sndhwm, 10000);
+    router_.set(zmq::sockopt::rcvhwm, 10000);
+    pub_.set(zmq::sockopt::linger, 0);
+    pub_.set(zmq::sockopt::sndhwm, 100000);
+    router_.bind(options_.command_endpoint);
+    bound_command_ = router_.get(zmq::sockopt::last_endpoint);
+    pub_.bind(events);
+    bound_event_ = pub_.get(zmq::sockopt::last_endpoint);
+  } catch (const zmq::error_t& e) {
+    return Status::Error(std::string("cannot bind ") + options_.command_endpoint + " / " + events +
+                         ": " + e.what() + " (is another broker running on that port?)");
+  }
+  return Status::Ok();
+}
+
+bool Reactor::LogAllowed() {
+  const auto now = std::chrono::steady_clock::now();
+  if (now - log_window_ > std::chrono::seconds(10)) {
+    if (log_suppressed_ > 0) {
+      spdlog::warn("{} more bad-input log lines suppressed in the last 10 s", log_suppressed_);
+    }
+    log_window_ = now;
+    log_budget_used_ = 0;
+    log_suppressed_ = 0;
+  }
+  if (log_budget_used_ < kLogBudget) {
+    ++log_budget_used_;
+    return true;
+  }
+  ++log_suppressed_;
+  return false;
+}
+
+std::string Reactor::ErrorEnvelope(const std::string& request_id, v1::ErrorCode code,
+                                   const std::string& id, const std::string& en,
+                                   Millis now) const {
+  v1::Envelope env;
+  env.set_request_id(ValidId(request_id) ? request_id : "");
+  env.set_seq(core_->seq());
+  env.set_time_ms(now);
+  *env.mutable_reply() = core::ErrorReply(code, id, en);
+  return env.SerializeAsString();
+}
+
+v1::Status Reactor::MakeStatus(Millis now) const {
+  v1::Status s;
+  s.set_seq(core_->seq());
+  s.set_uptime_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::steady_clock::now() - started_)
+                      .count());
+  const auto cutoff = std::chrono::steady_clock::now() - std::chrono::minutes(1);
+  int clients = 0;
+  for (const auto& [id, seen] : clients_seen_) clients += seen >= cutoff ? 1 : 0;
+  s.set_clients(clients);
+  s.set_db_bytes(store_->FileBytes());
+  s.set_business_day(core_->business_day());
+  s.set_tickets_today(core_->tickets_today());
+  s.set_waiting(core_->waiting_count());
+  s.set_version(MPP_VERSION_STRING);
+  s.set_now_ms(now);
+  s.set_command_endpoint(bound_command_);
+  s.set_event_endpoint(bound_event_);
+  return s;
+}
+
+void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pending>* replies,
+                            std::vector<v1::Envelope>* events, bool* began, Millis now) {
+  Pending p;
+  p.identity = std::move(frames[0]);
+  if (frames.size() != 3) {
+    if (LogAllowed()) spdlog::warn("bad message: {} frames, expected 2", frames.size() - 1);
+    p.reply = ErrorEnvelope("", v1::INVALID_ARGUMENT, "Format pesan salah.",
+                            "Malformed message: expected 2 frames [MPP1][Envelope].", now);
+    replies->push_back(std::move(p));
+    return;
+  }
+  if (frames[1].to_string_view() != kProtocolTag) {
+    if (LogAllowed()) spdlog::warn("bad message: unknown protocol tag ({} bytes)", frames[1].size());
+    p.reply = ErrorEnvelope("", v1::UNSUPPORTED_VERSION, "Versi protokol tidak didukung.",
+                            "Unsupported protocol tag; this broker speaks MPP1.", now);
+    replies->push_back(std::move(p));
+    return;
+  }
+  v1::Envelope in;
+  if (!in.ParseFromArray(frames[2].data(), static_cast<int>(frames[2].size()))) {
+    if (LogAllowed()) spdlog::warn("bad message: envelope does not parse ({} bytes)", frames[2].size());
+    p.reply = ErrorEnvelope("", v1::INVALID_ARGUMENT, "Isi pesan tidak dapat dibaca.",
+                            "The envelope is not a valid MPP1 protobuf (or has invalid UTF-8).",
+                            now);
+    replies->push_back(std::move(p));
+    return;
+  }
+  if (!in.has_request() || !ValidId(in.client_id()) || !ValidId(in.request_id())) {
+    if (LogAllowed()) spdlog::warn("bad message: no request, or bad client/request id");
+    p.reply = ErrorEnvelope(in.request_id(), v1::INVALID_ARGUMENT, "Permintaan tidak sah.",
+                            "An envelope must carry a request, and client_id/request_id of at "
+                            "most 128 printable ASCII characters.",
+                            now);
+    replies->push_back(std::move(p));
+    return;
+  }
+  clients_seen_[in.client_id()] = std::chrono::steady_clock::now();
+  const v1::Request& req = in.request();
+  v1::Envelope out;
+  out.set_request_id(in.request_id());
+  out.set_time_ms(now);
+
+  if (core::IsMutating(req)) {
+    if (in.request_id().empty()) {
+      p.reply = ErrorEnvelope("", v1::INVALID_ARGUMENT, "request_id wajib diisi.",
+                              "Commands that change state need a request_id (for safe retries).",
+                              now);
+      replies->push_back(std::move(p));
+      return;
+    }
+    if (const std::string* stored = store_->FindReply(in.client_id(), in.request_id())) {
+      p.reply = *stored;  // a retry: same answer, applied once
+      replies->push_back(std::move(p));
+      return;
+    }
+    core::Outcome o = core_->Apply(req, now);
+    if (!o.ok() && LogAllowed()) {
+      spdlog::info("refused {} from {}: {}", req.GetDescriptor()->oneof_decl(0)->name(),
+                   in.client_id(), o.reply.error().message_en());
+    }
+    out.set_seq(core_->seq());
+    *out.mutable_reply() = std::move(o.reply);
+    p.reply = out.SerializeAsString();
+    if (!o.events.empty()) {
+      if (!*began) {
+        if (Status st = store_->Begin(); !st.ok()) {
+          spdlog::critical("cannot begin a transaction: {}; exiting so state is rebuilt",
+                           st.message());
+          std::abort();
+        }
+        *began = true;
+      }
+      uint64_t seq = core_->seq() - o.events.size() + 1;
+      for (auto& e : o.events) {
+        if (Status st = store_->AppendEvent(seq, now, e); !st.ok()) {
+          spdlog::critical("cannot persist event {}: {}; exiting so state is rebuilt", seq,
+                           st.message());
+          std::abort();
+        }
+        v1::Envelope ev;
+        ev.set_seq(seq++);
+        ev.set_time_ms(now);
+        *ev.mutable_event() = std::move(e);
+        events->push_back(std::move(ev));
+      }
+      if (Status st = store_->SaveReply(in.client_id(), in.request_id(), now, p.reply); !st.ok()) {
+        spdlog::critical("cannot store reply: {}", st.message());
+        std::abort();
+      }
+    }
+    replies->push_back(std::move(p));
+    return;
+  }
+
+  out.set_seq(core_->seq());
+  if (req.has_status()) {
+    *out.mutable_reply()->mutable_status() = MakeStatus(now);
+  } else {
+    *out.mutable_reply() = core_->Apply(req, now).reply;
+  }
+  out.mutable_reply()->set_event_endpoint(bound_event_);
+  p.reply = out.SerializeAsString();
+  replies->push_back(std::move(p));
+}
+
+void Reactor::ServeBatch() {
+  std::vector<Pending> replies;
+  std::vector<v1::Envelope> events;
+  bool began = false;
+  const Millis now = clock_->NowMs();
+  for (int i = 0; i < options_.max_batch; ++i) {
+    std::vector<zmq::message_t> frames;
+    zmq::recv_result_t got;
+    try {
+      got = zmq::recv_multipart(router_, std::back_inserter(frames), zmq::recv_flags::dontwait);
+    } catch (const zmq::error_t& e) {
+      if (e.num() == EINTR) break;
+      throw;
+    }
+    if (!got) break;
+    if (frames.size() < 2 || frames.size() > 16) {
+      // A frame list this far off has no answer we could route sensibly.
+      if (LogAllowed()) spdlog::warn("dropped message with {} frames", frames.size());
+      if (frames.size() < 2) continue;
+    }
+    HandleMessage(frames, &replies, &events, &began, now);
+  }
+  if (began) {
+    if (Status st = store_->Commit(); !st.ok()) {
+      // Nothing was acknowledged; the log on disk is the truth. Restart from it.
+      spdlog::critical("COMMIT failed: {}; exiting so state is rebuilt from the database",
+                       st.message());
+      std::abort();
+    }
+  }
+  for (auto& p : replies) {
+    try {
+      router_.send(p.identity, zmq::send_flags::sndmore | zmq::send_flags::dontwait);
+      router_.send(zmq::buffer(kProtocolTag), zmq::send_flags::sndmore | zmq::send_flags::dontwait);
+      router_.send(zmq::buffer(p.reply), zmq::send_flags::dontwait);
+    } catch (const zmq::error_t& e) {
+      // EHOSTUNREACH: the client left. EAGAIN: its queue is full. Either way
+      // the reply is stored; a retry gets it.
+      if (LogAllowed()) spdlog::debug("reply not delivered: {}", e.what());
+    }
+  }
+  for (const auto& ev : events) {
+    pub_.send(zmq::buffer(kTopicEvent), zmq::send_flags::sndmore);
+    pub_.send(zmq::buffer(ev.SerializeAsString()), zmq::send_flags::none);
+  }
+}
+
+void Reactor::PublishHeartbeat(Millis now) {
+  v1::Envelope env;
+  env.set_seq(core_->seq());
+  env.set_time_ms(now);
+  env.mutable_heartbeat()->set_seq(core_->seq());
+  env.mutable_heartbeat()->set_business_day(core_->business_day());
+  pub_.send(zmq::buffer(kTopicHeartbeat), zmq::send_flags::sndmore);
+  pub_.send(zmq::buffer(env.SerializeAsString()), zmq::send_flags::none);
+}
+
+void Reactor::Run(const std::atomic<bool>& stop) {
+  using namespace std::chrono;
+  auto next_heartbeat = steady_clock::now();
+  while (!stop.load()) {
+    const auto now = steady_clock::now();
+    if (now >= next_heartbeat) {
+      PublishHeartbeat(clock_->NowMs());
+      next_heartbeat = now + milliseconds(options_.heartbeat_ms);
+    }
+    const auto wait = std::min(duration_cast<milliseconds>(next_heartbeat - now),
+                               milliseconds(100));
+    zmq::pollitem_t item{router_.handle(), 0, ZMQ_POLLIN, 0};
+    try {
+      zmq::poll(&item, 1, std::max(wait, milliseconds(0)));
+    } catch (const zmq::error_t& e) {
+      if (e.num() == EINTR) continue;  // a signal; the loop checks `stop`
+      throw;
+    }
+    if (item.revents & ZMQ_POLLIN) ServeBatch();
+  }
+}
+
+}  // namespace mpp::net

@@ -1,0 +1,92 @@
+// Reactor: the broker's imperative shell around QueueCore and Store.
+//
+// One thread polls the ROUTER (commands) socket, drains every ready request
+// (bounded batch), applies them to the core in arrival order, commits ONE
+// SQLite transaction for the batch (group commit), and only after COMMIT sends
+// the replies and publishes the events on the PUB socket. A reply is a
+// promise: what it acknowledges is on disk.
+//
+// Retries are safe: every mutating request carries (client_id, request_id);
+// a request seen before is answered with the stored reply and applied once.
+//
+// Bad input (wrong frame count, unknown tag, garbage protobuf, invalid UTF-8,
+// unknown commands, out-of-range ids) gets an error reply, or a drop where no
+// reply is possible, plus a rate-limited log line; the reactor keeps serving.
+//
+// REQUIRES: Run() on one thread; the core and store are owned by that thread.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+
+#include <zmq.hpp>
+
+#include "broker/core/queue_core.h"
+#include "broker/store/store.h"
+#include "common/catalog.h"
+#include "common/status.h"
+#include "common/time_util.h"
+
+namespace mpp::net {
+
+struct ReactorOptions {
+  std::string command_endpoint = "tcp://127.0.0.1:5555";
+  std::string event_endpoint;  // empty: command port + 1 ("*" stays "*")
+  int max_batch = 512;
+  int heartbeat_ms = 1000;
+};
+
+// "tcp://127.0.0.1:5555" -> "tcp://127.0.0.1:5556"; "tcp://h:*" -> "tcp://h:*".
+StatusOr<std::string> DeriveEventEndpoint(const std::string& command_endpoint);
+
+class Reactor {
+ public:
+  // All pointers must outlive the reactor.
+  Reactor(zmq::context_t* context, const CatalogIndex* catalog, core::QueueCore* core,
+          store::Store* store, const Clock* clock, ReactorOptions options);
+
+  // Binds both sockets. Afterwards the actual endpoints (with real ports) are known.
+  Status Bind();
+  const std::string& bound_command_endpoint() const { return bound_command_; }
+  const std::string& bound_event_endpoint() const { return bound_event_; }
+
+  // Serves until `stop` becomes true (checked at least every 100 ms).
+  void Run(const std::atomic<bool>& stop);
+
+ private:
+  struct Pending {
+    zmq::message_t identity;
+    std::string reply;  // serialized Envelope
+  };
+
+  void ServeBatch();
+  void HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pending>* replies,
+                     std::vector<v1::Envelope>* events, bool* began, Millis now);
+  std::string ErrorEnvelope(const std::string& request_id, v1::ErrorCode code,
+                            const std::string& id, const std::string& en, Millis now) const;
+  v1::Status MakeStatus(Millis now) const;
+  void PublishHeartbeat(Millis now);
+  bool LogAllowed();
+
+  zmq::context_t* context_;
+  const CatalogIndex* catalog_;
+  core::QueueCore* core_;
+  store::Store* store_;
+  const Clock* clock_;
+  ReactorOptions options_;
+  zmq::socket_t router_;
+  zmq::socket_t pub_;
+  std::string bound_command_;
+  std::string bound_event_;
+  std::chrono::steady_clock::time_point started_;
+  std::unordered_map<std::string, std::chrono::steady_clock::time_point> clients_seen_;
+  // Rate limit for logs about bad input: a budget per 10 s window.
+  std::chrono::steady_clock::time_point log_window_;
+  int log_budget_used_ = 0;
+  int64_t log_suppressed_ = 0;
+};
+
+}  // namespace mpp::net

@@ -1,0 +1,393 @@
+#include "broker/store/store.h"
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+namespace mpp::store {
+namespace {
+
+// Each entry moves the schema from version i to i+1. Never edit a released
+// entry; append a new one.
+const char* const kMigrations[] = {
+    // 1: the event log, materialized state and stored replies.
+    R"sql(
+CREATE TABLE events (
+  seq        INTEGER PRIMARY KEY,
+  ts_ms      INTEGER NOT NULL,
+  type       TEXT    NOT NULL,
+  ticket_id  INTEGER,
+  counter_id INTEGER,
+  payload    BLOB    NOT NULL
+);
+CREATE TABLE tickets (
+  id               INTEGER PRIMARY KEY,
+  business_day     TEXT    NOT NULL,
+  number           TEXT    NOT NULL,
+  service          TEXT    NOT NULL,
+  issued_service   TEXT    NOT NULL,
+  prefix           TEXT    NOT NULL,
+  seq_no           INTEGER NOT NULL,
+  state            TEXT    NOT NULL,
+  priority         TEXT    NOT NULL,
+  priority_granted_by TEXT,
+  source           TEXT    NOT NULL,
+  source_id        TEXT,
+  issued_ms        INTEGER NOT NULL,
+  arrival_ms       INTEGER NOT NULL,
+  first_called_ms  INTEGER,
+  serving_ms       INTEGER,
+  finished_ms      INTEGER,
+  ended_ms         INTEGER,
+  recalls          INTEGER NOT NULL DEFAULT 0,
+  counter_id       INTEGER,
+  operator_id      TEXT,
+  wait_target_min  INTEGER NOT NULL,
+  service_std_min  INTEGER NOT NULL,
+  transfers        INTEGER NOT NULL DEFAULT 0,
+  transferred_from TEXT,
+  print_failed     INTEGER NOT NULL DEFAULT 0,
+  wait_ms          INTEGER,
+  service_ms       INTEGER,
+  wait_met         INTEGER,
+  service_met      INTEGER,
+  data             BLOB    NOT NULL,
+  UNIQUE (business_day, number)
+);
+CREATE TABLE counters (
+  id             INTEGER PRIMARY KEY,
+  status         TEXT    NOT NULL,
+  operator_id    TEXT,
+  break_reason   TEXT,
+  current_ticket INTEGER,
+  since_ms       INTEGER,
+  data           BLOB    NOT NULL
+);
+CREATE TABLE requests (
+  client_id  TEXT    NOT NULL,
+  request_id TEXT    NOT NULL,
+  ts_ms      INTEGER NOT NULL,
+  reply      BLOB    NOT NULL,
+  PRIMARY KEY (client_id, request_id)
+) WITHOUT ROWID;
+)sql",
+    // 2: indexes for start-up loading and reports.
+    R"sql(
+CREATE INDEX tickets_by_day ON tickets (business_day, service);
+CREATE INDEX tickets_open ON tickets (state) WHERE state IN ('WAITING','CALLED','SERVING','HELD');
+CREATE INDEX events_by_ts ON events (ts_ms);
+CREATE INDEX requests_by_ts ON requests (ts_ms);
+)sql",
+};
+static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
+
+std::string ReplyKey(const std::string& client, const std::string& request) {
+  return client + '\x1f' + request;
+}
+
+class Stmt {
+ public:
+  explicit Stmt(sqlite3_stmt* s) : s_(s) { sqlite3_reset(s_); sqlite3_clear_bindings(s_); }
+  ~Stmt() { sqlite3_reset(s_); }
+  Stmt& Int(int i, int64_t v) { sqlite3_bind_int64(s_, i, v); return *this; }
+  Stmt& IntOrNull(int i, int64_t v) {
+    if (v == 0) sqlite3_bind_null(s_, i); else sqlite3_bind_int64(s_, i, v);
+    return *this;
+  }
+  Stmt& Text(int i, const std::string& v) {
+    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& Blob(int i, const std::string& v) {
+    sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  int Step() { return sqlite3_step(s_); }
+
+ private:
+  sqlite3_stmt* s_;
+};
+
+}  // namespace
+
+StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, int max_version) {
+  std::unique_ptr<Store> s(new Store());
+  s->path_ = path;
+  if (sqlite3_open_v2(path.c_str(), &s->db_,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                      nullptr) != SQLITE_OK) {
+    std::string msg = s->db_ ? sqlite3_errmsg(s->db_) : "out of memory";
+    return Status::Error(path + ": cannot open the database (" + msg +
+                         "); check that the folder exists and is writable");
+  }
+  sqlite3_busy_timeout(s->db_, 5000);
+  // Durability is explicit, never a build default.
+  for (const char* pragma : {"PRAGMA journal_mode=WAL;", "PRAGMA synchronous=FULL;",
+                             "PRAGMA foreign_keys=ON;"}) {
+    if (Status st = s->Exec(pragma); !st.ok()) return st;
+  }
+  if (Status st = s->Migrate(max_version); !st.ok()) return st;
+  if (Status st = s->Prepare(); !st.ok()) return st;
+  s->LoadReplies();
+  return s;
+}
+
+Store::~Store() {
+  for (sqlite3_stmt* st : {insert_event_, upsert_ticket_, upsert_counter_, insert_reply_}) {
+    sqlite3_finalize(st);
+  }
+  sqlite3_close_v2(db_);
+}
+
+Status Store::Exec(const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    return Status::Error(path_ + ": SQLite: " + msg);
+  }
+  return Status::Ok();
+}
+
+Status Store::Migrate(int max_version) {
+  sqlite3_stmt* q = nullptr;
+  sqlite3_prepare_v2(db_, "PRAGMA user_version", -1, &q, nullptr);
+  sqlite3_step(q);
+  int version = sqlite3_column_int(q, 0);
+  sqlite3_finalize(q);
+  if (version > kSchemaVersion) {
+    return Status::Error(path_ + ": database schema version " + std::to_string(version) +
+                         " is newer than this broker understands (" +
+                         std::to_string(kSchemaVersion) + "); run the newer mpp-broker");
+  }
+  while (version < max_version) {
+    if (Status st = Exec("BEGIN IMMEDIATE"); !st.ok()) return st;
+    Status st = Exec(kMigrations[version]);
+    if (st.ok()) {
+      st = Exec(("PRAGMA user_version=" + std::to_string(version + 1)).c_str());
+    }
+    if (!st.ok()) {
+      Exec("ROLLBACK");
+      return Status::Error("migration to schema " + std::to_string(version + 1) +
+                           " failed: " + st.message());
+    }
+    if (Status c = Exec("COMMIT"); !c.ok()) return c;
+    ++version;
+  }
+  schema_version_ = version;
+  return Status::Ok();
+}
+
+Status Store::Prepare() {
+  struct {
+    sqlite3_stmt** stmt;
+    const char* sql;
+  } list[] = {
+      {&insert_event_,
+       "INSERT INTO events (seq, ts_ms, type, ticket_id, counter_id, payload) "
+       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
+      {&upsert_ticket_,
+       "INSERT INTO tickets (id, business_day, number, service, issued_service, prefix,"
+       " seq_no, state, priority, priority_granted_by, source, source_id, issued_ms, arrival_ms,"
+       " first_called_ms, serving_ms, finished_ms, ended_ms, recalls, counter_id, operator_id,"
+       " wait_target_min, service_std_min, transfers, transferred_from, print_failed, wait_ms,"
+       " service_ms, wait_met, service_met, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+       " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26,"
+       " ?27, ?28, ?29, ?30, ?31)"
+       // An update of the same ticket; a second ticket with a day's number
+       // already taken is an error (UNIQUE), never a silent replacement.
+       " ON CONFLICT (id) DO UPDATE SET"
+       " business_day=excluded.business_day, number=excluded.number, "
+       " service=excluded.service, issued_service=excluded.issued_service, "
+       " prefix=excluded.prefix, seq_no=excluded.seq_no, state=excluded.state, "
+       " priority=excluded.priority, priority_granted_by=excluded.priority_granted_by, "
+       " source=excluded.source, source_id=excluded.source_id, "
+       " issued_ms=excluded.issued_ms, arrival_ms=excluded.arrival_ms, "
+       " first_called_ms=excluded.first_called_ms, serving_ms=excluded.serving_ms, "
+       " finished_ms=excluded.finished_ms, ended_ms=excluded.ended_ms, "
+       " recalls=excluded.recalls, counter_id=excluded.counter_id, "
+       " operator_id=excluded.operator_id, wait_target_min=excluded.wait_target_min, "
+       " service_std_min=excluded.service_std_min, transfers=excluded.transfers, "
+       " transferred_from=excluded.transferred_from, print_failed=excluded.print_failed, "
+       " wait_ms=excluded.wait_ms, service_ms=excluded.service_ms, "
+       " wait_met=excluded.wait_met, service_met=excluded.service_met, "
+       " data=excluded.data"},
+      {&upsert_counter_,
+       "INSERT OR REPLACE INTO counters (id, status, operator_id, break_reason, current_ticket,"
+       " since_ms, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
+      {&insert_reply_,
+       "INSERT OR REPLACE INTO requests (client_id, request_id, ts_ms, reply) "
+       "VALUES (?1, ?2, ?3, ?4)"},
+  };
+  if (schema_version_ < 1) return Status::Ok();  // tests of empty files
+  for (auto& e : list) {
+    if (sqlite3_prepare_v3(db_, e.sql, -1, SQLITE_PREPARE_PERSISTENT, e.stmt, nullptr) !=
+        SQLITE_OK) {
+      return Status::Error(path_ + ": SQLite prepare: " + sqlite3_errmsg(db_));
+    }
+  }
+  return Status::Ok();
+}
+
+StatusOr<Loaded> Store::Load(const std::string& since_day) {
+  Loaded out;
+  sqlite3_stmt* q = nullptr;
+  sqlite3_prepare_v2(db_,
+                     "SELECT data FROM tickets WHERE business_day >= ?1 OR state IN "
+                     "('WAITING','CALLED','SERVING','HELD') ORDER BY id",
+                     -1, &q, nullptr);
+  sqlite3_bind_text(q, 1, since_day.c_str(), -1, SQLITE_TRANSIENT);
+  int rc;
+  while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+    v1::Ticket t;
+    if (!t.ParseFromArray(sqlite3_column_blob(q, 0), sqlite3_column_bytes(q, 0))) {
+      sqlite3_finalize(q);
+      return Status::Error(path_ + ": a ticket row does not parse; the database is damaged");
+    }
+    out.tickets.push_back(std::move(t));
+  }
+  sqlite3_finalize(q);
+  if (rc != SQLITE_DONE) return Status::Error(path_ + ": " + sqlite3_errmsg(db_));
+
+  sqlite3_prepare_v2(db_, "SELECT data FROM counters ORDER BY id", -1, &q, nullptr);
+  while (sqlite3_step(q) == SQLITE_ROW) {
+    v1::Counter c;
+    if (c.ParseFromArray(sqlite3_column_blob(q, 0), sqlite3_column_bytes(q, 0))) {
+      out.counters.push_back(std::move(c));
+    }
+  }
+  sqlite3_finalize(q);
+
+  sqlite3_prepare_v2(db_,
+                     "SELECT (SELECT COALESCE(MAX(seq),0) FROM events),"
+                     " (SELECT COALESCE(MAX(id),0) FROM tickets)",
+                     -1, &q, nullptr);
+  if (sqlite3_step(q) == SQLITE_ROW) {
+    out.last_seq = static_cast<uint64_t>(sqlite3_column_int64(q, 0));
+    out.last_ticket_id = sqlite3_column_int64(q, 1);
+  }
+  sqlite3_finalize(q);
+  return out;
+}
+
+const std::string* Store::FindReply(const std::string& client_id,
+                                    const std::string& request_id) const {
+  auto it = replies_.find(ReplyKey(client_id, request_id));
+  return it == replies_.end() ? nullptr : &it->second;
+}
+
+Status Store::Begin() {
+  pending_reply_keys_.clear();
+  return Exec("BEGIN IMMEDIATE");
+}
+
+Status Store::AppendEvent(uint64_t seq, int64_t ts_ms, const v1::Event& e) {
+  const std::string payload = e.SerializeAsString();
+  if (Stmt(insert_event_)
+          .Int(1, static_cast<int64_t>(seq))
+          .Int(2, ts_ms)
+          .Text(3, v1::EventType_Name(e.type()))
+          .IntOrNull(4, e.has_ticket() ? e.ticket().id() : 0)
+          .IntOrNull(5, e.has_counter() ? e.counter().id() : 0)
+          .Blob(6, payload)
+          .Step() != SQLITE_DONE) {
+    return Status::Error(std::string("insert event: ") + sqlite3_errmsg(db_));
+  }
+  if (e.has_ticket()) {
+    const v1::Ticket& t = e.ticket();
+    Stmt s(upsert_ticket_);
+    s.Int(1, t.id()).Text(2, t.business_day()).Text(3, t.number()).Text(4, t.service());
+    s.Text(5, t.issued_service()).Text(6, t.prefix()).Int(7, t.seq_no());
+    s.Text(8, v1::TicketState_Name(t.state())).Text(9, v1::PriorityReason_Name(t.priority()));
+    s.Text(10, t.priority_granted_by()).Text(11, v1::TicketSource_Name(t.source()));
+    s.Text(12, t.source_id()).Int(13, t.issued_ms()).Int(14, t.arrival_ms());
+    s.IntOrNull(15, t.first_called_ms()).IntOrNull(16, t.serving_ms());
+    s.IntOrNull(17, t.finished_ms()).IntOrNull(18, t.ended_ms()).Int(19, t.recall_ms_size());
+    s.IntOrNull(20, t.counter_id()).Text(21, t.operator_id()).Int(22, t.wait_target_min());
+    s.Int(23, t.service_std_min()).Int(24, t.transfers()).Text(25, t.transferred_from());
+    s.Int(26, t.print_failed() ? 1 : 0);
+    if (t.first_called_ms() > 0) s.Int(27, t.wait_ms()).Int(29, t.wait_met() ? 1 : 0);
+    if (t.finished_ms() > 0) s.Int(28, t.service_ms()).Int(30, t.service_met() ? 1 : 0);
+    s.Blob(31, t.SerializeAsString());
+    if (s.Step() != SQLITE_DONE) {
+      return Status::Error(std::string("upsert ticket: ") + sqlite3_errmsg(db_));
+    }
+  }
+  if (e.has_counter()) {
+    const v1::Counter& c = e.counter();
+    if (Stmt(upsert_counter_)
+            .Int(1, c.id())
+            .Text(2, v1::CounterStatus_Name(c.status()))
+            .Text(3, c.operator_id())
+            .Text(4, c.break_reason())
+            .IntOrNull(5, c.current_ticket())
+            .Int(6, c.since_ms())
+            .Blob(7, c.SerializeAsString())
+            .Step() != SQLITE_DONE) {
+      return Status::Error(std::string("upsert counter: ") + sqlite3_errmsg(db_));
+    }
+  }
+  return Status::Ok();
+}
+
+Status Store::SaveReply(const std::string& client_id, const std::string& request_id,
+                        int64_t ts_ms, const std::string& reply_bytes) {
+  if (Stmt(insert_reply_)
+          .Text(1, client_id)
+          .Text(2, request_id)
+          .Int(3, ts_ms)
+          .Blob(4, reply_bytes)
+          .Step() != SQLITE_DONE) {
+    return Status::Error(std::string("insert reply: ") + sqlite3_errmsg(db_));
+  }
+  const std::string key = ReplyKey(client_id, request_id);
+  replies_[key] = reply_bytes;
+  pending_reply_keys_.push_back(key);
+  return Status::Ok();
+}
+
+Status Store::Commit() {
+  pending_reply_keys_.clear();
+  return Exec("COMMIT");
+}
+
+void Store::Rollback() {
+  Exec("ROLLBACK");
+  for (const auto& k : pending_reply_keys_) replies_.erase(k);
+  pending_reply_keys_.clear();
+}
+
+void Store::LoadReplies() {
+  replies_.clear();
+  sqlite3_stmt* q = nullptr;
+  sqlite3_prepare_v2(db_, "SELECT client_id, request_id, reply FROM requests", -1, &q, nullptr);
+  while (sqlite3_step(q) == SQLITE_ROW) {
+    std::string client(reinterpret_cast<const char*>(sqlite3_column_text(q, 0)));
+    std::string request(reinterpret_cast<const char*>(sqlite3_column_text(q, 1)));
+    std::string reply(static_cast<const char*>(sqlite3_column_blob(q, 2)),
+                      sqlite3_column_bytes(q, 2));
+    replies_[ReplyKey(client, request)] = std::move(reply);
+  }
+  sqlite3_finalize(q);
+}
+
+Status Store::PruneReplies(int64_t before_ms) {
+  sqlite3_stmt* q = nullptr;
+  sqlite3_prepare_v2(db_, "DELETE FROM requests WHERE ts_ms < ?1", -1, &q, nullptr);
+  sqlite3_bind_int64(q, 1, before_ms);
+  const int rc = sqlite3_step(q);
+  sqlite3_finalize(q);
+  if (rc != SQLITE_DONE) return Status::Error(std::string("prune: ") + sqlite3_errmsg(db_));
+  LoadReplies();
+  return Status::Ok();
+}
+
+int64_t Store::FileBytes() const {
+  int64_t total = 0;
+  struct stat st;
+  for (const std::string& p : {path_, path_ + "-wal"}) {
+    if (stat(p.c_str(), &st) == 0) total += st.st_size;
+  }
+  return total;
+}
+
+}  // namespace mpp::store

@@ -1,0 +1,199 @@
+#include "broker/store/store.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <filesystem>
+
+namespace mpp::store {
+namespace {
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("mpp-store-test-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    path_ = (dir_ / "mpp.db").string();
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  static v1::Event TicketEvent(int64_t id, const std::string& number, v1::TicketState state,
+                               const std::string& day = "2026-11-30") {
+    v1::Event e;
+    e.set_type(v1::TICKET_ISSUED);
+    v1::Ticket* t = e.mutable_ticket();
+    t->set_id(id);
+    t->set_number(number);
+    t->set_service("KTP-REKAM");
+    t->set_issued_service("KTP-REKAM");
+    t->set_prefix("A");
+    t->set_seq_no(static_cast<int>(id));
+    t->set_business_day(day);
+    t->set_state(state);
+    t->set_issued_ms(1000 * id);
+    t->set_arrival_ms(1000 * id);
+    t->set_wait_target_min(30);
+    t->set_service_std_min(10);
+    return e;
+  }
+
+  std::filesystem::path dir_;
+  std::string path_;
+};
+
+TEST_F(StoreTest, FreshFileIsMigratedAndDurable) {
+  auto s = Store::Open(path_);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ(s.value()->schema_version(), kSchemaVersion);
+  sqlite3* db;
+  sqlite3_open(path_.c_str(), &db);
+  sqlite3_stmt* q;
+  sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &q, nullptr);
+  sqlite3_step(q);
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(q, 0)), "wal");
+  sqlite3_finalize(q);
+  sqlite3_close(db);
+}
+
+TEST_F(StoreTest, CommittedBatchSurvivesReopen) {
+  {
+    auto s = Store::Open(path_);
+    ASSERT_TRUE(s.ok());
+    Store& st = *s.value();
+    ASSERT_TRUE(st.Begin().ok());
+    ASSERT_TRUE(st.AppendEvent(1, 1000, TicketEvent(1, "A-001", v1::WAITING)).ok());
+    ASSERT_TRUE(st.AppendEvent(2, 2000, TicketEvent(2, "A-002", v1::WAITING)).ok());
+    v1::Event called = TicketEvent(1, "A-001", v1::CALLED);
+    called.set_type(v1::TICKET_CALLED);
+    called.mutable_counter()->set_id(3);
+    called.mutable_counter()->set_status(v1::OPEN);
+    called.mutable_counter()->set_current_ticket(1);
+    ASSERT_TRUE(st.AppendEvent(3, 3000, called).ok());
+    ASSERT_TRUE(st.SaveReply("kiosk-1", "r1", 1000, "reply-bytes").ok());
+    ASSERT_TRUE(st.Commit().ok());
+  }
+  auto s = Store::Open(path_);
+  ASSERT_TRUE(s.ok());
+  auto loaded = s.value()->Load("2026-11-30");
+  ASSERT_TRUE(loaded.ok());
+  EXPECT_EQ(loaded->last_seq, 3u);
+  EXPECT_EQ(loaded->last_ticket_id, 2);
+  ASSERT_EQ(loaded->tickets.size(), 2u);
+  EXPECT_EQ(loaded->tickets[0].state(), v1::CALLED);  // upserted, not duplicated
+  ASSERT_EQ(loaded->counters.size(), 1u);
+  EXPECT_EQ(loaded->counters[0].current_ticket(), 1);
+  const std::string* reply = s.value()->FindReply("kiosk-1", "r1");
+  ASSERT_NE(reply, nullptr);
+  EXPECT_EQ(*reply, "reply-bytes");
+  EXPECT_EQ(s.value()->FindReply("kiosk-2", "r1"), nullptr);
+}
+
+TEST_F(StoreTest, RollbackLeavesNothingBehind) {
+  auto s = Store::Open(path_);
+  ASSERT_TRUE(s.ok());
+  Store& st = *s.value();
+  ASSERT_TRUE(st.Begin().ok());
+  ASSERT_TRUE(st.AppendEvent(1, 1000, TicketEvent(1, "A-001", v1::WAITING)).ok());
+  ASSERT_TRUE(st.SaveReply("kiosk-1", "r1", 1000, "x").ok());
+  st.Rollback();
+  EXPECT_EQ(st.FindReply("kiosk-1", "r1"), nullptr);
+  auto loaded = st.Load("2026-11-30");
+  ASSERT_TRUE(loaded.ok());
+  EXPECT_TRUE(loaded->tickets.empty());
+  EXPECT_EQ(loaded->last_seq, 0u);
+}
+
+TEST_F(StoreTest, LoadSkipsPastDaysButKeepsTheirOpenTickets) {
+  auto s = Store::Open(path_);
+  ASSERT_TRUE(s.ok());
+  Store& st = *s.value();
+  ASSERT_TRUE(st.Begin().ok());
+  st.AppendEvent(1, 1, TicketEvent(1, "A-001", v1::DONE, "2026-11-27"));
+  st.AppendEvent(2, 2, TicketEvent(2, "A-002", v1::SERVING, "2026-11-27"));
+  st.AppendEvent(3, 3, TicketEvent(3, "A-001", v1::WAITING, "2026-11-30"));
+  ASSERT_TRUE(st.Commit().ok());
+  auto loaded = st.Load("2026-11-30");
+  ASSERT_TRUE(loaded.ok());
+  ASSERT_EQ(loaded->tickets.size(), 2u);
+  EXPECT_EQ(loaded->tickets[0].id(), 2);
+  EXPECT_EQ(loaded->tickets[1].id(), 3);
+  EXPECT_EQ(loaded->last_ticket_id, 3);
+}
+
+TEST_F(StoreTest, DuplicateNumberOnADayIsRefusedByTheSchema) {
+  auto s = Store::Open(path_);
+  ASSERT_TRUE(s.ok());
+  Store& st = *s.value();
+  ASSERT_TRUE(st.Begin().ok());
+  ASSERT_TRUE(st.AppendEvent(1, 1, TicketEvent(1, "A-001", v1::WAITING)).ok());
+  EXPECT_FALSE(st.AppendEvent(2, 2, TicketEvent(2, "A-001", v1::WAITING)).ok());
+  st.Rollback();
+}
+
+TEST_F(StoreTest, MigratesAnOlderSchemaKeepingItsData) {
+  {
+    auto old = Store::Open(path_, 1);
+    ASSERT_TRUE(old.ok());
+    EXPECT_EQ(old.value()->schema_version(), 1);
+    sqlite3* db;
+    sqlite3_open(path_.c_str(), &db);
+    v1::Ticket t = TicketEvent(7, "A-007", v1::WAITING).ticket();
+    const std::string blob = t.SerializeAsString();
+    sqlite3_stmt* q;
+    sqlite3_prepare_v2(db,
+                       "INSERT INTO tickets (id, business_day, number, service, issued_service,"
+                       " prefix, seq_no, state, priority, source, issued_ms, arrival_ms,"
+                       " wait_target_min, service_std_min, data) VALUES (7, '2026-11-30',"
+                       " 'A-007', 'KTP-REKAM', 'KTP-REKAM', 'A', 7, 'WAITING', 'PRIORITY_NONE',"
+                       " 'KIOSK', 7000, 7000, 30, 10, ?1)",
+                       -1, &q, nullptr);
+    sqlite3_bind_blob(q, 1, blob.data(), static_cast<int>(blob.size()), SQLITE_TRANSIENT);
+    ASSERT_EQ(sqlite3_step(q), SQLITE_DONE);
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+  }
+  auto s = Store::Open(path_);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ(s.value()->schema_version(), kSchemaVersion);
+  auto loaded = s.value()->Load("2026-11-30");
+  ASSERT_TRUE(loaded.ok());
+  ASSERT_EQ(loaded->tickets.size(), 1u);
+  EXPECT_EQ(loaded->tickets[0].number(), "A-007");
+}
+
+TEST_F(StoreTest, RefusesAFileFromANewerBroker) {
+  {
+    sqlite3* db;
+    sqlite3_open(path_.c_str(), &db);
+    sqlite3_exec(db, "PRAGMA user_version=99", nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+  }
+  auto s = Store::Open(path_);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.status().message().find("newer"), std::string::npos);
+}
+
+TEST_F(StoreTest, UnwritableLocationIsAClearError) {
+  auto s = Store::Open("/nonexistent-dir/sub/mpp.db");
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.status().message().find("cannot open"), std::string::npos);
+}
+
+TEST_F(StoreTest, PruneDropsOldStoredReplies) {
+  auto s = Store::Open(path_);
+  ASSERT_TRUE(s.ok());
+  Store& st = *s.value();
+  ASSERT_TRUE(st.Begin().ok());
+  st.SaveReply("k", "old", 1000, "a");
+  st.SaveReply("k", "new", 9000, "b");
+  ASSERT_TRUE(st.Commit().ok());
+  ASSERT_TRUE(st.PruneReplies(5000).ok());
+  EXPECT_EQ(st.FindReply("k", "old"), nullptr);
+  EXPECT_NE(st.FindReply("k", "new"), nullptr);
+}
+
+}  // namespace
+}  // namespace mpp::store

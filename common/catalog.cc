@@ -1,0 +1,615 @@
+#include "common/catalog.h"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <toml++/toml.h>
+
+namespace mpp {
+namespace {
+
+constexpr const char* kDayKeys[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+
+// Collects every problem in the file with its position, so an operator can fix
+// them all in one go.
+class Problems {
+ public:
+  explicit Problems(std::string source) : source_(std::move(source)) {}
+
+  void Add(const toml::source_region& where, const std::string& what) {
+    std::ostringstream os;
+    os << source_ << ":" << where.begin.line << ":" << where.begin.column << ": " << what;
+    list_.push_back(os.str());
+  }
+  void AddFileLevel(const std::string& what) { list_.push_back(source_ + ": " + what); }
+  bool empty() const { return list_.empty(); }
+  std::string Joined() const {
+    std::string out;
+    for (const auto& p : list_) out += (out.empty() ? "" : "\n") + p;
+    return out;
+  }
+
+ private:
+  std::string source_;
+  std::vector<std::string> list_;
+};
+
+// Typed, checked access to one TOML table. Keys not read by the time Finish()
+// is called are reported as unknown, which catches typos such as "qouta".
+class Fields {
+ public:
+  Fields(const toml::table& t, std::string context, Problems* p)
+      : t_(t), context_(std::move(context)), p_(p) {}
+
+  std::string Str(const char* key, bool required, std::string fallback = "") {
+    seen_.insert(key);
+    const toml::node* n = t_.get(key);
+    if (!n) {
+      if (required) p_->Add(t_.source(), context_ + ": missing required key '" + key + "'");
+      return fallback;
+    }
+    if (auto v = n->value<std::string>(); v && n->is_string()) return *v;
+    p_->Add(n->source(), context_ + ": '" + key + "' must be a string");
+    return fallback;
+  }
+
+  int64_t Int(const char* key, bool required, int64_t fallback, int64_t lo, int64_t hi) {
+    seen_.insert(key);
+    const toml::node* n = t_.get(key);
+    if (!n) {
+      if (required) p_->Add(t_.source(), context_ + ": missing required key '" + key + "'");
+      return fallback;
+    }
+    if (!n->is_integer()) {
+      p_->Add(n->source(), context_ + ": '" + key + "' must be a whole number");
+      return fallback;
+    }
+    const int64_t v = *n->value<int64_t>();
+    if (v < lo || v > hi) {
+      p_->Add(n->source(), context_ + ": '" + key + "' is " + std::to_string(v) +
+                               ", it must be between " + std::to_string(lo) + " and " +
+                               std::to_string(hi));
+      return fallback;
+    }
+    return v;
+  }
+
+  bool Bool(const char* key, bool fallback) {
+    seen_.insert(key);
+    const toml::node* n = t_.get(key);
+    if (!n) return fallback;
+    if (!n->is_boolean()) {
+      p_->Add(n->source(), context_ + ": '" + key + "' must be true or false");
+      return fallback;
+    }
+    return *n->value<bool>();
+  }
+
+  std::vector<std::string> StrArray(const char* key, bool required) {
+    seen_.insert(key);
+    std::vector<std::string> out;
+    const toml::node* n = t_.get(key);
+    if (!n) {
+      if (required) p_->Add(t_.source(), context_ + ": missing required key '" + key + "'");
+      return out;
+    }
+    const toml::array* a = n->as_array();
+    if (!a) {
+      p_->Add(n->source(), context_ + ": '" + key + "' must be a list of strings");
+      return out;
+    }
+    for (const toml::node& e : *a) {
+      if (!e.is_string()) {
+        p_->Add(e.source(), context_ + ": every entry of '" + key + "' must be a string");
+        continue;
+      }
+      out.push_back(*e.value<std::string>());
+    }
+    return out;
+  }
+
+  const toml::node* Node(const char* key) {
+    seen_.insert(key);
+    return t_.get(key);
+  }
+  const toml::table& table() const { return t_; }
+  const std::string& context() const { return context_; }
+
+  void Finish() {
+    for (auto&& [k, v] : t_) {
+      if (!seen_.count(std::string(k.str()))) {
+        p_->Add(k.source(), context_ + ": unknown key '" + std::string(k.str()) +
+                                "' (check the spelling; see config/mpp-cilegon.toml)");
+      }
+    }
+  }
+
+ private:
+  const toml::table& t_;
+  std::string context_;
+  Problems* p_;
+  std::set<std::string> seen_;
+};
+
+// "08:00-16:00" -> Interval.
+std::optional<v1::Interval> ParseRange(const std::string& text) {
+  const auto dash = text.find('-');
+  if (dash == std::string::npos) return std::nullopt;
+  auto a = ParseHhMm(text.substr(0, dash));
+  auto b = ParseHhMm(text.substr(dash + 1));
+  if (!a || !b || *a >= *b) return std::nullopt;
+  v1::Interval iv;
+  iv.mutable_start()->set_minutes(*a);
+  iv.mutable_end()->set_minutes(*b);
+  return iv;
+}
+
+std::vector<const toml::table*> TableArray(const toml::table& root, const char* key,
+                                           Problems* p) {
+  std::vector<const toml::table*> out;
+  const toml::node* n = root.get(key);
+  if (!n) return out;
+  const toml::array* a = n->as_array();
+  if (!a) {
+    p->Add(n->source(), std::string("'") + key + "' must be written as [[" + key + "]] tables");
+    return out;
+  }
+  for (const toml::node& e : *a) {
+    if (const toml::table* t = e.as_table()) {
+      out.push_back(t);
+    } else {
+      p->Add(e.source(), std::string("each '") + key + "' entry must be a table");
+    }
+  }
+  return out;
+}
+
+bool ValidPrefix(const std::string& s) {
+  if (s.empty() || s.size() > 4) return false;
+  for (char c : s) {
+    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) return false;
+  }
+  return true;
+}
+
+bool ValidCode(const std::string& s) {
+  if (s.empty() || s.size() > 32) return false;
+  for (char c : s) {
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+          c == '-' || c == '_')) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Reads "[mpp.hours]" style tables: { mon = "08:00-16:00", ... }.
+void ReadWeekHours(const toml::node* n, const std::string& context, Problems* p,
+                   google::protobuf::RepeatedPtrField<v1::DayHours>* out) {
+  if (!n) return;
+  const toml::table* t = n->as_table();
+  if (!t) {
+    p->Add(n->source(), context + " must be a table such as { mon = \"08:00-16:00\" }");
+    return;
+  }
+  for (auto&& [k, v] : *t) {
+    auto wd = ParseWeekday(k.str());
+    if (!wd) {
+      p->Add(k.source(), context + ": '" + std::string(k.str()) +
+                             "' is not a weekday; use mon, tue, wed, thu, fri, sat or sun");
+      continue;
+    }
+    auto s = v.value<std::string>();
+    auto iv = s ? ParseRange(*s) : std::nullopt;
+    if (!iv) {
+      p->Add(v.source(), context + "." + std::string(k.str()) +
+                             ": write hours as \"HH:MM-HH:MM\" with the start before the end");
+      continue;
+    }
+    v1::DayHours* dh = out->Add();
+    dh->set_weekday(*wd);
+    *dh->mutable_hours() = *iv;
+  }
+}
+
+const v1::DayHours* FindDay(const google::protobuf::RepeatedPtrField<v1::DayHours>& list,
+                            int weekday) {
+  for (const auto& d : list) {
+    if (d.weekday() == weekday) return &d;
+  }
+  return nullptr;
+}
+
+void ReadMpp(const toml::table& root, Problems* p, v1::Catalog* c) {
+  const toml::node* n = root.get("mpp");
+  if (!n || !n->as_table()) {
+    p->AddFileLevel("missing the [mpp] table (name, timezone, hours)");
+    return;
+  }
+  Fields f(*n->as_table(), "[mpp]", p);
+  c->set_name(f.Str("name", true));
+  c->set_timezone(f.Str("timezone", true));
+  const toml::node* tz_node = f.table().get("timezone");
+  const int64_t explicit_offset = f.Int("utc_offset_min", false, INT32_MIN, -720, 840);
+  if (auto off = KnownZoneOffsetMin(c->timezone())) {
+    c->set_utc_offset_min(*off);
+    if (explicit_offset != INT32_MIN && explicit_offset != *off) {
+      p->Add(f.table().get("utc_offset_min")->source(),
+             "[mpp]: utc_offset_min disagrees with timezone " + c->timezone());
+    }
+  } else if (explicit_offset != INT32_MIN) {
+    c->set_utc_offset_min(static_cast<int32_t>(explicit_offset));
+  } else if (tz_node) {
+    p->Add(tz_node->source(),
+           "[mpp]: unknown timezone '" + c->timezone() +
+               "'; use Asia/Jakarta (WIB), Asia/Makassar (WITA), Asia/Jayapura (WIT), or set "
+               "utc_offset_min");
+  }
+  c->set_max_recalls(static_cast<int32_t>(f.Int("max_recalls", false, 3, 0, 10)));
+  c->set_ticker(f.Str("ticker", false));
+  ReadWeekHours(f.Node("hours"), "[mpp.hours]", p, c->mutable_opening_hours());
+  if (c->opening_hours().empty() && !f.table().get("hours")) {
+    p->Add(f.table().source(), "[mpp]: missing [mpp.hours] (for example mon = \"08:00-16:00\")");
+  }
+  f.Node("breaks");
+  for (const toml::table* t : TableArray(f.table(), "breaks", p)) {
+    Fields b(*t, "[[mpp.breaks]]", p);
+    const auto days = b.StrArray("days", true);
+    const std::string range = b.Str("time", true);
+    const std::string label = b.Str("label", false, "Istirahat");
+    b.Finish();
+    auto iv = ParseRange(range);
+    if (!range.empty() && !iv) {
+      p->Add(t->get("time")->source(), "[[mpp.breaks]]: write time as \"HH:MM-HH:MM\"");
+      continue;
+    }
+    for (const auto& d : days) {
+      auto wd = ParseWeekday(d);
+      if (!wd) {
+        p->Add(t->get("days")->source(), "[[mpp.breaks]]: '" + d + "' is not a weekday");
+        continue;
+      }
+      if (!iv) continue;
+      v1::DayHours* dh = c->add_breaks();
+      dh->set_weekday(*wd);
+      *dh->mutable_hours() = *iv;
+      dh->mutable_hours()->set_label(label);
+    }
+  }
+  std::set<std::string> holiday_dates;
+  f.Node("holidays");
+  for (const toml::table* t : TableArray(f.table(), "holidays", p)) {
+    Fields h(*t, "[[mpp.holidays]]", p);
+    v1::Holiday* hol = c->add_holidays();
+    hol->set_date(h.Str("date", true));
+    hol->set_name(h.Str("name", true));
+    h.Finish();
+    if (!hol->date().empty() && !LocalMidnightMs(hol->date(), 0)) {
+      p->Add(t->get("date")->source(), "[[mpp.holidays]]: '" + hol->date() +
+                                           "' is not a date; write YYYY-MM-DD");
+    } else if (!holiday_dates.insert(hol->date()).second) {
+      p->Add(t->source(), "[[mpp.holidays]]: " + hol->date() + " is listed twice");
+    }
+  }
+  f.Finish();
+}
+
+void ReadStandard(const toml::node* n, const std::string& ctx, Problems* p,
+                  v1::PublishedStandard* s, const toml::source_region& owner) {
+  if (!n || !n->as_table()) {
+    p->Add(n ? n->source() : owner,
+           ctx + ": missing [service.standard] with requirements, procedure, time_standard, fee, "
+                 "product and complaint");
+    return;
+  }
+  Fields f(*n->as_table(), ctx + ".standard", p);
+  for (auto& r : f.StrArray("requirements", true)) s->add_requirements(r);
+  for (auto& r : f.StrArray("procedure", true)) s->add_procedure(r);
+  s->set_time_standard(f.Str("time_standard", true));
+  s->set_fee(f.Str("fee", true));
+  s->set_product(f.Str("product", true));
+  s->set_complaint(f.Str("complaint", true));
+  f.Finish();
+}
+
+}  // namespace
+
+std::optional<int> ParseWeekday(std::string_view name) {
+  for (int i = 0; i < 7; ++i) {
+    if (name == kDayKeys[i]) return i + 1;
+  }
+  return std::nullopt;
+}
+
+const char* WeekdayName(int iso_weekday) {
+  static const char* kNames[] = {"Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"};
+  return (iso_weekday >= 1 && iso_weekday <= 7) ? kNames[iso_weekday - 1] : "?";
+}
+
+StatusOr<v1::Catalog> ParseCatalog(std::string_view text, const std::string& source_name) {
+  toml::table root;
+  try {
+    root = toml::parse(text, source_name);
+  } catch (const toml::parse_error& e) {
+    std::ostringstream os;
+    os << source_name << ":" << e.source().begin.line << ":" << e.source().begin.column
+       << ": TOML syntax error: " << e.description();
+    return Status::Error(os.str());
+  }
+
+  Problems p(source_name);
+  v1::Catalog c;
+  ReadMpp(root, &p, &c);
+
+  std::set<std::string> agency_codes;
+  for (const toml::table* t : TableArray(root, "agency", &p)) {
+    Fields f(*t, "[[agency]]", &p);
+    v1::Agency* a = c.add_agencies();
+    a->set_code(f.Str("code", true));
+    a->set_name(f.Str("name", true));
+    a->set_name_en(f.Str("name_en", false, a->name()));
+    f.Finish();
+    if (!a->code().empty() && !ValidCode(a->code())) {
+      p.Add(t->source(), "[[agency]] '" + a->code() + "': code may use letters, digits, - and _");
+    }
+    if (!agency_codes.insert(a->code()).second) {
+      p.Add(t->source(), "[[agency]]: code '" + a->code() + "' is used twice");
+    }
+  }
+
+  std::set<std::string> zone_ids;
+  for (const toml::table* t : TableArray(root, "zone", &p)) {
+    Fields f(*t, "[[zone]]", &p);
+    v1::Zone* z = c.add_zones();
+    z->set_id(f.Str("id", true));
+    z->set_name(f.Str("name", true));
+    f.Finish();
+    if (!zone_ids.insert(z->id()).second) {
+      p.Add(t->source(), "[[zone]]: id '" + z->id() + "' is used twice");
+    }
+  }
+
+  std::set<std::string> service_codes;
+  std::map<std::string, toml::source_region> service_where;
+  std::map<std::string, std::string> prefix_agency;
+  for (const toml::table* t : TableArray(root, "service", &p)) {
+    const std::string code_guess = t->get("code") ? t->get("code")->value_or<std::string>("") : "";
+    const std::string ctx = "[[service]] '" + code_guess + "'";
+    Fields f(*t, ctx, &p);
+    v1::Service* s = c.add_services();
+    s->set_code(f.Str("code", true));
+    s->set_name(f.Str("name", true));
+    s->set_name_en(f.Str("name_en", false, s->name()));
+    s->set_agency(f.Str("agency", true));
+    s->set_prefix(f.Str("prefix", true));
+    s->set_digits(static_cast<int32_t>(f.Int("digits", false, 3, 1, 6)));
+    s->set_wait_target_min(static_cast<int32_t>(f.Int("wait_target_min", true, 0, 1, 1440)));
+    s->set_service_std_min(static_cast<int32_t>(f.Int("service_std_min", true, 0, 1, 1440)));
+    s->set_daily_quota(static_cast<int32_t>(f.Int("daily_quota", true, 0, 0, 1000000)));
+    s->set_priority_allowed(f.Bool("priority_allowed", true));
+    ReadStandard(f.Node("standard"), ctx, &p, s->mutable_standard(), t->source());
+    const auto days = f.StrArray("days", false);
+    const toml::node* hours_node = t->get("hours");
+    const std::string hours = f.Str("hours", false);
+    f.Finish();
+
+    if (!s->code().empty() && !ValidCode(s->code())) {
+      p.Add(t->source(), ctx + ": code may use letters, digits, - and _ (at most 32)");
+    }
+    if (!service_codes.insert(s->code()).second) {
+      p.Add(t->source(), ctx + ": code is used twice");
+    }
+    service_where.emplace(s->code(), t->source());
+    if (!s->agency().empty() && !agency_codes.count(s->agency())) {
+      p.Add(t->get("agency")->source(), ctx + ": agency '" + s->agency() +
+                                            "' is not defined in an [[agency]] table");
+    }
+    if (!s->prefix().empty() && !ValidPrefix(s->prefix())) {
+      p.Add(t->get("prefix")->source(),
+            ctx + ": prefix '" + s->prefix() + "' must be 1-4 capital letters or digits");
+    }
+    // A prefix shares its numbering; sharing across agencies would confuse visitors.
+    auto [it, fresh] = prefix_agency.emplace(s->prefix(), s->agency());
+    if (!fresh && it->second != s->agency()) {
+      p.Add(t->get("prefix")->source(), ctx + ": prefix '" + s->prefix() +
+                                            "' is already used by agency " + it->second);
+    }
+    std::optional<v1::Interval> window;
+    if (!hours.empty()) {
+      window = ParseRange(hours);
+      if (!window) {
+        p.Add(hours_node->source(), ctx + ": write hours as \"HH:MM-HH:MM\" with start before end");
+      }
+    }
+    std::vector<int> weekdays;
+    if (days.empty()) {
+      for (const auto& d : c.opening_hours()) weekdays.push_back(d.weekday());
+    } else {
+      for (const auto& d : days) {
+        auto wd = ParseWeekday(d);
+        if (!wd) {
+          p.Add(t->get("days")->source(), ctx + ": '" + d + "' is not a weekday (mon..sun)");
+          continue;
+        }
+        weekdays.push_back(*wd);
+      }
+    }
+    for (int wd : weekdays) {
+      const v1::DayHours* mpp_day = FindDay(c.opening_hours(), wd);
+      if (!mpp_day) {
+        p.Add(t->source(), ctx + ": served on " + kDayKeys[wd - 1] +
+                               " but the MPP is closed that day (see [mpp.hours])");
+        continue;
+      }
+      v1::DayHours* dh = s->add_schedule();
+      dh->set_weekday(wd);
+      *dh->mutable_hours() = window ? *window : mpp_day->hours();
+    }
+  }
+
+  std::set<int> counter_ids;
+  std::set<std::string> served;
+  for (const toml::table* t : TableArray(root, "counter", &p)) {
+    Fields f(*t, "[[counter]]", &p);
+    v1::CounterDef* k = c.add_counters();
+    k->set_id(static_cast<int32_t>(f.Int("id", true, 0, 1, 9999)));
+    const std::string ctx = "[[counter]] " + std::to_string(k->id());
+    k->set_name(f.Str("name", true));
+    k->set_spoken(f.Str("spoken", false, k->name()));
+    k->set_zone(f.Str("zone", true));
+    k->set_agency(f.Str("agency", true));
+    for (auto& s : f.StrArray("services", true)) k->add_services(s);
+    f.Finish();
+    if (k->id() > 0 && !counter_ids.insert(k->id()).second) {
+      p.Add(t->source(), ctx + ": id is used twice");
+    }
+    if (!k->zone().empty() && !zone_ids.count(k->zone())) {
+      p.Add(t->get("zone")->source(), ctx + ": zone '" + k->zone() + "' is not defined");
+    }
+    if (!k->agency().empty() && !agency_codes.count(k->agency())) {
+      p.Add(t->get("agency")->source(), ctx + ": agency '" + k->agency() + "' is not defined");
+    }
+    for (const auto& s : k->services()) {
+      if (!service_codes.count(s)) {
+        p.Add(t->get("services")->source(), ctx + ": service '" + s + "' is not defined");
+      }
+      served.insert(s);
+    }
+  }
+  for (const auto& s : c.services()) {
+    if (!s.code().empty() && !served.count(s.code())) {
+      p.Add(service_where[s.code()], "[[service]] '" + s.code() +
+                                         "' is served by no [[counter]]; its tickets could never "
+                                         "be called");
+    }
+  }
+  if (c.services().empty()) p.AddFileLevel("no [[service]] is defined");
+  if (c.counters().empty()) p.AddFileLevel("no [[counter]] is defined");
+  if (!p.empty()) return Status::Error(p.Joined());
+  return c;
+}
+
+StatusOr<v1::Catalog> LoadCatalogFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return Status::Error(path + ": cannot open the catalog file; check the path given to --config");
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ParseCatalog(ss.str(), path);
+}
+
+// ------------------------------------------------------------ CatalogIndex --
+
+CatalogIndex::CatalogIndex(v1::Catalog catalog) : catalog_(std::move(catalog)) {
+  for (int i = 0; i < catalog_.services_size(); ++i) service_index_[catalog_.services(i).code()] = i;
+  for (int i = 0; i < catalog_.counters_size(); ++i) counter_index_[catalog_.counters(i).id()] = i;
+  for (int i = 0; i < catalog_.agencies_size(); ++i) agency_index_[catalog_.agencies(i).code()] = i;
+  for (const auto& h : catalog_.holidays()) holidays_[h.date()] = &h;
+}
+
+const v1::Service* CatalogIndex::FindService(const std::string& code) const {
+  auto it = service_index_.find(code);
+  return it == service_index_.end() ? nullptr : &catalog_.services(it->second);
+}
+
+const v1::CounterDef* CatalogIndex::FindCounter(int id) const {
+  auto it = counter_index_.find(id);
+  return it == counter_index_.end() ? nullptr : &catalog_.counters(it->second);
+}
+
+const v1::Agency* CatalogIndex::FindAgency(const std::string& code) const {
+  auto it = agency_index_.find(code);
+  return it == agency_index_.end() ? nullptr : &catalog_.agencies(it->second);
+}
+
+bool CatalogIndex::CounterServes(int counter_id, const std::string& service) const {
+  const v1::CounterDef* c = FindCounter(counter_id);
+  if (!c) return false;
+  for (const auto& s : c->services()) {
+    if (s == service) return true;
+  }
+  return false;
+}
+
+bool CatalogIndex::ZoneExists(const std::string& zone) const {
+  for (const auto& z : catalog_.zones()) {
+    if (z.id() == zone) return true;
+  }
+  return false;
+}
+
+bool CatalogIndex::ServiceInZone(const std::string& service, const std::string& zone) const {
+  if (zone.empty()) return true;
+  for (const auto& c : catalog_.counters()) {
+    if (c.zone() != zone) continue;
+    for (const auto& s : c.services()) {
+      if (s == service) return true;
+    }
+  }
+  return false;
+}
+
+std::string CatalogIndex::BusinessDay(Millis now) const {
+  return ToLocal(now, utc_offset_min()).Date();
+}
+
+const v1::Holiday* CatalogIndex::HolidayOn(const std::string& date) const {
+  auto it = holidays_.find(date);
+  return it == holidays_.end() ? nullptr : it->second;
+}
+
+std::optional<v1::Interval> CatalogIndex::WindowOn(const v1::Service& service, int weekday) const {
+  const v1::DayHours* d = FindDay(service.schedule(), weekday);
+  if (!d) return std::nullopt;
+  return d->hours();
+}
+
+Millis CatalogIndex::NextOpening(const v1::Service& service, Millis midnight) const {
+  for (int i = 0; i < 60; ++i) {
+    const Millis day_start = midnight + static_cast<Millis>(i) * 86400000;
+    const LocalTime lt = ToLocal(day_start, utc_offset_min());
+    if (HolidayOn(lt.Date())) continue;
+    if (auto w = WindowOn(service, lt.weekday)) {
+      return day_start + static_cast<Millis>(w->start().minutes()) * 60000;
+    }
+  }
+  return 0;
+}
+
+Availability CatalogIndex::ServiceAvailability(const v1::Service& service, Millis now) const {
+  const LocalTime lt = ToLocal(now, utc_offset_min());
+  const Millis today_midnight = now - (static_cast<Millis>(lt.minute_of_day) * 60000 +
+                                       static_cast<Millis>(lt.second) * 1000 + lt.millis);
+  const Millis tomorrow = today_midnight + 86400000;
+  Availability a;
+  if (const v1::Holiday* h = HolidayOn(lt.Date())) {
+    a.code = v1::MPP_HOLIDAY;
+    a.reason = h->name();
+    a.next_open_ms = NextOpening(service, tomorrow);
+    return a;
+  }
+  auto w = WindowOn(service, lt.weekday);
+  if (!w) {
+    a.code = v1::NOT_SERVED_TODAY;
+    a.reason = std::string("not served on ") + WeekdayName(lt.weekday);
+    a.next_open_ms = NextOpening(service, tomorrow);
+    return a;
+  }
+  if (lt.minute_of_day < w->start().minutes()) {
+    a.code = v1::SERVICE_CLOSED;
+    a.reason = "not open yet";
+    a.next_open_ms = today_midnight + static_cast<Millis>(w->start().minutes()) * 60000;
+    return a;
+  }
+  if (lt.minute_of_day >= w->end().minutes()) {
+    a.code = v1::SERVICE_CLOSED;
+    a.reason = "closed for today";
+    a.next_open_ms = NextOpening(service, tomorrow);
+    return a;
+  }
+  return a;
+}
+
+}  // namespace mpp

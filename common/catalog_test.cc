@@ -1,0 +1,111 @@
+#include "common/catalog.h"
+
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <set>
+
+#include "broker/core/test_catalog.h"
+
+namespace mpp {
+namespace {
+
+std::string SamplePath() { return std::string(MPP_SOURCE_DIR) + "/config/mpp-cilegon.toml"; }
+
+TEST(Catalog, SampleCilegonLoadsAndIsRealistic) {
+  auto c = LoadCatalogFile(SamplePath());
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->timezone(), "Asia/Jakarta");
+  EXPECT_EQ(c->utc_offset_min(), 420);
+  EXPECT_GE(c->agencies_size(), 9);
+  EXPECT_GE(c->services_size(), 24);
+  EXPECT_GE(c->counters_size(), 20);
+  EXPECT_EQ(c->zones_size(), 3);
+  for (const auto& s : c->services()) {
+    SCOPED_TRACE(s.code());
+    const auto& st = s.standard();
+    EXPECT_FALSE(st.requirements().empty());
+    EXPECT_FALSE(st.procedure().empty());
+    EXPECT_FALSE(st.time_standard().empty());
+    EXPECT_FALSE(st.fee().empty());
+    EXPECT_FALSE(st.product().empty());
+    EXPECT_FALSE(st.complaint().empty());
+    EXPECT_GT(s.wait_target_min(), 0);
+    EXPECT_GT(s.service_std_min(), 0);
+    EXPECT_FALSE(s.schedule().empty());
+  }
+  bool friday_prayer = false;
+  for (const auto& b : c->breaks()) friday_prayer |= b.weekday() == 5;
+  EXPECT_TRUE(friday_prayer);
+  EXPECT_FALSE(c->holidays().empty());
+}
+
+TEST(Catalog, SharedBoothDaysComeFromTheFile) {
+  auto c = LoadCatalogFile(SamplePath());
+  ASSERT_TRUE(c.ok());
+  CatalogIndex idx(std::move(c).value());
+  const v1::Service* haji = idx.FindService("HAJI");
+  ASSERT_NE(haji, nullptr);
+  EXPECT_FALSE(idx.WindowOn(*haji, 1));  // Monday: no
+  EXPECT_TRUE(idx.WindowOn(*haji, 2));   // Tuesday
+  EXPECT_TRUE(idx.WindowOn(*haji, 4));   // Thursday
+}
+
+// Replaces the first occurrence of `from` in the test catalog.
+std::string Edit(const std::string& from, const std::string& to) {
+  std::string s = testing::kTestCatalog;
+  const auto pos = s.find(from);
+  EXPECT_NE(pos, std::string::npos) << from;
+  return s.replace(pos, from.size(), to);
+}
+
+void ExpectRefused(const std::string& text, const std::string& needle) {
+  auto c = ParseCatalog(text, "bad.toml");
+  ASSERT_FALSE(c.ok()) << "accepted a catalog that should fail with: " << needle;
+  const std::string& m = c.status().message();
+  EXPECT_NE(m.find(needle), std::string::npos) << m;
+  // Every problem names the file and a line.
+  EXPECT_TRUE(std::regex_search(m, std::regex("^bad\\.toml:[0-9]+(:[0-9]+)?: "))) << m;
+}
+
+TEST(Catalog, TestCatalogIsValid) {
+  auto c = ParseCatalog(testing::kTestCatalog, "test.toml");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+}
+
+TEST(Catalog, RefusesBadFilesWithFileLineAndReason) {
+  ExpectRefused(Edit("daily_quota = 2", "daily_qouta = 2"), "unknown key 'daily_qouta'");
+  ExpectRefused(Edit("wait_target_min = 20\n", ""), "missing required key 'wait_target_min'");
+  ExpectRefused(Edit("hours = \"08:00-15:00\"", "hours = \"15:00-08:00\""), "HH:MM-HH:MM");
+  ExpectRefused(Edit("agency = \"POL\"", "agency = \"POLISI\""), "agency 'POLISI' is not defined");
+  ExpectRefused(Edit("code = \"S2\"", "code = \"S1\""), "code is used twice");
+  ExpectRefused(Edit("services = [\"S4\"]", "services = [\"S1\"]"), "served by no [[counter]]");
+  ExpectRefused(Edit("services = [\"S4\"]", "services = [\"S4\", \"S9\"]"),
+                "service 'S9' is not defined");
+  ExpectRefused(Edit("timezone = \"Asia/Jakarta\"", "timezone = \"Mars/Olympus\""),
+                "unknown timezone");
+  ExpectRefused(Edit("date = \"2026-12-25\"", "date = \"25-12-2026\""), "is not a date");
+  ExpectRefused(Edit("days = [\"tue\"]", "days = [\"selasa\"]"), "not a weekday");
+  ExpectRefused(Edit("daily_quota = 2", "daily_quota = -2"), "must be between");
+  ExpectRefused(Edit("daily_quota = 2", "daily_quota = \"dua\""), "must be a whole number");
+  ExpectRefused(Edit("prefix = \"K\"", "prefix = \"k-1\""), "prefix 'k-1'");
+  ExpectRefused(Edit("zone = \"B\"\nagency = \"POL\"", "zone = \"Q\"\nagency = \"POL\""),
+                "zone 'Q' is not defined");
+  ExpectRefused(Edit("time_standard = \"15 menit\"\n", ""), "'time_standard'");
+  ExpectRefused(Edit("[mpp.hours]", "[mpp.hours]\nsun = \"soon\""), "HH:MM-HH:MM");
+}
+
+TEST(Catalog, SyntaxErrorsNameTheLine) {
+  auto c = ParseCatalog(Edit("name = \"MPP Uji\"", "name = \"MPP Uji"), "bad.toml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("bad.toml:3:"), std::string::npos) << c.status().message();
+}
+
+TEST(Catalog, MissingFileSaysWhatToCheck) {
+  auto c = LoadCatalogFile("/nonexistent/mpp.toml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("--config"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace mpp

@@ -1,0 +1,49 @@
+// BrokerClient: a request/reply session with the broker over a DEALER socket.
+//
+// Call() sends a request and waits for its reply. If no reply arrives within
+// `retry_ms` it resends the same envelope (same request_id), which the broker
+// answers from its stored reply, so a retry never issues a second ticket or
+// calls two tickets. After `timeout_ms` it gives up with an UNAVAILABLE error
+// that says the broker cannot be reached.
+//
+// REQUIRES: one thread at a time per BrokerClient.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <zmq.hpp>
+
+#include "common/status.h"
+#include "mpp/v1/mpp.pb.h"
+
+namespace mpp {
+
+class BrokerClient {
+ public:
+  // `context` must outlive the client.
+  BrokerClient(zmq::context_t* context, std::string endpoint, std::string client_id);
+
+  struct Options {
+    int timeout_ms = 5000;
+    int retry_ms = 1000;
+    std::string request_id;  // empty: a fresh one
+  };
+
+  // Returns the reply envelope, or an error if the broker did not answer.
+  // A reply that carries a refusal (error code != OK) is still a reply.
+  StatusOr<v1::Envelope> Call(const v1::Request& request, const Options& options);
+  StatusOr<v1::Envelope> Call(const v1::Request& request) { return Call(request, Options()); }
+
+  const std::string& endpoint() const { return endpoint_; }
+
+ private:
+  void Reconnect();
+
+  zmq::context_t* context_;
+  std::string endpoint_;
+  std::string client_id_;
+  std::unique_ptr<zmq::socket_t> socket_;
+};
+
+}  // namespace mpp

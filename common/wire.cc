@@ -1,0 +1,44 @@
+#include "common/wire.h"
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <random>
+
+#include <google/protobuf/stubs/logging.h>
+#include <spdlog/spdlog.h>
+
+namespace mpp {
+
+std::string NewRequestId() {
+  thread_local std::mt19937_64 rng{std::random_device{}() ^
+                                   static_cast<uint64_t>(std::chrono::steady_clock::now()
+                                                             .time_since_epoch()
+                                                             .count())};
+  char buf[33];
+  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(rng()),
+                static_cast<unsigned long long>(rng()));
+  return buf;
+}
+
+namespace {
+void ProtobufLogHandler(google::protobuf::LogLevel level, const char* filename, int line,
+                        const std::string& message) {
+  // Token bucket: 5 lines per second.
+  static std::atomic<int64_t> window{0};
+  static std::atomic<int> used{0};
+  const int64_t now_s = std::chrono::duration_cast<std::chrono::seconds>(
+                            std::chrono::steady_clock::now().time_since_epoch())
+                            .count();
+  if (window.exchange(now_s) != now_s) used = 0;
+  if (++used > 5) return;
+  spdlog::warn("protobuf: {} ({}:{})", message, filename, line);
+  (void)level;
+}
+}  // namespace
+
+void RouteProtobufLogsToSpdlog() { google::protobuf::SetLogHandler(&ProtobufLogHandler); }
+
+std::string ErrorCodeName(v1::ErrorCode code) { return v1::ErrorCode_Name(code); }
+
+}  // namespace mpp

@@ -1,0 +1,31 @@
+// Framing of the MPP1 protocol (docs/PROTOCOL.md).
+//
+// Command socket (DEALER -> ROUTER): [tag "MPP1"][Envelope].
+// Event socket (PUB -> SUB): [topic][Envelope], topics kTopicEvent and
+// kTopicHeartbeat (both start with "mpp.", the prefix to subscribe to).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "mpp/v1/mpp.pb.h"
+
+namespace mpp {
+
+inline constexpr std::string_view kProtocolTag = "MPP1";
+inline constexpr std::string_view kTopicPrefix = "mpp.";
+inline constexpr std::string_view kTopicEvent = "mpp.event";
+inline constexpr std::string_view kTopicHeartbeat = "mpp.heartbeat";
+inline constexpr size_t kMaxMessageBytes = 256 * 1024;  // broker refuses larger frames
+
+// A fresh random request id (128 bits, hex). Reuse it for retries of the same request.
+std::string NewRequestId();
+
+// Protobuf's own log lines (e.g. on invalid UTF-8) go to spdlog, at most a
+// few per second so that hostile input cannot flood the log.
+void RouteProtobufLogsToSpdlog();
+
+// The English name of an error code, e.g. "QUOTA_EXHAUSTED".
+std::string ErrorCodeName(v1::ErrorCode code);
+
+}  // namespace mpp

@@ -1,0 +1,493 @@
+// mppctl: every broker operation from a shell.
+//
+//   mppctl [--broker URL] [--json] [--timeout MS] COMMAND ...
+//
+// Exit codes: 0 done; 1 the broker refused (its message is printed);
+// 2 bad usage; 3 the broker could not be reached within --timeout.
+// With --json every command prints one JSON object (watch: one per line) and
+// a ticket's number is always at the top level as "number".
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <map>
+
+#include <CLI/CLI.hpp>
+#include <google/protobuf/util/json_util.h>
+#include <nlohmann/json.hpp>
+#include <zmq.hpp>
+#include <zmq_addon.hpp>
+
+#include "common/client.h"
+#include "common/time_util.h"
+#include "common/wire.h"
+
+namespace {
+
+using nlohmann::json;
+namespace v1 = mpp::v1;
+
+struct Globals {
+  std::string broker = "tcp://127.0.0.1:5555";
+  bool json = false;
+  int timeout_ms = 3000;
+  std::string lang = "id";
+  std::string client_id = "mppctl";
+  std::string request_id;
+};
+
+json ToJson(const google::protobuf::Message& m) {
+  std::string out;
+  google::protobuf::util::JsonPrintOptions o;
+  o.preserve_proto_field_names = true;
+  (void)google::protobuf::util::MessageToJsonString(m, &out, o);
+  return json::parse(out);
+}
+
+int offset_min = 420;  // from the catalog when known; WIB by default
+
+std::string LocalHm(int64_t ms) {
+  if (ms <= 0) return "-";
+  return mpp::FormatHhMm(mpp::ToLocal(ms, offset_min).minute_of_day);
+}
+
+std::string Minutes(int64_t ms) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%lld:%02lld", static_cast<long long>(ms / 60000),
+                static_cast<long long>((ms / 1000) % 60));
+  return buf;
+}
+
+const char* StateText(v1::TicketState s, bool en) {
+  switch (s) {
+    case v1::WAITING: return en ? "waiting" : "menunggu";
+    case v1::CALLED: return en ? "called" : "dipanggil";
+    case v1::SERVING: return en ? "serving" : "dilayani";
+    case v1::DONE: return en ? "done" : "selesai";
+    case v1::NO_SHOW: return en ? "no-show" : "tidak hadir";
+    case v1::HELD: return en ? "on hold" : "ditunda";
+    case v1::CANCELLED: return en ? "cancelled" : "dibatalkan";
+    default: return "?";
+  }
+}
+
+const char* CounterText(v1::CounterStatus s, bool en) {
+  switch (s) {
+    case v1::OPEN: return en ? "open" : "buka";
+    case v1::ON_BREAK: return en ? "on break" : "istirahat";
+    case v1::CLOSED: return en ? "closed" : "tutup";
+    default: return "?";
+  }
+}
+
+// Sends one request and prints the outcome. Returns the exit code.
+int Run(const Globals& g, const v1::Request& req, v1::Reply* out = nullptr) {
+  zmq::context_t ctx(1);
+  std::unique_ptr<mpp::BrokerClient> connected;
+  try {
+    connected = std::make_unique<mpp::BrokerClient>(&ctx, g.broker, g.client_id);
+  } catch (const zmq::error_t& e) {
+    std::cerr << "mppctl: '" << g.broker << "' is not a broker address (" << e.what()
+              << "); write it as tcp://HOST:PORT\n";
+    return 2;
+  }
+  mpp::BrokerClient& client = *connected;
+  mpp::BrokerClient::Options opt;
+  opt.timeout_ms = g.timeout_ms;
+  opt.retry_ms = std::min(1000, g.timeout_ms);
+  opt.request_id = g.request_id;
+  auto env = client.Call(req, opt);
+  if (!env.ok()) {
+    if (g.json) {
+      std::cout << json{{"ok", false}, {"code", "UNAVAILABLE"}, {"message", env.status().message()}}
+                << "\n";
+    } else {
+      std::cerr << "mppctl: " << env.status().message() << "\n";
+    }
+    return 3;
+  }
+  const v1::Reply& r = env->reply();
+  if (out) *out = r;
+  const bool en = g.lang == "en";
+  if (r.error().code() != v1::OK) {
+    if (g.json) {
+      json j{{"ok", false},
+             {"code", mpp::ErrorCodeName(r.error().code())},
+             {"message", en ? r.error().message_en() : r.error().message_id()},
+             {"message_id", r.error().message_id()},
+             {"message_en", r.error().message_en()}};
+      if (r.error().next_open_ms() > 0) {
+        j["next_open"] = mpp::FormatIsoLocal(r.error().next_open_ms(), offset_min);
+      }
+      std::cout << j << "\n";
+    } else {
+      std::cerr << "mppctl: " << mpp::ErrorCodeName(r.error().code()) << ": "
+                << (en ? r.error().message_en() : r.error().message_id()) << "\n";
+    }
+    return 1;
+  }
+  if (g.json) {
+    json j = ToJson(r);
+    j.erase("error");
+    j["ok"] = true;
+    j["seq"] = env->seq();
+    if (r.has_ticket()) j["number"] = r.ticket().number();
+    std::cout << j << "\n";
+    return 0;
+  }
+  if (r.has_ticket()) {
+    const v1::Ticket& t = r.ticket();
+    std::cout << t.number() << "  " << t.service() << "  " << StateText(t.state(), en);
+    if (t.counter_id() && t.state() != v1::WAITING) std::cout << "  loket " << t.counter_id();
+    if (t.state() == v1::WAITING) std::cout << "  " << r.ahead() << (en ? " ahead" : " di depan");
+    if (t.priority() != v1::PRIORITY_NONE) {
+      std::cout << "  [" << v1::PriorityReason_Name(t.priority()) << "]";
+    }
+    if (t.first_called_ms()) {
+      std::cout << (en ? "  waited " : "  menunggu ") << Minutes(t.wait_ms())
+                << (t.wait_met() ? " (ok)" : (en ? " (over target)" : " (melewati target)"));
+    }
+    if (t.finished_ms()) {
+      std::cout << (en ? "  served " : "  dilayani ") << Minutes(t.service_ms())
+                << (t.service_met() ? " (ok)" : (en ? " (over standard)" : " (melewati standar)"));
+    }
+    std::cout << "\n";
+  } else if (r.has_counter()) {
+    const v1::Counter& c = r.counter();
+    std::cout << (en ? "counter " : "loket ") << c.id() << ": " << CounterText(c.status(), en);
+    if (!c.operator_id().empty()) std::cout << "  " << c.operator_id();
+    if (!c.break_reason().empty()) std::cout << "  (" << c.break_reason() << ")";
+    std::cout << "\n";
+  }
+  return 0;
+}
+
+void PrintSnapshot(const v1::Snapshot& s, bool en) {
+  std::cout << (en ? "Business day " : "Hari layanan ") << s.business_day() << "  seq " << s.seq()
+            << (s.zone().empty() ? "" : "  zone " + s.zone()) << "\n\n";
+  std::cout << (en ? "Counters:\n" : "Loket:\n");
+  std::map<int64_t, const v1::Ticket*> by_id;
+  for (const auto& t : s.tickets()) by_id[t.id()] = &t;
+  for (const auto& c : s.counters()) {
+    std::printf("  %3d  %-10s %-12s", c.id(), CounterText(c.status(), en),
+                c.operator_id().c_str());
+    if (c.current_ticket() && by_id.count(c.current_ticket())) {
+      const v1::Ticket* t = by_id[c.current_ticket()];
+      std::printf(" %s (%s)", t->number().c_str(), StateText(t->state(), en));
+    }
+    if (!c.break_reason().empty()) std::printf(" %s", c.break_reason().c_str());
+    std::printf("\n");
+  }
+  std::cout << (en ? "\nQueues (waiting / issued today):\n" : "\nAntrean (menunggu / terbit hari ini):\n");
+  for (const auto& q : s.queues()) {
+    if (q.issued_today() == 0 && q.waiting() == 0) continue;
+    std::printf("  %-16s %4d / %4d\n", q.service().c_str(), q.waiting(), q.issued_today());
+  }
+  std::cout << (en ? "\nOpen tickets, in call order:\n" : "\nTiket terbuka, urutan panggilan:\n");
+  for (const auto& t : s.tickets()) {
+    const std::string badge =
+        t.priority() ? " [" + v1::PriorityReason_Name(t.priority()) + "]" : std::string();
+    std::printf("  %-9s %-16s %-11s issued %s%s\n", t.number().c_str(), t.service().c_str(),
+                StateText(t.state(), en), LocalHm(t.issued_ms()).c_str(), badge.c_str());
+  }
+}
+
+std::string ResolveEvents(const std::string& command_url, const std::string& events_url) {
+  // A broker bound to 0.0.0.0 reports that address; reach it at the host we used.
+  const auto host_start = command_url.find("://");
+  const auto cmd_colon = command_url.rfind(':');
+  const auto ev_colon = events_url.rfind(':');
+  if (host_start == std::string::npos || cmd_colon == std::string::npos ||
+      ev_colon == std::string::npos) {
+    return events_url;
+  }
+  const std::string ev_host = events_url.substr(events_url.find("://") + 3,
+                                                ev_colon - events_url.find("://") - 3);
+  if (ev_host != "0.0.0.0" && ev_host != "*" && ev_host != "[::]") return events_url;
+  return command_url.substr(0, cmd_colon) + events_url.substr(ev_colon);
+}
+
+std::atomic<bool> g_stop{false};
+
+int Watch(const Globals& g, const std::string& zone, int count) {
+  v1::Request req;
+  req.mutable_get_catalog();
+  v1::Reply reply;
+  // Fetch the catalog (zone filter) and the event endpoint.
+  {
+    zmq::context_t ctx(1);
+    std::unique_ptr<mpp::BrokerClient> client;
+    try {
+      client = std::make_unique<mpp::BrokerClient>(&ctx, g.broker, g.client_id);
+    } catch (const zmq::error_t& e) {
+      std::cerr << "mppctl: '" << g.broker << "' is not a broker address (" << e.what()
+                << "); write it as tcp://HOST:PORT\n";
+      return 2;
+    }
+    mpp::BrokerClient::Options opt;
+    opt.timeout_ms = g.timeout_ms;
+    auto env = client->Call(req, opt);
+    if (!env.ok()) {
+      std::cerr << "mppctl: " << env.status().message() << "\n";
+      return 3;
+    }
+    reply = env->reply();
+  }
+  const v1::Catalog& cat = reply.catalog();
+  std::map<int, std::string> counter_zone;
+  std::map<std::string, std::set<std::string>> service_zones;
+  for (const auto& c : cat.counters()) {
+    counter_zone[c.id()] = c.zone();
+    for (const auto& s : c.services()) service_zones[s].insert(c.zone());
+  }
+  zmq::context_t ctx(1);
+  zmq::socket_t sub(ctx, zmq::socket_type::sub);
+  sub.set(zmq::sockopt::linger, 0);
+  sub.set(zmq::sockopt::subscribe, std::string(mpp::kTopicEvent));
+  sub.connect(ResolveEvents(g.broker, reply.event_endpoint()));
+  std::signal(SIGINT, [](int) { g_stop = true; });
+  std::signal(SIGTERM, [](int) { g_stop = true; });
+  int printed = 0;
+  while (!g_stop && (count <= 0 || printed < count)) {
+    zmq::pollitem_t item{sub.handle(), 0, ZMQ_POLLIN, 0};
+    try {
+      zmq::poll(&item, 1, std::chrono::milliseconds(200));
+    } catch (const zmq::error_t&) {
+      continue;
+    }
+    if (!(item.revents & ZMQ_POLLIN)) continue;
+    std::vector<zmq::message_t> frames;
+    if (!zmq::recv_multipart(sub, std::back_inserter(frames)) || frames.size() != 2) continue;
+    v1::Envelope env;
+    if (!env.ParseFromArray(frames[1].data(), static_cast<int>(frames[1].size()))) continue;
+    if (!env.has_event()) continue;
+    const v1::Event& e = env.event();
+    if (!zone.empty()) {
+      bool in_zone = (e.has_counter() && counter_zone[e.counter().id()] == zone) ||
+                     (e.has_ticket() && service_zones[e.ticket().service()].count(zone));
+      if (!in_zone) continue;
+    }
+    if (g.json) {
+      json j = ToJson(e);
+      j["seq"] = env.seq();
+      j["time"] = mpp::FormatIsoLocal(env.time_ms(), cat.utc_offset_min());
+      j["type"] = v1::EventType_Name(e.type());
+      if (e.has_ticket()) j["number"] = e.ticket().number();
+      std::cout << j << std::endl;
+    } else {
+      std::cout << env.seq() << "  " << mpp::FormatIsoLocal(env.time_ms(), cat.utc_offset_min())
+                << "  " << v1::EventType_Name(e.type());
+      if (e.has_ticket()) std::cout << "  " << e.ticket().number() << " " << e.ticket().service();
+      if (e.has_counter()) std::cout << "  loket " << e.counter().id();
+      std::cout << std::endl;
+    }
+    ++printed;
+  }
+  return 0;
+}
+
+v1::TicketRef Ref(const std::string& s) {
+  v1::TicketRef r;
+  if (!s.empty() && s[0] == '#') {
+    r.set_id(std::atoll(s.c_str() + 1));
+  } else {
+    r.set_number(s);
+  }
+  return r;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"mppctl - operate an MPP queue broker from the shell"};
+  app.require_subcommand(1);
+  Globals g;
+  if (const char* env = std::getenv("MPP_BROKER")) g.broker = env;
+  app.add_option("--broker", g.broker, "broker command endpoint (env MPP_BROKER)")
+      ->capture_default_str();
+  app.add_flag("--json", g.json, "print one JSON object per result");
+  app.add_option("--timeout", g.timeout_ms, "give up after this many ms")
+      ->capture_default_str()
+      ->check(CLI::Range(100, 600000));
+  app.add_option("--lang", g.lang, "language of messages: id or en")
+      ->check(CLI::IsMember({"id", "en"}))
+      ->capture_default_str();
+  app.add_option("--client-id", g.client_id, "client id for retries")->capture_default_str();
+  app.add_option("--request-id", g.request_id,
+                 "reuse a request id (a retry: the broker answers with the stored reply)");
+
+  v1::Request req;
+  std::string service, priority = "none", source = "staff", source_id, ticket, reason, op, zone;
+  int counter = 0, count = 0;
+
+  auto* c_catalog = app.add_subcommand("catalog", "print the catalog");
+  auto* c_issue = app.add_subcommand("issue", "issue a ticket for SERVICE");
+  c_issue->add_option("SERVICE", service)->required();
+  c_issue->add_option("--priority", priority,
+                      "none, lansia, disabilitas, ibu_hamil, balita, korban_bencana")
+      ->capture_default_str();
+  c_issue->add_option("--source", source, "kiosk, online or staff")->capture_default_str();
+  c_issue->add_option("--source-id", source_id, "kiosk id, booking code or operator id");
+  struct CounterCmd {
+    const char* name;
+    const char* help;
+  };
+  std::map<std::string, CLI::App*> counter_cmds;
+  for (auto [name, help] :
+       {CounterCmd{"call", "call the next ticket to COUNTER"},
+        CounterCmd{"recall", "call the current ticket again"},
+        CounterCmd{"start", "start serving the called ticket"},
+        CounterCmd{"finish", "finish the ticket being served"},
+        CounterCmd{"noshow", "mark the called ticket as not present"},
+        CounterCmd{"hold", "park the current ticket (visitor fetches a document)"},
+        CounterCmd{"open", "open COUNTER"}, CounterCmd{"close", "close COUNTER"},
+        CounterCmd{"signout", "sign the operator out of COUNTER (closes it)"}}) {
+    auto* sc = app.add_subcommand(name, help);
+    sc->add_option("COUNTER", counter)->required();
+    counter_cmds[name] = sc;
+  }
+  counter_cmds["open"]->add_option("--operator", op, "operator id");
+  auto* c_transfer = app.add_subcommand("transfer", "send COUNTER's ticket to SERVICE's queue");
+  c_transfer->add_option("COUNTER", counter)->required();
+  c_transfer->add_option("SERVICE", service)->required();
+  auto* c_pause = app.add_subcommand("pause", "put COUNTER on a break");
+  c_pause->add_option("COUNTER", counter)->required();
+  c_pause->add_option("--reason", reason, "e.g. Istirahat, Salat, Gangguan sistem");
+  auto* c_signin = app.add_subcommand("signin", "sign OPERATOR in at COUNTER (opens it)");
+  c_signin->add_option("COUNTER", counter)->required();
+  c_signin->add_option("OPERATOR", op)->required();
+  auto* c_unhold = app.add_subcommand("unhold", "return a held TICKET (A-007 or #id) to its queue");
+  c_unhold->add_option("TICKET", ticket)->required();
+  auto* c_cancel = app.add_subcommand("cancel", "cancel a waiting or held TICKET");
+  c_cancel->add_option("TICKET", ticket)->required();
+  auto* c_snapshot = app.add_subcommand("snapshot", "print the live state");
+  c_snapshot->add_option("--zone", zone, "only this zone");
+  auto* c_watch = app.add_subcommand("watch", "print events as they happen");
+  c_watch->add_option("--zone", zone, "only this zone");
+  c_watch->add_option("--count", count, "stop after N events");
+  auto* c_status = app.add_subcommand("status", "broker health");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  mpp::RouteProtobufLogsToSpdlog();
+  const bool en = g.lang == "en";
+
+  if (c_watch->parsed()) return Watch(g, zone, count);
+  if (c_catalog->parsed()) {
+    req.mutable_get_catalog();
+    if (g.json) return Run(g, req);
+    v1::Reply r;
+    Globals quiet = g;
+    quiet.json = true;
+    std::streambuf* old = std::cout.rdbuf(nullptr);
+    const int rc = Run(quiet, req, &r);
+    std::cout.rdbuf(old);
+    if (rc != 0) return Run(g, req);
+    const v1::Catalog& c = r.catalog();
+    std::cout << c.name() << " (" << c.timezone() << ")\n";
+    for (const auto& s : c.services()) {
+      std::printf("  %-16s %-4s %-9s wait<=%3d min  serve<=%3d min  quota %4d  %s\n",
+                  s.code().c_str(), s.prefix().c_str(), s.agency().c_str(), s.wait_target_min(),
+                  s.service_std_min(), s.daily_quota(), (en ? s.name_en() : s.name()).c_str());
+    }
+    for (const auto& k : c.counters()) {
+      std::printf("  counter %2d %-9s zone %s:", k.id(), k.name().c_str(), k.zone().c_str());
+      for (const auto& s : k.services()) std::printf(" %s", s.c_str());
+      std::printf("\n");
+    }
+    return 0;
+  }
+  if (c_issue->parsed()) {
+    auto* is = req.mutable_issue();
+    is->set_service(service);
+    std::string p = priority;
+    for (auto& ch : p) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    v1::PriorityReason pr;
+    if (p == "NONE") {
+      pr = v1::PRIORITY_NONE;
+    } else if (!v1::PriorityReason_Parse(p, &pr)) {
+      std::cerr << "mppctl: unknown priority '" << priority
+                << "'; use lansia, disabilitas, ibu_hamil, balita or korban_bencana\n";
+      return 2;
+    }
+    is->set_priority(pr);
+    std::string s = source;
+    for (auto& ch : s) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    v1::TicketSource src;
+    if (!v1::TicketSource_Parse(s, &src) || src == v1::SOURCE_UNSPECIFIED) {
+      std::cerr << "mppctl: unknown source '" << source << "'; use kiosk, online or staff\n";
+      return 2;
+    }
+    is->set_source(src);
+    is->set_source_id(source_id.empty() && src == v1::STAFF ? "mppctl" : source_id);
+    return Run(g, req);
+  }
+  if (counter_cmds["call"]->parsed()) req.mutable_call_next()->set_counter_id(counter);
+  if (counter_cmds["recall"]->parsed()) req.mutable_recall()->set_counter_id(counter);
+  if (counter_cmds["start"]->parsed()) req.mutable_start()->set_counter_id(counter);
+  if (counter_cmds["finish"]->parsed()) req.mutable_finish()->set_counter_id(counter);
+  if (counter_cmds["noshow"]->parsed()) req.mutable_no_show()->set_counter_id(counter);
+  if (counter_cmds["hold"]->parsed()) req.mutable_hold()->set_counter_id(counter);
+  if (counter_cmds["open"]->parsed()) {
+    req.mutable_open()->set_counter_id(counter);
+    req.mutable_open()->set_operator_id(op);
+  }
+  if (counter_cmds["close"]->parsed()) req.mutable_close()->set_counter_id(counter);
+  if (counter_cmds["signout"]->parsed()) req.mutable_sign_out()->set_counter_id(counter);
+  if (c_signin->parsed()) {
+    req.mutable_sign_in()->set_counter_id(counter);
+    req.mutable_sign_in()->set_operator_id(op);
+  }
+  if (c_transfer->parsed()) {
+    req.mutable_transfer()->set_counter_id(counter);
+    req.mutable_transfer()->set_service(service);
+  }
+  if (c_pause->parsed()) {
+    req.mutable_pause()->set_counter_id(counter);
+    req.mutable_pause()->set_reason(reason);
+  }
+  if (c_unhold->parsed()) *req.mutable_unhold()->mutable_ticket() = Ref(ticket);
+  if (c_cancel->parsed()) *req.mutable_cancel()->mutable_ticket() = Ref(ticket);
+  if (c_snapshot->parsed()) {
+    req.mutable_snapshot()->set_zone(zone);
+    if (g.json) return Run(g, req);
+    v1::Reply r;
+    Globals quiet = g;
+    quiet.json = true;
+    std::streambuf* old = std::cout.rdbuf(nullptr);
+    const int rc = Run(quiet, req, &r);
+    std::cout.rdbuf(old);
+    if (rc != 0) return Run(g, req);
+    PrintSnapshot(r.snapshot(), en);
+    return 0;
+  }
+  if (c_status->parsed()) {
+    req.mutable_status();
+    if (g.json) return Run(g, req);
+    v1::Reply r;
+    Globals quiet = g;
+    quiet.json = true;
+    std::streambuf* old = std::cout.rdbuf(nullptr);
+    const int rc = Run(quiet, req, &r);
+    std::cout.rdbuf(old);
+    if (rc != 0) return Run(g, req);
+    const v1::Status& s = r.status();
+    std::cout << "version      " << s.version() << "\n"
+              << "seq          " << s.seq() << "\n"
+              << "uptime       " << s.uptime_ms() / 1000 << " s\n"
+              << "clients      " << s.clients() << " (seen in the last minute)\n"
+              << "database     " << s.db_bytes() << " bytes\n"
+              << "business day " << s.business_day() << "\n"
+              << "tickets      " << s.tickets_today() << " today, " << s.waiting()
+              << " waiting\n"
+              << "broker time  " << mpp::FormatIsoLocal(s.now_ms(), offset_min) << "\n"
+              << "endpoints    " << s.command_endpoint() << " (commands), " << s.event_endpoint()
+              << " (events)\n";
+    return 0;
+  }
+  return Run(g, req);
+}
