@@ -13,6 +13,7 @@
 #include <iostream>
 
 #include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <zmq.hpp>
 
@@ -63,6 +64,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
+  // stdout carries only the ready line; logs go to stderr.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("mpp-broker"));
   spdlog::set_level(spdlog::level::from_str(log_level));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %^%l%$ mpp-broker: %v");
   mpp::RouteProtobufLogsToSpdlog();

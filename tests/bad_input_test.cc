@@ -1,1 +1,167 @@
+// Hostile and broken input against the running broker: every case gets an
+// error reply or a drop, the broker keeps serving, and state is unchanged.
+#include <random>
 
+#include <gtest/gtest.h>
+#include <zmq_addon.hpp>
+
+#include "common/wire.h"
+#include "tests/broker_process.h"
+
+namespace mpp::testing {
+namespace {
+
+class BadInput : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(broker_.Start());
+    raw_.set(zmq::sockopt::linger, 0);
+    raw_.connect(broker_.command_endpoint());
+  }
+
+  // Sends raw frames and returns the reply envelope, if one comes within 2 s.
+  std::optional<v1::Envelope> Send(const std::vector<std::string>& frames) {
+    for (size_t i = 0; i < frames.size(); ++i) {
+      raw_.send(zmq::buffer(frames[i]),
+                i + 1 < frames.size() ? zmq::send_flags::sndmore : zmq::send_flags::none);
+    }
+    zmq::pollitem_t item{raw_.handle(), 0, ZMQ_POLLIN, 0};
+    zmq::poll(&item, 1, std::chrono::milliseconds(2000));
+    if (!(item.revents & ZMQ_POLLIN)) return std::nullopt;
+    std::vector<zmq::message_t> reply;
+    (void)zmq::recv_multipart(raw_, std::back_inserter(reply));
+    EXPECT_EQ(reply.size(), 2u);
+    EXPECT_EQ(reply[0].to_string(), "MPP1");
+    v1::Envelope env;
+    EXPECT_TRUE(env.ParseFromArray(reply.back().data(), reply.back().size()));
+    return env;
+  }
+
+  static std::string Envelope(const v1::Request& r, const std::string& request_id = "r1",
+                              const std::string& client_id = "raw") {
+    v1::Envelope e;
+    e.set_request_id(request_id);
+    e.set_client_id(client_id);
+    *e.mutable_request() = r;
+    return e.SerializeAsString();
+  }
+
+  v1::ErrorCode CodeOf(const std::vector<std::string>& frames) {
+    auto env = Send(frames);
+    EXPECT_TRUE(env) << "no reply";
+    return env ? env->reply().error().code() : v1::OK;
+  }
+
+  void ExpectStillServing() {
+    TestClient c(broker_.command_endpoint(), "honest");
+    EXPECT_EQ(c.Issue("KTP-REKAM").error().code(), v1::OK);
+  }
+
+  TempDir dir_;
+  BrokerProcess broker_{dir_};
+  zmq::context_t ctx_{1};
+  zmq::socket_t raw_{ctx_, zmq::socket_type::dealer};
+};
+
+TEST_F(BadInput, WrongFrameCount) {
+  EXPECT_EQ(CodeOf({"MPP1"}), v1::INVALID_ARGUMENT);
+  v1::Request r;
+  r.mutable_status();
+  EXPECT_EQ(CodeOf({"MPP1", Envelope(r), "extra"}), v1::INVALID_ARGUMENT);
+  EXPECT_EQ(CodeOf({"MPP1", "", "", "", ""}), v1::INVALID_ARGUMENT);
+  ExpectStillServing();
+}
+
+TEST_F(BadInput, UnknownProtocolTag) {
+  v1::Request r;
+  r.mutable_status();
+  EXPECT_EQ(CodeOf({"MPP9", Envelope(r)}), v1::UNSUPPORTED_VERSION);
+  EXPECT_EQ(CodeOf({"", Envelope(r)}), v1::UNSUPPORTED_VERSION);
+  ExpectStillServing();
+}
+
+TEST_F(BadInput, GarbageProtobuf) {
+  EXPECT_EQ(CodeOf({"MPP1", std::string("\xff\xff\xff\xff\x0f garbage", 14)}),
+            v1::INVALID_ARGUMENT);
+  std::mt19937 rng(42);
+  for (int i = 0; i < 200; ++i) {
+    std::string junk(rng() % 300, '\0');
+    for (auto& ch : junk) ch = static_cast<char>(rng());
+    auto env = Send({"MPP1", junk});
+    ASSERT_TRUE(env) << "the broker stopped answering after garbage #" << i;
+  }
+  ExpectStillServing();
+}
+
+TEST_F(BadInput, InvalidUtf8InAString) {
+  // Build the envelope by hand: field 2 (client_id), length 3, bytes C3 28 41.
+  std::string bytes = std::string("\x0a\x02r1", 4) + std::string("\x12\x03\xc3\x28\x41", 5);
+  v1::Request r;
+  r.mutable_status();
+  std::string req = r.SerializeAsString();
+  bytes += std::string("\x52", 1) + static_cast<char>(req.size()) + req;  // field 10, LEN
+  EXPECT_EQ(CodeOf({"MPP1", bytes}), v1::INVALID_ARGUMENT);
+  ExpectStillServing();
+}
+
+TEST_F(BadInput, OversizedMessageIsDroppedAndOthersAreServed) {
+  // Larger than the broker's ZMQ_MAXMSGSIZE: libzmq drops the connection.
+  EXPECT_FALSE(Send({"MPP1", std::string(kMaxMessageBytes + 1024, 'x')}));
+  ExpectStillServing();
+}
+
+TEST_F(BadInput, UnknownOrEmptyCommand) {
+  v1::Request empty;
+  EXPECT_EQ(CodeOf({"MPP1", Envelope(empty)}), v1::INVALID_ARGUMENT);
+  v1::Envelope no_body;
+  no_body.set_request_id("x");
+  EXPECT_EQ(CodeOf({"MPP1", no_body.SerializeAsString()}), v1::INVALID_ARGUMENT);
+  // Unknown fields from a newer client are ignored by protobuf; the empty
+  // command inside is still refused.
+  std::string future = Envelope(empty) + std::string("\xf8\x07\x01", 3);  // field 127 = 1
+  EXPECT_EQ(CodeOf({"MPP1", future}), v1::INVALID_ARGUMENT);
+  ExpectStillServing();
+}
+
+TEST_F(BadInput, OutOfRangeIdsAndValues) {
+  for (int id : {0, -5, 2147483647}) {
+    v1::Request r;
+    r.mutable_call_next()->set_counter_id(id);
+    EXPECT_EQ(CodeOf({"MPP1", Envelope(r, "call" + std::to_string(id))}), v1::NOT_FOUND) << id;
+  }
+  v1::Request cancel;
+  cancel.mutable_cancel()->mutable_ticket()->set_id(-1);
+  EXPECT_EQ(CodeOf({"MPP1", Envelope(cancel, "c1")}), v1::NOT_FOUND);
+  v1::Request issue;
+  issue.mutable_issue()->set_service("KTP-REKAM");
+  issue.mutable_issue()->set_priority(static_cast<v1::PriorityReason>(99));  // open enum
+  EXPECT_EQ(CodeOf({"MPP1", Envelope(issue, "i1")}), v1::INVALID_ARGUMENT);
+  issue.mutable_issue()->set_priority(v1::PRIORITY_NONE);
+  issue.mutable_issue()->set_service(std::string(5000, 'S'));
+  EXPECT_EQ(CodeOf({"MPP1", Envelope(issue, "i2")}), v1::NOT_FOUND);
+  ExpectStillServing();
+}
+
+TEST_F(BadInput, MissingOrOversizedIds) {
+  v1::Request issue;
+  issue.mutable_issue()->set_service("KTP-REKAM");
+  EXPECT_EQ(CodeOf({"MPP1", Envelope(issue, "")}), v1::INVALID_ARGUMENT);
+  EXPECT_EQ(CodeOf({"MPP1", Envelope(issue, std::string(200, 'r'))}), v1::INVALID_ARGUMENT);
+  EXPECT_EQ(CodeOf({"MPP1", Envelope(issue, "ok", "bad client id")}), v1::INVALID_ARGUMENT);
+  ExpectStillServing();
+}
+
+TEST_F(BadInput, StateIsUntouchedByBadInput) {
+  TestClient c(broker_.command_endpoint(), "observer");
+  const uint64_t before = c.Status().seq();
+  Send({"MPP1"});
+  Send({"MPP1", "garbage"});
+  v1::Request r;
+  r.mutable_finish()->set_counter_id(1);  // nothing to finish: refused
+  Send({"MPP1", Envelope(r, "f1")});
+  EXPECT_EQ(c.Status().seq(), before);
+  EXPECT_EQ(c.Status().tickets_today(), 0);
+}
+
+}  // namespace
+}  // namespace mpp::testing

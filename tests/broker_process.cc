@@ -1,1 +1,232 @@
+#include "tests/broker_process.h"
 
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <thread>
+
+namespace mpp::testing {
+
+TempDir::TempDir() {
+  std::random_device rd;
+  path_ = std::filesystem::temp_directory_path() /
+          ("mpp-test-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
+  std::filesystem::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+std::string SampleCatalog() { return std::string(MPP_SOURCE_DIR) + "/config/mpp-cilegon.toml"; }
+
+BrokerProcess::BrokerProcess(const TempDir& dir, Options options)
+    : dir_(dir), options_(std::move(options)) {}
+
+BrokerProcess::~BrokerProcess() { Kill(); }
+
+pid_t BrokerProcess::Spawn() {
+  int pipe_fds[2];
+  if (pipe(pipe_fds) != 0) return -1;
+  std::vector<std::string> args = {MPP_BROKER_BIN,
+                                   "--config", options_.config,
+                                   "--db", db_path(),
+                                   "--endpoint", options_.endpoint,
+                                   "--log-level", "warn"};
+  if (!options_.clock_start.empty()) {
+    args.push_back("--clock-start");
+    args.push_back(options_.clock_start);
+  }
+  for (const auto& a : options_.extra_args) args.push_back(a);
+  const std::string err_path = dir_.File("broker.stderr");
+  const pid_t pid = fork();
+  if (pid == 0) {
+    dup2(pipe_fds[1], STDOUT_FILENO);
+    const int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (err >= 0) dup2(err, STDERR_FILENO);
+    close(pipe_fds[0]);
+    close(pipe_fds[1]);
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  close(pipe_fds[1]);
+  stdout_fd_ = pipe_fds[0];
+  return pid;
+}
+
+::testing::AssertionResult BrokerProcess::Start() {
+  if (running()) return ::testing::AssertionFailure() << "already running";
+  pid_ = Spawn();
+  if (pid_ <= 0) return ::testing::AssertionFailure() << "fork failed";
+  std::string out;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  // Wait for the line "mpp-broker ready command=... events=...".
+  while (out.find("mpp-broker ready") == std::string::npos ||
+         out.find('\n', out.find("mpp-broker ready")) == std::string::npos) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      Kill();
+      return ::testing::AssertionFailure() << "no ready line within 20 s; stderr:\n" << StderrText();
+    }
+    pollfd p{stdout_fd_, POLLIN, 0};
+    if (poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
+    char buf[512];
+    const ssize_t n = read(stdout_fd_, buf, sizeof buf);
+    if (n <= 0) {
+      const int rc = Stop(2000);
+      return ::testing::AssertionFailure()
+             << "broker exited (" << rc << ") before it was ready; stderr:\n" << StderrText();
+    }
+    out.append(buf, static_cast<size_t>(n));
+  }
+  auto field = [&](const std::string& key) {
+    const auto pos = out.find(key + "=");
+    if (pos == std::string::npos) return std::string();
+    const auto end = out.find_first_of(" \n", pos);
+    return out.substr(pos + key.size() + 1, end - pos - key.size() - 1);
+  };
+  command_ = field("command");
+  events_ = field("events");
+  if (command_.empty() || events_.empty()) {
+    return ::testing::AssertionFailure() << "unexpected ready line: " << out;
+  }
+  return ::testing::AssertionSuccess();
+}
+
+void BrokerProcess::Kill() {
+  if (pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    int status;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+  }
+  if (stdout_fd_ >= 0) {
+    close(stdout_fd_);
+    stdout_fd_ = -1;
+  }
+}
+
+int BrokerProcess::Stop(int timeout_ms) {
+  if (pid_ <= 0) return -1;
+  ::kill(pid_, SIGTERM);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  int status = 0;
+  while (true) {
+    const pid_t r = waitpid(pid_, &status, WNOHANG);
+    if (r == pid_) break;
+    if (std::chrono::steady_clock::now() > deadline) {
+      Kill();
+      return -1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));  // polling the child's exit
+  }
+  pid_ = -1;
+  if (stdout_fd_ >= 0) {
+    close(stdout_fd_);
+    stdout_fd_ = -1;
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int BrokerProcess::RunToExit(int timeout_ms) {
+  pid_ = Spawn();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  int status = 0;
+  while (waitpid(pid_, &status, WNOHANG) != pid_) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      Kill();
+      return -1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));  // polling the child's exit
+  }
+  pid_ = -1;
+  close(stdout_fd_);
+  stdout_fd_ = -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string BrokerProcess::StderrText() const {
+  std::ifstream in(dir_.File("broker.stderr"));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+TestClient::TestClient(const std::string& endpoint, std::string client_id)
+    : client_(&ctx_, endpoint, std::move(client_id)) {}
+
+StatusOr<v1::Envelope> TestClient::Call(const v1::Request& r, int timeout_ms,
+                                        const std::string& request_id) {
+  BrokerClient::Options o;
+  o.timeout_ms = timeout_ms;
+  o.retry_ms = 1000;
+  o.request_id = request_id;
+  return client_.Call(r, o);
+}
+
+v1::Reply TestClient::Must(const v1::Request& r, const std::string& request_id) {
+  auto env = Call(r, 5000, request_id);
+  EXPECT_TRUE(env.ok()) << env.status().message();
+  return env.ok() ? env->reply() : v1::Reply();
+}
+
+v1::Reply TestClient::Issue(const std::string& service, v1::PriorityReason p,
+                            const std::string& request_id) {
+  v1::Request r;
+  r.mutable_issue()->set_service(service);
+  r.mutable_issue()->set_priority(p);
+  r.mutable_issue()->set_source(v1::KIOSK);
+  r.mutable_issue()->set_source_id("kiosk-test");
+  return Must(r, request_id);
+}
+
+v1::Reply TestClient::SignIn(int counter, const std::string& op) {
+  v1::Request r;
+  r.mutable_sign_in()->set_counter_id(counter);
+  r.mutable_sign_in()->set_operator_id(op);
+  return Must(r);
+}
+
+v1::Reply TestClient::CallNext(int counter) {
+  v1::Request r;
+  r.mutable_call_next()->set_counter_id(counter);
+  return Must(r);
+}
+
+v1::Reply TestClient::StartServing(int counter) {
+  v1::Request r;
+  r.mutable_start()->set_counter_id(counter);
+  return Must(r);
+}
+
+v1::Reply TestClient::Finish(int counter) {
+  v1::Request r;
+  r.mutable_finish()->set_counter_id(counter);
+  return Must(r);
+}
+
+v1::Reply TestClient::Snapshot(const std::string& zone) {
+  v1::Request r;
+  r.mutable_snapshot()->set_zone(zone);
+  return Must(r);
+}
+
+v1::Status TestClient::Status() {
+  v1::Request r;
+  r.mutable_status();
+  return Must(r).status();
+}
+
+}  // namespace mpp::testing

@@ -1,1 +1,267 @@
+// System tests: the real broker process, a real SQLite file, real ZeroMQ
+// sockets on free ports.
+#include <set>
+#include <fstream>
+#include <sstream>
+#include <thread>
 
+#include <gtest/gtest.h>
+#include <zmq_addon.hpp>
+
+#include "common/time_util.h"
+#include "common/wire.h"
+#include "tests/broker_process.h"
+
+namespace mpp::testing {
+namespace {
+
+// Receives the next envelope on `sub` within `timeout_ms`.
+std::optional<v1::Envelope> Receive(zmq::socket_t& sub, int timeout_ms) {
+  zmq::pollitem_t item{sub.handle(), 0, ZMQ_POLLIN, 0};
+  zmq::poll(&item, 1, std::chrono::milliseconds(timeout_ms));
+  if (!(item.revents & ZMQ_POLLIN)) return std::nullopt;
+  std::vector<zmq::message_t> frames;
+  (void)zmq::recv_multipart(sub, std::back_inserter(frames));
+  v1::Envelope env;
+  if (frames.size() != 2 || !env.ParseFromArray(frames[1].data(), frames[1].size())) {
+    return std::nullopt;
+  }
+  return env;
+}
+
+TEST(BrokerSystem, ConcurrentKiosksGetUniqueGapFreeNumbers) {
+  TempDir dir;
+  BrokerProcess broker(dir);
+  ASSERT_TRUE(broker.Start());
+  constexpr int kKiosks = 16, kEach = 25;
+  std::vector<std::vector<std::string>> numbers(kKiosks);
+  std::vector<std::thread> threads;
+  for (int k = 0; k < kKiosks; ++k) {
+    threads.emplace_back([&, k] {
+      TestClient kiosk(broker.command_endpoint(), "kiosk-" + std::to_string(k));
+      for (int i = 0; i < kEach; ++i) {
+        // SKCK-PANJANG has no daily quota; it shares prefix B with SKCK-BARU.
+        const v1::Reply r = kiosk.Issue(i % 2 ? "SKCK-PANJANG" : "SKCK-BARU");
+        if (r.error().code() == v1::QUOTA_EXHAUSTED) continue;
+        numbers[k].push_back(r.ticket().number());
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  std::set<std::string> all;
+  size_t total = 0;
+  for (const auto& v : numbers) {
+    total += v.size();
+    all.insert(v.begin(), v.end());
+  }
+  EXPECT_EQ(all.size(), total) << "duplicate numbers were issued";
+  // Gap-free: B-001 .. B-<total>.
+  for (size_t i = 1; i <= total; ++i) {
+    char want[16];
+    std::snprintf(want, sizeof want, "B-%03zu", i);
+    EXPECT_TRUE(all.count(want)) << want << " missing";
+  }
+  // SKCK-BARU's quota (60) stops it; the shared prefix keeps counting.
+  TestClient c(broker.command_endpoint());
+  EXPECT_EQ(c.Status().tickets_today(), static_cast<int>(total));
+  EXPECT_EQ(total, 60u + kKiosks * (kEach / 2));  // 60 SKCK-BARU + every SKCK-PANJANG
+}
+
+TEST(BrokerSystem, RetriedRequestGetsTheSameTicketEvenAfterARestart) {
+  TempDir dir;
+  BrokerProcess broker(dir);
+  ASSERT_TRUE(broker.Start());
+  v1::Ticket first;
+  {
+    TestClient kiosk(broker.command_endpoint(), "kiosk-1");
+    first = kiosk.Issue("KTP-REKAM", v1::PRIORITY_NONE, "req-42").ticket();
+    const v1::Ticket again = kiosk.Issue("KTP-REKAM", v1::PRIORITY_NONE, "req-42").ticket();
+    EXPECT_EQ(first.number(), "A-001");
+    EXPECT_EQ(again.id(), first.id());
+    EXPECT_EQ(again.number(), first.number());
+    // Another kiosk may use the same request id: it is a different request.
+    TestClient other(broker.command_endpoint(), "kiosk-2");
+    EXPECT_EQ(other.Issue("KTP-REKAM", v1::PRIORITY_NONE, "req-42").ticket().number(), "A-002");
+    EXPECT_EQ(kiosk.Status().tickets_today(), 2);
+  }
+  ASSERT_EQ(broker.Stop(), 0);
+  ASSERT_TRUE(broker.Start());
+  TestClient kiosk(broker.command_endpoint(), "kiosk-1");
+  const v1::Ticket after = kiosk.Issue("KTP-REKAM", v1::PRIORITY_NONE, "req-42").ticket();
+  EXPECT_EQ(after.id(), first.id());
+  EXPECT_EQ(kiosk.Status().tickets_today(), 2);
+  EXPECT_EQ(kiosk.Issue("KTP-REKAM").ticket().number(), "A-003");
+}
+
+TEST(BrokerSystem, EventsFollowTheSnapshotInSeqOrderWithHeartbeats) {
+  TempDir dir;
+  BrokerProcess broker(dir);
+  ASSERT_TRUE(broker.Start());
+  TestClient c(broker.command_endpoint(), "display-A");
+  c.Issue("KTP-REKAM");
+  // Clone pattern: subscribe first, then take the snapshot.
+  zmq::context_t ctx(1);
+  zmq::socket_t sub(ctx, zmq::socket_type::sub);
+  sub.set(zmq::sockopt::linger, 0);
+  sub.set(zmq::sockopt::subscribe, std::string(kTopicPrefix));
+  sub.connect(broker.event_endpoint());
+  // A heartbeat proves the subscription is live before we rely on it.
+  std::optional<v1::Envelope> hb;
+  for (int i = 0; i < 5 && !(hb && hb->has_heartbeat()); ++i) hb = Receive(sub, 1500);
+  ASSERT_TRUE(hb && hb->has_heartbeat()) << "no heartbeat within 5 s";
+  const v1::Reply snap = c.Snapshot("A");
+  ASSERT_EQ(snap.error().code(), v1::OK);
+  EXPECT_EQ(snap.event_endpoint(), broker.event_endpoint());
+  const uint64_t base = snap.snapshot().seq();
+  EXPECT_EQ(base, 1u);
+  ASSERT_EQ(snap.snapshot().tickets_size(), 1);
+
+  c.SignIn(1, "ani");
+  c.CallNext(1);
+  std::vector<v1::Envelope> events;
+  while (events.size() < 2) {
+    auto env = Receive(sub, 3000);
+    ASSERT_TRUE(env) << "event not delivered";
+    if (env->has_event()) events.push_back(*env);
+  }
+  EXPECT_EQ(events[0].seq(), base + 1);
+  EXPECT_EQ(events[0].event().type(), v1::COUNTER_CHANGED);
+  EXPECT_EQ(events[1].seq(), base + 2);
+  EXPECT_EQ(events[1].event().type(), v1::TICKET_CALLED);
+  EXPECT_EQ(events[1].event().ticket().number(), "A-001");
+  EXPECT_EQ(events[1].event().counter().current_ticket(), events[1].event().ticket().id());
+  // The next heartbeat carries the latest seq.
+  std::optional<v1::Envelope> beat;
+  while (!(beat && beat->has_heartbeat())) {
+    beat = Receive(sub, 3000);
+    ASSERT_TRUE(beat) << "heartbeat stopped";
+  }
+  EXPECT_EQ(beat->heartbeat().seq(), base + 2);
+  EXPECT_EQ(beat->heartbeat().business_day(), "2026-11-30");
+}
+
+TEST(BrokerSystem, StateIsRebuiltAfterARestart) {
+  TempDir dir;
+  BrokerProcess broker(dir);
+  ASSERT_TRUE(broker.Start());
+  {
+    TestClient c(broker.command_endpoint());
+    c.Issue("KTP-REKAM");
+    c.Issue("KTP-REKAM", v1::LANSIA);
+    c.Issue("KTP-CETAK");
+    c.SignIn(1, "ani");
+    EXPECT_EQ(c.CallNext(1).ticket().number(), "A-002");
+    c.StartServing(1);
+  }
+  ASSERT_EQ(broker.Stop(), 0) << "SIGTERM must stop the broker cleanly";
+  ASSERT_TRUE(broker.Start());
+  TestClient c(broker.command_endpoint());
+  const v1::Snapshot s = c.Snapshot().snapshot();
+  EXPECT_EQ(s.seq(), 6u);
+  const v1::Counter* one = nullptr;
+  for (const auto& k : s.counters()) {
+    if (k.id() == 1) one = &k;
+  }
+  ASSERT_NE(one, nullptr);
+  EXPECT_EQ(one->status(), v1::OPEN);
+  EXPECT_EQ(one->operator_id(), "ani");
+  // The served ticket is still at counter 1 and can be finished.
+  const v1::Ticket done = c.Finish(1).ticket();
+  EXPECT_EQ(done.number(), "A-002");
+  EXPECT_EQ(done.state(), v1::DONE);
+  EXPECT_EQ(c.CallNext(1).ticket().number(), "A-001");
+  EXPECT_EQ(c.Issue("KIA").ticket().number(), "A-004");
+}
+
+TEST(BrokerSystem, NumberingResetsOnTheNextBusinessDayAcrossARestart) {
+  TempDir dir;
+  BrokerProcess broker(dir);
+  ASSERT_TRUE(broker.Start());
+  {
+    TestClient c(broker.command_endpoint());
+    c.Issue("KTP-REKAM");
+    c.Issue("KTP-REKAM");
+  }
+  ASSERT_EQ(broker.Stop(), 0);
+  broker.options().clock_start = "2026-12-01T08:05:00+07:00";  // Tuesday
+  ASSERT_TRUE(broker.Start());
+  TestClient c(broker.command_endpoint());
+  const v1::Ticket t = c.Issue("KTP-REKAM").ticket();
+  EXPECT_EQ(t.number(), "A-001");
+  EXPECT_EQ(t.business_day(), "2026-12-01");
+  EXPECT_EQ(t.id(), 3);
+  EXPECT_EQ(c.Status().tickets_today(), 1);
+}
+
+TEST(BrokerSystem, RefusalsCarryReasonsAndNextOpening) {
+  TempDir dir;
+  BrokerProcess::Options o;
+  o.clock_start = "2026-11-30T07:15:00+07:00";  // before opening
+  BrokerProcess broker(dir, o);
+  ASSERT_TRUE(broker.Start());
+  TestClient c(broker.command_endpoint());
+  v1::Reply r = c.Issue("KTP-REKAM");
+  EXPECT_EQ(r.error().code(), v1::SERVICE_CLOSED);
+  EXPECT_EQ(r.error().next_open_ms(), *ParseIsoTime("2026-11-30T08:00:00+07:00", 0));
+  EXPECT_NE(r.error().message_id().find("08:00"), std::string::npos);
+  r = c.Issue("HAJI");  // Kemenag: Tuesday and Thursday only
+  EXPECT_EQ(r.error().code(), v1::NOT_SERVED_TODAY);
+  EXPECT_EQ(r.error().next_open_ms(), *ParseIsoTime("2026-12-01T08:00:00+07:00", 0));
+  r = c.CallNext(4);
+  EXPECT_EQ(r.error().code(), v1::FAILED_PRECONDITION);
+  EXPECT_FALSE(r.error().message_id().empty());
+  EXPECT_FALSE(r.error().message_en().empty());
+}
+
+TEST(BrokerSystem, HolidayIsRefusedForEveryService) {
+  TempDir dir;
+  BrokerProcess::Options o;
+  o.clock_start = "2026-12-25T09:00:00+07:00";
+  BrokerProcess broker(dir, o);
+  ASSERT_TRUE(broker.Start());
+  TestClient c(broker.command_endpoint());
+  const v1::Reply r = c.Issue("KTP-REKAM");
+  EXPECT_EQ(r.error().code(), v1::MPP_HOLIDAY);
+  EXPECT_NE(r.error().message_id().find("Natal"), std::string::npos);
+}
+
+TEST(BrokerSystem, QuotaExhaustedThroughTheWire) {
+  TempDir dir;
+  BrokerProcess broker(dir);
+  ASSERT_TRUE(broker.Start());
+  TestClient c(broker.command_endpoint());
+  for (int i = 0; i < 20; ++i) ASSERT_EQ(c.Issue("SKHPN").error().code(), v1::OK) << i;  // quota 20
+  EXPECT_EQ(c.Issue("SKHPN").error().code(), v1::QUOTA_EXHAUSTED);
+}
+
+TEST(BrokerSystem, BadCatalogIsRefusedAtStartWithFileAndLine) {
+  TempDir dir;
+  const std::string bad = dir.File("bad.toml");
+  {
+    std::ifstream in(SampleCatalog());
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string text = ss.str();
+    text.replace(text.find("daily_quota = 100"), 17, "daily_quota = \"seratus\"");
+    std::ofstream(bad) << text;
+  }
+  BrokerProcess::Options o;
+  o.config = bad;
+  BrokerProcess broker(dir, o);
+  EXPECT_EQ(broker.RunToExit(), 2);
+  const std::string err = broker.StderrText();
+  EXPECT_NE(err.find(bad + ":"), std::string::npos) << err;
+  EXPECT_NE(err.find("'daily_quota' must be a whole number"), std::string::npos) << err;
+}
+
+TEST(BrokerSystem, RefusesAPublicBindWithoutKeys) {
+  TempDir dir;
+  BrokerProcess::Options o;
+  o.endpoint = "tcp://0.0.0.0:*";
+  BrokerProcess broker(dir, o);
+  EXPECT_EQ(broker.RunToExit(), 2);
+  EXPECT_NE(broker.StderrText().find("without CURVE keys"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace mpp::testing

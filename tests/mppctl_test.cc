@@ -1,1 +1,153 @@
+// mppctl end to end: the real CLI binary against the real broker.
+#include <sys/wait.h>
 
+#include <cstdio>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/broker_process.h"
+
+namespace mpp::testing {
+namespace {
+
+using nlohmann::json;
+
+struct Result {
+  int exit_code = -1;
+  std::string out;
+};
+
+Result Ctl(const std::string& broker, const std::string& args) {
+  const std::string cmd = std::string(MPP_CTL_BIN) + " --broker " + broker + " " + args + " 2>&1";
+  Result r;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return r;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  const int status = pclose(p);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+json Json(const Result& r) {
+  try {
+    return json::parse(r.out);
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "not JSON: " << r.out;
+    return json::object();
+  }
+}
+
+class MppctlTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(broker_.Start()); }
+  Result Run(const std::string& args) { return Ctl(broker_.command_endpoint(), args); }
+  TempDir dir_;
+  BrokerProcess broker_{dir_};
+};
+
+TEST_F(MppctlTest, AWholeCounterDayFromTheShell) {
+  json j = Json(Run("--json issue KTP-REKAM"));
+  EXPECT_EQ(j["ok"], true);
+  EXPECT_EQ(j["number"], "A-001");
+  j = Json(Run("--json issue KTP-CETAK --priority lansia --source kiosk --source-id kiosk-2"));
+  EXPECT_EQ(j["number"], "A-002");
+  EXPECT_EQ(j["ticket"]["priority"], "LANSIA");
+  EXPECT_EQ(j["ticket"]["priority_granted_by"], "self");
+  EXPECT_EQ(Run("signin 1 ani").exit_code, 0);
+  j = Json(Run("--json call 1"));
+  EXPECT_EQ(j["number"], "A-002");  // priority first
+  EXPECT_EQ(j["ticket"]["state"], "CALLED");
+  EXPECT_EQ(Json(Run("--json recall 1"))["ticket"]["recall_ms"].size(), 1u);
+  EXPECT_EQ(Json(Run("--json start 1"))["ticket"]["state"], "SERVING");
+  EXPECT_EQ(Json(Run("--json transfer 1 KK"))["ticket"]["service"], "KK");
+  EXPECT_EQ(Json(Run("--json call 1"))["number"], "A-001");
+  EXPECT_EQ(Json(Run("--json hold 1"))["ticket"]["state"], "HELD");
+  EXPECT_EQ(Json(Run("--json unhold A-001"))["ticket"]["state"], "WAITING");
+  EXPECT_EQ(Json(Run("--json cancel A-001"))["ticket"]["state"], "CANCELLED");
+  EXPECT_EQ(Json(Run("--json pause 1 --reason Salat"))["counter"]["status"], "ON_BREAK");
+  EXPECT_EQ(Json(Run("--json open 1"))["counter"]["status"], "OPEN");
+  EXPECT_EQ(Json(Run("--json close 1"))["counter"]["status"], "CLOSED");
+  // Counter 4 serves KK: the transferred ticket waits there.
+  Run("open 4 --operator budi");
+  j = Json(Run("--json call 4"));
+  EXPECT_EQ(j["number"], "A-002");
+  EXPECT_EQ(j["ticket"]["transferred_from"], "KTP-CETAK");
+  EXPECT_EQ(Json(Run("--json noshow 4"))["ticket"]["state"], "NO_SHOW");
+  EXPECT_EQ(Run("signout 4").exit_code, 0);
+
+  j = Json(Run("--json snapshot --zone A"));
+  EXPECT_EQ(j["ok"], true);
+  EXPECT_EQ(j["snapshot"]["zone"], "A");
+  j = Json(Run("--json status"));
+  EXPECT_EQ(j["status"]["tickets_today"], 2);
+  EXPECT_EQ(j["status"]["business_day"], "2026-11-30");
+  EXPECT_NE(Run("snapshot").out.find("Loket"), std::string::npos);
+  EXPECT_NE(Run("catalog").out.find("KTP-REKAM"), std::string::npos);
+  EXPECT_NE(Run("status").out.find("business day 2026-11-30"), std::string::npos);
+}
+
+TEST_F(MppctlTest, RefusalExitsNonZeroWithTheBrokersMessage) {
+  Result r = Run("finish 3");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("FAILED_PRECONDITION"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Loket 3"), std::string::npos) << r.out;
+  r = Run("--json --lang en issue HAJI");
+  EXPECT_EQ(r.exit_code, 1);
+  const json j = Json(r);
+  EXPECT_EQ(j["ok"], false);
+  EXPECT_EQ(j["code"], "NOT_SERVED_TODAY");
+  EXPECT_EQ(j["next_open"], "2026-12-01T08:00:00+07:00");
+  EXPECT_NE(j["message"].get<std::string>().find("not served today"), std::string::npos);
+  EXPECT_EQ(Run("issue KTP-REKAM --priority vip").exit_code, 2);
+}
+
+TEST_F(MppctlTest, SameRequestIdIsOneTicket) {
+  const json a = Json(Run("--json --client-id kiosk-9 --request-id abc issue KIA"));
+  const json b = Json(Run("--json --client-id kiosk-9 --request-id abc issue KIA"));
+  EXPECT_EQ(a["number"], b["number"]);
+  EXPECT_EQ(Json(Run("--json status"))["status"]["tickets_today"], 1);
+}
+
+TEST_F(MppctlTest, WatchPrintsEventsAsJsonLines) {
+  Result watched;
+  std::atomic<bool> done{false};
+  std::thread watcher([&] {
+    watched = Run("--json watch --zone A --count 2");
+    done = true;
+  });
+  // Keep issuing until the watcher has printed two zone-A events (it may
+  // subscribe after the first ones); zone B tickets must be filtered out.
+  for (int i = 0; i < 100 && !done; ++i) {
+    Run("issue STNK-TAHUNAN");
+    Run("issue KTP-REKAM");
+  }
+  watcher.join();
+  EXPECT_EQ(watched.exit_code, 0);
+  std::istringstream lines(watched.out);
+  std::string line;
+  int n = 0;
+  while (std::getline(lines, line)) {
+    const json j = json::parse(line);
+    EXPECT_EQ(j["type"], "TICKET_ISSUED");
+    EXPECT_EQ(j["number"].get<std::string>()[0], 'A');
+    ++n;
+  }
+  EXPECT_EQ(n, 2);
+}
+
+TEST(Mppctl, BrokerDownIsAClearErrorWithinTheTimeout) {
+  const auto start = std::chrono::steady_clock::now();
+  const Result r = Ctl("tcp://127.0.0.1:9", "--timeout 500 status");
+  const auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.out.find("did not answer within 500 ms"), std::string::npos) << r.out;
+  EXPECT_LT(took, std::chrono::seconds(10)) << "mppctl hung";
+  EXPECT_EQ(Ctl("not-an-endpoint", "status").exit_code, 2);
+}
+
+}  // namespace
+}  // namespace mpp::testing

@@ -82,7 +82,9 @@ const char* CounterText(v1::CounterStatus s, bool en) {
 }
 
 // Sends one request and prints the outcome. Returns the exit code.
-int Run(const Globals& g, const v1::Request& req, v1::Reply* out = nullptr) {
+// With `print_result` false only failures are printed (the caller prints the result).
+int Run(const Globals& g, const v1::Request& req, v1::Reply* out = nullptr,
+        bool print_result = true) {
   zmq::context_t ctx(1);
   std::unique_ptr<mpp::BrokerClient> connected;
   try {
@@ -127,6 +129,7 @@ int Run(const Globals& g, const v1::Request& req, v1::Reply* out = nullptr) {
     }
     return 1;
   }
+  if (!print_result) return 0;
   if (g.json) {
     json j = ToJson(r);
     j.erase("error");
@@ -381,12 +384,7 @@ int main(int argc, char** argv) {
     req.mutable_get_catalog();
     if (g.json) return Run(g, req);
     v1::Reply r;
-    Globals quiet = g;
-    quiet.json = true;
-    std::streambuf* old = std::cout.rdbuf(nullptr);
-    const int rc = Run(quiet, req, &r);
-    std::cout.rdbuf(old);
-    if (rc != 0) return Run(g, req);
+    if (const int rc = Run(g, req, &r, /*print_result=*/false); rc != 0) return rc;
     const v1::Catalog& c = r.catalog();
     std::cout << c.name() << " (" << c.timezone() << ")\n";
     for (const auto& s : c.services()) {
@@ -456,12 +454,7 @@ int main(int argc, char** argv) {
     req.mutable_snapshot()->set_zone(zone);
     if (g.json) return Run(g, req);
     v1::Reply r;
-    Globals quiet = g;
-    quiet.json = true;
-    std::streambuf* old = std::cout.rdbuf(nullptr);
-    const int rc = Run(quiet, req, &r);
-    std::cout.rdbuf(old);
-    if (rc != 0) return Run(g, req);
+    if (const int rc = Run(g, req, &r, /*print_result=*/false); rc != 0) return rc;
     PrintSnapshot(r.snapshot(), en);
     return 0;
   }
@@ -469,12 +462,7 @@ int main(int argc, char** argv) {
     req.mutable_status();
     if (g.json) return Run(g, req);
     v1::Reply r;
-    Globals quiet = g;
-    quiet.json = true;
-    std::streambuf* old = std::cout.rdbuf(nullptr);
-    const int rc = Run(quiet, req, &r);
-    std::cout.rdbuf(old);
-    if (rc != 0) return Run(g, req);
+    if (const int rc = Run(g, req, &r, /*print_result=*/false); rc != 0) return rc;
     const v1::Status& s = r.status();
     std::cout << "version      " << s.version() << "\n"
               << "seq          " << s.seq() << "\n"
