@@ -1,1 +1,315 @@
-int main(){}
+// mpp-load: load generator and latency probe for a real broker.
+//
+//   mpp-load [--broker URL | --spawn] [--clients 1,16,64] [--ops 20000]
+//            [--subscribers 1,200] [--calls 300] [--fsync-floor]
+//
+// --spawn starts build/mpp-broker itself on a fresh SQLite file (in a temp
+// folder) with the sample catalog and a Monday-morning clock, so the numbers
+// include real fsyncs. Results are printed as Markdown rows for
+// docs/BENCHMARKS.md. This is a measurement, not a test: it asserts nothing.
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <zmq.hpp>
+#include <zmq_addon.hpp>
+
+#include "common/client.h"
+#include "common/wire.h"
+
+namespace {
+
+namespace v1 = mpp::v1;
+using Clock = std::chrono::steady_clock;
+
+double Percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const size_t i = std::min(v.size() - 1, static_cast<size_t>(p * (v.size() - 1) + 0.5));
+  return v[i];
+}
+
+double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+
+struct Spawned {
+  pid_t pid = -1;
+  std::string command, events;
+  std::filesystem::path dir;
+};
+
+Spawned SpawnBroker(const std::string& bin, const std::string& config) {
+  Spawned s;
+  s.dir = std::filesystem::temp_directory_path() / ("mpp-load-" + std::to_string(getpid()));
+  std::filesystem::create_directories(s.dir);
+  int fds[2];
+  if (pipe(fds) != 0) return s;
+  s.pid = fork();
+  if (s.pid == 0) {
+    dup2(fds[1], STDOUT_FILENO);
+    close(fds[0]);
+    const std::string db = (s.dir / "mpp.db").string();
+    execl(bin.c_str(), bin.c_str(), "--config", config.c_str(), "--db", db.c_str(), "--endpoint",
+          "tcp://127.0.0.1:*", "--clock-start", "2026-11-30T09:00:00+07:00", "--log-level",
+          "warn", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(fds[1]);
+  std::string out;
+  char buf[512];
+  while (out.find("mpp-broker ready") == std::string::npos || out.back() != '\n') {
+    const ssize_t n = read(fds[0], buf, sizeof buf);
+    if (n <= 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  auto field = [&](const std::string& key) {
+    const auto pos = out.find(key + "=");
+    if (pos == std::string::npos) return std::string();
+    const auto end = out.find_first_of(" \n", pos);
+    return out.substr(pos + key.size() + 1, end - pos - key.size() - 1);
+  };
+  s.command = field("command");
+  s.events = field("events");
+  return s;
+}
+
+// Durable operations (ticket issues) from `clients` concurrent clients.
+void RunIssueLoad(const std::string& endpoint, int clients, int total_ops) {
+  const char* services[] = {"SKCK-PANJANG", "PASPOR-GANTI", "INFO-PENGADUAN"};  // no quota
+  std::vector<std::vector<double>> lat(clients);
+  std::vector<int> errors(clients, 0);
+  const int per_client = std::max(1, total_ops / clients);
+  std::vector<std::thread> threads;
+  zmq::context_t ctx(1);  // one I/O thread for all clients: the machine has 2 cores
+  const auto start = Clock::now();
+  for (int c = 0; c < clients; ++c) {
+    threads.emplace_back([&, c] {
+      mpp::BrokerClient client(&ctx, endpoint, "load-" + std::to_string(c));
+      lat[c].reserve(per_client);
+      for (int i = 0; i < per_client; ++i) {
+        v1::Request r;
+        r.mutable_issue()->set_service(services[(c + i) % 3]);
+        r.mutable_issue()->set_source(v1::KIOSK);
+        const auto t0 = Clock::now();
+        auto env = client.Call(r);
+        if (!env.ok() || env->reply().error().code() != v1::OK) {
+          ++errors[c];
+          continue;
+        }
+        lat[c].push_back(Ms(Clock::now() - t0));
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  const double secs = std::chrono::duration<double>(Clock::now() - start).count();
+  std::vector<double> all;
+  int errs = 0;
+  for (int c = 0; c < clients; ++c) {
+    all.insert(all.end(), lat[c].begin(), lat[c].end());
+    errs += errors[c];
+  }
+  std::printf("| issue (durable) | %d clients | %zu ops | %.0f ops/s | p50 %.3f ms | p99 %.3f ms | "
+              "errors %d |\n",
+              clients, all.size(), all.size() / secs, Percentile(all, 0.50),
+              Percentile(all, 0.99), errs);
+  std::fflush(stdout);
+}
+
+// Latency from a counter's call to each of `subs` subscribers receiving it.
+void RunEventLatency(const std::string& endpoint, const std::string& events, int subs, int calls) {
+  zmq::context_t ctx(1);
+  std::vector<zmq::socket_t> sockets;
+  std::vector<zmq::pollitem_t> items;
+  for (int i = 0; i < subs; ++i) {
+    sockets.emplace_back(ctx, zmq::socket_type::sub);
+    sockets.back().set(zmq::sockopt::linger, 0);
+    sockets.back().set(zmq::sockopt::subscribe, std::string(mpp::kTopicEvent));
+    sockets.back().connect(events);
+  }
+  for (auto& s : sockets) items.push_back({s.handle(), 0, ZMQ_POLLIN, 0});
+  mpp::BrokerClient client(&ctx, endpoint, "load-counter");
+  // Counter 21 serves INFO-PENGADUAN only.
+  v1::Request sign_in;
+  sign_in.mutable_sign_in()->set_counter_id(21);
+  sign_in.mutable_sign_in()->set_operator_id("bench");
+  (void)client.Call(sign_in);
+  // Wait until every subscriber is connected: each must see one event.
+  auto drain_until = [&](auto accept, Clock::time_point deadline, std::vector<double>* lat,
+                         Clock::time_point t0) {
+    std::vector<bool> got(subs, false);
+    int remaining = subs;
+    while (remaining > 0 && Clock::now() < deadline) {
+      zmq::poll(items.data(), items.size(), std::chrono::milliseconds(100));
+      for (int i = 0; i < subs; ++i) {
+        if (!(items[i].revents & ZMQ_POLLIN)) continue;
+        std::vector<zmq::message_t> frames;
+        while (zmq::recv_multipart(sockets[i], std::back_inserter(frames),
+                                   zmq::recv_flags::dontwait)) {
+          v1::Envelope env;
+          if (frames.size() == 2 && env.ParseFromArray(frames[1].data(), frames[1].size()) &&
+              !got[i] && accept(env)) {
+            got[i] = true;
+            --remaining;
+            if (lat) lat->push_back(Ms(Clock::now() - t0));
+          }
+          frames.clear();
+        }
+      }
+    }
+    return remaining == 0;
+  };
+  v1::Request issue;
+  issue.mutable_issue()->set_service("INFO-PENGADUAN");
+  bool ready = false;
+  for (int attempt = 0; attempt < 50 && !ready; ++attempt) {
+    (void)client.Call(issue);
+    ready = drain_until([](const v1::Envelope& e) { return e.has_event(); },
+                        Clock::now() + std::chrono::milliseconds(200), nullptr, Clock::now());
+  }
+  std::vector<double> lat;
+  lat.reserve(static_cast<size_t>(subs) * calls);
+  v1::Request call, start, finish;
+  call.mutable_call_next()->set_counter_id(21);
+  start.mutable_start()->set_counter_id(21);
+  finish.mutable_finish()->set_counter_id(21);
+  for (int i = 0; i < calls; ++i) {
+    (void)client.Call(issue);
+    // Drain the issue event first so it is not mistaken for the call.
+    drain_until([](const v1::Envelope& e) { return e.event().type() == v1::TICKET_ISSUED; },
+                Clock::now() + std::chrono::seconds(2), nullptr, Clock::now());
+    const auto t0 = Clock::now();
+    auto env = client.Call(call);
+    if (!env.ok() || env->reply().error().code() != v1::OK) {
+      std::fprintf(stderr, "call failed\n");
+      continue;
+    }
+    const int64_t id = env->reply().ticket().id();
+    drain_until(
+        [id](const v1::Envelope& e) {
+          return e.event().type() == v1::TICKET_CALLED && e.event().ticket().id() == id;
+        },
+        Clock::now() + std::chrono::seconds(5), &lat, t0);
+    (void)client.Call(start);
+    (void)client.Call(finish);
+    drain_until([](const v1::Envelope& e) { return e.event().type() == v1::TICKET_FINISHED; },
+                Clock::now() + std::chrono::seconds(2), nullptr, Clock::now());
+  }
+  std::printf("| call -> event | %d subscribers | %zu deliveries | p50 %.3f ms | p99 %.3f ms | "
+              "max %.3f ms |%s\n",
+              subs, lat.size(), Percentile(lat, 0.5), Percentile(lat, 0.99),
+              lat.empty() ? 0 : *std::max_element(lat.begin(), lat.end()),
+              ready ? "" : " (not all subscribers connected)");
+  std::fflush(stdout);
+}
+
+// One small row per COMMIT in WAL + synchronous=FULL: the fsync floor.
+void FsyncFloor(const std::filesystem::path& dir) {
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "fsync.db").string();
+  std::filesystem::remove(path);
+  sqlite3* db;
+  sqlite3_open(path.c_str(), &db);
+  sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+               "CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB)", nullptr, nullptr, nullptr);
+  sqlite3_stmt* ins;
+  sqlite3_prepare_v2(db, "INSERT INTO t (v) VALUES (zeroblob(200))", -1, &ins, nullptr);
+  std::vector<double> lat;
+  for (int i = 0; i < 2000; ++i) {
+    const auto t0 = Clock::now();
+    sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
+    sqlite3_step(ins);
+    sqlite3_reset(ins);
+    sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+    lat.push_back(Ms(Clock::now() - t0));
+  }
+  sqlite3_finalize(ins);
+  sqlite3_close(db);
+  std::printf("| fsync floor (1 row/commit, WAL, synchronous=FULL) | %zu commits | p50 %.3f ms | "
+              "p99 %.3f ms | %.0f commits/s |\n",
+              lat.size(), Percentile(lat, 0.5), Percentile(lat, 0.99),
+              1000.0 / Percentile(lat, 0.5));
+  std::filesystem::remove_all(dir);
+}
+
+std::vector<int> ParseList(const std::string& s) {
+  std::vector<int> out;
+  std::stringstream ss(s);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    if (!item.empty()) out.push_back(std::stoi(item));
+  }
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"mpp-load - durable ops/s and event latency against a real broker"};
+  std::string broker, events, clients = "1,16,64", subscribers = "1,200";
+  std::string broker_bin, config;
+  int ops = 20000, calls = 300;
+  bool spawn = false, fsync = false;
+  app.add_option("--broker", broker, "command endpoint of a running broker");
+  app.add_option("--events", events, "event endpoint (default: asked from the broker)");
+  app.add_flag("--spawn", spawn, "start a broker with a fresh database");
+  app.add_option("--broker-bin", broker_bin, "mpp-broker binary for --spawn");
+  app.add_option("--config", config, "catalog for --spawn");
+  app.add_option("--clients", clients, "client counts for the issue load")->capture_default_str();
+  app.add_option("--ops", ops, "issues per client count")->capture_default_str();
+  app.add_option("--subscribers", subscribers, "subscriber counts for event latency")
+      ->capture_default_str();
+  app.add_option("--calls", calls, "calls per subscriber count")->capture_default_str();
+  app.add_flag("--fsync-floor", fsync, "measure one-row commits on this disk first");
+  CLI11_PARSE(app, argc, argv);
+
+  const auto self = std::filesystem::read_symlink("/proc/self/exe").parent_path();
+  if (broker_bin.empty()) broker_bin = (self / "mpp-broker").string();
+  if (config.empty()) config = (self.parent_path() / "config" / "mpp-cilegon.toml").string();
+  if (fsync) FsyncFloor(std::filesystem::temp_directory_path() / "mpp-fsync");
+
+  Spawned spawned;
+  if (spawn) {
+    spawned = SpawnBroker(broker_bin, config);
+    if (spawned.command.empty()) {
+      std::fprintf(stderr, "mpp-load: could not start %s\n", broker_bin.c_str());
+      return 1;
+    }
+    broker = spawned.command;
+    events = spawned.events;
+  }
+  if (broker.empty()) {
+    std::fprintf(stderr, "mpp-load: give --broker URL or --spawn\n");
+    return 2;
+  }
+  if (events.empty()) {
+    zmq::context_t ctx(1);
+    mpp::BrokerClient c(&ctx, broker, "load");
+    v1::Request r;
+    r.mutable_status();
+    auto env = c.Call(r);
+    if (!env.ok()) {
+      std::fprintf(stderr, "mpp-load: %s\n", env.status().message().c_str());
+      return 3;
+    }
+    events = env->reply().status().event_endpoint();
+  }
+  for (int c : ParseList(clients)) RunIssueLoad(broker, c, ops);
+  for (int s : ParseList(subscribers)) RunEventLatency(broker, events, s, calls);
+  if (spawned.pid > 0) {
+    kill(spawned.pid, SIGTERM);
+    int st;
+    waitpid(spawned.pid, &st, 0);
+    std::filesystem::remove_all(spawned.dir);
+  }
+  return 0;
+}

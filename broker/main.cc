@@ -149,6 +149,13 @@ int main(int argc, char** argv) {
                reactor.bound_event_endpoint());
 
   reactor.Run(g_stop);
-  spdlog::info("stopping (seq {})", core.seq());
+  const auto& k = reactor.counters();
+  spdlog::info("stopping at seq {}: {} messages, {} group commits ({:.1f} requests per commit, "
+               "largest {}), {:.3f} ms per commit; busy {:.0f} ms handling, {:.0f} ms "
+               "committing, {:.0f} ms sending",
+               core.seq(), k.messages, k.commits,
+               k.commits ? static_cast<double>(k.committed_requests) / k.commits : 0.0,
+               k.max_batch, k.commits ? k.commit_ms / k.commits : 0.0, k.handle_ms, k.commit_ms,
+               k.send_ms);
   return 0;
 }

@@ -237,6 +237,7 @@ void Reactor::ServeBatch() {
   std::vector<Pending> replies;
   std::vector<v1::Envelope> events;
   bool began = false;
+  const auto t_start = std::chrono::steady_clock::now();
   const Millis now = clock_->NowMs();
   for (int i = 0; i < options_.max_batch; ++i) {
     std::vector<zmq::message_t> frames;
@@ -253,16 +254,28 @@ void Reactor::ServeBatch() {
       if (LogAllowed()) spdlog::warn("dropped message with {} frames", frames.size());
       if (frames.size() < 2) continue;
     }
+    ++counters_.messages;
     HandleMessage(frames, &replies, &events, &began, now);
   }
+  const auto t0 = std::chrono::steady_clock::now();
+  counters_.handle_ms += std::chrono::duration<double, std::milli>(t0 - t_start).count();
   if (began) {
-    if (Status st = store_->Commit(); !st.ok()) {
+    Status st = store_->Commit();
+    counters_.commit_ms += std::chrono::duration<double, std::milli>(
+                               std::chrono::steady_clock::now() - t0)
+                               .count();
+    ++counters_.commits;
+    const int64_t batch = static_cast<int64_t>(replies.size());
+    counters_.committed_requests += batch;
+    counters_.max_batch = std::max(counters_.max_batch, batch);
+    if (!st.ok()) {
       // Nothing was acknowledged; the log on disk is the truth. Restart from it.
       spdlog::critical("COMMIT failed: {}; exiting so state is rebuilt from the database",
                        st.message());
       std::abort();
     }
   }
+  const auto t_send = std::chrono::steady_clock::now();
   for (auto& p : replies) {
     try {
       router_.send(p.identity, zmq::send_flags::sndmore | zmq::send_flags::dontwait);
@@ -278,6 +291,9 @@ void Reactor::ServeBatch() {
     pub_.send(zmq::buffer(kTopicEvent), zmq::send_flags::sndmore);
     pub_.send(zmq::buffer(ev.SerializeAsString()), zmq::send_flags::none);
   }
+  counters_.send_ms += std::chrono::duration<double, std::milli>(
+                           std::chrono::steady_clock::now() - t_send)
+                           .count();
 }
 
 void Reactor::PublishHeartbeat(Millis now) {

@@ -56,6 +56,17 @@ class Reactor {
   // Serves until `stop` becomes true (checked at least every 100 ms).
   void Run(const std::atomic<bool>& stop);
 
+  struct Counters {
+    int64_t messages = 0;  // every message received, good or bad
+    int64_t commits = 0;   // group commits
+    int64_t committed_requests = 0;
+    int64_t max_batch = 0;
+    double commit_ms = 0;  // total time spent in COMMIT
+    double handle_ms = 0;  // receiving, parsing, applying, writing rows
+    double send_ms = 0;    // replies and publishing
+  };
+  const Counters& counters() const { return counters_; }
+
  private:
   struct Pending {
     zmq::message_t identity;
@@ -87,6 +98,7 @@ class Reactor {
   std::chrono::steady_clock::time_point log_window_;
   int log_budget_used_ = 0;
   int64_t log_suppressed_ = 0;
+  Counters counters_;
 };
 
 }  // namespace mpp::net
