@@ -52,10 +52,10 @@ std::string LocalHm(int64_t ms) {
   return mpp::FormatHhMm(mpp::ToLocal(ms, offset_min).minute_of_day);
 }
 
-std::string Minutes(int64_t ms) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%lld:%02lld", static_cast<long long>(ms / 60000),
-                static_cast<long long>((ms / 1000) % 60));
+std::string Minutes(int64_t ms, bool en) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, en ? "%lld min %lld s" : "%lld mnt %lld dtk",
+                static_cast<long long>(ms / 60000), static_cast<long long>((ms / 1000) % 60));
   return buf;
 }
 
@@ -148,11 +148,11 @@ int Run(const Globals& g, const v1::Request& req, v1::Reply* out = nullptr,
       std::cout << "  [" << v1::PriorityReason_Name(t.priority()) << "]";
     }
     if (t.first_called_ms()) {
-      std::cout << (en ? "  waited " : "  menunggu ") << Minutes(t.wait_ms())
+      std::cout << (en ? "  waited " : "  waktu tunggu ") << Minutes(t.wait_ms(), en)
                 << (t.wait_met() ? " (ok)" : (en ? " (over target)" : " (melewati target)"));
     }
     if (t.finished_ms()) {
-      std::cout << (en ? "  served " : "  dilayani ") << Minutes(t.service_ms())
+      std::cout << (en ? "  served " : "  waktu layanan ") << Minutes(t.service_ms(), en)
                 << (t.service_met() ? " (ok)" : (en ? " (over standard)" : " (melewati standar)"));
     }
     std::cout << "\n";

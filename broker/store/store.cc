@@ -62,13 +62,15 @@ CREATE TABLE counters (
   since_ms       INTEGER,
   data           BLOB    NOT NULL
 );
+-- Stored replies for retries. Looked up in memory (loaded at start), so the
+-- table is append-only with no index: a B-tree keyed by random request ids
+-- would dirty one page per request in every group commit.
 CREATE TABLE requests (
   client_id  TEXT    NOT NULL,
   request_id TEXT    NOT NULL,
   ts_ms      INTEGER NOT NULL,
-  reply      BLOB    NOT NULL,
-  PRIMARY KEY (client_id, request_id)
-) WITHOUT ROWID;
+  reply      BLOB    NOT NULL
+);
 )sql",
     // 2: indexes for start-up loading and reports. Every index costs pages in
     // each group commit, so only those a query needs (events and requests are
@@ -216,7 +218,7 @@ Status Store::Prepare() {
        "INSERT OR REPLACE INTO counters (id, status, operator_id, break_reason, current_ticket,"
        " since_ms, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
       {&insert_reply_,
-       "INSERT OR REPLACE INTO requests (client_id, request_id, ts_ms, reply) "
+       "INSERT INTO requests (client_id, request_id, ts_ms, reply) "
        "VALUES (?1, ?2, ?3, ?4)"},
   };
   if (schema_version_ < 1) return Status::Ok();  // tests of empty files
