@@ -176,7 +176,7 @@ void RunEventLatency(const std::string& endpoint, const std::string& events, int
     ready = drain_until([](const v1::Envelope& e) { return e.has_event(); },
                         Clock::now() + std::chrono::milliseconds(200), nullptr, Clock::now());
   }
-  std::vector<double> lat;
+  std::vector<double> lat, first, last;  // every delivery; per call the first and last
   lat.reserve(static_cast<size_t>(subs) * calls);
   v1::Request call, start, finish;
   call.mutable_call_next()->set_counter_id(21);
@@ -194,20 +194,26 @@ void RunEventLatency(const std::string& endpoint, const std::string& events, int
       continue;
     }
     const int64_t id = env->reply().ticket().id();
+    const size_t before = lat.size();
     drain_until(
         [id](const v1::Envelope& e) {
           return e.event().type() == v1::TICKET_CALLED && e.event().ticket().id() == id;
         },
         Clock::now() + std::chrono::seconds(5), &lat, t0);
+    if (lat.size() > before) {
+      first.push_back(*std::min_element(lat.begin() + before, lat.end()));
+      last.push_back(*std::max_element(lat.begin() + before, lat.end()));
+    }
     (void)client.Call(start);
     (void)client.Call(finish);
     drain_until([](const v1::Envelope& e) { return e.event().type() == v1::TICKET_FINISHED; },
                 Clock::now() + std::chrono::seconds(2), nullptr, Clock::now());
   }
   std::printf("| call -> event | %d subscribers | %zu deliveries | p50 %.3f ms | p99 %.3f ms | "
-              "max %.3f ms |%s\n",
+              "max %.3f ms | first p50 %.3f ms | last p99 %.3f ms |%s\n",
               subs, lat.size(), Percentile(lat, 0.5), Percentile(lat, 0.99),
               lat.empty() ? 0 : *std::max_element(lat.begin(), lat.end()),
+              Percentile(first, 0.5), Percentile(last, 0.99),
               ready ? "" : " (not all subscribers connected)");
   std::fflush(stdout);
 }
