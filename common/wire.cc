@@ -39,6 +39,19 @@ void ProtobufLogHandler(google::protobuf::LogLevel level, const char* filename, 
 
 void RouteProtobufLogsToSpdlog() { google::protobuf::SetLogHandler(&ProtobufLogHandler); }
 
+std::string ResolveEventEndpoint(const std::string& command_url, const std::string& event_url) {
+  const auto cmd_colon = command_url.rfind(':');
+  const auto ev_colon = event_url.rfind(':');
+  const auto ev_scheme = event_url.find("://");
+  if (cmd_colon == std::string::npos || ev_colon == std::string::npos ||
+      ev_scheme == std::string::npos || ev_colon < ev_scheme + 3) {
+    return event_url;
+  }
+  const std::string host = event_url.substr(ev_scheme + 3, ev_colon - ev_scheme - 3);
+  if (host != "0.0.0.0" && host != "*" && host != "[::]") return event_url;
+  return command_url.substr(0, cmd_colon) + event_url.substr(ev_colon);
+}
+
 std::string ErrorCodeName(v1::ErrorCode code) { return v1::ErrorCode_Name(code); }
 
 }  // namespace mpp

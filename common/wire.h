@@ -25,6 +25,10 @@ std::string NewRequestId();
 // few per second so that hostile input cannot flood the log.
 void RouteProtobufLogsToSpdlog();
 
+// The event endpoint to connect to: a broker bound to 0.0.0.0 (or *) reports
+// that address, which is reached at the host of the command endpoint.
+std::string ResolveEventEndpoint(const std::string& command_url, const std::string& event_url);
+
 // The English name of an error code, e.g. "QUOTA_EXHAUSTED".
 std::string ErrorCodeName(v1::ErrorCode code);
 

@@ -196,21 +196,6 @@ void PrintSnapshot(const v1::Snapshot& s, bool en) {
   }
 }
 
-std::string ResolveEvents(const std::string& command_url, const std::string& events_url) {
-  // A broker bound to 0.0.0.0 reports that address; reach it at the host we used.
-  const auto host_start = command_url.find("://");
-  const auto cmd_colon = command_url.rfind(':');
-  const auto ev_colon = events_url.rfind(':');
-  if (host_start == std::string::npos || cmd_colon == std::string::npos ||
-      ev_colon == std::string::npos) {
-    return events_url;
-  }
-  const std::string ev_host = events_url.substr(events_url.find("://") + 3,
-                                                ev_colon - events_url.find("://") - 3);
-  if (ev_host != "0.0.0.0" && ev_host != "*" && ev_host != "[::]") return events_url;
-  return command_url.substr(0, cmd_colon) + events_url.substr(ev_colon);
-}
-
 std::atomic<bool> g_stop{false};
 
 int Watch(const Globals& g, const std::string& zone, int count) {
@@ -248,7 +233,7 @@ int Watch(const Globals& g, const std::string& zone, int count) {
   zmq::socket_t sub(ctx, zmq::socket_type::sub);
   sub.set(zmq::sockopt::linger, 0);
   sub.set(zmq::sockopt::subscribe, std::string(mpp::kTopicEvent));
-  sub.connect(ResolveEvents(g.broker, reply.event_endpoint()));
+  sub.connect(mpp::ResolveEventEndpoint(g.broker, reply.event_endpoint()));
   std::signal(SIGINT, [](int) { g_stop = true; });
   std::signal(SIGTERM, [](int) { g_stop = true; });
   int printed = 0;

@@ -1,0 +1,64 @@
+// CloneClient: keeps a LiveState in step with the broker on its own thread,
+// by the Clone pattern (docs/PROTOCOL.md section 7): subscribe, snapshot,
+// apply newer events, resync on a gap, on 3 s of silence or on reconnect.
+//
+// The UI thread reads copies (Read()) and takes announcements; `on_change` is
+// called from the network thread after every change (a GUI passes
+// glfwPostEmptyEvent so it can sleep in glfwWaitEvents between changes).
+// While the broker is unreachable the last state stays readable and
+// `connected` is false; it recovers by itself.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "common/live_state.h"
+#include "mpp/v1/mpp.pb.h"
+
+namespace mpp {
+
+class CloneClient {
+ public:
+  struct Options {
+    std::string broker = "tcp://127.0.0.1:5555";
+    std::string client_id = "display";
+    std::string zone;          // empty: the whole MPP
+    int silence_ms = 3000;     // no event and no heartbeat this long: resync
+    int request_timeout_ms = 1000;
+  };
+  struct View {
+    LiveState state;
+    bool connected = false;
+    bool has_catalog = false;
+    v1::Catalog catalog;
+    int64_t broker_offset_ms = 0;  // broker clock - local clock (simulated clocks)
+    uint64_t resyncs = 0;
+  };
+
+  CloneClient(Options options, std::function<void()> on_change);
+  ~CloneClient();
+  CloneClient(const CloneClient&) = delete;
+  CloneClient& operator=(const CloneClient&) = delete;
+
+  void Start();
+  void Stop();  // joins the thread; returns within about 200 ms
+
+  View Read() const;
+  std::vector<Announcement> TakeAnnouncements();
+
+ private:
+  void Run();
+
+  Options options_;
+  std::function<void()> on_change_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+  mutable std::mutex mu_;
+  View view_;  // GUARDED_BY(mu_)
+};
+
+}  // namespace mpp

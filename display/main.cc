@@ -1,0 +1,265 @@
+// mpp-display: the hallway display of one zone - live calls on screen and in
+// Bahasa Indonesia voice.
+//
+//   mpp-display --broker tcp://127.0.0.1:5555 --zone A [--fullscreen] [--size 1920x1080]
+//               [--mute] [--lang id|en] [--audio-out calls.wav]
+//               [--screenshot out.png --frames N] [--dump-model model.json]
+//
+// The network runs on its own thread (CloneClient) and wakes the UI, which
+// otherwise sleeps in glfwWaitEventsTimeout (a quarter second, for the clock
+// and the ticker). SIGINT/SIGTERM stop it cleanly.
+#include <GL/gl.h>
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+#include <stb_image_write.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "common/catalog.h"
+#include "common/clone_client.h"
+#include "common/wire.h"
+#include "display/model.h"
+#include "display/phrase.h"
+#include "display/screen.h"
+#include "display/voice.h"
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+void OnSignal(int) { g_stop = true; }
+
+bool WriteScreenshot(const std::string& path, int w, int h) {
+  std::vector<unsigned char> px(static_cast<size_t>(w) * h * 4);
+  glPixelStorei(GL_PACK_ALIGNMENT, 1);
+  glReadBuffer(GL_BACK);
+  glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, px.data());
+  // OpenGL's rows start at the bottom.
+  std::vector<unsigned char> flipped(px.size());
+  for (int y = 0; y < h; ++y) {
+    std::copy_n(&px[static_cast<size_t>(h - 1 - y) * w * 4], w * 4,
+                &flipped[static_cast<size_t>(y) * w * 4]);
+  }
+  return stbi_write_png(path.c_str(), w, h, 4, flipped.data(), w * 4) != 0;
+}
+
+nlohmann::json ModelJson(const mpp::display::DisplayModel& m, uint64_t seq, size_t spoken) {
+  using nlohmann::json;
+  json counters = json::array();
+  for (const auto& c : m.counters) {
+    counters.push_back({{"id", c.id}, {"name", c.name}, {"ticket", c.ticket},
+                        {"state", c.state_text}});
+  }
+  json history = json::array();
+  for (const auto& c : m.history) history.push_back({{"number", c.number}, {"counter", c.counter}});
+  json waiting = json::object();
+  for (const auto& w : m.waiting) waiting[w.service] = w.waiting;
+  return {{"connected", m.connected},
+          {"banner", m.banner},
+          {"seq", seq},
+          {"now_calling", m.has_call ? json{{"number", m.now_calling.number},
+                                            {"counter", m.now_calling.counter},
+                                            {"agency", m.now_calling.agency}}
+                                     : json()},
+          {"history", history},
+          {"counters", counters},
+          {"waiting", waiting},
+          {"spoken", spoken}};
+}
+
+void WriteAtomically(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << text << "\n";
+  }
+  std::filesystem::rename(tmp, path);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"mpp-display - hallway display with voice calls"};
+  std::string broker = "tcp://127.0.0.1:5555", zone, size = "1920x1080", lang_s = "id";
+  std::string screenshot, audio_out, dump_model, client_id;
+  int frames = 0;
+  bool fullscreen = false, mute = false;
+  app.add_option("--broker", broker, "broker command endpoint")->capture_default_str();
+  app.add_option("--zone", zone, "zone shown on this display (empty: whole MPP)");
+  app.add_flag("--fullscreen", fullscreen, "full screen on the primary monitor");
+  app.add_option("--size", size, "window size WxH")->capture_default_str();
+  app.add_flag("--mute", mute, "no voice");
+  app.add_option("--lang", lang_s, "id or en")->check(CLI::IsMember({"id", "en"}));
+  app.add_option("--screenshot", screenshot, "write a PNG after --frames frames, then exit");
+  app.add_option("--frames", frames, "frames to render before the screenshot (after sync)");
+  app.add_option("--audio-out", audio_out, "write the voice to this WAV file instead of playing");
+  app.add_option("--dump-model", dump_model, "keep this JSON file updated with the screen state");
+  app.add_option("--client-id", client_id, "client id (default display-ZONE)");
+  CLI11_PARSE(app, argc, argv);
+
+  spdlog::set_default_logger(spdlog::stderr_color_mt("mpp-display"));
+  mpp::RouteProtobufLogsToSpdlog();
+  const auto lang = lang_s == "en" ? mpp::display::Lang::kEn : mpp::display::Lang::kId;
+  int width = 1920, height = 1080;
+  if (std::sscanf(size.c_str(), "%dx%d", &width, &height) != 2 || width < 320 || height < 240) {
+    std::cerr << "mpp-display: --size '" << size << "' must look like 1920x1080\n";
+    return 2;
+  }
+
+  std::signal(SIGINT, OnSignal);
+  std::signal(SIGTERM, OnSignal);
+
+  if (!glfwInit()) {
+    std::cerr << "mpp-display: cannot open a display (is DISPLAY set? under a headless machine "
+                 "use xvfb-run)\n";
+    return 2;
+  }
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  GLFWmonitor* monitor = fullscreen ? glfwGetPrimaryMonitor() : nullptr;
+  if (monitor) {
+    const GLFWvidmode* mode = glfwGetVideoMode(monitor);
+    width = mode->width;
+    height = mode->height;
+  }
+  GLFWwindow* window =
+      glfwCreateWindow(width, height, "MPP - Layar Antrean", monitor, nullptr);
+  if (!window) {
+    std::cerr << "mpp-display: cannot create an OpenGL 3.3 window\n";
+    glfwTerminate();
+    return 2;
+  }
+  glfwMakeContextCurrent(window);
+  glfwSwapInterval(1);
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGui::GetIO().IniFilename = nullptr;
+  ImGui_ImplGlfw_InitForOpenGL(window, true);
+  ImGui_ImplOpenGL3_Init("#version 330");
+  mpp::display::Fonts fonts;
+  if (!mpp::display::LoadFonts(static_cast<float>(height), &fonts)) {
+    std::cerr << "mpp-display: DejaVu Sans Bold is missing (install fonts-dejavu-core)\n";
+    return 2;
+  }
+
+  mpp::display::Announcer::Options vo;
+  vo.lang = lang;
+  vo.wav_path = audio_out;
+  vo.mute = mute;
+  mpp::display::Announcer voice(vo);
+  if (auto st = voice.Start(); !st.ok()) {
+    spdlog::error("voice disabled: {}", st.message());
+  }
+
+  mpp::CloneClient::Options co;
+  co.broker = broker;
+  co.zone = zone;
+  co.client_id = client_id.empty() ? "display-" + (zone.empty() ? std::string("all") : zone)
+                                   : client_id;
+  mpp::CloneClient clone(co, [] { glfwPostEmptyEvent(); });
+  clone.Start();
+
+  std::unique_ptr<mpp::CatalogIndex> catalog;
+  mpp::SystemClock local;
+  mpp::Millis last_call_seen = 0;
+  int rendered_after_sync = 0;
+  std::string last_dump;
+  size_t spoken = 0;
+  const auto start = std::chrono::steady_clock::now();
+  int exit_code = 0;
+
+  while (!g_stop && !glfwWindowShouldClose(window)) {
+    glfwWaitEventsTimeout(screenshot.empty() ? 0.25 : 0.02);
+    mpp::CloneClient::View view = clone.Read();
+    if (!catalog && view.has_catalog) {
+      catalog = std::make_unique<mpp::CatalogIndex>(view.catalog);
+    }
+    for (const auto& a : clone.TakeAnnouncements()) {
+      if (!catalog) continue;
+      const mpp::v1::CounterDef* def = catalog->FindCounter(a.ticket.counter_id());
+      if (!def || (!zone.empty() && def->zone() != zone)) continue;
+      const std::string where = lang == mpp::display::Lang::kId
+                                    ? def->spoken()
+                                    : "counter " + std::to_string(def->id());
+      voice.Say(mpp::display::CallPhrase(a.ticket.number(), where, a.recall, lang));
+      last_call_seen = local.NowMs();
+      ++spoken;
+    }
+
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    ImGui::NewFrame();
+    int fb_w, fb_h;
+    glfwGetFramebufferSize(window, &fb_w, &fb_h);
+    const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (catalog) {
+      mpp::display::ModelInput in;
+      in.state = &view.state;
+      in.catalog = catalog.get();
+      in.zone = zone;
+      in.connected = view.connected;
+      in.local_now_ms = local.NowMs();
+      in.now_ms = in.local_now_ms + view.broker_offset_ms;
+      in.last_call_seen_ms = last_call_seen;
+      in.lang = lang;
+      const mpp::display::DisplayModel model = mpp::display::BuildDisplayModel(in);
+      mpp::display::DrawScreen(model, fonts, static_cast<float>(fb_w), static_cast<float>(fb_h), t,
+                               lang);
+      if (!dump_model.empty()) {
+        const std::string text = ModelJson(model, view.state.seq(), spoken).dump();
+        if (text != last_dump) {
+          WriteAtomically(dump_model, text);
+          last_dump = text;
+        }
+      }
+    } else {
+      ImDrawList* dl = ImGui::GetBackgroundDrawList();
+      dl->AddRectFilled(ImVec2(0, 0), ImVec2(static_cast<float>(fb_w), static_cast<float>(fb_h)),
+                        IM_COL32(11, 45, 110, 255));
+      dl->AddText(fonts.medium, fonts.medium->FontSize, ImVec2(40, 40), IM_COL32_WHITE,
+                  lang == mpp::display::Lang::kId ? "Menghubungkan ke server antrean..."
+                                                  : "Connecting to the queue server...");
+    }
+    ImGui::Render();
+    glViewport(0, 0, fb_w, fb_h);
+    glClearColor(0, 0, 0, 1);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+
+    if (!screenshot.empty()) {
+      // Count frames once the state is synced (or after 10 s, to show the banner).
+      if (view.state.synced() || t > 10) ++rendered_after_sync;
+      if (rendered_after_sync >= std::max(1, frames)) {
+        if (!WriteScreenshot(screenshot, fb_w, fb_h)) {
+          std::cerr << "mpp-display: cannot write " << screenshot << "\n";
+          exit_code = 1;
+        }
+        g_stop = true;
+      }
+    }
+    glfwSwapBuffers(window);
+  }
+
+  clone.Stop();
+  voice.WaitIdle(screenshot.empty() ? 0 : 15000);  // let a test's last call finish
+  voice.Stop();
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplGlfw_Shutdown();
+  ImGui::DestroyContext();
+  glfwDestroyWindow(window);
+  glfwTerminate();
+  return exit_code;
+}

@@ -1,0 +1,134 @@
+#include "display/model.h"
+
+#include <cstdio>
+
+namespace mpp::display {
+namespace {
+
+const char* T(Lang lang, const char* id, const char* en) { return lang == Lang::kId ? id : en; }
+
+}  // namespace
+
+std::string LongDate(Millis utc_ms, int offset, Lang lang) {
+  static const char* kMonthsId[] = {"Januari", "Februari", "Maret",     "April",   "Mei",
+                                    "Juni",    "Juli",     "Agustus",   "September", "Oktober",
+                                    "November", "Desember"};
+  static const char* kMonthsEn[] = {"January", "February", "March",     "April",   "May",
+                                    "June",    "July",     "August",    "September", "October",
+                                    "November", "December"};
+  static const char* kDaysEn[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
+                                  "Friday", "Saturday", "Sunday"};
+  const LocalTime t = ToLocal(utc_ms, offset);
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%s, %d %s %d",
+                lang == Lang::kId ? WeekdayName(t.weekday) : kDaysEn[t.weekday - 1], t.day,
+                (lang == Lang::kId ? kMonthsId : kMonthsEn)[t.month - 1], t.year);
+  return buf;
+}
+
+DisplayModel BuildDisplayModel(const ModelInput& in) {
+  DisplayModel m;
+  const v1::Catalog& cat = in.catalog->catalog();
+  const Lang lang = in.lang;
+  m.mpp_name = cat.name();
+  for (const auto& z : cat.zones()) {
+    if (z.id() == in.zone) m.zone_name = z.name();
+  }
+  m.date_text = LongDate(in.now_ms, cat.utc_offset_min(), lang);
+  const LocalTime lt = ToLocal(in.now_ms, cat.utc_offset_min());
+  char clock[40];
+  std::snprintf(clock, sizeof clock, "%02d:%02d:%02d", lt.minute_of_day / 60,
+                lt.minute_of_day % 60, lt.second);
+  m.clock_text = clock;
+  m.connected = in.connected;
+  if (!in.connected) {
+    m.banner = T(lang, "Koneksi terputus - menyambung ulang...",
+                 "Connection lost - reconnecting...");
+  }
+  const LiveState& s = *in.state;
+  m.ticker = s.ticker().empty() ? cat.ticker() : s.ticker();
+
+  auto agency_name = [&](const std::string& code) {
+    const v1::Agency* a = in.catalog->FindAgency(code);
+    return a ? (lang == Lang::kId ? a->name() : a->name_en()) : code;
+  };
+  auto counter_in_zone = [&](int id) {
+    const v1::CounterDef* d = in.catalog->FindCounter(id);
+    return d && (in.zone.empty() || d->zone() == in.zone);
+  };
+  auto call_line = [&](const v1::Ticket& t) {
+    CallLine c;
+    c.number = t.number();
+    const v1::CounterDef* d = in.catalog->FindCounter(t.counter_id());
+    c.counter = d ? d->name() : "";
+    if (lang == Lang::kEn && c.counter.rfind("Loket ", 0) == 0) {
+      c.counter = "Counter " + c.counter.substr(6);
+    }
+    c.agency = d ? agency_name(d->agency()) : "";
+    return c;
+  };
+
+  for (const v1::Ticket& t : s.recent_calls()) {
+    if (!counter_in_zone(t.counter_id())) continue;
+    if (!m.has_call) {
+      m.has_call = true;
+      m.now_calling = call_line(t);
+      m.highlight = in.last_call_seen_ms > 0 &&
+                    in.local_now_ms - in.last_call_seen_ms < in.highlight_ms;
+    } else if (m.history.size() < in.history_rows) {
+      m.history.push_back(call_line(t));
+    }
+  }
+
+  for (const auto& def : cat.counters()) {
+    if (!in.zone.empty() && def.zone() != in.zone) continue;
+    CounterPanel p;
+    p.id = def.id();
+    p.name = def.name();
+    if (lang == Lang::kEn && p.name.rfind("Loket ", 0) == 0) p.name = "Counter " + p.name.substr(6);
+    p.agency = def.agency();
+    const auto it = s.counters().find(def.id());
+    const v1::Counter c = it == s.counters().end() ? v1::Counter() : it->second;
+    const v1::Ticket* t = nullptr;
+    if (c.current_ticket()) {
+      auto ti = s.tickets().find(c.current_ticket());
+      if (ti != s.tickets().end()) t = &ti->second;
+    }
+    if (c.status() == v1::OPEN) {
+      if (t && t->state() == v1::SERVING) {
+        p.tone = CounterPanel::Tone::kServing;
+        p.state_text = T(lang, "Melayani", "Serving");
+        p.ticket = t->number();
+      } else if (t && t->state() == v1::CALLED) {
+        p.tone = CounterPanel::Tone::kCalling;
+        p.state_text = T(lang, "Memanggil", "Calling");
+        p.ticket = t->number();
+      } else {
+        p.tone = CounterPanel::Tone::kIdle;
+        p.state_text = T(lang, "Siap melayani", "Ready");
+      }
+    } else if (c.status() == v1::ON_BREAK) {
+      p.tone = CounterPanel::Tone::kBreak;
+      p.state_text = std::string(T(lang, "Istirahat", "On break"));
+      if (!c.break_reason().empty()) p.state_text += ": " + c.break_reason();
+    } else {
+      p.tone = CounterPanel::Tone::kClosed;
+      p.state_text = T(lang, "Tutup", "Closed");
+    }
+    m.counters.push_back(p);
+  }
+
+  for (const auto& svc : cat.services()) {
+    if (!in.catalog->ServiceInZone(svc.code(), in.zone)) continue;
+    WaitingLine w;
+    w.service = lang == Lang::kId ? svc.name() : svc.name_en();
+    w.prefix = svc.prefix();
+    for (const auto& [id, t] : s.tickets()) {
+      if (t.service() == svc.code() && t.state() == v1::WAITING) ++w.waiting;
+    }
+    m.waiting.push_back(w);
+  }
+  return m;
+}
+
+}  // namespace mpp::display

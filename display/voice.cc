@@ -1,0 +1,243 @@
+#include "display/voice.h"
+
+#include <alsa/asoundlib.h>
+#include <espeak-ng/speak_lib.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstring>
+
+#include <spdlog/spdlog.h>
+
+namespace mpp::display {
+namespace {
+
+thread_local std::vector<int16_t>* g_sink = nullptr;
+
+int OnSynth(short* wav, int count, espeak_EVENT*) {
+  if (wav && count > 0 && g_sink) g_sink->insert(g_sink->end(), wav, wav + count);
+  return 0;  // continue
+}
+
+void Tone(std::vector<int16_t>* out, int rate, double freq, double seconds, double amp) {
+  const int n = static_cast<int>(rate * seconds);
+  for (int i = 0; i < n; ++i) {
+    const double t = static_cast<double>(i) / rate;
+    const double env = std::exp(-3.0 * t / seconds) * std::min(1.0, t * 200.0);
+    const double s = std::sin(2 * M_PI * freq * t) + 0.3 * std::sin(2 * M_PI * 2 * freq * t);
+    out->push_back(static_cast<int16_t>(amp * env * s / 1.3 * 32767));
+  }
+}
+
+void PutLe(std::FILE* f, uint32_t v, int bytes) {
+  for (int i = 0; i < bytes; ++i) std::fputc(static_cast<int>((v >> (8 * i)) & 0xff), f);
+}
+
+}  // namespace
+
+std::vector<int16_t> Chime(int rate) {
+  std::vector<int16_t> out;
+  Tone(&out, rate, 784.0, 0.45, 0.5);  // G5
+  Tone(&out, rate, 523.3, 0.45, 0.5);  // C5
+  out.insert(out.end(), rate / 5, 0);  // a short pause before the words
+  return out;
+}
+
+WavWriter::~WavWriter() { Close(); }
+
+Status WavWriter::Open(const std::string& path, int rate) {
+  Close();
+  f_ = std::fopen(path.c_str(), "wb");
+  if (!f_) return Status::Error("cannot write " + path + ": " + std::strerror(errno));
+  rate_ = rate;
+  samples_ = 0;
+  WriteHeader();
+  std::fflush(f_);
+  return Status::Ok();
+}
+
+void WavWriter::WriteHeader() {
+  const uint32_t data_bytes = static_cast<uint32_t>(samples_ * 2);
+  std::fseek(f_, 0, SEEK_SET);
+  std::fwrite("RIFF", 1, 4, f_);
+  PutLe(f_, 36 + data_bytes, 4);
+  std::fwrite("WAVEfmt ", 1, 8, f_);
+  PutLe(f_, 16, 4);                             // fmt chunk size
+  PutLe(f_, 1, 2);                              // PCM
+  PutLe(f_, 1, 2);                              // mono
+  PutLe(f_, static_cast<uint32_t>(rate_), 4);   // sample rate
+  PutLe(f_, static_cast<uint32_t>(rate_ * 2), 4);  // byte rate
+  PutLe(f_, 2, 2);                              // block align
+  PutLe(f_, 16, 2);                             // bits per sample
+  std::fwrite("data", 1, 4, f_);
+  PutLe(f_, data_bytes, 4);
+  std::fseek(f_, 0, SEEK_END);
+}
+
+Status WavWriter::Append(const std::vector<int16_t>& samples) {
+  if (!f_) return Status::Error("WAV file is not open");
+  std::fseek(f_, 0, SEEK_END);
+  if (std::fwrite(samples.data(), 2, samples.size(), f_) != samples.size()) {
+    return Status::Error(std::string("WAV write failed: ") + std::strerror(errno));
+  }
+  samples_ += static_cast<int64_t>(samples.size());
+  WriteHeader();
+  std::fflush(f_);
+  return Status::Ok();
+}
+
+void WavWriter::Close() {
+  if (f_) {
+    WriteHeader();
+    std::fclose(f_);
+    f_ = nullptr;
+  }
+}
+
+Announcer::Announcer(Options options) : options_(std::move(options)) {}
+
+Announcer::~Announcer() { Stop(); }
+
+// espeak-ng does not survive Terminate followed by a new Initialize (its
+// Synchronize then waits forever), so it is initialized once per process and
+// never terminated.
+int EspeakRate() {
+  static const int rate = [] {
+    const int r = espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, nullptr,
+                                    espeakINITIALIZE_DONT_EXIT);
+    if (r > 0) espeak_SetSynthCallback(&OnSynth);
+    return r;
+  }();
+  return rate;
+}
+
+Status Announcer::Start() {
+  const int rate = EspeakRate();
+  if (rate <= 0) {
+    return Status::Error("espeak-ng could not start: is espeak-ng-data installed?");
+  }
+  rate_ = rate;
+  const char* voice = options_.lang == Lang::kId ? "id" : "en";
+  if (espeak_SetVoiceByName(voice) != EE_OK) {
+    return Status::Error(std::string("espeak-ng has no '") + voice + "' voice");
+  }
+  espeak_SetParameter(espeakRATE, options_.words_per_minute, 0);
+  if (!options_.mute) {
+    if (!options_.wav_path.empty()) {
+      if (Status st = wav_.Open(options_.wav_path, rate_); !st.ok()) return st;
+    } else {
+      snd_pcm_t* pcm = nullptr;
+      if (snd_pcm_open(&pcm, "default", SND_PCM_STREAM_PLAYBACK, 0) < 0 ||
+          snd_pcm_set_params(pcm, SND_PCM_FORMAT_S16_LE, SND_PCM_ACCESS_RW_INTERLEAVED, 1,
+                             static_cast<unsigned>(rate_), 1, 200000) < 0) {
+        spdlog::warn("no sound device: calls are shown but not voiced (use --audio-out FILE.wav "
+                     "to route audio elsewhere)");
+        if (pcm) snd_pcm_close(pcm);
+      } else {
+        pcm_ = pcm;
+      }
+    }
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = false;
+  }
+  started_ = true;
+  // espeak-ng was initialized on this thread; its synthesis is synchronous and
+  // keeps no thread affinity, but from here on only Run() calls it.
+  thread_ = std::thread([this] { Run(); });
+  return Status::Ok();
+}
+
+void Announcer::Say(const std::string& phrase) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    queue_.push_back(phrase);
+  }
+  cv_.notify_all();
+}
+
+void Announcer::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+    queue_.clear();
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  wav_.Close();
+  if (pcm_) {
+    snd_pcm_drop(static_cast<snd_pcm_t*>(pcm_));
+    snd_pcm_close(static_cast<snd_pcm_t*>(pcm_));
+    pcm_ = nullptr;
+  }
+  started_ = false;
+}
+
+std::vector<std::string> Announcer::Spoken() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return spoken_;
+}
+
+bool Announcer::WaitIdle(int timeout_ms) const {
+  std::unique_lock<std::mutex> lock(mu_);
+  return cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms),
+                      [&] { return queue_.empty() && !busy_; });
+}
+
+std::vector<int16_t> Announcer::Synthesize(const std::string& text) {
+  std::vector<int16_t> pcm = Chime(rate_);
+  g_sink = &pcm;
+  // Synchronous mode: returns when the whole text has gone through OnSynth.
+  espeak_Synth(text.c_str(), text.size() + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, nullptr,
+               nullptr);
+  g_sink = nullptr;
+  pcm.insert(pcm.end(), rate_ / 2, 0);  // half a second between calls
+  return pcm;
+}
+
+void Announcer::Output(const std::vector<int16_t>& pcm) {
+  if (options_.mute) return;
+  if (!options_.wav_path.empty()) {
+    if (Status st = wav_.Append(pcm); !st.ok()) spdlog::error("{}", st.message());
+    return;
+  }
+  if (!pcm_) return;
+  auto* dev = static_cast<snd_pcm_t*>(pcm_);
+  size_t done = 0;
+  while (done < pcm.size()) {
+    snd_pcm_sframes_t n = snd_pcm_writei(dev, pcm.data() + done, pcm.size() - done);
+    if (n < 0) n = snd_pcm_recover(dev, static_cast<int>(n), 1);
+    if (n < 0) {
+      spdlog::warn("sound output failed: {}", snd_strerror(static_cast<int>(n)));
+      return;
+    }
+    done += static_cast<size_t>(n);
+  }
+  snd_pcm_drain(dev);
+  snd_pcm_prepare(dev);
+}
+
+void Announcer::Run() {
+  while (true) {
+    std::string phrase;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+      if (stop_) return;
+      phrase = std::move(queue_.front());
+      queue_.pop_front();
+      busy_ = true;
+    }
+    spdlog::info("voice: {}", phrase);
+    Output(Synthesize(phrase));
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      spoken_.push_back(phrase);
+      busy_ = false;
+    }
+    cv_.notify_all();
+  }
+}
+
+}  // namespace mpp::display

@@ -1,0 +1,87 @@
+// The hallway voice: a chime, then the call in Bahasa Indonesia (or English),
+// synthesized with libespeak-ng and played through ALSA (PulseAudio's ALSA
+// plugin where it runs) or written to a WAV file.
+//
+// Announcer owns a thread and a queue: calls are spoken one after another,
+// never overlapping and never dropped under a burst. espeak-ng keeps global
+// state, so only the Announcer's thread touches it.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/status.h"
+#include "display/phrase.h"
+
+namespace mpp::display {
+
+// A two-tone "ding-dong" (about 0.9 s) at `sample_rate`.
+std::vector<int16_t> Chime(int sample_rate);
+
+// Writes 16-bit mono PCM. The header is rewritten after every Append, so the
+// file is a valid WAV even if the program is killed between calls.
+class WavWriter {
+ public:
+  ~WavWriter();
+  Status Open(const std::string& path, int sample_rate);
+  Status Append(const std::vector<int16_t>& samples);
+  void Close();
+  int64_t samples_written() const { return samples_; }
+
+ private:
+  void WriteHeader();
+  std::FILE* f_ = nullptr;
+  int rate_ = 0;
+  int64_t samples_ = 0;
+};
+
+class Announcer {
+ public:
+  struct Options {
+    Lang lang = Lang::kId;
+    std::string wav_path;  // non-empty: write here instead of playing
+    bool mute = false;     // neither play nor write (the queue still drains)
+    int words_per_minute = 135;  // unhurried, for elderly listeners
+  };
+  explicit Announcer(Options options);
+  ~Announcer();
+
+  // Initializes espeak-ng and the output. A missing sound device is not an
+  // error (the display must keep running): it is logged and the calls are dropped silently.
+  Status Start();
+  // Queues a phrase; returns at once.
+  void Say(const std::string& phrase);
+  // Stops after the phrase being spoken, drops the rest, closes the output.
+  void Stop();
+
+  // Phrases spoken so far, in order (for tests and logs).
+  std::vector<std::string> Spoken() const;
+  // Blocks until the queue is empty and nothing is being spoken, or `timeout_ms`.
+  bool WaitIdle(int timeout_ms) const;
+  int sample_rate() const { return rate_; }
+
+ private:
+  void Run();
+  std::vector<int16_t> Synthesize(const std::string& text);
+  void Output(const std::vector<int16_t>& pcm);
+
+  Options options_;
+  int rate_ = 22050;
+  WavWriter wav_;
+  void* pcm_ = nullptr;  // snd_pcm_t*, when playing
+  std::thread thread_;
+  mutable std::mutex mu_;
+  mutable std::condition_variable cv_;
+  std::deque<std::string> queue_;   // GUARDED_BY(mu_)
+  std::vector<std::string> spoken_;  // GUARDED_BY(mu_)
+  bool busy_ = false;                // GUARDED_BY(mu_)
+  bool stop_ = false;                // GUARDED_BY(mu_)
+  bool started_ = false;
+};
+
+}  // namespace mpp::display

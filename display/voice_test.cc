@@ -1,0 +1,117 @@
+#include "display/voice.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <unistd.h>
+#include <filesystem>
+#include <fstream>
+
+namespace mpp::display {
+namespace {
+
+struct Wav {
+  int rate = 0;
+  std::vector<int16_t> samples;
+};
+
+// Reads a 16-bit mono PCM WAV as written by WavWriter; fails the test if the
+// header does not match the data.
+Wav ReadWav(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::vector<char> b((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  Wav w;
+  EXPECT_GE(b.size(), 44u);
+  if (b.size() < 44) return w;
+  auto u32 = [&](size_t o) {
+    return static_cast<uint32_t>(static_cast<unsigned char>(b[o])) |
+           static_cast<uint32_t>(static_cast<unsigned char>(b[o + 1])) << 8 |
+           static_cast<uint32_t>(static_cast<unsigned char>(b[o + 2])) << 16 |
+           static_cast<uint32_t>(static_cast<unsigned char>(b[o + 3])) << 24;
+  };
+  EXPECT_EQ(std::string(b.data(), 4), "RIFF");
+  EXPECT_EQ(std::string(b.data() + 8, 8), "WAVEfmt ");
+  EXPECT_EQ(u32(4), b.size() - 8);
+  EXPECT_EQ(u32(40), b.size() - 44);
+  w.rate = static_cast<int>(u32(24));
+  w.samples.resize((b.size() - 44) / 2);
+  std::memcpy(w.samples.data(), b.data() + 44, w.samples.size() * 2);
+  return w;
+}
+
+double Rms(const std::vector<int16_t>& s, size_t from, size_t to) {
+  double sum = 0;
+  for (size_t i = from; i < to && i < s.size(); ++i) sum += double(s[i]) * s[i];
+  return std::sqrt(sum / std::max<size_t>(1, to - from)) / 32768.0;
+}
+
+std::string TempWav(const char* name) {
+  return (std::filesystem::temp_directory_path() /
+          (std::string("mpp-voice-") + std::to_string(getpid()) + "-" + name + ".wav"))
+      .string();
+}
+
+TEST(Voice, ACallIsAChimeThenAudibleSpeechOfPlausibleLength) {
+  const std::string path = TempWav("one");
+  Announcer::Options o;
+  o.wav_path = path;
+  Announcer a(o);
+  ASSERT_TRUE(a.Start().ok());
+  a.Say(CallPhrase("A-007", "loket tiga, Disdukcapil", false, Lang::kId));
+  ASSERT_TRUE(a.WaitIdle(30000));
+  a.Stop();
+  const Wav w = ReadWav(path);
+  ASSERT_GT(w.rate, 8000);
+  const double seconds = static_cast<double>(w.samples.size()) / w.rate;
+  EXPECT_GT(seconds, 3.0);   // chime + about fifteen words, unhurried
+  EXPECT_LT(seconds, 15.0);
+  const size_t chime = Chime(w.rate).size();
+  EXPECT_GT(Rms(w.samples, 0, chime), 0.05) << "chime is silent";
+  EXPECT_GT(Rms(w.samples, chime, w.samples.size()), 0.02) << "speech is silent";
+  std::filesystem::remove(path);
+}
+
+TEST(Voice, ABurstIsSpokenInOrderEachExactlyOnce) {
+  const std::string path = TempWav("burst");
+  Announcer::Options o;
+  o.wav_path = path;
+  Announcer a(o);
+  ASSERT_TRUE(a.Start().ok());
+  std::vector<std::string> said;
+  for (int i = 1; i <= 5; ++i) {
+    said.push_back(CallPhrase("B-00" + std::to_string(i), "loket tujuh", i == 3, Lang::kId));
+    a.Say(said.back());
+  }
+  ASSERT_TRUE(a.WaitIdle(60000));
+  EXPECT_EQ(a.Spoken(), said);
+  a.Stop();
+  const Wav w = ReadWav(path);
+  EXPECT_GT(static_cast<double>(w.samples.size()) / w.rate, 5 * 3.0);  // none dropped
+  std::filesystem::remove(path);
+}
+
+TEST(Voice, StopClosesAValidFileWithoutSpeakingTheRest) {
+  const std::string path = TempWav("stop");
+  Announcer::Options o;
+  o.wav_path = path;
+  Announcer a(o);
+  ASSERT_TRUE(a.Start().ok());
+  for (int i = 0; i < 20; ++i) a.Say(CallPhrase("C-0" + std::to_string(10 + i), "loket 9", false, Lang::kId));
+  a.Stop();
+  EXPECT_LT(a.Spoken().size(), 20u);
+  ReadWav(path);  // header matches the data
+  std::filesystem::remove(path);
+}
+
+TEST(Voice, EnglishVoiceExists) {
+  Announcer::Options o;
+  o.lang = Lang::kEn;
+  o.mute = true;
+  Announcer a(o);
+  EXPECT_TRUE(a.Start().ok());
+  a.Stop();
+}
+
+}  // namespace
+}  // namespace mpp::display
