@@ -230,3 +230,106 @@ v1::Status TestClient::Status() {
 }
 
 }  // namespace mpp::testing
+
+namespace mpp::testing {
+
+bool ChildProcess::Start(const std::vector<std::string>& argv,
+                         const std::vector<std::string>& env, const std::string& stderr_path) {
+  pid_ = fork();
+  if (pid_ == 0) {
+    for (const auto& e : env) putenv(const_cast<char*>(e.c_str()));
+    const int err = open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (err >= 0) {
+      dup2(err, STDERR_FILENO);
+      dup2(err, STDOUT_FILENO);
+    }
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execvp(args[0], args.data());
+    _exit(127);
+  }
+  return pid_ > 0;
+}
+
+int ChildProcess::Wait(int timeout_ms) {
+  if (pid_ <= 0) return -1;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  int status = 0;
+  while (waitpid(pid_, &status, WNOHANG) != pid_) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      Kill();
+      return -1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));  // polling the child's exit
+  }
+  pid_ = -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int ChildProcess::Stop(int timeout_ms) {
+  if (pid_ <= 0) return -1;
+  ::kill(pid_, SIGTERM);
+  return Wait(timeout_ms);
+}
+
+void ChildProcess::Kill() {
+  if (pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    int status;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+  }
+}
+
+Xvfb::~Xvfb() {
+  if (pid_ > 0) {
+    ::kill(pid_, SIGTERM);
+    int status;
+    waitpid(pid_, &status, 0);
+  }
+}
+
+::testing::AssertionResult Xvfb::Start(int width, int height) {
+  int fds[2];
+  if (pipe(fds) != 0) return ::testing::AssertionFailure() << "pipe";
+  pid_ = fork();
+  if (pid_ == 0) {
+    close(fds[0]);
+    const std::string fd = std::to_string(fds[1]);
+    const std::string screen = std::to_string(width) + "x" + std::to_string(height) + "x24";
+    const int devnull = open("/dev/null", O_WRONLY);
+    dup2(devnull, STDERR_FILENO);
+    execlp("Xvfb", "Xvfb", "-displayfd", fd.c_str(), "-screen", "0", screen.c_str(), "-nolisten",
+           "tcp", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(fds[1]);
+  std::string out;
+  pollfd p{fds[0], POLLIN, 0};
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (out.find('\n') == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+    if (poll(&p, 1, 1000) <= 0) continue;
+    char buf[32];
+    const ssize_t n = read(fds[0], buf, sizeof buf);
+    if (n <= 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  close(fds[0]);
+  if (out.empty()) {
+    return ::testing::AssertionFailure() << "Xvfb did not start (is the xvfb package installed?)";
+  }
+  number_ = std::stoi(out);
+  return ::testing::AssertionSuccess();
+}
+
+bool WaitFor(const std::function<bool()>& predicate, int timeout_ms) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (!predicate()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // polling a condition
+  }
+  return true;
+}
+
+}  // namespace mpp::testing

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -94,5 +95,41 @@ class TestClient {
   zmq::context_t ctx_{1};
   BrokerClient client_;
 };
+
+}  // namespace mpp::testing
+
+namespace mpp::testing {
+
+// Any child program, started with extra environment variables.
+class ChildProcess {
+ public:
+  ChildProcess() = default;
+  ~ChildProcess() { Kill(); }
+  bool Start(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+             const std::string& stderr_path);
+  int Stop(int timeout_ms = 5000);  // SIGTERM; exit code, or -1 on timeout (then killed)
+  int Wait(int timeout_ms);         // exit code, or -1 on timeout (then killed)
+  void Kill();
+  bool running() const { return pid_ > 0; }
+
+ private:
+  pid_t pid_ = -1;
+};
+
+// A private X server for GUI tests (Xvfb with -displayfd: no guessing of
+// free display numbers, no sleeping until it is up).
+class Xvfb {
+ public:
+  ~Xvfb();
+  ::testing::AssertionResult Start(int width = 1920, int height = 1080);
+  std::string display() const { return ":" + std::to_string(number_); }
+
+ private:
+  pid_t pid_ = -1;
+  int number_ = -1;
+};
+
+// Polls `predicate` every 50 ms until it holds or `timeout_ms` passes.
+bool WaitFor(const std::function<bool()>& predicate, int timeout_ms);
 
 }  // namespace mpp::testing
