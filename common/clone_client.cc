@@ -141,7 +141,7 @@ void CloneClient::Run() {
           last_heard = Steady::now();
           std::lock_guard<std::mutex> lock(mu_);
           if (env.has_event()) {
-            const auto r = view_.state.ApplyEvent(env.seq(), env.event());
+            const auto r = view_.state.ApplyEvent(env.seq(), env.event(), env.time_ms());
             changed |= r == LiveState::EventResult::kApplied;
             if (r == LiveState::EventResult::kGap) {
               spdlog::warn("event gap at seq {} (have {}); resyncing", env.seq(),

@@ -21,7 +21,7 @@ void LiveState::ApplySnapshot(const v1::Snapshot& s) {
   synced_ = true;
 }
 
-LiveState::EventResult LiveState::ApplyEvent(uint64_t seq, const v1::Event& e) {
+LiveState::EventResult LiveState::ApplyEvent(uint64_t seq, const v1::Event& e, int64_t time_ms) {
   if (!synced_) return EventResult::kGap;
   if (seq <= seq_) return EventResult::kStale;
   if (seq != seq_ + 1) {
@@ -45,7 +45,7 @@ LiveState::EventResult LiveState::ApplyEvent(uint64_t seq, const v1::Event& e) {
                           recent_calls_.end());
       recent_calls_.push_front(t);
       if (recent_calls_.size() > kRecentCalls) recent_calls_.pop_back();
-      announcements_.push_back({t, e.type() == v1::TICKET_RECALLED, seq});
+      announcements_.push_back({t, e.type() == v1::TICKET_RECALLED, seq, time_ms});
     } else {
       for (auto& r : recent_calls_) {
         if (r.id() == t.id()) r = t;

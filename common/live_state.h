@@ -22,6 +22,7 @@ struct Announcement {
   v1::Ticket ticket;  // as called (number, service, counter_id)
   bool recall = false;
   uint64_t seq = 0;
+  int64_t event_time_ms = 0;  // broker clock when the call was made
 };
 
 class LiveState {
@@ -29,7 +30,8 @@ class LiveState {
   enum class EventResult { kApplied, kStale, kGap };
 
   void ApplySnapshot(const v1::Snapshot& snapshot);
-  EventResult ApplyEvent(uint64_t seq, const v1::Event& event);
+  // `time_ms` is the envelope's broker time (kept on announcements).
+  EventResult ApplyEvent(uint64_t seq, const v1::Event& event, int64_t time_ms = 0);
   // True when a heartbeat shows events we have not seen (a silent gap).
   bool BehindHeartbeat(uint64_t heartbeat_seq) const { return synced_ && heartbeat_seq > seq_; }
   // Forget the sync (after a reconnect); the last state stays visible.

@@ -92,8 +92,9 @@ void WriteAtomically(const std::string& path, const std::string& text) {
 int main(int argc, char** argv) {
   CLI::App app{"mpp-display - hallway display with voice calls"};
   std::string broker = "tcp://127.0.0.1:5555", zone, size = "1920x1080", lang_s = "id";
-  std::string screenshot, audio_out, dump_model, client_id;
+  std::string screenshot, audio_out, dump_model, client_id, latency_log;
   int frames = 0;
+  double fps = 4;
   bool fullscreen = false, mute = false;
   app.add_option("--broker", broker, "broker command endpoint")->capture_default_str();
   app.add_option("--zone", zone, "zone shown on this display (empty: whole MPP)");
@@ -103,9 +104,14 @@ int main(int argc, char** argv) {
   app.add_option("--lang", lang_s, "id or en")->check(CLI::IsMember({"id", "en"}));
   app.add_option("--screenshot", screenshot, "write a PNG after --frames frames, then exit");
   app.add_option("--frames", frames, "frames to render before the screenshot (after sync)");
+  app.add_option("--fps", fps, "redraws per second when idle (clock, ticker); calls redraw at once")
+      ->check(CLI::Range(0.5, 60.0))
+      ->capture_default_str();
   app.add_option("--audio-out", audio_out, "write the voice to this WAV file instead of playing");
   app.add_option("--dump-model", dump_model, "keep this JSON file updated with the screen state");
   app.add_option("--client-id", client_id, "client id (default display-ZONE)");
+  app.add_option("--latency-log", latency_log,
+                 "append 'seq milliseconds' per call: broker call time -> frame on screen");
   CLI11_PARSE(app, argc, argv);
 
   spdlog::set_default_logger(spdlog::stderr_color_mt("mpp-display"));
@@ -178,11 +184,13 @@ int main(int argc, char** argv) {
   int rendered_after_sync = 0;
   std::string last_dump;
   size_t spoken = 0;
+  std::vector<mpp::Announcement> shown_pending;  // calls to time once their frame is on screen
+  std::FILE* latency = latency_log.empty() ? nullptr : std::fopen(latency_log.c_str(), "a");
   const auto start = std::chrono::steady_clock::now();
   int exit_code = 0;
 
   while (!g_stop && !glfwWindowShouldClose(window)) {
-    glfwWaitEventsTimeout(screenshot.empty() ? 0.25 : 0.02);
+    glfwWaitEventsTimeout(screenshot.empty() ? 1.0 / fps : 0.02);
     mpp::CloneClient::View view = clone.Read();
     if (!catalog && view.has_catalog) {
       catalog = std::make_unique<mpp::CatalogIndex>(view.catalog);
@@ -197,6 +205,7 @@ int main(int argc, char** argv) {
       voice.Say(mpp::display::CallPhrase(a.ticket.number(), where, a.recall, lang));
       last_call_seen = local.NowMs();
       ++spoken;
+      if (latency) shown_pending.push_back(a);
     }
 
     ImGui_ImplOpenGL3_NewFrame();
@@ -251,7 +260,18 @@ int main(int argc, char** argv) {
       }
     }
     glfwSwapBuffers(window);
+    if (latency && !shown_pending.empty()) {
+      glFinish();  // the frame is on screen now
+      const mpp::Millis now_broker = local.NowMs() + view.broker_offset_ms;
+      for (const auto& a : shown_pending) {
+        std::fprintf(latency, "%llu %lld\n", static_cast<unsigned long long>(a.seq),
+                     static_cast<long long>(now_broker - a.event_time_ms));
+      }
+      std::fflush(latency);
+      shown_pending.clear();
+    }
   }
+  if (latency) std::fclose(latency);
 
   clone.Stop();
   voice.WaitIdle(screenshot.empty() ? 0 : 15000);  // let a test's last call finish
