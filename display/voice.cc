@@ -205,8 +205,18 @@ void Announcer::Output(const std::vector<int16_t>& pcm) {
   if (!pcm_) return;
   auto* dev = static_cast<snd_pcm_t*>(pcm_);
   size_t done = 0;
+  const size_t chunk = static_cast<size_t>(rate_ / 10);  // 100 ms: Stop() is heard at once
   while (done < pcm.size()) {
-    snd_pcm_sframes_t n = snd_pcm_writei(dev, pcm.data() + done, pcm.size() - done);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stop_) {
+        snd_pcm_drop(dev);
+        snd_pcm_prepare(dev);
+        return;
+      }
+    }
+    snd_pcm_sframes_t n =
+        snd_pcm_writei(dev, pcm.data() + done, std::min(chunk, pcm.size() - done));
     if (n < 0) n = snd_pcm_recover(dev, static_cast<int>(n), 1);
     if (n < 0) {
       spdlog::warn("sound output failed: {}", snd_strerror(static_cast<int>(n)));
