@@ -27,8 +27,13 @@ StatusOr<v1::Envelope> BrokerClient::Call(const v1::Request& request, const Opti
   using Clock = std::chrono::steady_clock;
   const auto deadline = Clock::now() + std::chrono::milliseconds(options.timeout_ms);
   while (true) {
-    socket_->send(zmq::buffer(kProtocolTag), zmq::send_flags::sndmore);
-    socket_->send(zmq::buffer(payload), zmq::send_flags::none);
+    // Never block: a DEALER whose broker is gone has no peer, and a blocking
+    // send would hang the caller (a kiosk's UI, a display's network thread)
+    // forever. Unsent, we wait out the retry interval and try again.
+    if (socket_->send(zmq::buffer(kProtocolTag),
+                      zmq::send_flags::sndmore | zmq::send_flags::dontwait)) {
+      socket_->send(zmq::buffer(payload), zmq::send_flags::none);  // atomic with the first part
+    }
     const auto resend_at =
         std::min(deadline, Clock::now() + std::chrono::milliseconds(options.retry_ms));
     while (true) {

@@ -4,7 +4,8 @@
 // `retry_ms` it resends the same envelope (same request_id), which the broker
 // answers from its stored reply, so a retry never issues a second ticket or
 // calls two tickets. After `timeout_ms` it gives up with an UNAVAILABLE error
-// that says the broker cannot be reached.
+// that says the broker cannot be reached. It never blocks longer than
+// `timeout_ms`, also when the broker is gone and no connection exists.
 //
 // REQUIRES: one thread at a time per BrokerClient.
 #pragma once

@@ -14,6 +14,24 @@
 
 namespace mpp::testing {
 
+namespace {
+// Waits for `pid` to exit; returns its exit code (128 + signal when killed),
+// or -1 after `timeout_ms`, having killed it.
+int WaitChild(pid_t pid, int timeout_ms) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  int status = 0;
+  while (waitpid(pid, &status, WNOHANG) != pid) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      ::kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      return -1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));  // polling the child's exit
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+}  // namespace
+
 TempDir::TempDir() {
   std::random_device rd;
   path_ = std::filesystem::temp_directory_path() /
@@ -121,40 +139,18 @@ void BrokerProcess::Kill() {
 int BrokerProcess::Stop(int timeout_ms) {
   if (pid_ <= 0) return -1;
   ::kill(pid_, SIGTERM);
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  int status = 0;
-  while (true) {
-    const pid_t r = waitpid(pid_, &status, WNOHANG);
-    if (r == pid_) break;
-    if (std::chrono::steady_clock::now() > deadline) {
-      Kill();
-      return -1;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));  // polling the child's exit
-  }
+  const int rc = WaitChild(pid_, timeout_ms);
   pid_ = -1;
-  if (stdout_fd_ >= 0) {
-    close(stdout_fd_);
-    stdout_fd_ = -1;
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  Kill();  // closes the pipe
+  return rc;
 }
 
 int BrokerProcess::RunToExit(int timeout_ms) {
   pid_ = Spawn();
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  int status = 0;
-  while (waitpid(pid_, &status, WNOHANG) != pid_) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      Kill();
-      return -1;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));  // polling the child's exit
-  }
+  const int rc = WaitChild(pid_, timeout_ms);
   pid_ = -1;
-  close(stdout_fd_);
-  stdout_fd_ = -1;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  Kill();
+  return rc;
 }
 
 std::string BrokerProcess::StderrText() const {
@@ -254,17 +250,9 @@ bool ChildProcess::Start(const std::vector<std::string>& argv,
 
 int ChildProcess::Wait(int timeout_ms) {
   if (pid_ <= 0) return -1;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  int status = 0;
-  while (waitpid(pid_, &status, WNOHANG) != pid_) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      Kill();
-      return -1;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));  // polling the child's exit
-  }
+  const int rc = WaitChild(pid_, timeout_ms);
   pid_ = -1;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return rc;
 }
 
 int ChildProcess::Stop(int timeout_ms) {
