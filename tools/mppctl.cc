@@ -143,7 +143,11 @@ int Run(const Globals& g, const v1::Request& req, v1::Reply* out = nullptr,
     const v1::Ticket& t = r.ticket();
     std::cout << t.number() << "  " << t.service() << "  " << StateText(t.state(), en);
     if (t.counter_id() && t.state() != v1::WAITING) std::cout << "  loket " << t.counter_id();
-    if (t.state() == v1::WAITING) std::cout << "  " << r.ahead() << (en ? " ahead" : " di depan");
+    if (t.state() == v1::WAITING) {
+      std::cout << "  " << r.ahead() << (en ? " ahead" : " di depan");
+      std::cout << (en ? ", about " : ", perkiraan ") << (r.estimated_wait_ms() + 59999) / 60000
+                << (en ? " min" : " mnt");
+    }
     if (t.priority() != v1::PRIORITY_NONE) {
       std::cout << "  [" << v1::PriorityReason_Name(t.priority()) << "]";
     }

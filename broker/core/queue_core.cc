@@ -147,6 +147,11 @@ void QueueCore::Fold(const v1::Event& e) {
       last_ticket_id_ = std::max(last_ticket_id_, t.id());
     }
     Index(t);
+    if (t.state() == v1::DONE && t.service_ms() > 0) {
+      auto& times = service_times_[t.service()];
+      times.push_back(t.service_ms());
+      if (times.size() > kRecentServiceTimes) times.pop_front();
+    }
     if (e.type() == v1::TICKET_CALLED || e.type() == v1::TICKET_RECALLED) {
       recent_calls_.erase(std::remove(recent_calls_.begin(), recent_calls_.end(), t.id()),
                           recent_calls_.end());
@@ -250,7 +255,10 @@ Outcome QueueCore::TicketEvent(v1::EventType type, v1::Ticket ticket, const v1::
   Fold(e);
   ++seq_;
   *o.reply.mutable_ticket() = e.ticket();
-  if (e.ticket().state() == v1::WAITING) o.reply.set_ahead(AheadOf(e.ticket()));
+  if (e.ticket().state() == v1::WAITING) {
+    o.reply.set_ahead(AheadOf(e.ticket()));
+    o.reply.set_estimated_wait_ms(EstimateWaitMs(e.ticket().service(), o.reply.ahead()));
+  }
   o.events.push_back(std::move(e));
   return o;
 }
@@ -662,6 +670,27 @@ int QueueCore::AheadOf(const v1::Ticket& t) const {
   return static_cast<int>(std::distance(set.begin(), pos));
 }
 
+int QueueCore::OpenCountersFor(const std::string& service) const {
+  int open = 0;
+  for (const auto& [id, c] : counters_) {
+    if (c.status() == v1::OPEN && catalog_->CounterServes(id, service)) ++open;
+  }
+  return open;
+}
+
+Millis QueueCore::EstimateWaitMs(const std::string& service, int ahead) const {
+  Millis mean = 0;
+  auto it = service_times_.find(service);
+  if (it != service_times_.end() && !it->second.empty()) {
+    for (Millis m : it->second) mean += m;
+    mean /= static_cast<Millis>(it->second.size());
+  } else if (const v1::Service* s = catalog_->FindService(service)) {
+    mean = static_cast<Millis>(s->service_std_min()) * 60000;
+  }
+  const int servers = std::max(1, OpenCountersFor(service));
+  return static_cast<Millis>(ahead) * mean / servers;
+}
+
 int QueueCore::tickets_today() const {
   int n = 0;
   for (const auto& [key, count] : issued_) {
@@ -709,6 +738,8 @@ v1::Snapshot QueueCore::MakeSnapshot(const std::string& zone, Millis now) const 
     }
     auto i = issued_.find(DayKey(business_day_, svc.code()));
     q->set_issued_today(i == issued_.end() ? 0 : i->second);
+    q->set_open_counters(OpenCountersFor(svc.code()));
+    q->set_estimated_wait_ms(EstimateWaitMs(svc.code(), q->waiting()));
   }
   for (int64_t id : recent_calls_) {
     const v1::Ticket* t = FindTicket(id);

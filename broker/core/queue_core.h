@@ -73,6 +73,12 @@ class QueueCore {
   const v1::Counter* FindCounterState(int counter_id) const;
   // Waiting tickets that would be called before `t` in its own service.
   int AheadOf(const v1::Ticket& t) const;
+  // Estimated wait until a ticket with `ahead` people before it is called:
+  // ahead x (mean of the service's last kRecentServiceTimes service times, or
+  // its standard when none yet) / (counters open for it now, at least 1).
+  Millis EstimateWaitMs(const std::string& service, int ahead) const;
+  int OpenCountersFor(const std::string& service) const;
+  static constexpr size_t kRecentServiceTimes = 20;
 
  private:
   Outcome Issue(const v1::IssueTicket& c, Millis now);
@@ -114,6 +120,7 @@ class QueueCore {
   std::map<std::string, int> issued_;                      // "day|service" -> count
   std::map<std::string, std::set<CallOrderKey>> waiting_;  // service -> today's waiting
   std::deque<int64_t> recent_calls_;                       // newest first
+  std::map<std::string, std::deque<Millis>> service_times_;  // service -> recent service_ms
 };
 
 // Bilingual refusal helper, shared with the reactor.
