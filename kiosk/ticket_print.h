@@ -1,0 +1,50 @@
+// The printed ticket: laid out once with cairo for 58 mm and 80 mm thermal
+// paper (203 dpi: 384 and 576 dots wide), with a QR code (libqrencode)
+// carrying the ticket id. Outputs: a grayscale raster (PNG, and the ESC/POS
+// "GS v 0" raster command for USB thermal printers) or a vector PDF.
+//
+// This is the first part of the kiosk issue (4): the kiosk program and the
+// CUPS queue output build on it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace mpp::kiosk {
+
+enum class Paper { k58mm, k80mm };
+
+struct PrintedTicket {
+  std::string mpp_name;     // "Mal Pelayanan Publik Kota Cilegon"
+  std::string number;       // "A-007"
+  std::string service;      // "Perekaman KTP-el"
+  std::string agency;       // "Dinas Kependudukan dan Pencatatan Sipil"
+  std::string issued_text;  // "Senin, 30 November 2026 09:15"
+  int ahead = 0;
+  int estimated_wait_min = 0;
+  std::string priority_text;  // "Prioritas: Lansia", or empty
+  std::string where;          // "Tunggu di Zona A"
+  std::string qr_payload;     // ticket id, e.g. "MPP1/T/2026-11-30/A-007/123"
+  std::string complaint;      // "Pengaduan: SP4N-LAPOR! (lapor.go.id)"
+};
+
+struct Raster {
+  int width = 0;
+  int height = 0;
+  std::vector<uint8_t> gray;  // row-major, 0 = black, 255 = white
+};
+
+int PaperDots(Paper paper);  // 384 or 576
+
+StatusOr<Raster> RenderTicket(const PrintedTicket& ticket, Paper paper);
+Status WritePng(const Raster& raster, const std::string& path);
+Status WritePdf(const PrintedTicket& ticket, Paper paper, const std::string& path);
+
+// ESC @ (init), GS v 0 raster (1 bit per dot, black where gray < 128), feed
+// 4 lines, GS V 66 0 (partial cut). Width is padded to whole bytes.
+std::string EscPosRaster(const Raster& raster);
+
+}  // namespace mpp::kiosk
