@@ -105,6 +105,15 @@ TEST_F(MppctlTest, RefusalExitsNonZeroWithTheBrokersMessage) {
   EXPECT_EQ(Run("issue KTP-REKAM --priority vip").exit_code, 2);
 }
 
+TEST_F(MppctlTest, PrintFailureIsRecordedAndVisible) {
+  Run("issue KTP-REKAM");
+  json j = Json(Run("--json printed A-001 --failed \"paper out\""));
+  EXPECT_EQ(j["ticket"]["print_failed"], true);
+  EXPECT_EQ(j["ticket"]["print_error"], "paper out");
+  j = Json(Run("--json printed A-001"));
+  EXPECT_EQ(j["ticket"].value("print_failed", false), false);
+}
+
 TEST_F(MppctlTest, SameRequestIdIsOneTicket) {
   const json a = Json(Run("--json --client-id kiosk-9 --request-id abc issue KIA"));
   const json b = Json(Run("--json --client-id kiosk-9 --request-id abc issue KIA"));

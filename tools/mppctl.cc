@@ -353,6 +353,11 @@ int main(int argc, char** argv) {
   c_unhold->add_option("TICKET", ticket)->required();
   auto* c_cancel = app.add_subcommand("cancel", "cancel a waiting or held TICKET");
   c_cancel->add_option("TICKET", ticket)->required();
+  std::string print_error;
+  auto* c_printed = app.add_subcommand(
+      "printed", "report whether TICKET's paper was printed (--failed REASON when it was not)");
+  c_printed->add_option("TICKET", ticket)->required();
+  c_printed->add_option("--failed", print_error, "what the printer said, e.g. \"paper out\"");
   auto* c_snapshot = app.add_subcommand("snapshot", "print the live state");
   c_snapshot->add_option("--zone", zone, "only this zone");
   auto* c_watch = app.add_subcommand("watch", "print events as they happen");
@@ -439,6 +444,11 @@ int main(int argc, char** argv) {
   }
   if (c_unhold->parsed()) *req.mutable_unhold()->mutable_ticket() = Ref(ticket);
   if (c_cancel->parsed()) *req.mutable_cancel()->mutable_ticket() = Ref(ticket);
+  if (c_printed->parsed()) {
+    *req.mutable_report_print()->mutable_ticket() = Ref(ticket);
+    req.mutable_report_print()->set_ok(print_error.empty());
+    req.mutable_report_print()->set_error(print_error);
+  }
   if (c_snapshot->parsed()) {
     req.mutable_snapshot()->set_zone(zone);
     if (g.json) return Run(g, req);

@@ -213,6 +213,8 @@ Outcome QueueCore::Apply(const v1::Request& r, Millis now) {
       return Unhold(r.unhold().ticket(), now);
     case v1::Request::kCancel:
       return Cancel(r.cancel().ticket(), now);
+    case v1::Request::kReportPrint:
+      return ReportPrint(r.report_print());
     case v1::Request::kOpen:
       return OpenCounter(r.open().counter_id(), r.open().operator_id(), false, now);
     case v1::Request::kPause:
@@ -575,6 +577,26 @@ Outcome QueueCore::Cancel(const v1::TicketRef& ref, Millis now) {
   return TicketEvent(v1::TICKET_CANCELLED, std::move(t), nullptr);
 }
 
+Outcome QueueCore::ReportPrint(const v1::ReportPrint& report) {
+  const v1::Ticket* found = ResolveTicket(report.ticket());
+  const std::string name =
+      report.ticket().id() ? "#" + std::to_string(report.ticket().id()) : report.ticket().number();
+  if (!found) {
+    return Refuse(v1::NOT_FOUND, "Nomor antrean " + name + " tidak ditemukan hari ini.",
+                  "Ticket " + name + " was not found today.");
+  }
+  if (found->print_failed() == !report.ok() &&
+      found->print_error() == (report.ok() ? "" : report.error())) {
+    Outcome o;  // nothing changes
+    *o.reply.mutable_ticket() = *found;
+    return o;
+  }
+  v1::Ticket t = *found;
+  t.set_print_failed(!report.ok());
+  t.set_print_error(report.ok() ? "" : report.error());
+  return TicketEvent(v1::TICKET_PRINT_REPORTED, std::move(t), nullptr);
+}
+
 Outcome QueueCore::OpenCounter(int counter_id, const std::string& operator_id, bool sign_in,
                                Millis now) {
   Desk d = FindDesk(counter_id);
@@ -740,6 +762,19 @@ v1::Snapshot QueueCore::MakeSnapshot(const std::string& zone, Millis now) const 
     q->set_issued_today(i == issued_.end() ? 0 : i->second);
     q->set_open_counters(OpenCountersFor(svc.code()));
     q->set_estimated_wait_ms(EstimateWaitMs(svc.code(), q->waiting()));
+    const Availability a = catalog_->ServiceAvailability(svc, now);
+    q->set_availability(a.code);
+    q->set_next_open_ms(a.next_open_ms);
+    q->set_unavailable_reason(a.reason);
+    if (a.code == v1::OK && svc.daily_quota() > 0 && q->issued_today() >= svc.daily_quota()) {
+      q->set_availability(v1::QUOTA_EXHAUSTED);
+      q->set_unavailable_reason("daily quota used");
+      // The next day the service is open.
+      const LocalTime lt = ToLocal(now, catalog_->utc_offset_min());
+      const Millis tomorrow = *LocalMidnightMs(lt.Date(), catalog_->utc_offset_min()) + 86400000;
+      Availability next = catalog_->ServiceAvailability(svc, tomorrow);
+      q->set_next_open_ms(next.code == v1::OK ? tomorrow : next.next_open_ms);
+    }
   }
   for (int64_t id : recent_calls_) {
     const v1::Ticket* t = FindTicket(id);

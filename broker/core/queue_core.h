@@ -91,6 +91,7 @@ class QueueCore {
   Outcome Hold(int counter_id, Millis now);
   Outcome Unhold(const v1::TicketRef& ref, Millis now);
   Outcome Cancel(const v1::TicketRef& ref, Millis now);
+  Outcome ReportPrint(const v1::ReportPrint& report);
   Outcome OpenCounter(int counter_id, const std::string& operator_id, bool sign_in, Millis now);
   Outcome PauseCounter(const v1::PauseCounter& c, Millis now);
   Outcome CloseCounter(int counter_id, bool sign_out, Millis now);

@@ -489,6 +489,46 @@ TEST_F(QueueCoreTest, EstimateTracksRealityOnASimulatedQueue) {
   RecordProperty("mean_wait_min", std::to_string(mean_wait));
 }
 
+TEST_F(QueueCoreTest, SnapshotSaysWhichServicesCanIssueAndWhenTheOthersOpen) {
+  Issue("S3", monday_);
+  Issue("S3", monday_);  // quota 2 used
+  const v1::Snapshot s = core_.MakeSnapshot("", monday_);
+  std::map<std::string, v1::ServiceQueue> q;
+  for (const auto& e : s.queues()) q[e.service()] = e;
+  EXPECT_EQ(q["S1"].availability(), v1::OK);
+  EXPECT_EQ(q["S3"].availability(), v1::QUOTA_EXHAUSTED);
+  EXPECT_EQ(q["S3"].next_open_ms(), At("2026-12-01T08:00:00+07:00"));
+  EXPECT_EQ(q["S4"].availability(), v1::NOT_SERVED_TODAY);
+  EXPECT_EQ(q["S4"].next_open_ms(), At("2026-12-01T08:00:00+07:00"));
+  const v1::Snapshot evening = core_.MakeSnapshot("", At("2026-11-30T15:30:00+07:00"));
+  int checked = 0;
+  for (const auto& e : evening.queues()) {
+    if (e.service() != "S1") continue;
+    EXPECT_EQ(e.availability(), v1::SERVICE_CLOSED);
+    ++checked;
+  }
+  EXPECT_EQ(checked, 1);
+}
+
+TEST_F(QueueCoreTest, PrintFailuresAreRecordedOnTheTicket) {
+  const int64_t id = Issue("S1", monday_).ticket().id();
+  v1::Request r;
+  r.mutable_report_print()->mutable_ticket()->set_id(id);
+  r.mutable_report_print()->set_ok(false);
+  r.mutable_report_print()->set_error("paper out");
+  const v1::Reply failed = Do(r, monday_);
+  EXPECT_TRUE(failed.ticket().print_failed());
+  EXPECT_EQ(failed.ticket().print_error(), "paper out");
+  EXPECT_EQ(events_.back().type(), v1::TICKET_PRINT_REPORTED);
+  const size_t n = events_.size();
+  Do(r, monday_);  // the same report again changes nothing
+  EXPECT_EQ(events_.size(), n);
+  r.mutable_report_print()->set_ok(true);  // reprinted
+  EXPECT_FALSE(Do(r, monday_).ticket().print_failed());
+  r.mutable_report_print()->mutable_ticket()->set_id(999);
+  EXPECT_EQ(Do(r, monday_).error().code(), v1::NOT_FOUND);
+}
+
 TEST_F(QueueCoreTest, YesterdaysWaitingTicketsAreNotCalledToday) {
   SignIn(1, "ani", monday_);
   Issue("S1", monday_);
