@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -20,8 +21,6 @@
 #include <sstream>
 #include <thread>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
 
@@ -60,8 +59,8 @@ Spawned SpawnBroker(const std::string& bin, const std::string& config) {
     close(fds[0]);
     const std::string db = (s.dir / "mpp.db").string();
     execl(bin.c_str(), bin.c_str(), "--config", config.c_str(), "--db", db.c_str(), "--endpoint",
-          "tcp://127.0.0.1:*", "--clock-start", "2026-11-30T09:00:00+07:00", "--log-level",
-          "warn", static_cast<char*>(nullptr));
+          "tcp://127.0.0.1:*", "--clock-start", "2026-11-30T09:00:00+07:00", "--log-level", "warn",
+          static_cast<char*>(nullptr));
     _exit(127);
   }
   close(fds[1]);
@@ -118,10 +117,10 @@ void RunIssueLoad(const std::string& endpoint, int clients, int total_ops) {
     all.insert(all.end(), lat[c].begin(), lat[c].end());
     errs += errors[c];
   }
-  std::printf("| issue (durable) | %d clients | %zu ops | %.0f ops/s | p50 %.3f ms | p99 %.3f ms | "
-              "errors %d |\n",
-              clients, all.size(), all.size() / secs, Percentile(all, 0.50),
-              Percentile(all, 0.99), errs);
+  std::printf(
+      "| issue (durable) | %d clients | %zu ops | %.0f ops/s | p50 %.3f ms | p99 %.3f ms | "
+      "errors %d |\n",
+      clients, all.size(), all.size() / secs, Percentile(all, 0.50), Percentile(all, 0.99), errs);
   std::fflush(stdout);
 }
 
@@ -209,12 +208,12 @@ void RunEventLatency(const std::string& endpoint, const std::string& events, int
     drain_until([](const v1::Envelope& e) { return e.event().type() == v1::TICKET_FINISHED; },
                 Clock::now() + std::chrono::seconds(2), nullptr, Clock::now());
   }
-  std::printf("| call -> event | %d subscribers | %zu deliveries | p50 %.3f ms | p99 %.3f ms | "
-              "max %.3f ms | first p50 %.3f ms | last p99 %.3f ms |%s\n",
-              subs, lat.size(), Percentile(lat, 0.5), Percentile(lat, 0.99),
-              lat.empty() ? 0 : *std::max_element(lat.begin(), lat.end()),
-              Percentile(first, 0.5), Percentile(last, 0.99),
-              ready ? "" : " (not all subscribers connected)");
+  std::printf(
+      "| call -> event | %d subscribers | %zu deliveries | p50 %.3f ms | p99 %.3f ms | "
+      "max %.3f ms | first p50 %.3f ms | last p99 %.3f ms |%s\n",
+      subs, lat.size(), Percentile(lat, 0.5), Percentile(lat, 0.99),
+      lat.empty() ? 0 : *std::max_element(lat.begin(), lat.end()), Percentile(first, 0.5),
+      Percentile(last, 0.99), ready ? "" : " (not all subscribers connected)");
   std::fflush(stdout);
 }
 
@@ -225,8 +224,10 @@ void FsyncFloor(const std::filesystem::path& dir) {
   std::filesystem::remove(path);
   sqlite3* db;
   sqlite3_open(path.c_str(), &db);
-  sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-               "CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB)", nullptr, nullptr, nullptr);
+  sqlite3_exec(db,
+               "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+               "CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB)",
+               nullptr, nullptr, nullptr);
   sqlite3_stmt* ins;
   sqlite3_prepare_v2(db, "INSERT INTO t (v) VALUES (zeroblob(200))", -1, &ins, nullptr);
   std::vector<double> lat;
@@ -240,10 +241,10 @@ void FsyncFloor(const std::filesystem::path& dir) {
   }
   sqlite3_finalize(ins);
   sqlite3_close(db);
-  std::printf("| fsync floor (1 row/commit, WAL, synchronous=FULL) | %zu commits | p50 %.3f ms | "
-              "p99 %.3f ms | %.0f commits/s |\n",
-              lat.size(), Percentile(lat, 0.5), Percentile(lat, 0.99),
-              1000.0 / Percentile(lat, 0.5));
+  std::printf(
+      "| fsync floor (1 row/commit, WAL, synchronous=FULL) | %zu commits | p50 %.3f ms | "
+      "p99 %.3f ms | %.0f commits/s |\n",
+      lat.size(), Percentile(lat, 0.5), Percentile(lat, 0.99), 1000.0 / Percentile(lat, 0.5));
   std::filesystem::remove_all(dir);
 }
 

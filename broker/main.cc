@@ -7,14 +7,14 @@
 // database, rebuilds today's state, binds, and prints one line
 // "mpp-broker ready command=... events=..." on stdout. SIGINT/SIGTERM stop it
 // cleanly. See docs/PROTOCOL.md and docs/OPERATIONS.md.
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
-
-#include <CLI/CLI.hpp>
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
 #include <zmq.hpp>
 
 #include "broker/core/queue_core.h"
@@ -120,10 +120,11 @@ int main(int argc, char** argv) {
   }
   mpp::core::QueueCore core(&index);
   core.Restore(loaded->tickets, loaded->counters, loaded->last_seq, loaded->last_ticket_id, now);
-  spdlog::info("catalog {}: {} services, {} counters; database {} (schema {}), seq {}, {} tickets "
-               "today",
-               config, index.catalog().services_size(), index.catalog().counters_size(), db,
-               store.value()->schema_version(), core.seq(), core.tickets_today());
+  spdlog::info(
+      "catalog {}: {} services, {} counters; database {} (schema {}), seq {}, {} tickets "
+      "today",
+      config, index.catalog().services_size(), index.catalog().counters_size(), db,
+      store.value()->schema_version(), core.seq(), core.tickets_today());
 
   zmq::context_t context(1);
   mpp::net::ReactorOptions options;
@@ -150,12 +151,12 @@ int main(int argc, char** argv) {
 
   reactor.Run(g_stop);
   const auto& k = reactor.counters();
-  spdlog::info("stopping at seq {}: {} messages, {} group commits ({:.1f} requests per commit, "
-               "largest {}), {:.3f} ms per commit; busy {:.0f} ms handling, {:.0f} ms "
-               "committing, {:.0f} ms sending",
-               core.seq(), k.messages, k.commits,
-               k.commits ? static_cast<double>(k.committed_requests) / k.commits : 0.0,
-               k.max_batch, k.commits ? k.commit_ms / k.commits : 0.0, k.handle_ms, k.commit_ms,
-               k.send_ms);
+  spdlog::info(
+      "stopping at seq {}: {} messages, {} group commits ({:.1f} requests per commit, "
+      "largest {}), {:.3f} ms per commit; busy {:.0f} ms handling, {:.0f} ms "
+      "committing, {:.0f} ms sending",
+      core.seq(), k.messages, k.commits,
+      k.commits ? static_cast<double>(k.committed_requests) / k.commits : 0.0, k.max_batch,
+      k.commits ? k.commit_ms / k.commits : 0.0, k.handle_ms, k.commit_ms, k.send_ms);
   return 0;
 }

@@ -1,10 +1,10 @@
 #include "common/catalog.h"
 
+#include <toml++/toml.h>
+
 #include <fstream>
 #include <set>
 #include <sstream>
-
-#include <toml++/toml.h>
 
 namespace mpp {
 namespace {
@@ -145,8 +145,7 @@ std::optional<v1::Interval> ParseRange(const std::string& text) {
   return iv;
 }
 
-std::vector<const toml::table*> TableArray(const toml::table& root, const char* key,
-                                           Problems* p) {
+std::vector<const toml::table*> TableArray(const toml::table& root, const char* key, Problems* p) {
   std::vector<const toml::table*> out;
   const toml::node* n = root.get(key);
   if (!n) return out;
@@ -176,8 +175,8 @@ bool ValidPrefix(const std::string& s) {
 bool ValidCode(const std::string& s) {
   if (s.empty() || s.size() > 32) return false;
   for (char c : s) {
-    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-          c == '-' || c == '_')) {
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+          c == '_')) {
       return false;
     }
   }
@@ -286,8 +285,8 @@ void ReadMpp(const toml::table& root, Problems* p, v1::Catalog* c) {
     hol->set_name(h.Str("name", true));
     h.Finish();
     if (!hol->date().empty() && !LocalMidnightMs(hol->date(), 0)) {
-      p->Add(t->get("date")->source(), "[[mpp.holidays]]: '" + hol->date() +
-                                           "' is not a date; write YYYY-MM-DD");
+      p->Add(t->get("date")->source(),
+             "[[mpp.holidays]]: '" + hol->date() + "' is not a date; write YYYY-MM-DD");
     } else if (!holiday_dates.insert(hol->date()).second) {
       p->Add(t->source(), "[[mpp.holidays]]: " + hol->date() + " is listed twice");
     }
@@ -299,8 +298,9 @@ void ReadStandard(const toml::node* n, const std::string& ctx, Problems* p,
                   v1::PublishedStandard* s, const toml::source_region& owner) {
   if (!n || !n->as_table()) {
     p->Add(n ? n->source() : owner,
-           ctx + ": missing [service.standard] with requirements, procedure, time_standard, fee, "
-                 "product and complaint");
+           ctx +
+               ": missing [service.standard] with requirements, procedure, time_standard, fee, "
+               "product and complaint");
     return;
   }
   Fields f(*n->as_table(), ctx + ".standard", p);
@@ -402,8 +402,8 @@ StatusOr<v1::Catalog> ParseCatalog(std::string_view text, const std::string& sou
     }
     service_where.emplace(s->code(), t->source());
     if (!s->agency().empty() && !agency_codes.count(s->agency())) {
-      p.Add(t->get("agency")->source(), ctx + ": agency '" + s->agency() +
-                                            "' is not defined in an [[agency]] table");
+      p.Add(t->get("agency")->source(),
+            ctx + ": agency '" + s->agency() + "' is not defined in an [[agency]] table");
     }
     if (!s->prefix().empty() && !ValidPrefix(s->prefix())) {
       p.Add(t->get("prefix")->source(),
@@ -412,8 +412,8 @@ StatusOr<v1::Catalog> ParseCatalog(std::string_view text, const std::string& sou
     // A prefix shares its numbering; sharing across agencies would confuse visitors.
     auto [it, fresh] = prefix_agency.emplace(s->prefix(), s->agency());
     if (!fresh && it->second != s->agency()) {
-      p.Add(t->get("prefix")->source(), ctx + ": prefix '" + s->prefix() +
-                                            "' is already used by agency " + it->second);
+      p.Add(t->get("prefix")->source(),
+            ctx + ": prefix '" + s->prefix() + "' is already used by agency " + it->second);
     }
     std::optional<v1::Interval> window;
     if (!hours.empty()) {
@@ -503,7 +503,8 @@ StatusOr<v1::Catalog> LoadCatalogFile(const std::string& path) {
 // ------------------------------------------------------------ CatalogIndex --
 
 CatalogIndex::CatalogIndex(v1::Catalog catalog) : catalog_(std::move(catalog)) {
-  for (int i = 0; i < catalog_.services_size(); ++i) service_index_[catalog_.services(i).code()] = i;
+  for (int i = 0; i < catalog_.services_size(); ++i)
+    service_index_[catalog_.services(i).code()] = i;
   for (int i = 0; i < catalog_.counters_size(); ++i) counter_index_[catalog_.counters(i).id()] = i;
   for (int i = 0; i < catalog_.agencies_size(); ++i) agency_index_[catalog_.agencies(i).code()] = i;
   for (const auto& h : catalog_.holidays()) holidays_[h.date()] = &h;

@@ -27,8 +27,9 @@ StatusOr<v1::Catalog> LoadCatalogFile(const std::string& path);
 
 struct Availability {
   v1::ErrorCode code = v1::OK;  // OK, MPP_HOLIDAY, NOT_SERVED_TODAY, SERVICE_CLOSED
-  Millis next_open_ms = 0;      // when code != OK: the next time tickets are issued (0 = none in 60 days)
-  std::string reason;           // holiday name, or a short English reason
+  Millis next_open_ms =
+      0;               // when code != OK: the next time tickets are issued (0 = none in 60 days)
+  std::string reason;  // holiday name, or a short English reason
 };
 
 class CatalogIndex {

@@ -12,7 +12,6 @@
 
 #include <memory>
 #include <string>
-
 #include <zmq.hpp>
 
 #include "common/status.h"

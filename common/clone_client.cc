@@ -1,8 +1,8 @@
 #include "common/clone_client.h"
 
-#include <chrono>
-
 #include <spdlog/spdlog.h>
+
+#include <chrono>
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
 
@@ -68,7 +68,8 @@ void CloneClient::Run() {
   };
   auto pause = [&](int ms) {  // interruptible by Stop()
     const auto until = Steady::now() + std::chrono::milliseconds(ms);
-    while (!stop_ && Steady::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    while (!stop_ && Steady::now() < until)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
   };
 
   while (!stop_) {

@@ -26,8 +26,8 @@ class CloneClient {
   struct Options {
     std::string broker = "tcp://127.0.0.1:5555";
     std::string client_id = "display";
-    std::string zone;          // empty: the whole MPP
-    int silence_ms = 3000;     // no event and no heartbeat this long: resync
+    std::string zone;       // empty: the whole MPP
+    int silence_ms = 3000;  // no event and no heartbeat this long: resync
     int request_timeout_ms = 1000;
   };
   struct View {

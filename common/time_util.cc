@@ -142,9 +142,9 @@ std::optional<int> ParseHhMm(const std::string& text) {
 }
 
 std::optional<int> KnownZoneOffsetMin(const std::string& name) {
-  if (name == "Asia/Jakarta" || name == "Asia/Pontianak") return 420;   // WIB
-  if (name == "Asia/Makassar") return 480;                              // WITA
-  if (name == "Asia/Jayapura") return 540;                              // WIT
+  if (name == "Asia/Jakarta" || name == "Asia/Pontianak") return 420;  // WIB
+  if (name == "Asia/Makassar") return 480;                             // WITA
+  if (name == "Asia/Jayapura") return 540;                             // WIT
   if (name == "UTC" || name == "Etc/UTC") return 0;
   return std::nullopt;
 }

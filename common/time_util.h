@@ -46,7 +46,7 @@ struct LocalTime {
   int minute_of_day = 0;             // 0..1439
   int second = 0;
   int millis = 0;
-  std::string Date() const;          // "YYYY-MM-DD"
+  std::string Date() const;  // "YYYY-MM-DD"
 };
 
 LocalTime ToLocal(Millis utc_ms, int utc_offset_min);

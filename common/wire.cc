@@ -1,20 +1,19 @@
 #include "common/wire.h"
 
+#include <google/protobuf/stubs/logging.h>
+#include <spdlog/spdlog.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <random>
 
-#include <google/protobuf/stubs/logging.h>
-#include <spdlog/spdlog.h>
-
 namespace mpp {
 
 std::string NewRequestId() {
-  thread_local std::mt19937_64 rng{std::random_device{}() ^
-                                   static_cast<uint64_t>(std::chrono::steady_clock::now()
-                                                             .time_since_epoch()
-                                                             .count())};
+  thread_local std::mt19937_64 rng{
+      std::random_device{}() ^
+      static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count())};
   char buf[33];
   std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(rng()),
                 static_cast<unsigned long long>(rng()));

@@ -13,19 +13,18 @@
 #include <imgui.h>
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
 #include <stb_image_write.h>
 
+#include <CLI/CLI.hpp>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-
-#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
 
 #include "common/catalog.h"
 #include "common/clone_client.h"
@@ -58,8 +57,8 @@ nlohmann::json ModelJson(const mpp::display::DisplayModel& m, uint64_t seq, size
   using nlohmann::json;
   json counters = json::array();
   for (const auto& c : m.counters) {
-    counters.push_back({{"id", c.id}, {"name", c.name}, {"ticket", c.ticket},
-                        {"state", c.state_text}});
+    counters.push_back(
+        {{"id", c.id}, {"name", c.name}, {"ticket", c.ticket}, {"state", c.state_text}});
   }
   json history = json::array();
   for (const auto& c : m.history) history.push_back({{"number", c.number}, {"counter", c.counter}});
@@ -140,8 +139,7 @@ int main(int argc, char** argv) {
     width = mode->width;
     height = mode->height;
   }
-  GLFWwindow* window =
-      glfwCreateWindow(width, height, "MPP - Layar Antrean", monitor, nullptr);
+  GLFWwindow* window = glfwCreateWindow(width, height, "MPP - Layar Antrean", monitor, nullptr);
   if (!window) {
     std::cerr << "mpp-display: cannot create an OpenGL 3.3 window\n";
     glfwTerminate();
@@ -173,8 +171,8 @@ int main(int argc, char** argv) {
   mpp::CloneClient::Options co;
   co.broker = broker;
   co.zone = zone;
-  co.client_id = client_id.empty() ? "display-" + (zone.empty() ? std::string("all") : zone)
-                                   : client_id;
+  co.client_id =
+      client_id.empty() ? "display-" + (zone.empty() ? std::string("all") : zone) : client_id;
   mpp::CloneClient clone(co, [] { glfwPostEmptyEvent(); });
   clone.Start();
 
@@ -199,9 +197,8 @@ int main(int argc, char** argv) {
       if (!catalog) continue;
       const mpp::v1::CounterDef* def = catalog->FindCounter(a.ticket.counter_id());
       if (!def || (!zone.empty() && def->zone() != zone)) continue;
-      const std::string where = lang == mpp::display::Lang::kId
-                                    ? def->spoken()
-                                    : "counter " + std::to_string(def->id());
+      const std::string where =
+          lang == mpp::display::Lang::kId ? def->spoken() : "counter " + std::to_string(def->id());
       voice.Say(mpp::display::CallPhrase(a.ticket.number(), where, a.recall, lang));
       last_call_seen = local.NowMs();
       ++spoken;
@@ -213,7 +210,8 @@ int main(int argc, char** argv) {
     ImGui::NewFrame();
     int fb_w, fb_h;
     glfwGetFramebufferSize(window, &fb_w, &fb_h);
-    const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double t =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (catalog) {
       mpp::display::ModelInput in;
       in.state = &view.state;

@@ -10,12 +10,12 @@ const char* T(Lang lang, const char* id, const char* en) { return lang == Lang::
 }  // namespace
 
 std::string LongDate(Millis utc_ms, int offset, Lang lang) {
-  static const char* kMonthsId[] = {"Januari", "Februari", "Maret",     "April",   "Mei",
-                                    "Juni",    "Juli",     "Agustus",   "September", "Oktober",
-                                    "November", "Desember"};
-  static const char* kMonthsEn[] = {"January", "February", "March",     "April",   "May",
-                                    "June",    "July",     "August",    "September", "October",
-                                    "November", "December"};
+  static const char* kMonthsId[] = {"Januari",   "Februari", "Maret",    "April",
+                                    "Mei",       "Juni",     "Juli",     "Agustus",
+                                    "September", "Oktober",  "November", "Desember"};
+  static const char* kMonthsEn[] = {"January",   "February", "March",    "April",
+                                    "May",       "June",     "July",     "August",
+                                    "September", "October",  "November", "December"};
   static const char* kDaysEn[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
                                   "Friday", "Saturday", "Sunday"};
   const LocalTime t = ToLocal(utc_ms, offset);
@@ -37,13 +37,13 @@ DisplayModel BuildDisplayModel(const ModelInput& in) {
   m.date_text = LongDate(in.now_ms, cat.utc_offset_min(), lang);
   const LocalTime lt = ToLocal(in.now_ms, cat.utc_offset_min());
   char clock[40];
-  std::snprintf(clock, sizeof clock, "%02d:%02d:%02d", lt.minute_of_day / 60,
-                lt.minute_of_day % 60, lt.second);
+  std::snprintf(clock, sizeof clock, "%02d:%02d:%02d", lt.minute_of_day / 60, lt.minute_of_day % 60,
+                lt.second);
   m.clock_text = clock;
   m.connected = in.connected;
   if (!in.connected) {
-    m.banner = T(lang, "Koneksi terputus - menyambung ulang...",
-                 "Connection lost - reconnecting...");
+    m.banner =
+        T(lang, "Koneksi terputus - menyambung ulang...", "Connection lost - reconnecting...");
   }
   const LiveState& s = *in.state;
   m.ticker = s.ticker().empty() ? cat.ticker() : s.ticker();
@@ -73,8 +73,8 @@ DisplayModel BuildDisplayModel(const ModelInput& in) {
     if (!m.has_call) {
       m.has_call = true;
       m.now_calling = call_line(t);
-      m.highlight = in.last_call_seen_ms > 0 &&
-                    in.local_now_ms - in.last_call_seen_ms < in.highlight_ms;
+      m.highlight =
+          in.last_call_seen_ms > 0 && in.local_now_ms - in.last_call_seen_ms < in.highlight_ms;
     } else if (m.history.size() < in.history_rows) {
       m.history.push_back(call_line(t));
     }

@@ -39,10 +39,10 @@ struct DisplayModel {
   std::string date_text;   // "Senin, 30 November 2026"
   std::string clock_text;  // "09:15:02"
   bool connected = false;
-  std::string banner;      // non-empty when disconnected
+  std::string banner;  // non-empty when disconnected
   bool has_call = false;
   CallLine now_calling;
-  bool highlight = false;  // a fresh call: flash the panel
+  bool highlight = false;         // a fresh call: flash the panel
   std::vector<CallLine> history;  // after the current one, newest first
   std::vector<CounterPanel> counters;
   std::vector<WaitingLine> waiting;
@@ -54,8 +54,8 @@ struct ModelInput {
   const CatalogIndex* catalog = nullptr;
   std::string zone;
   bool connected = false;
-  Millis now_ms = 0;               // broker time
-  Millis last_call_seen_ms = 0;    // local arrival of the newest call
+  Millis now_ms = 0;             // broker time
+  Millis last_call_seen_ms = 0;  // local arrival of the newest call
   Millis local_now_ms = 0;
   int highlight_ms = 6000;
   Lang lang = Lang::kId;

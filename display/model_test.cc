@@ -77,7 +77,7 @@ TEST_F(ModelTest, ZoneShowsItsCountersCallsAndQueues) {
   EXPECT_EQ(a.now_calling.number, "A-001");  // K-001 at counter 4 is another zone's
   EXPECT_EQ(a.now_calling.counter, "Loket 1");
   EXPECT_EQ(a.now_calling.agency, "Disdukcapil");
-  EXPECT_TRUE(a.highlight);  // seen 1 s ago
+  EXPECT_TRUE(a.highlight);          // seen 1 s ago
   ASSERT_EQ(a.counters.size(), 2u);  // counters 1 and 3
   EXPECT_EQ(a.counters[0].tone, CounterPanel::Tone::kCalling);
   EXPECT_EQ(a.counters[0].ticket, "A-001");

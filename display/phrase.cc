@@ -8,21 +8,20 @@ namespace {
 const char* LetterId(char c) {
   // Indonesian letter names; vowels are left as the letter, which the voice
   // already says right.
-  static const char* kNames[26] = {"A",  "be", "ce",  "de", "E",  "ef", "ge", "ha", "I",
-                                   "je", "ka", "el",  "em", "en", "O",  "pe", "ki", "er",
-                                   "es", "te", "U",   "ve", "we", "eks", "ye", "zet"};
+  static const char* kNames[26] = {"A",  "be", "ce", "de", "E",  "ef",  "ge", "ha", "I",
+                                   "je", "ka", "el", "em", "en", "O",   "pe", "ki", "er",
+                                   "es", "te", "U",  "ve", "we", "eks", "ye", "zet"};
   return kNames[c - 'A'];
 }
 
 const char* LetterEn(char c) {
-  static const char* kNames[26] = {"A", "B", "C", "D", "E", "F", "G", "H", "I",
-                                   "J", "K", "L", "M", "N", "O", "P", "Q", "R",
-                                   "S", "T", "U", "V", "W", "X", "Y", "Z"};
+  static const char* kNames[26] = {"A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M",
+                                   "N", "O", "P", "Q", "R", "S", "T", "U", "V", "W", "X", "Y", "Z"};
   return kNames[c - 'A'];
 }
 
 const char* Digit(char c, Lang lang) {
-  static const char* kId[10] = {"nol",  "satu", "dua",    "tiga",    "empat",
+  static const char* kId[10] = {"nol",  "satu", "dua",   "tiga",    "empat",
                                 "lima", "enam", "tujuh", "delapan", "sembilan"};
   static const char* kEn[10] = {"zero", "one", "two",   "three", "four",
                                 "five", "six", "seven", "eight", "nine"};

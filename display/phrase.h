@@ -18,7 +18,7 @@ enum class Lang { kId, kEn };
 std::string SpokenTicketNumber(const std::string& number, Lang lang);
 
 // The full phrase for a call or a recall.
-std::string CallPhrase(const std::string& number, const std::string& counter_spoken,
-                       bool recall, Lang lang);
+std::string CallPhrase(const std::string& number, const std::string& counter_spoken, bool recall,
+                       Lang lang);
 
 }  // namespace mpp::display

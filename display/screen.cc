@@ -57,8 +57,7 @@ bool LoadFonts(float height, Fonts* fonts) {
   return fonts->small && fonts->medium && fonts->large && fonts->huge;
 }
 
-void DrawScreen(const DisplayModel& m, const Fonts& fonts, float w, float h, double t,
-                Lang lang) {
+void DrawScreen(const DisplayModel& m, const Fonts& fonts, float w, float h, double t, Lang lang) {
   ImDrawList* dl = ImGui::GetBackgroundDrawList();
   const float s = h / 1080.0f;
   const float pad = 24 * s;
@@ -112,8 +111,8 @@ void DrawScreen(const DisplayModel& m, const Fonts& fonts, float w, float h, dou
   const float row_h = 62 * s;
   for (const CallLine& c : m.history) {
     if (ry + row_h > rb.y) break;
-    dl->AddLine(ImVec2(ra.x + pad, ry - 6 * s), ImVec2(rb.x - pad, ry - 6 * s),
-                Rgb(205, 212, 225), 2 * s);
+    dl->AddLine(ImVec2(ra.x + pad, ry - 6 * s), ImVec2(rb.x - pad, ry - 6 * s), Rgb(205, 212, 225),
+                2 * s);
     Text(dl, fonts.medium, ra.x + pad, ry, kInk, c.number);
     const std::string counter = Fit(fonts.medium, c.counter, (rb.x - ra.x) * 0.5f);
     Text(dl, fonts.medium, rb.x - pad - Measure(fonts.medium, counter).x, ry, kNavy, counter);
@@ -136,11 +135,22 @@ void DrawScreen(const DisplayModel& m, const Fonts& fonts, float w, float h, dou
     const float ty = y + (i / cols) * (tile_h + pad / 2);
     ImU32 bg = Rgb(120, 128, 140), fg = kWhite;
     switch (p.tone) {
-      case CounterPanel::Tone::kServing: bg = Rgb(25, 135, 84); break;
-      case CounterPanel::Tone::kCalling: bg = kAmber; fg = kInk; break;
-      case CounterPanel::Tone::kIdle: bg = Rgb(13, 110, 253); break;
-      case CounterPanel::Tone::kBreak: bg = Rgb(214, 98, 0); break;
-      case CounterPanel::Tone::kClosed: bg = Rgb(120, 128, 140); break;
+      case CounterPanel::Tone::kServing:
+        bg = Rgb(25, 135, 84);
+        break;
+      case CounterPanel::Tone::kCalling:
+        bg = kAmber;
+        fg = kInk;
+        break;
+      case CounterPanel::Tone::kIdle:
+        bg = Rgb(13, 110, 253);
+        break;
+      case CounterPanel::Tone::kBreak:
+        bg = Rgb(214, 98, 0);
+        break;
+      case CounterPanel::Tone::kClosed:
+        bg = Rgb(120, 128, 140);
+        break;
     }
     dl->AddRectFilled(ImVec2(tx, ty), ImVec2(tx + tile_w, ty + tile_h), bg, 14 * s);
     const float tcx = tx + tile_w / 2;
@@ -148,8 +158,7 @@ void DrawScreen(const DisplayModel& m, const Fonts& fonts, float w, float h, dou
     if (!p.ticket.empty()) {
       // The largest font in which the whole number fits the tile.
       ImFont* f = Measure(fonts.large, p.ticket).x <= tile_w - 16 * s ? fonts.large : fonts.medium;
-      Centered(dl, f, tcx, ty + tile_h * 0.5f - f->FontSize * 0.55f, fg, p.ticket,
-               tile_w - 12 * s);
+      Centered(dl, f, tcx, ty + tile_h * 0.5f - f->FontSize * 0.55f, fg, p.ticket, tile_w - 12 * s);
     }
     Centered(dl, fonts.small, tcx, ty + tile_h - 42 * s, fg, p.state_text, tile_w - 12 * s);
   }

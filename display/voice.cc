@@ -2,12 +2,11 @@
 
 #include <alsa/asoundlib.h>
 #include <espeak-ng/speak_lib.h>
+#include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <cmath>
 #include <cstring>
-
-#include <spdlog/spdlog.h>
 
 namespace mpp::display {
 namespace {
@@ -62,13 +61,13 @@ void WavWriter::WriteHeader() {
   std::fwrite("RIFF", 1, 4, f_);
   PutLe(f_, 36 + data_bytes, 4);
   std::fwrite("WAVEfmt ", 1, 8, f_);
-  PutLe(f_, 16, 4);                             // fmt chunk size
-  PutLe(f_, 1, 2);                              // PCM
-  PutLe(f_, 1, 2);                              // mono
-  PutLe(f_, static_cast<uint32_t>(rate_), 4);   // sample rate
+  PutLe(f_, 16, 4);                                // fmt chunk size
+  PutLe(f_, 1, 2);                                 // PCM
+  PutLe(f_, 1, 2);                                 // mono
+  PutLe(f_, static_cast<uint32_t>(rate_), 4);      // sample rate
   PutLe(f_, static_cast<uint32_t>(rate_ * 2), 4);  // byte rate
-  PutLe(f_, 2, 2);                              // block align
-  PutLe(f_, 16, 2);                             // bits per sample
+  PutLe(f_, 2, 2);                                 // block align
+  PutLe(f_, 16, 2);                                // bits per sample
   std::fwrite("data", 1, 4, f_);
   PutLe(f_, data_bytes, 4);
   std::fseek(f_, 0, SEEK_END);
@@ -103,8 +102,8 @@ Announcer::~Announcer() { Stop(); }
 // never terminated.
 int EspeakRate() {
   static const int rate = [] {
-    const int r = espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, nullptr,
-                                    espeakINITIALIZE_DONT_EXIT);
+    const int r =
+        espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, nullptr, espeakINITIALIZE_DONT_EXIT);
     if (r > 0) espeak_SetSynthCallback(&OnSynth);
     return r;
   }();
@@ -130,8 +129,9 @@ Status Announcer::Start() {
       if (snd_pcm_open(&pcm, "default", SND_PCM_STREAM_PLAYBACK, 0) < 0 ||
           snd_pcm_set_params(pcm, SND_PCM_FORMAT_S16_LE, SND_PCM_ACCESS_RW_INTERLEAVED, 1,
                              static_cast<unsigned>(rate_), 1, 200000) < 0) {
-        spdlog::warn("no sound device: calls are shown but not voiced (use --audio-out FILE.wav "
-                     "to route audio elsewhere)");
+        spdlog::warn(
+            "no sound device: calls are shown but not voiced (use --audio-out FILE.wav "
+            "to route audio elsewhere)");
         if (pcm) snd_pcm_close(pcm);
       } else {
         pcm_ = pcm;

@@ -44,8 +44,8 @@ class Announcer {
  public:
   struct Options {
     Lang lang = Lang::kId;
-    std::string wav_path;  // non-empty: write here instead of playing
-    bool mute = false;     // neither play nor write (the queue still drains)
+    std::string wav_path;        // non-empty: write here instead of playing
+    bool mute = false;           // neither play nor write (the queue still drains)
     int words_per_minute = 135;  // unhurried, for elderly listeners
   };
   explicit Announcer(Options options);
@@ -77,7 +77,7 @@ class Announcer {
   std::thread thread_;
   mutable std::mutex mu_;
   mutable std::condition_variable cv_;
-  std::deque<std::string> queue_;   // GUARDED_BY(mu_)
+  std::deque<std::string> queue_;    // GUARDED_BY(mu_)
   std::vector<std::string> spoken_;  // GUARDED_BY(mu_)
   bool busy_ = false;                // GUARDED_BY(mu_)
   bool stop_ = false;                // GUARDED_BY(mu_)

@@ -1,10 +1,10 @@
 #include "display/voice.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstring>
-#include <unistd.h>
 #include <filesystem>
 #include <fstream>
 
@@ -64,7 +64,7 @@ TEST(Voice, ACallIsAChimeThenAudibleSpeechOfPlausibleLength) {
   const Wav w = ReadWav(path);
   ASSERT_GT(w.rate, 8000);
   const double seconds = static_cast<double>(w.samples.size()) / w.rate;
-  EXPECT_GT(seconds, 3.0);   // chime + about fifteen words, unhurried
+  EXPECT_GT(seconds, 3.0);  // chime + about fifteen words, unhurried
   EXPECT_LT(seconds, 15.0);
   const size_t chime = Chime(w.rate).size();
   EXPECT_GT(Rms(w.samples, 0, chime), 0.05) << "chime is silent";
@@ -97,7 +97,8 @@ TEST(Voice, StopClosesAValidFileWithoutSpeakingTheRest) {
   o.wav_path = path;
   Announcer a(o);
   ASSERT_TRUE(a.Start().ok());
-  for (int i = 0; i < 20; ++i) a.Say(CallPhrase("C-0" + std::to_string(10 + i), "loket 9", false, Lang::kId));
+  for (int i = 0; i < 20; ++i)
+    a.Say(CallPhrase("C-0" + std::to_string(10 + i), "loket 9", false, Lang::kId));
   a.Stop();
   EXPECT_LT(a.Spoken().size(), 20u);
   ReadWav(path);  // header matches the data

@@ -57,7 +57,8 @@ double Layout(cairo_t* cr, const PrintedTicket& t, double width) {
   y += CenterText(cr, width, y, t.number, 96 * s, true) + 6 * s;
   y += CenterText(cr, width, y, t.service, 22 * s, true) + 4 * s;
   y += CenterText(cr, width, y, t.agency, 17 * s, false) + 8 * s;
-  if (!t.priority_text.empty()) y += CenterText(cr, width, y, t.priority_text, 20 * s, true) + 6 * s;
+  if (!t.priority_text.empty())
+    y += CenterText(cr, width, y, t.priority_text, 20 * s, true) + 6 * s;
   y += CenterText(cr, width, y,
                   std::to_string(t.ahead) + " orang di depan Anda, perkiraan " +
                       std::to_string(t.estimated_wait_min) + " menit",
@@ -179,7 +180,7 @@ Status WritePdf(const PrintedTicket& t, Paper paper, const std::string& path) {
 std::string EscPosRaster(const Raster& r) {
   const int bytes_per_row = (r.width + 7) / 8;
   std::string out;
-  out += "\x1b\x40";  // ESC @: initialize
+  out += "\x1b\x40";                          // ESC @: initialize
   out += std::string("\x1d\x76\x30\x00", 4);  // GS v 0, normal density
   out += static_cast<char>(bytes_per_row & 0xff);
   out += static_cast<char>((bytes_per_row >> 8) & 0xff);
@@ -197,7 +198,7 @@ std::string EscPosRaster(const Raster& r) {
       out += static_cast<char>(byte);
     }
   }
-  out += "\x1b\x64\x04";              // ESC d 4: feed four lines
+  out += "\x1b\x64\x04";                      // ESC d 4: feed four lines
   out += std::string("\x1d\x56\x42\x00", 4);  // GS V 66 0: partial cut
   return out;
 }

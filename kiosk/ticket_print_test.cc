@@ -81,15 +81,15 @@ TEST(TicketPrint, EscPosGoldenBytesForATinyImage) {
   Raster r;
   r.width = 10;  // pads to 2 bytes per row
   r.height = 2;
-  r.gray = {0,   255, 0,   255, 0,   255, 0,   255, 0,   0,     // row 1
-            255, 255, 255, 255, 255, 255, 255, 255, 255, 0};  // row 2
-  const std::string want = std::string("\x1b\x40", 2) +                 // ESC @
-                           std::string("\x1d\x76\x30\x00", 4) +         // GS v 0 m=0
-                           std::string("\x02\x00\x02\x00", 4) +         // xL xH yL yH
-                           std::string("\xaa\xc0", 2) +                 // 10101010 11000000
-                           std::string("\x00\x40", 2) +                 // 00000000 01000000
-                           std::string("\x1b\x64\x04", 3) +             // ESC d 4
-                           std::string("\x1d\x56\x42\x00", 4);          // GS V 66 0
+  r.gray = {0,   255, 0,   255, 0,   255, 0,   255, 0,   0,      // row 1
+            255, 255, 255, 255, 255, 255, 255, 255, 255, 0};     // row 2
+  const std::string want = std::string("\x1b\x40", 2) +          // ESC @
+                           std::string("\x1d\x76\x30\x00", 4) +  // GS v 0 m=0
+                           std::string("\x02\x00\x02\x00", 4) +  // xL xH yL yH
+                           std::string("\xaa\xc0", 2) +          // 10101010 11000000
+                           std::string("\x00\x40", 2) +          // 00000000 01000000
+                           std::string("\x1b\x64\x04", 3) +      // ESC d 4
+                           std::string("\x1d\x56\x42\x00", 4);   // GS V 66 0
   EXPECT_EQ(EscPosRaster(r), want);
 }
 

@@ -1,8 +1,8 @@
 // Hostile and broken input against the running broker: every case gets an
 // error reply or a drop, the broker keeps serving, and state is unchanged.
-#include <random>
-
 #include <gtest/gtest.h>
+
+#include <random>
 #include <zmq_addon.hpp>
 
 #include "common/wire.h"

@@ -54,11 +54,9 @@ BrokerProcess::~BrokerProcess() { Kill(); }
 pid_t BrokerProcess::Spawn() {
   int pipe_fds[2];
   if (pipe(pipe_fds) != 0) return -1;
-  std::vector<std::string> args = {MPP_BROKER_BIN,
-                                   "--config", options_.config,
-                                   "--db", db_path(),
-                                   "--endpoint", options_.endpoint,
-                                   "--log-level", "warn"};
+  std::vector<std::string> args = {MPP_BROKER_BIN, "--config",   options_.config,   "--db",
+                                   db_path(),      "--endpoint", options_.endpoint, "--log-level",
+                                   "warn"};
   if (!options_.clock_start.empty()) {
     args.push_back("--clock-start");
     args.push_back(options_.clock_start);
@@ -96,7 +94,8 @@ pid_t BrokerProcess::Spawn() {
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       Kill();
-      return ::testing::AssertionFailure() << "no ready line within 20 s; stderr:\n" << StderrText();
+      return ::testing::AssertionFailure() << "no ready line within 20 s; stderr:\n"
+                                           << StderrText();
     }
     pollfd p{stdout_fd_, POLLIN, 0};
     if (poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
@@ -105,7 +104,8 @@ pid_t BrokerProcess::Spawn() {
     if (n <= 0) {
       const int rc = Stop(2000);
       return ::testing::AssertionFailure()
-             << "broker exited (" << rc << ") before it was ready; stderr:\n" << StderrText();
+             << "broker exited (" << rc << ") before it was ready; stderr:\n"
+             << StderrText();
     }
     out.append(buf, static_cast<size_t>(n));
   }
@@ -229,8 +229,8 @@ v1::Status TestClient::Status() {
 
 namespace mpp::testing {
 
-bool ChildProcess::Start(const std::vector<std::string>& argv,
-                         const std::vector<std::string>& env, const std::string& stderr_path) {
+bool ChildProcess::Start(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+                         const std::string& stderr_path) {
   pid_ = fork();
   if (pid_ == 0) {
     for (const auto& e : env) putenv(const_cast<char*>(e.c_str()));

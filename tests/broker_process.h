@@ -4,6 +4,7 @@
 // never sleep for start-up.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <sys/types.h>
 
 #include <atomic>
@@ -12,8 +13,6 @@
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 #include <zmq.hpp>
 
 #include "common/client.h"
@@ -40,7 +39,7 @@ class BrokerProcess {
   struct Options {
     std::string config = SampleCatalog();
     std::string clock_start = "2026-11-30T09:00:00+07:00";  // a Monday morning
-    std::string endpoint = "tcp://127.0.0.1:*";  // "*": a free port chosen by the kernel
+    std::string endpoint = "tcp://127.0.0.1:*";             // "*": a free port chosen by the kernel
     std::vector<std::string> extra_args;
   };
 

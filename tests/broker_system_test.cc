@@ -1,11 +1,11 @@
 // System tests: the real broker process, a real SQLite file, real ZeroMQ
 // sockets on free ports.
-#include <set>
+#include <gtest/gtest.h>
+
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <thread>
-
-#include <gtest/gtest.h>
 #include <zmq_addon.hpp>
 
 #include "common/time_util.h"

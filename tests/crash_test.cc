@@ -1,6 +1,7 @@
 // Crash safety: kill -9 the broker in the middle of a burst of concurrent
 // issues. Every acknowledged ticket must exist after restart, numbers must be
 // unique and gap-free per prefix, and the event log's seq must be gap-free.
+#include <gtest/gtest.h>
 #include <sqlite3.h>
 
 #include <condition_variable>
@@ -8,8 +9,6 @@
 #include <mutex>
 #include <set>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "tests/broker_process.h"
 

@@ -1,11 +1,11 @@
 // The hallway display under Xvfb against the real broker: a call appears and
 // is voiced once; the broker is killed and restarted while the display runs,
 // and the display shows the right state again by itself.
-#include <fstream>
-#include <sstream>
-
 #include <gtest/gtest.h>
+
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "tests/broker_process.h"
 
@@ -116,8 +116,8 @@ TEST_F(DisplaySystem, ScreenshotIsWrittenAtFullSize) {
   }
   const std::string png = dir_.File("display.png");
   ChildProcess display;
-  ASSERT_TRUE(display.Start({MPP_DISPLAY_BIN, "--broker", broker_.command_endpoint(), "--zone",
-                             "A", "--mute", "--screenshot", png, "--frames", "3"},
+  ASSERT_TRUE(display.Start({MPP_DISPLAY_BIN, "--broker", broker_.command_endpoint(), "--zone", "A",
+                             "--mute", "--screenshot", png, "--frames", "3"},
                             Env(), dir_.File("display.log")));
   ASSERT_EQ(display.Wait(30000), 0);
   std::ifstream in(png, std::ios::binary);

@@ -1,11 +1,10 @@
 // mppctl end to end: the real CLI binary against the real broker.
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 
 #include <cstdio>
-#include <thread>
-
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "tests/broker_process.h"
 

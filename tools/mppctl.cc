@@ -6,15 +6,14 @@
 // 2 bad usage; 3 the broker could not be reached within --timeout.
 // With --json every command prints one JSON object (watch: one per line) and
 // a ticket's number is always at the top level as "number".
+#include <google/protobuf/util/json_util.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <map>
-
-#include <CLI/CLI.hpp>
-#include <google/protobuf/util/json_util.h>
 #include <nlohmann/json.hpp>
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
@@ -61,23 +60,35 @@ std::string Minutes(int64_t ms, bool en) {
 
 const char* StateText(v1::TicketState s, bool en) {
   switch (s) {
-    case v1::WAITING: return en ? "waiting" : "menunggu";
-    case v1::CALLED: return en ? "called" : "dipanggil";
-    case v1::SERVING: return en ? "serving" : "dilayani";
-    case v1::DONE: return en ? "done" : "selesai";
-    case v1::NO_SHOW: return en ? "no-show" : "tidak hadir";
-    case v1::HELD: return en ? "on hold" : "ditunda";
-    case v1::CANCELLED: return en ? "cancelled" : "dibatalkan";
-    default: return "?";
+    case v1::WAITING:
+      return en ? "waiting" : "menunggu";
+    case v1::CALLED:
+      return en ? "called" : "dipanggil";
+    case v1::SERVING:
+      return en ? "serving" : "dilayani";
+    case v1::DONE:
+      return en ? "done" : "selesai";
+    case v1::NO_SHOW:
+      return en ? "no-show" : "tidak hadir";
+    case v1::HELD:
+      return en ? "on hold" : "ditunda";
+    case v1::CANCELLED:
+      return en ? "cancelled" : "dibatalkan";
+    default:
+      return "?";
   }
 }
 
 const char* CounterText(v1::CounterStatus s, bool en) {
   switch (s) {
-    case v1::OPEN: return en ? "open" : "buka";
-    case v1::ON_BREAK: return en ? "on break" : "istirahat";
-    case v1::CLOSED: return en ? "closed" : "tutup";
-    default: return "?";
+    case v1::OPEN:
+      return en ? "open" : "buka";
+    case v1::ON_BREAK:
+      return en ? "on break" : "istirahat";
+    case v1::CLOSED:
+      return en ? "closed" : "tutup";
+    default:
+      return "?";
   }
 }
 
@@ -177,8 +188,7 @@ void PrintSnapshot(const v1::Snapshot& s, bool en) {
   std::map<int64_t, const v1::Ticket*> by_id;
   for (const auto& t : s.tickets()) by_id[t.id()] = &t;
   for (const auto& c : s.counters()) {
-    std::printf("  %3d  %-10s %-12s", c.id(), CounterText(c.status(), en),
-                c.operator_id().c_str());
+    std::printf("  %3d  %-10s %-12s", c.id(), CounterText(c.status(), en), c.operator_id().c_str());
     if (c.current_ticket() && by_id.count(c.current_ticket())) {
       const v1::Ticket* t = by_id[c.current_ticket()];
       std::printf(" %s (%s)", t->number().c_str(), StateText(t->state(), en));
@@ -186,7 +196,8 @@ void PrintSnapshot(const v1::Snapshot& s, bool en) {
     if (!c.break_reason().empty()) std::printf(" %s", c.break_reason().c_str());
     std::printf("\n");
   }
-  std::cout << (en ? "\nQueues (waiting / issued today):\n" : "\nAntrean (menunggu / terbit hari ini):\n");
+  std::cout << (en ? "\nQueues (waiting / issued today):\n"
+                   : "\nAntrean (menunggu / terbit hari ini):\n");
   for (const auto& q : s.queues()) {
     if (q.issued_today() == 0 && q.waiting() == 0) continue;
     std::printf("  %-16s %4d / %4d\n", q.service().c_str(), q.waiting(), q.issued_today());
@@ -316,8 +327,9 @@ int main(int argc, char** argv) {
   auto* c_catalog = app.add_subcommand("catalog", "print the catalog");
   auto* c_issue = app.add_subcommand("issue", "issue a ticket for SERVICE");
   c_issue->add_option("SERVICE", service)->required();
-  c_issue->add_option("--priority", priority,
-                      "none, lansia, disabilitas, ibu_hamil, balita, korban_bencana")
+  c_issue
+      ->add_option("--priority", priority,
+                   "none, lansia, disabilitas, ibu_hamil, balita, korban_bencana")
       ->capture_default_str();
   c_issue->add_option("--source", source, "kiosk, online or staff")->capture_default_str();
   c_issue->add_option("--source-id", source_id, "kiosk id, booking code or operator id");
@@ -469,8 +481,7 @@ int main(int argc, char** argv) {
               << "clients      " << s.clients() << " (seen in the last minute)\n"
               << "database     " << s.db_bytes() << " bytes\n"
               << "business day " << s.business_day() << "\n"
-              << "tickets      " << s.tickets_today() << " today, " << s.waiting()
-              << " waiting\n"
+              << "tickets      " << s.tickets_today() << " today, " << s.waiting() << " waiting\n"
               << "broker time  " << mpp::FormatIsoLocal(s.now_ms(), offset_min) << "\n"
               << "endpoints    " << s.command_endpoint() << " (commands), " << s.event_endpoint()
               << " (events)\n";

@@ -20,11 +20,10 @@ std::string WhenId(Millis ms, int offset) {
   return buf;
 }
 std::string WhenEn(Millis ms, int offset) {
-  static const char* kDays[] = {"Monday", "Tuesday", "Wednesday", "Thursday",
+  static const char* kDays[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
                                 "Friday", "Saturday", "Sunday"};
   const LocalTime t = ToLocal(ms, offset);
-  return std::string(kDays[t.weekday - 1]) + " " + t.Date() + " at " +
-         FormatHhMm(t.minute_of_day);
+  return std::string(kDays[t.weekday - 1]) + " " + t.Date() + " at " + FormatHhMm(t.minute_of_day);
 }
 
 Outcome Refuse(v1::ErrorCode code, const std::string& id, const std::string& en,
@@ -39,7 +38,6 @@ Outcome UnknownCounter(int counter_id) {
   return Refuse(v1::NOT_FOUND, "Loket " + n + " tidak ada di katalog.",
                 "Counter " + n + " is not in the catalog; check the counter id.");
 }
-
 
 }  // namespace
 
@@ -99,7 +97,8 @@ void QueueCore::Restore(const std::vector<v1::Ticket>& tickets,
     Fold(e);
   }
   for (const auto& c : counters) {
-    if (counters_.count(c.id())) counters_[c.id()] = c;  // counters no longer in the catalog drop out
+    if (counters_.count(c.id()))
+      counters_[c.id()] = c;  // counters no longer in the catalog drop out
   }
   // Rebuild the recent calls list from call times.
   std::vector<const v1::Ticket*> called;
@@ -297,24 +296,25 @@ Outcome QueueCore::Issue(const v1::IssueTicket& c, Millis now) {
   const Availability a = catalog_->ServiceAvailability(*s, now);
   switch (a.code) {
     case v1::MPP_HOLIDAY:
-      return Refuse(v1::MPP_HOLIDAY,
-                    "MPP libur (" + a.reason + "). Buka kembali " + WhenId(a.next_open_ms, off) + ".",
-                    "The MPP is closed for a holiday (" + a.reason + "). It reopens " +
-                        WhenEn(a.next_open_ms, off) + ".",
-                    a.next_open_ms);
+      return Refuse(
+          v1::MPP_HOLIDAY,
+          "MPP libur (" + a.reason + "). Buka kembali " + WhenId(a.next_open_ms, off) + ".",
+          "The MPP is closed for a holiday (" + a.reason + "). It reopens " +
+              WhenEn(a.next_open_ms, off) + ".",
+          a.next_open_ms);
     case v1::NOT_SERVED_TODAY:
       return Refuse(v1::NOT_SERVED_TODAY,
                     "Layanan " + s->name() + " tidak dibuka hari ini. Buka kembali " +
                         WhenId(a.next_open_ms, off) + ".",
-                    "Service " + s->name_en() + " is not served today. Next opening: " +
-                        WhenEn(a.next_open_ms, off) + ".",
+                    "Service " + s->name_en() +
+                        " is not served today. Next opening: " + WhenEn(a.next_open_ms, off) + ".",
                     a.next_open_ms);
     case v1::SERVICE_CLOSED:
       return Refuse(v1::SERVICE_CLOSED,
                     "Layanan " + s->name() + " sedang tutup. Buka kembali " +
                         WhenId(a.next_open_ms, off) + ".",
-                    "Service " + s->name_en() + " is closed now. Next opening: " +
-                        WhenEn(a.next_open_ms, off) + ".",
+                    "Service " + s->name_en() +
+                        " is closed now. Next opening: " + WhenEn(a.next_open_ms, off) + ".",
                     a.next_open_ms);
     default:
       break;
@@ -341,8 +341,8 @@ Outcome QueueCore::Issue(const v1::IssueTicket& c, Millis now) {
   t.set_state(v1::WAITING);
   t.set_priority(c.priority());
   if (c.priority() != v1::PRIORITY_NONE) {
-    t.set_priority_granted_by(c.source() == v1::STAFF ? (c.source_id().empty() ? "staff"
-                                                                               : c.source_id())
+    t.set_priority_granted_by(c.source() == v1::STAFF
+                                  ? (c.source_id().empty() ? "staff" : c.source_id())
                               : c.source() == v1::ONLINE ? "online"
                                                          : "self");
   }
@@ -455,12 +455,12 @@ Outcome QueueCore::Finish(int counter_id, Millis now) {
   Desk d = FindDesk(counter_id);
   if (!d.def) return UnknownCounter(counter_id);
   if (!d.ticket || d.ticket->state() != v1::SERVING) {
-    return Refuse(
-        v1::FAILED_PRECONDITION,
-        d.ticket ? d.ticket->number() + " belum mulai dilayani; tekan Mulai Layani dulu."
-                 : d.def->name() + " tidak sedang melayani siapa pun.",
-        d.ticket ? d.ticket->number() + " is called but not being served; start serving first."
-                 : d.def->name() + " is not serving anyone; nothing to finish.");
+    return Refuse(v1::FAILED_PRECONDITION,
+                  d.ticket ? d.ticket->number() + " belum mulai dilayani; tekan Mulai Layani dulu."
+                           : d.def->name() + " tidak sedang melayani siapa pun.",
+                  d.ticket
+                      ? d.ticket->number() + " is called but not being served; start serving first."
+                      : d.def->name() + " is not serving anyone; nothing to finish.");
   }
   v1::Ticket t = *d.ticket;
   t.set_state(v1::DONE);
@@ -478,8 +478,9 @@ Outcome QueueCore::NoShow(int counter_id, Millis now) {
   if (!d.def) return UnknownCounter(counter_id);
   if (!d.ticket || d.ticket->state() != v1::CALLED) {
     return Refuse(v1::FAILED_PRECONDITION,
-                  d.ticket ? d.ticket->number() + " sedang dilayani; tidak bisa ditandai tidak hadir."
-                           : d.def->name() + " tidak sedang memanggil nomor apa pun.",
+                  d.ticket
+                      ? d.ticket->number() + " sedang dilayani; tidak bisa ditandai tidak hadir."
+                      : d.def->name() + " tidak sedang memanggil nomor apa pun.",
                   d.ticket ? d.ticket->number() + " is being served; it cannot be a no-show."
                            : d.def->name() + " has no called ticket.");
   }

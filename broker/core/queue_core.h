@@ -116,11 +116,11 @@ class QueueCore {
   std::string business_day_;
   std::unordered_map<int64_t, v1::Ticket> tickets_;
   std::map<int, v1::Counter> counters_;
-  std::unordered_map<std::string, int64_t> number_index_;  // "day|A-007" -> id
-  std::map<std::string, int> last_seq_no_;                 // "day|prefix" -> last number
-  std::map<std::string, int> issued_;                      // "day|service" -> count
-  std::map<std::string, std::set<CallOrderKey>> waiting_;  // service -> today's waiting
-  std::deque<int64_t> recent_calls_;                       // newest first
+  std::unordered_map<std::string, int64_t> number_index_;    // "day|A-007" -> id
+  std::map<std::string, int> last_seq_no_;                   // "day|prefix" -> last number
+  std::map<std::string, int> issued_;                        // "day|service" -> count
+  std::map<std::string, std::set<CallOrderKey>> waiting_;    // service -> today's waiting
+  std::deque<int64_t> recent_calls_;                         // newest first
   std::map<std::string, std::deque<Millis>> service_times_;  // service -> recent service_ms
 };
 

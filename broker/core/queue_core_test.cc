@@ -170,10 +170,10 @@ TEST_F(QueueCoreTest, HolidayRefusesEveryServiceUntilTheNextWorkingDay) {
 
 TEST_F(QueueCoreTest, CallNextTakesPriorityFirstThenLongestWaiting) {
   SignIn(3, "ani", monday_);
-  Issue("S3", monday_);                          // B-001, earliest
-  Issue("S1", monday_ + 1 * kMin);
-  Issue("S1", monday_ + 2 * kMin, v1::LANSIA);   // A-002, priority
-  Issue("S1", monday_ + 3 * kMin, v1::BALITA);   // A-003, priority
+  Issue("S3", monday_);                         // B-001, earliest
+  Issue("S1", monday_ + 1 * kMin);
+  Issue("S1", monday_ + 2 * kMin, v1::LANSIA);  // A-002, priority
+  Issue("S1", monday_ + 3 * kMin, v1::BALITA);  // A-003, priority
   const Millis t = monday_ + 10 * kMin;
   auto call_finish = [&](int c) {
     const std::string n = Call(c, t).ticket().number();
@@ -280,8 +280,8 @@ TEST_F(QueueCoreTest, RecallIsCountedAndPastTheMaximumBecomesNoShow) {
 TEST_F(QueueCoreTest, TransferKeepsTheOriginalArrival) {
   SignIn(1, "ani", monday_);
   SignIn(2, "polisi", monday_);
-  Issue("S1", monday_);              // A-001 at 09:00
-  Issue("S3", monday_ + 5 * kMin);   // B-001 at 09:05
+  Issue("S1", monday_);             // A-001 at 09:00
+  Issue("S3", monday_ + 5 * kMin);  // B-001 at 09:05
   Call(1, monday_ + 6 * kMin);
   const v1::Ticket t = Transfer(1, "S3", monday_ + 8 * kMin).ticket();
   EXPECT_EQ(t.state(), v1::WAITING);

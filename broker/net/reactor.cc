@@ -1,8 +1,8 @@
 #include "broker/net/reactor.h"
 
-#include <cstdlib>
-
 #include <spdlog/spdlog.h>
+
+#include <cstdlib>
 #include <zmq_addon.hpp>
 
 #include "common/wire.h"
@@ -97,8 +97,7 @@ bool Reactor::LogAllowed() {
 }
 
 std::string Reactor::ErrorEnvelope(const std::string& request_id, v1::ErrorCode code,
-                                   const std::string& id, const std::string& en,
-                                   Millis now) const {
+                                   const std::string& id, const std::string& en, Millis now) const {
   v1::Envelope env;
   env.set_request_id(ValidId(request_id) ? request_id : "");
   env.set_seq(core_->seq());
@@ -140,7 +139,8 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
     return;
   }
   if (frames[1].to_string_view() != kProtocolTag) {
-    if (LogAllowed()) spdlog::warn("bad message: unknown protocol tag ({} bytes)", frames[1].size());
+    if (LogAllowed())
+      spdlog::warn("bad message: unknown protocol tag ({} bytes)", frames[1].size());
     p.reply = ErrorEnvelope("", v1::UNSUPPORTED_VERSION, "Versi protokol tidak didukung.",
                             "Unsupported protocol tag; this broker speaks MPP1.", now);
     replies->push_back(std::move(p));
@@ -148,10 +148,11 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
   }
   v1::Envelope in;
   if (!in.ParseFromArray(frames[2].data(), static_cast<int>(frames[2].size()))) {
-    if (LogAllowed()) spdlog::warn("bad message: envelope does not parse ({} bytes)", frames[2].size());
-    p.reply = ErrorEnvelope("", v1::INVALID_ARGUMENT, "Isi pesan tidak dapat dibaca.",
-                            "The envelope is not a valid MPP1 protobuf (or has invalid UTF-8).",
-                            now);
+    if (LogAllowed())
+      spdlog::warn("bad message: envelope does not parse ({} bytes)", frames[2].size());
+    p.reply =
+        ErrorEnvelope("", v1::INVALID_ARGUMENT, "Isi pesan tidak dapat dibaca.",
+                      "The envelope is not a valid MPP1 protobuf (or has invalid UTF-8).", now);
     replies->push_back(std::move(p));
     return;
   }
@@ -172,9 +173,9 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
 
   if (core::IsMutating(req)) {
     if (in.request_id().empty()) {
-      p.reply = ErrorEnvelope("", v1::INVALID_ARGUMENT, "request_id wajib diisi.",
-                              "Commands that change state need a request_id (for safe retries).",
-                              now);
+      p.reply =
+          ErrorEnvelope("", v1::INVALID_ARGUMENT, "request_id wajib diisi.",
+                        "Commands that change state need a request_id (for safe retries).", now);
       replies->push_back(std::move(p));
       return;
     }
@@ -261,9 +262,8 @@ void Reactor::ServeBatch() {
   counters_.handle_ms += std::chrono::duration<double, std::milli>(t0 - t_start).count();
   if (began) {
     Status st = store_->Commit();
-    counters_.commit_ms += std::chrono::duration<double, std::milli>(
-                               std::chrono::steady_clock::now() - t0)
-                               .count();
+    counters_.commit_ms +=
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     ++counters_.commits;
     const int64_t batch = static_cast<int64_t>(replies.size());
     counters_.committed_requests += batch;
@@ -291,9 +291,8 @@ void Reactor::ServeBatch() {
     pub_.send(zmq::buffer(kTopicEvent), zmq::send_flags::sndmore);
     pub_.send(zmq::buffer(ev.SerializeAsString()), zmq::send_flags::none);
   }
-  counters_.send_ms += std::chrono::duration<double, std::milli>(
-                           std::chrono::steady_clock::now() - t_send)
-                           .count();
+  counters_.send_ms +=
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_send).count();
 }
 
 void Reactor::PublishHeartbeat(Millis now) {
@@ -315,8 +314,8 @@ void Reactor::Run(const std::atomic<bool>& stop) {
       PublishHeartbeat(clock_->NowMs());
       next_heartbeat = now + milliseconds(options_.heartbeat_ms);
     }
-    const auto wait = std::min(duration_cast<milliseconds>(next_heartbeat - now),
-                               milliseconds(100));
+    const auto wait =
+        std::min(duration_cast<milliseconds>(next_heartbeat - now), milliseconds(100));
     zmq::pollitem_t item{router_.handle(), 0, ZMQ_POLLIN, 0};
     try {
       zmq::poll(&item, 1, std::max(wait, milliseconds(0)));

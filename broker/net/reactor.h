@@ -21,7 +21,6 @@
 #include <cstdint>
 #include <string>
 #include <unordered_map>
-
 #include <zmq.hpp>
 
 #include "broker/core/queue_core.h"

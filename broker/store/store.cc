@@ -88,11 +88,20 @@ std::string ReplyKey(const std::string& client, const std::string& request) {
 
 class Stmt {
  public:
-  explicit Stmt(sqlite3_stmt* s) : s_(s) { sqlite3_reset(s_); sqlite3_clear_bindings(s_); }
+  explicit Stmt(sqlite3_stmt* s) : s_(s) {
+    sqlite3_reset(s_);
+    sqlite3_clear_bindings(s_);
+  }
   ~Stmt() { sqlite3_reset(s_); }
-  Stmt& Int(int i, int64_t v) { sqlite3_bind_int64(s_, i, v); return *this; }
+  Stmt& Int(int i, int64_t v) {
+    sqlite3_bind_int64(s_, i, v);
+    return *this;
+  }
   Stmt& IntOrNull(int i, int64_t v) {
-    if (v == 0) sqlite3_bind_null(s_, i); else sqlite3_bind_int64(s_, i, v);
+    if (v == 0)
+      sqlite3_bind_null(s_, i);
+    else
+      sqlite3_bind_int64(s_, i, v);
     return *this;
   }
   Stmt& Text(int i, const std::string& v) {
@@ -123,9 +132,9 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, int max_ve
   }
   sqlite3_busy_timeout(s->db_, 5000);
   // Durability is explicit, never a build default.
-  for (const char* pragma : {"PRAGMA journal_mode=WAL;", "PRAGMA synchronous=FULL;",
-                             "PRAGMA foreign_keys=ON;", "PRAGMA cache_size=-65536;",
-                             "PRAGMA temp_store=MEMORY;"}) {
+  for (const char* pragma :
+       {"PRAGMA journal_mode=WAL;", "PRAGMA synchronous=FULL;", "PRAGMA foreign_keys=ON;",
+        "PRAGMA cache_size=-65536;", "PRAGMA temp_store=MEMORY;"}) {
     if (Status st = s->Exec(pragma); !st.ok()) return st;
   }
   if (Status st = s->Migrate(max_version); !st.ok()) return st;
@@ -332,8 +341,8 @@ Status Store::AppendEvent(uint64_t seq, int64_t ts_ms, const v1::Event& e) {
   return Status::Ok();
 }
 
-Status Store::SaveReply(const std::string& client_id, const std::string& request_id,
-                        int64_t ts_ms, const std::string& reply_bytes) {
+Status Store::SaveReply(const std::string& client_id, const std::string& request_id, int64_t ts_ms,
+                        const std::string& reply_bytes) {
   if (Stmt(insert_reply_)
           .Text(1, client_id)
           .Text(2, request_id)
