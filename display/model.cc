@@ -110,7 +110,12 @@ DisplayModel BuildDisplayModel(const ModelInput& in) {
     } else if (c.status() == v1::ON_BREAK) {
       p.tone = CounterPanel::Tone::kBreak;
       p.state_text = std::string(T(lang, "Istirahat", "On break"));
-      if (!c.break_reason().empty()) p.state_text += ": " + c.break_reason();
+      // "Istirahat salat" says it already; "Salat" gets the prefix.
+      if (c.break_reason().rfind("Istirahat", 0) == 0) {
+        p.state_text = c.break_reason();
+      } else if (!c.break_reason().empty()) {
+        p.state_text += ": " + c.break_reason();
+      }
     } else {
       p.tone = CounterPanel::Tone::kClosed;
       p.state_text = T(lang, "Tutup", "Closed");

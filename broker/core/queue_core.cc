@@ -514,7 +514,8 @@ Outcome QueueCore::Transfer(const v1::Transfer& cmd, Millis now) {
   t.set_transfers(t.transfers() + 1);
   t.set_state(v1::WAITING);
   t.set_serving_ms(0);
-  t.set_counter_id(0);
+  // counter_id stays: it is the counter that called the ticket last (recent
+  // calls on the displays are filtered by it).
   (void)now;  // arrival_ms is kept: the visitor keeps a fair place in the new queue
   v1::Counter c = d.state;
   c.set_current_ticket(0);
@@ -554,8 +555,7 @@ Outcome QueueCore::Unhold(const v1::TicketRef& ref, Millis now) {
                   found->number() + " is not on hold.");
   }
   v1::Ticket t = *found;
-  t.set_state(v1::WAITING);
-  t.set_counter_id(0);
+  t.set_state(v1::WAITING);  // counter_id stays: the counter that called it last
   (void)now;
   return TicketEvent(v1::TICKET_RETURNED, std::move(t), nullptr);
 }

@@ -395,6 +395,22 @@ TEST_F(QueueCoreTest, RestoreContinuesNumberingAndQueues) {
   EXPECT_EQ(restarted.Apply(start, monday_).reply.ticket().number(), "A-001");
 }
 
+TEST_F(QueueCoreTest, RecentCallsKeepTheirCounterAfterHoldAndReturn) {
+  SignIn(1, "ani", monday_);
+  Issue("S1", monday_);
+  Issue("S1", monday_);
+  Call(1, monday_);
+  NoShow(1, monday_);
+  Call(1, monday_ + kMin);
+  Hold(1, monday_ + 2 * kMin);
+  v1::Request unhold;
+  unhold.mutable_unhold()->mutable_ticket()->set_number("A-002");
+  EXPECT_EQ(Do(unhold, monday_ + 3 * kMin).ticket().counter_id(), 1);
+  const v1::Snapshot a = core_.MakeSnapshot("A", monday_ + 3 * kMin);
+  ASSERT_EQ(a.recent_calls_size(), 2);
+  EXPECT_EQ(a.recent_calls(0).number(), "A-002");  // the last call, still in zone A
+}
+
 TEST_F(QueueCoreTest, SnapshotFiltersByZone) {
   Issue("S1", monday_);  // zone A (counters 1, 3)
   Issue("S3", monday_);  // zones A (counter 3) and B (counter 2)
