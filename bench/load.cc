@@ -71,14 +71,7 @@ Spawned SpawnBroker(const std::string& bin, const std::string& config) {
     if (n <= 0) break;
     out.append(buf, static_cast<size_t>(n));
   }
-  auto field = [&](const std::string& key) {
-    const auto pos = out.find(key + "=");
-    if (pos == std::string::npos) return std::string();
-    const auto end = out.find_first_of(" \n", pos);
-    return out.substr(pos + key.size() + 1, end - pos - key.size() - 1);
-  };
-  s.command = field("command");
-  s.events = field("events");
+  mpp::ParseReadyLine(out, &s.command, &s.events);
   return s;
 }
 

@@ -51,6 +51,22 @@ std::string ResolveEventEndpoint(const std::string& command_url, const std::stri
   return command_url.substr(0, cmd_colon) + event_url.substr(ev_colon);
 }
 
+bool ParseReadyLine(const std::string& text, std::string* command, std::string* events) {
+  const auto line = text.find("mpp-broker ready ");
+  if (line == std::string::npos) return false;
+  const auto eol = text.find('\n', line);
+  if (eol == std::string::npos) return false;
+  auto field = [&](const std::string& key) {
+    const auto pos = text.find(" " + key + "=", line);
+    if (pos == std::string::npos || pos > eol) return std::string();
+    const auto start = pos + key.size() + 2;
+    return text.substr(start, text.find_first_of(" \n", start) - start);
+  };
+  *command = field("command");
+  *events = field("events");
+  return !command->empty() && !events->empty();
+}
+
 std::string ErrorCodeName(v1::ErrorCode code) { return v1::ErrorCode_Name(code); }
 
 }  // namespace mpp

@@ -29,6 +29,10 @@ void RouteProtobufLogsToSpdlog();
 // that address, which is reached at the host of the command endpoint.
 std::string ResolveEventEndpoint(const std::string& command_url, const std::string& event_url);
 
+// Parses the broker's start-up line "mpp-broker ready command=URL events=URL"
+// (its only line on stdout). False when `text` holds no complete ready line.
+bool ParseReadyLine(const std::string& text, std::string* command, std::string* events);
+
 // The English name of an error code, e.g. "QUOTA_EXHAUSTED".
 std::string ErrorCodeName(v1::ErrorCode code);
 

@@ -12,6 +12,8 @@
 #include <sstream>
 #include <thread>
 
+#include "common/wire.h"
+
 namespace mpp::testing {
 
 namespace {
@@ -109,15 +111,7 @@ pid_t BrokerProcess::Spawn() {
     }
     out.append(buf, static_cast<size_t>(n));
   }
-  auto field = [&](const std::string& key) {
-    const auto pos = out.find(key + "=");
-    if (pos == std::string::npos) return std::string();
-    const auto end = out.find_first_of(" \n", pos);
-    return out.substr(pos + key.size() + 1, end - pos - key.size() - 1);
-  };
-  command_ = field("command");
-  events_ = field("events");
-  if (command_.empty() || events_.empty()) {
+  if (!ParseReadyLine(out, &command_, &events_)) {
     return ::testing::AssertionFailure() << "unexpected ready line: " << out;
   }
   return ::testing::AssertionSuccess();
