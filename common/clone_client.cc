@@ -32,6 +32,11 @@ CloneClient::View CloneClient::Read() const {
   return view_;
 }
 
+v1::Catalog CloneClient::Catalog() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return catalog_;
+}
+
 std::vector<Announcement> CloneClient::TakeAnnouncements() {
   std::lock_guard<std::mutex> lock(mu_);
   return view_.state.TakeAnnouncements();
@@ -90,7 +95,7 @@ void CloneClient::Run() {
       events_endpoint = ResolveEventEndpoint(options_.broker, env->reply().event_endpoint());
       {
         std::lock_guard<std::mutex> lock(mu_);
-        view_.catalog = env->reply().catalog();
+        catalog_ = env->reply().catalog();
         view_.has_catalog = true;
       }
       sub = std::make_unique<zmq::socket_t>(ctx, zmq::socket_type::sub);

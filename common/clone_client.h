@@ -33,8 +33,7 @@ class CloneClient {
   struct View {
     LiveState state;
     bool connected = false;
-    bool has_catalog = false;
-    v1::Catalog catalog;
+    bool has_catalog = false;      // Catalog() has it
     int64_t broker_offset_ms = 0;  // broker clock - local clock (simulated clocks)
     uint64_t resyncs = 0;
   };
@@ -47,7 +46,10 @@ class CloneClient {
   void Start();
   void Stop();  // joins the thread; returns within about 200 ms
 
+  // A copy of the state for one frame (without the catalog, which is large and
+  // does not change while the broker runs: take it once with Catalog()).
   View Read() const;
+  v1::Catalog Catalog() const;
   std::vector<Announcement> TakeAnnouncements();
 
  private:
@@ -58,7 +60,8 @@ class CloneClient {
   std::atomic<bool> stop_{false};
   std::thread thread_;
   mutable std::mutex mu_;
-  View view_;  // GUARDED_BY(mu_)
+  View view_;            // GUARDED_BY(mu_)
+  v1::Catalog catalog_;  // GUARDED_BY(mu_)
 };
 
 }  // namespace mpp

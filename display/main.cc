@@ -191,7 +191,7 @@ int main(int argc, char** argv) {
     glfwWaitEventsTimeout(screenshot.empty() ? 1.0 / fps : 0.02);
     mpp::CloneClient::View view = clone.Read();
     if (!catalog && view.has_catalog) {
-      catalog = std::make_unique<mpp::CatalogIndex>(view.catalog);
+      catalog = std::make_unique<mpp::CatalogIndex>(clone.Catalog());
     }
     for (const auto& a : clone.TakeAnnouncements()) {
       if (!catalog) continue;

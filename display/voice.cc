@@ -142,7 +142,6 @@ Status Announcer::Start() {
     std::lock_guard<std::mutex> lock(mu_);
     stop_ = false;
   }
-  started_ = true;
   // espeak-ng was initialized on this thread; its synthesis is synchronous and
   // keeps no thread affinity, but from here on only Run() calls it.
   thread_ = std::thread([this] { Run(); });
@@ -171,7 +170,6 @@ void Announcer::Stop() {
     snd_pcm_close(static_cast<snd_pcm_t*>(pcm_));
     pcm_ = nullptr;
   }
-  started_ = false;
 }
 
 std::vector<std::string> Announcer::Spoken() const {

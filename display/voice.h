@@ -81,7 +81,6 @@ class Announcer {
   std::vector<std::string> spoken_;  // GUARDED_BY(mu_)
   bool busy_ = false;                // GUARDED_BY(mu_)
   bool stop_ = false;                // GUARDED_BY(mu_)
-  bool started_ = false;
 };
 
 }  // namespace mpp::display

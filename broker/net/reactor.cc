@@ -250,11 +250,8 @@ void Reactor::ServeBatch() {
       throw;
     }
     if (!got) break;
-    if (frames.size() < 2 || frames.size() > 16) {
-      // A frame list this far off has no answer we could route sensibly.
-      if (LogAllowed()) spdlog::warn("dropped message with {} frames", frames.size());
-      if (frames.size() < 2) continue;
-    }
+    // ROUTER always delivers [identity][at least one frame]; HandleMessage
+    // answers any other frame count with INVALID_ARGUMENT.
     ++counters_.messages;
     HandleMessage(frames, &replies, &events, &began, now);
   }

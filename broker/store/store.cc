@@ -383,13 +383,18 @@ void Store::LoadReplies() {
 }
 
 Status Store::PruneReplies(int64_t before_ms) {
+  // Forget exactly the rows deleted, instead of reloading every stored reply.
   sqlite3_stmt* q = nullptr;
-  sqlite3_prepare_v2(db_, "DELETE FROM requests WHERE ts_ms < ?1", -1, &q, nullptr);
+  sqlite3_prepare_v2(db_, "DELETE FROM requests WHERE ts_ms < ?1 RETURNING client_id, request_id",
+                     -1, &q, nullptr);
   sqlite3_bind_int64(q, 1, before_ms);
-  const int rc = sqlite3_step(q);
+  int rc;
+  while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+    replies_.erase(ReplyKey(reinterpret_cast<const char*>(sqlite3_column_text(q, 0)),
+                            reinterpret_cast<const char*>(sqlite3_column_text(q, 1))));
+  }
   sqlite3_finalize(q);
   if (rc != SQLITE_DONE) return Status::Error(std::string("prune: ") + sqlite3_errmsg(db_));
-  LoadReplies();
   return Status::Ok();
 }
 

@@ -193,6 +193,12 @@ TEST_F(StoreTest, PruneDropsOldStoredReplies) {
   ASSERT_TRUE(st.PruneReplies(5000).ok());
   EXPECT_EQ(st.FindReply("k", "old"), nullptr);
   EXPECT_NE(st.FindReply("k", "new"), nullptr);
+  s.value().reset();
+  auto reopened = Store::Open(path_);  // the deletion reached the file too
+  ASSERT_TRUE(reopened.ok());
+  EXPECT_EQ(reopened.value()->FindReply("k", "old"), nullptr);
+  ASSERT_NE(reopened.value()->FindReply("k", "new"), nullptr);
+  EXPECT_EQ(*reopened.value()->FindReply("k", "new"), "b");
 }
 
 }  // namespace
