@@ -9,13 +9,9 @@
 // otherwise sleeps in glfwWaitEventsTimeout (a quarter second, for the clock
 // and the ticker). SIGINT/SIGTERM stop it cleanly.
 #include <GL/gl.h>
-#include <GLFW/glfw3.h>
 #include <imgui.h>
-#include <imgui_impl_glfw.h>
-#include <imgui_impl_opengl3.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
-#include <stb_image_write.h>
 
 #include <CLI/CLI.hpp>
 #include <atomic>
@@ -28,6 +24,7 @@
 
 #include "common/catalog.h"
 #include "common/clone_client.h"
+#include "common/gui_window.h"
 #include "common/wire.h"
 #include "display/model.h"
 #include "display/phrase.h"
@@ -38,20 +35,6 @@ namespace {
 
 std::atomic<bool> g_stop{false};
 void OnSignal(int) { g_stop = true; }
-
-bool WriteScreenshot(const std::string& path, int w, int h) {
-  std::vector<unsigned char> px(static_cast<size_t>(w) * h * 4);
-  glPixelStorei(GL_PACK_ALIGNMENT, 1);
-  glReadBuffer(GL_BACK);
-  glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, px.data());
-  // OpenGL's rows start at the bottom.
-  std::vector<unsigned char> flipped(px.size());
-  for (int y = 0; y < h; ++y) {
-    std::copy_n(&px[static_cast<size_t>(h - 1 - y) * w * 4], w * 4,
-                &flipped[static_cast<size_t>(y) * w * 4]);
-  }
-  return stbi_write_png(path.c_str(), w, h, 4, flipped.data(), w * 4) != 0;
-}
 
 nlohmann::json ModelJson(const mpp::display::DisplayModel& m, uint64_t seq, size_t spoken) {
   using nlohmann::json;
@@ -115,44 +98,24 @@ int main(int argc, char** argv) {
 
   spdlog::set_default_logger(spdlog::stderr_color_mt("mpp-display"));
   mpp::RouteProtobufLogsToSpdlog();
-  const auto lang = lang_s == "en" ? mpp::display::Lang::kEn : mpp::display::Lang::kId;
+  mpp::Lang lang = mpp::Lang::kId;
+  mpp::ParseLang(lang_s, &lang);
   int width = 1920, height = 1080;
-  if (std::sscanf(size.c_str(), "%dx%d", &width, &height) != 2 || width < 320 || height < 240) {
-    std::cerr << "mpp-display: --size '" << size << "' must look like 1920x1080\n";
+  std::string size_error;
+  if (!mpp::ParseWindowSize(size, &width, &height, &size_error)) {
+    std::cerr << "mpp-display: " << size_error << "\n";
     return 2;
   }
 
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
 
-  if (!glfwInit()) {
-    std::cerr << "mpp-display: cannot open a display (is DISPLAY set? under a headless machine "
-                 "use xvfb-run)\n";
+  auto window = mpp::GuiWindow::Open({"MPP - Layar Antrean", width, height, fullscreen});
+  if (!window.ok()) {
+    std::cerr << "mpp-display: " << window.status().message() << "\n";
     return 2;
   }
-  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
-  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
-  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
-  GLFWmonitor* monitor = fullscreen ? glfwGetPrimaryMonitor() : nullptr;
-  if (monitor) {
-    const GLFWvidmode* mode = glfwGetVideoMode(monitor);
-    width = mode->width;
-    height = mode->height;
-  }
-  GLFWwindow* window = glfwCreateWindow(width, height, "MPP - Layar Antrean", monitor, nullptr);
-  if (!window) {
-    std::cerr << "mpp-display: cannot create an OpenGL 3.3 window\n";
-    glfwTerminate();
-    return 2;
-  }
-  glfwMakeContextCurrent(window);
-  glfwSwapInterval(1);
-
-  IMGUI_CHECKVERSION();
-  ImGui::CreateContext();
-  ImGui::GetIO().IniFilename = nullptr;
-  ImGui_ImplGlfw_InitForOpenGL(window, true);
-  ImGui_ImplOpenGL3_Init("#version 330");
+  height = (*window)->height();
   mpp::display::Fonts fonts;
   if (!mpp::display::LoadFonts(static_cast<float>(height), &fonts)) {
     std::cerr << "mpp-display: DejaVu Sans Bold is missing (install fonts-dejavu-core)\n";
@@ -173,7 +136,7 @@ int main(int argc, char** argv) {
   co.zone = zone;
   co.client_id =
       client_id.empty() ? "display-" + (zone.empty() ? std::string("all") : zone) : client_id;
-  mpp::CloneClient clone(co, [] { glfwPostEmptyEvent(); });
+  mpp::CloneClient clone(co, [] { mpp::GuiWindow::PostEmptyEvent(); });
   clone.Start();
 
   std::unique_ptr<mpp::CatalogIndex> catalog;
@@ -187,8 +150,9 @@ int main(int argc, char** argv) {
   const auto start = std::chrono::steady_clock::now();
   int exit_code = 0;
 
-  while (!g_stop && !glfwWindowShouldClose(window)) {
-    glfwWaitEventsTimeout(screenshot.empty() ? 1.0 / fps : 0.02);
+  mpp::GuiWindow& gui = **window;
+  while (!g_stop && !gui.ShouldClose()) {
+    gui.WaitEvents(screenshot.empty() ? 1.0 / fps : 0.02);
     mpp::CloneClient::View view = clone.Read();
     if (!catalog && view.has_catalog) {
       catalog = std::make_unique<mpp::CatalogIndex>(clone.Catalog());
@@ -198,18 +162,15 @@ int main(int argc, char** argv) {
       const mpp::v1::CounterDef* def = catalog->FindCounter(a.ticket.counter_id());
       if (!def || (!zone.empty() && def->zone() != zone)) continue;
       const std::string where =
-          lang == mpp::display::Lang::kId ? def->spoken() : "counter " + std::to_string(def->id());
+          lang == mpp::Lang::kId ? def->spoken() : "counter " + std::to_string(def->id());
       voice.Say(mpp::display::CallPhrase(a.ticket.number(), where, a.recall, lang));
       last_call_seen = local.NowMs();
       ++spoken;
       if (latency) shown_pending.push_back(a);
     }
 
-    ImGui_ImplOpenGL3_NewFrame();
-    ImGui_ImplGlfw_NewFrame();
-    ImGui::NewFrame();
-    int fb_w, fb_h;
-    glfwGetFramebufferSize(window, &fb_w, &fb_h);
+    gui.BeginFrame();
+    const int fb_w = gui.width(), fb_h = gui.height();
     const double t =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (catalog) {
@@ -237,27 +198,23 @@ int main(int argc, char** argv) {
       dl->AddRectFilled(ImVec2(0, 0), ImVec2(static_cast<float>(fb_w), static_cast<float>(fb_h)),
                         IM_COL32(11, 45, 110, 255));
       dl->AddText(fonts.medium, fonts.medium->FontSize, ImVec2(40, 40), IM_COL32_WHITE,
-                  lang == mpp::display::Lang::kId ? "Menghubungkan ke server antrean..."
-                                                  : "Connecting to the queue server...");
+                  lang == mpp::Lang::kId ? "Menghubungkan ke server antrean..."
+                                         : "Connecting to the queue server...");
     }
-    ImGui::Render();
-    glViewport(0, 0, fb_w, fb_h);
-    glClearColor(0, 0, 0, 1);
-    glClear(GL_COLOR_BUFFER_BIT);
-    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    gui.Render(IM_COL32(0, 0, 0, 255));
 
     if (!screenshot.empty()) {
       // Count frames once the state is synced (or after 10 s, to show the banner).
       if (view.state.synced() || t > 10) ++rendered_after_sync;
       if (rendered_after_sync >= std::max(1, frames)) {
-        if (!WriteScreenshot(screenshot, fb_w, fb_h)) {
-          std::cerr << "mpp-display: cannot write " << screenshot << "\n";
+        if (auto st = gui.Screenshot(screenshot); !st.ok()) {
+          std::cerr << "mpp-display: " << st.message() << "\n";
           exit_code = 1;
         }
         g_stop = true;
       }
     }
-    glfwSwapBuffers(window);
+    gui.Present();
     if (latency && !shown_pending.empty()) {
       glFinish();  // the frame is on screen now
       const mpp::Millis now_broker = local.NowMs() + view.broker_offset_ms;
@@ -274,10 +231,5 @@ int main(int argc, char** argv) {
   clone.Stop();
   voice.WaitIdle(screenshot.empty() ? 0 : 15000);  // let a test's last call finish
   voice.Stop();
-  ImGui_ImplOpenGL3_Shutdown();
-  ImGui_ImplGlfw_Shutdown();
-  ImGui::DestroyContext();
-  glfwDestroyWindow(window);
-  glfwTerminate();
   return exit_code;
 }

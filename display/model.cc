@@ -3,28 +3,6 @@
 #include <cstdio>
 
 namespace mpp::display {
-namespace {
-
-const char* T(Lang lang, const char* id, const char* en) { return lang == Lang::kId ? id : en; }
-
-}  // namespace
-
-std::string LongDate(Millis utc_ms, int offset, Lang lang) {
-  static const char* kMonthsId[] = {"Januari",   "Februari", "Maret",    "April",
-                                    "Mei",       "Juni",     "Juli",     "Agustus",
-                                    "September", "Oktober",  "November", "Desember"};
-  static const char* kMonthsEn[] = {"January",   "February", "March",    "April",
-                                    "May",       "June",     "July",     "August",
-                                    "September", "October",  "November", "December"};
-  static const char* kDaysEn[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
-                                  "Friday", "Saturday", "Sunday"};
-  const LocalTime t = ToLocal(utc_ms, offset);
-  char buf[96];
-  std::snprintf(buf, sizeof buf, "%s, %d %s %d",
-                lang == Lang::kId ? WeekdayName(t.weekday) : kDaysEn[t.weekday - 1], t.day,
-                (lang == Lang::kId ? kMonthsId : kMonthsEn)[t.month - 1], t.year);
-  return buf;
-}
 
 DisplayModel BuildDisplayModel(const ModelInput& in) {
   DisplayModel m;

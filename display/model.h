@@ -64,7 +64,4 @@ struct ModelInput {
 
 DisplayModel BuildDisplayModel(const ModelInput& in);
 
-// "Senin, 30 November 2026" / "Monday, 30 November 2026".
-std::string LongDate(Millis utc_ms, int utc_offset_min, Lang lang);
-
 }  // namespace mpp::display

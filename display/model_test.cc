@@ -123,11 +123,5 @@ TEST_F(ModelTest, DisconnectedKeepsTheLastStateUnderABanner) {
   EXPECT_EQ(m.now_calling.number, "A-001");
 }
 
-TEST(LongDate, BothLanguages) {
-  const Millis t = *ParseIsoTime("2026-12-25T08:00:00+07:00", 0);
-  EXPECT_EQ(LongDate(t, 420, Lang::kId), "Jumat, 25 Desember 2026");
-  EXPECT_EQ(LongDate(t, 420, Lang::kEn), "Friday, 25 December 2026");
-}
-
 }  // namespace
 }  // namespace mpp::display

@@ -10,9 +10,11 @@
 
 #include <string>
 
+#include "common/i18n.h"
+
 namespace mpp::display {
 
-enum class Lang { kId, kEn };
+using mpp::Lang;
 
 // "A-007" -> "A, nol, nol, tujuh" (id) or "A, zero, zero, seven" (en).
 std::string SpokenTicketNumber(const std::string& number, Lang lang);

@@ -4,10 +4,10 @@
 #include <cmath>
 #include <string>
 
+#include "common/gui_window.h"
+
 namespace mpp::display {
 namespace {
-
-constexpr const char* kFontPath = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
 
 ImU32 Rgb(int r, int g, int b) { return IM_COL32(r, g, b, 255); }
 
@@ -42,18 +42,12 @@ void Centered(ImDrawList* dl, ImFont* f, float cx, float y, ImU32 col, const std
 }  // namespace
 
 bool LoadFonts(float height, Fonts* fonts) {
-  ImGuiIO& io = ImGui::GetIO();
   const float s = height / 1080.0f;
-  auto load = [&](float px) -> ImFont* {
-    ImFontConfig cfg;
-    if (px > 48) cfg.OversampleH = cfg.OversampleV = 1;  // keeps the atlas small
-    cfg.PixelSnapH = true;
-    return io.Fonts->AddFontFromFileTTF(kFontPath, px, &cfg);
-  };
-  fonts->small = load(std::round(28 * s));
-  fonts->medium = load(std::round(44 * s));
-  fonts->large = load(std::round(72 * s));
-  fonts->huge = load(std::round(230 * s));
+  auto load = [&](float px) { return AddFont(kFontBold, px * s); };
+  fonts->small = load(28);
+  fonts->medium = load(44);
+  fonts->large = load(72);
+  fonts->huge = load(230);
   return fonts->small && fonts->medium && fonts->large && fonts->huge;
 }
 

@@ -4,6 +4,7 @@
 #include <cairo.h>
 #include <qrencode.h>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 
@@ -18,24 +19,45 @@ struct CairoDeleter {
   void operator()(cairo_surface_t* s) const { cairo_surface_destroy(s); }
 };
 
-// Centered text; returns the height used. Shrinks the font until the text fits.
+double TextWidth(cairo_t* cr, const std::string& text) {
+  cairo_text_extents_t ext;
+  cairo_text_extents(cr, text.c_str(), &ext);
+  return ext.x_advance;
+}
+
+// One centered line; shrinks the font until it fits. Returns the height used.
+double CenterLine(cairo_t* cr, double width, double y, const std::string& text, double size) {
+  for (;;) {
+    cairo_set_font_size(cr, size);
+    if (TextWidth(cr, text) <= width * 0.94 || size < 8) break;
+    size *= 0.92;
+  }
+  cairo_font_extents_t fe;
+  cairo_font_extents(cr, &fe);
+  cairo_move_to(cr, (width - TextWidth(cr, text)) / 2, y + fe.ascent);
+  cairo_show_text(cr, text.c_str());
+  return fe.ascent + fe.descent;
+}
+
+// Centered text; returns the height used. Text too wide for the paper is
+// broken at the space that balances two lines, and only then shrunk, so a
+// long zone or agency name stays readable on 58 mm paper.
 double CenterText(cairo_t* cr, double width, double y, const std::string& text, double size,
                   bool bold) {
   if (text.empty()) return 0;
   cairo_select_font_face(cr, kFont, CAIRO_FONT_SLANT_NORMAL,
                          bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
-  cairo_text_extents_t ext;
-  for (;;) {
-    cairo_set_font_size(cr, size);
-    cairo_text_extents(cr, text.c_str(), &ext);
-    if (ext.x_advance <= width * 0.94 || size < 8) break;
-    size *= 0.92;
+  cairo_set_font_size(cr, size);
+  if (TextWidth(cr, text) <= width * 0.94) return CenterLine(cr, width, y, text, size);
+  size_t best = std::string::npos;
+  double best_width = 1e18;
+  for (size_t i = text.find(' '); i != std::string::npos; i = text.find(' ', i + 1)) {
+    const double w = std::max(TextWidth(cr, text.substr(0, i)), TextWidth(cr, text.substr(i + 1)));
+    if (w < best_width) best_width = w, best = i;
   }
-  cairo_font_extents_t fe;
-  cairo_font_extents(cr, &fe);
-  cairo_move_to(cr, (width - ext.x_advance) / 2, y + fe.ascent);
-  cairo_show_text(cr, text.c_str());
-  return fe.ascent + fe.descent;
+  if (best == std::string::npos) return CenterLine(cr, width, y, text, size);
+  const double h = CenterLine(cr, width, y, text.substr(0, best), size);
+  return h + CenterLine(cr, width, y + h, text.substr(best + 1), size);
 }
 
 void Rule(cairo_t* cr, double width, double y) {
@@ -53,17 +75,13 @@ double Layout(cairo_t* cr, const PrintedTicket& t, double width) {
   y += CenterText(cr, width, y, t.mpp_name, 22 * s, true) + 6 * s;
   Rule(cr, width, y);
   y += 10 * s;
-  y += CenterText(cr, width, y, "NOMOR ANTREAN", 20 * s, false) + 2 * s;
+  y += CenterText(cr, width, y, t.heading, 20 * s, false) + 2 * s;
   y += CenterText(cr, width, y, t.number, 96 * s, true) + 6 * s;
   y += CenterText(cr, width, y, t.service, 22 * s, true) + 4 * s;
   y += CenterText(cr, width, y, t.agency, 17 * s, false) + 8 * s;
   if (!t.priority_text.empty())
     y += CenterText(cr, width, y, t.priority_text, 20 * s, true) + 6 * s;
-  y += CenterText(cr, width, y,
-                  std::to_string(t.ahead) + " orang di depan Anda, perkiraan " +
-                      std::to_string(t.estimated_wait_min) + " menit",
-                  18 * s, false) +
-       4 * s;
+  y += CenterText(cr, width, y, t.wait_line, 18 * s, false) + 4 * s;
   y += CenterText(cr, width, y, t.where, 18 * s, false) + 4 * s;
   y += CenterText(cr, width, y, t.issued_text, 16 * s, false) + 10 * s;
 
@@ -87,7 +105,7 @@ double Layout(cairo_t* cr, const PrintedTicket& t, double width) {
   }
   Rule(cr, width, y);
   y += 8 * s;
-  y += CenterText(cr, width, y, "Simpan tiket ini sampai layanan selesai.", 15 * s, false) + 2 * s;
+  y += CenterText(cr, width, y, t.keep_line, 15 * s, false) + 2 * s;
   y += CenterText(cr, width, y, t.complaint, 15 * s, false) + 16 * s;
   return y;
 }

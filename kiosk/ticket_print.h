@@ -3,8 +3,7 @@
 // carrying the ticket id. Outputs: a grayscale raster (PNG, and the ESC/POS
 // "GS v 0" raster command for USB thermal printers) or a vector PDF.
 //
-// This is the first part of the kiosk issue (4): the kiosk program and the
-// CUPS queue output build on it.
+// kiosk/printer.h sends it to a device, a CUPS queue or a folder.
 #pragma once
 
 #include <cstdint>
@@ -18,17 +17,19 @@ namespace mpp::kiosk {
 enum class Paper { k58mm, k80mm };
 
 struct PrintedTicket {
-  std::string mpp_name;     // "Mal Pelayanan Publik Kota Cilegon"
-  std::string number;       // "A-007"
-  std::string service;      // "Perekaman KTP-el"
-  std::string agency;       // "Dinas Kependudukan dan Pencatatan Sipil"
-  std::string issued_text;  // "Senin, 30 November 2026 09:15"
-  int ahead = 0;
-  int estimated_wait_min = 0;
+  std::string mpp_name;       // "Mal Pelayanan Publik Kota Cilegon"
+  std::string number;         // "A-007"
+  std::string service;        // "Perekaman KTP-el"
+  std::string agency;         // "Dinas Kependudukan dan Pencatatan Sipil"
+  std::string issued_text;    // "Senin, 30 November 2026 09:15"
+  std::string wait_line;      // "4 orang di depan Anda, perkiraan sekitar 20 menit"
   std::string priority_text;  // "Prioritas: Lansia", or empty
   std::string where;          // "Tunggu di Zona A"
   std::string qr_payload;     // ticket id, e.g. "MPP1/T/2026-11-30/A-007/123"
   std::string complaint;      // "Pengaduan: SP4N-LAPOR! (lapor.go.id)"
+  // Fixed words, in the visitor's language.
+  std::string heading = "NOMOR ANTREAN";
+  std::string keep_line = "Simpan tiket ini sampai layanan selesai.";
 };
 
 struct Raster {

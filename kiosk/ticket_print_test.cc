@@ -17,8 +17,7 @@ PrintedTicket Sample() {
   t.service = "Perekaman KTP-el";
   t.agency = "Dinas Kependudukan dan Pencatatan Sipil";
   t.issued_text = "Senin, 30 November 2026 09:15";
-  t.ahead = 4;
-  t.estimated_wait_min = 20;
+  t.wait_line = "4 orang di depan Anda, perkiraan sekitar 20 menit";
   t.priority_text = "Prioritas: Lansia";
   t.where = "Silakan tunggu di Zona A";
   t.qr_payload = "MPP1/T/2026-11-30/A-007/123";

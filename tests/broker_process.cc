@@ -314,4 +314,20 @@ bool WaitFor(const std::function<bool()>& predicate, int timeout_ms) {
   return true;
 }
 
+void BrokerProcess::Signal(int sig) {
+  if (pid_ > 0) kill(pid_, sig);
+}
+
+bool PngSize(const std::string& path, int* width, int* height) {
+  std::ifstream in(path, std::ios::binary);
+  unsigned char head[24];
+  in.read(reinterpret_cast<char*>(head), sizeof head);
+  if (in.gcount() != sizeof head || head[1] != 'P' || head[2] != 'N' || head[3] != 'G') {
+    return false;
+  }
+  *width = head[16] << 24 | head[17] << 16 | head[18] << 8 | head[19];
+  *height = head[20] << 24 | head[21] << 16 | head[22] << 8 | head[23];
+  return true;
+}
+
 }  // namespace mpp::testing

@@ -56,6 +56,8 @@ class BrokerProcess {
   // Runs the broker to completion (for start-up refusals); returns the exit code.
   int RunToExit(int timeout_ms = 10000);
 
+  // Sends `sig` (SIGSTOP / SIGCONT: a broker that hangs, then recovers).
+  void Signal(int sig);
   bool running() const { return pid_ > 0; }
   const std::string& command_endpoint() const { return command_; }
   const std::string& event_endpoint() const { return events_; }
@@ -127,6 +129,9 @@ class Xvfb {
   pid_t pid_ = -1;
   int number_ = -1;
 };
+
+// Width and height of a PNG file; false when it is not a PNG.
+bool PngSize(const std::string& path, int* width, int* height);
 
 // Polls `predicate` every 50 ms until it holds or `timeout_ms` passes.
 bool WaitFor(const std::function<bool()>& predicate, int timeout_ms);

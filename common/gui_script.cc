@@ -1,0 +1,197 @@
+#include "common/gui_script.h"
+
+#include <GLFW/glfw3.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace mpp {
+namespace {
+
+constexpr double kWaitDefaultSeconds = 15;
+constexpr double kTapFindSeconds = 10;
+constexpr int kScreenshotSettleFrames = 2;  // ImGui lays out child windows one frame late
+
+std::optional<int> KeyCode(const std::string& name) {
+  if (name.size() >= 2 && name[0] == 'F') {
+    const int n = std::atoi(name.c_str() + 1);
+    if (n >= 1 && n <= 12) return GLFW_KEY_F1 + n - 1;
+  }
+  if (name == "Enter") return GLFW_KEY_ENTER;
+  if (name == "Escape") return GLFW_KEY_ESCAPE;
+  if (name == "Tab") return GLFW_KEY_TAB;
+  if (name == "Down") return GLFW_KEY_DOWN;
+  if (name == "Up") return GLFW_KEY_UP;
+  return std::nullopt;
+}
+
+}  // namespace
+
+StatusOr<GuiScript> GuiScript::Parse(const std::string& text, const std::string& name) {
+  GuiScript script;
+  script.name_ = name;
+  std::istringstream in(text);
+  std::string raw;
+  int line = 0;
+  while (std::getline(in, raw)) {
+    ++line;
+    const size_t hash = raw.find('#');
+    if (hash != std::string::npos) raw.resize(hash);
+    std::istringstream words(raw);
+    Step step;
+    step.line = line;
+    if (!(words >> step.verb)) continue;
+    std::getline(words >> std::ws, step.arg);
+    while (!step.arg.empty() && std::isspace(static_cast<unsigned char>(step.arg.back()))) {
+      step.arg.pop_back();
+    }
+    const std::string where = name + ":" + std::to_string(line) + ": ";
+    if (step.verb == "wait") {
+      std::istringstream a(step.arg);
+      std::string what;
+      a >> what;
+      step.seconds = kWaitDefaultSeconds;
+      if (what.empty() || (!(a >> step.seconds) && !a.eof()) || step.seconds <= 0) {
+        return Status::Error(where + "'wait' takes a condition and optional seconds, e.g. "
+                                     "'wait ticket 20'");
+      }
+      step.arg = what;
+    } else if (step.verb == "tap" || step.verb == "screenshot" || step.verb == "type") {
+      if (step.arg.empty()) {
+        return Status::Error(where + "'" + step.verb + "' needs an argument");
+      }
+    } else if (step.verb == "key") {
+      if (!KeyCode(step.arg)) {
+        return Status::Error(where + "unknown key '" + step.arg +
+                             "'; use F1..F12, Enter, Escape, Tab, Up or Down");
+      }
+    } else if (step.verb == "quit") {
+      if (!step.arg.empty()) return Status::Error(where + "'quit' takes no argument");
+    } else {
+      return Status::Error(where + "unknown command '" + step.verb +
+                           "'; use wait, tap, key, type, screenshot or quit");
+    }
+    script.steps_.push_back(std::move(step));
+  }
+  return script;
+}
+
+StatusOr<GuiScript> GuiScript::Load(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Status::Error("cannot read the script " + path);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return Parse(buf.str(), path);
+}
+
+std::string GuiScript::Where() const {
+  return name_ + ":" + std::to_string(steps_[next_].line) + ": ";
+}
+
+void GuiScript::Advance() {
+  ++next_;
+  phase_ = 0;
+  frames_in_step_ = 0;
+  step_started_set_ = false;
+}
+
+void GuiScript::BeforeFrame(ImGuiIO& io, const TapTargets& targets,
+                            const std::function<bool(const std::string&)>& holds) {
+  // Release what the previous frame pressed.
+  for (int k = GLFW_KEY_ESCAPE; k <= GLFW_KEY_F12; ++k) {
+    if (k < 512 && pressed_keys_[k]) {
+      io.KeysDown[k] = false;
+      pressed_keys_[k] = false;
+    }
+  }
+  while (running()) {
+    const Step& s = steps_[next_];
+    if (!step_started_set_) {
+      step_started_ = Clock::now();
+      step_started_set_ = true;
+    }
+    const double elapsed = std::chrono::duration<double>(Clock::now() - step_started_).count();
+    if (s.verb == "wait") {
+      const bool done = s.arg.rfind("file:", 0) == 0
+                            ? std::filesystem::exists(s.arg.substr(5))
+                            : holds(s.arg);
+      if (done) {
+        Advance();
+        continue;
+      }
+      if (elapsed > s.seconds) failure_ = Where() + "still not '" + s.arg + "' after " +
+                                           std::to_string(static_cast<int>(s.seconds)) + " s";
+      return;
+    }
+    if (s.verb == "tap") {
+      auto it = targets.find(s.arg);
+      if (phase_ == 0) {
+        if (it == targets.end() || !it->second.enabled) {
+          if (elapsed > kTapFindSeconds) {
+            std::string shown;
+            for (const auto& [name, rect] : targets) {
+              shown += " " + name + (rect.enabled ? "" : "(disabled)");
+            }
+            failure_ = Where() + "no enabled button '" + s.arg + "' on screen; shown:" + shown;
+          }
+          return;
+        }
+        phase_ = 1;
+      }
+      if (it == targets.end()) {
+        failure_ = Where() + "button '" + s.arg + "' went away during the tap";
+        return;
+      }
+      const ImVec2 center((it->second.min.x + it->second.max.x) / 2,
+                          (it->second.min.y + it->second.max.y) / 2);
+      io.MousePos = center;
+      if (phase_ == 1) {  // hover first
+        io.MouseDown[0] = false;
+        phase_ = 2;
+      } else if (phase_ == 2) {
+        io.MouseDown[0] = true;
+        phase_ = 3;
+      } else {
+        io.MouseDown[0] = false;
+        Advance();
+      }
+      return;  // one phase per frame
+    }
+    if (s.verb == "key") {
+      const int k = *KeyCode(s.arg);
+      io.KeysDown[k] = true;
+      pressed_keys_[k] = true;
+      Advance();
+      return;
+    }
+    if (s.verb == "type") {
+      io.AddInputCharactersUTF8(s.arg.c_str());
+      Advance();
+      return;
+    }
+    return;  // screenshot and quit act after rendering
+  }
+}
+
+GuiScript::Action GuiScript::AfterRender() {
+  Action a;
+  if (!failure_.empty()) {
+    a.failure = failure_;
+    return a;
+  }
+  if (!running()) return a;
+  const Step& s = steps_[next_];
+  if (s.verb == "screenshot") {
+    if (++frames_in_step_ >= kScreenshotSettleFrames) {
+      a.screenshot = s.arg;
+      Advance();
+    }
+  } else if (s.verb == "quit") {
+    a.quit = true;
+    Advance();
+  }
+  return a;
+}
+
+}  // namespace mpp

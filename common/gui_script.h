@@ -1,0 +1,84 @@
+// GuiScript: a scripted user for the GUI programs (--script FILE), for tests,
+// demos and screenshots. It taps real buttons: the pointer is moved onto the
+// named button's rectangle and pressed and released over frames, so the tap
+// goes through Dear ImGui's hit testing exactly like a finger or a mouse.
+//
+// One command per line; '#' starts a comment:
+//   wait NAME [SECONDS]   until the program says NAME holds (a screen name,
+//                         "printed", "offline", ...) or, for NAME "file:PATH",
+//                         until PATH exists (a test or demo driving the
+//                         program from outside); default 15 s, then fail
+//   tap TARGET            tap the button registered as TARGET once it is on
+//                         screen and enabled (waits up to 10 s)
+//   key NAME              press a key (F1..F12, Enter, Escape)
+//   type TEXT             type TEXT into the focused field
+//   screenshot FILE.png   write what is on screen
+//   quit                  end the program (exit status 0)
+// A step that cannot be done ends the program with exit status 1 and a
+// message naming the line, so a test's failure says where and why.
+#pragma once
+
+#include <imgui.h>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace mpp {
+
+// Button name -> rectangle (screen pixels), as drawn in the last frame.
+struct TapRect {
+  ImVec2 min, max;
+  bool enabled = true;
+};
+using TapTargets = std::map<std::string, TapRect>;
+
+class GuiScript {
+ public:
+  struct Step {
+    int line = 0;
+    std::string verb;  // wait, tap, key, type, screenshot, quit
+    std::string arg;
+    double seconds = 0;
+  };
+  static StatusOr<GuiScript> Parse(const std::string& text, const std::string& name);
+  static StatusOr<GuiScript> Load(const std::string& path);
+
+  // Once per frame, between the platform backend and ImGui::NewFrame: checks
+  // waits, moves and presses for taps. `holds(name)` answers wait conditions.
+  void BeforeFrame(ImGuiIO& io, const TapTargets& targets,
+                   const std::function<bool(const std::string&)>& holds);
+
+  // After the frame is rendered: what the program should do now.
+  struct Action {
+    std::string screenshot;  // write this PNG
+    bool quit = false;
+    std::string failure;  // non-empty: print it and exit 1
+  };
+  Action AfterRender();
+  // True while the script has steps left (the program renders continuously).
+  bool running() const { return next_ < steps_.size() && failure_.empty(); }
+  bool finished() const { return next_ >= steps_.size(); }
+
+ private:
+  void Advance();
+  std::string Where() const;
+
+  using Clock = std::chrono::steady_clock;
+  std::string name_;
+  std::vector<Step> steps_;
+  size_t next_ = 0;
+  int phase_ = 0;  // within a step: tap 0 find, 1 move, 2 press, 3 release
+  int frames_in_step_ = 0;
+  Clock::time_point step_started_;
+  bool step_started_set_ = false;
+  std::string failure_;
+  bool pressed_keys_[512] = {};
+};
+
+}  // namespace mpp

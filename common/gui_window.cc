@@ -1,0 +1,128 @@
+#include "common/gui_window.h"
+
+#include <GL/gl.h>
+#include <GLFW/glfw3.h>
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+#include <stb_image_write.h>
+
+#include <algorithm>
+#include <cmath>
+#include <unistd.h>
+
+#include <cstdio>
+#include <vector>
+
+namespace mpp {
+
+StatusOr<std::unique_ptr<GuiWindow>> GuiWindow::Open(const GuiWindowOptions& o) {
+  if (!glfwInit()) {
+    return Status::Error(
+        "cannot open a display: is DISPLAY set? On a machine without a screen use "
+        "xvfb-run -a -s '-screen 0 1920x1080x24' PROGRAM ...");
+  }
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  GLFWmonitor* monitor = o.fullscreen ? glfwGetPrimaryMonitor() : nullptr;
+  int w = o.width, h = o.height;
+  if (monitor) {
+    const GLFWvidmode* mode = glfwGetVideoMode(monitor);
+    w = mode->width;
+    h = mode->height;
+  }
+  GLFWwindow* window = glfwCreateWindow(w, h, o.title.c_str(), monitor, nullptr);
+  if (!window) {
+    glfwTerminate();
+    return Status::Error("cannot create an OpenGL 3.3 window (Mesa's llvmpipe is enough: "
+                         "install libgl1-mesa-dri)");
+  }
+  glfwMakeContextCurrent(window);
+  glfwSwapInterval(1);
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGui::GetIO().IniFilename = nullptr;  // no imgui.ini next to the program
+  ImGui_ImplGlfw_InitForOpenGL(window, true);
+  ImGui_ImplOpenGL3_Init("#version 330");
+  auto gui = std::unique_ptr<GuiWindow>(new GuiWindow(window));
+  glfwGetFramebufferSize(window, &gui->fb_width_, &gui->fb_height_);
+  return gui;
+}
+
+GuiWindow::~GuiWindow() {
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplGlfw_Shutdown();
+  ImGui::DestroyContext();
+  glfwDestroyWindow(window_);
+  glfwTerminate();
+}
+
+bool GuiWindow::ShouldClose() const { return glfwWindowShouldClose(window_); }
+
+void GuiWindow::WaitEvents(double timeout_seconds) { glfwWaitEventsTimeout(timeout_seconds); }
+
+void GuiWindow::PostEmptyEvent() { glfwPostEmptyEvent(); }
+
+void GuiWindow::BeginFrame(const std::function<void(ImGuiIO&)>& inject) {
+  glfwGetFramebufferSize(window_, &fb_width_, &fb_height_);
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui_ImplGlfw_NewFrame();
+  if (inject) inject(ImGui::GetIO());
+  ImGui::NewFrame();
+}
+
+void GuiWindow::Render(ImU32 clear) {
+  ImGui::Render();
+  glViewport(0, 0, fb_width_, fb_height_);
+  const ImVec4 c = ImGui::ColorConvertU32ToFloat4(clear);
+  glClearColor(c.x, c.y, c.z, 1);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+}
+
+Status GuiWindow::Screenshot(const std::string& path) const {
+  const int w = fb_width_, h = fb_height_;
+  std::vector<unsigned char> px(static_cast<size_t>(w) * h * 4);
+  glPixelStorei(GL_PACK_ALIGNMENT, 1);
+  glReadBuffer(GL_BACK);
+  glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, px.data());
+  // OpenGL's rows start at the bottom.
+  std::vector<unsigned char> flipped(px.size());
+  for (int y = 0; y < h; ++y) {
+    std::copy_n(&px[static_cast<size_t>(h - 1 - y) * w * 4], w * 4,
+                &flipped[static_cast<size_t>(y) * w * 4]);
+  }
+  if (stbi_write_png(path.c_str(), w, h, 4, flipped.data(), w * 4) == 0) {
+    return Status::Error("cannot write the screenshot " + path +
+                         ": check that its folder exists and is writable");
+  }
+  return Status::Ok();
+}
+
+void GuiWindow::Present() { glfwSwapBuffers(window_); }
+
+bool ParseWindowSize(const std::string& text, int* width, int* height, std::string* error) {
+  char rest = 0;
+  if (std::sscanf(text.c_str(), "%dx%d%c", width, height, &rest) != 2 || *width < 320 ||
+      *height < 240) {
+    *error = "--size '" + text + "' must look like 1920x1080 (at least 320x240)";
+    return false;
+  }
+  return true;
+}
+
+ImFont* AddFont(const char* path, float pixels) {
+  if (access(path, R_OK) != 0) return nullptr;  // ImGui would assert on a missing file
+  static const ImWchar kRanges[] = {
+      0x0020, 0x00FF,  // Basic Latin + Latin-1 (e, n with marks in names)
+      0x2013, 0x2026,  // dashes, quotes, bullet, ellipsis
+      0x2190, 0x2193,  // arrows
+      0,
+  };
+  ImFontConfig cfg;
+  if (pixels > 48) cfg.OversampleH = cfg.OversampleV = 1;  // keeps the atlas small
+  cfg.PixelSnapH = true;
+  return ImGui::GetIO().Fonts->AddFontFromFileTTF(path, std::round(pixels), &cfg, kRanges);
+}
+
+}  // namespace mpp

@@ -1,0 +1,83 @@
+// GuiWindow: the GLFW window, OpenGL 3.3 context and Dear ImGui context that
+// every MPP GUI program (display, kiosk, counter, manager) runs in, with the
+// frame loop's plumbing and PNG screenshots of what is on screen.
+//
+//   auto w = GuiWindow::Open({"MPP - Kiosk", 1080, 1920, false});
+//   while (!w->ShouldClose()) {
+//     w->WaitEvents(0.25);
+//     w->BeginFrame();
+//     ... ImGui calls ...
+//     w->Render(clear_color);
+//     if (want_shot) w->Screenshot("out.png");  // reads the frame just rendered
+//     w->Present();
+//   }
+//
+// REQUIRES: one GuiWindow per process, used from the thread that opened it.
+#pragma once
+
+#include <imgui.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+
+struct GLFWwindow;
+
+namespace mpp {
+
+struct GuiWindowOptions {
+  std::string title;
+  int width = 1280;
+  int height = 720;
+  bool fullscreen = false;  // on the primary monitor, at its resolution
+};
+
+class GuiWindow {
+ public:
+  // Fails with a message that says what to install or set (DISPLAY, xvfb-run).
+  static StatusOr<std::unique_ptr<GuiWindow>> Open(const GuiWindowOptions& options);
+  ~GuiWindow();
+  GuiWindow(const GuiWindow&) = delete;
+  GuiWindow& operator=(const GuiWindow&) = delete;
+
+  bool ShouldClose() const;
+  // Sleeps until input, a PostEmptyEvent() from another thread, or the timeout.
+  void WaitEvents(double timeout_seconds);
+  // `inject` runs after the platform backend read the real input and before
+  // ImGui uses it: scripted taps set io.MousePos / io.MouseDown there.
+  void BeginFrame(const std::function<void(ImGuiIO&)>& inject = nullptr);
+  void Render(ImU32 clear_color);
+  // Writes the frame rendered last (call between Render and Present).
+  Status Screenshot(const std::string& png_path) const;
+  void Present();
+
+  int width() const { return fb_width_; }  // framebuffer pixels
+  int height() const { return fb_height_; }
+  GLFWwindow* glfw() const { return window_; }
+
+  // Safe from any thread: wakes WaitEvents.
+  static void PostEmptyEvent();
+
+ private:
+  explicit GuiWindow(GLFWwindow* window) : window_(window) {}
+  GLFWwindow* window_;
+  int fb_width_ = 0;
+  int fb_height_ = 0;
+};
+
+// "1920x1080" -> 1920, 1080. False (and a message) when malformed or smaller
+// than 320x240.
+bool ParseWindowSize(const std::string& text, int* width, int* height, std::string* error);
+
+// DejaVu Sans (Debian fonts-dejavu-core): the face every MPP screen uses.
+inline constexpr const char* kFontBold = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
+inline constexpr const char* kFontRegular = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+
+// Adds `path` at `pixels` to ImGui's atlas with glyphs for Indonesian and
+// English text (Latin-1 and the dashes, quotes and arrows the screens use).
+// Returns null if the file is missing.
+ImFont* AddFont(const char* path, float pixels);
+
+}  // namespace mpp

@@ -1,0 +1,73 @@
+#include "common/i18n.h"
+
+#include <cstdio>
+
+#include "common/catalog.h"
+
+namespace mpp {
+namespace {
+
+const char* kMonthsId[] = {"Januari", "Februari", "Maret",     "April",   "Mei",      "Juni",
+                           "Juli",    "Agustus",  "September", "Oktober", "November", "Desember"};
+const char* kMonthsEn[] = {"January", "February", "March",     "April",   "May",      "June",
+                           "July",    "August",   "September", "October", "November", "December"};
+const char* kDaysEn[] = {"Monday", "Tuesday", "Wednesday", "Thursday",
+                         "Friday", "Saturday", "Sunday"};
+
+}  // namespace
+
+bool ParseLang(const std::string& text, Lang* lang) {
+  if (text == "id") {
+    *lang = Lang::kId;
+  } else if (text == "en") {
+    *lang = Lang::kEn;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+std::string LongDate(Millis utc_ms, int offset, Lang lang) {
+  const LocalTime t = ToLocal(utc_ms, offset);
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%s, %d %s %d",
+                lang == Lang::kId ? WeekdayName(t.weekday) : kDaysEn[t.weekday - 1], t.day,
+                (lang == Lang::kId ? kMonthsId : kMonthsEn)[t.month - 1], t.year);
+  return buf;
+}
+
+std::string LongDateTime(Millis utc_ms, int offset, Lang lang) {
+  return LongDate(utc_ms, offset, lang) + " " + FormatHhMm(ToLocal(utc_ms, offset).minute_of_day);
+}
+
+std::string OpeningText(Millis open_ms, Millis now_ms, int offset, Lang lang) {
+  const LocalTime open = ToLocal(open_ms, offset);
+  const std::string hhmm = FormatHhMm(open.minute_of_day);
+  const std::string at = T(lang, "pukul ", "at ");
+  if (open.Date() == ToLocal(now_ms, offset).Date()) return at + hhmm;
+  if (open.Date() == ToLocal(now_ms + 24 * 3600 * 1000LL, offset).Date()) {
+    return std::string(T(lang, "besok ", "tomorrow ")) + at + hhmm;
+  }
+  return LongDate(open_ms, offset, lang) + " " + at + hhmm;
+}
+
+std::string WaitText(Millis wait_ms, Lang lang) {
+  const int64_t minutes = (wait_ms + 30'000) / 60'000;
+  if (minutes < 5) return T(lang, "kurang dari 5 menit", "less than 5 minutes");
+  const int64_t rounded = (minutes + 2) / 5 * 5;
+  const int64_t h = rounded / 60, m = rounded % 60;
+  char buf[64];
+  if (h == 0) {
+    std::snprintf(buf, sizeof buf, T(lang, "sekitar %lld menit", "about %lld minutes"),
+                  static_cast<long long>(m));
+  } else if (m == 0) {
+    std::snprintf(buf, sizeof buf, T(lang, "sekitar %lld jam", "about %lld h"),
+                  static_cast<long long>(h));
+  } else {
+    std::snprintf(buf, sizeof buf, T(lang, "sekitar %lld jam %lld menit", "about %lld h %lld min"),
+                  static_cast<long long>(h), static_cast<long long>(m));
+  }
+  return buf;
+}
+
+}  // namespace mpp

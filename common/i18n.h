@@ -1,0 +1,36 @@
+// User-facing language: Bahasa Indonesia by default, English available.
+//
+// Every screen picks its words with T(lang, "Indonesian", "English") at the
+// place they are shown, so both texts sit side by side in the source and a
+// missing translation is visible in review. Dates and times are the MPP's
+// local time, written the Indonesian way ("Senin, 30 November 2026").
+#pragma once
+
+#include <string>
+
+#include "common/time_util.h"
+
+namespace mpp {
+
+enum class Lang { kId, kEn };
+
+inline const char* T(Lang lang, const char* id, const char* en) {
+  return lang == Lang::kId ? id : en;
+}
+
+// "id" or "en" -> Lang; false for anything else.
+bool ParseLang(const std::string& text, Lang* lang);
+
+// "Senin, 30 November 2026" / "Monday, 30 November 2026".
+std::string LongDate(Millis utc_ms, int utc_offset_min, Lang lang);
+// "Senin, 30 November 2026 09:15" / "Monday, 30 November 2026 09:15".
+std::string LongDateTime(Millis utc_ms, int utc_offset_min, Lang lang);
+// When something opens again, relative to `now`: "pukul 13:00" today,
+// "besok pukul 08:00" tomorrow, otherwise "Senin, 30 November 2026 pukul 08:00"
+// (English: "at 13:00", "tomorrow at 08:00", "Monday, ... at 08:00").
+std::string OpeningText(Millis open_ms, Millis now_ms, int utc_offset_min, Lang lang);
+// A waiting time a visitor can use: "kurang dari 5 menit", "sekitar 25 menit",
+// "sekitar 1 jam 10 menit" (rounded to 5 minutes).
+std::string WaitText(Millis wait_ms, Lang lang);
+
+}  // namespace mpp

@@ -1,0 +1,54 @@
+#include "common/i18n.h"
+
+#include <gtest/gtest.h>
+
+namespace mpp {
+namespace {
+
+Millis At(const char* iso) { return *ParseIsoTime(iso, 0); }
+
+TEST(I18n, LongDateInBothLanguages) {
+  const Millis t = At("2026-12-25T08:00:00+07:00");
+  EXPECT_EQ(LongDate(t, 420, Lang::kId), "Jumat, 25 Desember 2026");
+  EXPECT_EQ(LongDate(t, 420, Lang::kEn), "Friday, 25 December 2026");
+  EXPECT_EQ(LongDateTime(t, 420, Lang::kId), "Jumat, 25 Desember 2026 08:00");
+}
+
+TEST(I18n, LocalDateIsTheMppsNotUtc) {
+  // 23:30 UTC on the 24th is already the 25th at 06:30 in Cilegon (WIB).
+  EXPECT_EQ(LongDateTime(At("2026-12-24T23:30:00Z"), 420, Lang::kId),
+            "Jumat, 25 Desember 2026 06:30");
+}
+
+TEST(I18n, OpeningTextSaysTodayTomorrowOrTheDate) {
+  const Millis now = At("2026-11-30T15:10:00+07:00");  // Monday afternoon
+  EXPECT_EQ(OpeningText(At("2026-11-30T16:00:00+07:00"), now, 420, Lang::kId), "pukul 16:00");
+  EXPECT_EQ(OpeningText(At("2026-12-01T08:00:00+07:00"), now, 420, Lang::kId),
+            "besok pukul 08:00");
+  EXPECT_EQ(OpeningText(At("2026-12-01T08:00:00+07:00"), now, 420, Lang::kEn),
+            "tomorrow at 08:00");
+  EXPECT_EQ(OpeningText(At("2026-12-03T08:00:00+07:00"), now, 420, Lang::kId),
+            "Kamis, 3 Desember 2026 pukul 08:00");
+}
+
+TEST(I18n, WaitTextRoundsToFiveMinutes) {
+  EXPECT_EQ(WaitText(0, Lang::kId), "kurang dari 5 menit");
+  EXPECT_EQ(WaitText(4 * 60'000, Lang::kId), "kurang dari 5 menit");
+  EXPECT_EQ(WaitText(23 * 60'000, Lang::kId), "sekitar 25 menit");
+  EXPECT_EQ(WaitText(22 * 60'000, Lang::kId), "sekitar 20 menit");
+  EXPECT_EQ(WaitText(60 * 60'000, Lang::kId), "sekitar 1 jam");
+  EXPECT_EQ(WaitText(71 * 60'000, Lang::kId), "sekitar 1 jam 10 menit");
+  EXPECT_EQ(WaitText(71 * 60'000, Lang::kEn), "about 1 h 10 min");
+}
+
+TEST(I18n, ParseLangAcceptsOnlyIdAndEn) {
+  Lang l = Lang::kId;
+  EXPECT_TRUE(ParseLang("en", &l));
+  EXPECT_EQ(l, Lang::kEn);
+  EXPECT_TRUE(ParseLang("id", &l));
+  EXPECT_EQ(l, Lang::kId);
+  EXPECT_FALSE(ParseLang("jv", &l));
+}
+
+}  // namespace
+}  // namespace mpp

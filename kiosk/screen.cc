@@ -1,0 +1,530 @@
+#include "kiosk/screen.h"
+
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
+
+#include "common/gui_window.h"
+
+namespace mpp::kiosk {
+namespace {
+
+ImU32 Rgb(int r, int g, int b) { return IM_COL32(r, g, b, 255); }
+
+const ImU32 kNavy = Rgb(11, 45, 110);
+const ImU32 kNavyDark = Rgb(6, 28, 72);
+const ImU32 kWhite = Rgb(255, 255, 255);
+const ImU32 kPage = Rgb(240, 243, 248);
+const ImU32 kInk = Rgb(20, 24, 33);
+const ImU32 kMuted = Rgb(80, 88, 104);
+const ImU32 kGreen = Rgb(0, 122, 61);
+const ImU32 kGreenDark = Rgb(0, 92, 46);
+const ImU32 kRed = Rgb(180, 24, 24);
+const ImU32 kAmberBg = Rgb(255, 236, 179);
+const ImU32 kRedBg = Rgb(253, 224, 224);
+const ImU32 kGreenBg = Rgb(220, 243, 228);
+const ImU32 kGreyBtn = Rgb(214, 218, 226);
+const ImU32 kBorder = Rgb(176, 184, 198);
+
+ImVec2 Measure(ImFont* f, const std::string& s, float wrap = 0) {
+  return f->CalcTextSizeA(f->FontSize, FLT_MAX, wrap, s.c_str());
+}
+
+// Draws wrapped text; returns its height.
+float Text(ImDrawList* dl, ImFont* f, ImVec2 pos, ImU32 col, const std::string& s,
+           float wrap = 0) {
+  dl->AddText(f, f->FontSize, pos, col, s.c_str(), nullptr, wrap);
+  return Measure(f, s, wrap).y;
+}
+
+void CenteredText(ImDrawList* dl, ImFont* f, float cx, float y, ImU32 col, const std::string& s) {
+  Text(dl, f, ImVec2(cx - Measure(f, s).x / 2, y), col, s);
+}
+
+// Wraps `s` at `wrap` pixels and centres every line on `cx`; returns the height.
+float CenteredWrapped(ImDrawList* dl, ImFont* f, float cx, float y, ImU32 col, const std::string& s,
+                      float wrap) {
+  const char* p = s.c_str();
+  const char* end = p + s.size();
+  float h = 0;
+  while (p < end) {
+    const char* eol = f->CalcWordWrapPositionA(1.0f, p, end, wrap);
+    if (eol == p) eol = p + 1;  // a word wider than the line: never stall
+    std::string line(p, eol);
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    CenteredText(dl, f, cx, y + h, col, line);
+    h += f->FontSize;
+    p = eol;
+    while (p < end && (*p == ' ' || *p == '\n')) ++p;
+  }
+  return h;
+}
+
+// The frame being drawn: fonts, size, scale, targets.
+struct Ctx {
+  KioskModel* m;
+  const Fonts& f;
+  float w, h, u;  // u: pixels per unit (1 at a 1080 px short side)
+  bool portrait;
+  TapTargets* targets;
+  ImDrawList* dl;
+};
+
+struct ButtonStyle {
+  ImU32 fill = kNavy;
+  ImU32 fill_pressed = kNavyDark;
+  ImU32 text = kWhite;
+  ImU32 border = 0;
+};
+const ButtonStyle kPrimary{kGreen, kGreenDark, kWhite, 0};
+const ButtonStyle kNormal{kNavy, kNavyDark, kWhite, 0};
+const ButtonStyle kPlain{kWhite, kGreyBtn, kNavy, kNavy};
+
+// A touch button: a rounded box with a bold label and an optional second line,
+// registered in the tap targets. Disabled buttons are grey and do nothing.
+bool Button(Ctx& c, const std::string& id, ImVec2 p0, ImVec2 size, const std::string& label,
+            const std::string& sub, ButtonStyle style, bool enabled = true,
+            ImFont* label_font = nullptr) {
+  (*c.targets)[id] = TapRect{p0, ImVec2(p0.x + size.x, p0.y + size.y), enabled};
+  ImGui::SetCursorScreenPos(p0);
+  const bool pressed = ImGui::InvisibleButton(id.c_str(), size) && enabled;
+  const bool held = ImGui::IsItemActive() && enabled;
+  if (!enabled) style = ButtonStyle{kGreyBtn, kGreyBtn, kMuted, kBorder};
+  const ImVec2 p1(p0.x + size.x, p0.y + size.y);
+  c.dl->AddRectFilled(p0, p1, held ? style.fill_pressed : style.fill, 14 * c.u);
+  if (style.border) c.dl->AddRect(p0, p1, style.border, 14 * c.u, 0, 3 * c.u);
+  ImFont* lf = label_font ? label_font : c.f.large;
+  const float pad = 24 * c.u;
+  const float wrap = size.x - 2 * pad;
+  const float lh = Measure(lf, label, wrap).y;
+  const float sh = sub.empty() ? 0 : Measure(c.f.body, sub, wrap).y + 8 * c.u;
+  float y = p0.y + std::max(pad * 0.6f, (size.y - lh - sh) / 2);
+  c.dl->PushClipRect(p0, p1, true);
+  y += CenteredWrapped(c.dl, lf, p0.x + size.x / 2, y, style.text, label, wrap) + 8 * c.u;
+  if (!sub.empty()) {
+    const ImU32 sub_col = style.text == kWhite ? Rgb(214, 226, 245) : kMuted;
+    CenteredWrapped(c.dl, c.f.body, p0.x + size.x / 2, y, sub_col, sub, wrap);
+  }
+  c.dl->PopClipRect();
+  return pressed;
+}
+
+// Header: MPP name, date and time, the language switch. Returns its height.
+float Header(Ctx& c) {
+  const float hh = 130 * c.u;
+  c.dl->AddRectFilled(ImVec2(0, 0), ImVec2(c.w, hh), kNavy);
+  const float pad = 32 * c.u;
+  const ImVec2 size(230 * c.u, 90 * c.u);
+  const float name_w = c.w - size.x - 3 * pad;
+  ImFont* name_font = Measure(c.f.large, c.m->mpp_name()).x <= name_w ? c.f.large : c.f.bold;
+  Text(c.dl, name_font, ImVec2(pad, 18 * c.u), kWhite, c.m->mpp_name());
+  Text(c.dl, c.f.body, ImVec2(pad, 18 * c.u + c.f.large->FontSize + 6 * c.u), Rgb(200, 214, 240),
+       c.m->DateTimeText());
+  const std::string label = c.m->lang() == Lang::kId ? "English" : "Bahasa Indonesia";
+  if (Button(c, "lang", ImVec2(c.w - size.x - pad, (hh - size.y) / 2), size, label, "", kPlain,
+             true, c.f.bold)) {
+    c.m->TapLanguage();
+  }
+  return hh;
+}
+
+// The red notice shown while tickets cannot be issued. Returns its height.
+float OfflineBanner(Ctx& c, float y) {
+  const std::string text = c.m->OfflineText();
+  if (text.empty()) return 0;
+  const float pad = 28 * c.u;
+  const float th = Measure(c.f.bold, text, c.w - 2 * pad).y;
+  c.dl->AddRectFilled(ImVec2(0, y), ImVec2(c.w, y + th + 2 * pad), kRed);
+  Text(c.dl, c.f.bold, ImVec2(pad, y + pad), kWhite, text, c.w - 2 * pad);
+  return th + 2 * pad;
+}
+
+// Back and home along the bottom. Returns the y where the footer starts.
+float Footer(Ctx& c, bool back, bool home) {
+  const float fh = 150 * c.u, pad = 32 * c.u;
+  const float y = c.h - fh;
+  c.dl->AddRectFilled(ImVec2(0, y), ImVec2(c.w, c.h), Rgb(226, 231, 240));
+  const ImVec2 size(std::min(420 * c.u, (c.w - 3 * pad) / 2), fh - 2 * 24 * c.u);
+  const Lang l = c.m->lang();
+  if (back && Button(c, "back", ImVec2(pad, y + 24 * c.u), size,
+                     std::string("\xE2\x86\x90 ") + T(l, "Kembali", "Back"), "", kPlain)) {
+    c.m->TapBack();
+  }
+  if (home && Button(c, "home", ImVec2(c.w - pad - size.x, y + 24 * c.u), size,
+                     T(l, "Halaman awal", "Start again"), "", kPlain)) {
+    c.m->TapHome();
+  }
+  return y;
+}
+
+float Title(Ctx& c, float y, const std::string& title, const std::string& sub = "") {
+  const float pad = 40 * c.u;
+  y += 30 * c.u;
+  y += Text(c.dl, c.f.title, ImVec2(pad, y), kInk, title, c.w - 2 * pad);
+  if (!sub.empty()) {
+    y += 8 * c.u;
+    y += Text(c.dl, c.f.body, ImVec2(pad, y), kMuted, sub, c.w - 2 * pad);
+  }
+  return y + 24 * c.u;
+}
+
+// Lays out n buttons in a grid filling [y0, y1).
+template <typename Fn>
+void Grid(Ctx& c, float y0, float y1, int n, int cols, float max_h, Fn draw) {
+  if (n == 0) return;
+  const float pad = 40 * c.u, gap = 20 * c.u;
+  const int rows = (n + cols - 1) / cols;
+  const float bw = (c.w - 2 * pad - (cols - 1) * gap) / cols;
+  const float bh = std::min(max_h, (y1 - y0 - (rows - 1) * gap) / rows);
+  for (int i = 0; i < n; ++i) {
+    const int r = i / cols, col = i % cols;
+    draw(i, ImVec2(pad + col * (bw + gap), y0 + r * (bh + gap)), ImVec2(bw, bh));
+  }
+}
+
+void Agencies(Ctx& c, float y, float bottom) {
+  const Lang l = c.m->lang();
+  y = Title(c, y, T(l, "Selamat datang! Silakan pilih instansi", "Welcome! Please choose an agency"),
+            T(l, "Sentuh nama instansi yang ingin Anda tuju.",
+              "Touch the agency you have come for."));
+  const auto agencies = c.m->Agencies();
+  Grid(c, y, bottom - 30 * c.u, static_cast<int>(agencies.size()), c.portrait ? 2 : 3, 220 * c.u,
+       [&](int i, ImVec2 p, ImVec2 s) {
+         const AgencyItem& a = agencies[i];
+         char sub[96];
+         if (!c.m->connected()) {
+           sub[0] = 0;
+         } else if (a.available == 0) {
+           std::snprintf(sub, sizeof sub, "%s", T(l, "Tutup saat ini", "Closed now"));
+         } else {
+           std::snprintf(sub, sizeof sub, T(l, "%d layanan buka", "%d services open"),
+                         a.available);
+         }
+         if (Button(c, "agency:" + a.code, p, s, a.name, sub, a.available ? kNormal : kPlain,
+                    true, c.f.bold)) {
+           c.m->TapAgency(a.code);
+         }
+       });
+}
+
+void Services(Ctx& c, float y, float bottom) {
+  const Lang l = c.m->lang();
+  y = Title(c, y, c.m->AgencyName(), T(l, "Pilih layanan yang Anda perlukan.",
+                                       "Choose the service you need."));
+  const auto services = c.m->Services();
+  Grid(c, y, bottom - 30 * c.u, static_cast<int>(services.size()), c.portrait ? 1 : 2,
+       200 * c.u, [&](int i, ImVec2 p, ImVec2 s) {
+         const ServiceItem& it = services[i];
+         if (Button(c, "service:" + it.code, p, s, it.name, it.status_text,
+                    it.available ? kNormal : kPlain, true, c.f.large)) {
+           c.m->TapService(it.code);
+         }
+       });
+}
+
+void Section(const Fonts& f, const char* heading, const std::string& body) {
+  ImGui::PushFont(f.bold);
+  ImGui::TextUnformatted(heading);
+  ImGui::PopFont();
+  ImGui::TextWrapped("%s", body.empty() ? "-" : body.c_str());
+  ImGui::Spacing();
+  ImGui::Spacing();
+}
+
+void List(const Fonts& f, const char* heading,
+          const google::protobuf::RepeatedPtrField<std::string>& items, bool numbered) {
+  ImGui::PushFont(f.bold);
+  ImGui::TextUnformatted(heading);
+  ImGui::PopFont();
+  if (items.empty()) ImGui::TextUnformatted("-");
+  for (int i = 0; i < items.size(); ++i) {
+    const std::string mark = numbered ? std::to_string(i + 1) + "." : "\xE2\x80\xA2";
+    ImGui::TextUnformatted(mark.c_str());
+    ImGui::SameLine(ImGui::GetStyle().WindowPadding.x + ImGui::GetFontSize() * 1.4f);
+    ImGui::TextWrapped("%s", items[i].c_str());
+  }
+  ImGui::Spacing();
+  ImGui::Spacing();
+}
+
+void Standard(Ctx& c, float y, float bottom) {
+  const Lang l = c.m->lang();
+  const StandardView v = c.m->Standard();
+  if (!v.standard) return;
+  y = Title(c, y, v.name, v.agency);
+  const float pad = 40 * c.u;
+  // Live status: green when tickets are issued, amber with the reason when not.
+  if (!v.live_text.empty()) {
+    const float th = Measure(c.f.bold, v.live_text, c.w - 4 * pad).y;
+    c.dl->AddRectFilled(ImVec2(pad, y), ImVec2(c.w - pad, y + th + 40 * c.u),
+                        v.available ? kGreenBg : kAmberBg, 10 * c.u);
+    Text(c.dl, c.f.bold, ImVec2(2 * pad, y + 20 * c.u), kInk, v.live_text, c.w - 4 * pad);
+    y += th + 60 * c.u;
+  }
+  // Actions at the bottom, the standard scrolls above them.
+  const float bh = 150 * c.u, gap = 20 * c.u;
+  const float actions_y = bottom - bh - 30 * c.u;
+  const float take_w = v.priority_allowed ? (c.w - 2 * pad - gap) * 0.6f : c.w - 2 * pad;
+  const std::string take_sub =
+      v.available ? "" : (c.m->connected() ? T(l, "Belum dapat diambil", "Not available now")
+                                           : T(l, "Server tidak terjangkau", "Server unreachable"));
+  if (Button(c, "take", ImVec2(pad, actions_y), ImVec2(take_w, bh),
+             T(l, "Ambil Nomor Antrean", "Take a Queue Number"), take_sub, kPrimary, v.available,
+             c.f.title)) {
+    c.m->TapTakeTicket();
+  }
+  if (v.priority_allowed &&
+      Button(c, "priority", ImVec2(pad + take_w + gap, actions_y),
+             ImVec2(c.w - 2 * pad - take_w - gap, bh), T(l, "Layanan Prioritas", "Priority Service"),
+             "", kPlain, v.available)) {
+    c.m->TapPriority();
+  }
+  // The six published components.
+  ImGui::SetCursorScreenPos(ImVec2(pad, y));
+  ImGui::PushStyleColor(ImGuiCol_ChildBg, ImGui::ColorConvertU32ToFloat4(kWhite));
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(kInk));
+  ImGui::PushStyleVar(ImGuiStyleVar_ChildRounding, 10 * c.u);
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(28 * c.u, 24 * c.u));
+  ImGui::PushFont(c.f.body);
+  ImGui::BeginChild("standard", ImVec2(c.w - 2 * pad, actions_y - y - 24 * c.u), true);
+  const v1::PublishedStandard& s = *v.standard;
+  ImGui::PushFont(c.f.small);
+  ImGui::TextWrapped("%s", T(l, "Standar pelayanan yang dipublikasikan:",
+                             "Published service standard (as published, in Indonesian):"));
+  ImGui::PopFont();
+  ImGui::Spacing();
+  List(c.f, T(l, "Persyaratan", "Requirements"), s.requirements(), false);
+  List(c.f, T(l, "Prosedur", "Procedure"), s.procedure(), true);
+  Section(c.f, T(l, "Jangka waktu pelayanan", "Time standard"),
+          s.time_standard() + "\n" + v.wait_target);
+  Section(c.f, T(l, "Biaya/tarif", "Fee"), s.fee());
+  Section(c.f, T(l, "Produk pelayanan", "Product"), s.product());
+  Section(c.f, T(l, "Pengaduan", "Complaints"), s.complaint());
+  ImGui::EndChild();
+  ImGui::PopFont();
+  ImGui::PopStyleVar(2);
+  ImGui::PopStyleColor(2);
+}
+
+void Priority(Ctx& c, float y, float bottom) {
+  const Lang l = c.m->lang();
+  y = Title(c, y, T(l, "Layanan prioritas", "Priority service"),
+            T(l,
+              "Sesuai UU 25/2009 Pasal 29, pelayanan khusus diberikan kepada kelompok rentan. "
+              "Pilih yang sesuai dengan Anda:",
+              "By law (UU 25/2009, art. 29) vulnerable visitors are served first. Choose what "
+              "applies to you:"));
+  static const v1::PriorityReason kReasons[] = {v1::LANSIA, v1::DISABILITAS, v1::IBU_HAMIL,
+                                                v1::BALITA, v1::KORBAN_BENCANA};
+  static const char* kLabels[][2] = {{"Lansia", "Elderly"},
+                                     {"Penyandang disabilitas", "Person with a disability"},
+                                     {"Ibu hamil", "Pregnant"},
+                                     {"Membawa balita", "With a small child"},
+                                     {"Korban bencana", "Disaster victim"}};
+  static const char* kSubs[][2] = {{"60 tahun ke atas", "60 years or older"},
+                                   {"", ""},
+                                   {"", ""},
+                                   {"Anak di bawah 5 tahun", "Child under 5"},
+                                   {"", ""}};
+  const std::string note =
+      T(l,
+        "Pilihan ini dicatat sebagai pernyataan Anda sendiri dan dapat diperiksa petugas. "
+        "Jika Anda tidak termasuk, silakan kembali dan ambil antrean biasa.",
+        "Your choice is recorded as your own statement and staff may check it. If none applies, "
+        "go back and take a regular number.");
+  const float pad = 40 * c.u;
+  const float nh = Measure(c.f.body, note, c.w - 2 * pad).y;
+  const int cols = c.portrait ? 1 : 2;
+  const float max_h = 170 * c.u;
+  const float grid_bottom = bottom - nh - 60 * c.u;
+  const int rows = (5 + cols - 1) / cols;
+  const float used = std::min(grid_bottom - y, rows * max_h + (rows - 1) * 20 * c.u);
+  Grid(c, y, grid_bottom, 5, cols, max_h,
+       [&](int i, ImVec2 p, ImVec2 s) {
+         const int li = l == Lang::kId ? 0 : 1;
+         if (Button(c, std::string("reason:") + ReasonSlug(kReasons[i]), p, s, kLabels[i][li],
+                    kSubs[i][li], kNormal, c.m->connected())) {
+           c.m->TapPriorityReason(kReasons[i]);
+         }
+       });
+  Text(c.dl, c.f.body, ImVec2(pad, y + used + 30 * c.u), kMuted, note, c.w - 2 * pad);
+}
+
+void Issuing(Ctx& c, float y, float bottom) {
+  const Lang l = c.m->lang();
+  const float pad = 40 * c.u;
+  if (!c.m->issue_failed()) {
+    Title(c, y + 200 * c.u,
+          T(l, "Mohon tunggu, nomor antrean Anda sedang dibuat...",
+            "Please wait, your queue number is being made..."));
+    return;
+  }
+  y = Title(c, y + 60 * c.u, T(l, "Belum ada jawaban", "No answer yet"));
+  y += Text(c.dl, c.f.large, ImVec2(pad, y), kInk, c.m->IssueFailedText(), c.w - 2 * pad);
+  y += 60 * c.u;
+  const ImVec2 size((c.w - 2 * pad - 20 * c.u) / 2, 170 * c.u);
+  if (Button(c, "retry", ImVec2(pad, y), size, T(l, "Coba lagi", "Try again"), "", kPrimary)) {
+    c.m->TapRetry();
+  }
+  if (Button(c, "cancel", ImVec2(pad + size.x + 20 * c.u, y), size, T(l, "Batal", "Cancel"), "",
+             kPlain)) {
+    c.m->TapHome();
+  }
+}
+
+void Ticket(Ctx& c, float y, float bottom) {
+  const Lang l = c.m->lang();
+  const TicketView& t = c.m->Ticket();
+  const float pad = 40 * c.u;
+  // The card: its content first (channel 1), then the card behind it (channel 0).
+  const float cx = c.w / 2;
+  const float wrap = c.w - 4 * pad;
+  const float card_top = y + 30 * c.u;
+  c.dl->ChannelsSplit(2);
+  c.dl->ChannelsSetCurrent(1);
+  float ty = card_top + 30 * c.u;
+  CenteredText(c.dl, c.f.large, cx, ty, kMuted, T(l, "Nomor antrean Anda", "Your queue number"));
+  ty += c.f.large->FontSize + 10 * c.u;
+  // Landscape has less height: a smaller number keeps the print notice above the footer.
+  const float number_px = c.f.huge->FontSize * (c.portrait ? 1.0f : 0.6f);
+  const float number_w = c.f.huge->CalcTextSizeA(number_px, FLT_MAX, 0, t.number.c_str()).x;
+  c.dl->AddText(c.f.huge, number_px, ImVec2(cx - number_w / 2, ty), kNavy, t.number.c_str());
+  ty += number_px + 10 * c.u;
+  auto line = [&](ImFont* f, ImU32 col, const std::string& s) {
+    if (!s.empty()) ty += CenteredWrapped(c.dl, f, cx, ty, col, s, wrap) + 14 * c.u;
+  };
+  line(c.f.large, kInk, t.service);
+  line(c.f.body, kMuted, t.agency);
+  line(c.f.large, kRed, t.priority_text);
+  ty += (c.portrait ? 16 : 0) * c.u;
+  line(c.f.large, kInk, t.ahead_text);
+  line(c.f.bold, kInk, t.wait_text);
+  ty += 16 * c.u;
+  line(c.f.bold, kNavy, t.where);
+  line(c.f.small, kMuted, t.issued_text);
+  const float card_bottom = ty + 20 * c.u;
+  c.dl->ChannelsSetCurrent(0);
+  c.dl->AddRectFilled(ImVec2(pad, card_top), ImVec2(c.w - pad, card_bottom), kWhite, 16 * c.u);
+  c.dl->AddRect(ImVec2(pad, card_top), ImVec2(c.w - pad, card_bottom), kBorder, 16 * c.u, 0,
+                3 * c.u);
+  c.dl->ChannelsMerge();
+
+  // Print status under the card.
+  const float sy = card_bottom + 20 * c.u;
+  const float sh = 160 * c.u;
+  switch (t.print) {
+    case TicketView::Print::kPrinting:
+      CenteredText(c.dl, c.f.large, cx, sy + 40 * c.u, kNavy,
+                   T(l, "Tiket sedang dicetak...", "Printing your ticket..."));
+      break;
+    case TicketView::Print::kPrinted:
+      CenteredText(c.dl, c.f.large, cx, sy + 40 * c.u, kGreen,
+                   T(l, "Silakan ambil tiket Anda di bawah layar.",
+                     "Please take your ticket below the screen."));
+      break;
+    case TicketView::Print::kFailed: {
+      // Plain words for the visitor; the printer's own complaint for staff.
+      const float bw = 340 * c.u;
+      const float tw = c.w - 2 * pad - bw - 60 * c.u;
+      const std::string msg = T(l,
+                                "Tiket gagal dicetak. Nomor Anda tetap berlaku: catat atau foto "
+                                "nomor di atas, lalu tunggu panggilan.",
+                                "The ticket could not be printed. Your number is valid: note it "
+                                "or take a photo, then wait to be called.");
+      const std::string detail = std::string(T(l, "Info petugas: ", "For staff: ")) + t.print_error;
+      const float mh = Measure(c.f.bold, msg, tw).y + 10 * c.u + Measure(c.f.small, detail, tw).y;
+      const float box = std::max(sh, mh + 40 * c.u);
+      c.dl->AddRectFilled(ImVec2(pad, sy), ImVec2(c.w - pad, sy + box), kRedBg, 10 * c.u);
+      c.dl->AddRect(ImVec2(pad, sy), ImVec2(c.w - pad, sy + box), kRed, 10 * c.u, 0, 3 * c.u);
+      const float th = Text(c.dl, c.f.bold, ImVec2(pad + 20 * c.u, sy + 20 * c.u), kRed, msg, tw);
+      Text(c.dl, c.f.small, ImVec2(pad + 20 * c.u, sy + 30 * c.u + th), kMuted, detail, tw);
+      if (Button(c, "reprint", ImVec2(c.w - pad - bw - 20 * c.u, sy + (box - 130 * c.u) / 2),
+                 ImVec2(bw, 130 * c.u), T(l, "Cetak ulang", "Print again"), "", kNormal)) {
+        c.m->TapReprint();
+      }
+      break;
+    }
+  }
+}
+
+void Refused(Ctx& c, float y, float bottom) {
+  const Lang l = c.m->lang();
+  const float pad = 40 * c.u;
+  y = Title(c, y + 60 * c.u, T(l, "Nomor antrean belum dapat diambil", "No number can be issued"));
+  const std::string text = c.m->RefusalText();
+  const float th = Measure(c.f.large, text, c.w - 4 * pad).y;
+  c.dl->AddRectFilled(ImVec2(pad, y), ImVec2(c.w - pad, y + th + 60 * c.u), kAmberBg, 12 * c.u);
+  Text(c.dl, c.f.large, ImVec2(2 * pad, y + 30 * c.u), kInk, text, c.w - 4 * pad);
+}
+
+}  // namespace
+
+const char* ReasonSlug(v1::PriorityReason reason) {
+  switch (reason) {
+    case v1::LANSIA: return "lansia";
+    case v1::DISABILITAS: return "disabilitas";
+    case v1::IBU_HAMIL: return "ibu-hamil";
+    case v1::BALITA: return "balita";
+    case v1::KORBAN_BENCANA: return "korban-bencana";
+    default: return "none";
+  }
+}
+
+bool LoadFonts(float short_side, Fonts* f) {
+  const float s = short_side / 1080.0f;
+  f->small = AddFont(kFontRegular, 28 * s);
+  f->body = AddFont(kFontRegular, 34 * s);
+  f->bold = AddFont(kFontBold, 34 * s);
+  f->large = AddFont(kFontBold, 48 * s);
+  f->title = AddFont(kFontBold, 60 * s);
+  f->huge = AddFont(kFontBold, 220 * s);
+  return f->small && f->body && f->bold && f->large && f->title && f->huge;
+}
+
+void DrawKiosk(KioskModel* m, const Fonts& fonts, float w, float h, TapTargets* targets) {
+  targets->clear();
+  ImGui::SetNextWindowPos(ImVec2(0, 0));
+  ImGui::SetNextWindowSize(ImVec2(w, h));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 0);
+  ImGui::PushStyleVar(ImGuiStyleVar_ScrollbarSize, 36 * std::min(w, h) / 1080.0f);
+  ImGui::PushStyleColor(ImGuiCol_WindowBg, ImGui::ColorConvertU32ToFloat4(kPage));
+  ImGui::Begin("kiosk", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                   ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoSavedSettings);
+  Ctx c{m, fonts, w, h, std::min(w, h) / 1080.0f, h > w, targets, ImGui::GetWindowDrawList()};
+  float y = Header(c);
+  y += OfflineBanner(c, y);
+  const Screen s = m->screen();
+  const bool back = s == Screen::kServices || s == Screen::kStandard || s == Screen::kPriority ||
+                    s == Screen::kRefused;
+  const bool home = back || s == Screen::kTicket;
+  const float bottom = (back || home) ? Footer(c, back, home && s != Screen::kTicket) : h;
+  switch (s) {
+    case Screen::kConnecting:
+      Title(c, y + 200 * c.u,
+            T(m->lang(), "Menghubungkan ke server antrean...", "Connecting to the queue server..."));
+      break;
+    case Screen::kAgencies: Agencies(c, y, bottom); break;
+    case Screen::kServices: Services(c, y, bottom); break;
+    case Screen::kStandard: Standard(c, y, bottom); break;
+    case Screen::kPriority: Priority(c, y, bottom); break;
+    case Screen::kIssuing: Issuing(c, y, bottom); break;
+    case Screen::kTicket: {
+      Ticket(c, y, bottom);
+      const float pad = 40 * c.u;
+      const ImVec2 size(std::min(420 * c.u, c.w / 2 - pad), 150 * c.u - 48 * c.u);
+      if (Button(c, "done", ImVec2(c.w - pad - size.x, c.h - 150 * c.u + 24 * c.u), size,
+                 T(m->lang(), "Selesai", "Done"), "", kPrimary)) {
+        m->TapHome();
+      }
+      break;
+    }
+    case Screen::kRefused: Refused(c, y, bottom); break;
+  }
+  ImGui::End();
+  ImGui::PopStyleColor();
+  ImGui::PopStyleVar(3);
+}
+
+}  // namespace mpp::kiosk

@@ -1,0 +1,273 @@
+// The kiosk under Xvfb against the real broker, driven by a scripted visitor
+// who taps real buttons: the broker has the ticket, the printer wrote it and
+// its QR code reads back as the ticket id; a failed print is recorded on the
+// ticket; a broker that hangs mid-issue and a broker that dies never cost a
+// second ticket or a lost one.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "tests/broker_process.h"
+
+namespace mpp::testing {
+namespace {
+
+std::string Shell(const std::string& cmd) {
+  std::string out;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return out;
+  char buf[512];
+  while (fgets(buf, sizeof buf, p)) out += buf;
+  pclose(p);
+  return out;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Today's tickets the broker holds that came from `kiosk`.
+std::vector<v1::Ticket> KioskTickets(TestClient& c, const std::string& kiosk) {
+  std::vector<v1::Ticket> out;
+  const v1::Reply reply = c.Snapshot();  // kept alive: the loop reads into it
+  for (const auto& t : reply.snapshot().tickets()) {
+    if (t.source_id() == kiosk) out.push_back(t);
+  }
+  return out;
+}
+
+class KioskSystem : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(xvfb_.Start(1920, 1920));
+    ASSERT_TRUE(broker_.Start());
+    std::filesystem::create_directories(dir_.File("tickets"));
+  }
+  std::string WriteScript(const std::string& text) {
+    const std::string path = dir_.File("visitor.script");
+    std::ofstream(path) << text;
+    return path;
+  }
+  bool StartKiosk(const std::string& script, const std::string& printer,
+                  const std::string& size = "1080x1920") {
+    return kiosk_.Start({MPP_KIOSK_BIN, "--broker", broker_.command_endpoint(), "--kiosk-id",
+                         "kiosk-3", "--size", size, "--printer", printer, "--script", script},
+                        {"DISPLAY=" + xvfb_.display()}, dir_.File("kiosk.log"));
+  }
+  std::string Log() const { return ReadFile(dir_.File("kiosk.log")); }
+
+  Xvfb xvfb_;
+  TempDir dir_;
+  BrokerProcess broker_{dir_};
+  ChildProcess kiosk_;
+};
+
+TEST_F(KioskSystem, AScriptedVisitorTakesAPriorityTicketThatIsPrintedAndReadable) {
+  {
+    TestClient c(broker_.command_endpoint());
+    c.SignIn(1, "ani");
+    c.Issue("KTP-REKAM");
+    c.Issue("KTP-REKAM");
+  }
+  const std::string shots = dir_.File("shot");
+  const std::string script = WriteScript(
+      "wait connected\n"
+      "screenshot " + shots + "-1-agencies.png\n"
+      "tap agency:DUKCAPIL\n"
+      "wait services\n"
+      "screenshot " + shots + "-2-services.png\n"
+      "tap service:KTP-REKAM\n"
+      "wait standard\n"
+      "screenshot " + shots + "-3-standard.png\n"
+      "tap priority\n"
+      "wait priority\n"
+      "screenshot " + shots + "-4-priority.png\n"
+      "tap reason:lansia\n"
+      "wait ticket\n"
+      "wait printed\n"
+      "screenshot " + shots + "-5-ticket.png\n"
+      "quit\n");
+  ASSERT_TRUE(StartKiosk(script, "file:" + dir_.File("tickets")));
+  ASSERT_EQ(kiosk_.Wait(60000), 0) << Log();
+
+  TestClient c(broker_.command_endpoint());
+  const auto tickets = KioskTickets(c, "kiosk-3");
+  ASSERT_EQ(tickets.size(), 1u);
+  const v1::Ticket& t = tickets[0];
+  EXPECT_EQ(t.number(), "A-003");
+  EXPECT_EQ(t.service(), "KTP-REKAM");
+  EXPECT_EQ(t.priority(), v1::LANSIA);
+  EXPECT_EQ(t.priority_granted_by(), "self");
+  EXPECT_EQ(t.source(), v1::KIOSK);
+  EXPECT_FALSE(t.print_failed());
+
+  const std::string stem = dir_.File("tickets/" + t.business_day() + "_" + t.number() + "_" +
+                                     std::to_string(t.id()));
+  int w = 0, h = 0;
+  ASSERT_TRUE(PngSize(stem + ".png", &w, &h)) << Log();
+  EXPECT_EQ(w, 576);  // 80 mm paper at 203 dpi
+  EXPECT_EQ(ReadFile(stem + ".pdf").substr(0, 5), "%PDF-");
+  EXPECT_EQ(Shell("zbarimg --quiet --raw '" + stem + ".png' 2>/dev/null"),
+            "MPP1/T/" + t.business_day() + "/A-003/" + std::to_string(t.id()) + "\n");
+  for (const char* s : {"-1-agencies", "-2-services", "-3-standard", "-4-priority", "-5-ticket"}) {
+    ASSERT_TRUE(PngSize(shots + s + ".png", &w, &h)) << s;
+    EXPECT_EQ(w, 1080);
+    EXPECT_EQ(h, 1920);
+  }
+}
+
+TEST_F(KioskSystem, AFailedPrintIsShownAndRecordedOnTheTicketThenClearedByAReprint) {
+  // A printer device that is not there: the visitor still has a valid number.
+  const std::string device = dir_.File("lp0");
+  const std::string script = WriteScript(
+      "wait connected\n"
+      "tap agency:POLRES\n"
+      "tap service:SKCK-BARU\n"
+      "tap take\n"
+      "wait print-failed\n"
+      "screenshot " + dir_.File("failed.png") + "\n"
+      "wait file:" + device + "\n"  // the technician plugs the printer in
+      "tap reprint\n"
+      "wait printed\n"
+      "quit\n");
+  ASSERT_TRUE(StartKiosk(script, "escpos:" + device, "1920x1080"));
+  TestClient c(broker_.command_endpoint());
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        const auto t = KioskTickets(c, "kiosk-3");
+        return t.size() == 1 && t[0].print_failed();
+      },
+      30000))
+      << Log();
+  const v1::Ticket failed = KioskTickets(c, "kiosk-3")[0];
+  EXPECT_EQ(failed.number(), "B-001");
+  EXPECT_NE(failed.print_error().find("is not connected"), std::string::npos)
+      << failed.print_error();
+
+  ASSERT_TRUE(WaitFor([&] { return std::filesystem::exists(dir_.File("failed.png")); }, 30000));
+  std::ofstream(device).close();
+  ASSERT_EQ(kiosk_.Wait(30000), 0) << Log();
+  EXPECT_GT(std::filesystem::file_size(device), 1000u) << "the reprint reached the printer";
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        const auto t = KioskTickets(c, "kiosk-3");
+        return t.size() == 1 && !t[0].print_failed();
+      },
+      15000))
+      << "the successful reprint must clear print_failed (reported before the kiosk exits)";
+}
+
+TEST_F(KioskSystem, ABrokerThatHangsMidIssueCostsNoSecondTicketOnRetry) {
+  const std::string ready = dir_.File("ready.png"), failed = dir_.File("failed.png");
+  const std::string go1 = dir_.File("go1"), go2 = dir_.File("go2");
+  const std::string script = WriteScript(
+      "wait connected\n"
+      "tap agency:DUKCAPIL\n"
+      "tap service:KK\n"
+      "wait standard\n"
+      "screenshot " + ready + "\n"
+      "wait file:" + go1 + "\n"
+      "tap take\n"
+      "wait issue-failed 30\n"
+      "screenshot " + failed + "\n"
+      "wait file:" + go2 + "\n"
+      "tap retry\n"
+      "wait ticket 30\n"
+      "quit\n");
+  ASSERT_TRUE(StartKiosk(script, "none"));
+  ASSERT_TRUE(WaitFor([&] { return std::filesystem::exists(ready); }, 30000)) << Log();
+  broker_.Signal(SIGSTOP);  // hangs: requests queue up unanswered
+  std::ofstream(go1).close();
+  ASSERT_TRUE(WaitFor([&] { return std::filesystem::exists(failed); }, 30000)) << Log();
+  broker_.Signal(SIGCONT);  // the first attempt is processed now
+  std::ofstream(go2).close();
+  ASSERT_EQ(kiosk_.Wait(30000), 0) << Log();
+
+  TestClient c(broker_.command_endpoint());
+  const auto tickets = KioskTickets(c, "kiosk-3");
+  ASSERT_EQ(tickets.size(), 1u) << "a retry must not issue a second ticket";
+  EXPECT_EQ(tickets[0].number(), "A-001");
+}
+
+TEST_F(KioskSystem, AVisitorWhoGivesUpLeavesNoGhostNumberInTheQueue) {
+  const std::string ready = dir_.File("ready.png"), gone = dir_.File("gone.png");
+  const std::string go = dir_.File("go");
+  const std::string script = WriteScript(
+      "wait connected\n"
+      "tap agency:DUKCAPIL\n"
+      "tap service:KK\n"
+      "wait standard\n"
+      "screenshot " + ready + "\n"
+      "wait file:" + go + "\n"
+      "tap take\n"
+      "wait issue-failed 30\n"
+      "tap cancel\n"
+      "wait agencies\n"
+      "screenshot " + gone + "\n"
+      "wait connected 30\n"
+      "wait file:" + dir_.File("never") + " 60\n");  // keep running until stopped
+  ASSERT_TRUE(StartKiosk(script, "none"));
+  ASSERT_TRUE(WaitFor([&] { return std::filesystem::exists(ready); }, 30000)) << Log();
+  broker_.Signal(SIGSTOP);
+  std::ofstream(go).close();
+  ASSERT_TRUE(WaitFor([&] { return std::filesystem::exists(gone); }, 30000)) << Log();
+  broker_.Signal(SIGCONT);  // the abandoned request is processed: a ticket nobody holds
+  TestClient c(broker_.command_endpoint());
+  ASSERT_TRUE(WaitFor(
+      [&] { return c.Status().tickets_today() == 1 && KioskTickets(c, "kiosk-3").empty(); },
+      30000))
+      << "the kiosk must cancel the ticket its visitor never saw\n"
+      << Log();
+  EXPECT_NE(Log().find("cancelling it"), std::string::npos);
+  EXPECT_EQ(kiosk_.Stop(5000), 0);
+}
+
+TEST_F(KioskSystem, ABrokerThatDiesIsAnnouncedAndTheKioskRecoversByItself) {
+  const std::string ready = dir_.File("ready.png"), offline = dir_.File("offline.png");
+  const std::string script = WriteScript(
+      "wait connected\n"
+      "screenshot " + ready + "\n"
+      "wait offline 30\n"
+      "screenshot " + offline + "\n"
+      "wait connected 30\n"
+      "tap agency:SAMSAT\n"
+      "tap service:STNK-TAHUNAN\n"
+      "tap take\n"
+      "wait ticket\n"
+      "quit\n");
+  ASSERT_TRUE(StartKiosk(script, "none", "1920x1080"));
+  ASSERT_TRUE(WaitFor([&] { return std::filesystem::exists(ready); }, 30000)) << Log();
+  const std::string command = broker_.command_endpoint(), events = broker_.event_endpoint();
+  broker_.Kill();
+  ASSERT_TRUE(WaitFor([&] { return std::filesystem::exists(offline); }, 30000)) << Log();
+  broker_.options().endpoint = command;
+  broker_.options().extra_args = {"--events", events};
+  ASSERT_TRUE(broker_.Start());
+  ASSERT_EQ(kiosk_.Wait(60000), 0) << Log();
+  TestClient c(command);
+  ASSERT_EQ(KioskTickets(c, "kiosk-3").size(), 1u);
+}
+
+TEST_F(KioskSystem, BadArgumentsAreRefusedWithTheFix) {
+  ChildProcess k;
+  ASSERT_TRUE(k.Start({MPP_KIOSK_BIN, "--printer", "usb:/dev/lp0"}, {"DISPLAY=" + xvfb_.display()},
+                      dir_.File("bad.log")));
+  EXPECT_EQ(k.Wait(10000), 2);
+  EXPECT_NE(ReadFile(dir_.File("bad.log")).find("use escpos:/dev/usb/lp0, cups:QUEUE"),
+            std::string::npos);
+  const std::string script = WriteScript("tap\n");
+  ASSERT_TRUE(k.Start({MPP_KIOSK_BIN, "--script", script}, {"DISPLAY=" + xvfb_.display()},
+                      dir_.File("bad2.log")));
+  EXPECT_EQ(k.Wait(10000), 2);
+  EXPECT_NE(ReadFile(dir_.File("bad2.log")).find("visitor.script:1: 'tap' needs an argument"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace mpp::testing
