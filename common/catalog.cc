@@ -442,9 +442,23 @@ StatusOr<v1::Catalog> ParseCatalog(std::string_view text, const std::string& sou
                                " but the MPP is closed that day (see [mpp.hours])");
         continue;
       }
+      // A service never issues while the MPP itself is closed: its own hours
+      // are cut to the MPP's hours of the day (Saturday often closes early).
+      v1::Interval hours_of_day = mpp_day->hours();
+      if (window) {
+        hours_of_day.mutable_start()->set_minutes(
+            std::max(window->start().minutes(), mpp_day->hours().start().minutes()));
+        hours_of_day.mutable_end()->set_minutes(
+            std::min(window->end().minutes(), mpp_day->hours().end().minutes()));
+      }
+      if (hours_of_day.start().minutes() >= hours_of_day.end().minutes()) {
+        p.Add(hours_node->source(), ctx + ": hours " + hours + " lie outside the MPP's hours on " +
+                                        kDayKeys[wd - 1] + " (see [mpp.hours])");
+        continue;
+      }
       v1::DayHours* dh = s->add_schedule();
       dh->set_weekday(wd);
-      *dh->mutable_hours() = window ? *window : mpp_day->hours();
+      *dh->mutable_hours() = hours_of_day;
     }
   }
 

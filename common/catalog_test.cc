@@ -51,6 +51,20 @@ TEST(Catalog, SharedBoothDaysComeFromTheFile) {
   EXPECT_TRUE(idx.WindowOn(*haji, 4));   // Thursday
 }
 
+TEST(Catalog, AServiceNeverIssuesWhileTheMppIsClosed) {
+  auto c = LoadCatalogFile(SamplePath());
+  ASSERT_TRUE(c.ok());
+  CatalogIndex idx(std::move(c).value());
+  const v1::Service* ktp = idx.FindService("KTP-REKAM");  // hours 08:00-15:00, Mon-Sat
+  ASSERT_NE(ktp, nullptr);
+  EXPECT_EQ(idx.WindowOn(*ktp, 1)->end().minutes(), 15 * 60);  // Monday: its own hours
+  EXPECT_EQ(idx.WindowOn(*ktp, 6)->end().minutes(), 12 * 60);  // Saturday: MPP closes at 12
+  const Availability a =
+      idx.ServiceAvailability(*ktp, *ParseIsoTime("2026-12-05T12:30:00+07:00", 0));
+  EXPECT_EQ(a.code, v1::SERVICE_CLOSED);
+  EXPECT_EQ(a.next_open_ms, *ParseIsoTime("2026-12-07T08:00:00+07:00", 0));
+}
+
 // Replaces the first occurrence of `from` in the test catalog.
 std::string Edit(const std::string& from, const std::string& to) {
   std::string s = testing::kTestCatalog;
@@ -93,6 +107,8 @@ TEST(Catalog, RefusesBadFilesWithFileLineAndReason) {
                 "zone 'Q' is not defined");
   ExpectRefused(Edit("time_standard = \"15 menit\"\n", ""), "'time_standard'");
   ExpectRefused(Edit("[mpp.hours]", "[mpp.hours]\nsun = \"soon\""), "HH:MM-HH:MM");
+  ExpectRefused(Edit("hours = \"08:00-15:00\"", "hours = \"16:30-18:00\""),
+                "hours 16:30-18:00 lie outside the MPP's hours on mon");
 }
 
 TEST(Catalog, SyntaxErrorsNameTheLine) {
