@@ -131,9 +131,14 @@ void RunEventLatency(const std::string& endpoint, const std::string& events, int
   for (auto& s : sockets) items.push_back({s.handle(), 0, ZMQ_POLLIN, 0});
   mpp::BrokerClient client(&ctx, endpoint, "load-counter");
   // Counter 21 serves INFO-PENGADUAN only.
+  v1::Request add;
+  add.mutable_set_operator()->set_operator_id("bench");
+  add.mutable_set_operator()->set_pin("2468");
+  (void)client.Call(add);
   v1::Request sign_in;
   sign_in.mutable_sign_in()->set_counter_id(21);
   sign_in.mutable_sign_in()->set_operator_id("bench");
+  sign_in.mutable_sign_in()->set_pin("2468");
   (void)client.Call(sign_in);
   // Wait until every subscriber is connected: each must see one event.
   auto drain_until = [&](auto accept, Clock::time_point deadline, std::vector<double>* lat,

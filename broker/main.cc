@@ -120,6 +120,7 @@ int main(int argc, char** argv) {
   }
   mpp::core::QueueCore core(&index);
   core.Restore(loaded->tickets, loaded->counters, loaded->last_seq, loaded->last_ticket_id, now);
+  core.RestoreOperators(loaded->operators);
   spdlog::info(
       "catalog {}: {} services, {} counters; database {} (schema {}), seq {}, {} tickets "
       "today",

@@ -53,8 +53,9 @@ StatusOr<GuiScript> GuiScript::Parse(const std::string& text, const std::string&
       a >> what;
       step.seconds = kWaitDefaultSeconds;
       if (what.empty() || (!(a >> step.seconds) && !a.eof()) || step.seconds <= 0) {
-        return Status::Error(where + "'wait' takes a condition and optional seconds, e.g. "
-                                     "'wait ticket 20'");
+        return Status::Error(where +
+                             "'wait' takes a condition and optional seconds, e.g. "
+                             "'wait ticket 20'");
       }
       step.arg = what;
     } else if (step.verb == "tap" || step.verb == "screenshot" || step.verb == "type") {
@@ -113,15 +114,15 @@ void GuiScript::BeforeFrame(ImGuiIO& io, const TapTargets& targets,
     }
     const double elapsed = std::chrono::duration<double>(Clock::now() - step_started_).count();
     if (s.verb == "wait") {
-      const bool done = s.arg.rfind("file:", 0) == 0
-                            ? std::filesystem::exists(s.arg.substr(5))
-                            : holds(s.arg);
+      const bool done =
+          s.arg.rfind("file:", 0) == 0 ? std::filesystem::exists(s.arg.substr(5)) : holds(s.arg);
       if (done) {
         Advance();
         continue;
       }
-      if (elapsed > s.seconds) failure_ = Where() + "still not '" + s.arg + "' after " +
-                                           std::to_string(static_cast<int>(s.seconds)) + " s";
+      if (elapsed > s.seconds)
+        failure_ = Where() + "still not '" + s.arg + "' after " +
+                   std::to_string(static_cast<int>(s.seconds)) + " s";
       return;
     }
     if (s.verb == "tap") {

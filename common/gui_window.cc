@@ -5,11 +5,10 @@
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
 #include <stb_image_write.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
-#include <unistd.h>
-
 #include <cstdio>
 #include <vector>
 
@@ -34,8 +33,9 @@ StatusOr<std::unique_ptr<GuiWindow>> GuiWindow::Open(const GuiWindowOptions& o) 
   GLFWwindow* window = glfwCreateWindow(w, h, o.title.c_str(), monitor, nullptr);
   if (!window) {
     glfwTerminate();
-    return Status::Error("cannot create an OpenGL 3.3 window (Mesa's llvmpipe is enough: "
-                         "install libgl1-mesa-dri)");
+    return Status::Error(
+        "cannot create an OpenGL 3.3 window (Mesa's llvmpipe is enough: "
+        "install libgl1-mesa-dri)");
   }
   glfwMakeContextCurrent(window);
   glfwSwapInterval(1);

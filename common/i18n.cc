@@ -11,7 +11,7 @@ const char* kMonthsId[] = {"Januari", "Februari", "Maret",     "April",   "Mei",
                            "Juli",    "Agustus",  "September", "Oktober", "November", "Desember"};
 const char* kMonthsEn[] = {"January", "February", "March",     "April",   "May",      "June",
                            "July",    "August",   "September", "October", "November", "December"};
-const char* kDaysEn[] = {"Monday", "Tuesday", "Wednesday", "Thursday",
+const char* kDaysEn[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
                          "Friday", "Saturday", "Sunday"};
 
 }  // namespace

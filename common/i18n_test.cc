@@ -23,10 +23,8 @@ TEST(I18n, LocalDateIsTheMppsNotUtc) {
 TEST(I18n, OpeningTextSaysTodayTomorrowOrTheDate) {
   const Millis now = At("2026-11-30T15:10:00+07:00");  // Monday afternoon
   EXPECT_EQ(OpeningText(At("2026-11-30T16:00:00+07:00"), now, 420, Lang::kId), "pukul 16:00");
-  EXPECT_EQ(OpeningText(At("2026-12-01T08:00:00+07:00"), now, 420, Lang::kId),
-            "besok pukul 08:00");
-  EXPECT_EQ(OpeningText(At("2026-12-01T08:00:00+07:00"), now, 420, Lang::kEn),
-            "tomorrow at 08:00");
+  EXPECT_EQ(OpeningText(At("2026-12-01T08:00:00+07:00"), now, 420, Lang::kId), "besok pukul 08:00");
+  EXPECT_EQ(OpeningText(At("2026-12-01T08:00:00+07:00"), now, 420, Lang::kEn), "tomorrow at 08:00");
   EXPECT_EQ(OpeningText(At("2026-12-03T08:00:00+07:00"), now, 420, Lang::kId),
             "Kamis, 3 Desember 2026 pukul 08:00");
 }

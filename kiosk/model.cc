@@ -9,14 +9,22 @@ namespace mpp::kiosk {
 
 const char* ScreenName(Screen screen) {
   switch (screen) {
-    case Screen::kConnecting: return "connecting";
-    case Screen::kAgencies: return "agencies";
-    case Screen::kServices: return "services";
-    case Screen::kStandard: return "standard";
-    case Screen::kPriority: return "priority";
-    case Screen::kIssuing: return "issuing";
-    case Screen::kTicket: return "ticket";
-    case Screen::kRefused: return "refused";
+    case Screen::kConnecting:
+      return "connecting";
+    case Screen::kAgencies:
+      return "agencies";
+    case Screen::kServices:
+      return "services";
+    case Screen::kStandard:
+      return "standard";
+    case Screen::kPriority:
+      return "priority";
+    case Screen::kIssuing:
+      return "issuing";
+    case Screen::kTicket:
+      return "ticket";
+    case Screen::kRefused:
+      return "refused";
   }
   return "?";
 }
@@ -29,12 +37,18 @@ namespace {
 
 std::string PriorityName(v1::PriorityReason r, Lang lang) {
   switch (r) {
-    case v1::LANSIA: return T(lang, "Lansia", "Elderly");
-    case v1::DISABILITAS: return T(lang, "Penyandang disabilitas", "Person with a disability");
-    case v1::IBU_HAMIL: return T(lang, "Ibu hamil", "Pregnant");
-    case v1::BALITA: return T(lang, "Membawa balita", "With a small child");
-    case v1::KORBAN_BENCANA: return T(lang, "Korban bencana", "Disaster victim");
-    default: return "";
+    case v1::LANSIA:
+      return T(lang, "Lansia", "Elderly");
+    case v1::DISABILITAS:
+      return T(lang, "Penyandang disabilitas", "Person with a disability");
+    case v1::IBU_HAMIL:
+      return T(lang, "Ibu hamil", "Pregnant");
+    case v1::BALITA:
+      return T(lang, "Membawa balita", "With a small child");
+    case v1::KORBAN_BENCANA:
+      return T(lang, "Korban bencana", "Disaster victim");
+    default:
+      return "";
   }
 }
 
@@ -88,7 +102,7 @@ void KioskModel::Tick(int64_t local_ms) {
       return;
     case Screen::kTicket:
       if (idle > (ticket_view_.print == TicketView::Print::kFailed ? options_.idle_ms
-                                                                    : options_.ticket_idle_ms)) {
+                                                                   : options_.ticket_idle_ms)) {
         GoHome();
       }
       return;
@@ -97,8 +111,7 @@ void KioskModel::Tick(int64_t local_ms) {
   }
 }
 
-void KioskModel::OnIssueResult(const std::string& request_id,
-                               const StatusOr<v1::Envelope>& reply) {
+void KioskModel::OnIssueResult(const std::string& request_id, const StatusOr<v1::Envelope>& reply) {
   if (!pending_ || pending_->request_id != request_id) return;  // abandoned meanwhile
   if (!reply.ok() || !reply->has_reply()) {
     issue_failed_ = true;  // keep pending_: "Coba lagi" resends the same id
@@ -208,14 +221,23 @@ void KioskModel::TapReprint() {
 void KioskModel::TapBack() {
   Touch();
   switch (screen_) {
-    case Screen::kServices: screen_ = Screen::kAgencies; break;
-    case Screen::kStandard: screen_ = Screen::kServices; break;
-    case Screen::kPriority: screen_ = Screen::kStandard; break;
-    case Screen::kRefused: screen_ = Screen::kStandard; break;
+    case Screen::kServices:
+      screen_ = Screen::kAgencies;
+      break;
+    case Screen::kStandard:
+      screen_ = Screen::kServices;
+      break;
+    case Screen::kPriority:
+      screen_ = Screen::kStandard;
+      break;
+    case Screen::kRefused:
+      screen_ = Screen::kStandard;
+      break;
     case Screen::kIssuing:
       if (issue_failed_) GoHome();
       break;
-    default: break;
+    default:
+      break;
   }
 }
 
@@ -288,8 +310,9 @@ std::string KioskModel::AvailabilityText(const Live& l) const {
   switch (l.availability) {
     case v1::OK:
       if (l.open_counters == 0) {
-        std::snprintf(buf, sizeof buf, T(lang_, "%d menunggu, loket belum buka",
-                                         "%d waiting, no counter open yet"), l.waiting);
+        std::snprintf(buf, sizeof buf,
+                      T(lang_, "%d menunggu, loket belum buka", "%d waiting, no counter open yet"),
+                      l.waiting);
       } else if (l.waiting == 0) {
         std::snprintf(buf, sizeof buf, "%s", T(lang_, "Tidak ada antrean", "No one waiting"));
       } else {
@@ -297,7 +320,8 @@ std::string KioskModel::AvailabilityText(const Live& l) const {
                       WaitText(l.estimated_wait_ms, lang_).c_str());
       }
       return buf;
-    case v1::SERVICE_CLOSED: return with_next(T(lang_, "Tutup", "Closed"));
+    case v1::SERVICE_CLOSED:
+      return with_next(T(lang_, "Tutup", "Closed"));
     case v1::NOT_SERVED_TODAY:
       return with_next(T(lang_, "Tidak melayani hari ini", "Not served today"));
     case v1::MPP_HOLIDAY:
@@ -372,8 +396,9 @@ StandardView KioskModel::Standard() const {
   } else if (l.availability == v1::OK && l.open_counters == 0) {
     char buf[200];
     std::snprintf(buf, sizeof buf,
-                  T(lang_, "%d orang menunggu. Belum ada loket yang buka untuk layanan ini, "
-                           "jadi waktu tunggu belum dapat diperkirakan.",
+                  T(lang_,
+                    "%d orang menunggu. Belum ada loket yang buka untuk layanan ini, "
+                    "jadi waktu tunggu belum dapat diperkirakan.",
                     "%d waiting. No counter is open for this service yet, so the wait cannot "
                     "be estimated."),
                   l.waiting);
@@ -451,15 +476,15 @@ void KioskModel::BuildTicketView(const v1::Ticket& t, int ahead, Millis estimate
                   ahead);
     v.ahead_text = buf;
   }
-  v.wait_text = std::string(T(lang_, "Perkiraan waktu tunggu: ", "Estimated wait: ")) +
-                (LiveFor(t.service()).open_counters > 0
-                     ? WaitText(estimate, lang_)
-                     : T(lang_, "belum tersedia (loket belum buka)",
-                         "not yet known (no counter open)"));
+  v.wait_text =
+      std::string(T(lang_, "Perkiraan waktu tunggu: ", "Estimated wait: ")) +
+      (LiveFor(t.service()).open_counters > 0
+           ? WaitText(estimate, lang_)
+           : T(lang_, "belum tersedia (loket belum buka)", "not yet known (no counter open)"));
   v.where = WhereToWait(t.service());
   if (t.priority() != v1::PRIORITY_NONE) {
-    v.priority_text = std::string(T(lang_, "Prioritas: ", "Priority: ")) +
-                      PriorityName(t.priority(), lang_);
+    v.priority_text =
+        std::string(T(lang_, "Prioritas: ", "Priority: ")) + PriorityName(t.priority(), lang_);
   }
   v.issued_text = LongDateTime(t.issued_ms(), catalog_->utc_offset_min(), lang_);
   if (same) {
@@ -486,8 +511,7 @@ Job KioskModel::PrintJob() const {
   p.priority_text = ticket_view_.priority_text;
   p.where = ticket_view_.where;
   p.qr_payload = TicketQrPayload(ticket_);
-  p.complaint = std::string(T(lang_, "Pengaduan: ", "Complaints: ")) +
-                "SP4N-LAPOR! (lapor.go.id)";
+  p.complaint = std::string(T(lang_, "Pengaduan: ", "Complaints: ")) + "SP4N-LAPOR! (lapor.go.id)";
   if (const v1::Service* s = catalog_->FindService(ticket_.service());
       s && !s->standard().complaint().empty()) {
     p.complaint = std::string(T(lang_, "Pengaduan: ", "Complaints: ")) + s->standard().complaint();
@@ -495,8 +519,8 @@ Job KioskModel::PrintJob() const {
   p.heading = T(lang_, "NOMOR ANTREAN", "QUEUE NUMBER");
   p.keep_line = T(lang_, "Simpan tiket ini sampai layanan selesai.",
                   "Keep this ticket until your service is complete.");
-  job.file_stem = ticket_.business_day() + "_" + ticket_.number() + "_" +
-                  std::to_string(ticket_.id());
+  job.file_stem =
+      ticket_.business_day() + "_" + ticket_.number() + "_" + std::to_string(ticket_.id());
   return job;
 }
 

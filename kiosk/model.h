@@ -30,7 +30,16 @@
 
 namespace mpp::kiosk {
 
-enum class Screen { kConnecting, kAgencies, kServices, kStandard, kPriority, kIssuing, kTicket, kRefused };
+enum class Screen {
+  kConnecting,
+  kAgencies,
+  kServices,
+  kStandard,
+  kPriority,
+  kIssuing,
+  kTicket,
+  kRefused
+};
 // "connecting", "agencies", "services", "standard", "priority", "issuing",
 // "ticket", "refused" (the names scripts wait for).
 const char* ScreenName(Screen screen);
@@ -94,8 +103,8 @@ class KioskModel {
   struct Options {
     std::string kiosk_id = "kiosk-1";
     Lang lang = Lang::kId;
-    int64_t idle_ms = 60'000;         // back to the start after this long without a tap
-    int64_t ticket_idle_ms = 20'000;  // on the ticket screen (printed: the visitor is done)
+    int64_t idle_ms = 60'000;          // back to the start after this long without a tap
+    int64_t ticket_idle_ms = 20'000;   // on the ticket screen (printed: the visitor is done)
     int64_t offline_after_ms = 6'000;  // no snapshot this long: tickets cannot be issued
   };
   explicit KioskModel(Options options);
@@ -112,8 +121,8 @@ class KioskModel {
   // ---- taps (each counts as activity; a tap that does not fit the screen is ignored) ----
   void TapAgency(const std::string& code);
   void TapService(const std::string& code);
-  void TapTakeTicket();                        // regular queue
-  void TapPriority();                          // opens the priority reasons
+  void TapTakeTicket();  // regular queue
+  void TapPriority();    // opens the priority reasons
   void TapPriorityReason(v1::PriorityReason reason);
   void TapRetry();    // after a timeout: resend the same request
   void TapReprint();  // after a failed print

@@ -39,13 +39,17 @@ std::string DeviceError(const std::string& path, int err) {
     case ENODEV:
     case ENXIO:
       return "printer " + path + " is not connected: check the USB cable and that it is on";
-    case ENOSPC: return "printer is out of paper: load a new roll";
-    case EIO: return "printer is off-line or its cover is open: close the cover, check the paper";
+    case ENOSPC:
+      return "printer is out of paper: load a new roll";
+    case EIO:
+      return "printer is off-line or its cover is open: close the cover, check the paper";
     case EACCES:
     case EPERM:
       return "no permission to write to " + path + ": add the kiosk user to group 'lp'";
-    case EBUSY: return "printer " + path + " is in use by another program";
-    default: return "printer " + path + ": " + std::strerror(err);
+    case EBUSY:
+      return "printer " + path + " is in use by another program";
+    default:
+      return "printer " + path + ": " + std::strerror(err);
   }
 }
 
@@ -60,7 +64,8 @@ class EscPosPrinter : public Printer {
     if (fd < 0) return Status::Error(DeviceError(path_, errno));
     Status status;
     size_t done = 0;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kDeviceTimeoutMs);
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(kDeviceTimeoutMs);
     while (done < bytes.size()) {
       const ssize_t n = write(fd, bytes.data() + done, bytes.size() - done);
       if (n > 0) {
@@ -98,16 +103,17 @@ class CupsPrinter : public Printer {
   Status Print(const PrintedTicket& t, const std::string& stem) override {
     char tmpl[] = "/tmp/mpp-ticket-XXXXXX";
     const int fd = mkstemp(tmpl);
-    if (fd < 0) return Status::Error(std::string("cannot make a temporary file: ") + strerror(errno));
+    if (fd < 0)
+      return Status::Error(std::string("cannot make a temporary file: ") + strerror(errno));
     close(fd);
     const std::string pdf = tmpl;
     Status status = WritePdf(t, paper_, pdf);
     if (status.ok()) {
-      const int job = cupsPrintFile2(CUPS_HTTP_DEFAULT, queue_.c_str(), pdf.c_str(),
-                                     stem.c_str(), 0, nullptr);
+      const int job =
+          cupsPrintFile2(CUPS_HTTP_DEFAULT, queue_.c_str(), pdf.c_str(), stem.c_str(), 0, nullptr);
       if (job == 0) {
-        status = Status::Error("CUPS queue '" + queue_ + "' refused the ticket: " +
-                               cupsLastErrorString() +
+        status = Status::Error("CUPS queue '" + queue_ +
+                               "' refused the ticket: " + cupsLastErrorString() +
                                " (is cupsd running and the queue enabled? lpstat -p)");
       }
     }

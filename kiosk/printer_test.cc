@@ -103,8 +103,7 @@ TEST_F(PrinterTest, BadSpecsAreRefusedWithTheAcceptedForms) {
   }
   auto missing = OpenPrinter("file:" + (dir_ / "nope").string(), Paper::k80mm);
   ASSERT_FALSE(missing.ok());
-  EXPECT_NE(missing.status().message().find("no such folder; create it first"),
-            std::string::npos);
+  EXPECT_NE(missing.status().message().find("no such folder; create it first"), std::string::npos);
 }
 
 TEST_F(PrinterTest, NoPrinterFailsSoTheVisitorIsShownTheNumber) {

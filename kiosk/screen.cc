@@ -31,8 +31,7 @@ ImVec2 Measure(ImFont* f, const std::string& s, float wrap = 0) {
 }
 
 // Draws wrapped text; returns its height.
-float Text(ImDrawList* dl, ImFont* f, ImVec2 pos, ImU32 col, const std::string& s,
-           float wrap = 0) {
+float Text(ImDrawList* dl, ImFont* f, ImVec2 pos, ImU32 col, const std::string& s, float wrap = 0) {
   dl->AddText(f, f->FontSize, pos, col, s.c_str(), nullptr, wrap);
   return Measure(f, s, wrap).y;
 }
@@ -184,9 +183,9 @@ void Grid(Ctx& c, float y0, float y1, int n, int cols, float max_h, Fn draw) {
 
 void Agencies(Ctx& c, float y, float bottom) {
   const Lang l = c.m->lang();
-  y = Title(c, y, T(l, "Selamat datang! Silakan pilih instansi", "Welcome! Please choose an agency"),
-            T(l, "Sentuh nama instansi yang ingin Anda tuju.",
-              "Touch the agency you have come for."));
+  y = Title(
+      c, y, T(l, "Selamat datang! Silakan pilih instansi", "Welcome! Please choose an agency"),
+      T(l, "Sentuh nama instansi yang ingin Anda tuju.", "Touch the agency you have come for."));
   const auto agencies = c.m->Agencies();
   Grid(c, y, bottom - 30 * c.u, static_cast<int>(agencies.size()), c.portrait ? 2 : 3, 220 * c.u,
        [&](int i, ImVec2 p, ImVec2 s) {
@@ -197,11 +196,10 @@ void Agencies(Ctx& c, float y, float bottom) {
          } else if (a.available == 0) {
            std::snprintf(sub, sizeof sub, "%s", T(l, "Tutup saat ini", "Closed now"));
          } else {
-           std::snprintf(sub, sizeof sub, T(l, "%d layanan buka", "%d services open"),
-                         a.available);
+           std::snprintf(sub, sizeof sub, T(l, "%d layanan buka", "%d services open"), a.available);
          }
-         if (Button(c, "agency:" + a.code, p, s, a.name, sub, a.available ? kNormal : kPlain,
-                    true, c.f.bold)) {
+         if (Button(c, "agency:" + a.code, p, s, a.name, sub, a.available ? kNormal : kPlain, true,
+                    c.f.bold)) {
            c.m->TapAgency(a.code);
          }
        });
@@ -209,11 +207,11 @@ void Agencies(Ctx& c, float y, float bottom) {
 
 void Services(Ctx& c, float y, float bottom) {
   const Lang l = c.m->lang();
-  y = Title(c, y, c.m->AgencyName(), T(l, "Pilih layanan yang Anda perlukan.",
-                                       "Choose the service you need."));
+  y = Title(c, y, c.m->AgencyName(),
+            T(l, "Pilih layanan yang Anda perlukan.", "Choose the service you need."));
   const auto services = c.m->Services();
-  Grid(c, y, bottom - 30 * c.u, static_cast<int>(services.size()), c.portrait ? 1 : 2,
-       200 * c.u, [&](int i, ImVec2 p, ImVec2 s) {
+  Grid(c, y, bottom - 30 * c.u, static_cast<int>(services.size()), c.portrait ? 1 : 2, 200 * c.u,
+       [&](int i, ImVec2 p, ImVec2 s) {
          const ServiceItem& it = services[i];
          if (Button(c, "service:" + it.code, p, s, it.name, it.status_text,
                     it.available ? kNormal : kPlain, true, c.f.large)) {
@@ -266,8 +264,9 @@ void Standard(Ctx& c, float y, float bottom) {
   const float actions_y = bottom - bh - 30 * c.u;
   const float take_w = v.priority_allowed ? (c.w - 2 * pad - gap) * 0.6f : c.w - 2 * pad;
   const std::string take_sub =
-      v.available ? "" : (c.m->connected() ? T(l, "Belum dapat diambil", "Not available now")
-                                           : T(l, "Server tidak terjangkau", "Server unreachable"));
+      v.available ? ""
+                  : (c.m->connected() ? T(l, "Belum dapat diambil", "Not available now")
+                                      : T(l, "Server tidak terjangkau", "Server unreachable"));
   if (Button(c, "take", ImVec2(pad, actions_y), ImVec2(take_w, bh),
              T(l, "Ambil Nomor Antrean", "Take a Queue Number"), take_sub, kPrimary, v.available,
              c.f.title)) {
@@ -275,8 +274,8 @@ void Standard(Ctx& c, float y, float bottom) {
   }
   if (v.priority_allowed &&
       Button(c, "priority", ImVec2(pad + take_w + gap, actions_y),
-             ImVec2(c.w - 2 * pad - take_w - gap, bh), T(l, "Layanan Prioritas", "Priority Service"),
-             "", kPlain, v.available)) {
+             ImVec2(c.w - 2 * pad - take_w - gap, bh),
+             T(l, "Layanan Prioritas", "Priority Service"), "", kPlain, v.available)) {
     c.m->TapPriority();
   }
   // The six published components.
@@ -339,14 +338,13 @@ void Priority(Ctx& c, float y, float bottom) {
   const float grid_bottom = bottom - nh - 60 * c.u;
   const int rows = (5 + cols - 1) / cols;
   const float used = std::min(grid_bottom - y, rows * max_h + (rows - 1) * 20 * c.u);
-  Grid(c, y, grid_bottom, 5, cols, max_h,
-       [&](int i, ImVec2 p, ImVec2 s) {
-         const int li = l == Lang::kId ? 0 : 1;
-         if (Button(c, std::string("reason:") + ReasonSlug(kReasons[i]), p, s, kLabels[i][li],
-                    kSubs[i][li], kNormal, c.m->connected())) {
-           c.m->TapPriorityReason(kReasons[i]);
-         }
-       });
+  Grid(c, y, grid_bottom, 5, cols, max_h, [&](int i, ImVec2 p, ImVec2 s) {
+    const int li = l == Lang::kId ? 0 : 1;
+    if (Button(c, std::string("reason:") + ReasonSlug(kReasons[i]), p, s, kLabels[i][li],
+               kSubs[i][li], kNormal, c.m->connected())) {
+      c.m->TapPriorityReason(kReasons[i]);
+    }
+  });
   Text(c.dl, c.f.body, ImVec2(pad, y + used + 30 * c.u), kMuted, note, c.w - 2 * pad);
 }
 
@@ -461,12 +459,18 @@ void Refused(Ctx& c, float y, float bottom) {
 
 const char* ReasonSlug(v1::PriorityReason reason) {
   switch (reason) {
-    case v1::LANSIA: return "lansia";
-    case v1::DISABILITAS: return "disabilitas";
-    case v1::IBU_HAMIL: return "ibu-hamil";
-    case v1::BALITA: return "balita";
-    case v1::KORBAN_BENCANA: return "korban-bencana";
-    default: return "none";
+    case v1::LANSIA:
+      return "lansia";
+    case v1::DISABILITAS:
+      return "disabilitas";
+    case v1::IBU_HAMIL:
+      return "ibu-hamil";
+    case v1::BALITA:
+      return "balita";
+    case v1::KORBAN_BENCANA:
+      return "korban-bencana";
+    default:
+      return "none";
   }
 }
 
@@ -502,14 +506,25 @@ void DrawKiosk(KioskModel* m, const Fonts& fonts, float w, float h, TapTargets* 
   const float bottom = (back || home) ? Footer(c, back, home && s != Screen::kTicket) : h;
   switch (s) {
     case Screen::kConnecting:
-      Title(c, y + 200 * c.u,
-            T(m->lang(), "Menghubungkan ke server antrean...", "Connecting to the queue server..."));
+      Title(
+          c, y + 200 * c.u,
+          T(m->lang(), "Menghubungkan ke server antrean...", "Connecting to the queue server..."));
       break;
-    case Screen::kAgencies: Agencies(c, y, bottom); break;
-    case Screen::kServices: Services(c, y, bottom); break;
-    case Screen::kStandard: Standard(c, y, bottom); break;
-    case Screen::kPriority: Priority(c, y, bottom); break;
-    case Screen::kIssuing: Issuing(c, y, bottom); break;
+    case Screen::kAgencies:
+      Agencies(c, y, bottom);
+      break;
+    case Screen::kServices:
+      Services(c, y, bottom);
+      break;
+    case Screen::kStandard:
+      Standard(c, y, bottom);
+      break;
+    case Screen::kPriority:
+      Priority(c, y, bottom);
+      break;
+    case Screen::kIssuing:
+      Issuing(c, y, bottom);
+      break;
     case Screen::kTicket: {
       Ticket(c, y, bottom);
       const float pad = 40 * c.u;
@@ -520,7 +535,9 @@ void DrawKiosk(KioskModel* m, const Fonts& fonts, float w, float h, TapTargets* 
       }
       break;
     }
-    case Screen::kRefused: Refused(c, y, bottom); break;
+    case Screen::kRefused:
+      Refused(c, y, bottom);
+      break;
   }
   ImGui::End();
   ImGui::PopStyleColor();

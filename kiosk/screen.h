@@ -17,17 +17,16 @@
 namespace mpp::kiosk {
 
 struct Fonts {
-  ImFont* small = nullptr;   // ~28 px at 1080
-  ImFont* body = nullptr;    // ~34 px
-  ImFont* bold = nullptr;    // ~34 px bold
-  ImFont* large = nullptr;   // ~50 px bold
-  ImFont* title = nullptr;   // ~64 px bold
-  ImFont* huge = nullptr;    // ~220 px bold: the ticket number
+  ImFont* small = nullptr;  // ~28 px at 1080
+  ImFont* body = nullptr;   // ~34 px
+  ImFont* bold = nullptr;   // ~34 px bold
+  ImFont* large = nullptr;  // ~50 px bold
+  ImFont* title = nullptr;  // ~64 px bold
+  ImFont* huge = nullptr;   // ~220 px bold: the ticket number
 };
 
 // Loads DejaVu Sans for a screen whose shorter side is `short_side` pixels.
 bool LoadFonts(float short_side, Fonts* fonts);
-
 
 // Draws the whole screen and applies taps to `model`.
 void DrawKiosk(KioskModel* model, const Fonts& fonts, float width, float height,

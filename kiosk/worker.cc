@@ -22,7 +22,9 @@ KioskWorker::KioskWorker(Options options, std::unique_ptr<Printer> printer,
 
 KioskWorker::~KioskWorker() { Stop(); }
 
-void KioskWorker::Start() { thread_ = std::thread([this] { Run(); }); }
+void KioskWorker::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
 
 void KioskWorker::Stop() {
   {
@@ -58,9 +60,15 @@ void KioskWorker::Post(Result result) {
 void KioskWorker::Apply(const std::vector<Result>& results, KioskModel* model, int64_t local_ms) {
   for (const Result& r : results) {
     switch (r.kind) {
-      case Result::Kind::kCatalog: model->SetCatalog(r.catalog); break;
-      case Result::Kind::kSnapshot: model->OnSnapshot(r.snapshot, local_ms); break;
-      case Result::Kind::kUnreachable: model->OnBrokerUnreachable(local_ms); break;
+      case Result::Kind::kCatalog:
+        model->SetCatalog(r.catalog);
+        break;
+      case Result::Kind::kSnapshot:
+        model->OnSnapshot(r.snapshot, local_ms);
+        break;
+      case Result::Kind::kUnreachable:
+        model->OnBrokerUnreachable(local_ms);
+        break;
       case Result::Kind::kIssue:
         if (r.reply) {
           model->OnIssueResult(r.request_id, *r.reply);
@@ -68,7 +76,9 @@ void KioskWorker::Apply(const std::vector<Result>& results, KioskModel* model, i
           model->OnIssueResult(r.request_id, r.status);
         }
         break;
-      case Result::Kind::kPrint: model->OnPrintResult(r.ticket_id, r.status); break;
+      case Result::Kind::kPrint:
+        model->OnPrintResult(r.ticket_id, r.status);
+        break;
     }
   }
 }
@@ -163,8 +173,7 @@ void KioskWorker::Handle(const Job& job) {
     case Job::Kind::kAbandon:
       spdlog::info("visitor left before issue {} was answered; resolving it in the background",
                    job.request_id);
-      background_.push_back(
-          {Background::Kind::kResolveAbandoned, job.request_id, job.request});
+      background_.push_back({Background::Kind::kResolveAbandoned, job.request_id, job.request});
       return;
     case Job::Kind::kPrint: {
       const Status st = printer_->Print(job.printed, job.file_stem);
@@ -178,8 +187,8 @@ void KioskWorker::Handle(const Job& job) {
       r.ticket_id = job.ticket_id;
       r.status = st;
       Post(std::move(r));
-      const bool was_failed = std::count(failed_prints_.begin(), failed_prints_.end(),
-                                         job.ticket_id) > 0;
+      const bool was_failed =
+          std::count(failed_prints_.begin(), failed_prints_.end(), job.ticket_id) > 0;
       if (!st.ok() || was_failed) {
         Background b{Background::Kind::kReportPrint, NewRequestId(), {}};
         v1::ReportPrint* rp = b.request.mutable_report_print();

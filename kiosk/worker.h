@@ -81,9 +81,9 @@ class KioskWorker {
   std::thread thread_;
   std::mutex mu_;
   std::condition_variable cv_;
-  bool stop_ = false;           // GUARDED_BY(mu_)
-  std::deque<Job> jobs_;        // GUARDED_BY(mu_)
-  std::vector<Result> results_; // GUARDED_BY(mu_)
+  bool stop_ = false;            // GUARDED_BY(mu_)
+  std::deque<Job> jobs_;         // GUARDED_BY(mu_)
+  std::vector<Result> results_;  // GUARDED_BY(mu_)
   // Worker thread only:
   BrokerClient* client_ = nullptr;
   bool have_catalog_ = false;

@@ -183,9 +183,15 @@ v1::Reply TestClient::Issue(const std::string& service, v1::PriorityReason p,
 }
 
 v1::Reply TestClient::SignIn(int counter, const std::string& op) {
+  // Tests' operators all have PIN 1234; adding an existing one again is harmless.
+  v1::Request add;
+  add.mutable_set_operator()->set_operator_id(op);
+  add.mutable_set_operator()->set_pin(kTestPin);
+  Must(add);
   v1::Request r;
   r.mutable_sign_in()->set_counter_id(counter);
   r.mutable_sign_in()->set_operator_id(op);
+  r.mutable_sign_in()->set_pin(kTestPin);
   return Must(r);
 }
 

@@ -75,6 +75,8 @@ class BrokerProcess {
   std::string command_, events_;
 };
 
+inline constexpr const char* kTestPin = "1234";
+
 // A convenient client for tests.
 class TestClient {
  public:
@@ -84,15 +86,17 @@ class TestClient {
   // These return the reply, failing the test if the broker did not answer.
   v1::Reply Issue(const std::string& service, v1::PriorityReason p = v1::PRIORITY_NONE,
                   const std::string& request_id = "");
+  // Adds `op` with kTestPin if needed, then signs in.
   v1::Reply SignIn(int counter, const std::string& op);
   v1::Reply CallNext(int counter);
   v1::Reply StartServing(int counter);
   v1::Reply Finish(int counter);
   v1::Reply Snapshot(const std::string& zone = "");
   v1::Status Status();
+  // Any request; fails the test if the broker did not answer.
+  v1::Reply Must(const v1::Request& r, const std::string& request_id = "");
 
  private:
-  v1::Reply Must(const v1::Request& r, const std::string& request_id = "");
   zmq::context_t ctx_{1};
   BrokerClient client_;
 };

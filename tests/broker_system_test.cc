@@ -116,27 +116,31 @@ TEST(BrokerSystem, EventsFollowTheSnapshotInSeqOrderWithHeartbeats) {
   EXPECT_EQ(base, 1u);
   ASSERT_EQ(snap.snapshot().tickets_size(), 1);
 
-  c.SignIn(1, "ani");
+  c.SignIn(1, "ani");  // adds the operator, then signs in
   c.CallNext(1);
   std::vector<v1::Envelope> events;
-  while (events.size() < 2) {
+  while (events.size() < 3) {
     auto env = Receive(sub, 3000);
     ASSERT_TRUE(env) << "event not delivered";
     if (env->has_event()) events.push_back(*env);
   }
   EXPECT_EQ(events[0].seq(), base + 1);
-  EXPECT_EQ(events[0].event().type(), v1::COUNTER_CHANGED);
+  EXPECT_EQ(events[0].event().type(), v1::OPERATOR_CHANGED);
+  EXPECT_EQ(events[0].event().operator_info().id(), "ani");
+  EXPECT_EQ(events[0].event().operator_info().pin_hash(), "") << "the PIN hash is never published";
   EXPECT_EQ(events[1].seq(), base + 2);
-  EXPECT_EQ(events[1].event().type(), v1::TICKET_CALLED);
-  EXPECT_EQ(events[1].event().ticket().number(), "A-001");
-  EXPECT_EQ(events[1].event().counter().current_ticket(), events[1].event().ticket().id());
+  EXPECT_EQ(events[1].event().type(), v1::COUNTER_CHANGED);
+  EXPECT_EQ(events[2].seq(), base + 3);
+  EXPECT_EQ(events[2].event().type(), v1::TICKET_CALLED);
+  EXPECT_EQ(events[2].event().ticket().number(), "A-001");
+  EXPECT_EQ(events[2].event().counter().current_ticket(), events[2].event().ticket().id());
   // The next heartbeat carries the latest seq.
   std::optional<v1::Envelope> beat;
   while (!(beat && beat->has_heartbeat())) {
     beat = Receive(sub, 3000);
     ASSERT_TRUE(beat) << "heartbeat stopped";
   }
-  EXPECT_EQ(beat->heartbeat().seq(), base + 2);
+  EXPECT_EQ(beat->heartbeat().seq(), base + 3);
   EXPECT_EQ(beat->heartbeat().business_day(), "2026-11-30");
 }
 
@@ -157,7 +161,7 @@ TEST(BrokerSystem, StateIsRebuiltAfterARestart) {
   ASSERT_TRUE(broker.Start());
   TestClient c(broker.command_endpoint());
   const v1::Snapshot s = c.Snapshot().snapshot();
-  EXPECT_EQ(s.seq(), 6u);
+  EXPECT_EQ(s.seq(), 7u);  // 3 issued, operator added, sign-in, call, start
   const v1::Counter* one = nullptr;
   for (const auto& k : s.counters()) {
     if (k.id() == 1) one = &k;
@@ -261,6 +265,41 @@ TEST(BrokerSystem, RefusesAPublicBindWithoutKeys) {
   BrokerProcess broker(dir, o);
   EXPECT_EQ(broker.RunToExit(), 2);
   EXPECT_NE(broker.StderrText().find("without CURVE keys"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace mpp::testing
+
+namespace mpp::testing {
+namespace {
+
+TEST(BrokerSystem, WrongPinsCountAcrossARestart) {
+  TempDir dir;
+  BrokerProcess broker(dir);
+  ASSERT_TRUE(broker.Start());
+  auto sign_in = [&](const std::string& pin) {
+    TestClient c(broker.command_endpoint());
+    v1::Request r;
+    r.mutable_sign_in()->set_counter_id(1);
+    r.mutable_sign_in()->set_operator_id("ani");
+    r.mutable_sign_in()->set_pin(pin);
+    return c.Must(r);
+  };
+  {
+    TestClient c(broker.command_endpoint());
+    v1::Request add;
+    add.mutable_set_operator()->set_operator_id("ani");
+    add.mutable_set_operator()->set_pin("4321");
+    ASSERT_EQ(c.Must(add).error().code(), v1::OK);
+  }
+  EXPECT_EQ(sign_in("1111").error().code(), v1::NOT_PERMITTED);
+  EXPECT_EQ(sign_in("2222").error().code(), v1::NOT_PERMITTED);
+  ASSERT_EQ(broker.Stop(), 0);
+  ASSERT_TRUE(broker.Start());
+  const v1::Reply third = sign_in("3333");
+  EXPECT_NE(third.error().message_en().find("2 tries left"), std::string::npos)
+      << third.error().message_en();
+  EXPECT_EQ(sign_in("4321").counter().operator_id(), "ani");
 }
 
 }  // namespace

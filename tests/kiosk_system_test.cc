@@ -78,20 +78,30 @@ TEST_F(KioskSystem, AScriptedVisitorTakesAPriorityTicketThatIsPrintedAndReadable
   const std::string shots = dir_.File("shot");
   const std::string script = WriteScript(
       "wait connected\n"
-      "screenshot " + shots + "-1-agencies.png\n"
+      "screenshot " +
+      shots +
+      "-1-agencies.png\n"
       "tap agency:DUKCAPIL\n"
       "wait services\n"
-      "screenshot " + shots + "-2-services.png\n"
+      "screenshot " +
+      shots +
+      "-2-services.png\n"
       "tap service:KTP-REKAM\n"
       "wait standard\n"
-      "screenshot " + shots + "-3-standard.png\n"
+      "screenshot " +
+      shots +
+      "-3-standard.png\n"
       "tap priority\n"
       "wait priority\n"
-      "screenshot " + shots + "-4-priority.png\n"
+      "screenshot " +
+      shots +
+      "-4-priority.png\n"
       "tap reason:lansia\n"
       "wait ticket\n"
       "wait printed\n"
-      "screenshot " + shots + "-5-ticket.png\n"
+      "screenshot " +
+      shots +
+      "-5-ticket.png\n"
       "quit\n");
   ASSERT_TRUE(StartKiosk(script, "file:" + dir_.File("tickets")));
   ASSERT_EQ(kiosk_.Wait(60000), 0) << Log();
@@ -107,8 +117,8 @@ TEST_F(KioskSystem, AScriptedVisitorTakesAPriorityTicketThatIsPrintedAndReadable
   EXPECT_EQ(t.source(), v1::KIOSK);
   EXPECT_FALSE(t.print_failed());
 
-  const std::string stem = dir_.File("tickets/" + t.business_day() + "_" + t.number() + "_" +
-                                     std::to_string(t.id()));
+  const std::string stem =
+      dir_.File("tickets/" + t.business_day() + "_" + t.number() + "_" + std::to_string(t.id()));
   int w = 0, h = 0;
   ASSERT_TRUE(PngSize(stem + ".png", &w, &h)) << Log();
   EXPECT_EQ(w, 576);  // 80 mm paper at 203 dpi
@@ -131,8 +141,12 @@ TEST_F(KioskSystem, AFailedPrintIsShownAndRecordedOnTheTicketThenClearedByARepri
       "tap service:SKCK-BARU\n"
       "tap take\n"
       "wait print-failed\n"
-      "screenshot " + dir_.File("failed.png") + "\n"
-      "wait file:" + device + "\n"  // the technician plugs the printer in
+      "screenshot " +
+      dir_.File("failed.png") +
+      "\n"
+      "wait file:" +
+      device +
+      "\n"  // the technician plugs the printer in
       "tap reprint\n"
       "wait printed\n"
       "quit\n");
@@ -171,12 +185,20 @@ TEST_F(KioskSystem, ABrokerThatHangsMidIssueCostsNoSecondTicketOnRetry) {
       "tap agency:DUKCAPIL\n"
       "tap service:KK\n"
       "wait standard\n"
-      "screenshot " + ready + "\n"
-      "wait file:" + go1 + "\n"
+      "screenshot " +
+      ready +
+      "\n"
+      "wait file:" +
+      go1 +
+      "\n"
       "tap take\n"
       "wait issue-failed 30\n"
-      "screenshot " + failed + "\n"
-      "wait file:" + go2 + "\n"
+      "screenshot " +
+      failed +
+      "\n"
+      "wait file:" +
+      go2 +
+      "\n"
       "tap retry\n"
       "wait ticket 30\n"
       "quit\n");
@@ -203,15 +225,22 @@ TEST_F(KioskSystem, AVisitorWhoGivesUpLeavesNoGhostNumberInTheQueue) {
       "tap agency:DUKCAPIL\n"
       "tap service:KK\n"
       "wait standard\n"
-      "screenshot " + ready + "\n"
-      "wait file:" + go + "\n"
+      "screenshot " +
+      ready +
+      "\n"
+      "wait file:" +
+      go +
+      "\n"
       "tap take\n"
       "wait issue-failed 30\n"
       "tap cancel\n"
       "wait agencies\n"
-      "screenshot " + gone + "\n"
+      "screenshot " +
+      gone +
+      "\n"
       "wait connected 30\n"
-      "wait file:" + dir_.File("never") + " 60\n");  // keep running until stopped
+      "wait file:" +
+      dir_.File("never") + " 60\n");  // keep running until stopped
   ASSERT_TRUE(StartKiosk(script, "none"));
   ASSERT_TRUE(WaitFor([&] { return std::filesystem::exists(ready); }, 30000)) << Log();
   broker_.Signal(SIGSTOP);
@@ -220,8 +249,7 @@ TEST_F(KioskSystem, AVisitorWhoGivesUpLeavesNoGhostNumberInTheQueue) {
   broker_.Signal(SIGCONT);  // the abandoned request is processed: a ticket nobody holds
   TestClient c(broker_.command_endpoint());
   ASSERT_TRUE(WaitFor(
-      [&] { return c.Status().tickets_today() == 1 && KioskTickets(c, "kiosk-3").empty(); },
-      30000))
+      [&] { return c.Status().tickets_today() == 1 && KioskTickets(c, "kiosk-3").empty(); }, 30000))
       << "the kiosk must cancel the ticket its visitor never saw\n"
       << Log();
   EXPECT_NE(Log().find("cancelling it"), std::string::npos);
@@ -232,9 +260,13 @@ TEST_F(KioskSystem, ABrokerThatDiesIsAnnouncedAndTheKioskRecoversByItself) {
   const std::string ready = dir_.File("ready.png"), offline = dir_.File("offline.png");
   const std::string script = WriteScript(
       "wait connected\n"
-      "screenshot " + ready + "\n"
+      "screenshot " +
+      ready +
+      "\n"
       "wait offline 30\n"
-      "screenshot " + offline + "\n"
+      "screenshot " +
+      offline +
+      "\n"
       "wait connected 30\n"
       "tap agency:SAMSAT\n"
       "tap service:STNK-TAHUNAN\n"

@@ -56,7 +56,11 @@ TEST_F(MppctlTest, AWholeCounterDayFromTheShell) {
   EXPECT_EQ(j["number"], "A-002");
   EXPECT_EQ(j["ticket"]["priority"], "LANSIA");
   EXPECT_EQ(j["ticket"]["priority_granted_by"], "self");
-  EXPECT_EQ(Run("signin 1 ani").exit_code, 0);
+  EXPECT_EQ(Run("operator add ani --pin 1234 --name 'Ani Rahmawati'").exit_code, 0);
+  const auto wrong = Run("signin 1 ani --pin 9999");
+  EXPECT_EQ(wrong.exit_code, 1);
+  EXPECT_NE(wrong.out.find("PIN salah; sisa 4 percobaan"), std::string::npos) << wrong.out;
+  EXPECT_EQ(Run("signin 1 ani --pin 1234").exit_code, 0);
   j = Json(Run("--json call 1"));
   EXPECT_EQ(j["number"], "A-002");  // priority first
   EXPECT_EQ(j["ticket"]["state"], "CALLED");
@@ -71,7 +75,9 @@ TEST_F(MppctlTest, AWholeCounterDayFromTheShell) {
   EXPECT_EQ(Json(Run("--json open 1"))["counter"]["status"], "OPEN");
   EXPECT_EQ(Json(Run("--json close 1"))["counter"]["status"], "CLOSED");
   // Counter 4 serves KK: the transferred ticket waits there.
-  Run("open 4 --operator budi");
+  EXPECT_EQ(Run("open 4 --operator budi").exit_code, 1);  // nobody signed in: needs a PIN
+  Run("operator add budi --pin 2222");
+  EXPECT_EQ(Run("signin 4 budi --pin 2222").exit_code, 0);
   j = Json(Run("--json call 4"));
   EXPECT_EQ(j["number"], "A-002");
   EXPECT_EQ(j["ticket"]["transferred_from"], "KTP-CETAK");

@@ -358,9 +358,34 @@ int main(int argc, char** argv) {
   auto* c_pause = app.add_subcommand("pause", "put COUNTER on a break");
   c_pause->add_option("COUNTER", counter)->required();
   c_pause->add_option("--reason", reason, "e.g. Istirahat, Salat, Gangguan sistem");
-  auto* c_signin = app.add_subcommand("signin", "sign OPERATOR in at COUNTER (opens it)");
+  std::string pin, name;
+  auto* c_signin =
+      app.add_subcommand("signin", "sign OPERATOR in at COUNTER with a PIN (opens it)");
   c_signin->add_option("COUNTER", counter)->required();
   c_signin->add_option("OPERATOR", op)->required();
+  c_signin->add_option("--pin", pin, "the operator's PIN")->required();
+  auto* c_operator = app.add_subcommand("operator", "add, change, disable or enable an operator");
+  c_operator->require_subcommand(1);
+  auto* c_op_add = c_operator->add_subcommand("add", "add OPERATOR (or change the PIN or name)");
+  c_op_add->add_option("OPERATOR", op)->required();
+  c_op_add->add_option("--pin", pin, "4-8 digits (required for a new operator)");
+  c_op_add->add_option("--name", name, "full name");
+  auto* c_op_disable = c_operator->add_subcommand("disable", "stop OPERATOR from signing in");
+  c_op_disable->add_option("OPERATOR", op)->required();
+  auto* c_op_enable = c_operator->add_subcommand("enable", "let OPERATOR sign in again");
+  c_op_enable->add_option("OPERATOR", op)->required();
+  int64_t rate_ticket = 0;
+  int score = 0;
+  std::vector<int> skm;
+  auto* c_rate = app.add_subcommand(
+      "rate", "record a visitor's rating of finished TICKET_ID at COUNTER (SCORE 1..4)");
+  c_rate->add_option("TICKET_ID", rate_ticket)->required();
+  c_rate->add_option("COUNTER", counter)->required();
+  c_rate->add_option("SCORE", score, "4 Sangat Puas, 3 Puas, 2 Kurang Puas, 1 Tidak Puas")
+      ->required();
+  c_rate->add_option("--skm", skm, "the nine SKM answers U1..U9 (1-4, 0 = not answered)")
+      ->delimiter(',')
+      ->expected(9);
   auto* c_unhold = app.add_subcommand("unhold", "return a held TICKET (A-007 or #id) to its queue");
   c_unhold->add_option("TICKET", ticket)->required();
   auto* c_cancel = app.add_subcommand("cancel", "cancel a waiting or held TICKET");
@@ -445,6 +470,20 @@ int main(int argc, char** argv) {
   if (c_signin->parsed()) {
     req.mutable_sign_in()->set_counter_id(counter);
     req.mutable_sign_in()->set_operator_id(op);
+    req.mutable_sign_in()->set_pin(pin);
+  }
+  if (c_op_add->parsed() || c_op_disable->parsed() || c_op_enable->parsed()) {
+    auto* so = req.mutable_set_operator();
+    so->set_operator_id(op);
+    so->set_pin(pin);
+    so->set_name(name);
+    so->set_disabled(c_op_disable->parsed());
+  }
+  if (c_rate->parsed()) {
+    req.mutable_rate()->set_ticket_id(rate_ticket);
+    req.mutable_rate()->set_counter_id(counter);
+    req.mutable_rate()->set_score(score);
+    for (int v : skm) req.mutable_rate()->add_skm(v);
   }
   if (c_transfer->parsed()) {
     req.mutable_transfer()->set_counter_id(counter);

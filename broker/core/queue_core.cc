@@ -1,5 +1,7 @@
 #include "broker/core/queue_core.h"
 
+#include <sodium.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <iterator>
@@ -77,7 +79,11 @@ bool IsMutating(const v1::Request& r) {
   }
 }
 
-QueueCore::QueueCore(const CatalogIndex* catalog) : catalog_(catalog) {
+QueueCore::QueueCore(const CatalogIndex* catalog)
+    : catalog_(catalog),
+      pin_opslimit_(crypto_pwhash_OPSLIMIT_INTERACTIVE),
+      pin_memlimit_(crypto_pwhash_MEMLIMIT_INTERACTIVE) {
+  if (sodium_init() < 0) std::abort();  // no usable random source: cannot hash PINs safely
   for (const auto& def : catalog_->catalog().counters()) {
     v1::Counter c;
     c.set_id(def.id());
@@ -159,6 +165,16 @@ void QueueCore::Fold(const v1::Event& e) {
     }
   }
   if (e.has_counter()) counters_[e.counter().id()] = e.counter();
+  if (e.has_operator_info()) operators_[e.operator_info().id()] = e.operator_info();
+}
+
+void QueueCore::RestoreOperators(const std::vector<v1::Operator>& operators) {
+  for (const auto& op : operators) operators_[op.id()] = op;
+}
+
+const v1::Operator* QueueCore::FindOperator(const std::string& id) const {
+  auto it = operators_.find(id);
+  return it == operators_.end() ? nullptr : &it->second;
 }
 
 void QueueCore::RollDay(Millis now) {
@@ -221,7 +237,11 @@ Outcome QueueCore::Apply(const v1::Request& r, Millis now) {
     case v1::Request::kClose:
       return CloseCounter(r.close().counter_id(), false, now);
     case v1::Request::kSignIn:
-      return OpenCounter(r.sign_in().counter_id(), r.sign_in().operator_id(), true, now);
+      return SignIn(r.sign_in(), now);
+    case v1::Request::kSetOperator:
+      return SetOperator(r.set_operator());
+    case v1::Request::kRate:
+      return Rate(r.rate(), now);
     case v1::Request::kSignOut:
       return CloseCounter(r.sign_out().counter_id(), true, now);
     case v1::Request::kGetCatalog: {
@@ -470,6 +490,9 @@ Outcome QueueCore::Finish(int counter_id, Millis now) {
   t.set_service_met(t.service_ms() <= static_cast<Millis>(t.service_std_min()) * 60000);
   v1::Counter c = d.state;
   c.set_current_ticket(0);
+  c.set_last_finished_ticket(t.id());
+  c.set_last_finished_number(t.number());
+  c.set_last_finished_ms(now);
   return TicketEvent(v1::TICKET_FINISHED, std::move(t), &c);
 }
 
@@ -602,6 +625,16 @@ Outcome QueueCore::OpenCounter(int counter_id, const std::string& operator_id, b
                                Millis now) {
   Desk d = FindDesk(counter_id);
   if (!d.def) return UnknownCounter(counter_id);
+  if (!sign_in && d.state.operator_id().empty()) {
+    return Refuse(
+        v1::FAILED_PRECONDITION,
+        d.def->name() + " belum ada petugas yang masuk; masuk dengan ID dan PIN dulu.",
+        "Nobody is signed in at " + d.def->name() + "; sign in with an operator id and PIN first.");
+  }
+  if (!sign_in && !operator_id.empty() && operator_id != d.state.operator_id()) {
+    return Refuse(v1::NOT_PERMITTED, "Ganti petugas hanya lewat keluar lalu masuk dengan PIN.",
+                  "Another operator takes over by signing out and signing in with a PIN.");
+  }
   if (sign_in && operator_id.empty()) {
     return Refuse(v1::INVALID_ARGUMENT, "ID petugas wajib diisi untuk masuk.",
                   "An operator id is required to sign in.");
@@ -785,6 +818,175 @@ v1::Snapshot QueueCore::MakeSnapshot(const std::string& zone, Millis now) const 
     *s.add_recent_calls() = *t;
   }
   return s;
+}
+
+// ------------------------------------------------------- operators, ratings --
+
+Outcome QueueCore::OperatorEvent(v1::Operator op) {
+  Outcome o;
+  v1::Event e;
+  e.set_type(v1::OPERATOR_CHANGED);
+  *e.mutable_operator_info() = std::move(op);
+  Fold(e);
+  ++seq_;
+  o.events.push_back(std::move(e));
+  return o;
+}
+
+namespace {
+
+bool ValidPin(const std::string& pin) {
+  if (pin.size() < 4 || pin.size() > 8) return false;
+  for (char ch : pin) {
+    if (ch < '0' || ch > '9') return false;
+  }
+  return true;
+}
+
+bool ValidOperatorId(const std::string& id) {
+  if (id.empty() || id.size() > 32) return false;
+  for (char ch : id) {
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_' && ch != '.') {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+Outcome QueueCore::SetOperator(const v1::SetOperator& c) {
+  if (!ValidOperatorId(c.operator_id())) {
+    return Refuse(v1::INVALID_ARGUMENT, "ID petugas harus 1-32 huruf, angka, '-', '_' atau '.'.",
+                  "An operator id is 1-32 letters, digits, '-', '_' or '.'.");
+  }
+  const v1::Operator* existing = FindOperator(c.operator_id());
+  if (!existing && c.pin().empty()) {
+    return Refuse(v1::INVALID_ARGUMENT, "Petugas baru memerlukan PIN.",
+                  "A new operator needs a PIN.");
+  }
+  if (!c.pin().empty() && !ValidPin(c.pin())) {
+    return Refuse(v1::INVALID_ARGUMENT, "PIN harus 4 sampai 8 angka.", "A PIN is 4 to 8 digits.");
+  }
+  v1::Operator op = existing ? *existing : v1::Operator();
+  op.set_id(c.operator_id());
+  if (!c.name().empty()) op.set_name(c.name());
+  op.set_disabled(c.disabled());
+  if (!c.pin().empty()) {
+    char hash[crypto_pwhash_STRBYTES];
+    if (crypto_pwhash_str(hash, c.pin().data(), c.pin().size(), pin_opslimit_, pin_memlimit_) !=
+        0) {
+      return Refuse(v1::INTERNAL, "PIN tidak dapat disimpan (memori habis).",
+                    "The PIN could not be hashed (out of memory).");
+    }
+    op.set_pin_hash(hash);
+    op.set_failures(0);
+    op.set_locked_until_ms(0);
+  }
+  Outcome o = OperatorEvent(std::move(op));
+  o.reply.clear_error();
+  return o;
+}
+
+Outcome QueueCore::SignIn(const v1::SignIn& c, Millis now) {
+  Desk d = FindDesk(c.counter_id());
+  if (!d.def) return UnknownCounter(c.counter_id());
+  if (c.operator_id().empty() || c.pin().empty()) {
+    return Refuse(v1::INVALID_ARGUMENT, "ID petugas dan PIN wajib diisi untuk masuk.",
+                  "An operator id and a PIN are required to sign in.");
+  }
+  const v1::Operator* found = FindOperator(c.operator_id());
+  if (!found || found->disabled()) {
+    return Refuse(v1::NOT_PERMITTED,
+                  "Petugas '" + c.operator_id() + "' tidak terdaftar atau dinonaktifkan.",
+                  "Operator '" + c.operator_id() +
+                      "' is not registered or is disabled; an administrator adds operators "
+                      "with `mppctl operator add`.");
+  }
+  if (now < found->locked_until_ms()) {
+    const int64_t minutes = (found->locked_until_ms() - now + 59'999) / 60'000;
+    return Refuse(v1::NOT_PERMITTED,
+                  "Terlalu banyak PIN salah; coba lagi dalam " + std::to_string(minutes) +
+                      " menit atau hubungi admin.",
+                  "Too many wrong PINs; try again in " + std::to_string(minutes) +
+                      " min or ask an administrator to reset the PIN.");
+  }
+  v1::Operator op = *found;
+  if (crypto_pwhash_str_verify(op.pin_hash().c_str(), c.pin().data(), c.pin().size()) != 0) {
+    op.set_failures(op.failures() + 1);
+    std::string id_text, en_text;
+    if (op.failures() >= kMaxPinFailures) {
+      op.set_failures(0);
+      op.set_locked_until_ms(now + kPinLockoutMs);
+      id_text = "PIN salah. Akun dikunci 15 menit.";
+      en_text = "Wrong PIN. The account is locked for 15 minutes.";
+    } else {
+      const int left = kMaxPinFailures - op.failures();
+      id_text = "PIN salah; sisa " + std::to_string(left) + " percobaan sebelum dikunci.";
+      en_text = "Wrong PIN; " + std::to_string(left) + " tries left before the lock.";
+    }
+    Outcome o = OperatorEvent(std::move(op));  // failures count, also across restarts
+    o.reply = ErrorReply(v1::NOT_PERMITTED, id_text, en_text, 0);
+    return o;
+  }
+  std::vector<v1::Event> events;
+  if (op.failures() > 0 || op.locked_until_ms() > 0) {
+    op.set_failures(0);
+    op.set_locked_until_ms(0);
+    events = OperatorEvent(std::move(op)).events;
+  }
+  Outcome o = OpenCounter(c.counter_id(), c.operator_id(), true, now);
+  o.events.insert(o.events.begin(), events.begin(), events.end());
+  return o;
+}
+
+Outcome QueueCore::Rate(const v1::SubmitRating& c, Millis now) {
+  const v1::Ticket* t = FindTicket(c.ticket_id());
+  if (!t) {
+    return Refuse(v1::NOT_FOUND, "Tiket untuk penilaian tidak ditemukan.",
+                  "No ticket " + std::to_string(c.ticket_id()) + " today to rate.");
+  }
+  if (t->state() != v1::DONE) {
+    return Refuse(v1::FAILED_PRECONDITION, t->number() + " belum selesai dilayani.",
+                  t->number() + " is not finished; only finished tickets are rated.");
+  }
+  if (t->counter_id() != c.counter_id()) {
+    return Refuse(
+        v1::NOT_PERMITTED, t->number() + " tidak dilayani di loket ini.",
+        t->number() + " was not served at counter " + std::to_string(c.counter_id()) + ".");
+  }
+  if (t->rated()) {
+    return Refuse(v1::FAILED_PRECONDITION, t->number() + " sudah dinilai. Terima kasih.",
+                  t->number() + " has already been rated.");
+  }
+  if (c.score() < 1 || c.score() > 4) {
+    return Refuse(v1::INVALID_ARGUMENT, "Nilai harus 1 sampai 4.", "A score is 1 to 4.");
+  }
+  if (c.skm_size() != 0 && c.skm_size() != 9) {
+    return Refuse(v1::INVALID_ARGUMENT, "Survei SKM memiliki 9 unsur.",
+                  "An SKM form has exactly 9 elements (U1..U9), 0 for unanswered.");
+  }
+  for (int v : c.skm()) {
+    if (v < 0 || v > 4) {
+      return Refuse(v1::INVALID_ARGUMENT, "Jawaban SKM harus 0 sampai 4.",
+                    "Each SKM answer is 1..4, or 0 when not answered.");
+    }
+  }
+  v1::Rating r;
+  r.set_ticket_id(t->id());
+  r.set_ticket_number(t->number());
+  r.set_business_day(t->business_day());
+  r.set_time_ms(now);
+  r.set_counter_id(c.counter_id());
+  r.set_operator_id(t->operator_id());
+  r.set_service(t->service());
+  r.set_score(c.score());
+  *r.mutable_skm() = c.skm();
+  v1::Ticket rated = *t;
+  rated.set_rated(true);
+  Outcome o = TicketEvent(v1::RATING_SUBMITTED, std::move(rated), nullptr);
+  *o.events.back().mutable_rating() = std::move(r);
+  return o;
 }
 
 }  // namespace mpp::core

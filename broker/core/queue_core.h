@@ -64,6 +64,18 @@ class QueueCore {
 
   v1::Snapshot MakeSnapshot(const std::string& zone, Millis now) const;
 
+  // Operators (with their PIN hashes) as loaded from the store.
+  void RestoreOperators(const std::vector<v1::Operator>& operators);
+  const v1::Operator* FindOperator(const std::string& id) const;
+  // Cost of crypto_pwhash for new PINs (libsodium's INTERACTIVE limits by
+  // default; unit tests use the minimum to stay fast).
+  void SetPinHashCost(unsigned long long opslimit, size_t memlimit) {
+    pin_opslimit_ = opslimit;
+    pin_memlimit_ = memlimit;
+  }
+  static constexpr int kMaxPinFailures = 5;
+  static constexpr Millis kPinLockoutMs = 15 * 60 * 1000;
+
   uint64_t seq() const { return seq_; }
   const std::string& business_day() const { return business_day_; }
   int tickets_today() const;
@@ -92,6 +104,10 @@ class QueueCore {
   Outcome Unhold(const v1::TicketRef& ref, Millis now);
   Outcome Cancel(const v1::TicketRef& ref, Millis now);
   Outcome ReportPrint(const v1::ReportPrint& report);
+  Outcome SetOperator(const v1::SetOperator& c);
+  Outcome SignIn(const v1::SignIn& c, Millis now);
+  Outcome Rate(const v1::SubmitRating& c, Millis now);
+  Outcome OperatorEvent(v1::Operator op);
   Outcome OpenCounter(int counter_id, const std::string& operator_id, bool sign_in, Millis now);
   Outcome PauseCounter(const v1::PauseCounter& c, Millis now);
   Outcome CloseCounter(int counter_id, bool sign_out, Millis now);
@@ -122,6 +138,9 @@ class QueueCore {
   std::map<std::string, std::set<CallOrderKey>> waiting_;    // service -> today's waiting
   std::deque<int64_t> recent_calls_;                         // newest first
   std::map<std::string, std::deque<Millis>> service_times_;  // service -> recent service_ms
+  std::map<std::string, v1::Operator> operators_;
+  unsigned long long pin_opslimit_;
+  size_t pin_memlimit_;
 };
 
 // Bilingual refusal helper, shared with the reactor.

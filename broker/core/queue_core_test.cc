@@ -1,6 +1,7 @@
 #include "broker/core/queue_core.h"
 
 #include <gtest/gtest.h>
+#include <sodium.h>
 
 #include <cmath>
 #include <map>
@@ -20,6 +21,13 @@ class QueueCoreTest : public ::testing::Test {
   QueueCoreTest()
       : index_(ParseCatalog(testing::kTestCatalog, "test.toml").value()), core_(&index_) {
     core_.Restore({}, {}, 0, 0, monday_);
+    core_.SetPinHashCost(crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN);
+    for (const char* op : {"ani", "budi", "polisi", "citra"}) {
+      v1::Request r;
+      r.mutable_set_operator()->set_operator_id(op);
+      r.mutable_set_operator()->set_pin("1234");
+      EXPECT_EQ(core_.Apply(r, monday_).reply.error().code(), v1::OK);
+    }
   }
 
   v1::Reply Do(const v1::Request& r, Millis now) {
@@ -36,10 +44,20 @@ class QueueCoreTest : public ::testing::Test {
     r.mutable_issue()->set_source_id("kiosk-1");
     return Do(r, now);
   }
-  v1::Reply SignIn(int counter, const std::string& op, Millis now) {
+  v1::Reply SignIn(int counter, const std::string& op, Millis now,
+                   const std::string& pin = "1234") {
     v1::Request r;
     r.mutable_sign_in()->set_counter_id(counter);
     r.mutable_sign_in()->set_operator_id(op);
+    r.mutable_sign_in()->set_pin(pin);
+    return Do(r, now);
+  }
+  v1::Reply Rate(int64_t ticket, int counter, int score, std::vector<int> skm, Millis now) {
+    v1::Request r;
+    r.mutable_rate()->set_ticket_id(ticket);
+    r.mutable_rate()->set_counter_id(counter);
+    r.mutable_rate()->set_score(score);
+    for (int v : skm) r.mutable_rate()->add_skm(v);
     return Do(r, now);
   }
   template <typename Setter>
@@ -325,6 +343,92 @@ TEST_F(QueueCoreTest, OperatorsCannotTakeOverASignedInCounter) {
   EXPECT_EQ(SignIn(1, "budi", monday_).counter().operator_id(), "budi");
 }
 
+TEST_F(QueueCoreTest, SignInNeedsTheRightPinAndLocksAfterFiveWrongOnes) {
+  EXPECT_EQ(SignIn(1, "ani", monday_, "").error().code(), v1::INVALID_ARGUMENT);
+  EXPECT_EQ(SignIn(1, "nobody", monday_).error().code(), v1::NOT_PERMITTED);
+  for (int i = 1; i <= 4; ++i) {
+    const v1::Reply r = SignIn(1, "ani", monday_, "0000");
+    EXPECT_EQ(r.error().code(), v1::NOT_PERMITTED);
+    EXPECT_NE(r.error().message_id().find("sisa " + std::to_string(5 - i) + " percobaan"),
+              std::string::npos)
+        << r.error().message_id();
+  }
+  EXPECT_EQ(core_.FindOperator("ani")->failures(), 4);
+  const v1::Reply locked = SignIn(1, "ani", monday_, "0000");
+  EXPECT_EQ(locked.error().message_en(), "Wrong PIN. The account is locked for 15 minutes.");
+  // Locked: even the right PIN is refused until the lock ends.
+  const v1::Reply during = SignIn(1, "ani", monday_ + 14 * kMin);
+  EXPECT_EQ(during.error().code(), v1::NOT_PERMITTED);
+  EXPECT_NE(during.error().message_en().find("try again in 1 min"), std::string::npos);
+  EXPECT_EQ(core_.FindCounterState(1)->status(), v1::CLOSED);
+  EXPECT_EQ(SignIn(1, "ani", monday_ + 16 * kMin).error().code(), v1::OK);
+  EXPECT_EQ(core_.FindOperator("ani")->locked_until_ms(), 0);
+  // Every failure was an event, so a restart keeps the count.
+  int operator_events = 0;
+  for (const auto& e : events_) operator_events += e.type() == v1::OPERATOR_CHANGED;
+  EXPECT_EQ(operator_events, 6);  // 5 failures (the 5th locks) + the reset
+}
+
+TEST_F(QueueCoreTest, PinsAreHashedAndValidated) {
+  const v1::Operator* ani = core_.FindOperator("ani");
+  ASSERT_NE(ani, nullptr);
+  EXPECT_EQ(ani->pin_hash().rfind("$argon2id$", 0), 0u) << ani->pin_hash();
+  EXPECT_EQ(ani->pin_hash().find("1234"), std::string::npos);
+  v1::Request r;
+  r.mutable_set_operator()->set_operator_id("dewi");
+  EXPECT_EQ(Do(r, monday_).error().code(), v1::INVALID_ARGUMENT);  // a new operator needs a PIN
+  r.mutable_set_operator()->set_pin("12a4");
+  EXPECT_EQ(Do(r, monday_).error().code(), v1::INVALID_ARGUMENT);
+  r.mutable_set_operator()->set_pin("123");
+  EXPECT_EQ(Do(r, monday_).error().code(), v1::INVALID_ARGUMENT);
+  r.mutable_set_operator()->set_operator_id("de wi");
+  r.mutable_set_operator()->set_pin("5678");
+  EXPECT_EQ(Do(r, monday_).error().code(), v1::INVALID_ARGUMENT);
+  // Disabled operators cannot sign in; history stays.
+  v1::Request off;
+  off.mutable_set_operator()->set_operator_id("budi");
+  off.mutable_set_operator()->set_disabled(true);
+  EXPECT_EQ(Do(off, monday_).error().code(), v1::OK);
+  EXPECT_EQ(SignIn(3, "budi", monday_).error().code(), v1::NOT_PERMITTED);
+}
+
+TEST_F(QueueCoreTest, OpenOnlyResumesTheSignedInOperator) {
+  v1::Request open;
+  open.mutable_open()->set_counter_id(1);
+  EXPECT_EQ(Do(open, monday_).error().code(), v1::FAILED_PRECONDITION);  // nobody signed in
+  SignIn(1, "ani", monday_);
+  open.mutable_open()->set_operator_id("budi");
+  EXPECT_EQ(Do(open, monday_).error().code(), v1::NOT_PERMITTED);  // no takeover without a PIN
+}
+
+TEST_F(QueueCoreTest, AFinishedTicketIsRatedOnceAtItsCounter) {
+  SignIn(1, "ani", monday_);
+  const int64_t id = Issue("S1", monday_).ticket().id();
+  Call(1, monday_);
+  EXPECT_EQ(Rate(id, 1, 4, {}, monday_).error().code(), v1::FAILED_PRECONDITION);  // not done
+  Start(1, monday_);
+  const v1::Reply done = Finish(1, monday_ + 5 * kMin);
+  EXPECT_EQ(core_.FindCounterState(1)->last_finished_ticket(), id);
+  EXPECT_EQ(core_.FindCounterState(1)->last_finished_number(), "A-001");
+  EXPECT_EQ(Rate(id, 3, 4, {}, monday_).error().code(), v1::NOT_PERMITTED);  // other counter
+  EXPECT_EQ(Rate(id, 1, 5, {}, monday_).error().code(), v1::INVALID_ARGUMENT);
+  EXPECT_EQ(Rate(id, 1, 4, {4, 4, 4}, monday_).error().code(), v1::INVALID_ARGUMENT);
+  EXPECT_EQ(Rate(id, 1, 4, {4, 4, 4, 5, 4, 4, 4, 4, 4}, monday_).error().code(),
+            v1::INVALID_ARGUMENT);
+  EXPECT_EQ(Rate(999, 1, 4, {}, monday_).error().code(), v1::NOT_FOUND);
+  const v1::Reply rated = Rate(id, 1, 3, {4, 3, 0, 4, 3, 3, 4, 0, 4}, monday_ + 6 * kMin);
+  ASSERT_EQ(rated.error().code(), v1::OK);
+  EXPECT_TRUE(rated.ticket().rated());
+  const v1::Event& e = events_.back();
+  EXPECT_EQ(e.type(), v1::RATING_SUBMITTED);
+  EXPECT_EQ(e.rating().operator_id(), "ani");
+  EXPECT_EQ(e.rating().service(), "S1");
+  EXPECT_EQ(e.rating().score(), 3);
+  EXPECT_EQ(e.rating().skm_size(), 9);
+  EXPECT_EQ(e.rating().skm(2), 0);                                                 // not answered
+  EXPECT_EQ(Rate(id, 1, 4, {}, monday_).error().code(), v1::FAILED_PRECONDITION);  // twice
+}
+
 TEST_F(QueueCoreTest, AheadCountsWhoIsCalledFirstInTheSameService) {
   EXPECT_EQ(Issue("S1", monday_).ahead(), 0);
   EXPECT_EQ(Issue("S1", monday_).ahead(), 1);
@@ -334,12 +438,13 @@ TEST_F(QueueCoreTest, AheadCountsWhoIsCalledFirstInTheSameService) {
 }
 
 TEST_F(QueueCoreTest, SeqCountsEveryEventAndRefusalsChangeNothing) {
+  const uint64_t start = core_.seq();  // after the fixture's operators
   Issue("S1", monday_);
   SignIn(1, "ani", monday_);
-  EXPECT_EQ(core_.seq(), 2u);
+  EXPECT_EQ(core_.seq(), start + 2);
   Issue("NOPE", monday_);
   Finish(1, monday_);
-  EXPECT_EQ(core_.seq(), 2u);
+  EXPECT_EQ(core_.seq(), start + 2);
   EXPECT_EQ(events_.size(), 2u);
 }
 

@@ -212,6 +212,10 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
         ev.set_seq(seq++);
         ev.set_time_ms(now);
         *ev.mutable_event() = std::move(e);
+        // Stored with the PIN hash; published without it.
+        if (ev.event().has_operator_info()) {
+          ev.mutable_event()->mutable_operator_info()->clear_pin_hash();
+        }
         events->push_back(std::move(ev));
       }
       if (Status st = store_->SaveReply(in.client_id(), in.request_id(), now, p.reply); !st.ok()) {

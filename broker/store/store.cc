@@ -79,6 +79,29 @@ CREATE TABLE requests (
 CREATE INDEX tickets_by_day ON tickets (business_day, service);
 CREATE INDEX tickets_open ON tickets (state) WHERE state IN ('WAITING','CALLED','SERVING','HELD');
 )sql",
+    // 3: operators (PIN hashes, failed sign-ins, lockouts) and visitors'
+    // ratings with the nine SKM elements as columns for the reports.
+    R"sql(
+CREATE TABLE operators (
+  id              TEXT PRIMARY KEY,
+  name            TEXT,
+  disabled        INTEGER NOT NULL,
+  locked_until_ms INTEGER,
+  data            BLOB    NOT NULL
+);
+CREATE TABLE ratings (
+  ticket_id    INTEGER PRIMARY KEY,
+  business_day TEXT    NOT NULL,
+  ts_ms        INTEGER NOT NULL,
+  counter_id   INTEGER NOT NULL,
+  operator_id  TEXT,
+  service      TEXT    NOT NULL,
+  score        INTEGER NOT NULL,
+  u1 INTEGER, u2 INTEGER, u3 INTEGER, u4 INTEGER, u5 INTEGER,
+  u6 INTEGER, u7 INTEGER, u8 INTEGER, u9 INTEGER
+);
+CREATE INDEX ratings_by_day ON ratings (business_day);
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
 
@@ -144,7 +167,8 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, int max_ve
 }
 
 Store::~Store() {
-  for (sqlite3_stmt* st : {insert_event_, upsert_ticket_, upsert_counter_, insert_reply_}) {
+  for (sqlite3_stmt* st : {insert_event_, upsert_ticket_, upsert_counter_, insert_reply_,
+                           upsert_operator_, insert_rating_}) {
     sqlite3_finalize(st);
   }
   sqlite3_close_v2(db_);
@@ -229,8 +253,16 @@ Status Store::Prepare() {
       {&insert_reply_,
        "INSERT INTO requests (client_id, request_id, ts_ms, reply) "
        "VALUES (?1, ?2, ?3, ?4)"},
+      {&upsert_operator_,
+       "INSERT OR REPLACE INTO operators (id, name, disabled, locked_until_ms, data) "
+       "VALUES (?1, ?2, ?3, ?4, ?5)"},
+      {&insert_rating_,
+       "INSERT INTO ratings (ticket_id, business_day, ts_ms, counter_id, operator_id, service,"
+       " score, u1, u2, u3, u4, u5, u6, u7, u8, u9) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+       " ?10, ?11, ?12, ?13, ?14, ?15, ?16)"},
   };
-  if (schema_version_ < 1) return Status::Ok();  // tests of empty files
+  // Only a current schema is written to; older ones exist in migration tests.
+  if (schema_version_ < kSchemaVersion) return Status::Ok();
   for (auto& e : list) {
     if (sqlite3_prepare_v3(db_, e.sql, -1, SQLITE_PREPARE_PERSISTENT, e.stmt, nullptr) !=
         SQLITE_OK) {
@@ -259,6 +291,15 @@ StatusOr<Loaded> Store::Load(const std::string& since_day) {
   }
   sqlite3_finalize(q);
   if (rc != SQLITE_DONE) return Status::Error(path_ + ": " + sqlite3_errmsg(db_));
+
+  sqlite3_prepare_v2(db_, "SELECT data FROM operators ORDER BY id", -1, &q, nullptr);
+  while (sqlite3_step(q) == SQLITE_ROW) {
+    v1::Operator op;
+    if (op.ParseFromArray(sqlite3_column_blob(q, 0), sqlite3_column_bytes(q, 0))) {
+      out.operators.push_back(std::move(op));
+    }
+  }
+  sqlite3_finalize(q);
 
   sqlite3_prepare_v2(db_, "SELECT data FROM counters ORDER BY id", -1, &q, nullptr);
   while (sqlite3_step(q) == SQLITE_ROW) {
@@ -336,6 +377,30 @@ Status Store::AppendEvent(uint64_t seq, int64_t ts_ms, const v1::Event& e) {
             .Blob(7, c.SerializeAsString())
             .Step() != SQLITE_DONE) {
       return Status::Error(std::string("upsert counter: ") + sqlite3_errmsg(db_));
+    }
+  }
+  if (e.has_operator_info()) {
+    const v1::Operator& op = e.operator_info();
+    if (Stmt(upsert_operator_)
+            .Text(1, op.id())
+            .Text(2, op.name())
+            .Int(3, op.disabled() ? 1 : 0)
+            .IntOrNull(4, op.locked_until_ms())
+            .Blob(5, op.SerializeAsString())
+            .Step() != SQLITE_DONE) {
+      return Status::Error(std::string("upsert operator: ") + sqlite3_errmsg(db_));
+    }
+  }
+  if (e.has_rating()) {
+    const v1::Rating& r = e.rating();
+    Stmt s(insert_rating_);
+    s.Int(1, r.ticket_id()).Text(2, r.business_day()).Int(3, r.time_ms()).Int(4, r.counter_id());
+    s.Text(5, r.operator_id()).Text(6, r.service()).Int(7, r.score());
+    for (int i = 0; i < r.skm_size() && i < 9; ++i) {
+      if (r.skm(i) > 0) s.Int(8 + i, r.skm(i));  // 0 = not answered: NULL
+    }
+    if (s.Step() != SQLITE_DONE) {
+      return Status::Error(std::string("insert rating: ") + sqlite3_errmsg(db_));
     }
   }
   return Status::Ok();

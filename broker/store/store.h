@@ -1,10 +1,10 @@
 // Store: the broker's durable state in one SQLite file.
 //
 // An append-only `events` table (seq, time, type, payload) plus materialized
-// `tickets` and `counters` tables and the `requests` table of stored replies,
-// all written in one transaction per batch (group commit). The file runs in
-// WAL mode with synchronous=FULL, so a COMMIT that returned is on disk: the
-// broker replies and publishes only after it.
+// `tickets`, `counters`, `operators` and `ratings` tables and the `requests` table of stored
+// replies, all written in one transaction per batch (group commit). The file runs in WAL mode with
+// synchronous=FULL, so a COMMIT that returned is on disk: the broker replies and publishes only
+// after it.
 //
 // Schema changes are numbered migrations recorded in PRAGMA user_version; a
 // file from a newer broker is refused rather than guessed at.
@@ -27,11 +27,12 @@ struct sqlite3_stmt;
 
 namespace mpp::store {
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 struct Loaded {
   std::vector<v1::Ticket> tickets;
   std::vector<v1::Counter> counters;
+  std::vector<v1::Operator> operators;
   uint64_t last_seq = 0;
   int64_t last_ticket_id = 0;
 };
@@ -82,6 +83,8 @@ class Store {
   sqlite3_stmt* upsert_ticket_ = nullptr;
   sqlite3_stmt* upsert_counter_ = nullptr;
   sqlite3_stmt* insert_reply_ = nullptr;
+  sqlite3_stmt* upsert_operator_ = nullptr;
+  sqlite3_stmt* insert_rating_ = nullptr;
   std::unordered_map<std::string, std::string> replies_;  // "client\x1frequest" -> reply
   std::vector<std::string> pending_reply_keys_;           // added in the open batch
 };

@@ -203,3 +203,63 @@ TEST_F(StoreTest, PruneDropsOldStoredReplies) {
 
 }  // namespace
 }  // namespace mpp::store
+
+namespace mpp::store {
+namespace {
+
+TEST(StoreOperatorsAndRatings, SurviveAReopenAndRatingsAreQueryable) {
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("mpp-store-ops-" + std::to_string(getpid()) + ".db"))
+                               .string();
+  std::filesystem::remove(path);
+  {
+    auto s = Store::Open(path);
+    ASSERT_TRUE(s.ok()) << s.status().message();
+    ASSERT_TRUE((*s)->Begin().ok());
+    v1::Event op;
+    op.set_type(v1::OPERATOR_CHANGED);
+    op.mutable_operator_info()->set_id("ani");
+    op.mutable_operator_info()->set_pin_hash("$argon2id$v=19$m=8,t=1,p=1$x$y");
+    op.mutable_operator_info()->set_failures(2);
+    ASSERT_TRUE((*s)->AppendEvent(1, 1000, op).ok());
+    v1::Event rating;
+    rating.set_type(v1::RATING_SUBMITTED);
+    v1::Rating* r = rating.mutable_rating();
+    r->set_ticket_id(9);
+    r->set_business_day("2026-11-30");
+    r->set_counter_id(1);
+    r->set_operator_id("ani");
+    r->set_service("KTP-REKAM");
+    r->set_score(4);
+    for (int v : {4, 3, 0, 4, 4, 4, 4, 4, 4}) r->add_skm(v);
+    ASSERT_TRUE((*s)->AppendEvent(2, 2000, rating).ok());
+    ASSERT_TRUE((*s)->Commit().ok());
+  }
+  auto s = Store::Open(path);
+  ASSERT_TRUE(s.ok());
+  auto loaded = (*s)->Load("2026-11-30");
+  ASSERT_TRUE(loaded.ok());
+  ASSERT_EQ(loaded->operators.size(), 1u);
+  EXPECT_EQ(loaded->operators[0].failures(), 2);
+  EXPECT_EQ(loaded->operators[0].pin_hash(), "$argon2id$v=19$m=8,t=1,p=1$x$y");
+  s->reset();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* q = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db,
+                               "SELECT score, u2, u3 IS NULL, operator_id FROM ratings "
+                               "WHERE ticket_id = 9",
+                               -1, &q, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(q), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(q, 0), 4);
+  EXPECT_EQ(sqlite3_column_int(q, 1), 3);
+  EXPECT_EQ(sqlite3_column_int(q, 2), 1);  // unanswered element stored as NULL
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(q, 3)), "ani");
+  sqlite3_finalize(q);
+  sqlite3_close(db);
+  std::filesystem::remove(path);
+}
+
+}  // namespace
+}  // namespace mpp::store
