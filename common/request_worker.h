@@ -1,0 +1,59 @@
+// RequestWorker: sends a GUI's requests to the broker on its own thread, in
+// order, so a window never waits on the network. Each request keeps the id it
+// was given (retries by the caller reuse it); results are collected by the UI
+// thread with TakeResults().
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/status.h"
+#include "mpp/v1/mpp.pb.h"
+
+namespace mpp {
+
+class RequestWorker {
+ public:
+  struct Result {
+    std::string request_id;
+    std::optional<v1::Envelope> reply;  // empty: not answered in time (see `error`)
+    Status error;
+    StatusOr<v1::Envelope> AsStatusOr() const {
+      if (reply) return *reply;
+      return error;
+    }
+  };
+
+  // `wake` runs on the worker thread after each result (glfwPostEmptyEvent).
+  RequestWorker(std::string broker, std::string client_id, int timeout_ms,
+                std::function<void()> wake);
+  ~RequestWorker();
+  RequestWorker(const RequestWorker&) = delete;
+  RequestWorker& operator=(const RequestWorker&) = delete;
+
+  void Start();
+  void Stop();  // finishes the request in hand
+  void Submit(std::string request_id, v1::Request request);
+  std::vector<Result> TakeResults();
+
+ private:
+  void Run();
+
+  std::string broker_, client_id_;
+  int timeout_ms_;
+  std::function<void()> wake_;
+  std::thread thread_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;                                         // GUARDED_BY(mu_)
+  std::deque<std::pair<std::string, v1::Request>> queue_;     // GUARDED_BY(mu_)
+  std::vector<Result> results_;                               // GUARDED_BY(mu_)
+};
+
+}  // namespace mpp

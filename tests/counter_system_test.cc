@@ -1,0 +1,163 @@
+// The counter workstation and its rating pad under Xvfb against the real
+// broker: a ticket issued with the broker's own client is called, served and
+// finished by a scripted operator at the keyboard (after a PIN sign-in), and
+// the visitor's rating from the pad is stored with ticket, counter, operator
+// and service in the database.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "tests/broker_process.h"
+
+namespace mpp::testing {
+namespace {
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class CounterSystem : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(xvfb_.Start(1920, 1400));
+    ASSERT_TRUE(broker_.Start());
+    TestClient c(broker_.command_endpoint());
+    v1::Request add;
+    add.mutable_set_operator()->set_operator_id("ani");
+    add.mutable_set_operator()->set_pin("2580");
+    add.mutable_set_operator()->set_name("Ani Rahmawati");
+    ASSERT_EQ(c.Must(add).error().code(), v1::OK);
+  }
+  std::string Script(const std::string& name, const std::string& text) {
+    const std::string path = dir_.File(name);
+    std::ofstream(path) << text;
+    return path;
+  }
+  std::vector<std::string> Env() const { return {"DISPLAY=" + xvfb_.display()}; }
+
+  Xvfb xvfb_;
+  TempDir dir_;
+  BrokerProcess broker_{dir_};
+};
+
+TEST_F(CounterSystem, AnOperatorServesATicketAndTheVisitorRatesIt) {
+  TestClient c(broker_.command_endpoint());
+  const int64_t id = c.Issue("KTP-REKAM").ticket().id();
+  c.Issue("KTP-REKAM");  // what a double press would wrongly call
+  const std::string shots = dir_.File("counter");
+  // The operator mistypes the PIN once, then signs in, calls, serves, finishes.
+  const std::string script = Script(
+      "operator.script",
+      "wait signed-out\n"
+      "tap field:operator\n"
+      "type ani\n"
+      "tap field:pin\n"
+      "type 1111\n"
+      "key Enter\n"
+      "wait connected\n"
+      "screenshot " + shots + "-wrong-pin.png\n"
+      "tap field:pin\n"
+      "type 2580\n"
+      "key Enter\n"
+      "wait ready\n"
+      "key F1\n"
+      "wait calling:A-001\n"
+      "key F1\n"  // a double press: must not call a second ticket
+      "key F3\n"
+      "wait serving:A-001\n"
+      "screenshot " + shots + "-serving.png\n"
+      "key F4\n"
+      "wait idle\n"
+      "quit\n");
+  const std::string pad_script = Script(
+      "pad.script",
+      "wait ask 60\n"
+      "screenshot " + dir_.File("pad-ask.png") + "\n"
+      "tap score:4\n"
+      "tap survey:yes\n"
+      "wait skm\n"
+      "screenshot " + dir_.File("pad-skm.png") + "\n"
+      "tap answer:4\n"
+      "tap answer:3\n"
+      "tap answer:skip\n"
+      "tap answer:4\n"
+      "tap answer:4\n"
+      "tap answer:3\n"
+      "tap answer:4\n"
+      "tap answer:2\n"
+      "tap answer:4\n"
+      "wait sent\n"
+      "quit\n");
+  ChildProcess pad, counter;
+  ASSERT_TRUE(pad.Start({MPP_COUNTER_BIN, "--broker", broker_.command_endpoint(), "--counter",
+                         "1", "--rating-pad", "--script", pad_script},
+                        Env(), dir_.File("pad.log")));
+  ASSERT_TRUE(counter.Start({MPP_COUNTER_BIN, "--broker", broker_.command_endpoint(),
+                             "--counter", "1", "--script", script},
+                            Env(), dir_.File("counter.log")));
+  ASSERT_EQ(counter.Wait(60000), 0) << ReadFile(dir_.File("counter.log"));
+  ASSERT_EQ(pad.Wait(60000), 0) << ReadFile(dir_.File("pad.log"));
+
+  const v1::Snapshot s = c.Snapshot().snapshot();
+  for (const auto& k : s.counters()) {
+    if (k.id() != 1) continue;
+    EXPECT_EQ(k.operator_id(), "ani");
+    EXPECT_EQ(k.current_ticket(), 0) << "the double F1 must not have called A-002";
+    EXPECT_EQ(k.last_finished_ticket(), id);
+  }
+  EXPECT_EQ(c.Status().waiting(), 1) << "A-002 still waits";
+
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(broker_.db_path().c_str(), &db, SQLITE_OPEN_READONLY, nullptr),
+            SQLITE_OK);
+  sqlite3_stmt* q = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db,
+                               "SELECT ticket_id, counter_id, operator_id, service, score,"
+                               " u1, u2, u3 IS NULL, u8 FROM ratings",
+                               -1, &q, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(q), SQLITE_ROW) << "no rating stored";
+  EXPECT_EQ(sqlite3_column_int64(q, 0), id);
+  EXPECT_EQ(sqlite3_column_int(q, 1), 1);
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(q, 2)), "ani");
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(q, 3)), "KTP-REKAM");
+  EXPECT_EQ(sqlite3_column_int(q, 4), 4);
+  EXPECT_EQ(sqlite3_column_int(q, 5), 4);
+  EXPECT_EQ(sqlite3_column_int(q, 6), 3);
+  EXPECT_EQ(sqlite3_column_int(q, 7), 1);  // skipped
+  EXPECT_EQ(sqlite3_column_int(q, 8), 2);
+  EXPECT_NE(sqlite3_step(q), SQLITE_ROW) << "exactly one rating";
+  sqlite3_finalize(q);
+  // The wrong PIN was counted against the operator.
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT count(*) FROM events WHERE type = 'OPERATOR_CHANGED'",
+                               -1, &q, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(q), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(q, 0), 3);  // added, one failure, reset on success
+  sqlite3_finalize(q);
+  sqlite3_close(db);
+  int w = 0, h = 0;
+  for (const char* f : {"counter-wrong-pin.png", "counter-serving.png", "pad-ask.png",
+                        "pad-skm.png"}) {
+    EXPECT_TRUE(PngSize(dir_.File(f), &w, &h)) << f;
+  }
+}
+
+TEST_F(CounterSystem, AnUnknownCounterIsRefusedWithTheFix) {
+  ChildProcess counter;
+  ASSERT_TRUE(counter.Start({MPP_COUNTER_BIN, "--broker", broker_.command_endpoint(),
+                             "--counter", "99"},
+                            Env(), dir_.File("bad.log")));
+  EXPECT_EQ(counter.Wait(30000), 2);
+  EXPECT_NE(ReadFile(dir_.File("bad.log")).find("counter 99 is not in the broker's catalog"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace mpp::testing
