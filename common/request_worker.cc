@@ -15,7 +15,9 @@ RequestWorker::RequestWorker(std::string broker, std::string client_id, int time
 
 RequestWorker::~RequestWorker() { Stop(); }
 
-void RequestWorker::Start() { thread_ = std::thread([this] { Run(); }); }
+void RequestWorker::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
 
 void RequestWorker::Stop() {
   {

@@ -51,9 +51,9 @@ class RequestWorker {
   std::thread thread_;
   std::mutex mu_;
   std::condition_variable cv_;
-  bool stop_ = false;                                         // GUARDED_BY(mu_)
-  std::deque<std::pair<std::string, v1::Request>> queue_;     // GUARDED_BY(mu_)
-  std::vector<Result> results_;                               // GUARDED_BY(mu_)
+  bool stop_ = false;                                      // GUARDED_BY(mu_)
+  std::deque<std::pair<std::string, v1::Request>> queue_;  // GUARDED_BY(mu_)
+  std::vector<Result> results_;                            // GUARDED_BY(mu_)
 };
 
 }  // namespace mpp

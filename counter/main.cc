@@ -121,8 +121,8 @@ int main(int argc, char** argv) {
 
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
-  const std::string title = std::string(pad ? "MPP - Penilaian Loket " : "MPP - Loket ") +
-                            std::to_string(counter_id);
+  const std::string title =
+      std::string(pad ? "MPP - Penilaian Loket " : "MPP - Loket ") + std::to_string(counter_id);
   auto window = mpp::GuiWindow::Open({title, width, height, false});
   if (!window.ok()) {
     std::cerr << "mpp-counter: " << window.status().message() << "\n";

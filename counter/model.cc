@@ -35,12 +35,18 @@ namespace {
 
 std::string PriorityText(v1::PriorityReason r, Lang lang) {
   switch (r) {
-    case v1::LANSIA: return T(lang, "Lansia", "Elderly");
-    case v1::DISABILITAS: return T(lang, "Disabilitas", "Disability");
-    case v1::IBU_HAMIL: return T(lang, "Ibu hamil", "Pregnant");
-    case v1::BALITA: return T(lang, "Membawa balita", "With a small child");
-    case v1::KORBAN_BENCANA: return T(lang, "Korban bencana", "Disaster victim");
-    default: return "";
+    case v1::LANSIA:
+      return T(lang, "Lansia", "Elderly");
+    case v1::DISABILITAS:
+      return T(lang, "Disabilitas", "Disability");
+    case v1::IBU_HAMIL:
+      return T(lang, "Ibu hamil", "Pregnant");
+    case v1::BALITA:
+      return T(lang, "Membawa balita", "With a small child");
+    case v1::KORBAN_BENCANA:
+      return T(lang, "Korban bencana", "Disaster victim");
+    default:
+      return "";
   }
 }
 
@@ -124,16 +130,26 @@ bool CounterModel::Enabled(Action a) const {
   const bool called = t && t->state() == v1::CALLED;
   const bool serving = t && t->state() == v1::SERVING;
   switch (a) {
-    case Action::kCallNext: return open && !t;
-    case Action::kRecall: return called;
-    case Action::kStart: return called;
-    case Action::kFinish: return serving;
-    case Action::kNoShow: return called;
-    case Action::kTransfer: return serving || called;
-    case Action::kHold: return serving || called;
-    case Action::kBreak: return !t && (open || c->status() == v1::ON_BREAK);
-    case Action::kClose: return !t && c->status() != v1::CLOSED;
-    case Action::kSignOut: return !t;
+    case Action::kCallNext:
+      return open && !t;
+    case Action::kRecall:
+      return called;
+    case Action::kStart:
+      return called;
+    case Action::kFinish:
+      return serving;
+    case Action::kNoShow:
+      return called;
+    case Action::kTransfer:
+      return serving || called;
+    case Action::kHold:
+      return serving || called;
+    case Action::kBreak:
+      return !t && (open || c->status() == v1::ON_BREAK);
+    case Action::kClose:
+      return !t && c->status() != v1::CLOSED;
+    case Action::kSignOut:
+      return !t;
   }
   return false;
 }
@@ -143,12 +159,24 @@ void CounterModel::Press(Action a) {
   const int id = options_.counter_id;
   v1::Request r;
   switch (a) {
-    case Action::kCallNext: r.mutable_call_next()->set_counter_id(id); break;
-    case Action::kRecall: r.mutable_recall()->set_counter_id(id); break;
-    case Action::kStart: r.mutable_start()->set_counter_id(id); break;
-    case Action::kFinish: r.mutable_finish()->set_counter_id(id); break;
-    case Action::kHold: r.mutable_hold()->set_counter_id(id); break;
-    case Action::kTransfer: dialog_ = Dialog::kTransfer; return;
+    case Action::kCallNext:
+      r.mutable_call_next()->set_counter_id(id);
+      break;
+    case Action::kRecall:
+      r.mutable_recall()->set_counter_id(id);
+      break;
+    case Action::kStart:
+      r.mutable_start()->set_counter_id(id);
+      break;
+    case Action::kFinish:
+      r.mutable_finish()->set_counter_id(id);
+      break;
+    case Action::kHold:
+      r.mutable_hold()->set_counter_id(id);
+      break;
+    case Action::kTransfer:
+      dialog_ = Dialog::kTransfer;
+      return;
     case Action::kBreak:
       if (MyCounter()->status() == v1::ON_BREAK) {
         r.mutable_open()->set_counter_id(id);  // resume
@@ -173,10 +201,17 @@ void CounterModel::Confirm() {
   v1::Request r;
   const int id = options_.counter_id;
   switch (confirming_) {
-    case Action::kNoShow: r.mutable_no_show()->set_counter_id(id); break;
-    case Action::kClose: r.mutable_close()->set_counter_id(id); break;
-    case Action::kSignOut: r.mutable_sign_out()->set_counter_id(id); break;
-    default: return;
+    case Action::kNoShow:
+      r.mutable_no_show()->set_counter_id(id);
+      break;
+    case Action::kClose:
+      r.mutable_close()->set_counter_id(id);
+      break;
+    case Action::kSignOut:
+      r.mutable_sign_out()->set_counter_id(id);
+      break;
+    default:
+      return;
   }
   Send(std::move(r));
 }
@@ -216,9 +251,10 @@ void CounterModel::OnResult(const std::string& request_id, const StatusOr<v1::En
   if (!pending_ || pending_->request_id != request_id) return;
   if (!reply.ok()) {
     pending_failed_ = true;  // a press of the same action resends this request id
-    message_ = T2("Server antrean tidak menjawab. Tekan lagi untuk mengulang: tidak akan ada "
-                  "panggilan ganda.",
-                  "The queue server did not answer. Press again to retry: nothing is done twice.");
+    message_ =
+        T2("Server antrean tidak menjawab. Tekan lagi untuk mengulang: tidak akan ada "
+           "panggilan ganda.",
+           "The queue server did not answer. Press again to retry: nothing is done twice.");
     message_error_ = true;
     return;
   }
@@ -235,17 +271,26 @@ void CounterModel::OnResult(const std::string& request_id, const StatusOr<v1::En
   if (r.has_ticket()) {
     const v1::Ticket& t = r.ticket();
     switch (t.state()) {
-      case v1::CALLED: message_ = T2("Memanggil ", "Calling ") + t.number(); break;
-      case v1::DONE: message_ = t.number() + T2(" selesai.", " done."); break;
-      case v1::NO_SHOW: message_ = t.number() + T2(" tidak hadir.", " marked no-show."); break;
-      case v1::HELD: message_ = t.number() + T2(" ditunda.", " held."); break;
-      case v1::WAITING:
-        message_ = t.number() + (t.transfers() > 0 && !t.transferred_from().empty()
-                                     ? T2(" dialihkan ke ", " transferred to ") +
-                                           ServiceName(t.service())
-                                     : T2(" kembali ke antrean.", " back in the queue."));
+      case v1::CALLED:
+        message_ = T2("Memanggil ", "Calling ") + t.number();
         break;
-      default: break;
+      case v1::DONE:
+        message_ = t.number() + T2(" selesai.", " done.");
+        break;
+      case v1::NO_SHOW:
+        message_ = t.number() + T2(" tidak hadir.", " marked no-show.");
+        break;
+      case v1::HELD:
+        message_ = t.number() + T2(" ditunda.", " held.");
+        break;
+      case v1::WAITING:
+        message_ =
+            t.number() + (t.transfers() > 0 && !t.transferred_from().empty()
+                              ? T2(" dialihkan ke ", " transferred to ") + ServiceName(t.service())
+                              : T2(" kembali ke antrean.", " back in the queue."));
+        break;
+      default:
+        break;
     }
   }
 }
@@ -268,22 +313,27 @@ std::string CounterModel::OperatorText() const {
   if (!c || c->operator_id().empty()) return T2("Belum ada petugas", "Nobody signed in");
   std::string status;
   switch (c->status()) {
-    case v1::OPEN: status = T2("Buka", "Open"); break;
+    case v1::OPEN:
+      status = T2("Buka", "Open");
+      break;
     case v1::ON_BREAK:
       status = T2("Istirahat", "On a break") +
                (c->break_reason().empty() ? "" : ": " + c->break_reason());
       break;
-    default: status = T2("Tutup", "Closed"); break;
+    default:
+      status = T2("Tutup", "Closed");
+      break;
   }
   return T2("Petugas ", "Operator ") + c->operator_id() + "  -  " + status;
 }
 
 std::string CounterModel::Banner() const {
   if (connected_) return "";
-  return T2("Koneksi ke server antrean terputus. Tombol dinonaktifkan; menyambung ulang "
-            "otomatis...",
-            "Connection to the queue server lost. Actions are disabled; reconnecting by "
-            "itself...");
+  return T2(
+      "Koneksi ke server antrean terputus. Tombol dinonaktifkan; menyambung ulang "
+      "otomatis...",
+      "Connection to the queue server lost. Actions are disabled; reconnecting by "
+      "itself...");
 }
 
 std::string CounterModel::ConfirmText() const {
@@ -299,7 +349,8 @@ std::string CounterModel::ConfirmText() const {
     case Action::kSignOut:
       return T2("Keluar dari ", "Sign out of ") + CounterName() +
              T2("? Loket akan tutup.", "? The counter closes.");
-    default: return "";
+    default:
+      return "";
   }
 }
 
@@ -351,13 +402,14 @@ CurrentView CounterModel::Current() const {
   v.service = ServiceName(t->service());
   const std::string p = PriorityText(t->priority(), options_.lang);
   if (!p.empty()) {
-    v.priority = T2("Prioritas: ", "Priority: ") + p +
-                 (t->priority_granted_by() == "self" ? T2(" (pernyataan sendiri)", " (self-declared)")
-                                                     : "");
+    v.priority =
+        T2("Prioritas: ", "Priority: ") + p +
+        (t->priority_granted_by() == "self" ? T2(" (pernyataan sendiri)", " (self-declared)") : "");
   }
   const Millis waited = (t->first_called_ms() > 0 ? t->first_called_ms() : now_) - t->issued_ms();
   char buf[160];
-  std::snprintf(buf, sizeof buf, T2("Menunggu %s (target %d menit)", "Waited %s (target %d min)").c_str(),
+  std::snprintf(buf, sizeof buf,
+                T2("Menunggu %s (target %d menit)", "Waited %s (target %d min)").c_str(),
                 Clock(waited).c_str(), t->wait_target_min());
   v.waited_text = buf;
   v.wait_tone = ToneFor(waited, t->wait_target_min());
@@ -394,8 +446,8 @@ std::vector<WaitingRow> CounterModel::Waiting() const {
   if (!catalog_) return {};
   for (const auto& [id, t] : state_.tickets()) {
     const bool held_here = t.state() == v1::HELD && t.counter_id() == options_.counter_id;
-    const bool mine = t.state() == v1::WAITING &&
-                      catalog_->CounterServes(options_.counter_id, t.service());
+    const bool mine =
+        t.state() == v1::WAITING && catalog_->CounterServes(options_.counter_id, t.service());
     if (!held_here && !mine) continue;
     WaitingRow r;
     r.id = t.id();
@@ -406,7 +458,8 @@ std::vector<WaitingRow> CounterModel::Waiting() const {
     const Millis waited = now_ - t.issued_ms();
     r.waited = Clock(waited);
     r.tone = ToneFor(waited, t.wait_target_min());
-    std::tuple<int, Millis, int64_t> key{held_here ? 2 : (r.priority ? 0 : 1), t.arrival_ms(), t.id()};
+    std::tuple<int, Millis, int64_t> key{held_here ? 2 : (r.priority ? 0 : 1), t.arrival_ms(),
+                                         t.id()};
     rows.emplace_back(key, std::move(r));
   }
   std::sort(rows.begin(), rows.end(),
@@ -423,7 +476,8 @@ std::vector<std::pair<std::string, int>> CounterModel::Counts() const {
   if (!d) return out;
   for (const auto& code : d->services()) {
     int n = 0;
-    for (const auto& [id, t] : state_.tickets()) n += t.state() == v1::WAITING && t.service() == code;
+    for (const auto& [id, t] : state_.tickets())
+      n += t.state() == v1::WAITING && t.service() == code;
     out.emplace_back(ServiceName(code), n);
   }
   return out;

@@ -46,9 +46,9 @@ inline constexpr int kActionCount = 10;
 
 struct ActionView {
   Action action;
-  std::string key;     // "F1"
-  std::string id;      // script target: "call", "recall", ...
-  std::string label;   // "Panggil Berikutnya"
+  std::string key;    // "F1"
+  std::string id;     // script target: "call", "recall", ...
+  std::string label;  // "Panggil Berikutnya"
   bool enabled = false;
 };
 
@@ -73,7 +73,7 @@ struct WaitingRow {
   std::string number;
   std::string service;
   bool priority = false;
-  bool held = false;  // held by this counter: can be returned
+  bool held = false;   // held by this counter: can be returned
   std::string waited;  // "12:30"
   Tone tone = Tone::kGreen;
 };
@@ -100,8 +100,8 @@ class CounterModel {
   // ---- operator input ----
   void SubmitSignIn(const std::string& operator_id, const std::string& pin);
   void Press(Action action);
-  void Confirm();       // the question asked by a destructive action: yes
-  void CloseDialog();   // no / cancel
+  void Confirm();      // the question asked by a destructive action: yes
+  void CloseDialog();  // no / cancel
   void ChooseTransfer(const std::string& service);
   void ChooseBreak(const std::string& reason);
   void ReturnHeld(int64_t ticket_id);

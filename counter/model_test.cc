@@ -121,8 +121,7 @@ TEST_F(CounterModelTest, DestructiveActionsAskOnce) {
   Publish(kMonday9);
   model_.Press(Action::kNoShow);
   EXPECT_EQ(model_.dialog(), CounterModel::Dialog::kConfirm);
-  EXPECT_EQ(model_.ConfirmText(),
-            "Tandai A-001 tidak hadir? Nomor ini tidak akan dipanggil lagi.");
+  EXPECT_EQ(model_.ConfirmText(), "Tandai A-001 tidak hadir? Nomor ini tidak akan dipanggil lagi.");
   EXPECT_TRUE(model_.TakeJobs().empty());
   model_.CloseDialog();
   EXPECT_TRUE(model_.TakeJobs().empty());

@@ -34,7 +34,7 @@ class PadModel {
     int64_t recent_ms = 120'000;  // a ticket finished longer ago is not asked about
     int64_t ask_ms = 90'000;      // unanswered this long: back to idle, nothing sent
     int64_t thanks_ms = 6'000;
-    int64_t retry_ms = 3'000;     // resend an unanswered rating (same request id)
+    int64_t retry_ms = 3'000;  // resend an unanswered rating (same request id)
   };
   enum class Screen { kIdle, kAsk, kOfferSkm, kSkm, kThanks };
 
@@ -43,9 +43,9 @@ class PadModel {
   void SetLive(const LiveState& state, bool connected, Millis broker_now, int64_t local_ms);
   void OnResult(const std::string& request_id, const StatusOr<v1::Envelope>& reply);
 
-  void TapScore(int score);  // 1..4 on kAsk
-  void TapFullSurvey();      // on kOfferSkm: yes
-  void TapNoSurvey();        // on kOfferSkm: no, send the score
+  void TapScore(int score);   // 1..4 on kAsk
+  void TapFullSurvey();       // on kOfferSkm: yes
+  void TapNoSurvey();         // on kOfferSkm: no, send the score
   void TapAnswer(int value);  // on kSkm: 1..4, or 0 to skip the question
   std::vector<Job> TakeJobs();
 

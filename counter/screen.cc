@@ -87,10 +87,10 @@ void SignIn(CounterModel* m, const Fonts& f, float w, float h, SignInForm* form,
   Register(targets, "field:operator");
   ImGui::TextUnformatted("PIN");
   ImGui::SetNextItemWidth(pw);
-  const bool enter = ImGui::InputText("##pin", form->pin, sizeof form->pin,
-                                      ImGuiInputTextFlags_Password |
-                                          ImGuiInputTextFlags_CharsDecimal |
-                                          ImGuiInputTextFlags_EnterReturnsTrue);
+  const bool enter =
+      ImGui::InputText("##pin", form->pin, sizeof form->pin,
+                       ImGuiInputTextFlags_Password | ImGuiInputTextFlags_CharsDecimal |
+                           ImGuiInputTextFlags_EnterReturnsTrue);
   Register(targets, "field:pin");
   ImGui::Spacing();
   const bool can = m->connected() && !m->busy();
@@ -128,7 +128,8 @@ void CurrentCard(CounterModel* m, const Fonts& f, ImVec2 p0, ImVec2 size) {
     return;
   }
   dl->AddText(f.huge, f.huge->FontSize, ImVec2(x, y), kNavy, c.number.c_str());
-  const float right = x + f.huge->CalcTextSizeA(f.huge->FontSize, FLT_MAX, 0, c.number.c_str()).x + 30;
+  const float right =
+      x + f.huge->CalcTextSizeA(f.huge->FontSize, FLT_MAX, 0, c.number.c_str()).x + 30;
   float ry = y + 8;
   dl->AddText(f.large, f.large->FontSize, ImVec2(right, ry), kInk, c.service.c_str());
   ry += f.large->FontSize + 4;
@@ -145,7 +146,8 @@ void CurrentCard(CounterModel* m, const Fonts& f, ImVec2 p0, ImVec2 size) {
   const std::string timer = c.timer_label + "  " + c.timer;
   dl->AddText(f.large, f.large->FontSize, ImVec2(x, y), ToneColor(c.timer_tone), timer.c_str());
   if (!c.standard.empty()) {
-    const float tx = x + f.large->CalcTextSizeA(f.large->FontSize, FLT_MAX, 0, timer.c_str()).x + 20;
+    const float tx =
+        x + f.large->CalcTextSizeA(f.large->FontSize, FLT_MAX, 0, timer.c_str()).x + 20;
     dl->AddText(f.body, f.body->FontSize, ImVec2(tx, y + 8), kMuted, c.standard.c_str());
     y += f.large->FontSize + 8;
     const float bw = size.x - 36;
@@ -177,8 +179,8 @@ void Dialogs(CounterModel* m, const Fonts& f, float w, float h, SignInForm* form
       ImGui::TextWrapped("%s", m->ConfirmText().c_str());
       ImGui::PopFont();
       ImGui::Spacing();
-      if (Button(targets, "confirm", T(l, "Ya  (Enter)", "Yes  (Enter)"),
-                 ImVec2(bw / 2 - 4, 52), true, kRed) ||
+      if (Button(targets, "confirm", T(l, "Ya  (Enter)", "Yes  (Enter)"), ImVec2(bw / 2 - 4, 52),
+                 true, kRed) ||
           ImGui::IsKeyPressed(GLFW_KEY_ENTER)) {
         m->Confirm();
       }
@@ -226,7 +228,8 @@ void Dialogs(CounterModel* m, const Fonts& f, float w, float h, SignInForm* form
       }
       break;
     }
-    default: break;
+    default:
+      break;
   }
   if (ImGui::IsKeyPressed(GLFW_KEY_ESCAPE)) m->CloseDialog();
   ImGui::End();
@@ -251,11 +254,11 @@ void Main(CounterModel* m, const Fonts& f, float w, float h, SignInForm* form,
   for (size_t i = 0; i < actions.size(); ++i) {
     const ActionView& a = actions[i];
     ImGui::SetCursorScreenPos(ImVec2(pad + (i % 5) * (bw + 8), ay + (i / 5) * (bh + 8)));
-    const ImU32 color = a.action == Action::kCallNext || a.action == Action::kFinish ? kGreen
-                        : a.action == Action::kNoShow || a.action == Action::kClose ||
-                                a.action == Action::kSignOut
-                            ? Rgb(150, 40, 40)
-                            : kNavy;
+    const ImU32 color =
+        a.action == Action::kCallNext || a.action == Action::kFinish ? kGreen
+        : a.action == Action::kNoShow || a.action == Action::kClose || a.action == Action::kSignOut
+            ? Rgb(150, 40, 40)
+            : kNavy;
     std::string label = a.label;  // break a label too wide for its button
     const size_t space = label.find(' ');
     if (space != std::string::npos && ImGui::CalcTextSize(label.c_str()).x > bw - 12) {
@@ -361,8 +364,8 @@ void DrawCounter(CounterModel* m, const Fonts& f, float w, float h, SignInForm* 
   Header(m, f, w, targets);
   if (!m->has_catalog()) {
     ImGui::SetCursorPos(ImVec2(20, ImGui::GetCursorPosY() + 20));
-    ImGui::TextUnformatted(T(m->lang(), "Menghubungkan ke server antrean...",
-                             "Connecting to the queue server..."));
+    ImGui::TextUnformatted(
+        T(m->lang(), "Menghubungkan ke server antrean...", "Connecting to the queue server..."));
   } else if (!m->signed_in()) {
     SignIn(m, f, w, h, form, targets);
   } else {
@@ -385,9 +388,9 @@ void DrawRatingPad(PadModel* m, const Fonts& f, float w, float h, TapTargets* ta
   ImGui::PushStyleColor(ImGuiCol_Text, V(kInk));
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(24, 20));
   ImGui::PushStyleVar(ImGuiStyleVar_FrameRounding, 12);
-  ImGui::Begin("pad", nullptr,
-               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
-                   ImGuiWindowFlags_NoSavedSettings);
+  ImGui::Begin(
+      "pad", nullptr,
+      ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
   const float bw = ImGui::GetContentRegionAvail().x;
   auto title = [&](const std::string& text) {
     ImGui::PushFont(f.large);
@@ -405,8 +408,8 @@ void DrawRatingPad(PadModel* m, const Fonts& f, float w, float h, TapTargets* ta
               "Thank you for using our services."));
       break;
     case PadModel::Screen::kAsk: {
-      title(std::string(T(l, "Bagaimana pelayanan kami untuk nomor ",
-                          "How did we serve you (ticket ")) +
+      title(std::string(
+                T(l, "Bagaimana pelayanan kami untuk nomor ", "How did we serve you (ticket ")) +
             m->ticket_number() + T(l, "?", ")?"));
       static const char* kId[] = {"Sangat Puas", "Puas", "Kurang Puas", "Tidak Puas"};
       static const char* kEn[] = {"Very satisfied", "Satisfied", "Not quite satisfied",
@@ -424,8 +427,9 @@ void DrawRatingPad(PadModel* m, const Fonts& f, float w, float h, TapTargets* ta
       break;
     }
     case PadModel::Screen::kOfferSkm: {
-      title(T(l, "Terima kasih! Bersediakah Anda mengisi survei kepuasan lengkap (9 pertanyaan, "
-                 "sekitar 1 menit)?",
+      title(T(l,
+              "Terima kasih! Bersediakah Anda mengisi survei kepuasan lengkap (9 pertanyaan, "
+              "sekitar 1 menit)?",
               "Thank you! Would you answer the full satisfaction survey (9 questions, about a "
               "minute)?"));
       const float bh = 110;

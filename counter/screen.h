@@ -14,7 +14,7 @@
 namespace mpp::counter {
 
 struct Fonts {
-  ImFont* body = nullptr;   // ~22 px at 768
+  ImFont* body = nullptr;  // ~22 px at 768
   ImFont* bold = nullptr;
   ImFont* large = nullptr;  // ~34 px
   ImFont* huge = nullptr;   // ~110 px: the current number

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -47,59 +48,75 @@ class CounterSystem : public ::testing::Test {
 };
 
 TEST_F(CounterSystem, AnOperatorServesATicketAndTheVisitorRatesIt) {
+  // Tickets come from mppctl, as at a staff desk.
+  const std::string ctl = std::string(MPP_CTL_BIN) + " --broker " + broker_.command_endpoint();
+  ASSERT_EQ(std::system((ctl + " issue KTP-REKAM >/dev/null").c_str()), 0);
+  ASSERT_EQ(std::system((ctl + " issue KTP-REKAM >/dev/null").c_str()),
+            0);  // what a
+                 // double press would call
   TestClient c(broker_.command_endpoint());
-  const int64_t id = c.Issue("KTP-REKAM").ticket().id();
-  c.Issue("KTP-REKAM");  // what a double press would wrongly call
+  int64_t id = 0;
+  const v1::Reply issued = c.Snapshot();
+  for (const auto& t : issued.snapshot().tickets()) {
+    if (t.number() == "A-001") id = t.id();
+  }
+  ASSERT_NE(id, 0);
   const std::string shots = dir_.File("counter");
   // The operator mistypes the PIN once, then signs in, calls, serves, finishes.
-  const std::string script = Script(
-      "operator.script",
-      "wait signed-out\n"
-      "tap field:operator\n"
-      "type ani\n"
-      "tap field:pin\n"
-      "type 1111\n"
-      "key Enter\n"
-      "wait connected\n"
-      "screenshot " + shots + "-wrong-pin.png\n"
-      "tap field:pin\n"
-      "type 2580\n"
-      "key Enter\n"
-      "wait ready\n"
-      "key F1\n"
-      "wait calling:A-001\n"
-      "key F1\n"  // a double press: must not call a second ticket
-      "key F3\n"
-      "wait serving:A-001\n"
-      "screenshot " + shots + "-serving.png\n"
-      "key F4\n"
-      "wait idle\n"
-      "quit\n");
-  const std::string pad_script = Script(
-      "pad.script",
-      "wait ask 60\n"
-      "screenshot " + dir_.File("pad-ask.png") + "\n"
-      "tap score:4\n"
-      "tap survey:yes\n"
-      "wait skm\n"
-      "screenshot " + dir_.File("pad-skm.png") + "\n"
-      "tap answer:4\n"
-      "tap answer:3\n"
-      "tap answer:skip\n"
-      "tap answer:4\n"
-      "tap answer:4\n"
-      "tap answer:3\n"
-      "tap answer:4\n"
-      "tap answer:2\n"
-      "tap answer:4\n"
-      "wait sent\n"
-      "quit\n");
+  const std::string script = Script("operator.script",
+                                    "wait signed-out\n"
+                                    "tap field:operator\n"
+                                    "type ani\n"
+                                    "tap field:pin\n"
+                                    "type 1111\n"
+                                    "key Enter\n"
+                                    "wait connected\n"
+                                    "screenshot " +
+                                        shots +
+                                        "-wrong-pin.png\n"
+                                        "tap field:pin\n"
+                                        "type 2580\n"
+                                        "key Enter\n"
+                                        "wait ready\n"
+                                        "key F1\n"
+                                        "wait calling:A-001\n"
+                                        "key F1\n"  // a double press: must not call a second ticket
+                                        "key F3\n"
+                                        "wait serving:A-001\n"
+                                        "screenshot " +
+                                        shots +
+                                        "-serving.png\n"
+                                        "key F4\n"
+                                        "wait idle\n"
+                                        "quit\n");
+  const std::string pad_script = Script("pad.script",
+                                        "wait ask 60\n"
+                                        "screenshot " +
+                                            dir_.File("pad-ask.png") +
+                                            "\n"
+                                            "tap score:4\n"
+                                            "tap survey:yes\n"
+                                            "wait skm\n"
+                                            "screenshot " +
+                                            dir_.File("pad-skm.png") +
+                                            "\n"
+                                            "tap answer:4\n"
+                                            "tap answer:3\n"
+                                            "tap answer:skip\n"
+                                            "tap answer:4\n"
+                                            "tap answer:4\n"
+                                            "tap answer:3\n"
+                                            "tap answer:4\n"
+                                            "tap answer:2\n"
+                                            "tap answer:4\n"
+                                            "wait sent\n"
+                                            "quit\n");
   ChildProcess pad, counter;
-  ASSERT_TRUE(pad.Start({MPP_COUNTER_BIN, "--broker", broker_.command_endpoint(), "--counter",
-                         "1", "--rating-pad", "--script", pad_script},
+  ASSERT_TRUE(pad.Start({MPP_COUNTER_BIN, "--broker", broker_.command_endpoint(), "--counter", "1",
+                         "--rating-pad", "--script", pad_script},
                         Env(), dir_.File("pad.log")));
-  ASSERT_TRUE(counter.Start({MPP_COUNTER_BIN, "--broker", broker_.command_endpoint(),
-                             "--counter", "1", "--script", script},
+  ASSERT_TRUE(counter.Start({MPP_COUNTER_BIN, "--broker", broker_.command_endpoint(), "--counter",
+                             "1", "--script", script},
                             Env(), dir_.File("counter.log")));
   ASSERT_EQ(counter.Wait(60000), 0) << ReadFile(dir_.File("counter.log"));
   ASSERT_EQ(pad.Wait(60000), 0) << ReadFile(dir_.File("pad.log"));
@@ -143,17 +160,17 @@ TEST_F(CounterSystem, AnOperatorServesATicketAndTheVisitorRatesIt) {
   sqlite3_finalize(q);
   sqlite3_close(db);
   int w = 0, h = 0;
-  for (const char* f : {"counter-wrong-pin.png", "counter-serving.png", "pad-ask.png",
-                        "pad-skm.png"}) {
+  for (const char* f :
+       {"counter-wrong-pin.png", "counter-serving.png", "pad-ask.png", "pad-skm.png"}) {
     EXPECT_TRUE(PngSize(dir_.File(f), &w, &h)) << f;
   }
 }
 
 TEST_F(CounterSystem, AnUnknownCounterIsRefusedWithTheFix) {
   ChildProcess counter;
-  ASSERT_TRUE(counter.Start({MPP_COUNTER_BIN, "--broker", broker_.command_endpoint(),
-                             "--counter", "99"},
-                            Env(), dir_.File("bad.log")));
+  ASSERT_TRUE(
+      counter.Start({MPP_COUNTER_BIN, "--broker", broker_.command_endpoint(), "--counter", "99"},
+                    Env(), dir_.File("bad.log")));
   EXPECT_EQ(counter.Wait(30000), 2);
   EXPECT_NE(ReadFile(dir_.File("bad.log")).find("counter 99 is not in the broker's catalog"),
             std::string::npos);
