@@ -51,9 +51,8 @@ TEST_F(CounterSystem, AnOperatorServesATicketAndTheVisitorRatesIt) {
   // Tickets come from mppctl, as at a staff desk.
   const std::string ctl = std::string(MPP_CTL_BIN) + " --broker " + broker_.command_endpoint();
   ASSERT_EQ(std::system((ctl + " issue KTP-REKAM >/dev/null").c_str()), 0);
-  ASSERT_EQ(std::system((ctl + " issue KTP-REKAM >/dev/null").c_str()),
-            0);  // what a
-                 // double press would call
+  // what a double press would wrongly call.
+  ASSERT_EQ(std::system((ctl + " issue KTP-REKAM >/dev/null").c_str()), 0);
   TestClient c(broker_.command_endpoint());
   int64_t id = 0;
   const v1::Reply issued = c.Snapshot();

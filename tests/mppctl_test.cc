@@ -95,6 +95,44 @@ TEST_F(MppctlTest, AWholeCounterDayFromTheShell) {
   EXPECT_NE(Run("status").out.find("business day 2026-11-30"), std::string::npos);
 }
 
+TEST_F(MppctlTest, ReportReadsTheLiveDatabaseAndMatchesTheDay) {
+  Run("operator add ani --pin 1234");
+  Run("signin 1 ani --pin 1234");
+  Run("issue KTP-REKAM");
+  Run("issue KTP-REKAM --priority lansia --source kiosk --source-id kiosk-1");
+  Run("issue KTP-CETAK");
+  for (int i = 0; i < 2; ++i) {
+    Run("call 1");
+    Run("start 1");
+    Run("finish 1");
+  }
+  const json done = Json(Run("--json snapshot"));
+  int64_t last = 0;
+  for (const auto& c : done["snapshot"]["counters"]) {
+    if (c["id"] == 1) last = std::stoll(c["last_finished_ticket"].get<std::string>());
+  }
+  ASSERT_GT(last, 0);
+  EXPECT_EQ(Run("rate " + std::to_string(last) + " 1 4 --skm 4,4,4,4,4,4,4,4,4").exit_code, 0);
+  // The report reads the broker's file while the broker runs (WAL readers do not block it).
+  const std::string args = "report --db " + broker_.db_path() + " --config " + SampleCatalog() +
+                           " --from 2026-11-30 --by operator --format json";
+  const json r = Json(Run(args));
+  ASSERT_TRUE(r["rows"].is_array()) << r.dump();
+  EXPECT_EQ(r["total"]["issued"], 3);
+  EXPECT_EQ(r["total"]["served"], 2);
+  EXPECT_EQ(r["total"]["priority"], 1);
+  EXPECT_EQ(r["total"]["rated_4"], 1);
+  EXPECT_EQ(r["total"]["skm_score"], 100.0);
+  EXPECT_EQ(r["total"]["skm_grade"], "A Sangat Baik");
+  bool ani = false;
+  for (const auto& row : r["rows"]) ani |= row["group"] == "ani" && row["served"] == 2;
+  EXPECT_TRUE(ani) << r.dump();
+  const Result bad = Run("report --db " + broker_.db_path() + " --config " + SampleCatalog() +
+                         " --from 2026-12-01 --to 2026-11-30");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.out.find("is before --from"), std::string::npos) << bad.out;
+}
+
 TEST_F(MppctlTest, RefusalExitsNonZeroWithTheBrokersMessage) {
   Result r = Run("finish 3");
   EXPECT_EQ(r.exit_code, 1);

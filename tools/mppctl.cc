@@ -18,6 +18,7 @@
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
 
+#include "broker/report/report.h"
 #include "common/client.h"
 #include "common/time_util.h"
 #include "common/wire.h"
@@ -401,6 +402,23 @@ int main(int argc, char** argv) {
   c_watch->add_option("--zone", zone, "only this zone");
   c_watch->add_option("--count", count, "stop after N events");
   auto* c_status = app.add_subcommand("status", "broker health");
+  std::string db = "var/mpp.db", config = "config/mpp-cilegon.toml", from, to, by = "service",
+              format = "table";
+  auto* c_report = app.add_subcommand(
+      "report",
+      "compliance report from the broker's database (read-only): counts, waiting and "
+      "service times against each ticket's standard, ratings, SKM");
+  c_report->add_option("--db", db, "the broker's SQLite file")->capture_default_str();
+  c_report->add_option("--config", config, "the catalog the broker runs with")
+      ->capture_default_str();
+  c_report->add_option("--from", from, "first business day, YYYY-MM-DD")->required();
+  c_report->add_option("--to", to, "last business day, YYYY-MM-DD (default: --from)");
+  c_report->add_option("--by", by, "agency, service, counter, operator, day or hour")
+      ->check(CLI::IsMember({"agency", "service", "counter", "operator", "day", "hour"}))
+      ->capture_default_str();
+  c_report->add_option("--format", format, "table, csv, json or md")
+      ->check(CLI::IsMember({"table", "csv", "json", "md"}))
+      ->capture_default_str();
 
   try {
     app.parse(argc, argv);
@@ -411,6 +429,23 @@ int main(int argc, char** argv) {
   const bool en = g.lang == "en";
 
   if (c_watch->parsed()) return Watch(g, zone, count);
+  if (c_report->parsed()) {
+    auto catalog = mpp::LoadCatalogFile(config);
+    if (!catalog.ok()) {
+      std::cerr << "mppctl: " << catalog.status().message() << "\n";
+      return 2;
+    }
+    mpp::report::GroupBy group;
+    mpp::report::ParseGroupBy(by, &group);
+    const mpp::CatalogIndex index(std::move(*catalog));
+    auto rep = mpp::report::Build(db, index, from, to.empty() ? from : to, group);
+    if (!rep.ok()) {
+      std::cerr << "mppctl: " << rep.status().message() << "\n";
+      return 2;
+    }
+    std::cout << mpp::report::Format(*rep, format);
+    return 0;
+  }
   if (c_catalog->parsed()) {
     req.mutable_get_catalog();
     if (g.json) return Run(g, req);

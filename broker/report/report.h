@@ -1,0 +1,83 @@
+// Compliance reports: waiting and service times against each ticket's own
+// published standard, counts, ratings and the SKM index (PermenPAN-RB
+// 14/2017), for a date range, grouped by agency, service, counter, operator,
+// day or hour of day. Read-only on the broker's SQLite file.
+//
+// "Within standard" uses the targets recorded on each ticket when it was
+// issued/served (tickets.wait_met, tickets.service_met), so a standard
+// changed mid-range never rewrites history.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/catalog.h"
+#include "common/status.h"
+
+namespace mpp::report {
+
+enum class GroupBy { kAgency, kService, kCounter, kOperator, kDay, kHour };
+bool ParseGroupBy(const std::string& text, GroupBy* by);
+const char* GroupByName(GroupBy by);
+
+struct Distribution {
+  int64_t n = 0;
+  double mean_ms = 0;
+  int64_t median_ms = 0;  // nearest-rank percentiles
+  int64_t p90_ms = 0;
+  int64_t max_ms = 0;
+};
+Distribution Summarize(std::vector<int64_t> values);
+
+// The SKM index of a set of forms (nine answers each, 1..4, 0 = not answered).
+struct Skm {
+  int respondents = 0;            // forms with at least one answer
+  std::array<int, 9> answered{};  // per element
+  std::array<double, 9> nrr{};    // per element: sum / answered
+  double ikm = 0;                 // sum NRR_i x 1/9 (over answered elements)
+  double score = 0;               // IKM x 25, rounded to 2 decimals
+  char grade = '-';
+  std::string label;  // "Sangat Baik", "Baik", "Kurang Baik", "Tidak Baik"
+};
+Skm ComputeSkm(const std::vector<std::array<int, 9>>& forms);
+// Grade of a converted score (0..100): >= 88.31 A, >= 76.61 B, >= 65.00 C, else D.
+char Grade(double score, std::string* label);
+
+struct Row {
+  std::string key;    // the group: agency code, service code, counter id, operator, day, hour
+  std::string label;  // its name, where there is one
+  int issued = 0, served = 0, no_show = 0, cancelled = 0, transferred = 0, print_failed = 0;
+  int priority = 0;
+  std::map<std::string, int> priority_by_reason;  // "LANSIA" -> n
+  Distribution wait, service;
+  int wait_judged = 0, wait_within = 0;
+  int service_judged = 0, service_within = 0;
+  std::array<int, 5> ratings{};  // [score] for score 1..4
+  Skm skm;
+};
+
+struct Completeness {
+  std::string service;
+  int present = 0;  // of the six published components
+  std::vector<std::string> missing;
+};
+
+struct Report {
+  std::string from, to;  // business days, inclusive
+  GroupBy by = GroupBy::kService;
+  std::vector<Row> rows;  // sorted by key
+  Row total;
+  std::vector<Completeness> completeness;
+};
+
+// Opens `db_path` read-only. `from`/`to` are "YYYY-MM-DD" (local business days).
+StatusOr<Report> Build(const std::string& db_path, const CatalogIndex& catalog,
+                       const std::string& from, const std::string& to, GroupBy by);
+
+// "table" (aligned text), "csv", "json" or "md"; empty string for an unknown format.
+std::string Format(const Report& report, const std::string& format);
+
+}  // namespace mpp::report

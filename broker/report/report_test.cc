@@ -1,0 +1,253 @@
+#include "broker/report/report.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "broker/store/store.h"
+
+namespace mpp::report {
+namespace {
+
+TEST(Skm, GradeBoundariesAreOnTheRoundedScore) {
+  std::string label;
+  EXPECT_EQ(Grade(88.31, &label), 'A');
+  EXPECT_EQ(label, "Sangat Baik");
+  EXPECT_EQ(Grade(88.305, &label), 'A');  // rounds to 88.31
+  EXPECT_EQ(Grade(88.30, &label), 'B');
+  EXPECT_EQ(label, "Baik");
+  EXPECT_EQ(Grade(76.61, &label), 'B');
+  EXPECT_EQ(Grade(76.60, &label), 'C');
+  EXPECT_EQ(label, "Kurang Baik");
+  EXPECT_EQ(Grade(65.00, &label), 'C');
+  EXPECT_EQ(Grade(64.99, &label), 'D');
+  EXPECT_EQ(label, "Tidak Baik");
+}
+
+TEST(Skm, APerfectSurveyScoresOneHundredNotNinetyNine) {
+  const Skm k = ComputeSkm({{4, 4, 4, 4, 4, 4, 4, 4, 4}});
+  EXPECT_DOUBLE_EQ(k.ikm, 4.0);
+  EXPECT_DOUBLE_EQ(k.score, 100.0);
+  EXPECT_EQ(k.grade, 'A');
+  EXPECT_EQ(k.respondents, 1);
+}
+
+TEST(Skm, PartlyAnsweredFormsCountPerElement) {
+  // U1 answered twice (4 and 2): NRR 3. U2..U9 answered once with 4: NRR 4.
+  const Skm k = ComputeSkm({{4, 4, 4, 4, 4, 4, 4, 4, 4}, {2, 0, 0, 0, 0, 0, 0, 0, 0}});
+  EXPECT_EQ(k.respondents, 2);
+  EXPECT_EQ(k.answered[0], 2);
+  EXPECT_EQ(k.answered[1], 1);
+  EXPECT_DOUBLE_EQ(k.nrr[0], 3.0);
+  EXPECT_NEAR(k.ikm, 35.0 / 9, 1e-12);
+  EXPECT_DOUBLE_EQ(k.score, 97.22);  // 35/9 x 25 = 97.2222...
+}
+
+TEST(Skm, HandComputedMixedSurveyIsGradedC) {
+  // Three respondents; per element sums 8 of 3 answers -> NRR 2.6667 everywhere.
+  const Skm k = ComputeSkm({{3, 3, 3, 3, 3, 3, 3, 3, 3},
+                            {3, 3, 3, 3, 3, 3, 3, 3, 3},
+                            {2, 2, 2, 2, 2, 2, 2, 2, 2}});
+  EXPECT_DOUBLE_EQ(k.score, 66.67);
+  EXPECT_EQ(k.grade, 'C');
+  EXPECT_EQ(ComputeSkm({}).respondents, 0);
+  EXPECT_EQ(ComputeSkm({{0, 0, 0, 0, 0, 0, 0, 0, 0}}).grade, '-');
+}
+
+TEST(Distribution, NearestRankPercentiles) {
+  const Distribution d = Summarize({40, 10, 25, 20});
+  EXPECT_EQ(d.n, 4);
+  EXPECT_DOUBLE_EQ(d.mean_ms, 23.75);
+  EXPECT_EQ(d.median_ms, 20);
+  EXPECT_EQ(d.p90_ms, 40);
+  EXPECT_EQ(d.max_ms, 40);
+  EXPECT_EQ(Summarize({}).n, 0);
+}
+
+constexpr int64_t kMin = 60'000;
+
+class ReportTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = (std::filesystem::temp_directory_path() /
+             ("mpp-report-" + std::to_string(getpid()) + ".db"))
+                .string();
+    std::filesystem::remove(path_);
+    auto catalog = LoadCatalogFile(std::string(MPP_SOURCE_DIR) + "/config/mpp-cilegon.toml");
+    ASSERT_TRUE(catalog.ok());
+    catalog_ = std::make_unique<CatalogIndex>(*catalog);
+    auto store = store::Store::Open(path_);
+    ASSERT_TRUE(store.ok());
+    store_ = std::move(*store);
+    ASSERT_TRUE(store_->Begin().ok());
+  }
+  void TearDown() override { std::filesystem::remove(path_); }
+
+  // A ticket as the broker would have stored it. wait/service < 0: never called/served.
+  void Add(int64_t id, const std::string& day, const std::string& service, v1::TicketState state,
+           int64_t wait_min, int wait_target, int64_t service_min, int service_std,
+           int counter = 0, const std::string& op = "",
+           v1::PriorityReason priority = v1::PRIORITY_NONE, bool print_failed = false) {
+    v1::Event e;
+    e.set_type(v1::TICKET_FINISHED);
+    v1::Ticket* t = e.mutable_ticket();
+    t->set_id(id);
+    t->set_number("X-" + std::to_string(id));
+    t->set_service(service);
+    t->set_issued_service(service);
+    t->set_prefix("X");
+    t->set_seq_no(static_cast<int>(id));
+    t->set_business_day(day);
+    t->set_state(state);
+    t->set_priority(priority);
+    t->set_source(v1::KIOSK);
+    const int64_t issued = *ParseIsoTime(day + "T09:00:00+07:00", 0);
+    t->set_issued_ms(issued);
+    t->set_arrival_ms(issued);
+    t->set_wait_target_min(wait_target);
+    t->set_service_std_min(service_std);
+    t->set_counter_id(counter);
+    t->set_operator_id(op);
+    t->set_print_failed(print_failed);
+    if (wait_min >= 0) {
+      t->set_first_called_ms(issued + wait_min * kMin);
+      t->set_wait_ms(wait_min * kMin);
+      t->set_wait_met(wait_min <= wait_target);
+    }
+    if (service_min >= 0) {
+      t->set_serving_ms(t->first_called_ms());
+      t->set_finished_ms(t->serving_ms() + service_min * kMin);
+      t->set_service_ms(service_min * kMin);
+      t->set_service_met(service_min <= service_std);
+    }
+    ASSERT_TRUE(store_->AppendEvent(++seq_, issued, e).ok());
+  }
+  void Rate(int64_t id, const std::string& day, int counter, const std::string& op,
+            const std::string& service, int score, std::vector<int> skm) {
+    v1::Event e;
+    e.set_type(v1::RATING_SUBMITTED);
+    v1::Rating* r = e.mutable_rating();
+    r->set_ticket_id(id);
+    r->set_business_day(day);
+    r->set_counter_id(counter);
+    r->set_operator_id(op);
+    r->set_service(service);
+    r->set_score(score);
+    for (int v : skm) r->add_skm(v);
+    ASSERT_TRUE(store_->AppendEvent(++seq_, 0, e).ok());
+  }
+  Report Run(const std::string& from, const std::string& to, GroupBy by) {
+    if (store_) {
+      EXPECT_TRUE(store_->Commit().ok());
+      store_.reset();
+    }
+    auto r = Build(path_, *catalog_, from, to, by);
+    EXPECT_TRUE(r.ok()) << r.status().message();
+    return r.ok() ? *r : Report();
+  }
+  const Row* Find(const Report& r, const std::string& key) {
+    for (const auto& row : r.rows) {
+      if (row.key == key) return &row;
+    }
+    return nullptr;
+  }
+
+  std::string path_;
+  std::unique_ptr<CatalogIndex> catalog_;
+  std::unique_ptr<store::Store> store_;
+  uint64_t seq_ = 0;
+};
+
+TEST_F(ReportTest, HandComputedFiguresPerServiceWithAStandardChangedMidRange) {
+  Add(1, "2026-11-30", "KTP-REKAM", v1::DONE, 10, 30, 8, 10, 1, "ani", v1::LANSIA);
+  Add(2, "2026-11-30", "KTP-REKAM", v1::DONE, 40, 30, 12, 10, 1, "ani");
+  Add(3, "2026-11-30", "KTP-REKAM", v1::NO_SHOW, 20, 30, -1, 10, 1, "ani");
+  Add(4, "2026-11-30", "SKCK-BARU", v1::DONE, 5, 30, 20, 15, 7, "citra", v1::PRIORITY_NONE, true);
+  Add(5, "2026-11-30", "KTP-CETAK", v1::CANCELLED, -1, 30, -1, 10);
+  // The waiting target of KTP-REKAM was cut to 20 minutes on 1 December: a
+  // 25-minute wait is outside it, although it met the old 30.
+  Add(6, "2026-12-01", "KTP-REKAM", v1::DONE, 25, 20, 9, 10, 4, "budi", v1::IBU_HAMIL);
+  Add(7, "2026-12-02", "KTP-REKAM", v1::DONE, 1, 20, 1, 10, 4, "budi");  // outside the range
+  Rate(1, "2026-11-30", 1, "ani", "KTP-REKAM", 4, {4, 4, 4, 4, 4, 4, 4, 4, 4});
+  Rate(2, "2026-11-30", 1, "ani", "KTP-REKAM", 2, {2, 0, 0, 0, 0, 0, 0, 0, 0});
+  Rate(6, "2026-12-01", 4, "budi", "KTP-REKAM", 3, {});
+  const Report r = Run("2026-11-30", "2026-12-01", GroupBy::kService);
+
+  const Row* ktp = Find(r, "KTP-REKAM");
+  ASSERT_NE(ktp, nullptr);
+  EXPECT_EQ(ktp->label, "Perekaman KTP-el");
+  EXPECT_EQ(ktp->issued, 4);
+  EXPECT_EQ(ktp->served, 3);
+  EXPECT_EQ(ktp->no_show, 1);
+  EXPECT_EQ(ktp->priority, 2);
+  EXPECT_EQ(ktp->priority_by_reason.at("LANSIA"), 1);
+  EXPECT_EQ(ktp->priority_by_reason.at("IBU_HAMIL"), 1);
+  EXPECT_EQ(ktp->wait.n, 4);  // 10, 40, 20, 25
+  EXPECT_DOUBLE_EQ(ktp->wait.mean_ms, 23.75 * kMin);
+  EXPECT_EQ(ktp->wait.median_ms, 20 * kMin);
+  EXPECT_EQ(ktp->wait.p90_ms, 40 * kMin);
+  EXPECT_EQ(ktp->wait.max_ms, 40 * kMin);
+  EXPECT_EQ(ktp->wait_within, 2);  // 10 and 20 (the 25 missed its new 20-minute target)
+  EXPECT_EQ(ktp->wait_judged, 4);
+  EXPECT_EQ(ktp->service_within, 2);  // 8 and 9 of 10; 12 missed
+  EXPECT_EQ(ktp->service_judged, 3);
+  EXPECT_EQ(ktp->ratings[4], 1);
+  EXPECT_EQ(ktp->ratings[3], 1);
+  EXPECT_EQ(ktp->ratings[2], 1);
+  EXPECT_EQ(ktp->skm.respondents, 2);  // the one-tap-only rating is not an SKM form
+  EXPECT_DOUBLE_EQ(ktp->skm.score, 97.22);
+
+  const Row* skck = Find(r, "SKCK-BARU");
+  ASSERT_NE(skck, nullptr);
+  EXPECT_EQ(skck->print_failed, 1);
+  EXPECT_EQ(skck->service_within, 0);
+  EXPECT_EQ(Find(r, "KTP-CETAK")->cancelled, 1);
+  EXPECT_EQ(r.total.issued, 6);
+  EXPECT_EQ(r.total.served, 4);
+
+  const Report by_op = Run("2026-11-30", "2026-12-01", GroupBy::kOperator);
+  EXPECT_EQ(Find(by_op, "ani")->ratings[4], 1);
+  EXPECT_EQ(Find(by_op, "budi")->issued, 1);
+  EXPECT_EQ(Find(by_op, "-")->issued, 1);  // the cancelled ticket nobody touched
+  const Report by_agency = Run("2026-11-30", "2026-12-01", GroupBy::kAgency);
+  EXPECT_EQ(Find(by_agency, "DUKCAPIL")->issued, 5);
+  EXPECT_EQ(Find(by_agency, "POLRES")->issued, 1);
+  const Report by_day = Run("2026-11-30", "2026-12-01", GroupBy::kDay);
+  EXPECT_EQ(Find(by_day, "2026-12-01")->issued, 1);
+  const Report by_hour = Run("2026-11-30", "2026-12-01", GroupBy::kHour);
+  EXPECT_EQ(Find(by_hour, "09")->issued, 6);  // issued at 09:00 local
+}
+
+TEST_F(ReportTest, AnEmptyRangeIsAnEmptyReportNotAnError) {
+  Add(1, "2026-11-30", "KTP-REKAM", v1::DONE, 10, 30, 8, 10, 1, "ani");
+  const Report r = Run("2027-01-01", "2027-01-31", GroupBy::kService);
+  EXPECT_TRUE(r.rows.empty());
+  EXPECT_EQ(r.total.issued, 0);
+  EXPECT_EQ(r.total.skm.grade, '-');
+  const std::string table = Format(r, "table");
+  EXPECT_NE(table.find("TOTAL"), std::string::npos);
+  EXPECT_NE(table.find("27 of 27 services"), std::string::npos) << table;
+}
+
+TEST_F(ReportTest, FormatsAndBadInput) {
+  Add(1, "2026-11-30", "KTP-REKAM", v1::DONE, 10, 30, 8, 10, 1, "ani");
+  const Report r = Run("2026-11-30", "2026-11-30", GroupBy::kService);
+  const std::string csv = Format(r, "csv");
+  EXPECT_EQ(csv.rfind("group,name,issued,served,", 0), 0u);
+  EXPECT_NE(csv.find("KTP-REKAM,Perekaman KTP-el,1,1,0,0,0,0,0,10.0,10.0,10.0,10.0,100.0,8.0"),
+            std::string::npos)
+      << csv;
+  const std::string json = Format(r, "json");
+  EXPECT_NE(json.find("\"wait_within_pct\":100.0"), std::string::npos) << json;
+  EXPECT_NE(Format(r, "md").find("| KTP-REKAM |"), std::string::npos);
+  EXPECT_EQ(Format(r, "xml"), "");
+  EXPECT_FALSE(Build(path_, *catalog_, "30-11-2026", "2026-11-30", GroupBy::kDay).ok());
+  EXPECT_FALSE(Build(path_, *catalog_, "2026-12-01", "2026-11-30", GroupBy::kDay).ok());
+  EXPECT_FALSE(Build("/nonexistent/mpp.db", *catalog_, "2026-11-30", "2026-11-30",
+                     GroupBy::kDay)
+                   .ok());
+}
+
+}  // namespace
+}  // namespace mpp::report
