@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <numeric>
 #include <sstream>
+#include <string_view>
 
 #include "common/time_util.h"
 
@@ -14,9 +15,9 @@ namespace mpp::report {
 
 bool ParseGroupBy(const std::string& t, GroupBy* by) {
   static const std::pair<const char*, GroupBy> kNames[] = {
-      {"agency", GroupBy::kAgency},     {"service", GroupBy::kService},
-      {"counter", GroupBy::kCounter},   {"operator", GroupBy::kOperator},
-      {"day", GroupBy::kDay},           {"hour", GroupBy::kHour}};
+      {"agency", GroupBy::kAgency},   {"service", GroupBy::kService},
+      {"counter", GroupBy::kCounter}, {"operator", GroupBy::kOperator},
+      {"day", GroupBy::kDay},         {"hour", GroupBy::kHour}};
   for (const auto& [name, value] : kNames) {
     if (t == name) {
       *by = value;
@@ -28,12 +29,18 @@ bool ParseGroupBy(const std::string& t, GroupBy* by) {
 
 const char* GroupByName(GroupBy by) {
   switch (by) {
-    case GroupBy::kAgency: return "agency";
-    case GroupBy::kService: return "service";
-    case GroupBy::kCounter: return "counter";
-    case GroupBy::kOperator: return "operator";
-    case GroupBy::kDay: return "day";
-    case GroupBy::kHour: return "hour";
+    case GroupBy::kAgency:
+      return "agency";
+    case GroupBy::kService:
+      return "service";
+    case GroupBy::kCounter:
+      return "counter";
+    case GroupBy::kOperator:
+      return "operator";
+    case GroupBy::kDay:
+      return "day";
+    case GroupBy::kHour:
+      return "hour";
   }
   return "?";
 }
@@ -41,16 +48,19 @@ const char* GroupByName(GroupBy by) {
 Distribution Summarize(std::vector<int64_t> v) {
   Distribution d;
   if (v.empty()) return d;
-  std::sort(v.begin(), v.end());
   d.n = static_cast<int64_t>(v.size());
   d.mean_ms = std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(d.n);
-  auto rank = [&](double p) {  // nearest rank: the smallest value with >= p of the data at or below
+  // Nearest rank: the smallest value with at least p of the data at or below
+  // it. nth_element instead of a full sort (a year of tickets: 1M values).
+  auto rank = [&](double p) {
     const auto k = static_cast<size_t>(std::ceil(p * static_cast<double>(v.size())));
-    return v[std::max<size_t>(k, 1) - 1];
+    const auto nth = v.begin() + static_cast<std::ptrdiff_t>(std::max<size_t>(k, 1) - 1);
+    std::nth_element(v.begin(), nth, v.end());
+    return *nth;
   };
   d.median_ms = rank(0.5);
   d.p90_ms = rank(0.9);
-  d.max_ms = v.back();
+  d.max_ms = *std::max_element(v.begin(), v.end());
   return d;
 }
 
@@ -103,13 +113,18 @@ struct Acc {
 
 class Query {
  public:
-  Query(sqlite3* db, const char* sql) { ok_ = sqlite3_prepare_v2(db, sql, -1, &q_, nullptr) == SQLITE_OK; }
+  Query(sqlite3* db, const char* sql) {
+    ok_ = sqlite3_prepare_v2(db, sql, -1, &q_, nullptr) == SQLITE_OK;
+  }
   ~Query() { sqlite3_finalize(q_); }
   bool ok() const { return ok_; }
   sqlite3_stmt* get() { return q_; }
-  std::string Text(int i) {
+  // Valid until the next step.
+  std::string_view View(int i) {
     const unsigned char* t = sqlite3_column_text(q_, i);
-    return t ? reinterpret_cast<const char*>(t) : "";
+    return t ? std::string_view(reinterpret_cast<const char*>(t),
+                                static_cast<size_t>(sqlite3_column_bytes(q_, i)))
+             : std::string_view();
   }
   bool Null(int i) { return sqlite3_column_type(q_, i) == SQLITE_NULL; }
   int64_t Int(int i) { return sqlite3_column_int64(q_, i); }
@@ -134,43 +149,71 @@ StatusOr<Report> Build(const std::string& db_path, const CatalogIndex& catalog,
   }
   if (to < from) return Status::Error("--to " + to + " is before --from " + from);
   sqlite3* db = nullptr;
-  if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+  // One thread uses this connection: no per-call mutex (15 % of a year's report).
+  if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) !=
+      SQLITE_OK) {
     const std::string m = db ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close(db);
     return Status::Error("cannot open " + db_path + " read-only: " + m);
   }
   std::unique_ptr<sqlite3, decltype(&sqlite3_close)> guard(db, &sqlite3_close);
+  // Read through a memory map: no copy of each page into SQLite's cache.
+  sqlite3_exec(db, "PRAGMA mmap_size=1073741824", nullptr, nullptr, nullptr);
   const int offset = catalog.utc_offset_min();
-  auto key_of = [&](const std::string& service, int64_t counter, const std::string& op,
-                    const std::string& day, int64_t ms) -> std::string {
+  // The group of a row, written into `out` (reused: no allocation per row).
+  auto key_of = [&](std::string_view service, int64_t counter, std::string_view op,
+                    std::string_view day, int64_t ms, std::string* out) {
     switch (by) {
       case GroupBy::kAgency: {
-        const v1::Service* s = catalog.FindService(service);
-        return s ? s->agency() : "?";
+        const v1::Service* s = catalog.FindService(std::string(service));
+        out->assign(s ? s->agency() : "?");
+        return;
       }
-      case GroupBy::kService: return service;
-      case GroupBy::kCounter: return counter > 0 ? std::to_string(counter) : "-";
-      case GroupBy::kOperator: return op.empty() ? "-" : op;
-      case GroupBy::kDay: return day;
-      case GroupBy::kHour: return HourKey(ms, offset);
+      case GroupBy::kService:
+        out->assign(service);
+        return;
+      case GroupBy::kCounter:
+        out->assign(counter > 0 ? std::to_string(counter) : "-");
+        return;
+      case GroupBy::kOperator:
+        out->assign(op.empty() ? std::string_view("-") : op);
+        return;
+      case GroupBy::kDay:
+        out->assign(day);
+        return;
+      case GroupBy::kHour:
+        out->assign(HourKey(ms, offset));
+        return;
     }
-    return "?";
   };
-  std::map<std::string, Acc> groups;
+  std::map<std::string, Acc, std::less<>> groups;
   Acc total;
+  std::string key;
+  auto group = [&](const std::string& k) -> Acc& {
+    auto it = groups.find(k);
+    return it != groups.end() ? it->second : groups[k];
+  };
 
-  Query t(db,
-          "SELECT business_day, service, state, priority, counter_id, operator_id, issued_ms,"
-          " transfers, print_failed, wait_ms, service_ms, wait_met, service_met"
-          " FROM tickets WHERE business_day BETWEEN ?1 AND ?2");
+  // A long range reads most of the table: one sequential scan is ~8x faster
+  // than following the day index row by row (a year of 1M tickets: 0.5 s vs
+  // 4 s, bench/report.cc). A short range uses the index.
+  const int64_t days = (*LocalMidnightMs(to, 0) - *LocalMidnightMs(from, 0)) / 86'400'000 + 1;
+  const std::string sql =
+      std::string(
+          "SELECT business_day, service, state, priority, counter_id, operator_id,"
+          " issued_ms, transfers, print_failed, wait_ms, service_ms, wait_met,"
+          " service_met FROM tickets") +
+      (days > 31 ? " NOT INDEXED" : "") + " WHERE business_day BETWEEN ?1 AND ?2";
+  Query t(db, sql.c_str());
   if (!t.ok()) {
     return Status::Error(db_path + " is not an MPP broker database (" + sqlite3_errmsg(db) + ")");
   }
   sqlite3_bind_text(t.get(), 1, from.c_str(), -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(t.get(), 2, to.c_str(), -1, SQLITE_TRANSIENT);
   while (sqlite3_step(t.get()) == SQLITE_ROW) {
-    const std::string service = t.Text(1), state = t.Text(2), priority = t.Text(3);
-    Acc& g = groups[key_of(service, t.Int(4), t.Text(5), t.Text(0), t.Int(6))];
+    const std::string_view service = t.View(1), state = t.View(2), priority = t.View(3);
+    key_of(service, t.Int(4), t.View(5), t.View(0), t.Int(6), &key);
+    Acc& g = group(key);
     for (Acc* a : {&g, &total}) {
       Row& r = a->row;
       ++r.issued;
@@ -181,7 +224,7 @@ StatusOr<Report> Build(const std::string& db_path, const CatalogIndex& catalog,
       r.print_failed += t.Int(8) != 0;
       if (priority != "PRIORITY_NONE") {
         ++r.priority;
-        ++r.priority_by_reason[priority];
+        ++r.priority_by_reason[std::string(priority)];
       }
       if (!t.Null(9)) {
         a->waits.push_back(t.Int(9));
@@ -203,7 +246,8 @@ StatusOr<Report> Build(const std::string& db_path, const CatalogIndex& catalog,
     sqlite3_bind_text(q.get(), 1, from.c_str(), -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(q.get(), 2, to.c_str(), -1, SQLITE_TRANSIENT);
     while (sqlite3_step(q.get()) == SQLITE_ROW) {
-      Acc& g = groups[key_of(q.Text(4), q.Int(2), q.Text(3), q.Text(0), q.Int(1))];
+      key_of(q.View(4), q.Int(2), q.View(3), q.View(0), q.Int(1), &key);
+      Acc& g = group(key);
       std::array<int, 9> form{};
       bool any = false;
       for (int i = 0; i < 9; ++i) {
@@ -246,10 +290,12 @@ StatusOr<Report> Build(const std::string& db_path, const CatalogIndex& catalog,
     Completeness c;
     c.service = s.code();
     const v1::PublishedStandard& st = s.standard();
-    const std::pair<const char*, bool> parts[] = {
-        {"requirements", st.requirements_size() > 0}, {"procedure", st.procedure_size() > 0},
-        {"time_standard", !st.time_standard().empty()}, {"fee", !st.fee().empty()},
-        {"product", !st.product().empty()},           {"complaint", !st.complaint().empty()}};
+    const std::pair<const char*, bool> parts[] = {{"requirements", st.requirements_size() > 0},
+                                                  {"procedure", st.procedure_size() > 0},
+                                                  {"time_standard", !st.time_standard().empty()},
+                                                  {"fee", !st.fee().empty()},
+                                                  {"product", !st.product().empty()},
+                                                  {"complaint", !st.complaint().empty()}};
     for (const auto& [name, present] : parts) {
       if (present) {
         ++c.present;
@@ -282,13 +328,32 @@ std::string Num(double v) {
 }
 
 const std::vector<std::string>& Columns() {
-  static const std::vector<std::string> kCols = {
-      "group",         "name",          "issued",       "served",      "no_show",
-      "cancelled",     "transferred",   "print_failed", "priority",    "wait_mean_min",
-      "wait_median_min", "wait_p90_min", "wait_max_min", "wait_within_pct", "service_mean_min",
-      "service_median_min", "service_p90_min", "service_max_min", "service_within_pct",
-      "rated_4",       "rated_3",       "rated_2",      "rated_1",     "skm_respondents",
-      "skm_score",     "skm_grade"};
+  static const std::vector<std::string> kCols = {"group",
+                                                 "name",
+                                                 "issued",
+                                                 "served",
+                                                 "no_show",
+                                                 "cancelled",
+                                                 "transferred",
+                                                 "print_failed",
+                                                 "priority",
+                                                 "wait_mean_min",
+                                                 "wait_median_min",
+                                                 "wait_p90_min",
+                                                 "wait_max_min",
+                                                 "wait_within_pct",
+                                                 "service_mean_min",
+                                                 "service_median_min",
+                                                 "service_p90_min",
+                                                 "service_max_min",
+                                                 "service_within_pct",
+                                                 "rated_4",
+                                                 "rated_3",
+                                                 "rated_2",
+                                                 "rated_1",
+                                                 "skm_respondents",
+                                                 "skm_score",
+                                                 "skm_grade"};
   return kCols;
 }
 

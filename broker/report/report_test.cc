@@ -46,9 +46,8 @@ TEST(Skm, PartlyAnsweredFormsCountPerElement) {
 
 TEST(Skm, HandComputedMixedSurveyIsGradedC) {
   // Three respondents; per element sums 8 of 3 answers -> NRR 2.6667 everywhere.
-  const Skm k = ComputeSkm({{3, 3, 3, 3, 3, 3, 3, 3, 3},
-                            {3, 3, 3, 3, 3, 3, 3, 3, 3},
-                            {2, 2, 2, 2, 2, 2, 2, 2, 2}});
+  const Skm k = ComputeSkm(
+      {{3, 3, 3, 3, 3, 3, 3, 3, 3}, {3, 3, 3, 3, 3, 3, 3, 3, 3}, {2, 2, 2, 2, 2, 2, 2, 2, 2}});
   EXPECT_DOUBLE_EQ(k.score, 66.67);
   EXPECT_EQ(k.grade, 'C');
   EXPECT_EQ(ComputeSkm({}).respondents, 0);
@@ -86,9 +85,9 @@ class ReportTest : public ::testing::Test {
 
   // A ticket as the broker would have stored it. wait/service < 0: never called/served.
   void Add(int64_t id, const std::string& day, const std::string& service, v1::TicketState state,
-           int64_t wait_min, int wait_target, int64_t service_min, int service_std,
-           int counter = 0, const std::string& op = "",
-           v1::PriorityReason priority = v1::PRIORITY_NONE, bool print_failed = false) {
+           int64_t wait_min, int wait_target, int64_t service_min, int service_std, int counter = 0,
+           const std::string& op = "", v1::PriorityReason priority = v1::PRIORITY_NONE,
+           bool print_failed = false) {
     v1::Event e;
     e.set_type(v1::TICKET_FINISHED);
     v1::Ticket* t = e.mutable_ticket();
@@ -244,9 +243,8 @@ TEST_F(ReportTest, FormatsAndBadInput) {
   EXPECT_EQ(Format(r, "xml"), "");
   EXPECT_FALSE(Build(path_, *catalog_, "30-11-2026", "2026-11-30", GroupBy::kDay).ok());
   EXPECT_FALSE(Build(path_, *catalog_, "2026-12-01", "2026-11-30", GroupBy::kDay).ok());
-  EXPECT_FALSE(Build("/nonexistent/mpp.db", *catalog_, "2026-11-30", "2026-11-30",
-                     GroupBy::kDay)
-                   .ok());
+  EXPECT_FALSE(
+      Build("/nonexistent/mpp.db", *catalog_, "2026-11-30", "2026-11-30", GroupBy::kDay).ok());
 }
 
 }  // namespace
