@@ -6,6 +6,8 @@
 // of tickets spread over the catalog's services, 300 working days, counters
 // and operators, with ratings for one ticket in ten, then times
 // report::Build for each grouping. The figures go to docs/BENCHMARKS.md.
+#include "broker/report/report.h"
+
 #include <sqlite3.h>
 
 #include <CLI/CLI.hpp>
@@ -15,7 +17,6 @@
 #include <iostream>
 #include <random>
 
-#include "broker/report/report.h"
 #include "broker/store/store.h"
 
 namespace {

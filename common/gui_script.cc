@@ -4,7 +4,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <sstream>
+
+#include "common/gui_window.h"
 
 namespace mpp {
 namespace {
@@ -193,6 +196,31 @@ GuiScript::Action GuiScript::AfterRender() {
     Advance();
   }
   return a;
+}
+
+bool AfterFrame(GuiScript* script, FrameExit* exit, bool ready, const GuiWindow& gui,
+                const char* program, int* exit_code) {
+  auto shoot = [&](const std::string& path) {
+    if (Status st = gui.Screenshot(path); !st.ok()) {
+      std::cerr << program << ": " << st.message() << "\n";
+      *exit_code = 1;
+      return false;
+    }
+    return true;
+  };
+  if (script) {
+    const GuiScript::Action a = script->AfterRender();
+    if (!a.failure.empty()) {
+      std::cerr << program << ": script failed: " << a.failure << "\n";
+      *exit_code = 1;
+      return true;
+    }
+    if (!a.screenshot.empty() && !shoot(a.screenshot)) return true;
+    return a.quit || script->finished();
+  }
+  if (exit->screenshot.empty() || !ready || ++exit->counted < exit->frames) return false;
+  shoot(exit->screenshot);
+  return true;
 }
 
 }  // namespace mpp

@@ -31,6 +31,8 @@
 
 namespace mpp {
 
+class GuiWindow;
+
 // Button name -> rectangle (screen pixels), as drawn in the last frame.
 struct TapRect {
   ImVec2 min, max;
@@ -80,5 +82,18 @@ class GuiScript {
   std::string failure_;
   bool pressed_keys_[512] = {};
 };
+
+// What a GUI program does after rendering a frame, the same for every program:
+// carry out the script's screenshot / quit / failure, or without a script
+// write --screenshot once `ready` has held for `frames` frames. Returns true
+// when the program should stop; `*exit_code` becomes 1 on a failure, which is
+// printed prefixed with `program`. Call between GuiWindow::Render and Present.
+struct FrameExit {
+  std::string screenshot;  // --screenshot FILE, or empty
+  int frames = 3;
+  int counted = 0;
+};
+bool AfterFrame(GuiScript* script, FrameExit* exit, bool ready, const GuiWindow& gui,
+                const char* program, int* exit_code);
 
 }  // namespace mpp

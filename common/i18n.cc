@@ -51,6 +51,23 @@ std::string OpeningText(Millis open_ms, Millis now_ms, int offset, Lang lang) {
   return LongDate(open_ms, offset, lang) + " " + at + hhmm;
 }
 
+std::string PriorityReasonText(v1::PriorityReason r, Lang lang) {
+  switch (r) {
+    case v1::LANSIA:
+      return T(lang, "Lansia", "Elderly");
+    case v1::DISABILITAS:
+      return T(lang, "Penyandang disabilitas", "Person with a disability");
+    case v1::IBU_HAMIL:
+      return T(lang, "Ibu hamil", "Pregnant");
+    case v1::BALITA:
+      return T(lang, "Membawa balita", "With a small child");
+    case v1::KORBAN_BENCANA:
+      return T(lang, "Korban bencana", "Disaster victim");
+    default:
+      return "";
+  }
+}
+
 std::string WaitText(Millis wait_ms, Lang lang) {
   const int64_t minutes = (wait_ms + 30'000) / 60'000;
   if (minutes < 5) return T(lang, "kurang dari 5 menit", "less than 5 minutes");

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "common/time_util.h"
+#include "mpp/v1/mpp.pb.h"
 
 namespace mpp {
 
@@ -29,6 +30,10 @@ std::string LongDateTime(Millis utc_ms, int utc_offset_min, Lang lang);
 // "besok pukul 08:00" tomorrow, otherwise "Senin, 30 November 2026 pukul 08:00"
 // (English: "at 13:00", "tomorrow at 08:00", "Monday, ... at 08:00").
 std::string OpeningText(Millis open_ms, Millis now_ms, int utc_offset_min, Lang lang);
+// "Lansia", "Penyandang disabilitas", "Ibu hamil", "Membawa balita",
+// "Korban bencana" (English: "Elderly", ...); empty for no priority.
+std::string PriorityReasonText(v1::PriorityReason reason, Lang lang);
+
 // A waiting time a visitor can use: "kurang dari 5 menit", "sekitar 25 menit",
 // "sekitar 1 jam 10 menit" (rounded to 5 minutes).
 std::string WaitText(Millis wait_ms, Lang lang);

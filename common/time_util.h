@@ -39,6 +39,9 @@ class ScaledClock : public Clock {
   int64_t steady_start_ns_;
 };
 
+// Milliseconds on the monotonic clock (for timeouts and idle timers, never dates).
+int64_t SteadyNowMs();
+
 // A broken-down local time.
 struct LocalTime {
   int year = 0, month = 0, day = 0;  // civil date

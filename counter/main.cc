@@ -30,12 +30,6 @@ namespace {
 std::atomic<bool> g_stop{false};
 void OnSignal(int) { g_stop = true; }
 
-int64_t SteadyMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
 // Conditions a script can wait for: "signed-in", "signed-out", "connected",
 // "offline", "calling:A-001", "serving:A-001", "idle" (no ticket), "dialog",
 // the pad's screens "ask", "offer", "skm", "thanks", "pad-idle", and "sent"
@@ -150,7 +144,8 @@ int main(int argc, char** argv) {
   mpp::counter::SignInForm form;
   mpp::TapTargets targets;
   bool checked_counter = false;
-  int exit_code = 0, frames_synced = 0;
+  int exit_code = 0;
+  mpp::FrameExit frame_exit{screenshot, frames};
   mpp::SystemClock local;
   while (!g_stop && !gui.ShouldClose()) {
     const bool busy = (script && script->running()) || !screenshot.empty();
@@ -178,7 +173,7 @@ int main(int argc, char** argv) {
       }
     }
     if (pad) {
-      pad_model.SetLive(view.state, connected, broker_now, SteadyMs());
+      pad_model.SetLive(view.state, connected, broker_now, mpp::SteadyNowMs());
     } else {
       model.SetLive(std::move(view.state), connected, broker_now);
     }
@@ -197,26 +192,8 @@ int main(int argc, char** argv) {
       for (auto& j : model.TakeJobs()) worker.Submit(j.request_id, j.request);
     }
     gui.Render(IM_COL32(236, 240, 246, 255));
-    if (script) {
-      const mpp::GuiScript::Action a = script->AfterRender();
-      if (!a.failure.empty()) {
-        std::cerr << "mpp-counter: script failed: " << a.failure << "\n";
-        exit_code = 1;
-        g_stop = true;
-      }
-      if (!a.screenshot.empty()) {
-        if (auto st = gui.Screenshot(a.screenshot); !st.ok()) {
-          std::cerr << "mpp-counter: " << st.message() << "\n";
-          exit_code = 1;
-          g_stop = true;
-        }
-      }
-      if (a.quit || script->finished()) g_stop = true;
-    } else if (!screenshot.empty() && connected && ++frames_synced >= frames) {
-      if (auto st = gui.Screenshot(screenshot); !st.ok()) {
-        std::cerr << "mpp-counter: " << st.message() << "\n";
-        exit_code = 1;
-      }
+    if (mpp::AfterFrame(script ? &*script : nullptr, &frame_exit, connected, gui, "mpp-counter",
+                        &exit_code)) {
       g_stop = true;
     }
     gui.Present();

@@ -33,23 +33,6 @@ std::string Clock(Millis ms) {
 
 namespace {
 
-std::string PriorityText(v1::PriorityReason r, Lang lang) {
-  switch (r) {
-    case v1::LANSIA:
-      return T(lang, "Lansia", "Elderly");
-    case v1::DISABILITAS:
-      return T(lang, "Disabilitas", "Disability");
-    case v1::IBU_HAMIL:
-      return T(lang, "Ibu hamil", "Pregnant");
-    case v1::BALITA:
-      return T(lang, "Membawa balita", "With a small child");
-    case v1::KORBAN_BENCANA:
-      return T(lang, "Korban bencana", "Disaster victim");
-    default:
-      return "";
-  }
-}
-
 std::string Lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
@@ -400,7 +383,7 @@ CurrentView CounterModel::Current() const {
   v.id = t->id();
   v.number = t->number();
   v.service = ServiceName(t->service());
-  const std::string p = PriorityText(t->priority(), options_.lang);
+  const std::string p = PriorityReasonText(t->priority(), options_.lang);
   if (!p.empty()) {
     v.priority =
         T2("Prioritas: ", "Priority: ") + p +

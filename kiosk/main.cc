@@ -30,12 +30,6 @@ namespace {
 std::atomic<bool> g_stop{false};
 void OnSignal(int) { g_stop = true; }
 
-int64_t SteadyMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
 // Conditions a script can wait for.
 bool Holds(const mpp::kiosk::KioskModel& m, const std::string& what) {
   using mpp::kiosk::TicketView;
@@ -144,12 +138,12 @@ int main(int argc, char** argv) {
 
   mpp::TapTargets targets;
   int exit_code = 0;
-  int frames_with_catalog = 0;
+  mpp::FrameExit frame_exit{screenshot, frames};
   const auto holds = [&](const std::string& what) { return Holds(model, what); };
   while (!g_stop && !gui.ShouldClose()) {
     const bool busy = (script && script->running()) || !screenshot.empty();
     gui.WaitEvents(busy ? 0.02 : 0.25);
-    const int64_t now = SteadyMs();
+    const int64_t now = mpp::SteadyNowMs();
     mpp::kiosk::KioskWorker::Apply(worker.TakeResults(), &model, now);
     model.Tick(now);
     gui.BeginFrame([&](ImGuiIO& io) {
@@ -159,26 +153,8 @@ int main(int argc, char** argv) {
                           static_cast<float>(gui.height()), &targets);
     worker.Submit(model.TakeJobs());
     gui.Render(IM_COL32(240, 243, 248, 255));
-    if (script) {
-      const mpp::GuiScript::Action a = script->AfterRender();
-      if (!a.failure.empty()) {
-        std::cerr << "mpp-kiosk: script failed: " << a.failure << "\n";
-        exit_code = 1;
-        g_stop = true;
-      }
-      if (!a.screenshot.empty()) {
-        if (auto st = gui.Screenshot(a.screenshot); !st.ok()) {
-          std::cerr << "mpp-kiosk: " << st.message() << "\n";
-          exit_code = 1;
-          g_stop = true;
-        }
-      }
-      if (a.quit || script->finished()) g_stop = true;
-    } else if (!screenshot.empty() && model.has_catalog() && ++frames_with_catalog >= frames) {
-      if (auto st = gui.Screenshot(screenshot); !st.ok()) {
-        std::cerr << "mpp-kiosk: " << st.message() << "\n";
-        exit_code = 1;
-      }
+    if (mpp::AfterFrame(script ? &*script : nullptr, &frame_exit, model.has_catalog(), gui,
+                        "mpp-kiosk", &exit_code)) {
       g_stop = true;
     }
     gui.Present();

@@ -33,26 +33,7 @@ std::string TicketQrPayload(const v1::Ticket& t) {
   return "MPP1/T/" + t.business_day() + "/" + t.number() + "/" + std::to_string(t.id());
 }
 
-namespace {
-
-std::string PriorityName(v1::PriorityReason r, Lang lang) {
-  switch (r) {
-    case v1::LANSIA:
-      return T(lang, "Lansia", "Elderly");
-    case v1::DISABILITAS:
-      return T(lang, "Penyandang disabilitas", "Person with a disability");
-    case v1::IBU_HAMIL:
-      return T(lang, "Ibu hamil", "Pregnant");
-    case v1::BALITA:
-      return T(lang, "Membawa balita", "With a small child");
-    case v1::KORBAN_BENCANA:
-      return T(lang, "Korban bencana", "Disaster victim");
-    default:
-      return "";
-  }
-}
-
-}  // namespace
+namespace {}  // namespace
 
 KioskModel::KioskModel(Options options) : options_(std::move(options)), lang_(options_.lang) {}
 
@@ -483,8 +464,8 @@ void KioskModel::BuildTicketView(const v1::Ticket& t, int ahead, Millis estimate
            : T(lang_, "belum tersedia (loket belum buka)", "not yet known (no counter open)"));
   v.where = WhereToWait(t.service());
   if (t.priority() != v1::PRIORITY_NONE) {
-    v.priority_text =
-        std::string(T(lang_, "Prioritas: ", "Priority: ")) + PriorityName(t.priority(), lang_);
+    v.priority_text = std::string(T(lang_, "Prioritas: ", "Priority: ")) +
+                      PriorityReasonText(t.priority(), lang_);
   }
   v.issued_text = LongDateTime(t.issued_ms(), catalog_->utc_offset_min(), lang_);
   if (same) {
