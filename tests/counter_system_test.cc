@@ -165,6 +165,43 @@ TEST_F(CounterSystem, AnOperatorServesATicketAndTheVisitorRatesIt) {
   }
 }
 
+TEST_F(CounterSystem, ABrokerRestartShowsTheBannerAndTheCounterCarriesOn) {
+  {
+    TestClient c(broker_.command_endpoint());
+    c.SignIn(1, "ani");
+    c.Issue("KTP-REKAM");
+  }
+  const std::string ready = dir_.File("ready.png"), offline = dir_.File("offline.png");
+  const std::string script = Script("restart.script",
+                                    "wait ready\n"
+                                    "screenshot " +
+                                        ready +
+                                        "\n"
+                                        "wait offline 30\n"
+                                        "screenshot " +
+                                        offline +
+                                        "\n"
+                                        "wait connected 30\n"
+                                        "wait ready\n"
+                                        "key F1\n"
+                                        "wait calling:A-001\n"
+                                        "quit\n");
+  ChildProcess counter;
+  ASSERT_TRUE(counter.Start({MPP_COUNTER_BIN, "--broker", broker_.command_endpoint(), "--counter",
+                             "1", "--script", script},
+                            Env(), dir_.File("counter.log")));
+  ASSERT_TRUE(WaitFor([&] { return std::filesystem::exists(ready); }, 30000))
+      << ReadFile(dir_.File("counter.log"));
+  const std::string command = broker_.command_endpoint(), events = broker_.event_endpoint();
+  broker_.Kill();
+  ASSERT_TRUE(WaitFor([&] { return std::filesystem::exists(offline); }, 30000))
+      << "no offline banner: " << ReadFile(dir_.File("counter.log"));
+  broker_.options().endpoint = command;
+  broker_.options().extra_args = {"--events", events};
+  ASSERT_TRUE(broker_.Start());
+  ASSERT_EQ(counter.Wait(60000), 0) << ReadFile(dir_.File("counter.log"));
+}
+
 TEST_F(CounterSystem, AnUnknownCounterIsRefusedWithTheFix) {
   ChildProcess counter;
   ASSERT_TRUE(
