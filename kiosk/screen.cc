@@ -250,32 +250,53 @@ void Standard(Ctx& c, float y, float bottom) {
   const StandardView v = c.m->Standard();
   if (!v.standard) return;
   y = Title(c, y, v.name, v.agency);
-  const float pad = 40 * c.u;
+  const float pad = 40 * c.u, gap = 20 * c.u;
+  // Portrait: status, then the standard, then the actions along the bottom.
+  // Landscape: the standard on the left at full height, status and actions
+  // stacked on the right, so the whole standard stays readable.
+  const float side_w = c.portrait ? 0 : (c.w - 2 * pad - gap) * 0.36f;
+  const float side_x = c.w - pad - side_w;
+  const float text_right = c.portrait ? c.w - pad : side_x - gap;
+  float side_y = y;
   // Live status: green when tickets are issued, amber with the reason when not.
   if (!v.live_text.empty()) {
-    const float th = Measure(c.f.bold, v.live_text, c.w - 4 * pad).y;
-    c.dl->AddRectFilled(ImVec2(pad, y), ImVec2(c.w - pad, y + th + 40 * c.u),
+    const float x0 = c.portrait ? pad : side_x, x1 = c.w - pad;
+    float& yy = c.portrait ? y : side_y;
+    const float tw = x1 - x0 - 2 * pad;
+    const float th = Measure(c.f.bold, v.live_text, tw).y;
+    c.dl->AddRectFilled(ImVec2(x0, yy), ImVec2(x1, yy + th + 40 * c.u),
                         v.available ? kGreenBg : kAmberBg, 10 * c.u);
-    Text(c.dl, c.f.bold, ImVec2(2 * pad, y + 20 * c.u), kInk, v.live_text, c.w - 4 * pad);
-    y += th + 60 * c.u;
+    Text(c.dl, c.f.bold, ImVec2(x0 + pad, yy + 20 * c.u), kInk, v.live_text, tw);
+    yy += th + 60 * c.u;
   }
-  // Actions at the bottom, the standard scrolls above them.
-  const float bh = 150 * c.u, gap = 20 * c.u;
-  const float actions_y = bottom - bh - 30 * c.u;
-  const float take_w = v.priority_allowed ? (c.w - 2 * pad - gap) * 0.6f : c.w - 2 * pad;
+  const float bh = 150 * c.u;
   const std::string take_sub =
       v.available ? ""
                   : (c.m->connected() ? T(l, "Belum dapat diambil", "Not available now")
                                       : T(l, "Server tidak terjangkau", "Server unreachable"));
-  if (Button(c, "take", ImVec2(pad, actions_y), ImVec2(take_w, bh),
-             T(l, "Ambil Nomor Antrean", "Take a Queue Number"), take_sub, kPrimary, v.available,
-             c.f.title)) {
+  float actions_y;
+  ImVec2 take_pos, take_size, prio_pos, prio_size;
+  if (c.portrait) {
+    actions_y = bottom - bh - 30 * c.u;
+    const float take_w = v.priority_allowed ? (c.w - 2 * pad - gap) * 0.6f : c.w - 2 * pad;
+    take_pos = ImVec2(pad, actions_y);
+    take_size = ImVec2(take_w, bh);
+    prio_pos = ImVec2(pad + take_w + gap, actions_y);
+    prio_size = ImVec2(c.w - 2 * pad - take_w - gap, bh);
+  } else {
+    actions_y = bottom - 30 * c.u;  // the standard reaches down to the footer
+    take_pos = ImVec2(side_x, side_y);
+    take_size = ImVec2(side_w, bh * 1.3f);
+    prio_pos = ImVec2(side_x, side_y + take_size.y + gap);
+    prio_size = ImVec2(side_w, bh);
+  }
+  if (Button(c, "take", take_pos, take_size, T(l, "Ambil Nomor Antrean", "Take a Queue Number"),
+             take_sub, kPrimary, v.available, c.f.title)) {
     c.m->TapTakeTicket();
   }
   if (v.priority_allowed &&
-      Button(c, "priority", ImVec2(pad + take_w + gap, actions_y),
-             ImVec2(c.w - 2 * pad - take_w - gap, bh),
-             T(l, "Layanan Prioritas", "Priority Service"), "", kPlain, v.available)) {
+      Button(c, "priority", prio_pos, prio_size, T(l, "Layanan Prioritas", "Priority Service"), "",
+             kPlain, v.available)) {
     c.m->TapPriority();
   }
   // The six published components.
@@ -285,7 +306,7 @@ void Standard(Ctx& c, float y, float bottom) {
   ImGui::PushStyleVar(ImGuiStyleVar_ChildRounding, 10 * c.u);
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(28 * c.u, 24 * c.u));
   ImGui::PushFont(c.f.body);
-  ImGui::BeginChild("standard", ImVec2(c.w - 2 * pad, actions_y - y - 24 * c.u), true);
+  ImGui::BeginChild("standard", ImVec2(text_right - pad, actions_y - y - 24 * c.u), true);
   const v1::PublishedStandard& s = *v.standard;
   ImGui::PushFont(c.f.small);
   ImGui::TextWrapped("%s", T(l, "Standar pelayanan yang dipublikasikan:",
