@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -318,6 +319,24 @@ bool WaitFor(const std::function<bool()>& predicate, int timeout_ms) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));  // polling a condition
   }
   return true;
+}
+
+::testing::AssertionResult BrokerProcess::StartOnSamePorts() {
+  if (command_.empty()) return ::testing::AssertionFailure() << "never started";
+  options_.endpoint = command_;
+  options_.extra_args = {"--events", events_};
+  return Start();
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+bool WaitForFile(const std::string& path, int timeout_ms) {
+  return WaitFor([&] { return std::filesystem::exists(path); }, timeout_ms);
 }
 
 void BrokerProcess::Signal(int sig) {

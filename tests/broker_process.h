@@ -56,6 +56,9 @@ class BrokerProcess {
   // Runs the broker to completion (for start-up refusals); returns the exit code.
   int RunToExit(int timeout_ms = 10000);
 
+  // Starts again on the ports of the last run, as a restarted service would
+  // (after Kill or Stop): clients must find it without being told.
+  ::testing::AssertionResult StartOnSamePorts();
   // Sends `sig` (SIGSTOP / SIGCONT: a broker that hangs, then recovers).
   void Signal(int sig);
   bool running() const { return pid_ > 0; }
@@ -133,6 +136,11 @@ class Xvfb {
   pid_t pid_ = -1;
   int number_ = -1;
 };
+
+// The whole file, or "" when it cannot be read (for logs in failure messages).
+std::string ReadFile(const std::string& path);
+// WaitFor the file to exist (a GUI script's screenshot is the sign it got there).
+bool WaitForFile(const std::string& path, int timeout_ms = 30000);
 
 // Width and height of a PNG file; false when it is not a PNG.
 bool PngSize(const std::string& path, int* width, int* height);

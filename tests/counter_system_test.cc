@@ -16,13 +16,6 @@
 namespace mpp::testing {
 namespace {
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 class CounterSystem : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -190,15 +183,10 @@ TEST_F(CounterSystem, ABrokerRestartShowsTheBannerAndTheCounterCarriesOn) {
   ASSERT_TRUE(counter.Start({MPP_COUNTER_BIN, "--broker", broker_.command_endpoint(), "--counter",
                              "1", "--script", script},
                             Env(), dir_.File("counter.log")));
-  ASSERT_TRUE(WaitFor([&] { return std::filesystem::exists(ready); }, 30000))
-      << ReadFile(dir_.File("counter.log"));
-  const std::string command = broker_.command_endpoint(), events = broker_.event_endpoint();
+  ASSERT_TRUE(WaitForFile(ready)) << ReadFile(dir_.File("counter.log"));
   broker_.Kill();
-  ASSERT_TRUE(WaitFor([&] { return std::filesystem::exists(offline); }, 30000))
-      << "no offline banner: " << ReadFile(dir_.File("counter.log"));
-  broker_.options().endpoint = command;
-  broker_.options().extra_args = {"--events", events};
-  ASSERT_TRUE(broker_.Start());
+  ASSERT_TRUE(WaitForFile(offline)) << "no offline banner: " << ReadFile(dir_.File("counter.log"));
+  ASSERT_TRUE(broker_.StartOnSamePorts());
   ASSERT_EQ(counter.Wait(60000), 0) << ReadFile(dir_.File("counter.log"));
 }
 

@@ -81,9 +81,7 @@ TEST_F(DisplaySystem, CallAppearsIsVoicedOnceAndSurvivesABrokerRestart) {
       << "no disconnected banner: " << ReadJson(model).dump();
   EXPECT_EQ(NowCalling(ReadJson(model)), "A-001");  // the last state stays on screen
 
-  broker_.options().endpoint = command;  // same ports, as a restarted service would have
-  broker_.options().extra_args = {"--events", events};
-  ASSERT_TRUE(broker_.Start());
+  ASSERT_TRUE(broker_.StartOnSamePorts());
   ASSERT_TRUE(WaitFor([&] { return ReadJson(model).value("connected", false); }, 20000))
       << "the display did not reconnect by itself";
   {

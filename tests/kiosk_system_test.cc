@@ -25,13 +25,6 @@ std::string Shell(const std::string& cmd) {
   return out;
 }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 // Today's tickets the broker holds that came from `kiosk`.
 std::vector<v1::Ticket> KioskTickets(TestClient& c, const std::string& kiosk) {
   std::vector<v1::Ticket> out;
@@ -61,6 +54,28 @@ class KioskSystem : public ::testing::Test {
                         {"DISPLAY=" + xvfb_.display()}, dir_.File("kiosk.log"));
   }
   std::string Log() const { return ReadFile(dir_.File("kiosk.log")); }
+  // A visitor who taps "take" for KK while the broker hangs, up to the
+  // "no answer" screen; `rest` continues the script from there.
+  std::string HangingTakeScript(const std::string& rest) const {
+    return "wait connected\n"
+           "tap agency:DUKCAPIL\n"
+           "tap service:KK\n"
+           "wait standard\n"
+           "screenshot " +
+           dir_.File("ready.png") + "\n" + "wait file:" + dir_.File("go-take") + "\n" +
+           "tap take\n"
+           "wait issue-failed 30\n" +
+           rest;
+  }
+  // Stops the broker (SIGSTOP: requests queue up unanswered), lets the
+  // visitor tap, and lets the broker run again once `shot` is written.
+  void HangBrokerUntil(const std::string& shot) {
+    ASSERT_TRUE(WaitForFile(dir_.File("ready.png"))) << Log();
+    broker_.Signal(SIGSTOP);
+    std::ofstream(dir_.File("go-take")).close();
+    ASSERT_TRUE(WaitForFile(shot)) << Log();
+    broker_.Signal(SIGCONT);
+  }
 
   Xvfb xvfb_;
   TempDir dir_;
@@ -164,7 +179,7 @@ TEST_F(KioskSystem, AFailedPrintIsShownAndRecordedOnTheTicketThenClearedByARepri
   EXPECT_NE(failed.print_error().find("is not connected"), std::string::npos)
       << failed.print_error();
 
-  ASSERT_TRUE(WaitFor([&] { return std::filesystem::exists(dir_.File("failed.png")); }, 30000));
+  ASSERT_TRUE(WaitForFile(dir_.File("failed.png")));
   std::ofstream(device).close();
   ASSERT_EQ(kiosk_.Wait(30000), 0) << Log();
   EXPECT_GT(std::filesystem::file_size(device), 1000u) << "the reprint reached the printer";
@@ -178,37 +193,15 @@ TEST_F(KioskSystem, AFailedPrintIsShownAndRecordedOnTheTicketThenClearedByARepri
 }
 
 TEST_F(KioskSystem, ABrokerThatHangsMidIssueCostsNoSecondTicketOnRetry) {
-  const std::string ready = dir_.File("ready.png"), failed = dir_.File("failed.png");
-  const std::string go1 = dir_.File("go1"), go2 = dir_.File("go2");
-  const std::string script = WriteScript(
-      "wait connected\n"
-      "tap agency:DUKCAPIL\n"
-      "tap service:KK\n"
-      "wait standard\n"
-      "screenshot " +
-      ready +
-      "\n"
-      "wait file:" +
-      go1 +
-      "\n"
-      "tap take\n"
-      "wait issue-failed 30\n"
-      "screenshot " +
-      failed +
-      "\n"
-      "wait file:" +
-      go2 +
-      "\n"
-      "tap retry\n"
-      "wait ticket 30\n"
-      "quit\n");
-  ASSERT_TRUE(StartKiosk(script, "none"));
-  ASSERT_TRUE(WaitFor([&] { return std::filesystem::exists(ready); }, 30000)) << Log();
-  broker_.Signal(SIGSTOP);  // hangs: requests queue up unanswered
-  std::ofstream(go1).close();
-  ASSERT_TRUE(WaitFor([&] { return std::filesystem::exists(failed); }, 30000)) << Log();
-  broker_.Signal(SIGCONT);  // the first attempt is processed now
-  std::ofstream(go2).close();
+  const std::string failed = dir_.File("failed.png"), go = dir_.File("go-retry");
+  ASSERT_TRUE(StartKiosk(
+      WriteScript(HangingTakeScript("screenshot " + failed + "\n" + "wait file:" + go + "\n" +
+                                    "tap retry\n"
+                                    "wait ticket 30\n"
+                                    "quit\n")),
+      "none"));
+  HangBrokerUntil(failed);  // the first attempt is processed once the broker runs again
+  std::ofstream(go).close();
   ASSERT_EQ(kiosk_.Wait(30000), 0) << Log();
 
   TestClient c(broker_.command_endpoint());
@@ -218,35 +211,17 @@ TEST_F(KioskSystem, ABrokerThatHangsMidIssueCostsNoSecondTicketOnRetry) {
 }
 
 TEST_F(KioskSystem, AVisitorWhoGivesUpLeavesNoGhostNumberInTheQueue) {
-  const std::string ready = dir_.File("ready.png"), gone = dir_.File("gone.png");
-  const std::string go = dir_.File("go");
-  const std::string script = WriteScript(
-      "wait connected\n"
-      "tap agency:DUKCAPIL\n"
-      "tap service:KK\n"
-      "wait standard\n"
-      "screenshot " +
-      ready +
-      "\n"
-      "wait file:" +
-      go +
-      "\n"
-      "tap take\n"
-      "wait issue-failed 30\n"
-      "tap cancel\n"
-      "wait agencies\n"
-      "screenshot " +
-      gone +
-      "\n"
-      "wait connected 30\n"
-      "wait file:" +
-      dir_.File("never") + " 60\n");  // keep running until stopped
-  ASSERT_TRUE(StartKiosk(script, "none"));
-  ASSERT_TRUE(WaitFor([&] { return std::filesystem::exists(ready); }, 30000)) << Log();
-  broker_.Signal(SIGSTOP);
-  std::ofstream(go).close();
-  ASSERT_TRUE(WaitFor([&] { return std::filesystem::exists(gone); }, 30000)) << Log();
-  broker_.Signal(SIGCONT);  // the abandoned request is processed: a ticket nobody holds
+  const std::string gone = dir_.File("gone.png");
+  ASSERT_TRUE(StartKiosk(
+      WriteScript(HangingTakeScript("tap cancel\n"
+                                    "wait agencies\n"
+                                    "screenshot " +
+                                    gone + "\n" +
+                                    "wait connected 30\n"
+                                    "wait file:" +
+                                    dir_.File("never") + " 60\n")),  // runs until stopped
+      "none"));
+  HangBrokerUntil(gone);  // the abandoned request is processed: a ticket nobody holds
   TestClient c(broker_.command_endpoint());
   ASSERT_TRUE(WaitFor(
       [&] { return c.Status().tickets_today() == 1 && KioskTickets(c, "kiosk-3").empty(); }, 30000))
@@ -274,13 +249,11 @@ TEST_F(KioskSystem, ABrokerThatDiesIsAnnouncedAndTheKioskRecoversByItself) {
       "wait ticket\n"
       "quit\n");
   ASSERT_TRUE(StartKiosk(script, "none", "1920x1080"));
-  ASSERT_TRUE(WaitFor([&] { return std::filesystem::exists(ready); }, 30000)) << Log();
-  const std::string command = broker_.command_endpoint(), events = broker_.event_endpoint();
+  ASSERT_TRUE(WaitForFile(ready)) << Log();
+  const std::string command = broker_.command_endpoint();
   broker_.Kill();
-  ASSERT_TRUE(WaitFor([&] { return std::filesystem::exists(offline); }, 30000)) << Log();
-  broker_.options().endpoint = command;
-  broker_.options().extra_args = {"--events", events};
-  ASSERT_TRUE(broker_.Start());
+  ASSERT_TRUE(WaitForFile(offline)) << Log();
+  ASSERT_TRUE(broker_.StartOnSamePorts());
   ASSERT_EQ(kiosk_.Wait(60000), 0) << Log();
   TestClient c(command);
   ASSERT_EQ(KioskTickets(c, "kiosk-3").size(), 1u);
