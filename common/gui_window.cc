@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <cstdio>
 #include <vector>
@@ -123,6 +124,37 @@ ImFont* AddFont(const char* path, float pixels) {
   if (pixels > 48) cfg.OversampleH = cfg.OversampleV = 1;  // keeps the atlas small
   cfg.PixelSnapH = true;
   return ImGui::GetIO().Fonts->AddFontFromFileTTF(path, std::round(pixels), &cfg, kRanges);
+}
+
+ImVec2 MeasureText(ImFont* f, const std::string& s, float wrap) {
+  return f->CalcTextSizeA(f->FontSize, FLT_MAX, wrap, s.c_str());
+}
+
+float DrawText(ImDrawList* dl, ImFont* f, ImVec2 pos, ImU32 col, const std::string& s, float wrap) {
+  dl->AddText(f, f->FontSize, pos, col, s.c_str(), nullptr, wrap);
+  return MeasureText(f, s, wrap).y;
+}
+
+void DrawCentered(ImDrawList* dl, ImFont* f, float cx, float y, ImU32 col, const std::string& s) {
+  DrawText(dl, f, ImVec2(cx - MeasureText(f, s).x / 2, y), col, s);
+}
+
+float DrawCenteredWrapped(ImDrawList* dl, ImFont* f, float cx, float y, ImU32 col,
+                          const std::string& s, float wrap) {
+  const char* p = s.c_str();
+  const char* end = p + s.size();
+  float h = 0;
+  while (p < end) {
+    const char* eol = f->CalcWordWrapPositionA(1.0f, p, end, wrap);
+    if (eol == p) eol = p + 1;  // a word wider than the line: never stall
+    std::string line(p, eol);
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    DrawCentered(dl, f, cx, y + h, col, line);
+    h += f->FontSize;
+    p = eol;
+    while (p < end && (*p == ' ' || *p == '\n')) ++p;
+  }
+  return h;
 }
 
 }  // namespace mpp

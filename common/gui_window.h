@@ -80,4 +80,20 @@ inline constexpr const char* kFontRegular = "/usr/share/fonts/truetype/dejavu/De
 // Returns null if the file is missing.
 ImFont* AddFont(const char* path, float pixels);
 
+// ---- drawing helpers shared by every screen ----
+
+constexpr ImU32 Rgb(int r, int g, int b) { return IM_COL32(r, g, b, 255); }
+inline ImVec4 ToVec4(ImU32 c) { return ImGui::ColorConvertU32ToFloat4(c); }
+// Size of `s` in `font`, wrapped at `wrap` pixels (0: one line).
+ImVec2 MeasureText(ImFont* font, const std::string& s, float wrap = 0);
+// Draws `s` (wrapped at `wrap`, 0: one line); returns its height.
+float DrawText(ImDrawList* dl, ImFont* font, ImVec2 pos, ImU32 color, const std::string& s,
+               float wrap = 0);
+// One line centred on `cx`.
+void DrawCentered(ImDrawList* dl, ImFont* font, float cx, float y, ImU32 color,
+                  const std::string& s);
+// Wrapped at `wrap` with every line centred on `cx`; returns the height.
+float DrawCenteredWrapped(ImDrawList* dl, ImFont* font, float cx, float y, ImU32 color,
+                          const std::string& s, float wrap);
+
 }  // namespace mpp

@@ -11,9 +11,6 @@
 namespace mpp::counter {
 namespace {
 
-ImU32 Rgb(int r, int g, int b) { return IM_COL32(r, g, b, 255); }
-ImVec4 V(ImU32 c) { return ImGui::ColorConvertU32ToFloat4(c); }
-
 const ImU32 kNavy = Rgb(11, 45, 110);
 const ImU32 kInk = Rgb(20, 24, 33);
 const ImU32 kMuted = Rgb(90, 98, 112);
@@ -33,10 +30,10 @@ void Register(TapTargets* targets, const std::string& id, bool enabled = true) {
 bool Button(TapTargets* targets, const std::string& id, const std::string& label, ImVec2 size,
             bool enabled, ImU32 color = kNavy) {
   ImGui::PushID(id.c_str());
-  ImGui::PushStyleColor(ImGuiCol_Button, V(enabled ? color : Rgb(200, 204, 212)));
-  ImGui::PushStyleColor(ImGuiCol_ButtonHovered, V(enabled ? color : Rgb(200, 204, 212)));
-  ImGui::PushStyleColor(ImGuiCol_ButtonActive, V(enabled ? kInk : Rgb(200, 204, 212)));
-  ImGui::PushStyleColor(ImGuiCol_Text, V(enabled ? kWhite : kMuted));
+  ImGui::PushStyleColor(ImGuiCol_Button, ToVec4(enabled ? color : Rgb(200, 204, 212)));
+  ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ToVec4(enabled ? color : Rgb(200, 204, 212)));
+  ImGui::PushStyleColor(ImGuiCol_ButtonActive, ToVec4(enabled ? kInk : Rgb(200, 204, 212)));
+  ImGui::PushStyleColor(ImGuiCol_Text, ToVec4(enabled ? kWhite : kMuted));
   const bool pressed = ImGui::Button(label.c_str(), size) && enabled;
   ImGui::PopStyleColor(4);
   ImGui::PopID();
@@ -102,7 +99,7 @@ void SignIn(CounterModel* m, const Fonts& f, float w, float h, SignInForm* form,
     std::fill(std::begin(form->pin), std::end(form->pin), '\0');  // never kept
   }
   if (!m->message().empty()) {
-    ImGui::PushStyleColor(ImGuiCol_Text, V(m->message_is_error() ? kRed : kGreen));
+    ImGui::PushStyleColor(ImGuiCol_Text, ToVec4(m->message_is_error() ? kRed : kGreen));
     ImGui::PushTextWrapPos(x + pw);
     ImGui::TextWrapped("%s", m->message().c_str());
     ImGui::PopTextWrapPos();
@@ -166,8 +163,8 @@ void Dialogs(CounterModel* m, const Fonts& f, float w, float h, SignInForm* form
   (void)fg;
   ImGui::SetNextWindowPos(ImVec2(w / 2, h / 2), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
   ImGui::SetNextWindowSize(ImVec2(std::min(640.0f, w - 40), 0));
-  ImGui::PushStyleColor(ImGuiCol_WindowBg, V(kWhite));
-  ImGui::PushStyleColor(ImGuiCol_Border, V(kNavy));
+  ImGui::PushStyleColor(ImGuiCol_WindowBg, ToVec4(kWhite));
+  ImGui::PushStyleColor(ImGuiCol_Border, ToVec4(kNavy));
   ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 3);
   ImGui::Begin("dialog", nullptr,
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
@@ -278,7 +275,7 @@ void Main(CounterModel* m, const Fonts& f, float w, float h, SignInForm* form,
   const float my = ay + 2 * (bh + 8) + 6;
   if (!m->message().empty()) {
     ImGui::SetCursorScreenPos(ImVec2(pad, my));
-    ImGui::PushStyleColor(ImGuiCol_Text, V(m->message_is_error() ? kRed : kGreen));
+    ImGui::PushStyleColor(ImGuiCol_Text, ToVec4(m->message_is_error() ? kRed : kGreen));
     ImGui::PushFont(f.bold);
     ImGui::PushTextWrapPos(pad + left_w);
     ImGui::TextWrapped("%s", m->message().c_str());
@@ -290,7 +287,7 @@ void Main(CounterModel* m, const Fonts& f, float w, float h, SignInForm* form,
   // The queue of this counter's services.
   const float rx = pad * 2 + left_w, rw = w - rx - pad;
   ImGui::SetCursorScreenPos(ImVec2(rx, top.y + pad));
-  ImGui::PushStyleColor(ImGuiCol_ChildBg, V(kWhite));
+  ImGui::PushStyleColor(ImGuiCol_ChildBg, ToVec4(kWhite));
   ImGui::BeginChild("queue", ImVec2(rw, h - top.y - 2 * pad), true);
   ImGui::PushFont(f.bold);
   ImGui::TextUnformatted(T(l, "Antrean loket ini", "This counter's queue"));
@@ -314,7 +311,7 @@ void Main(CounterModel* m, const Fonts& f, float w, float h, SignInForm* form,
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(r.service.c_str());
       ImGui::TableNextColumn();
-      ImGui::TextColored(V(ToneColor(r.tone)), "%s", r.waited.c_str());
+      ImGui::TextColored(ToVec4(ToneColor(r.tone)), "%s", r.waited.c_str());
       ImGui::TableNextColumn();
       if (r.held) {
         if (Button(targets, "unhold:" + r.number, T(l, "Kembalikan", "Return"), ImVec2(110, 0),
@@ -322,7 +319,7 @@ void Main(CounterModel* m, const Fonts& f, float w, float h, SignInForm* form,
           m->ReturnHeld(r.id);
         }
       } else if (r.priority) {
-        ImGui::TextColored(V(kRed), "%s", T(l, "PRIORITAS", "PRIORITY"));
+        ImGui::TextColored(ToVec4(kRed), "%s", T(l, "PRIORITAS", "PRIORITY"));
       }
     }
     ImGui::EndTable();
@@ -348,11 +345,11 @@ void DrawCounter(CounterModel* m, const Fonts& f, float w, float h, SignInForm* 
   targets->clear();
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(ImVec2(w, h));
-  ImGui::PushStyleColor(ImGuiCol_WindowBg, V(kPage));
-  ImGui::PushStyleColor(ImGuiCol_Text, V(kInk));
-  ImGui::PushStyleColor(ImGuiCol_FrameBg, V(kWhite));
-  ImGui::PushStyleColor(ImGuiCol_TableRowBgAlt, V(Rgb(244, 246, 250)));
-  ImGui::PushStyleColor(ImGuiCol_TableHeaderBg, V(Rgb(214, 222, 236)));
+  ImGui::PushStyleColor(ImGuiCol_WindowBg, ToVec4(kPage));
+  ImGui::PushStyleColor(ImGuiCol_Text, ToVec4(kInk));
+  ImGui::PushStyleColor(ImGuiCol_FrameBg, ToVec4(kWhite));
+  ImGui::PushStyleColor(ImGuiCol_TableRowBgAlt, ToVec4(Rgb(244, 246, 250)));
+  ImGui::PushStyleColor(ImGuiCol_TableHeaderBg, ToVec4(Rgb(214, 222, 236)));
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
   ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, 1);
   ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(10, 8));
@@ -384,8 +381,8 @@ void DrawRatingPad(PadModel* m, const Fonts& f, float w, float h, TapTargets* ta
   const Lang l = m->lang();
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(ImVec2(w, h));
-  ImGui::PushStyleColor(ImGuiCol_WindowBg, V(kPage));
-  ImGui::PushStyleColor(ImGuiCol_Text, V(kInk));
+  ImGui::PushStyleColor(ImGuiCol_WindowBg, ToVec4(kPage));
+  ImGui::PushStyleColor(ImGuiCol_Text, ToVec4(kInk));
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(24, 20));
   ImGui::PushStyleVar(ImGuiStyleVar_FrameRounding, 12);
   ImGui::Begin(

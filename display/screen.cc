@@ -9,8 +9,6 @@
 namespace mpp::display {
 namespace {
 
-ImU32 Rgb(int r, int g, int b) { return IM_COL32(r, g, b, 255); }
-
 const ImU32 kNavy = Rgb(11, 45, 110);
 const ImU32 kWhite = Rgb(255, 255, 255);
 const ImU32 kInk = Rgb(20, 24, 33);
@@ -18,12 +16,10 @@ const ImU32 kPanel = Rgb(244, 246, 250);
 const ImU32 kAmber = Rgb(255, 193, 7);
 const ImU32 kRed = Rgb(200, 30, 30);
 
-ImVec2 Measure(ImFont* f, const std::string& s) {
-  return f->CalcTextSizeA(f->FontSize, 1e9f, 0.0f, s.c_str());
-}
+ImVec2 Measure(ImFont* f, const std::string& s) { return MeasureText(f, s); }
 
 void Text(ImDrawList* dl, ImFont* f, float x, float y, ImU32 col, const std::string& s) {
-  dl->AddText(f, f->FontSize, ImVec2(x, y), col, s.c_str());
+  DrawText(dl, f, ImVec2(x, y), col, s);
 }
 
 // Shrinks a string with "..." until it fits `max_w`.

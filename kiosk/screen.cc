@@ -9,8 +9,6 @@
 namespace mpp::kiosk {
 namespace {
 
-ImU32 Rgb(int r, int g, int b) { return IM_COL32(r, g, b, 255); }
-
 const ImU32 kNavy = Rgb(11, 45, 110);
 const ImU32 kNavyDark = Rgb(6, 28, 72);
 const ImU32 kWhite = Rgb(255, 255, 255);
@@ -25,39 +23,6 @@ const ImU32 kRedBg = Rgb(253, 224, 224);
 const ImU32 kGreenBg = Rgb(220, 243, 228);
 const ImU32 kGreyBtn = Rgb(214, 218, 226);
 const ImU32 kBorder = Rgb(176, 184, 198);
-
-ImVec2 Measure(ImFont* f, const std::string& s, float wrap = 0) {
-  return f->CalcTextSizeA(f->FontSize, FLT_MAX, wrap, s.c_str());
-}
-
-// Draws wrapped text; returns its height.
-float Text(ImDrawList* dl, ImFont* f, ImVec2 pos, ImU32 col, const std::string& s, float wrap = 0) {
-  dl->AddText(f, f->FontSize, pos, col, s.c_str(), nullptr, wrap);
-  return Measure(f, s, wrap).y;
-}
-
-void CenteredText(ImDrawList* dl, ImFont* f, float cx, float y, ImU32 col, const std::string& s) {
-  Text(dl, f, ImVec2(cx - Measure(f, s).x / 2, y), col, s);
-}
-
-// Wraps `s` at `wrap` pixels and centres every line on `cx`; returns the height.
-float CenteredWrapped(ImDrawList* dl, ImFont* f, float cx, float y, ImU32 col, const std::string& s,
-                      float wrap) {
-  const char* p = s.c_str();
-  const char* end = p + s.size();
-  float h = 0;
-  while (p < end) {
-    const char* eol = f->CalcWordWrapPositionA(1.0f, p, end, wrap);
-    if (eol == p) eol = p + 1;  // a word wider than the line: never stall
-    std::string line(p, eol);
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    CenteredText(dl, f, cx, y + h, col, line);
-    h += f->FontSize;
-    p = eol;
-    while (p < end && (*p == ' ' || *p == '\n')) ++p;
-  }
-  return h;
-}
 
 // The frame being drawn: fonts, size, scale, targets.
 struct Ctx {
@@ -95,14 +60,14 @@ bool Button(Ctx& c, const std::string& id, ImVec2 p0, ImVec2 size, const std::st
   ImFont* lf = label_font ? label_font : c.f.large;
   const float pad = 24 * c.u;
   const float wrap = size.x - 2 * pad;
-  const float lh = Measure(lf, label, wrap).y;
-  const float sh = sub.empty() ? 0 : Measure(c.f.body, sub, wrap).y + 8 * c.u;
+  const float lh = MeasureText(lf, label, wrap).y;
+  const float sh = sub.empty() ? 0 : MeasureText(c.f.body, sub, wrap).y + 8 * c.u;
   float y = p0.y + std::max(pad * 0.6f, (size.y - lh - sh) / 2);
   c.dl->PushClipRect(p0, p1, true);
-  y += CenteredWrapped(c.dl, lf, p0.x + size.x / 2, y, style.text, label, wrap) + 8 * c.u;
+  y += DrawCenteredWrapped(c.dl, lf, p0.x + size.x / 2, y, style.text, label, wrap) + 8 * c.u;
   if (!sub.empty()) {
     const ImU32 sub_col = style.text == kWhite ? Rgb(214, 226, 245) : kMuted;
-    CenteredWrapped(c.dl, c.f.body, p0.x + size.x / 2, y, sub_col, sub, wrap);
+    DrawCenteredWrapped(c.dl, c.f.body, p0.x + size.x / 2, y, sub_col, sub, wrap);
   }
   c.dl->PopClipRect();
   return pressed;
@@ -115,10 +80,10 @@ float Header(Ctx& c) {
   const float pad = 32 * c.u;
   const ImVec2 size(230 * c.u, 90 * c.u);
   const float name_w = c.w - size.x - 3 * pad;
-  ImFont* name_font = Measure(c.f.large, c.m->mpp_name()).x <= name_w ? c.f.large : c.f.bold;
-  Text(c.dl, name_font, ImVec2(pad, 18 * c.u), kWhite, c.m->mpp_name());
-  Text(c.dl, c.f.body, ImVec2(pad, 18 * c.u + c.f.large->FontSize + 6 * c.u), Rgb(200, 214, 240),
-       c.m->DateTimeText());
+  ImFont* name_font = MeasureText(c.f.large, c.m->mpp_name()).x <= name_w ? c.f.large : c.f.bold;
+  DrawText(c.dl, name_font, ImVec2(pad, 18 * c.u), kWhite, c.m->mpp_name());
+  DrawText(c.dl, c.f.body, ImVec2(pad, 18 * c.u + c.f.large->FontSize + 6 * c.u),
+           Rgb(200, 214, 240), c.m->DateTimeText());
   const std::string label = c.m->lang() == Lang::kId ? "English" : "Bahasa Indonesia";
   if (Button(c, "lang", ImVec2(c.w - size.x - pad, (hh - size.y) / 2), size, label, "", kPlain,
              true, c.f.bold)) {
@@ -132,9 +97,9 @@ float OfflineBanner(Ctx& c, float y) {
   const std::string text = c.m->OfflineText();
   if (text.empty()) return 0;
   const float pad = 28 * c.u;
-  const float th = Measure(c.f.bold, text, c.w - 2 * pad).y;
+  const float th = MeasureText(c.f.bold, text, c.w - 2 * pad).y;
   c.dl->AddRectFilled(ImVec2(0, y), ImVec2(c.w, y + th + 2 * pad), kRed);
-  Text(c.dl, c.f.bold, ImVec2(pad, y + pad), kWhite, text, c.w - 2 * pad);
+  DrawText(c.dl, c.f.bold, ImVec2(pad, y + pad), kWhite, text, c.w - 2 * pad);
   return th + 2 * pad;
 }
 
@@ -159,10 +124,10 @@ float Footer(Ctx& c, bool back, bool home) {
 float Title(Ctx& c, float y, const std::string& title, const std::string& sub = "") {
   const float pad = 40 * c.u;
   y += 30 * c.u;
-  y += Text(c.dl, c.f.title, ImVec2(pad, y), kInk, title, c.w - 2 * pad);
+  y += DrawText(c.dl, c.f.title, ImVec2(pad, y), kInk, title, c.w - 2 * pad);
   if (!sub.empty()) {
     y += 8 * c.u;
-    y += Text(c.dl, c.f.body, ImVec2(pad, y), kMuted, sub, c.w - 2 * pad);
+    y += DrawText(c.dl, c.f.body, ImVec2(pad, y), kMuted, sub, c.w - 2 * pad);
   }
   return y + 24 * c.u;
 }
@@ -263,10 +228,10 @@ void Standard(Ctx& c, float y, float bottom) {
     const float x0 = c.portrait ? pad : side_x, x1 = c.w - pad;
     float& yy = c.portrait ? y : side_y;
     const float tw = x1 - x0 - 2 * pad;
-    const float th = Measure(c.f.bold, v.live_text, tw).y;
+    const float th = MeasureText(c.f.bold, v.live_text, tw).y;
     c.dl->AddRectFilled(ImVec2(x0, yy), ImVec2(x1, yy + th + 40 * c.u),
                         v.available ? kGreenBg : kAmberBg, 10 * c.u);
-    Text(c.dl, c.f.bold, ImVec2(x0 + pad, yy + 20 * c.u), kInk, v.live_text, tw);
+    DrawText(c.dl, c.f.bold, ImVec2(x0 + pad, yy + 20 * c.u), kInk, v.live_text, tw);
     yy += th + 60 * c.u;
   }
   const float bh = 150 * c.u;
@@ -353,7 +318,7 @@ void Priority(Ctx& c, float y, float bottom) {
         "Your choice is recorded as your own statement and staff may check it. If none applies, "
         "go back and take a regular number.");
   const float pad = 40 * c.u;
-  const float nh = Measure(c.f.body, note, c.w - 2 * pad).y;
+  const float nh = MeasureText(c.f.body, note, c.w - 2 * pad).y;
   const int cols = c.portrait ? 1 : 2;
   const float max_h = 170 * c.u;
   const float grid_bottom = bottom - nh - 60 * c.u;
@@ -366,7 +331,7 @@ void Priority(Ctx& c, float y, float bottom) {
       c.m->TapPriorityReason(kReasons[i]);
     }
   });
-  Text(c.dl, c.f.body, ImVec2(pad, y + used + 30 * c.u), kMuted, note, c.w - 2 * pad);
+  DrawText(c.dl, c.f.body, ImVec2(pad, y + used + 30 * c.u), kMuted, note, c.w - 2 * pad);
 }
 
 void Issuing(Ctx& c, float y, float bottom) {
@@ -379,7 +344,7 @@ void Issuing(Ctx& c, float y, float bottom) {
     return;
   }
   y = Title(c, y + 60 * c.u, T(l, "Belum ada jawaban", "No answer yet"));
-  y += Text(c.dl, c.f.large, ImVec2(pad, y), kInk, c.m->IssueFailedText(), c.w - 2 * pad);
+  y += DrawText(c.dl, c.f.large, ImVec2(pad, y), kInk, c.m->IssueFailedText(), c.w - 2 * pad);
   y += 60 * c.u;
   const ImVec2 size((c.w - 2 * pad - 20 * c.u) / 2, 170 * c.u);
   if (Button(c, "retry", ImVec2(pad, y), size, T(l, "Coba lagi", "Try again"), "", kPrimary)) {
@@ -402,7 +367,7 @@ void Ticket(Ctx& c, float y, float bottom) {
   c.dl->ChannelsSplit(2);
   c.dl->ChannelsSetCurrent(1);
   float ty = card_top + 30 * c.u;
-  CenteredText(c.dl, c.f.large, cx, ty, kMuted, T(l, "Nomor antrean Anda", "Your queue number"));
+  DrawCentered(c.dl, c.f.large, cx, ty, kMuted, T(l, "Nomor antrean Anda", "Your queue number"));
   ty += c.f.large->FontSize + 10 * c.u;
   // Landscape has less height: a smaller number keeps the print notice above the footer.
   const float number_px = c.f.huge->FontSize * (c.portrait ? 1.0f : 0.6f);
@@ -410,7 +375,7 @@ void Ticket(Ctx& c, float y, float bottom) {
   c.dl->AddText(c.f.huge, number_px, ImVec2(cx - number_w / 2, ty), kNavy, t.number.c_str());
   ty += number_px + 10 * c.u;
   auto line = [&](ImFont* f, ImU32 col, const std::string& s) {
-    if (!s.empty()) ty += CenteredWrapped(c.dl, f, cx, ty, col, s, wrap) + 14 * c.u;
+    if (!s.empty()) ty += DrawCenteredWrapped(c.dl, f, cx, ty, col, s, wrap) + 14 * c.u;
   };
   line(c.f.large, kInk, t.service);
   line(c.f.body, kMuted, t.agency);
@@ -433,11 +398,11 @@ void Ticket(Ctx& c, float y, float bottom) {
   const float sh = 160 * c.u;
   switch (t.print) {
     case TicketView::Print::kPrinting:
-      CenteredText(c.dl, c.f.large, cx, sy + 40 * c.u, kNavy,
+      DrawCentered(c.dl, c.f.large, cx, sy + 40 * c.u, kNavy,
                    T(l, "Tiket sedang dicetak...", "Printing your ticket..."));
       break;
     case TicketView::Print::kPrinted:
-      CenteredText(c.dl, c.f.large, cx, sy + 40 * c.u, kGreen,
+      DrawCentered(c.dl, c.f.large, cx, sy + 40 * c.u, kGreen,
                    T(l, "Silakan ambil tiket Anda di bawah layar.",
                      "Please take your ticket below the screen."));
       break;
@@ -451,12 +416,14 @@ void Ticket(Ctx& c, float y, float bottom) {
                                 "The ticket could not be printed. Your number is valid: note it "
                                 "or take a photo, then wait to be called.");
       const std::string detail = std::string(T(l, "Info petugas: ", "For staff: ")) + t.print_error;
-      const float mh = Measure(c.f.bold, msg, tw).y + 10 * c.u + Measure(c.f.small, detail, tw).y;
+      const float mh =
+          MeasureText(c.f.bold, msg, tw).y + 10 * c.u + MeasureText(c.f.small, detail, tw).y;
       const float box = std::max(sh, mh + 40 * c.u);
       c.dl->AddRectFilled(ImVec2(pad, sy), ImVec2(c.w - pad, sy + box), kRedBg, 10 * c.u);
       c.dl->AddRect(ImVec2(pad, sy), ImVec2(c.w - pad, sy + box), kRed, 10 * c.u, 0, 3 * c.u);
-      const float th = Text(c.dl, c.f.bold, ImVec2(pad + 20 * c.u, sy + 20 * c.u), kRed, msg, tw);
-      Text(c.dl, c.f.small, ImVec2(pad + 20 * c.u, sy + 30 * c.u + th), kMuted, detail, tw);
+      const float th =
+          DrawText(c.dl, c.f.bold, ImVec2(pad + 20 * c.u, sy + 20 * c.u), kRed, msg, tw);
+      DrawText(c.dl, c.f.small, ImVec2(pad + 20 * c.u, sy + 30 * c.u + th), kMuted, detail, tw);
       if (Button(c, "reprint", ImVec2(c.w - pad - bw - 20 * c.u, sy + (box - 130 * c.u) / 2),
                  ImVec2(bw, 130 * c.u), T(l, "Cetak ulang", "Print again"), "", kNormal)) {
         c.m->TapReprint();
@@ -471,9 +438,9 @@ void Refused(Ctx& c, float y, float bottom) {
   const float pad = 40 * c.u;
   y = Title(c, y + 60 * c.u, T(l, "Nomor antrean belum dapat diambil", "No number can be issued"));
   const std::string text = c.m->RefusalText();
-  const float th = Measure(c.f.large, text, c.w - 4 * pad).y;
+  const float th = MeasureText(c.f.large, text, c.w - 4 * pad).y;
   c.dl->AddRectFilled(ImVec2(pad, y), ImVec2(c.w - pad, y + th + 60 * c.u), kAmberBg, 12 * c.u);
-  Text(c.dl, c.f.large, ImVec2(2 * pad, y + 30 * c.u), kInk, text, c.w - 4 * pad);
+  DrawText(c.dl, c.f.large, ImVec2(2 * pad, y + 30 * c.u), kInk, text, c.w - 4 * pad);
 }
 
 }  // namespace
