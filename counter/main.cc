@@ -143,7 +143,6 @@ int main(int argc, char** argv) {
   mpp::counter::PadModel pad_model({.counter_id = counter_id, .lang = lang});
   mpp::counter::SignInForm form;
   mpp::TapTargets targets;
-  bool checked_counter = false;
   int exit_code = 0;
   mpp::FrameExit frame_exit{screenshot, frames};
   mpp::SystemClock local;
@@ -152,16 +151,13 @@ int main(int argc, char** argv) {
     gui.WaitEvents(busy ? 0.02 : 0.25);  // the timers tick every second
     mpp::CloneClient::View view = clone.Read();
     if (!model.has_catalog() && view.has_catalog) {
-      const mpp::v1::Catalog catalog = clone.Catalog();
-      mpp::CatalogIndex index(catalog);
-      if (!checked_counter && !index.FindCounter(counter_id)) {
+      model.SetCatalog(clone.Catalog());
+      if (!model.counter_known()) {
         std::cerr << "mpp-counter: counter " << counter_id
                   << " is not in the broker's catalog; see `mppctl catalog`\n";
         exit_code = 2;
         break;
       }
-      checked_counter = true;
-      model.SetCatalog(catalog);
     }
     const mpp::Millis broker_now = local.NowMs() + view.broker_offset_ms;
     const bool connected = view.connected && view.state.synced();

@@ -110,6 +110,10 @@ class CounterModel {
   // ---- view ----
   enum class Dialog { kNone, kConfirm, kTransfer, kBreak };
   bool has_catalog() const { return catalog_ != nullptr; }
+  // The catalog has this workstation's counter (false: a wrong --counter).
+  bool counter_known() const {
+    return catalog_ && catalog_->FindCounter(options_.counter_id) != nullptr;
+  }
   bool connected() const { return connected_; }
   bool signed_in() const;
   bool busy() const { return pending_.has_value() && !pending_failed_; }

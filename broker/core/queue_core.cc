@@ -883,9 +883,7 @@ Outcome QueueCore::SetOperator(const v1::SetOperator& c) {
     op.set_failures(0);
     op.set_locked_until_ms(0);
   }
-  Outcome o = OperatorEvent(std::move(op));
-  o.reply.clear_error();
-  return o;
+  return OperatorEvent(std::move(op));
 }
 
 Outcome QueueCore::SignIn(const v1::SignIn& c, Millis now) {
