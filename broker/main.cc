@@ -121,6 +121,7 @@ int main(int argc, char** argv) {
   mpp::core::QueueCore core(&index);
   core.Restore(loaded->tickets, loaded->counters, loaded->last_seq, loaded->last_ticket_id, now);
   core.RestoreOperators(loaded->operators);
+  if (loaded->ticker) core.RestoreTicker(*loaded->ticker);
   spdlog::info(
       "catalog {}: {} services, {} counters; database {} (schema {}), seq {}, {} tickets "
       "today",
@@ -131,6 +132,7 @@ int main(int argc, char** argv) {
   mpp::net::ReactorOptions options;
   options.command_endpoint = endpoint;
   options.event_endpoint = events;
+  options.db_path = db;
   mpp::net::Reactor reactor(&context, &index, &core, store.value().get(), clock.get(), options);
   if (auto st = reactor.Bind(); !st.ok()) {
     std::cerr << "mpp-broker: " << st.message() << "\n";

@@ -53,6 +53,7 @@ LiveState::EventResult LiveState::ApplyEvent(uint64_t seq, const v1::Event& e, i
     }
   }
   if (e.has_counter()) counters_[e.counter().id()] = e.counter();
+  if (e.type() == v1::TICKER_CHANGED) ticker_ = e.ticker();
   return EventResult::kApplied;
 }
 

@@ -19,6 +19,8 @@ class Clock {
  public:
   virtual ~Clock() = default;
   virtual Millis NowMs() const = 0;
+  // How many times faster than real time it runs (1 for the system clock).
+  virtual double scale() const { return 1.0; }
 };
 
 class SystemClock : public Clock {
@@ -32,6 +34,7 @@ class ScaledClock : public Clock {
  public:
   ScaledClock(Millis start_ms, double scale);
   Millis NowMs() const override;
+  double scale() const override { return scale_; }
 
  private:
   Millis start_ms_;

@@ -302,5 +302,92 @@ TEST(BrokerSystem, WrongPinsCountAcrossARestart) {
   EXPECT_EQ(sign_in("4321").counter().operator_id(), "ani");
 }
 
+TEST(BrokerSystem, RunningTextIsPublishedAndSurvivesARestart) {
+  TempDir dir;
+  BrokerProcess broker(dir);
+  ASSERT_TRUE(broker.Start());
+  TestClient c(broker.command_endpoint(), "manager");
+  const std::string catalog_text = c.Snapshot().snapshot().ticker();
+  EXPECT_EQ(catalog_text.rfind("Selamat datang di MPP Kota Cilegon", 0), 0u) << catalog_text;
+  zmq::context_t ctx(1);
+  zmq::socket_t sub(ctx, zmq::socket_type::sub);
+  sub.set(zmq::sockopt::linger, 0);
+  sub.set(zmq::sockopt::subscribe, std::string(kTopicPrefix));
+  sub.connect(broker.event_endpoint());
+  std::optional<v1::Envelope> hb;
+  for (int i = 0; i < 5 && !(hb && hb->has_heartbeat()); ++i) hb = Receive(sub, 1500);
+  ASSERT_TRUE(hb && hb->has_heartbeat());
+
+  v1::Request set;
+  set.mutable_set_ticker()->set_text("Layanan SIM tutup pukul 12.00 hari ini");
+  ASSERT_EQ(c.Must(set).error().code(), v1::OK);
+  std::optional<v1::Envelope> ev;
+  while (!(ev && ev->has_event())) {
+    ev = Receive(sub, 3000);
+    ASSERT_TRUE(ev) << "no TICKER_CHANGED event";
+  }
+  EXPECT_EQ(ev->event().type(), v1::TICKER_CHANGED);
+  EXPECT_EQ(ev->event().ticker(), "Layanan SIM tutup pukul 12.00 hari ini");
+
+  v1::Request bad;
+  bad.mutable_set_ticker()->set_text("two\nlines");
+  const v1::Reply refused = c.Must(bad);
+  EXPECT_EQ(refused.error().code(), v1::INVALID_ARGUMENT);
+  EXPECT_NE(refused.error().message_en().find("one line"), std::string::npos);
+  bad.mutable_set_ticker()->set_text(std::string(501, 'x'));
+  EXPECT_EQ(c.Must(bad).error().code(), v1::INVALID_ARGUMENT);
+
+  ASSERT_EQ(broker.Stop(), 0);
+  ASSERT_TRUE(broker.Start());
+  TestClient after(broker.command_endpoint(), "manager");
+  EXPECT_EQ(after.Snapshot().snapshot().ticker(), "Layanan SIM tutup pukul 12.00 hari ini");
+  v1::Request reset;
+  reset.mutable_set_ticker();
+  ASSERT_EQ(after.Must(reset).error().code(), v1::OK);
+  EXPECT_EQ(after.Snapshot().snapshot().ticker(), catalog_text);
+}
+
+TEST(BrokerSystem, ReportsComeFromTheBrokersReportThread) {
+  TempDir dir;
+  BrokerProcess broker(dir);
+  ASSERT_TRUE(broker.Start());
+  TestClient c(broker.command_endpoint(), "manager");
+  c.Issue("KTP-REKAM");
+  c.Issue("KTP-REKAM", v1::LANSIA);
+  c.Issue("SKCK-BARU");
+  c.SignIn(1, "ani");
+  ASSERT_EQ(c.CallNext(1).ticket().number(), "A-002");  // priority first
+  c.StartServing(1);
+  c.Finish(1);
+
+  v1::Request q;
+  q.mutable_report()->set_from("2026-11-30");
+  q.mutable_report()->set_to("2026-11-30");
+  q.mutable_report()->set_by("service");
+  const v1::Reply r = c.Must(q);
+  ASSERT_EQ(r.error().code(), v1::OK) << r.error().message_en();
+  const v1::ComplianceReport& rep = r.report();
+  EXPECT_EQ(rep.by(), "service");
+  EXPECT_EQ(rep.total().issued(), 3);
+  EXPECT_EQ(rep.total().served(), 1);
+  EXPECT_EQ(rep.total().priority(), 1);
+  EXPECT_EQ(rep.total().priority_by_reason().at("LANSIA"), 1);
+  ASSERT_EQ(rep.rows_size(), 2);
+  EXPECT_EQ(rep.rows(0).key(), "KTP-REKAM");
+  EXPECT_EQ(rep.rows(0).wait_judged(), 1);
+  EXPECT_EQ(rep.rows(1).key(), "SKCK-BARU");
+  EXPECT_GT(rep.completeness_size(), 0);
+
+  // Bad input is refused with what to do; the broker goes on serving.
+  q.mutable_report()->set_by("weekday");
+  const v1::Reply bad_by = c.Must(q);
+  EXPECT_EQ(bad_by.error().code(), v1::INVALID_ARGUMENT);
+  EXPECT_NE(bad_by.error().message_en().find("weekday-hour"), std::string::npos);
+  q.mutable_report()->set_by("day");
+  q.mutable_report()->set_from("30-11-2026");
+  EXPECT_EQ(c.Must(q).error().code(), v1::INVALID_ARGUMENT);
+  EXPECT_EQ(c.Issue("KTP-REKAM").ticket().number(), "A-003");
+}
+
 }  // namespace
 }  // namespace mpp::testing

@@ -95,8 +95,9 @@ const char* CounterText(v1::CounterStatus s, bool en) {
 
 // Sends one request and prints the outcome. Returns the exit code.
 // With `print_result` false only failures are printed (the caller prints the result).
+// Without `retry` the request is sent once (reports: a resend would build it twice).
 int Run(const Globals& g, const v1::Request& req, v1::Reply* out = nullptr,
-        bool print_result = true) {
+        bool print_result = true, bool retry = true) {
   zmq::context_t ctx(1);
   std::unique_ptr<mpp::BrokerClient> connected;
   try {
@@ -109,7 +110,7 @@ int Run(const Globals& g, const v1::Request& req, v1::Reply* out = nullptr,
   mpp::BrokerClient& client = *connected;
   mpp::BrokerClient::Options opt;
   opt.timeout_ms = g.timeout_ms;
-  opt.retry_ms = std::min(1000, g.timeout_ms);
+  opt.retry_ms = retry ? std::min(1000, g.timeout_ms) : g.timeout_ms;
   opt.request_id = g.request_id;
   auto env = client.Call(req, opt);
   if (!env.ok()) {
@@ -178,6 +179,8 @@ int Run(const Globals& g, const v1::Request& req, v1::Reply* out = nullptr,
     if (!c.operator_id().empty()) std::cout << "  " << c.operator_id();
     if (!c.break_reason().empty()) std::cout << "  (" << c.break_reason() << ")";
     std::cout << "\n";
+  } else {
+    std::cout << "ok (seq " << env->seq() << ")\n";
   }
   return 0;
 }
@@ -406,16 +409,24 @@ int main(int argc, char** argv) {
               format = "table";
   auto* c_report = app.add_subcommand(
       "report",
-      "compliance report from the broker's database (read-only): counts, waiting and "
-      "service times against each ticket's standard, ratings, SKM");
-  c_report->add_option("--db", db, "the broker's SQLite file")->capture_default_str();
-  c_report->add_option("--config", config, "the catalog the broker runs with")
+      "compliance report: counts, waiting and service times against each ticket's standard, "
+      "ratings, SKM. Asks the broker; with --db reads a database file directly");
+  auto* o_db =
+      c_report->add_option("--db", db, "read this SQLite file instead of asking the broker");
+  c_report->add_option("--config", config, "with --db: the catalog the broker runs with")
       ->capture_default_str();
   c_report->add_option("--from", from, "first business day, YYYY-MM-DD")->required();
   c_report->add_option("--to", to, "last business day, YYYY-MM-DD (default: --from)");
-  c_report->add_option("--by", by, "agency, service, counter, operator, day or hour")
-      ->check(CLI::IsMember({"agency", "service", "counter", "operator", "day", "hour"}))
+  c_report->add_option("--by", by, "agency, service, counter, operator, day, hour or weekday-hour")
+      ->check(CLI::IsMember(
+          {"agency", "service", "counter", "operator", "day", "hour", "weekday-hour"}))
       ->capture_default_str();
+  std::string ticker_text;
+  auto* c_ticker = app.add_subcommand("ticker", "set the displays' running text");
+  auto* c_ticker_set = c_ticker->add_subcommand("set", "show TEXT on every display");
+  c_ticker_set->add_option("TEXT", ticker_text)->required();
+  auto* c_ticker_reset = c_ticker->add_subcommand("reset", "go back to the catalog's text");
+  c_ticker->require_subcommand(1);
   c_report->add_option("--format", format, "table, csv, json or md")
       ->check(CLI::IsMember({"table", "csv", "json", "md"}))
       ->capture_default_str();
@@ -429,6 +440,19 @@ int main(int argc, char** argv) {
   const bool en = g.lang == "en";
 
   if (c_watch->parsed()) return Watch(g, zone, count);
+  if (c_report->parsed() && o_db->count() == 0) {
+    req.mutable_report()->set_from(from);
+    req.mutable_report()->set_to(to.empty() ? from : to);
+    req.mutable_report()->set_by(by);
+    Globals rg = g;
+    rg.timeout_ms = std::max(g.timeout_ms, 60000);  // a year's report takes a second or two
+    v1::Reply r;
+    if (const int rc = Run(rg, req, &r, /*print_result=*/false, /*retry=*/false); rc != 0) {
+      return rc;
+    }
+    std::cout << mpp::report::Format(mpp::report::FromProto(r.report()), format);
+    return 0;
+  }
   if (c_report->parsed()) {
     auto catalog = mpp::LoadCatalogFile(config);
     if (!catalog.ok()) {
@@ -528,6 +552,8 @@ int main(int argc, char** argv) {
     req.mutable_pause()->set_counter_id(counter);
     req.mutable_pause()->set_reason(reason);
   }
+  if (c_ticker_set->parsed()) req.mutable_set_ticker()->set_text(ticker_text);
+  if (c_ticker_reset->parsed()) req.mutable_set_ticker()->set_text("");
   if (c_unhold->parsed()) *req.mutable_unhold()->mutable_ticket() = Ref(ticket);
   if (c_cancel->parsed()) *req.mutable_cancel()->mutable_ticket() = Ref(ticket);
   if (c_printed->parsed()) {
@@ -556,7 +582,10 @@ int main(int argc, char** argv) {
               << "database     " << s.db_bytes() << " bytes\n"
               << "business day " << s.business_day() << "\n"
               << "tickets      " << s.tickets_today() << " today, " << s.waiting() << " waiting\n"
-              << "broker time  " << mpp::FormatIsoLocal(s.now_ms(), offset_min) << "\n"
+              << "broker time  " << mpp::FormatIsoLocal(s.now_ms(), offset_min)
+              << (s.clock_scale() != 1.0 ? " (simulated, " + std::to_string(s.clock_scale()) + "x)"
+                                         : std::string())
+              << "\n"
               << "endpoints    " << s.command_endpoint() << " (commands), " << s.event_endpoint()
               << " (events)\n";
     return 0;

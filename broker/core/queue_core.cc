@@ -72,6 +72,7 @@ bool IsMutating(const v1::Request& r) {
     case v1::Request::kGetCatalog:
     case v1::Request::kSnapshot:
     case v1::Request::kStatus:
+    case v1::Request::kReport:
     case v1::Request::COMMAND_NOT_SET:
       return false;
     default:
@@ -81,6 +82,7 @@ bool IsMutating(const v1::Request& r) {
 
 QueueCore::QueueCore(const CatalogIndex* catalog)
     : catalog_(catalog),
+      ticker_(catalog->catalog().ticker()),
       pin_opslimit_(crypto_pwhash_OPSLIMIT_INTERACTIVE),
       pin_memlimit_(crypto_pwhash_MEMLIMIT_INTERACTIVE) {
   if (sodium_init() < 0) std::abort();  // no usable random source: cannot hash PINs safely
@@ -166,6 +168,34 @@ void QueueCore::Fold(const v1::Event& e) {
   }
   if (e.has_counter()) counters_[e.counter().id()] = e.counter();
   if (e.has_operator_info()) operators_[e.operator_info().id()] = e.operator_info();
+  if (e.type() == v1::TICKER_CHANGED) ticker_ = e.ticker();
+}
+
+void QueueCore::RestoreTicker(const std::string& text) { ticker_ = text; }
+
+Outcome QueueCore::SetTicker(const std::string& text) {
+  if (text.size() > kMaxTickerBytes) {
+    return Refuse(v1::INVALID_ARGUMENT,
+                  "Teks berjalan terlalu panjang (" + std::to_string(text.size()) +
+                      " byte); paling banyak " + std::to_string(kMaxTickerBytes) + ".",
+                  "The running text is " + std::to_string(text.size()) +
+                      " bytes; shorten it to at most " + std::to_string(kMaxTickerBytes) + ".");
+  }
+  for (unsigned char c : text) {
+    if (c < 0x20 || c == 0x7f) {
+      return Refuse(v1::INVALID_ARGUMENT, "Teks berjalan harus satu baris tanpa karakter kendali.",
+                    "The running text must be one line without control characters "
+                    "(no newlines or tabs).");
+    }
+  }
+  v1::Event e;
+  e.set_type(v1::TICKER_CHANGED);
+  e.set_ticker(text.empty() ? catalog_->catalog().ticker() : text);
+  Fold(e);
+  ++seq_;
+  Outcome o;
+  o.events.push_back(std::move(e));
+  return o;
 }
 
 void QueueCore::RestoreOperators(const std::vector<v1::Operator>& operators) {
@@ -244,6 +274,8 @@ Outcome QueueCore::Apply(const v1::Request& r, Millis now) {
       return Rate(r.rate(), now);
     case v1::Request::kSignOut:
       return CloseCounter(r.sign_out().counter_id(), true, now);
+    case v1::Request::kSetTicker:
+      return SetTicker(r.set_ticker().text());
     case v1::Request::kGetCatalog: {
       Outcome o;
       *o.reply.mutable_catalog() = catalog_->catalog();
@@ -260,6 +292,7 @@ Outcome QueueCore::Apply(const v1::Request& r, Millis now) {
       return o;
     }
     case v1::Request::kStatus:
+    case v1::Request::kReport:  // the reactor's report thread answers these
     case v1::Request::COMMAND_NOT_SET:
       break;
   }
@@ -766,7 +799,7 @@ v1::Snapshot QueueCore::MakeSnapshot(const std::string& zone, Millis now) const 
   s.set_seq(seq_);
   s.set_business_day(business_day_);
   s.set_zone(zone);
-  s.set_ticker(catalog_->catalog().ticker());
+  s.set_ticker(ticker_);
   s.set_now_ms(now);
   for (const auto& def : catalog_->catalog().counters()) {
     if (!zone.empty() && def.zone() != zone) continue;

@@ -73,6 +73,11 @@ class QueueCore {
     pin_opslimit_ = opslimit;
     pin_memlimit_ = memlimit;
   }
+  // The running text set with set_ticker (the store keeps the last one).
+  void RestoreTicker(const std::string& text);
+  const std::string& ticker() const { return ticker_; }
+  static constexpr size_t kMaxTickerBytes = 500;
+
   static constexpr int kMaxPinFailures = 5;
   static constexpr Millis kPinLockoutMs = 15 * 60 * 1000;
 
@@ -108,6 +113,7 @@ class QueueCore {
   Outcome SignIn(const v1::SignIn& c, Millis now);
   Outcome Rate(const v1::SubmitRating& c, Millis now);
   Outcome OperatorEvent(v1::Operator op);
+  Outcome SetTicker(const std::string& text);
   Outcome OpenCounter(int counter_id, const std::string& operator_id, bool sign_in, Millis now);
   Outcome PauseCounter(const v1::PauseCounter& c, Millis now);
   Outcome CloseCounter(int counter_id, bool sign_out, Millis now);
@@ -127,6 +133,7 @@ class QueueCore {
   void Unindex(const v1::Ticket& t);
 
   const CatalogIndex* catalog_;
+  std::string ticker_;
   uint64_t seq_ = 0;
   int64_t last_ticket_id_ = 0;
   std::string business_day_;

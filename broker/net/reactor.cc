@@ -71,6 +71,11 @@ Status Reactor::Bind() {
     bound_command_ = router_.get(zmq::sockopt::last_endpoint);
     pub_.bind(events);
     bound_event_ = pub_.get(zmq::sockopt::last_endpoint);
+    if (!options_.db_path.empty()) {
+      reports_ = std::make_unique<ReportWorker>(
+          context_, catalog_, options_.db_path,
+          "inproc://mpp-reports-" + std::to_string(reinterpret_cast<uintptr_t>(this)));
+    }
   } catch (const zmq::error_t& e) {
     return Status::Error(std::string("cannot bind ") + options_.command_endpoint + " / " + events +
                          ": " + e.what() + " (is another broker running on that port?)");
@@ -124,6 +129,7 @@ v1::Status Reactor::MakeStatus(Millis now) const {
   s.set_now_ms(now);
   s.set_command_endpoint(bound_command_);
   s.set_event_endpoint(bound_event_);
+  s.set_clock_scale(clock_->scale());
   return s;
 }
 
@@ -228,6 +234,10 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
   }
 
   out.set_seq(core_->seq());
+  if (req.has_report()) {
+    ForwardReport(std::move(p.identity), in, std::move(out), replies, now);
+    return;
+  }
   if (req.has_status()) {
     *out.mutable_reply()->mutable_status() = MakeStatus(now);
   } else {
@@ -236,6 +246,53 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
   out.mutable_reply()->set_event_endpoint(bound_event_);
   p.reply = out.SerializeAsString();
   replies->push_back(std::move(p));
+}
+
+void Reactor::ForwardReport(zmq::message_t identity, const v1::Envelope& in, v1::Envelope out,
+                            std::vector<Pending>* replies, Millis now) {
+  out.mutable_reply()->set_event_endpoint(bound_event_);
+  if (reports_) {
+    const std::string in_bytes = in.SerializeAsString();
+    const std::string out_bytes = out.SerializeAsString();
+    zmq::message_t id_copy(identity.data(), identity.size());
+    try {
+      if (reports_->pipe().send(id_copy, zmq::send_flags::sndmore | zmq::send_flags::dontwait)) {
+        reports_->pipe().send(zmq::buffer(in_bytes), zmq::send_flags::sndmore);
+        reports_->pipe().send(zmq::buffer(out_bytes), zmq::send_flags::none);
+        return;
+      }
+    } catch (const zmq::error_t& e) {
+      spdlog::warn("cannot hand a report to the report thread: {}", e.what());
+    }
+  }
+  Pending p;
+  p.identity = std::move(identity);
+  p.reply = ErrorEnvelope(
+      in.request_id(), v1::UNAVAILABLE,
+      reports_ ? "Laporan lain sedang dibuat; coba lagi sebentar lagi."
+               : "Broker ini tidak membuat laporan.",
+      reports_ ? "Too many reports are being built; try again in a moment."
+               : "This broker has no report thread; run mppctl report --db on its database.",
+      now);
+  replies->push_back(std::move(p));
+}
+
+void Reactor::DeliverReports() {
+  for (;;) {
+    std::vector<zmq::message_t> frames;
+    if (!zmq::recv_multipart(reports_->pipe(), std::back_inserter(frames),
+                             zmq::recv_flags::dontwait)) {
+      return;
+    }
+    if (frames.size() != 2) continue;
+    try {
+      router_.send(frames[0], zmq::send_flags::sndmore | zmq::send_flags::dontwait);
+      router_.send(zmq::buffer(kProtocolTag), zmq::send_flags::sndmore | zmq::send_flags::dontwait);
+      router_.send(frames[1], zmq::send_flags::dontwait);
+    } catch (const zmq::error_t& e) {
+      if (LogAllowed()) spdlog::debug("report not delivered: {}", e.what());
+    }
+  }
 }
 
 void Reactor::ServeBatch() {
@@ -317,14 +374,16 @@ void Reactor::Run(const std::atomic<bool>& stop) {
     }
     const auto wait =
         std::min(duration_cast<milliseconds>(next_heartbeat - now), milliseconds(100));
-    zmq::pollitem_t item{router_.handle(), 0, ZMQ_POLLIN, 0};
+    zmq::pollitem_t items[2] = {{router_.handle(), 0, ZMQ_POLLIN, 0}, {nullptr, 0, 0, 0}};
+    if (reports_) items[1] = {reports_->pipe().handle(), 0, ZMQ_POLLIN, 0};
     try {
-      zmq::poll(&item, 1, std::max(wait, milliseconds(0)));
+      zmq::poll(items, reports_ ? 2 : 1, std::max(wait, milliseconds(0)));
     } catch (const zmq::error_t& e) {
       if (e.num() == EINTR) continue;  // a signal; the loop checks `stop`
       throw;
     }
-    if (item.revents & ZMQ_POLLIN) ServeBatch();
+    if (items[0].revents & ZMQ_POLLIN) ServeBatch();
+    if (reports_ && (items[1].revents & ZMQ_POLLIN)) DeliverReports();
   }
 }
 

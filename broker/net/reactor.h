@@ -19,11 +19,13 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <zmq.hpp>
 
 #include "broker/core/queue_core.h"
+#include "broker/net/report_worker.h"
 #include "broker/store/store.h"
 #include "common/catalog.h"
 #include "common/status.h"
@@ -36,6 +38,7 @@ struct ReactorOptions {
   std::string event_endpoint;  // empty: command port + 1 ("*" stays "*")
   int max_batch = 512;
   int heartbeat_ms = 1000;
+  std::string db_path;  // for the report thread; empty: `report` is refused
 };
 
 // "tcp://127.0.0.1:5555" -> "tcp://127.0.0.1:5556"; "tcp://h:*" -> "tcp://h:*".
@@ -79,6 +82,10 @@ class Reactor {
                             const std::string& id, const std::string& en, Millis now) const;
   v1::Status MakeStatus(Millis now) const;
   void PublishHeartbeat(Millis now);
+  // Hands a report request to the report thread (or answers why not).
+  void ForwardReport(zmq::message_t identity, const v1::Envelope& in, v1::Envelope out,
+                     std::vector<Pending>* replies, Millis now);
+  void DeliverReports();
   bool LogAllowed();
 
   zmq::context_t* context_;
@@ -89,6 +96,7 @@ class Reactor {
   ReactorOptions options_;
   zmq::socket_t router_;
   zmq::socket_t pub_;
+  std::unique_ptr<ReportWorker> reports_;
   std::string bound_command_;
   std::string bound_event_;
   std::chrono::steady_clock::time_point started_;

@@ -16,10 +16,13 @@
 
 #include "common/catalog.h"
 #include "common/status.h"
+#include "mpp/v1/mpp.pb.h"
 
 namespace mpp::report {
 
-enum class GroupBy { kAgency, kService, kCounter, kOperator, kDay, kHour };
+// kHour groups by the hour of day tickets were issued ("08"); kWeekdayHour
+// by ISO weekday and hour ("1-08" = Monday 08.00-08.59), for heat maps.
+enum class GroupBy { kAgency, kService, kCounter, kOperator, kDay, kHour, kWeekdayHour };
 bool ParseGroupBy(const std::string& text, GroupBy* by);
 const char* GroupByName(GroupBy by);
 
@@ -79,5 +82,9 @@ StatusOr<Report> Build(const std::string& db_path, const CatalogIndex& catalog,
 
 // "table" (aligned text), "csv", "json" or "md"; empty string for an unknown format.
 std::string Format(const Report& report, const std::string& format);
+
+// The wire form (the broker's `report` command) and back; lossless.
+v1::ComplianceReport ToProto(const Report& report);
+Report FromProto(const v1::ComplianceReport& report);
 
 }  // namespace mpp::report

@@ -129,6 +129,7 @@ class ReportTest : public ::testing::Test {
     v1::Rating* r = e.mutable_rating();
     r->set_ticket_id(id);
     r->set_business_day(day);
+    r->set_time_ms(*ParseIsoTime(day + "T09:30:00+07:00", 0));  // rated at 09:30
     r->set_counter_id(counter);
     r->set_operator_id(op);
     r->set_service(service);
@@ -216,6 +217,27 @@ TEST_F(ReportTest, HandComputedFiguresPerServiceWithAStandardChangedMidRange) {
   EXPECT_EQ(Find(by_day, "2026-12-01")->issued, 1);
   const Report by_hour = Run("2026-11-30", "2026-12-01", GroupBy::kHour);
   EXPECT_EQ(Find(by_hour, "09")->issued, 6);  // issued at 09:00 local
+  // 30 November 2026 is a Monday (1), 1 December a Tuesday (2).
+  const Report heat = Run("2026-11-30", "2026-12-01", GroupBy::kWeekdayHour);
+  ASSERT_EQ(heat.rows.size(), 2u);
+  EXPECT_EQ(Find(heat, "1-09")->issued, 5);
+  EXPECT_EQ(Find(heat, "2-09")->issued, 1);
+}
+
+TEST_F(ReportTest, TheWireFormIsLossless) {
+  Add(1, "2026-11-30", "KTP-REKAM", v1::DONE, 10, 30, 8, 10, 1, "ani", v1::LANSIA);
+  Add(2, "2026-11-30", "SKCK-BARU", v1::NO_SHOW, 40, 30, -1, 15, 7, "citra");
+  Rate(1, "2026-11-30", 1, "ani", "KTP-REKAM", 4, {4, 3, 0, 4, 4, 4, 4, 4, 2});
+  const Report r = Run("2026-11-30", "2026-11-30", GroupBy::kService);
+  v1::ComplianceReport wire;
+  ASSERT_TRUE(wire.ParseFromString(ToProto(r).SerializeAsString()));
+  const Report back = FromProto(wire);
+  for (const char* format : {"csv", "json", "table"}) {
+    EXPECT_EQ(Format(back, format), Format(r, format)) << format;
+  }
+  EXPECT_EQ(back.total.skm.answered, r.total.skm.answered);
+  EXPECT_EQ(back.total.skm.grade, r.total.skm.grade);
+  EXPECT_EQ(back.rows[0].priority_by_reason, r.rows[0].priority_by_reason);
 }
 
 TEST_F(ReportTest, AnEmptyRangeIsAnEmptyReportNotAnError) {

@@ -102,6 +102,14 @@ CREATE TABLE ratings (
 );
 CREATE INDEX ratings_by_day ON ratings (business_day);
 )sql",
+    // 4: settings changed at run time (the displays' running text).
+    R"sql(
+CREATE TABLE settings (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL,
+  ts_ms INTEGER NOT NULL
+);
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
 
@@ -168,7 +176,7 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, int max_ve
 
 Store::~Store() {
   for (sqlite3_stmt* st : {insert_event_, upsert_ticket_, upsert_counter_, insert_reply_,
-                           upsert_operator_, insert_rating_}) {
+                           upsert_operator_, insert_rating_, upsert_setting_}) {
     sqlite3_finalize(st);
   }
   sqlite3_close_v2(db_);
@@ -256,6 +264,7 @@ Status Store::Prepare() {
       {&upsert_operator_,
        "INSERT OR REPLACE INTO operators (id, name, disabled, locked_until_ms, data) "
        "VALUES (?1, ?2, ?3, ?4, ?5)"},
+      {&upsert_setting_, "INSERT OR REPLACE INTO settings (key, value, ts_ms) VALUES (?1, ?2, ?3)"},
       {&insert_rating_,
        "INSERT INTO ratings (ticket_id, business_day, ts_ms, counter_id, operator_id, service,"
        " score, u1, u2, u3, u4, u5, u6, u7, u8, u9) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
@@ -298,6 +307,12 @@ StatusOr<Loaded> Store::Load(const std::string& since_day) {
     if (op.ParseFromArray(sqlite3_column_blob(q, 0), sqlite3_column_bytes(q, 0))) {
       out.operators.push_back(std::move(op));
     }
+  }
+  sqlite3_finalize(q);
+
+  sqlite3_prepare_v2(db_, "SELECT value FROM settings WHERE key = 'ticker'", -1, &q, nullptr);
+  if (sqlite3_step(q) == SQLITE_ROW) {
+    out.ticker = reinterpret_cast<const char*>(sqlite3_column_text(q, 0));
   }
   sqlite3_finalize(q);
 
@@ -389,6 +404,12 @@ Status Store::AppendEvent(uint64_t seq, int64_t ts_ms, const v1::Event& e) {
             .Blob(5, op.SerializeAsString())
             .Step() != SQLITE_DONE) {
       return Status::Error(std::string("upsert operator: ") + sqlite3_errmsg(db_));
+    }
+  }
+  if (e.type() == v1::TICKER_CHANGED) {
+    if (Stmt(upsert_setting_).Text(1, "ticker").Text(2, e.ticker()).Int(3, ts_ms).Step() !=
+        SQLITE_DONE) {
+      return Status::Error(std::string("save running text: ") + sqlite3_errmsg(db_));
     }
   }
   if (e.has_rating()) {

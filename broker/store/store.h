@@ -27,12 +27,13 @@ struct sqlite3_stmt;
 
 namespace mpp::store {
 
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 struct Loaded {
   std::vector<v1::Ticket> tickets;
   std::vector<v1::Counter> counters;
   std::vector<v1::Operator> operators;
+  std::optional<std::string> ticker;  // the running text last set, if ever
   uint64_t last_seq = 0;
   int64_t last_ticket_id = 0;
 };
@@ -85,6 +86,7 @@ class Store {
   sqlite3_stmt* insert_reply_ = nullptr;
   sqlite3_stmt* upsert_operator_ = nullptr;
   sqlite3_stmt* insert_rating_ = nullptr;
+  sqlite3_stmt* upsert_setting_ = nullptr;
   std::unordered_map<std::string, std::string> replies_;  // "client\x1frequest" -> reply
   std::vector<std::string> pending_reply_keys_;           // added in the open batch
 };

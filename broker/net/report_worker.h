@@ -1,0 +1,48 @@
+// ReportWorker: builds compliance reports for the broker on a thread of its
+// own, with its own read-only SQLite connection, so a year-long report never
+// delays a ticket on the reactor thread.
+//
+// The reactor hands a `report` request over an inproc PAIR socket as
+// [identity][request Envelope][reply Envelope without its result]; the worker
+// answers [identity][complete reply Envelope], which the reactor forwards to
+// the client. Requests are served one at a time in arrival order; when
+// kMaxQueued are waiting, the reactor answers UNAVAILABLE at once.
+#pragma once
+
+#include <atomic>
+#include <string>
+#include <thread>
+#include <zmq.hpp>
+
+#include "common/catalog.h"
+
+namespace mpp::net {
+
+class ReportWorker {
+ public:
+  static constexpr int kMaxQueued = 8;
+
+  // `context` and `catalog` must outlive the worker. Binds `endpoint`
+  // (inproc://...) for the reactor's side and starts the thread.
+  ReportWorker(zmq::context_t* context, const CatalogIndex* catalog, std::string db_path,
+               std::string endpoint);
+  ~ReportWorker();  // stops and joins the thread
+  ReportWorker(const ReportWorker&) = delete;
+  ReportWorker& operator=(const ReportWorker&) = delete;
+
+  // The reactor's end of the pipe (owned by the reactor's thread).
+  zmq::socket_t& pipe() { return pipe_; }
+
+ private:
+  void Run();
+
+  zmq::context_t* context_;
+  const CatalogIndex* catalog_;
+  std::string db_path_;
+  std::string endpoint_;
+  zmq::socket_t pipe_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+}  // namespace mpp::net
