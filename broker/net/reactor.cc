@@ -87,7 +87,8 @@ bool Reactor::LogAllowed() {
   const auto now = std::chrono::steady_clock::now();
   if (now - log_window_ > std::chrono::seconds(10)) {
     if (log_suppressed_ > 0) {
-      spdlog::warn("{} more bad-input log lines suppressed in the last 10 s", log_suppressed_);
+      spdlog::warn("{} more log lines about bad input or refusals suppressed in the last 10 s",
+                   log_suppressed_);
     }
     log_window_ = now;
     log_budget_used_ = 0;
@@ -191,7 +192,8 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
       return;
     }
     core::Outcome o = core_->Apply(req, now);
-    if (!o.ok() && LogAllowed()) {
+    // An empty queue is an everyday answer, not worth a log line.
+    if (!o.ok() && o.reply.error().code() != v1::QUEUE_EMPTY && LogAllowed()) {
       spdlog::info("refused {} from {}: {}", req.GetDescriptor()->oneof_decl(0)->name(),
                    in.client_id(), o.reply.error().message_en());
     }

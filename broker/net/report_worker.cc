@@ -55,17 +55,16 @@ void ReportWorker::Run() {
     } else {
       auto rep = report::Build(db_path_, *catalog_, q.from(), q.to(), by);
       if (!rep.ok()) {
-        *out.mutable_reply() =
-            core::ErrorReply(v1::INVALID_ARGUMENT, "Laporan tidak dapat dibuat: " +
-                                                       rep.status().message(),
-                             "The report cannot be built: " + rep.status().message());
+        *out.mutable_reply() = core::ErrorReply(
+            v1::INVALID_ARGUMENT, "Laporan tidak dapat dibuat: " + rep.status().message(),
+            "The report cannot be built: " + rep.status().message());
       } else {
         out.mutable_reply()->mutable_error()->set_code(v1::OK);
         v1::ComplianceReport* p = out.mutable_reply()->mutable_report();
         *p = report::ToProto(rep.value());
-        p->set_build_ms(std::chrono::duration<double, std::milli>(
-                            std::chrono::steady_clock::now() - t0)
-                            .count());
+        p->set_build_ms(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                .count());
         spdlog::info("report {}..{} by {}: {} rows, {} tickets in {:.0f} ms", q.from(), q.to(),
                      p->by(), p->rows_size(), p->total().issued(), p->build_ms());
       }
