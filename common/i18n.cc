@@ -87,4 +87,21 @@ std::string WaitText(Millis wait_ms, Lang lang) {
   return buf;
 }
 
+std::string SkmElement(int index, Lang lang) {
+  static const char* const kId[9] = {"U1 Persyaratan",
+                                     "U2 Prosedur",
+                                     "U3 Waktu penyelesaian",
+                                     "U4 Biaya/tarif",
+                                     "U5 Produk",
+                                     "U6 Kompetensi pelaksana",
+                                     "U7 Perilaku pelaksana",
+                                     "U8 Sarana dan prasarana",
+                                     "U9 Penanganan pengaduan"};
+  static const char* const kEn[9] = {"U1 Requirements", "U2 Procedure",  "U3 Time",
+                                     "U4 Fee",          "U5 Product",    "U6 Competence",
+                                     "U7 Courtesy",     "U8 Facilities", "U9 Complaints"};
+  if (index < 0 || index > 8) return "";
+  return lang == Lang::kId ? kId[index] : kEn[index];
+}
+
 }  // namespace mpp

@@ -34,6 +34,10 @@ std::string OpeningText(Millis open_ms, Millis now_ms, int utc_offset_min, Lang 
 // "Korban bencana" (English: "Elderly", ...); empty for no priority.
 std::string PriorityReasonText(v1::PriorityReason reason, Lang lang);
 
+// The name of SKM element `index` (0..8) of PermenPAN-RB 14/2017:
+// "U1 Persyaratan" ... "U9 Penanganan pengaduan" ("U1 Requirements" ...).
+std::string SkmElement(int index, Lang lang);
+
 // A waiting time a visitor can use: "kurang dari 5 menit", "sekitar 25 menit",
 // "sekitar 1 jam 10 menit" (rounded to 5 minutes).
 std::string WaitText(Millis wait_ms, Lang lang);

@@ -7,11 +7,12 @@
 namespace mpp {
 
 RequestWorker::RequestWorker(std::string broker, std::string client_id, int timeout_ms,
-                             std::function<void()> wake)
+                             std::function<void()> wake, int retry_ms)
     : broker_(std::move(broker)),
       client_id_(std::move(client_id)),
       timeout_ms_(timeout_ms),
-      wake_(std::move(wake)) {}
+      wake_(std::move(wake)),
+      retry_ms_(retry_ms) {}
 
 RequestWorker::~RequestWorker() { Stop(); }
 
@@ -56,6 +57,7 @@ void RequestWorker::Run() {
     BrokerClient::Options o;
     o.request_id = item.first;
     o.timeout_ms = timeout_ms_;
+    o.retry_ms = retry_ms_;
     auto reply = client.Call(item.second, o);
     Result r;
     r.request_id = item.first;

@@ -31,8 +31,10 @@ class RequestWorker {
   };
 
   // `wake` runs on the worker thread after each result (glfwPostEmptyEvent).
+  // An unanswered request is resent (same id) every `retry_ms`; a long
+  // read such as a year's report passes retry_ms = timeout_ms (no resend).
   RequestWorker(std::string broker, std::string client_id, int timeout_ms,
-                std::function<void()> wake);
+                std::function<void()> wake, int retry_ms = 1000);
   ~RequestWorker();
   RequestWorker(const RequestWorker&) = delete;
   RequestWorker& operator=(const RequestWorker&) = delete;
@@ -48,6 +50,7 @@ class RequestWorker {
   std::string broker_, client_id_;
   int timeout_ms_;
   std::function<void()> wake_;
+  int retry_ms_;
   std::thread thread_;
   std::mutex mu_;
   std::condition_variable cv_;

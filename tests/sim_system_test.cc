@@ -35,7 +35,8 @@ FromLog ReadLog(const std::string& db_path) {
         ++out.issued[t.service()];
         break;
       case v1::TICKET_CALLED:
-        if (!out.first_wait.count(t.id())) out.first_wait[t.id()] = t.first_called_ms() - t.issued_ms();
+        if (!out.first_wait.count(t.id()))
+          out.first_wait[t.id()] = t.first_called_ms() - t.issued_ms();
         break;
       case v1::TICKET_FINISHED:
         ++out.served[t.service()];
@@ -66,9 +67,10 @@ TEST(SimulatedDay, TheReportAgreesWithTheEventLog) {
   BrokerProcess broker(dir, opt);
   ASSERT_TRUE(broker.Start());
   ChildProcess sim;
-  ASSERT_TRUE(sim.Start({MPP_SIM_BIN, "--broker", broker.command_endpoint(), "--until", "09:20",
-                         "--counters", "1,2,7", "--seed", "7", "--rate-share", "0.8", "--volume", "0.5"},
-                        {}, dir.File("sim.log")));
+  ASSERT_TRUE(
+      sim.Start({MPP_SIM_BIN, "--broker", broker.command_endpoint(), "--until", "09:20",
+                 "--counters", "1,2,7", "--seed", "7", "--rate-share", "0.8", "--volume", "0.5"},
+                {}, dir.File("sim.log")));
   ASSERT_EQ(sim.Wait(90000), 0) << ReadFile(dir.File("sim.log"));
   const std::string sim_log = ReadFile(dir.File("sim.log"));
 

@@ -67,7 +67,8 @@ TEST_F(DayPlanTest, TheSameSeedGivesTheSameDayAndAHolidayGivesNone) {
   }
   const v1::Holiday& h = catalog_->catalog().holidays(0);
   std::mt19937_64 c(7);
-  EXPECT_TRUE(PlanArrivals(*catalog_, h.date(), 0, At("2030-01-01T00:00:00+07:00"), 1.0, c).empty());
+  EXPECT_TRUE(
+      PlanArrivals(*catalog_, h.date(), 0, At("2030-01-01T00:00:00+07:00"), 1.0, c).empty());
 }
 
 TEST(ServiceTimes, AboutOneInTenOverrunsTheStandard) {

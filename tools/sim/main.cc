@@ -45,9 +45,9 @@ class SimClock {
   SimClock(Millis broker_now, double scale)
       : base_(broker_now), scale_(scale), steady_base_(std::chrono::steady_clock::now()) {}
   Millis Now() const {
-    const double real_ms = std::chrono::duration<double, std::milli>(
-                               std::chrono::steady_clock::now() - steady_base_)
-                               .count();
+    const double real_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - steady_base_)
+            .count();
     return base_ + static_cast<Millis>(real_ms * scale_);
   }
   // Waits until the broker's clock reads `t` (returns early on stop).
@@ -183,8 +183,8 @@ void RunCounter(Shared& s, int counter_id) {
   }
   if (!in || in->error().code() != v1::OK) {
     std::lock_guard<std::mutex> lock(s.log_mu);
-    std::cerr << "mpp-sim: counter " << counter_id << " could not sign in: "
-              << (in ? in->error().message_en() : "no answer") << "\n";
+    std::cerr << "mpp-sim: counter " << counter_id
+              << " could not sign in: " << (in ? in->error().message_en() : "no answer") << "\n";
     ++s.tally.errors;
     return;
   }
@@ -194,8 +194,8 @@ void RunCounter(Shared& s, int counter_id) {
   std::optional<std::pair<Millis, Millis>> my_break;
   if (brk) {
     const Millis mid = (brk->first + brk->second) / 2;
-    my_break = counter_id % 2 == 0 ? std::make_pair(brk->first, mid)
-                                   : std::make_pair(mid, brk->second);
+    my_break =
+        counter_id % 2 == 0 ? std::make_pair(brk->first, mid) : std::make_pair(mid, brk->second);
   }
   bool rested = false;
   int empty_after_close = 0;
@@ -214,7 +214,8 @@ void RunCounter(Shared& s, int counter_id) {
       });
       continue;
     }
-    auto called = request([&](v1::Request& r) { r.mutable_call_next()->set_counter_id(counter_id); });
+    auto called =
+        request([&](v1::Request& r) { r.mutable_call_next()->set_counter_id(counter_id); });
     if (!called) {
       s.clock->SleepMinutes(1);
       continue;

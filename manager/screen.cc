@@ -1,0 +1,755 @@
+#include "manager/screen.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "common/gui_window.h"
+
+namespace mpp::manager {
+namespace {
+
+const ImU32 kNavy = Rgb(11, 45, 110);
+const ImU32 kInk = Rgb(20, 24, 33);
+const ImU32 kMuted = Rgb(90, 98, 112);
+const ImU32 kWhite = Rgb(255, 255, 255);
+const ImU32 kPage = Rgb(236, 240, 246);
+const ImU32 kLine = Rgb(206, 212, 224);
+const ImU32 kGreen = Rgb(0, 128, 64);
+const ImU32 kAmber = Rgb(214, 140, 0);
+const ImU32 kRed = Rgb(190, 24, 24);
+
+void Register(TapTargets* targets, const std::string& id, bool enabled = true) {
+  (*targets)[id] = TapRect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), enabled};
+}
+
+// `on_navy`: a tab in the navy header (selected = white, others = lighter navy).
+bool Button(TapTargets* targets, const std::string& id, const std::string& label, ImVec2 size,
+            bool enabled = true, bool selected = false, bool on_navy = false) {
+  ImU32 bg = !enabled ? Rgb(200, 204, 212) : selected ? kNavy : kWhite;
+  ImU32 fg = !enabled ? kMuted : selected ? kWhite : kNavy;
+  if (on_navy) {
+    bg = selected ? kWhite : Rgb(40, 80, 150);
+    fg = selected ? kNavy : kWhite;
+  }
+  ImGui::PushID(id.c_str());
+  ImGui::PushStyleColor(ImGuiCol_Button, ToVec4(bg));
+  ImGui::PushStyleColor(ImGuiCol_ButtonHovered,
+                        ToVec4(on_navy ? (selected ? kWhite : Rgb(60, 100, 170))
+                                       : selected ? kNavy : Rgb(222, 230, 244)));
+  ImGui::PushStyleColor(ImGuiCol_ButtonActive, ToVec4(Rgb(190, 204, 230)));
+  ImGui::PushStyleColor(ImGuiCol_Text, ToVec4(fg));
+  const bool pressed = ImGui::Button(label.c_str(), size) && enabled;
+  ImGui::PopStyleColor(4);
+  ImGui::PopID();
+  Register(targets, id, enabled);
+  return pressed;
+}
+
+std::string Fmt(const char* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+
+// Indonesian writes a decimal comma: 85,30.
+std::string Dec(Lang l, const char* f, double v) {
+  std::string out = Fmt(f, v);
+  if (l == Lang::kId) std::replace(out.begin(), out.end(), '.', ',');
+  return out;
+}
+
+std::string Min(Lang l, double ms) { return Dec(l, "%.1f", ms / 60000.0); }
+
+ImU32 PctColor(double pct) { return pct >= 90 ? kGreen : pct >= 75 ? kAmber : kRed; }
+
+// A card: white box with a title; returns the inner top-left.
+ImVec2 Card(ImDrawList* dl, const Fonts& f, ImVec2 p0, ImVec2 p1, const std::string& title) {
+  dl->AddRectFilled(p0, p1, kWhite, 8);
+  dl->AddRect(p0, p1, kLine, 8);
+  dl->AddText(f.bold, f.bold->FontSize, ImVec2(p0.x + 14, p0.y + 10), kNavy, title.c_str());
+  return ImVec2(p0.x + 14, p0.y + 18 + f.bold->FontSize);
+}
+
+void Kpi(ImDrawList* dl, const Fonts& f, ImVec2 p0, ImVec2 p1, const std::string& label,
+         const std::string& value, ImU32 color) {
+  dl->AddRectFilled(p0, p1, kWhite, 8);
+  dl->AddRect(p0, p1, kLine, 8);
+  dl->AddRectFilled(p0, ImVec2(p0.x + 6, p1.y), color, 8, ImDrawFlags_RoundCornersLeft);
+  dl->AddText(f.body, f.body->FontSize, ImVec2(p0.x + 18, p0.y + 10), kMuted, label.c_str());
+  dl->AddText(f.huge, f.huge->FontSize, ImVec2(p0.x + 18, p0.y + 14 + f.body->FontSize), color,
+              value.c_str());
+}
+
+// ---------------------------------------------------------------- live --
+
+void DrawLive(const LiveView& v, const CatalogIndex& catalog, const Fonts& f, Lang l, float x0,
+              float y0, float w, float h, Millis now) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float pad = 16;
+  const float kpi_h = f.huge->FontSize + f.body->FontSize + 30;
+  const float kw = (w - pad * 5) / 4;
+  const ImU32 alert_color = v.alerts.empty() ? kGreen : kRed;
+  const std::string values[4] = {std::to_string(v.waiting), std::to_string(v.counters_open),
+                                 std::to_string(v.counters_on_break),
+                                 std::to_string(v.alerts.size())};
+  const char* labels[4] = {T(l, "Menunggu sekarang", "Waiting now"),
+                           T(l, "Loket buka", "Counters open"),
+                           T(l, "Loket istirahat", "Counters on break"),
+                           T(l, "Peringatan", "Alerts")};
+  const ImU32 colors[4] = {kNavy, kGreen, v.counters_on_break ? kAmber : kMuted, alert_color};
+  for (int i = 0; i < 4; ++i) {
+    const float x = x0 + pad + i * (kw + pad);
+    Kpi(dl, f, ImVec2(x, y0 + pad), ImVec2(x + kw, y0 + pad + kpi_h), labels[i], values[i],
+        colors[i]);
+  }
+  float y = y0 + pad * 2 + kpi_h;
+  const float left_w = (w - pad * 3) * 0.58f, right_w = w - pad * 3 - left_w;
+  const float lx = x0 + pad, rx = lx + left_w + pad;
+
+  // Alerts, then the queues.
+  const float line = f.body->FontSize * 1.55f;
+  const int shown_alerts = std::min<int>(static_cast<int>(v.alerts.size()), 5);
+  const float alerts_h = f.bold->FontSize + 34 + std::max(1, shown_alerts) * line;
+  ImVec2 in = Card(dl, f, ImVec2(lx, y), ImVec2(lx + left_w, y + alerts_h),
+                   T(l, "Peringatan", "Alerts"));
+  if (v.alerts.empty()) {
+    dl->AddText(f.body, f.body->FontSize, in, kGreen,
+                T(l, "Semua antrean dalam target; tidak ada loket istirahat dengan antrean tumbuh.",
+                  "Every queue is within its target; no counter rests while its queue grows."));
+  }
+  for (int i = 0; i < shown_alerts; ++i) {
+    const Alert& a = v.alerts[static_cast<size_t>(i)];
+    const ImU32 c = a.kind == Alert::Kind::kBreakWhileQueueGrows ? kAmber : kRed;
+    dl->AddCircleFilled(ImVec2(in.x + 7, in.y + i * line + f.body->FontSize * 0.55f), 6, c);
+    dl->PushClipRect(ImVec2(lx, y), ImVec2(lx + left_w - 10, y + alerts_h), true);
+    dl->AddText(f.body, f.body->FontSize, ImVec2(in.x + 22, in.y + i * line), kInk,
+                a.text.c_str());
+    dl->PopClipRect();
+  }
+  if (static_cast<int>(v.alerts.size()) > shown_alerts) {
+    const std::string more = "+" + std::to_string(v.alerts.size() - shown_alerts);
+    dl->AddText(f.bold, f.bold->FontSize, ImVec2(lx + left_w - 60, y + 10), kRed, more.c_str());
+  }
+  const float qy = y + alerts_h + pad;
+  in = Card(dl, f, ImVec2(lx, qy), ImVec2(lx + left_w, y0 + h - pad),
+            T(l, "Antrean per layanan (terlama lebih dulu)", "Queues by service (longest first)"));
+  ImGui::SetCursorScreenPos(in);
+  if (ImGui::BeginTable("queues", 6,
+                        ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |
+                            ImGuiTableFlags_BordersInnerH,
+                        ImVec2(left_w - 28, y0 + h - pad - in.y - 12))) {
+    ImGui::TableSetupScrollFreeze(0, 1);
+    ImGui::TableSetupColumn(T(l, "Layanan", "Service"), ImGuiTableColumnFlags_WidthStretch, 3);
+    ImGui::TableSetupColumn(T(l, "Instansi", "Agency"), ImGuiTableColumnFlags_WidthStretch, 1.2f);
+    ImGui::TableSetupColumn(T(l, "Menunggu", "Waiting"), ImGuiTableColumnFlags_WidthStretch, 1);
+    ImGui::TableSetupColumn(T(l, "Terlama", "Longest"), ImGuiTableColumnFlags_WidthStretch, 1);
+    ImGui::TableSetupColumn(T(l, "Target", "Target"), ImGuiTableColumnFlags_WidthStretch, 0.9f);
+    ImGui::TableSetupColumn(T(l, "Loket buka", "Open"), ImGuiTableColumnFlags_WidthStretch, 1);
+    ImGui::TableHeadersRow();
+    for (const auto& s : v.services) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted((s.code + "  " + s.name).c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(s.agency.c_str());
+      ImGui::TableNextColumn();
+      ImGui::Text("%d", s.waiting);
+      ImGui::TableNextColumn();
+      if (s.waiting > 0) {
+        ImGui::PushStyleColor(ImGuiCol_Text, ToVec4(s.over_target ? kRed : kGreen));
+        ImGui::Text("%lld %s", static_cast<long long>(s.longest_wait_ms / 60000), T(l, "mnt", "min"));
+        ImGui::PopStyleColor();
+      } else {
+        ImGui::TextUnformatted("-");
+      }
+      ImGui::TableNextColumn();
+      ImGui::Text("%d %s", s.wait_target_min, T(l, "mnt", "min"));
+      ImGui::TableNextColumn();
+      ImGui::PushStyleColor(ImGuiCol_Text, ToVec4(s.open_counters ? kInk : kRed));
+      ImGui::Text("%d", s.open_counters);
+      ImGui::PopStyleColor();
+    }
+    ImGui::EndTable();
+  }
+
+  // Counters as a grid of small cards.
+  in = Card(dl, f, ImVec2(rx, y), ImVec2(rx + right_w, y0 + h - pad), T(l, "Loket", "Counters"));
+  const int cols = 3;
+  const float cw = (right_w - 28 - (cols - 1) * 8) / cols;
+  const float ch = f.bold->FontSize + f.body->FontSize * 2 + 18;
+  int i = 0;
+  for (const auto& c : v.counters) {
+    const float cx = in.x + (i % cols) * (cw + 8), cy = in.y + (i / cols) * (ch + 8);
+    ++i;
+    if (cy + ch > y0 + h - pad - 6) break;
+    const ImU32 col = c.status == v1::OPEN ? kGreen : c.status == v1::ON_BREAK ? kAmber : kMuted;
+    dl->AddRectFilled(ImVec2(cx, cy), ImVec2(cx + cw, cy + ch), Rgb(246, 248, 252), 6);
+    dl->AddRectFilled(ImVec2(cx, cy), ImVec2(cx + 6, cy + ch), col, 6,
+                      ImDrawFlags_RoundCornersLeft);
+    dl->PushClipRect(ImVec2(cx, cy), ImVec2(cx + cw - 4, cy + ch), true);
+    dl->AddText(f.bold, f.bold->FontSize, ImVec2(cx + 14, cy + 6), kInk,
+                (c.name + "  " + c.agency).c_str());
+    std::string line2 = c.status_text;
+    if (c.status == v1::ON_BREAK && c.since_ms > 0) {
+      line2 += " (" + std::to_string((now - c.since_ms) / 60000) + T(l, " mnt)", " min)");
+    }
+    dl->AddText(f.body, f.body->FontSize, ImVec2(cx + 14, cy + 8 + f.bold->FontSize), col,
+                line2.c_str());
+    const std::string line3 =
+        c.status == v1::CLOSED ? "" : c.operator_id + (c.ticket.empty() ? "" : "  -  " + c.ticket);
+    dl->AddText(f.body, f.body->FontSize,
+                ImVec2(cx + 14, cy + 10 + f.bold->FontSize + f.body->FontSize), kMuted,
+                line3.c_str());
+    dl->PopClipRect();
+  }
+  (void)catalog;
+}
+
+// ----------------------------------------------------------- compliance --
+
+struct GroupChoice {
+  const char* key;
+  const char* id;
+  const char* en;
+};
+const GroupChoice kGroups[] = {{"service", "Layanan", "Service"},   {"agency", "Instansi", "Agency"},
+                               {"counter", "Loket", "Counter"},     {"operator", "Petugas", "Operator"},
+                               {"day", "Hari", "Day"},              {"hour", "Jam", "Hour"}};
+
+void Toolbar(UiState* ui, const Fonts& f, float x, float y, float w, TapTargets* targets,
+             bool connected) {
+  const Lang l = ui->lang;
+  ImGui::SetCursorScreenPos(ImVec2(x, y));
+  const float bh = f.body->FontSize * 1.9f;
+  const std::pair<Range, std::pair<const char*, const char*>> ranges[] = {
+      {Range::kToday, {"Hari ini", "Today"}},
+      {Range::kLast7, {"7 hari", "7 days"}},
+      {Range::kLast30, {"30 hari", "30 days"}},
+      {Range::kThisMonth, {"Bulan ini", "This month"}}};
+  const char* range_ids[] = {"range-today", "range-7", "range-30", "range-month"};
+  int i = 0;
+  for (const auto& [r, names] : ranges) {
+    const auto dates = RangeDates(r, ui->today);
+    const bool selected = ui->from == dates.first && ui->to == dates.second;
+    if (Button(targets, range_ids[i++], T(l, names.first, names.second), ImVec2(0, bh), true,
+               selected)) {
+      ui->range = r;
+      ui->from = dates.first;
+      ui->to = dates.second;
+      ui->want_report = true;
+    }
+    ImGui::SameLine();
+  }
+  ImGui::SameLine(0, 24);
+  for (const auto& g : kGroups) {
+    if (Button(targets, std::string("by-") + g.key, T(l, g.id, g.en), ImVec2(0, bh), true,
+               ui->by == g.key)) {
+      ui->by = g.key;
+      ui->want_report = true;
+    }
+    ImGui::SameLine();
+  }
+  ImGui::SameLine(0, 24);
+  if (Button(targets, "refresh", T(l, "Muat ulang", "Reload"), ImVec2(0, bh), connected)) {
+    ui->want_report = true;
+  }
+  ImGui::SameLine();
+  if (Button(targets, "export", T(l, "Ekspor CSV", "Export CSV"), ImVec2(0, bh),
+             ui->report.has_value())) {
+    ui->want_export = true;
+  }
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  std::string status = ui->from + " - " + ui->to;
+  if (ui->loading) status += T(l, "   memuat laporan...", "   loading the report...");
+  if (!ui->report_error.empty()) status += "   " + ui->report_error;
+  if (!ui->export_status.empty()) status += "   " + ui->export_status;
+  dl->AddText(f.body, f.body->FontSize, ImVec2(x, y + bh + 8),
+              ui->report_error.empty() ? kMuted : kRed, status.c_str());
+  (void)w;
+}
+
+std::string Cell(const std::optional<double>& v, const char* fmt) {
+  return v ? Fmt(fmt, *v) : std::string("-");
+}
+
+void ComplianceTable(UiState* ui, const Fonts& f, ImVec2 p, ImVec2 size) {
+  const Lang l = ui->lang;
+  const v1::ComplianceReport& rep = *ui->report;
+  ImGui::SetCursorScreenPos(p);
+  if (!ImGui::BeginTable("compliance", 9,
+                         ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |
+                             ImGuiTableFlags_Sortable | ImGuiTableFlags_BordersInnerH |
+                             ImGuiTableFlags_SizingStretchProp,
+                         size)) {
+    return;
+  }
+  ImGui::TableSetupScrollFreeze(0, 3);  // two header lines and the total stay in view
+  // Two header lines: the first is the sort button, the second says what of.
+  struct Head {
+    const char* top;
+    const char* sub;
+    Column col;
+  };
+  const Head cols[] = {
+      {T(l, "Kelompok", "Group"), "", Column::kGroup},
+      {T(l, "Tiket", "Issued"), "", Column::kIssued},
+      {T(l, "Dilayani", "Served"), "", Column::kServed},
+      {T(l, "Tidak", "No-"), T(l, "hadir", "show"), Column::kNoShow},
+      {T(l, "Tunggu", "Wait"), T(l, "median", "median"), Column::kWaitMedian},
+      {T(l, "Tunggu", "Wait"), "p90", Column::kWaitP90},
+      {T(l, "Tunggu", "Wait"), T(l, "% target", "% target"), Column::kWaitWithin},
+      {T(l, "Layanan", "Service"), T(l, "% standar", "% standard"), Column::kServiceWithin},
+      {"SKM", T(l, "nilai", "score"), Column::kSkm}};
+  for (const auto& c : cols) {
+    ImGui::TableSetupColumn(c.top,
+                            c.col == Column::kGroup ? ImGuiTableColumnFlags_DefaultSort
+                                                    : ImGuiTableColumnFlags_PreferSortDescending,
+                            c.col == Column::kGroup ? 2.0f : 1.0f, static_cast<ImGuiID>(c.col));
+  }
+  ImGui::PushFont(f.small);
+  ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
+  for (int i = 0; i < 9; ++i) {
+    ImGui::TableSetColumnIndex(i);
+    ImGui::PushID(i);
+    ImGui::TableHeader(cols[i].top);
+    ImGui::PopID();
+  }
+  ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
+  for (int i = 0; i < 9; ++i) {
+    ImGui::TableSetColumnIndex(i);
+    ImGui::PushStyleColor(ImGuiCol_Text, ToVec4(kMuted));
+    ImGui::TextUnformatted(cols[i].sub);
+    ImGui::PopStyleColor();
+  }
+  ImGui::PopFont();
+  if (ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs()) {
+    if (specs->SpecsDirty && specs->SpecsCount > 0) {
+      ui->sort = static_cast<Column>(specs->Specs[0].ColumnUserID);
+      ui->ascending = specs->Specs[0].SortDirection == ImGuiSortDirection_Ascending;
+      specs->SpecsDirty = false;
+    }
+  }
+  auto row = [&](const v1::ReportRow& r, bool total) {
+    ImGui::TableNextRow();
+    if (total) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, Rgb(222, 230, 244));
+    ImGui::TableNextColumn();
+    ImGui::PushFont(total ? f.bold : f.body);
+    std::string name = total ? T(l, "TOTAL", "TOTAL") : r.key();
+    if (!r.label().empty()) name += "  " + r.label();
+    ImGui::TextUnformatted(name.c_str());
+    ImGui::TableNextColumn();
+    ImGui::Text("%d", r.issued());
+    ImGui::TableNextColumn();
+    ImGui::Text("%d", r.served());
+    ImGui::TableNextColumn();
+    ImGui::Text("%d", r.no_show());
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(r.wait().n() ? Min(l, static_cast<double>(r.wait().median_ms())).c_str() : "-");
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(r.wait().n() ? Min(l, static_cast<double>(r.wait().p90_ms())).c_str() : "-");
+    ImGui::TableNextColumn();
+    const auto wp = WaitWithinPct(r);
+    if (wp) ImGui::PushStyleColor(ImGuiCol_Text, ToVec4(PctColor(*wp)));
+    ImGui::TextUnformatted(Cell(wp, "%.0f %%").c_str());
+    if (wp) ImGui::PopStyleColor();
+    ImGui::TableNextColumn();
+    const auto sp = ServiceWithinPct(r);
+    if (sp) ImGui::PushStyleColor(ImGuiCol_Text, ToVec4(PctColor(*sp)));
+    ImGui::TextUnformatted(Cell(sp, "%.0f %%").c_str());
+    if (sp) ImGui::PopStyleColor();
+    ImGui::TableNextColumn();
+    if (r.skm().respondents() > 0) {
+      ImGui::TextUnformatted((Dec(l, "%.2f", r.skm().score()) + " " + r.skm().grade()).c_str());
+    } else {
+      ImGui::TextUnformatted("-");
+    }
+    ImGui::PopFont();
+  };
+  row(rep.total(), true);
+  for (const v1::ReportRow* r : SortedRows(rep, ui->sort, ui->ascending)) row(*r, false);
+  ImGui::EndTable();
+}
+
+// Horizontal bars: % of tickets within the waiting target, per row.
+void WithinBars(const UiState& ui, const Fonts& f, ImVec2 p0, ImVec2 p1) {
+  const Lang l = ui.lang;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  ImVec2 in = Card(dl, f, p0, p1,
+                   T(l, "% tiket dalam target waktu tunggu (terendah lebih dulu)",
+                     "% of tickets within the waiting target (lowest first)"));
+  std::vector<const v1::ReportRow*> rows = SortedRows(*ui.report, Column::kWaitWithin, true);
+  const float label_w = (p1.x - p0.x) * 0.34f;
+  const float bar_x = in.x + label_w, bar_w = p1.x - 24 - bar_x - 60;
+  const float line = f.body->FontSize * 1.35f;
+  int shown = 0;
+  for (const v1::ReportRow* r : rows) {
+    const auto pct = WaitWithinPct(*r);
+    if (!pct) continue;
+    const float y = in.y + shown * line;
+    if (y + line > p1.y - 8) break;
+    ++shown;
+    dl->PushClipRect(ImVec2(in.x, y), ImVec2(bar_x - 8, y + line), true);
+    dl->AddText(f.body, f.body->FontSize, ImVec2(in.x, y), kInk, r->key().c_str());
+    dl->PopClipRect();
+    dl->AddRectFilled(ImVec2(bar_x, y + 3), ImVec2(bar_x + bar_w, y + line - 3), Rgb(236, 239, 244), 3);
+    dl->AddRectFilled(ImVec2(bar_x, y + 3),
+                      ImVec2(bar_x + bar_w * static_cast<float>(*pct / 100.0), y + line - 3),
+                      PctColor(*pct), 3);
+    dl->AddText(f.body, f.body->FontSize, ImVec2(bar_x + bar_w + 8, y), kInk,
+                Dec(l, "%.0f %%", *pct).c_str());
+  }
+  if (shown == 0) {
+    dl->AddText(f.body, f.body->FontSize, in, kMuted,
+                T(l, "Belum ada tiket yang dipanggil pada rentang ini.",
+                  "No ticket was called in this range."));
+  }
+  // The 90 % line managers aim for.
+  const float x90 = bar_x + bar_w * 0.9f;
+  const float y90 = in.y + std::max(1, shown) * line;
+  dl->AddLine(ImVec2(x90, in.y), ImVec2(x90, y90), kNavy, 1.5f);
+  dl->AddText(f.small, f.small->FontSize, ImVec2(x90 - 14, y90 + 2), kNavy, "90 %");
+}
+
+void HeatMapCard(const UiState& ui, const Fonts& f, ImVec2 p0, ImVec2 p1) {
+  const Lang l = ui.lang;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  ImVec2 in = Card(dl, f, p0, p1,
+                   T(l, "Rata-rata waktu tunggu per jam dan hari (menit)",
+                     "Mean waiting time by hour and weekday (minutes)"));
+  if (!ui.heat) {
+    dl->AddText(f.body, f.body->FontSize, in, kMuted, T(l, "memuat...", "loading..."));
+    return;
+  }
+  const HeatMap hm = BuildHeatMap(*ui.heat);
+  static const char* kDaysId[] = {"", "Sen", "Sel", "Rab", "Kam", "Jum", "Sab", "Min"};
+  static const char* kDaysEn[] = {"", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+  const int hours = hm.last_hour - hm.first_hour + 1;
+  const float label_w = f.body->FontSize * 2.8f;
+  const float legend_h = f.body->FontSize * 1.6f;
+  const float cw = (p1.x - 24 - in.x - label_w) / hours;
+  const float chh = std::max(8.0f, (p1.y - 12 - in.y - f.body->FontSize * 1.4f - legend_h) / 7);
+  const double scale = std::max(30.0, hm.max_mean_min);  // red at the worst cell (or 30 min)
+  for (int hr = 0; hr < hours; ++hr) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "%02d", hm.first_hour + hr);
+    dl->AddText(f.body, f.body->FontSize * 0.85f, ImVec2(in.x + label_w + hr * cw + cw * 0.25f, in.y),
+                kMuted, buf);
+  }
+  const float gy = in.y + f.body->FontSize * 1.3f;
+  for (int d = 1; d <= 7; ++d) {
+    const float y = gy + (d - 1) * chh;
+    dl->AddText(f.body, f.body->FontSize * 0.9f, ImVec2(in.x, y + chh * 0.2f), kInk,
+                l == Lang::kId ? kDaysId[d] : kDaysEn[d]);
+    for (int hr = 0; hr < hours; ++hr) {
+      const int hour = hm.first_hour + hr;
+      const ImVec2 a(in.x + label_w + hr * cw + 1, y + 1), b(a.x + cw - 2, y + chh - 2);
+      if (hm.n[d][hour] == 0) {
+        dl->AddRectFilled(a, b, Rgb(242, 244, 248), 2);
+        continue;
+      }
+      const auto c = HeatColor(hm.mean_min[d][hour], scale);
+      dl->AddRectFilled(a, b, Rgb(c[0], c[1], c[2]), 2);
+      if (cw > f.body->FontSize * 1.6f && chh > f.body->FontSize * 0.9f) {
+        const std::string v = Fmt("%.0f", hm.mean_min[d][hour]);
+        dl->AddText(f.body, f.body->FontSize * 0.8f, ImVec2(a.x + 4, a.y + 2), kWhite, v.c_str());
+      }
+    }
+  }
+  // Legend.
+  const float ly = gy + 7 * chh + 6;
+  const float lw = std::min(240.0f, p1.x - in.x - 200);
+  for (int i = 0; i < 24; ++i) {
+    const auto c = HeatColor(scale * i / 23.0, scale);
+    dl->AddRectFilled(ImVec2(in.x + label_w + lw * i / 24, ly),
+                      ImVec2(in.x + label_w + lw * (i + 1) / 24, ly + legend_h * 0.6f),
+                      Rgb(c[0], c[1], c[2]));
+  }
+  dl->AddText(f.body, f.body->FontSize * 0.85f, ImVec2(in.x + label_w + lw + 8, ly - 2), kMuted,
+              ("0 - " + Fmt("%.0f", scale) + T(l, " mnt; abu-abu: tidak ada data", " min; grey: no data")).c_str());
+}
+
+void DrawCompliance(UiState* ui, const Fonts& f, float x0, float y0, float w, float h,
+                    TapTargets* targets, bool connected) {
+  const float pad = 16;
+  Toolbar(ui, f, x0 + pad, y0 + pad, w - 2 * pad, targets, connected);
+  const float top = y0 + pad + f.body->FontSize * 1.9f + f.body->FontSize + 20;
+  if (!ui->report) return;
+  const float left_w = (w - 3 * pad) * 0.6f;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const Lang l = ui->lang;
+  const std::string title =
+      std::string(T(l, "Kepatuhan terhadap standar pelayanan", "Compliance with the service standards")) +
+      "  (" + ui->report->from() + " - " + ui->report->to() + T(l, "; waktu dalam menit)", "; times in minutes)");
+  ImVec2 in = Card(dl, f, ImVec2(x0 + pad, top), ImVec2(x0 + pad + left_w, y0 + h - pad), title);
+  ComplianceTable(ui, f, in, ImVec2(left_w - 28, y0 + h - pad - in.y - 12));
+  const float rx = x0 + 2 * pad + left_w, rw = w - 3 * pad - left_w;
+  const float mid = top + (y0 + h - pad - top) * 0.5f;
+  WithinBars(*ui, f, ImVec2(rx, top), ImVec2(rx + rw, mid - pad / 2));
+  HeatMapCard(*ui, f, ImVec2(rx, mid + pad / 2), ImVec2(rx + rw, y0 + h - pad));
+}
+
+// ------------------------------------------------------------------ SKM --
+
+void DrawSkm(UiState* ui, const Fonts& f, float x0, float y0, float w, float h, TapTargets* targets,
+             bool connected) {
+  const float pad = 16;
+  Toolbar(ui, f, x0 + pad, y0 + pad, w - 2 * pad, targets, connected);
+  if (!ui->report) return;
+  const Lang l = ui->lang;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const v1::ReportRow& t = ui->report->total();
+  const float top = y0 + pad + f.body->FontSize * 1.9f + f.body->FontSize + 20;
+  const float left_w = (w - 3 * pad) * 0.36f;
+  ImVec2 in = Card(dl, f, ImVec2(x0 + pad, top), ImVec2(x0 + pad + left_w, y0 + h - pad),
+                   T(l, "Indeks Kepuasan Masyarakat (PermenPAN-RB 14/2017)",
+                     "Community Satisfaction Index (PermenPAN-RB 14/2017)"));
+  const v1::ReportSkm& k = t.skm();
+  float y = in.y + 8;
+  if (k.respondents() == 0) {
+    dl->AddText(f.body, f.body->FontSize, ImVec2(in.x, y), kMuted,
+                T(l, "Belum ada responden SKM pada rentang ini.", "No SKM respondents in this range."));
+  } else {
+    const ImU32 gc = k.grade() == "A" ? kGreen : k.grade() == "B" ? Rgb(40, 120, 200) : k.grade() == "C" ? kAmber : kRed;
+    dl->AddText(f.huge, f.huge->FontSize * 1.6f, ImVec2(in.x, y), gc,
+                Dec(l, "%.2f", k.score()).c_str());
+    y += f.huge->FontSize * 1.7f;
+    dl->AddText(f.large, f.large->FontSize, ImVec2(in.x, y), gc,
+                (std::string(T(l, "Mutu ", "Grade ")) + k.grade() + " - " + k.label()).c_str());
+    y += f.large->FontSize * 1.4f;
+    dl->AddText(f.body, f.body->FontSize, ImVec2(in.x, y), kInk,
+                (std::to_string(k.respondents()) + T(l, " responden; IKM ", " respondents; IKM ") +
+                 Dec(l, "%.3f", k.ikm()) + " x 25")
+                    .c_str());
+    y += f.body->FontSize * 1.5f;
+    dl->AddText(f.body, f.body->FontSize * 0.85f, ImVec2(in.x, y), kMuted,
+                T(l, "A >= 88,31  B >= 76,61  C >= 65,00  D < 65,00",
+                  "A >= 88.31  B >= 76.61  C >= 65.00  D < 65.00"));
+    y += f.body->FontSize * 2;
+  }
+  // One-tap ratings.
+  dl->AddText(f.bold, f.bold->FontSize, ImVec2(in.x, y), kNavy,
+              T(l, "Penilaian satu sentuhan", "One-tap ratings"));
+  y += f.bold->FontSize * 1.5f;
+  int total = 0;
+  for (int i = 1; i < t.ratings_size(); ++i) total += t.ratings(i);
+  const char* names_id[] = {"", "Tidak puas", "Kurang puas", "Puas", "Sangat puas"};
+  const char* names_en[] = {"", "Dissatisfied", "Not quite", "Satisfied", "Very satisfied"};
+  const ImU32 colors[] = {0, kRed, kAmber, Rgb(40, 120, 200), kGreen};
+  const float bar_x = in.x + left_w * 0.42f, bar_w = left_w * 0.4f;
+  for (int s = 4; s >= 1; --s) {
+    const int n = s < t.ratings_size() ? t.ratings(s) : 0;
+    dl->AddText(f.body, f.body->FontSize, ImVec2(in.x, y), kInk, l == Lang::kId ? names_id[s] : names_en[s]);
+    dl->AddRectFilled(ImVec2(bar_x, y + 3), ImVec2(bar_x + bar_w, y + f.body->FontSize), Rgb(236, 239, 244), 3);
+    if (total > 0) {
+      dl->AddRectFilled(ImVec2(bar_x, y + 3), ImVec2(bar_x + bar_w * n / total, y + f.body->FontSize), colors[s], 3);
+    }
+    dl->AddText(f.body, f.body->FontSize, ImVec2(bar_x + bar_w + 8, y), kInk, std::to_string(n).c_str());
+    y += f.body->FontSize * 1.5f;
+  }
+
+  // The nine elements.
+  const float rx = x0 + 2 * pad + left_w, rw = w - 3 * pad - left_w;
+  const float mid = top + (y0 + h - pad - top) * 0.55f;
+  in = Card(dl, f, ImVec2(rx, top), ImVec2(rx + rw, mid - pad / 2),
+            T(l, "Nilai rata-rata per unsur (1-4)", "Mean score per element (1-4)"));
+  const float line = std::min(f.body->FontSize * 2.2f, (mid - pad - in.y - 8) / 9);
+  const float lx = in.x, bx = in.x + rw * 0.34f, bw = rw * 0.5f;
+  for (int i = 0; i < 9; ++i) {
+    const float yy = in.y + i * line;
+    dl->AddText(f.body, f.body->FontSize, ImVec2(lx, yy), kInk, SkmElement(i, l).c_str());
+    dl->AddRectFilled(ImVec2(bx, yy + 3), ImVec2(bx + bw, yy + line - 5), Rgb(236, 239, 244), 3);
+    const bool answered = i < k.answered_size() && k.answered(i) > 0;
+    if (answered) {
+      const double nrr = k.nrr(i);
+      const ImU32 c = nrr * 25 >= 88.31 ? kGreen : nrr * 25 >= 76.61 ? Rgb(40, 120, 200) : nrr * 25 >= 65 ? kAmber : kRed;
+      dl->AddRectFilled(ImVec2(bx, yy + 3), ImVec2(bx + bw * static_cast<float>(nrr / 4.0), yy + line - 5), c, 3);
+      dl->AddText(f.body, f.body->FontSize, ImVec2(bx + bw + 8, yy), kInk,
+                  (Dec(l, "%.2f", nrr) + "  (n=" + std::to_string(k.answered(i)) + ")").c_str());
+    } else {
+      dl->AddText(f.body, f.body->FontSize, ImVec2(bx + bw + 8, yy), kMuted, "-");
+    }
+  }
+  // SKM per group.
+  in = Card(dl, f, ImVec2(rx, mid + pad / 2), ImVec2(rx + rw, y0 + h - pad),
+            T(l, "SKM per kelompok", "SKM per group"));
+  ImGui::SetCursorScreenPos(in);
+  if (ImGui::BeginTable("skm", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerH,
+                        ImVec2(rw - 28, y0 + h - pad - in.y - 12))) {
+    ImGui::TableSetupScrollFreeze(0, 1);
+    ImGui::TableSetupColumn(T(l, "Kelompok", "Group"), ImGuiTableColumnFlags_WidthStretch, 3);
+    ImGui::TableSetupColumn(T(l, "Responden", "Respondents"), ImGuiTableColumnFlags_WidthStretch, 1);
+    ImGui::TableSetupColumn(T(l, "Nilai", "Score"), ImGuiTableColumnFlags_WidthStretch, 1);
+    ImGui::TableSetupColumn(T(l, "Mutu", "Grade"), ImGuiTableColumnFlags_WidthStretch, 1.6f);
+    ImGui::TableHeadersRow();
+    for (const v1::ReportRow* r : SortedRows(*ui->report, Column::kSkm, false)) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted((r->key() + (r->label().empty() ? "" : "  " + r->label())).c_str());
+      ImGui::TableNextColumn();
+      ImGui::Text("%d", r->skm().respondents());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(r->skm().respondents() ? Dec(l, "%.2f", r->skm().score()).c_str() : "-");
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(r->skm().respondents() ? (r->skm().grade() + " " + r->skm().label()).c_str() : "-");
+    }
+    ImGui::EndTable();
+  }
+}
+
+// --------------------------------------------------------------- ticker --
+
+void DrawTicker(UiState* ui, const std::string& live_ticker, const Fonts& f, float x0, float y0,
+                float w, TapTargets* targets, bool connected) {
+  const Lang l = ui->lang;
+  const float pad = 16;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  // The text as the displays show it, white on navy, wrapped here so all of it can be read.
+  const float box_w = w - 2 * pad - 28;
+  const float text_h = MeasureText(f.large, live_ticker, box_w - 24).y;
+  const float card_h = text_h + f.large->FontSize * 9;
+  ImVec2 in = Card(dl, f, ImVec2(x0 + pad, y0 + pad), ImVec2(x0 + w - pad, y0 + pad + card_h),
+                   T(l, "Teks berjalan di layar ruang tunggu", "Running text on the hall displays"));
+  dl->AddText(f.body, f.body->FontSize, in, kMuted,
+              T(l, "Sekarang tampil (bergulir di layar):", "Showing now (scrolls on the displays):"));
+  const float sy = in.y + f.body->FontSize * 1.5f;
+  dl->AddRectFilled(ImVec2(in.x, sy), ImVec2(in.x + box_w, sy + text_h + 20), kNavy, 4);
+  DrawText(dl, f.large, ImVec2(in.x + 12, sy + 10), kWhite, live_ticker, box_w - 24);
+  float y = sy + text_h + 20 + f.large->FontSize * 0.8f;
+  dl->AddText(f.body, f.body->FontSize, ImVec2(in.x, y), kMuted,
+              T(l, "Teks baru (satu baris, paling banyak 500 karakter):",
+                "New text (one line, at most 500 characters):"));
+  y += f.body->FontSize * 1.5f;
+  ImGui::SetCursorScreenPos(ImVec2(in.x, y));
+  ImGui::PushFont(f.large);
+  ImGui::SetNextItemWidth(w - 2 * pad - 28);
+  ImGui::InputText("##ticker", ui->ticker, 501);
+  Register(targets, "ticker-text");
+  ImGui::PopFont();
+  y += f.large->FontSize * 2.2f;
+  ImGui::SetCursorScreenPos(ImVec2(in.x, y));
+  const float bh = f.body->FontSize * 2;
+  if (Button(targets, "ticker-save", T(l, "Simpan dan tampilkan", "Save and show"), ImVec2(0, bh),
+             connected && !ui->ticker_saving && ui->ticker[0] != '\0', true)) {
+    ui->want_ticker = std::string(ui->ticker);
+  }
+  ImGui::SameLine();
+  if (Button(targets, "ticker-clear", T(l, "Kosongkan isian", "Clear the field"), ImVec2(0, bh))) {
+    ui->ticker[0] = '\0';
+  }
+  ImGui::SameLine();
+  if (Button(targets, "ticker-reset", T(l, "Kembali ke teks katalog", "Back to the catalog's text"),
+             ImVec2(0, bh), connected && !ui->ticker_saving)) {
+    ui->want_ticker = std::string();
+  }
+  ImGui::SameLine();
+  ImGui::Text("%zu / 500", std::strlen(ui->ticker));
+  if (!ui->ticker_status.empty()) {
+    dl->AddText(f.body, f.body->FontSize, ImVec2(in.x, y + bh + 10), kInk, ui->ticker_status.c_str());
+  }
+}
+
+}  // namespace
+
+bool ParseView(const std::string& text, View* view) {
+  if (text == "live") return *view = View::kLive, true;
+  if (text == "compliance") return *view = View::kCompliance, true;
+  if (text == "skm") return *view = View::kSkm, true;
+  if (text == "ticker") return *view = View::kTicker, true;
+  return false;
+}
+
+bool LoadFonts(float height, Fonts* f) {
+  const float s = std::max(0.8f, height / 900.0f);
+  f->body = AddFont(kFontRegular, 17 * s);
+  f->bold = AddFont(kFontBold, 18 * s);
+  f->large = AddFont(kFontBold, 24 * s);
+  f->huge = AddFont(kFontBold, 40 * s);
+  f->small = AddFont(kFontRegular, 14 * s);
+  return f->body && f->bold && f->large && f->huge && f->small;
+}
+
+void DrawManager(UiState* ui, const LiveView& live, const CatalogIndex& catalog,
+                 const std::string& live_ticker, bool connected, Millis now, const Fonts& f,
+                 float w, float h, TapTargets* targets) {
+  targets->clear();
+  const Lang l = ui->lang;
+  ImGui::SetNextWindowPos(ImVec2(0, 0));
+  ImGui::SetNextWindowSize(ImVec2(w, h));
+  ImGui::PushStyleColor(ImGuiCol_WindowBg, ToVec4(kPage));
+  ImGui::PushStyleColor(ImGuiCol_Text, ToVec4(kInk));
+  ImGui::PushStyleColor(ImGuiCol_FrameBg, ToVec4(kWhite));
+  ImGui::PushStyleColor(ImGuiCol_TableRowBgAlt, ToVec4(Rgb(244, 246, 250)));
+  ImGui::PushStyleColor(ImGuiCol_TableHeaderBg, ToVec4(Rgb(214, 222, 236)));
+  ImGui::PushStyleColor(ImGuiCol_Border, ToVec4(kLine));
+  ImGui::PushStyleColor(ImGuiCol_TableBorderLight, ToVec4(Rgb(226, 230, 238)));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+  ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, 1);
+  ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(12, 6));
+  ImGui::PushStyleVar(ImGuiStyleVar_FrameRounding, 6);
+  ImGui::PushStyleVar(ImGuiStyleVar_CellPadding, ImVec2(6, 4));
+  ImGui::PushFont(f.body);
+  ImGui::Begin("manager", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                   ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollbar |
+                   ImGuiWindowFlags_NoScrollWithMouse);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+
+  // Header: name, date/time, view tabs, language.
+  const float hh = f.large->FontSize * 2.4f;
+  dl->AddRectFilled(ImVec2(0, 0), ImVec2(w, hh), kNavy);
+  dl->AddText(f.large, f.large->FontSize, ImVec2(16, 8), kWhite,
+              T(l, "Dasbor Pengelola MPP", "MPP Manager's Dashboard"));
+  dl->AddText(f.body, f.body->FontSize, ImVec2(16, 12 + f.large->FontSize), Rgb(200, 214, 240),
+              (catalog.catalog().name() + "  -  " + LongDateTime(now, catalog.utc_offset_min(), l)).c_str());
+  const std::pair<View, std::pair<const char*, const char*>> tabs[] = {
+      {View::kLive, {"Langsung", "Live"}},
+      {View::kCompliance, {"Kepatuhan", "Compliance"}},
+      {View::kSkm, {"SKM", "SKM"}},
+      {View::kTicker, {"Teks berjalan", "Running text"}}};
+  const char* tab_ids[] = {"view-live", "view-compliance", "view-skm", "view-ticker"};
+  float tx = w * 0.40f;
+  ImGui::PushFont(f.bold);
+  for (int i = 0; i < 4; ++i) {
+    ImGui::SetCursorScreenPos(ImVec2(tx, hh * 0.22f));
+    if (Button(targets, tab_ids[i], T(l, tabs[i].second.first, tabs[i].second.second),
+               ImVec2(0, hh * 0.56f), true, ui->view == tabs[i].first, /*on_navy=*/true)) {
+      ui->view = tabs[i].first;
+    }
+    tx = ImGui::GetItemRectMax().x + 8;
+  }
+  ImGui::SetCursorScreenPos(ImVec2(w - 190, hh * 0.22f));
+  if (Button(targets, "lang", l == Lang::kId ? "English" : "Bahasa Indonesia",
+             ImVec2(174, hh * 0.56f), true, false, /*on_navy=*/true)) {
+    ui->lang = l == Lang::kId ? Lang::kEn : Lang::kId;
+  }
+  ImGui::PopFont();
+  float y0 = hh;
+  if (!connected) {
+    const float bh = f.bold->FontSize * 2;
+    dl->AddRectFilled(ImVec2(0, y0), ImVec2(w, y0 + bh), kRed);
+    dl->AddText(f.bold, f.bold->FontSize, ImVec2(16, y0 + bh * 0.25f), kWhite,
+                T(l, "Koneksi ke broker terputus - data terakhir ditampilkan, menyambung ulang...",
+                  "Connection to the broker lost - showing the last data, reconnecting..."));
+    y0 += bh;
+  }
+  switch (ui->view) {
+    case View::kLive:
+      DrawLive(live, catalog, f, ui->lang, 0, y0, w, h - y0, now);
+      break;
+    case View::kCompliance:
+      DrawCompliance(ui, f, 0, y0, w, h - y0, targets, connected);
+      break;
+    case View::kSkm:
+      DrawSkm(ui, f, 0, y0, w, h - y0, targets, connected);
+      break;
+    case View::kTicker:
+      DrawTicker(ui, live_ticker, f, 0, y0, w, targets, connected);
+      break;
+  }
+  ImGui::End();
+  ImGui::PopFont();
+  ImGui::PopStyleVar(5);
+  ImGui::PopStyleColor(7);
+}
+
+}  // namespace mpp::manager
