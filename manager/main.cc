@@ -129,7 +129,8 @@ int main(int argc, char** argv) {
     const bool busy = (script && script->running()) || !screenshot.empty();
     gui.WaitEvents(busy ? 0.02 : 0.5);  // the clock and the waits tick
     mpp::CloneClient::View view = clone.Read();
-    if (!catalog && view.has_catalog) catalog = std::make_unique<mpp::CatalogIndex>(clone.Catalog());
+    if (!catalog && view.has_catalog)
+      catalog = std::make_unique<mpp::CatalogIndex>(clone.Catalog());
     const bool connected = view.connected && view.state.synced();
     const mpp::Millis now = local.NowMs() + view.broker_offset_ms;
     if (ui.today.empty() && connected && !view.state.business_day().empty()) {
@@ -229,9 +230,9 @@ int main(int argc, char** argv) {
                                 &targets);
     }
     gui.Render(IM_COL32(236, 240, 246, 255));
-    const bool ready = holds("connected") &&
-                       (ui.view == mpp::manager::View::kLive ||
-                        ui.view == mpp::manager::View::kTicker || holds("report"));
+    const bool ready =
+        holds("connected") && (ui.view == mpp::manager::View::kLive ||
+                               ui.view == mpp::manager::View::kTicker || holds("report"));
     if (mpp::AfterFrame(script ? &*script : nullptr, &frame_exit, ready, gui, "mpp-manager",
                         &exit_code)) {
       g_stop = true;

@@ -63,11 +63,10 @@ LiveView BuildLive(const LiveState& state, const CatalogIndex& catalog, Millis n
   std::vector<std::pair<double, Alert>> over;
   for (const auto& s : v.services) {
     if (s.waiting > 0 && s.open_counters == 0) {
-      v.alerts.push_back(
-          {Alert::Kind::kNoCounterOpen, s.code,
-           s.code + ": " + std::to_string(s.waiting) +
-               T(lang, " menunggu, tidak ada loket yang buka untuk layanan ini",
-                 " waiting, no counter is open for this service")});
+      v.alerts.push_back({Alert::Kind::kNoCounterOpen, s.code,
+                          s.code + ": " + std::to_string(s.waiting) +
+                              T(lang, " menunggu, tidak ada loket yang buka untuk layanan ini",
+                                " waiting, no counter is open for this service")});
     }
     if (s.over_target) {
       over.push_back({static_cast<double>(s.longest_wait_ms) / (s.wait_target_min * 60000.0),
@@ -114,7 +113,8 @@ LiveView BuildLive(const LiveState& state, const CatalogIndex& catalog, Millis n
       std::string services;
       for (const auto& [id, t] : state.tickets()) {
         if (t.state() != v1::WAITING || t.issued_ms() < c.since_ms ||
-            t.business_day() != state.business_day() || !catalog.CounterServes(def.id(), t.service())) {
+            t.business_day() != state.business_day() ||
+            !catalog.CounterServes(def.id(), t.service())) {
           continue;
         }
         ++arrived;

@@ -22,8 +22,8 @@ struct ServiceLive {
   std::string code, name, agency;
   int waiting = 0;
   int called_or_serving = 0;
-  int open_counters = 0;         // counters open now (not on break) that serve it
-  Millis longest_wait_ms = 0;    // the longest current wait (now - issue)
+  int open_counters = 0;       // counters open now (not on break) that serve it
+  Millis longest_wait_ms = 0;  // the longest current wait (now - issue)
   int wait_target_min = 0;
   bool over_target = false;
 };
@@ -65,7 +65,7 @@ std::pair<std::string, std::string> RangeDates(Range range, const std::string& t
 
 // Hour-by-weekday mean waiting time, from a "weekday-hour" report.
 struct HeatMap {
-  int first_hour = 7, last_hour = 16;             // inclusive
+  int first_hour = 7, last_hour = 16;                // inclusive
   std::array<std::array<double, 24>, 8> mean_min{};  // [weekday 1..7][hour]
   std::array<std::array<int, 24>, 8> n{};            // waits behind each cell
   double max_mean_min = 0;
@@ -75,8 +75,16 @@ HeatMap BuildHeatMap(const v1::ComplianceReport& weekday_hour);
 
 // Sortable columns of the compliance table.
 enum class Column {
-  kGroup, kIssued, kServed, kNoShow, kWaitMedian, kWaitP90, kWaitWithin, kServiceMedian,
-  kServiceWithin, kSkm
+  kGroup,
+  kIssued,
+  kServed,
+  kNoShow,
+  kWaitMedian,
+  kWaitP90,
+  kWaitWithin,
+  kServiceMedian,
+  kServiceWithin,
+  kSkm
 };
 // Rows of `report` ordered by `column`; rows without a value (no waits) last.
 std::vector<const v1::ReportRow*> SortedRows(const v1::ComplianceReport& report, Column column,

@@ -160,7 +160,8 @@ TEST(Compliance, HeatMapCellsAndCsvExport) {
   EXPECT_EQ(HeatColor(99, 30), (std::array<int, 3>{200, 30, 30}));
 
   const std::string dir =
-      (std::filesystem::temp_directory_path() / ("mpp-export-" + std::to_string(getpid()))).string();
+      (std::filesystem::temp_directory_path() / ("mpp-export-" + std::to_string(getpid())))
+          .string();
   std::filesystem::create_directories(dir);
   auto path = ExportCsv(rep, dir);
   ASSERT_TRUE(path.ok()) << path.status().message();

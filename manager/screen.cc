@@ -34,8 +34,9 @@ bool Button(TapTargets* targets, const std::string& id, const std::string& label
   ImGui::PushID(id.c_str());
   ImGui::PushStyleColor(ImGuiCol_Button, ToVec4(bg));
   ImGui::PushStyleColor(ImGuiCol_ButtonHovered,
-                        ToVec4(on_navy ? (selected ? kWhite : Rgb(60, 100, 170))
-                                       : selected ? kNavy : Rgb(222, 230, 244)));
+                        ToVec4(on_navy    ? (selected ? kWhite : Rgb(60, 100, 170))
+                               : selected ? kNavy
+                                          : Rgb(222, 230, 244)));
   ImGui::PushStyleColor(ImGuiCol_ButtonActive, ToVec4(Rgb(190, 204, 230)));
   ImGui::PushStyleColor(ImGuiCol_Text, ToVec4(fg));
   const bool pressed = ImGui::Button(label.c_str(), size) && enabled;
@@ -92,10 +93,9 @@ void DrawLive(const LiveView& v, const CatalogIndex& catalog, const Fonts& f, La
   const std::string values[4] = {std::to_string(v.waiting), std::to_string(v.counters_open),
                                  std::to_string(v.counters_on_break),
                                  std::to_string(v.alerts.size())};
-  const char* labels[4] = {T(l, "Menunggu sekarang", "Waiting now"),
-                           T(l, "Loket buka", "Counters open"),
-                           T(l, "Loket istirahat", "Counters on break"),
-                           T(l, "Peringatan", "Alerts")};
+  const char* labels[4] = {
+      T(l, "Menunggu sekarang", "Waiting now"), T(l, "Loket buka", "Counters open"),
+      T(l, "Loket istirahat", "Counters on break"), T(l, "Peringatan", "Alerts")};
   const ImU32 colors[4] = {kNavy, kGreen, v.counters_on_break ? kAmber : kMuted, alert_color};
   for (int i = 0; i < 4; ++i) {
     const float x = x0 + pad + i * (kw + pad);
@@ -110,8 +110,8 @@ void DrawLive(const LiveView& v, const CatalogIndex& catalog, const Fonts& f, La
   const float line = f.body->FontSize * 1.55f;
   const int shown_alerts = std::min<int>(static_cast<int>(v.alerts.size()), 5);
   const float alerts_h = f.bold->FontSize + 34 + std::max(1, shown_alerts) * line;
-  ImVec2 in = Card(dl, f, ImVec2(lx, y), ImVec2(lx + left_w, y + alerts_h),
-                   T(l, "Peringatan", "Alerts"));
+  ImVec2 in =
+      Card(dl, f, ImVec2(lx, y), ImVec2(lx + left_w, y + alerts_h), T(l, "Peringatan", "Alerts"));
   if (v.alerts.empty()) {
     dl->AddText(f.body, f.body->FontSize, in, kGreen,
                 T(l, "Semua antrean dalam target; tidak ada loket istirahat dengan antrean tumbuh.",
@@ -122,8 +122,7 @@ void DrawLive(const LiveView& v, const CatalogIndex& catalog, const Fonts& f, La
     const ImU32 c = a.kind == Alert::Kind::kBreakWhileQueueGrows ? kAmber : kRed;
     dl->AddCircleFilled(ImVec2(in.x + 7, in.y + i * line + f.body->FontSize * 0.55f), 6, c);
     dl->PushClipRect(ImVec2(lx, y), ImVec2(lx + left_w - 10, y + alerts_h), true);
-    dl->AddText(f.body, f.body->FontSize, ImVec2(in.x + 22, in.y + i * line), kInk,
-                a.text.c_str());
+    dl->AddText(f.body, f.body->FontSize, ImVec2(in.x + 22, in.y + i * line), kInk, a.text.c_str());
     dl->PopClipRect();
   }
   if (static_cast<int>(v.alerts.size()) > shown_alerts) {
@@ -134,10 +133,10 @@ void DrawLive(const LiveView& v, const CatalogIndex& catalog, const Fonts& f, La
   in = Card(dl, f, ImVec2(lx, qy), ImVec2(lx + left_w, y0 + h - pad),
             T(l, "Antrean per layanan (terlama lebih dulu)", "Queues by service (longest first)"));
   ImGui::SetCursorScreenPos(in);
-  if (ImGui::BeginTable("queues", 6,
-                        ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |
-                            ImGuiTableFlags_BordersInnerH,
-                        ImVec2(left_w - 28, y0 + h - pad - in.y - 12))) {
+  if (ImGui::BeginTable(
+          "queues", 6,
+          ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerH,
+          ImVec2(left_w - 28, y0 + h - pad - in.y - 12))) {
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableSetupColumn(T(l, "Layanan", "Service"), ImGuiTableColumnFlags_WidthStretch, 3);
     ImGui::TableSetupColumn(T(l, "Instansi", "Agency"), ImGuiTableColumnFlags_WidthStretch, 1.2f);
@@ -157,7 +156,8 @@ void DrawLive(const LiveView& v, const CatalogIndex& catalog, const Fonts& f, La
       ImGui::TableNextColumn();
       if (s.waiting > 0) {
         ImGui::PushStyleColor(ImGuiCol_Text, ToVec4(s.over_target ? kRed : kGreen));
-        ImGui::Text("%lld %s", static_cast<long long>(s.longest_wait_ms / 60000), T(l, "mnt", "min"));
+        ImGui::Text("%lld %s", static_cast<long long>(s.longest_wait_ms / 60000),
+                    T(l, "mnt", "min"));
         ImGui::PopStyleColor();
       } else {
         ImGui::TextUnformatted("-");
@@ -212,9 +212,12 @@ struct GroupChoice {
   const char* id;
   const char* en;
 };
-const GroupChoice kGroups[] = {{"service", "Layanan", "Service"},   {"agency", "Instansi", "Agency"},
-                               {"counter", "Loket", "Counter"},     {"operator", "Petugas", "Operator"},
-                               {"day", "Hari", "Day"},              {"hour", "Jam", "Hour"}};
+const GroupChoice kGroups[] = {{"service", "Layanan", "Service"},
+                               {"agency", "Instansi", "Agency"},
+                               {"counter", "Loket", "Counter"},
+                               {"operator", "Petugas", "Operator"},
+                               {"day", "Hari", "Day"},
+                               {"hour", "Jam", "Hour"}};
 
 void Toolbar(UiState* ui, const Fonts& f, float x, float y, float w, TapTargets* targets,
              bool connected) {
@@ -344,9 +347,11 @@ void ComplianceTable(UiState* ui, const Fonts& f, ImVec2 p, ImVec2 size) {
     ImGui::TableNextColumn();
     ImGui::Text("%d", r.no_show());
     ImGui::TableNextColumn();
-    ImGui::TextUnformatted(r.wait().n() ? Min(l, static_cast<double>(r.wait().median_ms())).c_str() : "-");
+    ImGui::TextUnformatted(r.wait().n() ? Min(l, static_cast<double>(r.wait().median_ms())).c_str()
+                                        : "-");
     ImGui::TableNextColumn();
-    ImGui::TextUnformatted(r.wait().n() ? Min(l, static_cast<double>(r.wait().p90_ms())).c_str() : "-");
+    ImGui::TextUnformatted(r.wait().n() ? Min(l, static_cast<double>(r.wait().p90_ms())).c_str()
+                                        : "-");
     ImGui::TableNextColumn();
     const auto wp = WaitWithinPct(r);
     if (wp) ImGui::PushStyleColor(ImGuiCol_Text, ToVec4(PctColor(*wp)));
@@ -391,7 +396,8 @@ void WithinBars(const UiState& ui, const Fonts& f, ImVec2 p0, ImVec2 p1) {
     dl->PushClipRect(ImVec2(in.x, y), ImVec2(bar_x - 8, y + line), true);
     dl->AddText(f.body, f.body->FontSize, ImVec2(in.x, y), kInk, r->key().c_str());
     dl->PopClipRect();
-    dl->AddRectFilled(ImVec2(bar_x, y + 3), ImVec2(bar_x + bar_w, y + line - 3), Rgb(236, 239, 244), 3);
+    dl->AddRectFilled(ImVec2(bar_x, y + 3), ImVec2(bar_x + bar_w, y + line - 3), Rgb(236, 239, 244),
+                      3);
     dl->AddRectFilled(ImVec2(bar_x, y + 3),
                       ImVec2(bar_x + bar_w * static_cast<float>(*pct / 100.0), y + line - 3),
                       PctColor(*pct), 3);
@@ -432,8 +438,8 @@ void HeatMapCard(const UiState& ui, const Fonts& f, ImVec2 p0, ImVec2 p1) {
   for (int hr = 0; hr < hours; ++hr) {
     char buf[8];
     std::snprintf(buf, sizeof buf, "%02d", hm.first_hour + hr);
-    dl->AddText(f.body, f.body->FontSize * 0.85f, ImVec2(in.x + label_w + hr * cw + cw * 0.25f, in.y),
-                kMuted, buf);
+    dl->AddText(f.body, f.body->FontSize * 0.85f,
+                ImVec2(in.x + label_w + hr * cw + cw * 0.25f, in.y), kMuted, buf);
   }
   const float gy = in.y + f.body->FontSize * 1.3f;
   for (int d = 1; d <= 7; ++d) {
@@ -464,8 +470,10 @@ void HeatMapCard(const UiState& ui, const Fonts& f, ImVec2 p0, ImVec2 p1) {
                       ImVec2(in.x + label_w + lw * (i + 1) / 24, ly + legend_h * 0.6f),
                       Rgb(c[0], c[1], c[2]));
   }
-  dl->AddText(f.body, f.body->FontSize * 0.85f, ImVec2(in.x + label_w + lw + 8, ly - 2), kMuted,
-              ("0 - " + Fmt("%.0f", scale) + T(l, " mnt; abu-abu: tidak ada data", " min; grey: no data")).c_str());
+  dl->AddText(
+      f.body, f.body->FontSize * 0.85f, ImVec2(in.x + label_w + lw + 8, ly - 2), kMuted,
+      ("0 - " + Fmt("%.0f", scale) + T(l, " mnt; abu-abu: tidak ada data", " min; grey: no data"))
+          .c_str());
 }
 
 void DrawCompliance(UiState* ui, const Fonts& f, float x0, float y0, float w, float h,
@@ -477,9 +485,10 @@ void DrawCompliance(UiState* ui, const Fonts& f, float x0, float y0, float w, fl
   const float left_w = (w - 3 * pad) * 0.6f;
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const Lang l = ui->lang;
-  const std::string title =
-      std::string(T(l, "Kepatuhan terhadap standar pelayanan", "Compliance with the service standards")) +
-      "  (" + ui->report->from() + " - " + ui->report->to() + T(l, "; waktu dalam menit)", "; times in minutes)");
+  const std::string title = std::string(T(l, "Kepatuhan terhadap standar pelayanan",
+                                          "Compliance with the service standards")) +
+                            "  (" + ui->report->from() + " - " + ui->report->to() +
+                            T(l, "; waktu dalam menit)", "; times in minutes)");
   ImVec2 in = Card(dl, f, ImVec2(x0 + pad, top), ImVec2(x0 + pad + left_w, y0 + h - pad), title);
   ComplianceTable(ui, f, in, ImVec2(left_w - 28, y0 + h - pad - in.y - 12));
   const float rx = x0 + 2 * pad + left_w, rw = w - 3 * pad - left_w;
@@ -506,10 +515,14 @@ void DrawSkm(UiState* ui, const Fonts& f, float x0, float y0, float w, float h, 
   const v1::ReportSkm& k = t.skm();
   float y = in.y + 8;
   if (k.respondents() == 0) {
-    dl->AddText(f.body, f.body->FontSize, ImVec2(in.x, y), kMuted,
-                T(l, "Belum ada responden SKM pada rentang ini.", "No SKM respondents in this range."));
+    dl->AddText(
+        f.body, f.body->FontSize, ImVec2(in.x, y), kMuted,
+        T(l, "Belum ada responden SKM pada rentang ini.", "No SKM respondents in this range."));
   } else {
-    const ImU32 gc = k.grade() == "A" ? kGreen : k.grade() == "B" ? Rgb(40, 120, 200) : k.grade() == "C" ? kAmber : kRed;
+    const ImU32 gc = k.grade() == "A"   ? kGreen
+                     : k.grade() == "B" ? Rgb(40, 120, 200)
+                     : k.grade() == "C" ? kAmber
+                                        : kRed;
     dl->AddText(f.huge, f.huge->FontSize * 1.6f, ImVec2(in.x, y), gc,
                 Dec(l, "%.2f", k.score()).c_str());
     y += f.huge->FontSize * 1.7f;
@@ -538,12 +551,16 @@ void DrawSkm(UiState* ui, const Fonts& f, float x0, float y0, float w, float h, 
   const float bar_x = in.x + left_w * 0.42f, bar_w = left_w * 0.4f;
   for (int s = 4; s >= 1; --s) {
     const int n = s < t.ratings_size() ? t.ratings(s) : 0;
-    dl->AddText(f.body, f.body->FontSize, ImVec2(in.x, y), kInk, l == Lang::kId ? names_id[s] : names_en[s]);
-    dl->AddRectFilled(ImVec2(bar_x, y + 3), ImVec2(bar_x + bar_w, y + f.body->FontSize), Rgb(236, 239, 244), 3);
+    dl->AddText(f.body, f.body->FontSize, ImVec2(in.x, y), kInk,
+                l == Lang::kId ? names_id[s] : names_en[s]);
+    dl->AddRectFilled(ImVec2(bar_x, y + 3), ImVec2(bar_x + bar_w, y + f.body->FontSize),
+                      Rgb(236, 239, 244), 3);
     if (total > 0) {
-      dl->AddRectFilled(ImVec2(bar_x, y + 3), ImVec2(bar_x + bar_w * n / total, y + f.body->FontSize), colors[s], 3);
+      dl->AddRectFilled(ImVec2(bar_x, y + 3),
+                        ImVec2(bar_x + bar_w * n / total, y + f.body->FontSize), colors[s], 3);
     }
-    dl->AddText(f.body, f.body->FontSize, ImVec2(bar_x + bar_w + 8, y), kInk, std::to_string(n).c_str());
+    dl->AddText(f.body, f.body->FontSize, ImVec2(bar_x + bar_w + 8, y), kInk,
+                std::to_string(n).c_str());
     y += f.body->FontSize * 1.5f;
   }
 
@@ -561,8 +578,12 @@ void DrawSkm(UiState* ui, const Fonts& f, float x0, float y0, float w, float h, 
     const bool answered = i < k.answered_size() && k.answered(i) > 0;
     if (answered) {
       const double nrr = k.nrr(i);
-      const ImU32 c = nrr * 25 >= 88.31 ? kGreen : nrr * 25 >= 76.61 ? Rgb(40, 120, 200) : nrr * 25 >= 65 ? kAmber : kRed;
-      dl->AddRectFilled(ImVec2(bx, yy + 3), ImVec2(bx + bw * static_cast<float>(nrr / 4.0), yy + line - 5), c, 3);
+      const ImU32 c = nrr * 25 >= 88.31   ? kGreen
+                      : nrr * 25 >= 76.61 ? Rgb(40, 120, 200)
+                      : nrr * 25 >= 65    ? kAmber
+                                          : kRed;
+      dl->AddRectFilled(ImVec2(bx, yy + 3),
+                        ImVec2(bx + bw * static_cast<float>(nrr / 4.0), yy + line - 5), c, 3);
       dl->AddText(f.body, f.body->FontSize, ImVec2(bx + bw + 8, yy), kInk,
                   (Dec(l, "%.2f", nrr) + "  (n=" + std::to_string(k.answered(i)) + ")").c_str());
     } else {
@@ -573,11 +594,13 @@ void DrawSkm(UiState* ui, const Fonts& f, float x0, float y0, float w, float h, 
   in = Card(dl, f, ImVec2(rx, mid + pad / 2), ImVec2(rx + rw, y0 + h - pad),
             T(l, "SKM per kelompok", "SKM per group"));
   ImGui::SetCursorScreenPos(in);
-  if (ImGui::BeginTable("skm", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerH,
-                        ImVec2(rw - 28, y0 + h - pad - in.y - 12))) {
+  if (ImGui::BeginTable(
+          "skm", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerH,
+          ImVec2(rw - 28, y0 + h - pad - in.y - 12))) {
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableSetupColumn(T(l, "Kelompok", "Group"), ImGuiTableColumnFlags_WidthStretch, 3);
-    ImGui::TableSetupColumn(T(l, "Responden", "Respondents"), ImGuiTableColumnFlags_WidthStretch, 1);
+    ImGui::TableSetupColumn(T(l, "Responden", "Respondents"), ImGuiTableColumnFlags_WidthStretch,
+                            1);
     ImGui::TableSetupColumn(T(l, "Nilai", "Score"), ImGuiTableColumnFlags_WidthStretch, 1);
     ImGui::TableSetupColumn(T(l, "Mutu", "Grade"), ImGuiTableColumnFlags_WidthStretch, 1.6f);
     ImGui::TableHeadersRow();
@@ -588,9 +611,11 @@ void DrawSkm(UiState* ui, const Fonts& f, float x0, float y0, float w, float h, 
       ImGui::TableNextColumn();
       ImGui::Text("%d", r->skm().respondents());
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(r->skm().respondents() ? Dec(l, "%.2f", r->skm().score()).c_str() : "-");
+      ImGui::TextUnformatted(r->skm().respondents() ? Dec(l, "%.2f", r->skm().score()).c_str()
+                                                    : "-");
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(r->skm().respondents() ? (r->skm().grade() + " " + r->skm().label()).c_str() : "-");
+      ImGui::TextUnformatted(
+          r->skm().respondents() ? (r->skm().grade() + " " + r->skm().label()).c_str() : "-");
     }
     ImGui::EndTable();
   }
@@ -606,11 +631,13 @@ void DrawTicker(UiState* ui, const std::string& live_ticker, const Fonts& f, flo
   // The text as the displays show it, white on navy, wrapped here so all of it can be read.
   const float box_w = w - 2 * pad - 28;
   const float text_h = MeasureText(f.large, live_ticker, box_w - 24).y;
-  const float card_h = text_h + f.large->FontSize * 9;
-  ImVec2 in = Card(dl, f, ImVec2(x0 + pad, y0 + pad), ImVec2(x0 + w - pad, y0 + pad + card_h),
-                   T(l, "Teks berjalan di layar ruang tunggu", "Running text on the hall displays"));
-  dl->AddText(f.body, f.body->FontSize, in, kMuted,
-              T(l, "Sekarang tampil (bergulir di layar):", "Showing now (scrolls on the displays):"));
+  const float card_h = text_h + f.large->FontSize * 9 + f.body->FontSize * 2;
+  ImVec2 in =
+      Card(dl, f, ImVec2(x0 + pad, y0 + pad), ImVec2(x0 + w - pad, y0 + pad + card_h),
+           T(l, "Teks berjalan di layar ruang tunggu", "Running text on the hall displays"));
+  dl->AddText(
+      f.body, f.body->FontSize, in, kMuted,
+      T(l, "Sekarang tampil (bergulir di layar):", "Showing now (scrolls on the displays):"));
   const float sy = in.y + f.body->FontSize * 1.5f;
   dl->AddRectFilled(ImVec2(in.x, sy), ImVec2(in.x + box_w, sy + text_h + 20), kNavy, 4);
   DrawText(dl, f.large, ImVec2(in.x + 12, sy + 10), kWhite, live_ticker, box_w - 24);
@@ -644,7 +671,8 @@ void DrawTicker(UiState* ui, const std::string& live_ticker, const Fonts& f, flo
   ImGui::SameLine();
   ImGui::Text("%zu / 500", std::strlen(ui->ticker));
   if (!ui->ticker_status.empty()) {
-    dl->AddText(f.body, f.body->FontSize, ImVec2(in.x, y + bh + 10), kInk, ui->ticker_status.c_str());
+    dl->AddText(f.body, f.body->FontSize, ImVec2(in.x, y + bh + 10), kInk,
+                ui->ticker_status.c_str());
   }
 }
 
@@ -700,7 +728,8 @@ void DrawManager(UiState* ui, const LiveView& live, const CatalogIndex& catalog,
   dl->AddText(f.large, f.large->FontSize, ImVec2(16, 8), kWhite,
               T(l, "Dasbor Pengelola MPP", "MPP Manager's Dashboard"));
   dl->AddText(f.body, f.body->FontSize, ImVec2(16, 12 + f.large->FontSize), Rgb(200, 214, 240),
-              (catalog.catalog().name() + "  -  " + LongDateTime(now, catalog.utc_offset_min(), l)).c_str());
+              (catalog.catalog().name() + "  -  " + LongDateTime(now, catalog.utc_offset_min(), l))
+                  .c_str());
   const std::pair<View, std::pair<const char*, const char*>> tabs[] = {
       {View::kLive, {"Langsung", "Live"}},
       {View::kCompliance, {"Kepatuhan", "Compliance"}},

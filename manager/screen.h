@@ -34,7 +34,7 @@ struct UiState {
   View view = View::kLive;
   std::string today;  // the broker's business day
   Range range = Range::kLast30;
-  std::string from, to;   // the chosen range (set from `range` or --from/--to)
+  std::string from, to;  // the chosen range (set from `range` or --from/--to)
   std::string by = "service";
   std::optional<v1::ComplianceReport> report;  // grouped `by`
   std::optional<v1::ComplianceReport> heat;    // grouped by weekday-hour

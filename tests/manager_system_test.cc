@@ -32,22 +32,30 @@ TEST(ManagerSystem, LiveComplianceExportAndRunningText) {
   const std::string script = dir.File("manager.script");
   std::ofstream(script) << "wait connected\n"
                            "wait report 30\n"
-                           "screenshot " << shots << "-live.png\n"
+                           "screenshot "
+                        << shots
+                        << "-live.png\n"
                            "tap view-compliance\n"
                            "tap range-today\n"
                            "wait report 30\n"
                            "tap export\n"
                            "wait exported\n"
-                           "screenshot " << shots << "-compliance.png\n"
+                           "screenshot "
+                        << shots
+                        << "-compliance.png\n"
                            "tap view-skm\n"
-                           "screenshot " << shots << "-skm.png\n"
+                           "screenshot "
+                        << shots
+                        << "-skm.png\n"
                            "tap view-ticker\n"
                            "tap ticker-clear\n"
                            "tap ticker-text\n"
                            "type Layanan SIM tutup pukul 12.00 hari ini\n"
                            "tap ticker-save\n"
                            "wait ticker-saved\n"
-                           "screenshot " << shots << "-ticker.png\n"
+                           "screenshot "
+                        << shots
+                        << "-ticker.png\n"
                            "quit\n";
   ChildProcess manager;
   ASSERT_TRUE(manager.Start({MPP_MANAGER_BIN, "--broker", broker.command_endpoint(), "--size",

@@ -14,7 +14,7 @@ double ArrivalWeight(int minute_of_day) {
 }
 
 double ExpectedDailyTickets(const v1::Service& service, double volume) {
-  const double base = service.daily_quota() > 0 ? 0.7 * service.daily_quota() : 25.0;
+  const double base = service.daily_quota() > 0 ? 0.55 * service.daily_quota() : 20.0;
   return base * volume;
 }
 

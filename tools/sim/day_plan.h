@@ -25,7 +25,7 @@ struct Arrival {
   v1::PriorityReason priority = v1::PRIORITY_NONE;
 };
 
-// Tickets a service draws on a full day: 70 % of its daily quota, or 25
+// Tickets a service draws on a full day: 55 % of its daily quota, or 20
 // where it has none; times `volume`.
 double ExpectedDailyTickets(const v1::Service& service, double volume);
 

@@ -82,6 +82,7 @@ struct Shared {
   std::string pin;
   Millis day_midnight = 0;
   Millis until = 0;
+  Millis open = 0;  // the MPP's opening today
   int weekday = 0;
   double rate_share = 0.6;
   uint64_t seed = 1;
@@ -189,6 +190,14 @@ void RunCounter(Shared& s, int counter_id) {
     return;
   }
 
+  if (s.clock->Now() > s.open + 60000) {
+    std::lock_guard<std::mutex> lock(s.log_mu);
+    std::cerr << "mpp-sim: warning: counter " << counter_id << " opened at "
+              << mpp::FormatIsoLocal(s.clock->Now(), s.catalog->utc_offset_min()).substr(11, 5)
+              << ", after the MPP opened: each PIN check takes ~0.3 s of the broker's time, "
+                 "which is long on a fast clock. Start the broker's clock earlier and add the "
+                 "operators first with --prepare-operators.\n";
+  }
   const auto brk = BreakOf(s);
   // Two shifts: even counters rest in the first half of the break, odd ones in the second.
   std::optional<std::pair<Millis, Millis>> my_break;
@@ -286,7 +295,12 @@ int main(int argc, char** argv) {
   std::string until_text, counters_text, pin = "2468", log_level = "warn";
   double volume = 1.0, rate_share = 0.6;
   uint64_t seed = 1;
+  bool prepare = false;
   app.add_option("--broker", broker, "broker command endpoint")->capture_default_str();
+  app.add_flag("--prepare-operators", prepare,
+               "only add the operators sim-<counter> with --pin, then exit (run it against the "
+               "broker on a real-time clock before the simulated day: each PIN hash takes "
+               "~0.3 s of broker time, hours on a fast clock)");
   app.add_option("--until", until_text, "last arrival, HH:MM local (default: the MPP's closing)");
   app.add_option("--counters", counters_text, "only these counters, e.g. 1,2,7 (default: all)");
   app.add_option("--volume", volume, "visitors relative to a normal day")
@@ -323,18 +337,18 @@ int main(int argc, char** argv) {
   }
   const v1::Status& status = st_env->reply().status();
   const double scale = status.clock_scale() > 0 ? status.clock_scale() : 1.0;
-  if (scale < 10) {
+  if (scale < 10 && !prepare) {
     std::cerr << "mpp-sim: warning: the broker's clock runs at " << scale
-              << "x, so this day takes as long as a real one. Start the broker with e.g. "
-                 "--clock-start 2026-11-30T07:30:00+07:00 --clock-scale 480 for a day in a "
-                 "minute.\n";
+              << "x, so this day takes as long as a real one. Add the operators with "
+                 "--prepare-operators, then restart the broker with e.g. --clock-start "
+                 "2026-11-30T07:00:00+07:00 --clock-scale 480 for a day in a minute.\n";
   }
   const SimClock clock(status.now_ms(), scale);
   const int offset = catalog.utc_offset_min();
   const std::string day = catalog.BusinessDay(status.now_ms());
   const Millis midnight = *mpp::LocalMidnightMs(day, offset);
   const int weekday = mpp::ToLocal(midnight, offset).weekday;
-  if (const v1::Holiday* h = catalog.HolidayOn(day)) {
+  if (const v1::Holiday* h = prepare ? nullptr : catalog.HolidayOn(day)) {
     std::cerr << "mpp-sim: " << day << " is a holiday (" << h->name()
               << "); nobody comes. Start the broker's clock on a working day.\n";
     return 1;
@@ -348,7 +362,7 @@ int main(int argc, char** argv) {
               << "; start the broker's clock on a working day.\n";
     return 1;
   }
-  Millis until = midnight + hours->end().minutes() * 60000LL;
+  Millis until = midnight + (hours ? hours->end().minutes() : 24 * 60) * 60000LL;
   if (!until_text.empty()) {
     const auto m = mpp::ParseHhMm(until_text);
     if (!m) {
@@ -357,7 +371,7 @@ int main(int argc, char** argv) {
     }
     until = std::min<Millis>(until, midnight + *m * Millis{60000});
   }
-  if (status.now_ms() >= until) {
+  if (status.now_ms() >= until && !prepare) {
     std::cerr << "mpp-sim: the broker's clock (" << mpp::FormatIsoLocal(status.now_ms(), offset)
               << ") is already past the end of the simulated day ("
               << mpp::FormatIsoLocal(until, offset) << ").\n";
@@ -379,6 +393,25 @@ int main(int argc, char** argv) {
     }
   }
 
+  if (prepare) {
+    for (int id : counters) {
+      v1::Request r;
+      r.mutable_set_operator()->set_operator_id("sim-" + std::to_string(id));
+      r.mutable_set_operator()->set_name("Petugas simulasi loket " + std::to_string(id));
+      r.mutable_set_operator()->set_pin(pin);
+      auto env = main_client.Call(r);
+      if (!env.ok() || env->reply().error().code() != v1::OK) {
+        std::cerr << "mpp-sim: cannot add operator sim-" << id << ": "
+                  << (env.ok() ? env->reply().error().message_en() : env.status().message())
+                  << "\n";
+        return env.ok() ? 1 : 3;
+      }
+    }
+    std::cout << "mpp-sim: " << counters.size() << " operators sim-<counter> ready (PIN " << pin
+              << ")" << std::endl;
+    return 0;
+  }
+
   Shared shared;
   shared.catalog = &catalog;
   shared.clock = &clock;
@@ -387,6 +420,7 @@ int main(int argc, char** argv) {
   shared.pin = pin;
   shared.day_midnight = midnight;
   shared.until = until;
+  shared.open = midnight + hours->start().minutes() * 60000LL;
   shared.weekday = weekday;
   shared.rate_share = rate_share;
   shared.seed = seed;
