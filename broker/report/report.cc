@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <functional>
+#include <memory>
 #include <numeric>
 #include <sstream>
 #include <string_view>
@@ -155,107 +157,143 @@ std::string WeekdayHourKey(int64_t utc_ms, int offset) {
 
 }  // namespace
 
-StatusOr<Report> Build(const std::string& db_path, const CatalogIndex& catalog,
-                       const std::string& from, const std::string& to, GroupBy by) {
-  if (!LocalMidnightMs(from, 0) || !LocalMidnightMs(to, 0)) {
-    return Status::Error("dates must look like 2026-11-30 (from '" + from + "', to '" + to + "')");
-  }
-  if (to < from) return Status::Error("--to " + to + " is before --from " + from);
+namespace {
+
+// One connection per thread: read-only, no per-call mutex (15 % of a year's
+// report), pages read through a memory map instead of copied into the cache.
+StatusOr<std::unique_ptr<sqlite3, decltype(&sqlite3_close)>> OpenReadOnly(const std::string& path) {
   sqlite3* db = nullptr;
-  // One thread uses this connection: no per-call mutex (15 % of a year's report).
-  if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) !=
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) !=
       SQLITE_OK) {
     const std::string m = db ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close(db);
-    return Status::Error("cannot open " + db_path + " read-only: " + m);
+    return Status::Error("cannot open " + path + " read-only: " + m);
   }
-  std::unique_ptr<sqlite3, decltype(&sqlite3_close)> guard(db, &sqlite3_close);
-  // Read through a memory map: no copy of each page into SQLite's cache.
   sqlite3_exec(db, "PRAGMA mmap_size=1073741824", nullptr, nullptr, nullptr);
-  const int offset = catalog.utc_offset_min();
-  // Looked up per row without building a string (a year: a million rows).
-  std::map<std::string, std::string, std::less<>> agency_of;
-  for (const auto& svc : catalog.catalog().services()) agency_of[svc.code()] = svc.agency();
-  // The group of a row, written into `out` (reused: no allocation per row).
-  auto key_of = [&](std::string_view service, int64_t counter, std::string_view op,
-                    std::string_view day, int64_t ms, std::string* out) {
-    switch (by) {
-      case GroupBy::kAgency: {
-        auto it = agency_of.find(service);
-        out->assign(it != agency_of.end() ? std::string_view(it->second) : "?");
-        return;
-      }
-      case GroupBy::kService:
-        out->assign(service);
-        return;
-      case GroupBy::kCounter:
-        out->assign(counter > 0 ? std::to_string(counter) : "-");
-        return;
-      case GroupBy::kOperator:
-        out->assign(op.empty() ? std::string_view("-") : op);
-        return;
-      case GroupBy::kDay:
-        out->assign(day);
-        return;
-      case GroupBy::kHour:
-        out->assign(HourKey(ms, offset));
-        return;
-      case GroupBy::kWeekdayHour:
-        out->assign(WeekdayHourKey(ms, offset));
-        return;
-    }
-  };
-  std::map<std::string, Acc, std::less<>> groups;
-  Acc total;
-  std::string key;
-  auto group = [&](const std::string& k) -> Acc& {
-    auto it = groups.find(k);
-    return it != groups.end() ? it->second : groups[k];
-  };
+  return std::unique_ptr<sqlite3, decltype(&sqlite3_close)>(db, &sqlite3_close);
+}
 
+using Groups = std::map<std::string, Acc, std::less<>>;
+// The group of a row: a view of a column, or of `buf` when it had to be made.
+using KeyOf =
+    std::function<std::string_view(std::string_view service, int64_t counter, std::string_view op,
+                                   std::string_view day, int64_t ms, std::string* buf)>;
+
+Acc& GroupOf(Groups& groups, std::string_view k) {
+  auto it = groups.find(k);
+  return it != groups.end() ? it->second : groups.emplace(std::string(k), Acc()).first->second;
+}
+
+// Scans the tickets of days from..to into `groups` and `total`. Only the
+// columns the grouping needs are read, each once per row: a year is a million
+// rows (bench/report.cc).
+Status ScanTickets(sqlite3* db, const std::string& db_path, const std::string& from,
+                   const std::string& to, GroupBy by, bool whole_table, const KeyOf& key_of,
+                   Groups* groups, Acc* total) {
+  auto col = [&](bool needed, const char* name) {
+    return std::string(needed ? name : "NULL") + ", ";
+  };
   // A long range reads most of the table: one sequential scan is ~8x faster
   // than following the day index row by row (a year of 1M tickets: 0.5 s vs
-  // 4 s, bench/report.cc). A short range uses the index.
-  const int64_t days = (*LocalMidnightMs(to, 0) - *LocalMidnightMs(from, 0)) / 86'400'000 + 1;
+  // 4 s). A short range uses the index.
   const std::string sql =
-      std::string(
-          "SELECT business_day, service, state, priority, counter_id, operator_id,"
-          " issued_ms, transfers, print_failed, wait_ms, service_ms, wait_met,"
-          " service_met FROM tickets") +
-      (days > 31 ? " NOT INDEXED" : "") + " WHERE business_day BETWEEN ?1 AND ?2";
+      "SELECT " + col(by == GroupBy::kDay, "business_day") +
+      col(by == GroupBy::kService || by == GroupBy::kAgency, "service") +
+      col(by == GroupBy::kCounter, "counter_id") + col(by == GroupBy::kOperator, "operator_id") +
+      col(by == GroupBy::kHour || by == GroupBy::kWeekdayHour, "issued_ms") +
+      "state, priority, transfers, print_failed, wait_ms, service_ms, wait_met, service_met"
+      " FROM tickets" +
+      std::string(whole_table ? " NOT INDEXED" : "") + " WHERE business_day BETWEEN ?1 AND ?2";
   Query t(db, sql.c_str());
   if (!t.ok()) {
     return Status::Error(db_path + " is not an MPP broker database (" + sqlite3_errmsg(db) + ")");
   }
   sqlite3_bind_text(t.get(), 1, from.c_str(), -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(t.get(), 2, to.c_str(), -1, SQLITE_TRANSIENT);
+  std::string buf;
   while (sqlite3_step(t.get()) == SQLITE_ROW) {
-    const std::string_view service = t.View(1), state = t.View(2), priority = t.View(3);
-    key_of(service, t.Int(4), t.View(5), t.View(0), t.Int(6), &key);
-    Acc& g = group(key);
-    for (Acc* a : {&g, &total}) {
+    const std::string_view key = key_of(t.View(1), t.Int(2), t.View(3), t.View(0), t.Int(4), &buf);
+    Acc& g = GroupOf(*groups, key);
+    const std::string_view state = t.View(5), priority = t.View(6);
+    const bool waited = !t.Null(9), served = !t.Null(10);
+    const int64_t wait = waited ? t.Int(9) : 0, service = served ? t.Int(10) : 0;
+    const bool transferred = t.Int(7) > 0, print_failed = t.Int(8) != 0;
+    const bool wait_met = waited && t.Int(11) != 0, service_met = served && t.Int(12) != 0;
+    for (Acc* a : {&g, total}) {
       Row& r = a->row;
       ++r.issued;
       r.served += state == "DONE";
       r.no_show += state == "NO_SHOW";
       r.cancelled += state == "CANCELLED";
-      r.transferred += t.Int(7) > 0;
-      r.print_failed += t.Int(8) != 0;
+      r.transferred += transferred;
+      r.print_failed += print_failed;
       if (priority != "PRIORITY_NONE") {
         ++r.priority;
         ++r.priority_by_reason[std::string(priority)];
       }
-      if (!t.Null(9)) {
-        a->waits.push_back(t.Int(9));
+      if (waited) {
+        a->waits.push_back(wait);
         ++r.wait_judged;
-        r.wait_within += t.Int(11) != 0;
+        r.wait_within += wait_met;
       }
-      if (!t.Null(10)) {
-        a->services.push_back(t.Int(10));
+      if (served) {
+        a->services.push_back(service);
         ++r.service_judged;
-        r.service_within += t.Int(12) != 0;
+        r.service_within += service_met;
       }
     }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+StatusOr<Report> Build(const std::string& db_path, const CatalogIndex& catalog,
+                       const std::string& from, const std::string& to, GroupBy by) {
+  if (!LocalMidnightMs(from, 0) || !LocalMidnightMs(to, 0)) {
+    return Status::Error("dates must look like 2026-11-30 (from '" + from + "', to '" + to + "')");
+  }
+  if (to < from) return Status::Error("--to " + to + " is before --from " + from);
+  auto opened = OpenReadOnly(db_path);
+  if (!opened.ok()) return opened.status();
+  sqlite3* db = opened->get();
+  const int offset = catalog.utc_offset_min();
+  // Looked up per row without building a string (a year: a million rows).
+  std::map<std::string, std::string, std::less<>> agency_of;
+  for (const auto& svc : catalog.catalog().services()) agency_of[svc.code()] = svc.agency();
+  const KeyOf key_of = [&](std::string_view service, int64_t counter, std::string_view op,
+                           std::string_view day, int64_t ms, std::string* buf) -> std::string_view {
+    switch (by) {
+      case GroupBy::kAgency: {
+        auto it = agency_of.find(service);
+        return it != agency_of.end() ? std::string_view(it->second) : "?";
+      }
+      case GroupBy::kService:
+        return service;
+      case GroupBy::kCounter:
+        *buf = counter > 0 ? std::to_string(counter) : "-";
+        return *buf;
+      case GroupBy::kOperator:
+        return op.empty() ? std::string_view("-") : op;
+      case GroupBy::kDay:
+        return day;
+      case GroupBy::kHour:
+        *buf = HourKey(ms, offset);
+        return *buf;
+      case GroupBy::kWeekdayHour:
+        *buf = WeekdayHourKey(ms, offset);
+        return *buf;
+    }
+    return "?";
+  };
+  Groups groups;
+  Acc total;
+  std::string buf;
+
+  const int64_t days = (*LocalMidnightMs(to, 0) - *LocalMidnightMs(from, 0)) / 86'400'000 + 1;
+  if (Status st = ScanTickets(db, db_path, from, to, by, days > 31, key_of, &groups, &total);
+      !st.ok()) {
+    return st;
   }
 
   Query q(db,
@@ -265,8 +303,7 @@ StatusOr<Report> Build(const std::string& db_path, const CatalogIndex& catalog,
     sqlite3_bind_text(q.get(), 1, from.c_str(), -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(q.get(), 2, to.c_str(), -1, SQLITE_TRANSIENT);
     while (sqlite3_step(q.get()) == SQLITE_ROW) {
-      key_of(q.View(4), q.Int(2), q.View(3), q.View(0), q.Int(1), &key);
-      Acc& g = group(key);
+      Acc& g = GroupOf(groups, key_of(q.View(4), q.Int(2), q.View(3), q.View(0), q.Int(1), &buf));
       std::array<int, 9> form{};
       bool any = false;
       for (int i = 0; i < 9; ++i) {
