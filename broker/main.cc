@@ -21,10 +21,13 @@
 #include "broker/net/reactor.h"
 #include "broker/store/store.h"
 #include "common/catalog.h"
+#include "common/keys.h"
 #include "common/time_util.h"
 #include "common/wire.h"
 
 namespace {
+
+namespace v1 = mpp::v1;
 
 std::atomic<bool> g_stop{false};
 
@@ -48,6 +51,7 @@ int main(int argc, char** argv) {
   std::string clock_start;
   double clock_scale = 1.0;
   bool insecure = false;
+  std::string keys_dir;
   std::string log_level = "info";
   app.add_option("--config", config, "catalog file (TOML)")->capture_default_str();
   app.add_option("--db", db, "SQLite database file")->capture_default_str();
@@ -58,6 +62,8 @@ int main(int argc, char** argv) {
                  "simulated clock start, e.g. 2026-11-30T08:00:00+07:00 (tests, simulations)");
   app.add_option("--clock-scale", clock_scale, "simulated clock speed (with --clock-start)")
       ->check(CLI::Range(0.001, 100000.0));
+  app.add_option("--keys", keys_dir,
+                 "CURVE keys: DIR/broker.key and admin keys DIR/admins/*.pub (docs/SECURITY.md)");
   app.add_flag("--insecure", insecure,
                "allow binding a non-loopback address without CURVE keys (not for production)");
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
@@ -70,14 +76,45 @@ int main(int argc, char** argv) {
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %^%l%$ mpp-broker: %v");
   mpp::RouteProtobufLogsToSpdlog();
 
-  if (!IsLoopback(endpoint) && !insecure) {
+  std::optional<mpp::KeyPair> server_keys;
+  std::vector<v1::Device> admins;
+  if (!keys_dir.empty()) {
+    auto k = mpp::ReadKeyPair(keys_dir + "/broker.key");
+    if (!k.ok()) {
+      std::cerr << "mpp-broker: --keys: " << k.status().message() << "\n";
+      return 2;
+    }
+    server_keys = *k;
+    std::error_code ec;
+    for (const auto& f : std::filesystem::directory_iterator(keys_dir + "/admins", ec)) {
+      if (f.path().extension() != ".pub") continue;
+      auto pub = mpp::ReadPublicKey(f.path().string());
+      if (!pub.ok()) {
+        std::cerr << "mpp-broker: --keys: " << pub.status().message() << "\n";
+        return 2;
+      }
+      v1::Device d;
+      d.set_public_key(*pub);
+      d.set_name("admin:" + f.path().stem().string());
+      d.set_role(v1::ROLE_ADMIN);
+      admins.push_back(d);
+    }
+    if (admins.empty()) {
+      spdlog::warn("no admin keys in {}/admins/: nobody can add devices over the network",
+                   keys_dir);
+    }
+  }
+  if (!server_keys && !IsLoopback(endpoint) && !insecure) {
     std::cerr << "mpp-broker: refusing to bind " << endpoint
               << " without CURVE keys: anyone on the hall network could call tickets or close "
-                 "counters. Bind 127.0.0.1, or pass --insecure on a trusted, isolated network.\n";
+                 "counters. Give --keys DIR (docs/SECURITY.md), bind 127.0.0.1, or pass "
+                 "--insecure on a trusted, isolated network.\n";
     return 2;
   }
-  if (insecure && !IsLoopback(endpoint)) {
+  if (!server_keys && insecure && !IsLoopback(endpoint)) {
     spdlog::warn("INSECURE: serving {} without authentication or encryption", endpoint);
+  } else if (!server_keys) {
+    spdlog::info("no --keys: plaintext, loopback only ({})", endpoint);
   }
 
   auto catalog = mpp::LoadCatalogFile(config);
@@ -121,6 +158,7 @@ int main(int argc, char** argv) {
   mpp::core::QueueCore core(&index);
   core.Restore(loaded->tickets, loaded->counters, loaded->last_seq, loaded->last_ticket_id, now);
   core.RestoreOperators(loaded->operators);
+  core.RestoreDevices(loaded->devices);
   if (loaded->ticker) core.RestoreTicker(*loaded->ticker);
   spdlog::info(
       "catalog {}: {} services, {} counters; database {} (schema {}), seq {}, {} tickets "
@@ -133,10 +171,32 @@ int main(int argc, char** argv) {
   options.command_endpoint = endpoint;
   options.event_endpoint = events;
   options.db_path = db;
+  // The ZAP handler exists before any socket binds (fail closed).
+  mpp::net::DeviceRegistry registry;
+  std::unique_ptr<mpp::net::ZapHandler> zap;
+  if (server_keys) {
+    for (const auto& d : loaded->devices) registry.Put(d);
+    for (const auto& d : admins) registry.Put(d);
+    zap = std::make_unique<mpp::net::ZapHandler>(&context, &registry);
+    options.curve_secret_key = server_keys->secret_z85;
+    options.devices = &registry;
+  }
   mpp::net::Reactor reactor(&context, &index, &core, store.value().get(), clock.get(), options);
   if (auto st = reactor.Bind(); !st.ok()) {
     std::cerr << "mpp-broker: " << st.message() << "\n";
     return 2;
+  }
+  if (zap) {
+    if (!zap->SelfTest(reactor.bound_command_endpoint(), server_keys->public_z85,
+                       std::chrono::seconds(5))) {
+      std::cerr << "mpp-broker: start-up check failed: a client with an unknown key was not "
+                   "refused by ZAP, so the broker would be open to anyone. Not serving.\n";
+      return 2;
+    }
+    spdlog::info(
+        "CURVE on; ZAP refused an unknown key at start-up as it must; {} devices "
+        "allowed ({} admin keys)",
+        registry.size(), admins.size());
   }
 
   struct sigaction sa {};

@@ -2,18 +2,28 @@
 
 #include <chrono>
 
+#include "common/keys.h"
 #include "common/wire.h"
 
 namespace mpp {
 
-BrokerClient::BrokerClient(zmq::context_t* context, std::string endpoint, std::string client_id)
+BrokerClient::BrokerClient(zmq::context_t* context, std::string endpoint, std::string client_id,
+                           const ClientKeys* keys)
     : context_(context), endpoint_(std::move(endpoint)), client_id_(std::move(client_id)) {
+  if (keys) keys_ = *keys;
   Reconnect();
 }
 
 void BrokerClient::Reconnect() {
   socket_ = std::make_unique<zmq::socket_t>(*context_, zmq::socket_type::dealer);
   socket_->set(zmq::sockopt::linger, 0);
+  if (keys_) {
+    socket_->set(zmq::sockopt::curve_serverkey, keys_->broker_public);
+    socket_->set(zmq::sockopt::curve_publickey, keys_->own.public_z85);
+    socket_->set(zmq::sockopt::curve_secretkey, keys_->own.secret_z85);
+  } else {
+    ApplyClientKeys(*socket_);
+  }
   socket_->connect(endpoint_);
 }
 

@@ -11,9 +11,11 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <zmq.hpp>
 
+#include "common/keys.h"
 #include "common/status.h"
 #include "mpp/v1/mpp.pb.h"
 
@@ -21,8 +23,10 @@ namespace mpp {
 
 class BrokerClient {
  public:
-  // `context` must outlive the client.
-  BrokerClient(zmq::context_t* context, std::string endpoint, std::string client_id);
+  // `context` must outlive the client. `keys`: this client's CURVE keys; null
+  // uses the process-wide ones (UseClientKeys), if any.
+  BrokerClient(zmq::context_t* context, std::string endpoint, std::string client_id,
+               const ClientKeys* keys = nullptr);
 
   struct Options {
     int timeout_ms = 5000;
@@ -43,6 +47,7 @@ class BrokerClient {
   zmq::context_t* context_;
   std::string endpoint_;
   std::string client_id_;
+  std::optional<ClientKeys> keys_;
   std::unique_ptr<zmq::socket_t> socket_;
 };
 

@@ -7,6 +7,7 @@
 #include <zmq_addon.hpp>
 
 #include "common/client.h"
+#include "common/keys.h"
 #include "common/time_util.h"
 #include "common/wire.h"
 
@@ -101,6 +102,7 @@ void CloneClient::Run() {
       sub = std::make_unique<zmq::socket_t>(ctx, zmq::socket_type::sub);
       sub->set(zmq::sockopt::linger, 0);
       sub->set(zmq::sockopt::subscribe, std::string(kTopicPrefix));
+      ApplyClientKeys(*sub);
       sub->connect(events_endpoint);
       last_heard = Steady::now();
     }

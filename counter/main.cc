@@ -19,6 +19,7 @@
 #include "common/clone_client.h"
 #include "common/gui_script.h"
 #include "common/gui_window.h"
+#include "common/keys.h"
 #include "common/request_worker.h"
 #include "common/wire.h"
 #include "counter/model.h"
@@ -76,6 +77,9 @@ int main(int argc, char** argv) {
   int counter_id = 0, frames = 3;
   bool pad = false;
   app.add_option("--broker", broker, "broker command endpoint")->capture_default_str();
+  std::string keys_dir;
+  app.add_option("--keys", keys_dir,
+                 "CURVE keys: DIR/device.key and DIR/broker.pub (a broker with keys)");
   app.add_option("--counter", counter_id, "this workstation's counter id (from the catalog)")
       ->required();
   app.add_flag("--rating-pad", pad, "run as the visitor-facing rating pad of the counter");
@@ -90,6 +94,10 @@ int main(int argc, char** argv) {
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
+  if (auto st = mpp::UseClientKeysFrom(keys_dir); !st.ok()) {
+    std::cerr << "mpp-counter: " << st.message() << "\n";
+    return 2;
+  }
 
   spdlog::set_default_logger(spdlog::stderr_color_mt("mpp-counter"));
   spdlog::set_level(spdlog::level::from_str(log_level));

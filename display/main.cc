@@ -25,6 +25,7 @@
 #include "common/catalog.h"
 #include "common/clone_client.h"
 #include "common/gui_window.h"
+#include "common/keys.h"
 #include "common/wire.h"
 #include "display/model.h"
 #include "display/phrase.h"
@@ -79,6 +80,9 @@ int main(int argc, char** argv) {
   double fps = 4;
   bool fullscreen = false, mute = false;
   app.add_option("--broker", broker, "broker command endpoint")->capture_default_str();
+  std::string keys_dir;
+  app.add_option("--keys", keys_dir,
+                 "CURVE keys: DIR/device.key and DIR/broker.pub (a broker with keys)");
   app.add_option("--zone", zone, "zone shown on this display (empty: whole MPP)");
   app.add_flag("--fullscreen", fullscreen, "full screen on the primary monitor");
   app.add_option("--size", size, "window size WxH")->capture_default_str();
@@ -95,6 +99,10 @@ int main(int argc, char** argv) {
   app.add_option("--latency-log", latency_log,
                  "append 'seq milliseconds' per call: broker call time -> frame on screen");
   CLI11_PARSE(app, argc, argv);
+  if (auto st = mpp::UseClientKeysFrom(keys_dir); !st.ok()) {
+    std::cerr << "mpp-display: " << st.message() << "\n";
+    return 2;
+  }
 
   spdlog::set_default_logger(spdlog::stderr_color_mt("mpp-display"));
   mpp::RouteProtobufLogsToSpdlog();

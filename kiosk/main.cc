@@ -19,6 +19,7 @@
 
 #include "common/gui_script.h"
 #include "common/gui_window.h"
+#include "common/keys.h"
 #include "common/wire.h"
 #include "kiosk/model.h"
 #include "kiosk/printer.h"
@@ -55,6 +56,9 @@ int main(int argc, char** argv) {
   double idle_s = 60, ticket_s = 20;
   bool fullscreen = false;
   app.add_option("--broker", broker, "broker command endpoint")->capture_default_str();
+  std::string keys_dir;
+  app.add_option("--keys", keys_dir,
+                 "CURVE keys: DIR/device.key and DIR/broker.pub (a broker with keys)");
   app.add_option("--kiosk-id", kiosk_id, "this kiosk's id (recorded on its tickets)")
       ->capture_default_str();
   app.add_flag("--fullscreen", fullscreen, "full screen on the primary monitor");
@@ -81,6 +85,10 @@ int main(int argc, char** argv) {
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
+  if (auto st = mpp::UseClientKeysFrom(keys_dir); !st.ok()) {
+    std::cerr << "mpp-kiosk: " << st.message() << "\n";
+    return 2;
+  }
 
   spdlog::set_default_logger(spdlog::stderr_color_mt("mpp-kiosk"));
   spdlog::set_level(spdlog::level::from_str(log_level));

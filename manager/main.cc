@@ -21,6 +21,7 @@
 #include "common/clone_client.h"
 #include "common/gui_script.h"
 #include "common/gui_window.h"
+#include "common/keys.h"
 #include "common/request_worker.h"
 #include "common/wire.h"
 #include "manager/model.h"
@@ -42,6 +43,9 @@ int main(int argc, char** argv) {
   std::string log_level = "info";
   int frames = 3;
   app.add_option("--broker", broker, "broker command endpoint")->capture_default_str();
+  std::string keys_dir;
+  app.add_option("--keys", keys_dir,
+                 "CURVE keys: DIR/device.key and DIR/broker.pub (a broker with keys)");
   app.add_option("--size", size, "window size WxH")->capture_default_str();
   app.add_option("--lang", lang_s, "id or en")
       ->check(CLI::IsMember({"id", "en"}))
@@ -62,6 +66,10 @@ int main(int argc, char** argv) {
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
+  if (auto st = mpp::UseClientKeysFrom(keys_dir); !st.ok()) {
+    std::cerr << "mpp-manager: " << st.message() << "\n";
+    return 2;
+  }
 
   spdlog::set_default_logger(spdlog::stderr_color_mt("mpp-manager"));
   spdlog::set_level(spdlog::level::from_str(log_level));

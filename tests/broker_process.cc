@@ -155,8 +155,8 @@ std::string BrokerProcess::StderrText() const {
   return ss.str();
 }
 
-TestClient::TestClient(const std::string& endpoint, std::string client_id)
-    : client_(&ctx_, endpoint, std::move(client_id)) {}
+TestClient::TestClient(const std::string& endpoint, std::string client_id, const ClientKeys* keys)
+    : client_(&ctx_, endpoint, std::move(client_id), keys) {}
 
 StatusOr<v1::Envelope> TestClient::Call(const v1::Request& r, int timeout_ms,
                                         const std::string& request_id) {

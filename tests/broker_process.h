@@ -83,7 +83,8 @@ inline constexpr const char* kTestPin = "1234";
 // A convenient client for tests.
 class TestClient {
  public:
-  explicit TestClient(const std::string& endpoint, std::string client_id = "test");
+  explicit TestClient(const std::string& endpoint, std::string client_id = "test",
+                      const ClientKeys* keys = nullptr);
   StatusOr<v1::Envelope> Call(const v1::Request& r, int timeout_ms = 5000,
                               const std::string& request_id = "");
   // These return the reply, failing the test if the broker did not answer.

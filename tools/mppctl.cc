@@ -15,11 +15,13 @@
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
 
 #include "broker/report/report.h"
 #include "common/client.h"
+#include "common/keys.h"
 #include "common/time_util.h"
 #include "common/wire.h"
 
@@ -323,6 +325,10 @@ int main(int argc, char** argv) {
   app.add_option("--client-id", g.client_id, "client id for retries")->capture_default_str();
   app.add_option("--request-id", g.request_id,
                  "reuse a request id (a retry: the broker answers with the stored reply)");
+  std::string keys_dir;
+  if (const char* env = std::getenv("MPP_KEYS")) keys_dir = env;
+  app.add_option("--keys", keys_dir,
+                 "CURVE keys of this device: DIR/device.key and DIR/broker.pub (env MPP_KEYS)");
 
   v1::Request req;
   std::string service, priority = "none", source = "staff", source_id, ticket, reason, op, zone;
@@ -405,6 +411,28 @@ int main(int argc, char** argv) {
   c_watch->add_option("--zone", zone, "only this zone");
   c_watch->add_option("--count", count, "stop after N events");
   auto* c_status = app.add_subcommand("status", "broker health");
+  std::string key_dir, key_name = "device", dev_name, dev_role, dev_key, dev_counters, dev_zones;
+  auto* c_keys = app.add_subcommand("keys", "CURVE keypairs (docs/SECURITY.md)");
+  auto* c_keys_gen =
+      c_keys->add_subcommand("generate", "write DIR/NAME.key (secret, mode 0600) and DIR/NAME.pub");
+  c_keys_gen->add_option("--dir", key_dir, "where to write")->required();
+  c_keys_gen->add_option("--name", key_name, "file name: broker, device, ...")
+      ->capture_default_str();
+  c_keys->require_subcommand(1);
+  auto* c_device = app.add_subcommand("device", "devices allowed on a broker with keys (admin)");
+  auto* c_dev_add = c_device->add_subcommand("add", "allow a device's key with a role");
+  c_dev_add->add_option("NAME", dev_name, "e.g. kiosk-1, loket-3, display-a")->required();
+  c_dev_add->add_option("--role", dev_role, "kiosk, counter, display, manager or admin")
+      ->required()
+      ->check(CLI::IsMember({"kiosk", "counter", "display", "manager", "admin"}));
+  c_dev_add->add_option("--key", dev_key, "the device's .pub file, or the 40-character key")
+      ->required();
+  c_dev_add->add_option("--counters", dev_counters, "counter role: its counters, e.g. 3 or 3,4");
+  c_dev_add->add_option("--zones", dev_zones, "display role: its zones, e.g. A");
+  auto* c_dev_list = c_device->add_subcommand("list", "the allowed and revoked devices");
+  auto* c_dev_revoke = c_device->add_subcommand("revoke", "cut a device off");
+  c_dev_revoke->add_option("NAME", dev_name)->required();
+  c_device->require_subcommand(1);
   std::string db = "var/mpp.db", config = "config/mpp-cilegon.toml", from, to, by = "service",
               format = "table";
   auto* c_report = app.add_subcommand(
@@ -438,6 +466,87 @@ int main(int argc, char** argv) {
   }
   mpp::RouteProtobufLogsToSpdlog();
   const bool en = g.lang == "en";
+  if (c_keys_gen->parsed()) {
+    auto k = mpp::GenerateKeyPair();
+    if (!k.ok()) {
+      std::cerr << "mppctl: " << k.status().message() << "\n";
+      return 1;
+    }
+    if (auto st = mpp::WriteKeyPair(key_dir, key_name, *k); !st.ok()) {
+      std::cerr << "mppctl: " << st.message() << "\n";
+      return 1;
+    }
+    std::cout << key_dir << "/" << key_name << ".key (secret, 0600) and " << key_dir << "/"
+              << key_name << ".pub: " << k->public_z85 << "\n";
+    return 0;
+  }
+  if (!keys_dir.empty()) {
+    auto keys = mpp::LoadClientKeys(keys_dir);
+    if (!keys.ok()) {
+      std::cerr << "mppctl: " << keys.status().message() << "\n";
+      return 2;
+    }
+    mpp::UseClientKeys(*keys);
+  }
+  if (c_dev_add->parsed()) {
+    auto key = mpp::ReadPublicKey(dev_key);
+    if (!key.ok()) {
+      std::cerr << "mppctl: --key: " << key.status().message() << "\n";
+      return 2;
+    }
+    v1::Device* d = req.mutable_set_device()->mutable_device();
+    d->set_public_key(*key);
+    d->set_name(dev_name);
+    v1::DeviceRole role = v1::DEVICE_ROLE_UNSPECIFIED;
+    const std::pair<const char*, v1::DeviceRole> roles[] = {{"kiosk", v1::ROLE_KIOSK},
+                                                            {"counter", v1::ROLE_COUNTER},
+                                                            {"display", v1::ROLE_DISPLAY},
+                                                            {"manager", v1::ROLE_MANAGER},
+                                                            {"admin", v1::ROLE_ADMIN}};
+    for (const auto& [n, r] : roles) {
+      if (dev_role == n) role = r;
+    }
+    d->set_role(role);
+    std::stringstream cs(dev_counters), zs(dev_zones);
+    std::string item;
+    while (std::getline(cs, item, ',')) {
+      if (!item.empty()) d->add_counter_ids(std::atoi(item.c_str()));
+    }
+    while (std::getline(zs, item, ',')) {
+      if (!item.empty()) d->add_zones(item);
+    }
+    return Run(g, req);
+  }
+  if (c_dev_list->parsed() || c_dev_revoke->parsed()) {
+    v1::Request list;
+    list.mutable_list_devices();
+    v1::Reply r;
+    if (const int rc = Run(g, list, &r, /*print_result=*/false); rc != 0) return rc;
+    if (c_dev_list->parsed()) {
+      if (g.json) {
+        std::cout << ToJson(r.devices()) << "\n";
+        return 0;
+      }
+      for (const auto& d : r.devices().devices()) {
+        std::string scope;
+        for (int id : d.counter_ids())
+          scope += (scope.empty() ? "counters " : ",") + std::to_string(id);
+        for (const auto& z : d.zones()) scope += (scope.empty() ? "zones " : ",") + z;
+        std::printf("%-16s %-8s %-14s %s%s\n", d.name().c_str(),
+                    v1::DeviceRole_Name(d.role()).substr(5).c_str(), scope.c_str(),
+                    d.public_key().c_str(), d.revoked() ? "  REVOKED" : "");
+      }
+      return 0;
+    }
+    for (const auto& d : r.devices().devices()) {
+      if (d.name() != dev_name || d.revoked()) continue;
+      *req.mutable_set_device()->mutable_device() = d;
+      req.mutable_set_device()->mutable_device()->set_revoked(true);
+      return Run(g, req);
+    }
+    std::cerr << "mppctl: no active device named '" << dev_name << "'; see `mppctl device list`\n";
+    return 1;
+  }
 
   if (c_watch->parsed()) return Watch(g, zone, count);
   if (c_report->parsed() && o_db->count() == 0) {

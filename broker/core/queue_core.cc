@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <iterator>
 
+#include "common/keys.h"
+
 namespace mpp::core {
 namespace {
 
@@ -73,6 +75,7 @@ bool IsMutating(const v1::Request& r) {
     case v1::Request::kSnapshot:
     case v1::Request::kStatus:
     case v1::Request::kReport:
+    case v1::Request::kListDevices:
     case v1::Request::COMMAND_NOT_SET:
       return false;
     default:
@@ -169,6 +172,62 @@ void QueueCore::Fold(const v1::Event& e) {
   if (e.has_counter()) counters_[e.counter().id()] = e.counter();
   if (e.has_operator_info()) operators_[e.operator_info().id()] = e.operator_info();
   if (e.type() == v1::TICKER_CHANGED) ticker_ = e.ticker();
+  if (e.has_device()) devices_[e.device().public_key()] = e.device();
+}
+
+void QueueCore::RestoreDevices(const std::vector<v1::Device>& devices) {
+  for (const auto& d : devices) devices_[d.public_key()] = d;
+}
+
+const v1::Device* QueueCore::FindDevice(const std::string& public_key) const {
+  auto it = devices_.find(public_key);
+  return it == devices_.end() ? nullptr : &it->second;
+}
+
+Outcome QueueCore::SetDevice(const v1::Device& in, Millis now) {
+  if (!IsZ85Key(in.public_key())) {
+    return Refuse(v1::INVALID_ARGUMENT, "Kunci publik perangkat tidak sah.",
+                  "The device's public key must be a 40-character Z85 CURVE key (the .pub file "
+                  "written by `mppctl keys generate`).");
+  }
+  if (in.name().empty() || in.name().size() > 64) {
+    return Refuse(v1::INVALID_ARGUMENT, "Nama perangkat wajib diisi (paling banyak 64 karakter).",
+                  "A device needs a name of 1 to 64 characters, e.g. kiosk-1 or loket-3.");
+  }
+  if (in.role() == v1::DEVICE_ROLE_UNSPECIFIED || !v1::DeviceRole_IsValid(in.role())) {
+    return Refuse(v1::INVALID_ARGUMENT, "Peran perangkat wajib diisi.",
+                  "A device needs a role: kiosk, counter, display, manager or admin.");
+  }
+  if (in.role() == v1::ROLE_COUNTER && in.counter_ids().empty()) {
+    return Refuse(v1::INVALID_ARGUMENT, "Perangkat loket harus terikat ke nomor loket.",
+                  "A counter device must be bound to its counters (--counters 3 or 3,4).");
+  }
+  for (int id : in.counter_ids()) {
+    if (!catalog_->FindCounter(id)) return UnknownCounter(id);
+  }
+  for (const auto& zone : in.zones()) {
+    if (!catalog_->ZoneExists(zone)) {
+      return Refuse(v1::NOT_FOUND, "Zona '" + zone + "' tidak ada di katalog.",
+                    "Zone '" + zone + "' is not in the catalog.");
+    }
+  }
+  for (const auto& [key, d] : devices_) {
+    if (d.name() == in.name() && key != in.public_key() && !d.revoked()) {
+      return Refuse(v1::FAILED_PRECONDITION, "Nama perangkat '" + in.name() + "' sudah dipakai.",
+                    "Device name '" + in.name() +
+                        "' is taken by another key; revoke that one "
+                        "first or choose another name.");
+    }
+  }
+  v1::Event e;
+  e.set_type(v1::DEVICE_CHANGED);
+  *e.mutable_device() = in;
+  e.mutable_device()->set_changed_ms(now);
+  Fold(e);
+  ++seq_;
+  Outcome o;
+  o.events.push_back(std::move(e));
+  return o;
 }
 
 void QueueCore::RestoreTicker(const std::string& text) { ticker_ = text; }
@@ -276,6 +335,13 @@ Outcome QueueCore::Apply(const v1::Request& r, Millis now) {
       return CloseCounter(r.sign_out().counter_id(), true, now);
     case v1::Request::kSetTicker:
       return SetTicker(r.set_ticker().text());
+    case v1::Request::kSetDevice:
+      return SetDevice(r.set_device().device(), now);
+    case v1::Request::kListDevices: {
+      Outcome o;
+      for (const auto& [key, d] : devices_) *o.reply.mutable_devices()->add_devices() = d;
+      return o;
+    }
     case v1::Request::kGetCatalog: {
       Outcome o;
       *o.reply.mutable_catalog() = catalog_->catalog();

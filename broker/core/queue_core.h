@@ -73,6 +73,10 @@ class QueueCore {
     pin_opslimit_ = opslimit;
     pin_memlimit_ = memlimit;
   }
+  // Devices allowed on a broker with CURVE keys (docs/SECURITY.md).
+  void RestoreDevices(const std::vector<v1::Device>& devices);
+  const v1::Device* FindDevice(const std::string& public_key) const;
+
   // The running text set with set_ticker (the store keeps the last one).
   void RestoreTicker(const std::string& text);
   const std::string& ticker() const { return ticker_; }
@@ -114,6 +118,7 @@ class QueueCore {
   Outcome Rate(const v1::SubmitRating& c, Millis now);
   Outcome OperatorEvent(v1::Operator op);
   Outcome SetTicker(const std::string& text);
+  Outcome SetDevice(const v1::Device& device, Millis now);
   Outcome OpenCounter(int counter_id, const std::string& operator_id, bool sign_in, Millis now);
   Outcome PauseCounter(const v1::PauseCounter& c, Millis now);
   Outcome CloseCounter(int counter_id, bool sign_out, Millis now);
@@ -146,6 +151,7 @@ class QueueCore {
   std::deque<int64_t> recent_calls_;                         // newest first
   std::map<std::string, std::deque<Millis>> service_times_;  // service -> recent service_ms
   std::map<std::string, v1::Operator> operators_;
+  std::map<std::string, v1::Device> devices_;  // by public key
   unsigned long long pin_opslimit_;
   size_t pin_memlimit_;
 };

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <zmq_addon.hpp>
 
+#include "broker/core/authorize.h"
 #include "common/wire.h"
 
 namespace mpp::net {
@@ -60,6 +61,23 @@ Status Reactor::Bind() {
     events = derived.value();
   }
   try {
+    if (options_.devices) {
+      // Ironhouse: CURVE on both sockets, ZAP domain set, and option 93
+      // (ZMQ_ZAP_ENFORCE_DOMAIN, a draft name in 4.3.4) so that a missing ZAP
+      // handler refuses instead of letting everyone in.
+      constexpr int kZapEnforceDomain = 93;
+      const int on = 1;
+      for (zmq::socket_t* s : {&router_, &pub_}) {
+        s->set(zmq::sockopt::zap_domain, "mpp");
+        if (zmq_setsockopt(s->handle(), kZapEnforceDomain, &on, sizeof on) != 0) {
+          return Status::Error(
+              "this libzmq does not support ZMQ_ZAP_ENFORCE_DOMAIN (93); "
+              "refusing to run with keys that could fail open");
+        }
+        s->set(zmq::sockopt::curve_server, true);
+        s->set(zmq::sockopt::curve_secretkey, options_.curve_secret_key);
+      }
+    }
     router_.set(zmq::sockopt::linger, 0);
     router_.set(zmq::sockopt::router_mandatory, 1);
     router_.set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(kMaxMessageBytes));
@@ -174,6 +192,37 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
   }
   clients_seen_[in.client_id()] = std::chrono::steady_clock::now();
   const v1::Request& req = in.request();
+  if (options_.devices) {
+    // The device is the connection's CURVE key (ZAP User-Id), never a field
+    // of the payload. The registry is read per message, so a revocation cuts
+    // commands off at once.
+    const char* user = nullptr;
+    try {
+      user = frames[1].gets("User-Id");
+    } catch (const zmq::error_t&) {
+    }
+    const auto device = user ? options_.devices->Find(user) : std::nullopt;
+    std::optional<core::Refusal> refusal;
+    if (!device) {
+      refusal = core::Refusal{"Perangkat tidak terdaftar.",
+                              "This device is not registered; an administrator adds it with "
+                              "`mppctl device add`."};
+    } else {
+      refusal = core::Authorize(*device, req, *core_);
+    }
+    if (refusal) {
+      if (LogAllowed()) {
+        spdlog::warn("security: refused {} from device {} ({})",
+                     req.GetDescriptor()->oneof_decl(0)->name(), device ? device->name() : "?",
+                     refusal->message_en);
+      }
+      ++counters_.refused_commands;
+      p.reply = ErrorEnvelope(in.request_id(), v1::NOT_PERMITTED, refusal->message_id,
+                              refusal->message_en, now);
+      replies->push_back(std::move(p));
+      return;
+    }
+  }
   v1::Envelope out;
   out.set_request_id(in.request_id());
   out.set_time_ms(now);
@@ -348,6 +397,8 @@ void Reactor::ServeBatch() {
     }
   }
   for (const auto& ev : events) {
+    // Committed: the ZAP handler and the per-message check see a device change now.
+    if (options_.devices && ev.event().has_device()) options_.devices->Put(ev.event().device());
     pub_.send(zmq::buffer(kTopicEvent), zmq::send_flags::sndmore);
     pub_.send(zmq::buffer(ev.SerializeAsString()), zmq::send_flags::none);
   }

@@ -26,6 +26,7 @@
 
 #include "broker/core/queue_core.h"
 #include "broker/net/report_worker.h"
+#include "broker/net/zap_handler.h"
 #include "broker/store/store.h"
 #include "common/catalog.h"
 #include "common/status.h"
@@ -39,6 +40,11 @@ struct ReactorOptions {
   int max_batch = 512;
   int heartbeat_ms = 1000;
   std::string db_path;  // for the report thread; empty: `report` is refused
+  // CURVE: the broker's secret key and the registry of allowed devices. Both
+  // set: every socket is CURVE with ZAP (fail closed) and every command is
+  // authorized from the connection's User-Id. Both empty: plaintext, loopback.
+  std::string curve_secret_key;
+  DeviceRegistry* devices = nullptr;
 };
 
 // "tcp://127.0.0.1:5555" -> "tcp://127.0.0.1:5556"; "tcp://h:*" -> "tcp://h:*".
@@ -63,9 +69,10 @@ class Reactor {
     int64_t commits = 0;   // group commits
     int64_t committed_requests = 0;
     int64_t max_batch = 0;
-    double commit_ms = 0;  // total time spent in COMMIT
-    double handle_ms = 0;  // receiving, parsing, applying, writing rows
-    double send_ms = 0;    // replies and publishing
+    double commit_ms = 0;          // total time spent in COMMIT
+    double handle_ms = 0;          // receiving, parsing, applying, writing rows
+    double send_ms = 0;            // replies and publishing
+    int64_t refused_commands = 0;  // not permitted for the sending device
   };
   const Counters& counters() const { return counters_; }
 

@@ -110,6 +110,16 @@ CREATE TABLE settings (
   ts_ms INTEGER NOT NULL
 );
 )sql",
+    // 5: devices allowed on a broker with CURVE keys, with their roles.
+    R"sql(
+CREATE TABLE devices (
+  public_key TEXT PRIMARY KEY,
+  name       TEXT    NOT NULL,
+  role       TEXT    NOT NULL,
+  revoked    INTEGER NOT NULL,
+  data       BLOB    NOT NULL
+);
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
 
@@ -176,7 +186,7 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, int max_ve
 
 Store::~Store() {
   for (sqlite3_stmt* st : {insert_event_, upsert_ticket_, upsert_counter_, insert_reply_,
-                           upsert_operator_, insert_rating_, upsert_setting_}) {
+                           upsert_operator_, insert_rating_, upsert_setting_, upsert_device_}) {
     sqlite3_finalize(st);
   }
   sqlite3_close_v2(db_);
@@ -264,6 +274,9 @@ Status Store::Prepare() {
       {&upsert_operator_,
        "INSERT OR REPLACE INTO operators (id, name, disabled, locked_until_ms, data) "
        "VALUES (?1, ?2, ?3, ?4, ?5)"},
+      {&upsert_device_,
+       "INSERT OR REPLACE INTO devices (public_key, name, role, revoked, data) "
+       "VALUES (?1, ?2, ?3, ?4, ?5)"},
       {&upsert_setting_, "INSERT OR REPLACE INTO settings (key, value, ts_ms) VALUES (?1, ?2, ?3)"},
       {&insert_rating_,
        "INSERT INTO ratings (ticket_id, business_day, ts_ms, counter_id, operator_id, service,"
@@ -313,6 +326,15 @@ StatusOr<Loaded> Store::Load(const std::string& since_day) {
   sqlite3_prepare_v2(db_, "SELECT value FROM settings WHERE key = 'ticker'", -1, &q, nullptr);
   if (sqlite3_step(q) == SQLITE_ROW) {
     out.ticker = reinterpret_cast<const char*>(sqlite3_column_text(q, 0));
+  }
+  sqlite3_finalize(q);
+
+  sqlite3_prepare_v2(db_, "SELECT data FROM devices ORDER BY name", -1, &q, nullptr);
+  while (sqlite3_step(q) == SQLITE_ROW) {
+    v1::Device d;
+    if (d.ParseFromArray(sqlite3_column_blob(q, 0), sqlite3_column_bytes(q, 0))) {
+      out.devices.push_back(std::move(d));
+    }
   }
   sqlite3_finalize(q);
 
@@ -404,6 +426,18 @@ Status Store::AppendEvent(uint64_t seq, int64_t ts_ms, const v1::Event& e) {
             .Blob(5, op.SerializeAsString())
             .Step() != SQLITE_DONE) {
       return Status::Error(std::string("upsert operator: ") + sqlite3_errmsg(db_));
+    }
+  }
+  if (e.has_device()) {
+    const v1::Device& d = e.device();
+    if (Stmt(upsert_device_)
+            .Text(1, d.public_key())
+            .Text(2, d.name())
+            .Text(3, v1::DeviceRole_Name(d.role()))
+            .Int(4, d.revoked() ? 1 : 0)
+            .Blob(5, d.SerializeAsString())
+            .Step() != SQLITE_DONE) {
+      return Status::Error(std::string("upsert device: ") + sqlite3_errmsg(db_));
     }
   }
   if (e.type() == v1::TICKER_CHANGED) {

@@ -27,13 +27,14 @@ struct sqlite3_stmt;
 
 namespace mpp::store {
 
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 struct Loaded {
   std::vector<v1::Ticket> tickets;
   std::vector<v1::Counter> counters;
   std::vector<v1::Operator> operators;
   std::optional<std::string> ticker;  // the running text last set, if ever
+  std::vector<v1::Device> devices;
   uint64_t last_seq = 0;
   int64_t last_ticket_id = 0;
 };
@@ -87,6 +88,7 @@ class Store {
   sqlite3_stmt* upsert_operator_ = nullptr;
   sqlite3_stmt* insert_rating_ = nullptr;
   sqlite3_stmt* upsert_setting_ = nullptr;
+  sqlite3_stmt* upsert_device_ = nullptr;
   std::unordered_map<std::string, std::string> replies_;  // "client\x1frequest" -> reply
   std::vector<std::string> pending_reply_keys_;           // added in the open batch
 };

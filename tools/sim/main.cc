@@ -27,6 +27,7 @@
 
 #include "common/catalog.h"
 #include "common/client.h"
+#include "common/keys.h"
 #include "common/time_util.h"
 #include "common/wire.h"
 #include "tools/sim/day_plan.h"
@@ -297,6 +298,9 @@ int main(int argc, char** argv) {
   uint64_t seed = 1;
   bool prepare = false;
   app.add_option("--broker", broker, "broker command endpoint")->capture_default_str();
+  std::string keys_dir;
+  app.add_option("--keys", keys_dir,
+                 "CURVE keys: DIR/device.key and DIR/broker.pub (a broker with keys)");
   app.add_flag("--prepare-operators", prepare,
                "only add the operators sim-<counter> with --pin, then exit (run it against the "
                "broker on a real-time clock before the simulated day: each PIN hash takes "
@@ -315,6 +319,10 @@ int main(int argc, char** argv) {
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
+  if (auto st = mpp::UseClientKeysFrom(keys_dir); !st.ok()) {
+    std::cerr << "mpp-sim: " << st.message() << "\n";
+    return 2;
+  }
   spdlog::set_default_logger(spdlog::stderr_color_mt("mpp-sim"));
   spdlog::set_level(spdlog::level::from_str(log_level));
   mpp::RouteProtobufLogsToSpdlog();

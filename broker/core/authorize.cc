@@ -1,0 +1,132 @@
+#include "broker/core/authorize.h"
+
+#include <algorithm>
+
+namespace mpp::core {
+namespace {
+
+// The counter a counter command acts for; 0 when the command names none.
+int CounterOf(const v1::Request& r) {
+  switch (r.command_case()) {
+    case v1::Request::kCallNext:
+      return r.call_next().counter_id();
+    case v1::Request::kRecall:
+      return r.recall().counter_id();
+    case v1::Request::kStart:
+      return r.start().counter_id();
+    case v1::Request::kFinish:
+      return r.finish().counter_id();
+    case v1::Request::kNoShow:
+      return r.no_show().counter_id();
+    case v1::Request::kTransfer:
+      return r.transfer().counter_id();
+    case v1::Request::kHold:
+      return r.hold().counter_id();
+    case v1::Request::kOpen:
+      return r.open().counter_id();
+    case v1::Request::kPause:
+      return r.pause().counter_id();
+    case v1::Request::kClose:
+      return r.close().counter_id();
+    case v1::Request::kSignIn:
+      return r.sign_in().counter_id();
+    case v1::Request::kSignOut:
+      return r.sign_out().counter_id();
+    case v1::Request::kRate:
+      return r.rate().counter_id();
+    default:
+      return 0;
+  }
+}
+
+Refusal NotForRole(const v1::Device& d, const v1::Request& r) {
+  const std::string command = r.GetDescriptor()->oneof_decl(0)->name();
+  const auto* field = r.GetReflection()->GetOneofFieldDescriptor(r, r.GetDescriptor()->oneof_decl(0));
+  const std::string what = field ? field->name() : command;
+  return {"Perangkat '" + d.name() + "' (" + RoleName(d.role()) + ") tidak berwenang untuk '" +
+              what + "'.",
+          "Device '" + d.name() + "' (role " + RoleName(d.role()) + ") may not send '" + what +
+              "'; an administrator grants roles with `mppctl device add`."};
+}
+
+}  // namespace
+
+std::string RoleName(v1::DeviceRole role) {
+  switch (role) {
+    case v1::ROLE_KIOSK:
+      return "kiosk";
+    case v1::ROLE_COUNTER:
+      return "counter";
+    case v1::ROLE_DISPLAY:
+      return "display";
+    case v1::ROLE_MANAGER:
+      return "manager";
+    case v1::ROLE_ADMIN:
+      return "admin";
+    default:
+      return "none";
+  }
+}
+
+bool ParseRole(const std::string& text, v1::DeviceRole* role) {
+  for (v1::DeviceRole r : {v1::ROLE_KIOSK, v1::ROLE_COUNTER, v1::ROLE_DISPLAY, v1::ROLE_MANAGER,
+                           v1::ROLE_ADMIN}) {
+    if (RoleName(r) == text) {
+      *role = r;
+      return true;
+    }
+  }
+  return false;
+}
+
+std::optional<Refusal> Authorize(const v1::Device& d, const v1::Request& r,
+                                 const QueueCore& core) {
+  if (d.revoked()) {
+    return Refusal{"Perangkat '" + d.name() + "' telah dicabut aksesnya.",
+                   "Device '" + d.name() + "' has been revoked."};
+  }
+  switch (r.command_case()) {
+    case v1::Request::kGetCatalog:
+    case v1::Request::kSnapshot:
+    case v1::Request::kStatus:
+    case v1::Request::COMMAND_NOT_SET:  // refused later as an unknown command
+      return std::nullopt;
+    default:
+      break;
+  }
+  switch (d.role()) {
+    case v1::ROLE_ADMIN:
+      return std::nullopt;
+    case v1::ROLE_MANAGER:
+      if (r.has_report() || r.has_set_ticker()) return std::nullopt;
+      return NotForRole(d, r);
+    case v1::ROLE_KIOSK:
+      if (r.has_issue() || r.has_report_print() || r.has_cancel()) return std::nullopt;
+      return NotForRole(d, r);
+    case v1::ROLE_COUNTER: {
+      const auto& mine = d.counter_ids();
+      auto owns = [&](int id) { return std::find(mine.begin(), mine.end(), id) != mine.end(); };
+      if (r.has_unhold()) {
+        // A counter returns a ticket it held itself.
+        const v1::TicketRef& ref = r.unhold().ticket();
+        const v1::Ticket* t =
+            ref.id() ? core.FindTicket(ref.id()) : core.FindTicketByNumber(ref.number());
+        if (!t || owns(t->counter_id())) return std::nullopt;  // unknown: the core says so
+        return Refusal{"Nomor " + t->number() + " ditunda oleh loket lain.",
+                       "Ticket " + t->number() + " was held by another counter; device '" +
+                           d.name() + "' may only return its own."};
+      }
+      const int counter = CounterOf(r);
+      if (counter == 0) return NotForRole(d, r);
+      if (owns(counter)) return std::nullopt;
+      const std::string n = std::to_string(counter);
+      return Refusal{"Perangkat '" + d.name() + "' tidak boleh bertindak untuk loket " + n + ".",
+                     "Device '" + d.name() + "' may not act for counter " + n +
+                         "; it is bound to its own counters."};
+    }
+    default:
+      return NotForRole(d, r);
+  }
+}
+
+}  // namespace mpp::core

@@ -1,0 +1,34 @@
+// Who may send what, on a broker that runs with CURVE keys. The device comes
+// from the connection's ZAP User-Id (its public key), never from the payload.
+//
+//   display  reads (catalog, snapshot, status)
+//   kiosk    reads, issue, report_print, cancel (a ticket its visitor gave up)
+//   counter  reads, and every counter command for its own counter_ids only
+//            (call, recall, start, finish, no-show, transfer, hold, return a
+//            ticket it held, open, break, close, sign in/out, the pad's rating)
+//   manager  reads, reports, the running text
+//   admin    everything, including operators and devices
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "broker/core/queue_core.h"
+#include "mpp/v1/mpp.pb.h"
+
+namespace mpp::core {
+
+struct Refusal {
+  std::string message_id;  // Bahasa Indonesia
+  std::string message_en;
+};
+
+// nullopt when `device` may send `request`.
+std::optional<Refusal> Authorize(const v1::Device& device, const v1::Request& request,
+                                 const QueueCore& core);
+
+// "kiosk", "counter", ... (lower case, as mppctl takes them).
+std::string RoleName(v1::DeviceRole role);
+bool ParseRole(const std::string& text, v1::DeviceRole* role);
+
+}  // namespace mpp::core

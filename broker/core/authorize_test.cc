@@ -1,0 +1,64 @@
+#include "broker/core/authorize.h"
+
+#include <gtest/gtest.h>
+
+#include "broker/core/test_catalog.h"
+
+namespace mpp::core {
+namespace {
+
+v1::Device Dev(v1::DeviceRole role, std::vector<int> counters = {}) {
+  v1::Device d;
+  d.set_name("dev");
+  d.set_role(role);
+  for (int c : counters) d.add_counter_ids(c);
+  return d;
+}
+
+v1::Request Req(const std::string& text) {
+  v1::Request r;
+  if (text == "issue") r.mutable_issue()->set_service("KTP-REKAM");
+  if (text == "snapshot") r.mutable_snapshot();
+  if (text == "report") r.mutable_report();
+  if (text == "ticker") r.mutable_set_ticker();
+  if (text == "operator") r.mutable_set_operator();
+  if (text == "device") r.mutable_set_device();
+  if (text == "cancel") r.mutable_cancel();
+  if (text.rfind("call:", 0) == 0) r.mutable_call_next()->set_counter_id(std::stoi(text.substr(5)));
+  if (text.rfind("rate:", 0) == 0) r.mutable_rate()->set_counter_id(std::stoi(text.substr(5)));
+  return r;
+}
+
+TEST(Authorize, RolesAndCounterScope) {
+  const CatalogIndex catalog(ParseCatalog(testing::kTestCatalog, "test.toml").value());
+  QueueCore core(&catalog);
+  struct Case {
+    v1::Device device;
+    const char* request;
+    bool allowed;
+  } cases[] = {
+      {Dev(v1::ROLE_DISPLAY), "snapshot", true},   {Dev(v1::ROLE_DISPLAY), "issue", false},
+      {Dev(v1::ROLE_DISPLAY), "ticker", false},    {Dev(v1::ROLE_KIOSK), "issue", true},
+      {Dev(v1::ROLE_KIOSK), "cancel", true},       {Dev(v1::ROLE_KIOSK), "call:1", false},
+      {Dev(v1::ROLE_COUNTER, {3}), "call:3", true}, {Dev(v1::ROLE_COUNTER, {3}), "call:4", false},
+      {Dev(v1::ROLE_COUNTER, {3, 4}), "call:4", true}, {Dev(v1::ROLE_COUNTER, {3}), "rate:3", true},
+      {Dev(v1::ROLE_COUNTER, {3}), "rate:1", false}, {Dev(v1::ROLE_COUNTER, {3}), "issue", false},
+      {Dev(v1::ROLE_MANAGER), "report", true},     {Dev(v1::ROLE_MANAGER), "ticker", true},
+      {Dev(v1::ROLE_MANAGER), "operator", false},  {Dev(v1::ROLE_MANAGER), "device", false},
+      {Dev(v1::ROLE_ADMIN), "device", true},       {Dev(v1::ROLE_ADMIN), "call:2", true},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(!Authorize(c.device, Req(c.request), core).has_value(), c.allowed)
+        << RoleName(c.device.role()) << " " << c.request;
+  }
+  v1::Device revoked = Dev(v1::ROLE_ADMIN);
+  revoked.set_revoked(true);
+  EXPECT_TRUE(Authorize(revoked, Req("snapshot"), core).has_value());
+  v1::DeviceRole role;
+  EXPECT_TRUE(ParseRole("counter", &role));
+  EXPECT_EQ(role, v1::ROLE_COUNTER);
+  EXPECT_FALSE(ParseRole("root", &role));
+}
+
+}  // namespace
+}  // namespace mpp::core

@@ -1,0 +1,214 @@
+// A broker with CURVE keys (Ironhouse): only registered devices get in, and
+// each may only do what its role allows - decided from the key it connected
+// with, never from the payload. Real broker process, real keys on disk.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <zmq_addon.hpp>
+
+#include "common/keys.h"
+#include "common/wire.h"
+#include "tests/broker_process.h"
+
+namespace mpp::testing {
+namespace {
+
+class SecureBroker : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto broker_keys = GenerateKeyPair();
+    ASSERT_TRUE(broker_keys.ok());
+    ASSERT_TRUE(WriteKeyPair(dir_.File("broker"), "broker", *broker_keys).ok());
+    broker_public_ = broker_keys->public_z85;
+    admin_ = Keys();
+    ASSERT_TRUE(WriteKeyPair(dir_.File("broker/admins"), "admin", admin_.own).ok());
+    opt_.extra_args = {"--keys", dir_.File("broker")};
+  }
+  ClientKeys Keys() {
+    auto k = GenerateKeyPair();
+    EXPECT_TRUE(k.ok());
+    return ClientKeys{broker_public_, *k};
+  }
+  // Adds a device (as the admin) and returns its keys.
+  ClientKeys Device(const std::string& name, v1::DeviceRole role, std::vector<int> counters = {}) {
+    ClientKeys k = Keys();
+    TestClient admin(broker_->command_endpoint(), "admin", &admin_);
+    v1::Request r;
+    v1::Device* d = r.mutable_set_device()->mutable_device();
+    d->set_public_key(k.own.public_z85);
+    d->set_name(name);
+    d->set_role(role);
+    for (int c : counters) d->add_counter_ids(c);
+    EXPECT_EQ(admin.Must(r).error().code(), v1::OK);
+    return k;
+  }
+  void StartBroker() {
+    broker_ = std::make_unique<BrokerProcess>(dir_, opt_);
+    ASSERT_TRUE(broker_->Start());
+  }
+  static v1::Request Call(int counter) {
+    v1::Request r;
+    r.mutable_call_next()->set_counter_id(counter);
+    return r;
+  }
+  static v1::Request Status() {
+    v1::Request r;
+    r.mutable_status();
+    return r;
+  }
+
+  TempDir dir_;
+  BrokerProcess::Options opt_;
+  std::string broker_public_;
+  ClientKeys admin_;
+  std::unique_ptr<BrokerProcess> broker_;
+};
+
+TEST_F(SecureBroker, UnknownKeysAndPlaintextClientsAreRefused) {
+  StartBroker();
+  // The start-up self-test: ZAP refused the broker's own probe before it served.
+  EXPECT_NE(broker_->StderrText().find("security: refused a connection"), std::string::npos)
+      << broker_->StderrText();
+  TestClient admin(broker_->command_endpoint(), "admin", &admin_);
+  EXPECT_TRUE(admin.Call(Status(), 3000).ok());
+  ClientKeys stranger = Keys();  // a valid key nobody registered
+  TestClient outsider(broker_->command_endpoint(), "outsider", &stranger);
+  EXPECT_FALSE(outsider.Call(Status(), 1500).ok());
+  TestClient plaintext(broker_->command_endpoint(), "plain");
+  EXPECT_FALSE(plaintext.Call(Status(), 1500).ok());
+  // The refused handshake is in the security log, with the key.
+  EXPECT_TRUE(WaitFor(
+      [&] { return broker_->StderrText().find(stranger.own.public_z85) != std::string::npos; },
+      5000));
+}
+
+TEST_F(SecureBroker, EachRoleMayOnlyDoItsJob) {
+  StartBroker();
+  const ClientKeys kiosk = Device("kiosk-1", v1::ROLE_KIOSK);
+  const ClientKeys loket3 = Device("loket-3", v1::ROLE_COUNTER, {3});
+  const ClientKeys display = Device("display-a", v1::ROLE_DISPLAY);
+  const ClientKeys manager = Device("manager", v1::ROLE_MANAGER);
+  TestClient admin(broker_->command_endpoint(), "admin", &admin_);
+  v1::Request op;
+  op.mutable_set_operator()->set_operator_id("ani");
+  op.mutable_set_operator()->set_pin("2580");
+  ASSERT_EQ(admin.Must(op).error().code(), v1::OK);
+
+  TestClient k(broker_->command_endpoint(), "kiosk-1", &kiosk);
+  // Counter 3 serves KTP-CETAK (prefix A) and KIA.
+  EXPECT_EQ(k.Issue("KTP-CETAK").ticket().number(), "A-001");
+  EXPECT_EQ(k.Issue("KTP-CETAK").ticket().number(), "A-002");
+  const v1::Reply kiosk_call = k.Must(Call(3));
+  EXPECT_EQ(kiosk_call.error().code(), v1::NOT_PERMITTED) << "a kiosk cannot call";
+  EXPECT_NE(kiosk_call.error().message_en().find("may not send 'call_next'"), std::string::npos);
+
+  TestClient c3(broker_->command_endpoint(), "counter-3", &loket3);
+  v1::Request in;
+  in.mutable_sign_in()->set_counter_id(3);
+  in.mutable_sign_in()->set_operator_id("ani");
+  in.mutable_sign_in()->set_pin("2580");
+  ASSERT_EQ(c3.Must(in).error().code(), v1::OK);
+  EXPECT_EQ(c3.Must(Call(3)).ticket().number(), "A-001");
+  // Counter 3's device acting for counter 4: refused, whatever the payload says.
+  in.mutable_sign_in()->set_counter_id(4);
+  const v1::Reply other = c3.Must(in);
+  EXPECT_EQ(other.error().code(), v1::NOT_PERMITTED);
+  EXPECT_NE(other.error().message_en().find("may not act for counter 4"), std::string::npos);
+  EXPECT_EQ(c3.Must(Call(4)).error().code(), v1::NOT_PERMITTED);
+
+  TestClient d(broker_->command_endpoint(), "display-a", &display);
+  EXPECT_EQ(d.Snapshot("A").error().code(), v1::OK);
+  EXPECT_EQ(d.Must(Status()).error().code(), v1::OK);
+  EXPECT_EQ(d.Issue("KTP-REKAM").error().code(), v1::NOT_PERMITTED) << "a display only reads";
+
+  TestClient m(broker_->command_endpoint(), "manager", &manager);
+  v1::Request ticker;
+  ticker.mutable_set_ticker()->set_text("Selamat datang");
+  EXPECT_EQ(m.Must(ticker).error().code(), v1::OK);
+  EXPECT_EQ(m.Must(op).error().code(), v1::NOT_PERMITTED) << "only an admin manages operators";
+  v1::Request dev;
+  dev.mutable_list_devices();
+  EXPECT_EQ(m.Must(dev).error().code(), v1::NOT_PERMITTED);
+  EXPECT_EQ(admin.Must(dev).devices().devices_size(), 4);
+
+  // Nothing the refused devices sent changed the state.
+  const v1::Snapshot s = admin.Snapshot().snapshot();
+  for (const auto& c : s.counters()) {
+    if (c.id() == 4) {
+      EXPECT_EQ(c.status(), v1::CLOSED);
+    }
+  }
+  EXPECT_EQ(s.tickets_size(), 2);
+}
+
+TEST_F(SecureBroker, ARevokedDeviceIsCutOffAtOnceAndCannotReconnect) {
+  StartBroker();
+  const ClientKeys kiosk = Device("kiosk-1", v1::ROLE_KIOSK);
+  TestClient k(broker_->command_endpoint(), "kiosk-1", &kiosk);
+  ASSERT_EQ(k.Issue("KTP-REKAM").error().code(), v1::OK);
+  TestClient admin(broker_->command_endpoint(), "admin", &admin_);
+  v1::Request revoke;
+  v1::Device* d = revoke.mutable_set_device()->mutable_device();
+  d->set_public_key(kiosk.own.public_z85);
+  d->set_name("kiosk-1");
+  d->set_role(v1::ROLE_KIOSK);
+  d->set_revoked(true);
+  ASSERT_EQ(admin.Must(revoke).error().code(), v1::OK);
+  // Still connected: its next command is refused.
+  EXPECT_EQ(k.Issue("KTP-REKAM").error().code(), v1::NOT_PERMITTED);
+  // A new connection is refused in the handshake, also after a restart.
+  TestClient again(broker_->command_endpoint(), "kiosk-1b", &kiosk);
+  EXPECT_FALSE(again.Call(Status(), 1500).ok());
+  ASSERT_EQ(broker_->Stop(), 0);
+  ASSERT_TRUE(broker_->Start());
+  TestClient after(broker_->command_endpoint(), "kiosk-1c", &kiosk);
+  EXPECT_FALSE(after.Call(Status(), 1500).ok());
+  TestClient admin2(broker_->command_endpoint(), "admin", &admin_);
+  EXPECT_EQ(admin2.Snapshot().snapshot().tickets_size(), 1);
+}
+
+TEST_F(SecureBroker, EventsReachOnlyRegisteredDevices) {
+  StartBroker();
+  const ClientKeys display = Device("display-a", v1::ROLE_DISPLAY);
+  const ClientKeys stranger = Keys();
+  zmq::context_t ctx(1);
+  auto subscribe = [&](const ClientKeys& k) {
+    auto sub = std::make_unique<zmq::socket_t>(ctx, zmq::socket_type::sub);
+    sub->set(zmq::sockopt::linger, 0);
+    sub->set(zmq::sockopt::subscribe, std::string(kTopicPrefix));
+    sub->set(zmq::sockopt::curve_serverkey, k.broker_public);
+    sub->set(zmq::sockopt::curve_publickey, k.own.public_z85);
+    sub->set(zmq::sockopt::curve_secretkey, k.own.secret_z85);
+    sub->connect(broker_->event_endpoint());
+    return sub;
+  };
+  auto heard = [](zmq::socket_t& s, int ms) {
+    zmq::pollitem_t item{s.handle(), 0, ZMQ_POLLIN, 0};
+    zmq::poll(&item, 1, std::chrono::milliseconds(ms));
+    return (item.revents & ZMQ_POLLIN) != 0;
+  };
+  auto good = subscribe(display);
+  auto bad = subscribe(stranger);
+  EXPECT_TRUE(heard(*good, 5000)) << "heartbeats reach a registered display";
+  // Heartbeats come every second: three seconds of silence is a refusal.
+  EXPECT_FALSE(heard(*bad, 3000)) << "an unknown key must not hear the hall";
+}
+
+TEST_F(SecureBroker, ASecretKeyOthersCanReadIsRefusedAtStart) {
+  ASSERT_EQ(chmod(dir_.File("broker/broker.key").c_str(), 0644), 0);
+  BrokerProcess broker(dir_, opt_);
+  EXPECT_EQ(broker.RunToExit(), 2);
+  EXPECT_NE(broker.StderrText().find("chmod 600"), std::string::npos) << broker.StderrText();
+}
+
+TEST_F(SecureBroker, WithKeysThePublicAddressIsAllowed) {
+  opt_.endpoint = "tcp://0.0.0.0:*";
+  StartBroker();
+  TestClient admin("tcp://127.0.0.1:" + broker_->command_endpoint().substr(
+                                              broker_->command_endpoint().rfind(':') + 1),
+                   "admin", &admin_);
+  EXPECT_TRUE(admin.Call(Status(), 3000).ok());
+}
+
+}  // namespace
+}  // namespace mpp::testing
