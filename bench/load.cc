@@ -14,10 +14,12 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <random>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -115,6 +117,86 @@ void RunIssueLoad(const std::string& endpoint, int clients, int total_ops) {
       "errors %d |\n",
       clients, all.size(), all.size() / secs, Percentile(all, 0.50), Percentile(all, 0.99), errs);
   std::fflush(stdout);
+}
+
+// An honest kiosk's issue latency, alone and while one hostile client sends
+// garbage frames (random bytes after the MPP1 tag, wrong tags, wrong frame
+// counts) as fast as it can on its own connection.
+void RunFlood(const std::string& endpoint, int ops) {
+  auto honest = [&](const char* label, int64_t* flood_sent) {
+    zmq::context_t ctx(1);
+    mpp::BrokerClient client(&ctx, endpoint, flood_sent ? "honest-flooded" : "honest-alone");
+    std::vector<double> lat;
+    int errors = 0;
+    for (int i = 0; i < ops; ++i) {
+      v1::Request r;
+      r.mutable_issue()->set_service("INFO-PENGADUAN");
+      r.mutable_issue()->set_source(v1::KIOSK);
+      const auto t0 = Clock::now();
+      auto env = client.Call(r);
+      if (!env.ok() || env->reply().error().code() != v1::OK) {
+        if (errors++ == 0) {
+          std::fprintf(stderr, "mpp-load: first error: %s\n",
+                       env.ok() ? env->reply().error().message_en().c_str()
+                                : env.status().message().c_str());
+        }
+        continue;
+      }
+      lat.push_back(Ms(Clock::now() - t0));
+    }
+    std::printf("| honest issue, %s | %zu ops | p50 %.3f ms | p99 %.3f ms | errors %d |", label,
+                lat.size(), Percentile(lat, 0.50), Percentile(lat, 0.99), errors);
+    std::printf("\n");
+    std::fflush(stdout);
+  };
+  honest("no flood", nullptr);
+  std::atomic<bool> stop{false};
+  std::atomic<int64_t> sent{0};
+  std::thread flood([&] {
+    zmq::context_t ctx(1);
+    zmq::socket_t s(ctx, zmq::socket_type::dealer);
+    s.set(zmq::sockopt::linger, 0);
+    s.set(zmq::sockopt::sndhwm, 1000);
+    s.connect(endpoint);
+    std::mt19937_64 rng(7);
+    std::string junk(200, '\0');
+    while (!stop.load()) {
+      for (auto& ch : junk) ch = static_cast<char>(rng());
+      bool ok;
+      switch (sent.load() % 3) {
+        case 0:  // the right tag, garbage envelope
+          ok = s.send(zmq::buffer(mpp::kProtocolTag),
+                      zmq::send_flags::sndmore | zmq::send_flags::dontwait)
+                   .has_value();
+          if (ok) s.send(zmq::buffer(junk), zmq::send_flags::none);
+          break;
+        case 1:  // a wrong tag
+          ok = s.send(zmq::buffer(junk.substr(0, 4)),
+                      zmq::send_flags::sndmore | zmq::send_flags::dontwait)
+                   .has_value();
+          if (ok) s.send(zmq::buffer(junk), zmq::send_flags::none);
+          break;
+        default:  // one frame only
+          ok = s.send(zmq::buffer(junk), zmq::send_flags::dontwait).has_value();
+      }
+      if (ok) ++sent;
+      // Drain the error replies so the broker's queue to us never blocks.
+      zmq::message_t m;
+      while (s.recv(m, zmq::recv_flags::dontwait)) {
+      }
+    }
+  });
+  int64_t before = 0;
+  while ((before = sent.load()) < 20000) std::this_thread::yield();  // the flood is on
+  int64_t during = 0;
+  const auto t0 = Clock::now();
+  honest("during a flood of garbage", &during);
+  during = sent.load() - before;
+  const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+  stop.store(true);
+  flood.join();
+  std::printf("| flood | %lld bad messages in %.1f s (%.0f/s) while the honest client ran |\n",
+              static_cast<long long>(during), secs, during / secs);
 }
 
 // Latency from a counter's call to each of `subs` subscribers receiving it.
@@ -264,6 +346,7 @@ int main(int argc, char** argv) {
   std::string broker_bin, config;
   int ops = 20000, calls = 300;
   bool spawn = false, fsync = false;
+  int flood = 0;
   app.add_option("--broker", broker, "command endpoint of a running broker");
   app.add_option("--events", events, "event endpoint (default: asked from the broker)");
   app.add_flag("--spawn", spawn, "start a broker with a fresh database");
@@ -275,6 +358,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--calls", calls, "calls per subscriber count")->capture_default_str();
   app.add_flag("--fsync-floor", fsync, "measure one-row commits on this disk first");
+  app.add_option("--flood", flood,
+                 "instead of the load: N honest issues alone, then N during a garbage flood");
   CLI11_PARSE(app, argc, argv);
 
   const auto self = std::filesystem::read_symlink("/proc/self/exe").parent_path();
@@ -308,8 +393,12 @@ int main(int argc, char** argv) {
     }
     events = env->reply().status().event_endpoint();
   }
-  for (int c : ParseList(clients)) RunIssueLoad(broker, c, ops);
-  for (int s : ParseList(subscribers)) RunEventLatency(broker, events, s, calls);
+  if (flood > 0) {
+    RunFlood(broker, flood);
+  } else {
+    for (int c : ParseList(clients)) RunIssueLoad(broker, c, ops);
+    for (int s : ParseList(subscribers)) RunEventLatency(broker, events, s, calls);
+  }
   if (spawned.pid > 0) {
     kill(spawned.pid, SIGTERM);
     int st;

@@ -217,9 +217,11 @@ int main(int argc, char** argv) {
   spdlog::info(
       "stopping at seq {}: {} messages, {} group commits ({:.1f} requests per commit, "
       "largest {}), {:.3f} ms per commit; busy {:.0f} ms handling, {:.0f} ms "
-      "committing, {:.0f} ms sending",
+      "committing, {:.0f} ms sending; {} commands refused to devices, {} bad connections "
+      "ignored for a second ({} messages dropped unread)",
       core.seq(), k.messages, k.commits,
       k.commits ? static_cast<double>(k.committed_requests) / k.commits : 0.0, k.max_batch,
-      k.commits ? k.commit_ms / k.commits : 0.0, k.handle_ms, k.commit_ms, k.send_ms);
+      k.commits ? k.commit_ms / k.commits : 0.0, k.handle_ms, k.commit_ms, k.send_ms,
+      k.refused_commands, k.quarantines, k.dropped_bad);
   return 0;
 }

@@ -77,8 +77,9 @@ StatusOr<KeyPair> ReadKeyPair(const std::string& path) {
     if (line.rfind("secret=", 0) == 0) k.secret_z85 = line.substr(7);
   }
   if (!IsZ85Key(k.public_z85) || !IsZ85Key(k.secret_z85)) {
-    return Status::Error(path + " is not a key file (expected public=<40 z85 characters> and "
-                                "secret=<40 z85 characters>)");
+    return Status::Error(path +
+                         " is not a key file (expected public=<40 z85 characters> and "
+                         "secret=<40 z85 characters>)");
   }
   return k;
 }

@@ -52,6 +52,8 @@ class BadInput : public ::testing::Test {
     return env ? env->reply().error().code() : v1::OK;
   }
 
+  static int net_budget() { return 50; }  // net::Reactor::kBadPerSecond
+
   void ExpectStillServing() {
     TestClient c(broker_.command_endpoint(), "honest");
     EXPECT_EQ(c.Issue("KTP-REKAM").error().code(), v1::OK);
@@ -84,13 +86,52 @@ TEST_F(BadInput, GarbageProtobuf) {
   EXPECT_EQ(CodeOf({"MPP1", std::string("\xff\xff\xff\xff\x0f garbage", 14)}),
             v1::INVALID_ARGUMENT);
   std::mt19937 rng(42);
-  for (int i = 0; i < 200; ++i) {
-    std::string junk(rng() % 300, '\0');
-    for (auto& ch : junk) ch = static_cast<char>(rng());
-    auto env = Send({"MPP1", junk});
+  auto junk = [&] {
+    std::string j(rng() % 300, '\0');
+    for (auto& ch : j) ch = static_cast<char>(rng());
+    return j;
+  };
+  // Each bad message is answered, up to the budget of one connection per second.
+  for (int i = 1; i < net_budget(); ++i) {
+    auto env = Send({"MPP1", junk()});
     ASSERT_TRUE(env) << "the broker stopped answering after garbage #" << i;
+    EXPECT_EQ(env->reply().error().code(), v1::INVALID_ARGUMENT);
   }
   ExpectStillServing();
+}
+
+TEST_F(BadInput, AFloodingConnectionIsIgnoredAndHonestClientsAreServed) {
+  std::mt19937 rng(7);
+  std::string j(120, '\0');
+  // Over the budget (50 bad messages a second): the rest of that second this
+  // connection is neither read nor answered; everybody else is served.
+  int answered = 0;
+  for (int i = 0; i < 400; ++i) {
+    for (auto& ch : j) ch = static_cast<char>(rng());
+    raw_.send(zmq::buffer(std::string("MPP1")), zmq::send_flags::sndmore);
+    raw_.send(zmq::buffer(j), zmq::send_flags::none);
+  }
+  ExpectStillServing();
+  zmq::pollitem_t item{raw_.handle(), 0, ZMQ_POLLIN, 0};
+  while (zmq::poll(&item, 1, std::chrono::milliseconds(500)) > 0) {
+    std::vector<zmq::message_t> reply;
+    (void)zmq::recv_multipart(raw_, std::back_inserter(reply));
+    ++answered;
+  }
+  EXPECT_GE(answered, net_budget() - 1);
+  EXPECT_LT(answered, 400) << "every bad message was answered: no budget";
+  EXPECT_TRUE(
+      WaitFor([&] { return broker_.StderrText().find("ignoring it") != std::string::npos; }, 5000));
+  // A second later the same connection is heard again.
+  v1::Request r;
+  r.mutable_status();
+  std::optional<v1::Envelope> env;
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        env = Send({"MPP1", Envelope(r, "again-" + std::to_string(rng()))});
+        return env.has_value();
+      },
+      10000));
 }
 
 TEST_F(BadInput, InvalidUtf8InAString) {

@@ -205,7 +205,7 @@ TEST_F(SecureBroker, WithKeysThePublicAddressIsAllowed) {
   opt_.endpoint = "tcp://0.0.0.0:*";
   StartBroker();
   TestClient admin("tcp://127.0.0.1:" + broker_->command_endpoint().substr(
-                                              broker_->command_endpoint().rfind(':') + 1),
+                                            broker_->command_endpoint().rfind(':') + 1),
                    "admin", &admin_);
   EXPECT_TRUE(admin.Call(Status(), 3000).ok());
 }

@@ -41,7 +41,8 @@ int CounterOf(const v1::Request& r) {
 
 Refusal NotForRole(const v1::Device& d, const v1::Request& r) {
   const std::string command = r.GetDescriptor()->oneof_decl(0)->name();
-  const auto* field = r.GetReflection()->GetOneofFieldDescriptor(r, r.GetDescriptor()->oneof_decl(0));
+  const auto* field =
+      r.GetReflection()->GetOneofFieldDescriptor(r, r.GetDescriptor()->oneof_decl(0));
   const std::string what = field ? field->name() : command;
   return {"Perangkat '" + d.name() + "' (" + RoleName(d.role()) + ") tidak berwenang untuk '" +
               what + "'.",
@@ -69,8 +70,8 @@ std::string RoleName(v1::DeviceRole role) {
 }
 
 bool ParseRole(const std::string& text, v1::DeviceRole* role) {
-  for (v1::DeviceRole r : {v1::ROLE_KIOSK, v1::ROLE_COUNTER, v1::ROLE_DISPLAY, v1::ROLE_MANAGER,
-                           v1::ROLE_ADMIN}) {
+  for (v1::DeviceRole r :
+       {v1::ROLE_KIOSK, v1::ROLE_COUNTER, v1::ROLE_DISPLAY, v1::ROLE_MANAGER, v1::ROLE_ADMIN}) {
     if (RoleName(r) == text) {
       *role = r;
       return true;
@@ -79,8 +80,7 @@ bool ParseRole(const std::string& text, v1::DeviceRole* role) {
   return false;
 }
 
-std::optional<Refusal> Authorize(const v1::Device& d, const v1::Request& r,
-                                 const QueueCore& core) {
+std::optional<Refusal> Authorize(const v1::Device& d, const v1::Request& r, const QueueCore& core) {
   if (d.revoked()) {
     return Refusal{"Perangkat '" + d.name() + "' telah dicabut aksesnya.",
                    "Device '" + d.name() + "' has been revoked."};

@@ -37,15 +37,24 @@ TEST(Authorize, RolesAndCounterScope) {
     const char* request;
     bool allowed;
   } cases[] = {
-      {Dev(v1::ROLE_DISPLAY), "snapshot", true},   {Dev(v1::ROLE_DISPLAY), "issue", false},
-      {Dev(v1::ROLE_DISPLAY), "ticker", false},    {Dev(v1::ROLE_KIOSK), "issue", true},
-      {Dev(v1::ROLE_KIOSK), "cancel", true},       {Dev(v1::ROLE_KIOSK), "call:1", false},
-      {Dev(v1::ROLE_COUNTER, {3}), "call:3", true}, {Dev(v1::ROLE_COUNTER, {3}), "call:4", false},
-      {Dev(v1::ROLE_COUNTER, {3, 4}), "call:4", true}, {Dev(v1::ROLE_COUNTER, {3}), "rate:3", true},
-      {Dev(v1::ROLE_COUNTER, {3}), "rate:1", false}, {Dev(v1::ROLE_COUNTER, {3}), "issue", false},
-      {Dev(v1::ROLE_MANAGER), "report", true},     {Dev(v1::ROLE_MANAGER), "ticker", true},
-      {Dev(v1::ROLE_MANAGER), "operator", false},  {Dev(v1::ROLE_MANAGER), "device", false},
-      {Dev(v1::ROLE_ADMIN), "device", true},       {Dev(v1::ROLE_ADMIN), "call:2", true},
+      {Dev(v1::ROLE_DISPLAY), "snapshot", true},
+      {Dev(v1::ROLE_DISPLAY), "issue", false},
+      {Dev(v1::ROLE_DISPLAY), "ticker", false},
+      {Dev(v1::ROLE_KIOSK), "issue", true},
+      {Dev(v1::ROLE_KIOSK), "cancel", true},
+      {Dev(v1::ROLE_KIOSK), "call:1", false},
+      {Dev(v1::ROLE_COUNTER, {3}), "call:3", true},
+      {Dev(v1::ROLE_COUNTER, {3}), "call:4", false},
+      {Dev(v1::ROLE_COUNTER, {3, 4}), "call:4", true},
+      {Dev(v1::ROLE_COUNTER, {3}), "rate:3", true},
+      {Dev(v1::ROLE_COUNTER, {3}), "rate:1", false},
+      {Dev(v1::ROLE_COUNTER, {3}), "issue", false},
+      {Dev(v1::ROLE_MANAGER), "report", true},
+      {Dev(v1::ROLE_MANAGER), "ticker", true},
+      {Dev(v1::ROLE_MANAGER), "operator", false},
+      {Dev(v1::ROLE_MANAGER), "device", false},
+      {Dev(v1::ROLE_ADMIN), "device", true},
+      {Dev(v1::ROLE_ADMIN), "call:2", true},
   };
   for (const auto& c : cases) {
     EXPECT_EQ(!Authorize(c.device, Req(c.request), core).has_value(), c.allowed)

@@ -101,6 +101,38 @@ Status Reactor::Bind() {
   return Status::Ok();
 }
 
+bool Reactor::Quarantined(const std::string& peer) {
+  auto it = bad_peers_.find(peer);
+  if (it == bad_peers_.end()) return false;
+  const auto now = std::chrono::steady_clock::now();
+  if (now - it->second.window > std::chrono::seconds(1)) {
+    bad_peers_.erase(it);
+    return false;
+  }
+  return it->second.count >= kBadPerSecond;
+}
+
+void Reactor::CountBad(const std::string& peer) {
+  if (bad_peers_.size() > 4096) bad_peers_.clear();  // many peers: start over, never grow
+  const auto now = std::chrono::steady_clock::now();
+  BadPeer& b = bad_peers_[peer];
+  if (b.count == 0 || now - b.window > std::chrono::seconds(1)) {
+    b.window = now;
+    b.count = 0;
+  }
+  if (++b.count == kBadPerSecond) {
+    ++counters_.quarantines;
+    // Its own limit (one line a second), apart from the bad-input lines it follows.
+    if (now - last_quarantine_log_ >= std::chrono::seconds(1)) {
+      last_quarantine_log_ = now;
+      spdlog::warn(
+          "security: a connection sent {} bad messages within a second; ignoring it "
+          "for the rest of that second",
+          kBadPerSecond);
+    }
+  }
+}
+
 bool Reactor::LogAllowed() {
   const auto now = std::chrono::steady_clock::now();
   if (now - log_window_ > std::chrono::seconds(10)) {
@@ -154,9 +186,18 @@ v1::Status Reactor::MakeStatus(Millis now) const {
 
 void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pending>* replies,
                             std::vector<v1::Envelope>* events, bool* began, Millis now) {
+  // A connection that sent too much bad input this second is not read any
+  // further until the next: no parse, no reply (a flood costs the honest
+  // clients almost nothing).
+  const std::string peer(static_cast<const char*>(frames[0].data()), frames[0].size());
+  if (Quarantined(peer)) {
+    ++counters_.dropped_bad;
+    return;
+  }
   Pending p;
   p.identity = std::move(frames[0]);
   if (frames.size() != 3) {
+    CountBad(peer);
     if (LogAllowed()) spdlog::warn("bad message: {} frames, expected 2", frames.size() - 1);
     p.reply = ErrorEnvelope("", v1::INVALID_ARGUMENT, "Format pesan salah.",
                             "Malformed message: expected 2 frames [MPP1][Envelope].", now);
@@ -164,6 +205,7 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
     return;
   }
   if (frames[1].to_string_view() != kProtocolTag) {
+    CountBad(peer);
     if (LogAllowed())
       spdlog::warn("bad message: unknown protocol tag ({} bytes)", frames[1].size());
     p.reply = ErrorEnvelope("", v1::UNSUPPORTED_VERSION, "Versi protokol tidak didukung.",
@@ -173,6 +215,7 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
   }
   v1::Envelope in;
   if (!in.ParseFromArray(frames[2].data(), static_cast<int>(frames[2].size()))) {
+    CountBad(peer);
     if (LogAllowed())
       spdlog::warn("bad message: envelope does not parse ({} bytes)", frames[2].size());
     p.reply =
@@ -182,6 +225,7 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
     return;
   }
   if (!in.has_request() || !ValidId(in.client_id()) || !ValidId(in.request_id())) {
+    CountBad(peer);
     if (LogAllowed()) spdlog::warn("bad message: no request, or bad client/request id");
     p.reply = ErrorEnvelope(in.request_id(), v1::INVALID_ARGUMENT, "Permintaan tidak sah.",
                             "An envelope must carry a request, and client_id/request_id of at "

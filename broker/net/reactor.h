@@ -73,7 +73,12 @@ class Reactor {
     double handle_ms = 0;          // receiving, parsing, applying, writing rows
     double send_ms = 0;            // replies and publishing
     int64_t refused_commands = 0;  // not permitted for the sending device
+    int64_t quarantines = 0;       // connections ignored for a second after bad input
+    int64_t dropped_bad = 0;       // messages dropped unread while ignored
   };
+  // Bad messages a connection may send in one second before it is ignored
+  // (unread, unanswered) for the rest of that second.
+  static constexpr int kBadPerSecond = 50;
   const Counters& counters() const { return counters_; }
 
  private:
@@ -94,6 +99,8 @@ class Reactor {
                      std::vector<Pending>* replies, Millis now);
   void DeliverReports();
   bool LogAllowed();
+  bool Quarantined(const std::string& peer);
+  void CountBad(const std::string& peer);
 
   zmq::context_t* context_;
   const CatalogIndex* catalog_;
@@ -112,6 +119,12 @@ class Reactor {
   std::chrono::steady_clock::time_point log_window_;
   int log_budget_used_ = 0;
   int64_t log_suppressed_ = 0;
+  struct BadPeer {
+    std::chrono::steady_clock::time_point window;
+    int count = 0;
+  };
+  std::unordered_map<std::string, BadPeer> bad_peers_;  // by ROUTER identity
+  std::chrono::steady_clock::time_point last_quarantine_log_{};
   Counters counters_;
 };
 

@@ -89,7 +89,8 @@ void ZapHandler::Run() {
     // Security log: refused handshakes, at most 20 lines a minute.
     const auto now = std::chrono::steady_clock::now();
     if (now - log_window_ > std::chrono::minutes(1)) {
-      if (suppressed_ > 0) spdlog::warn("{} more refused handshakes in the last minute", suppressed_);
+      if (suppressed_ > 0)
+        spdlog::warn("{} more refused handshakes in the last minute", suppressed_);
       log_window_ = now;
       logged_ = 0;
       suppressed_ = 0;
