@@ -240,12 +240,16 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
     // The device is the connection's CURVE key (ZAP User-Id), never a field
     // of the payload. The registry is read per message, so a revocation cuts
     // commands off at once.
-    const char* user = nullptr;
-    try {
-      user = frames[1].gets("User-Id");
-    } catch (const zmq::error_t&) {
+    std::optional<std::string> user;
+    if (options_.user_id_of) {
+      user = options_.user_id_of(frames[1]);
+    } else {
+      try {
+        user = frames[1].gets("User-Id");
+      } catch (const zmq::error_t&) {
+      }
     }
-    const auto device = user ? options_.devices->Find(user) : std::nullopt;
+    const auto device = user ? options_.devices->Find(*user) : std::nullopt;
     std::optional<core::Refusal> refusal;
     if (!device) {
       refusal = core::Refusal{"Perangkat tidak terdaftar.",
@@ -388,6 +392,25 @@ void Reactor::DeliverReports() {
       if (LogAllowed()) spdlog::debug("report not delivered: {}", e.what());
     }
   }
+}
+
+std::optional<std::string> Reactor::HandleOne(std::vector<zmq::message_t> frames, Millis now) {
+  std::vector<Pending> replies;
+  std::vector<v1::Envelope> events;
+  bool began = false;
+  if (frames.size() < 2) return std::nullopt;  // ROUTER never delivers less
+  HandleMessage(frames, &replies, &events, &began, now);
+  if (began) {
+    if (Status st = store_->Commit(); !st.ok()) {
+      spdlog::critical("COMMIT failed: {}", st.message());
+      std::abort();
+    }
+  }
+  for (const auto& ev : events) {
+    if (options_.devices && ev.event().has_device()) options_.devices->Put(ev.event().device());
+  }
+  if (replies.empty()) return std::nullopt;
+  return replies.back().reply;
 }
 
 void Reactor::ServeBatch() {

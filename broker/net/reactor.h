@@ -45,6 +45,9 @@ struct ReactorOptions {
   // authorized from the connection's User-Id. Both empty: plaintext, loopback.
   std::string curve_secret_key;
   DeviceRegistry* devices = nullptr;
+  // Tests and the fuzzer only: the device key of a message, instead of the
+  // ZAP User-Id property (which only a real CURVE connection carries).
+  std::function<std::optional<std::string>(const zmq::message_t& frame)> user_id_of;
 };
 
 // "tcp://127.0.0.1:5555" -> "tcp://127.0.0.1:5556"; "tcp://h:*" -> "tcp://h:*".
@@ -63,6 +66,12 @@ class Reactor {
 
   // Serves until `stop` becomes true (checked at least every 100 ms).
   void Run(const std::atomic<bool>& stop);
+
+  // One message ([identity][frames...]) through the whole handling - frame
+  // checks, parse, authorization, apply, commit - without sockets: the
+  // fuzzer's entry (fuzz/broker_fuzz.cc). Returns the reply, or nullopt when
+  // the message is dropped. Events are committed, not published.
+  std::optional<std::string> HandleOne(std::vector<zmq::message_t> frames, Millis now);
 
   struct Counters {
     int64_t messages = 0;  // every message received, good or bad
