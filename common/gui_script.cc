@@ -2,6 +2,7 @@
 
 #include <GLFW/glfw3.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -220,6 +221,18 @@ bool AfterFrame(GuiScript* script, FrameExit* exit, bool ready, const GuiWindow&
   }
   if (exit->screenshot.empty() || !ready || ++exit->counted < exit->frames) return false;
   shoot(exit->screenshot);
+  return true;
+}
+
+bool LoadScriptOption(const char* program, const std::string& path,
+                      std::optional<GuiScript>* script) {
+  if (path.empty()) return true;
+  auto loaded = GuiScript::Load(path);
+  if (!loaded.ok()) {
+    std::fprintf(stderr, "%s: %s\n", program, loaded.status().message().c_str());
+    return false;
+  }
+  *script = std::move(*loaded);
   return true;
 }
 

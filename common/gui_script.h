@@ -88,6 +88,11 @@ class GuiScript {
 // write --screenshot once `ready` has held for `frames` frames. Returns true
 // when the program should stop; `*exit_code` becomes 1 on a failure, which is
 // printed prefixed with `program`. Call between GuiWindow::Render and Present.
+// The --script option of a GUI program: loads `path` into `*script` when it is
+// not empty. On a bad file prints "PROGRAM: why" on stderr and returns false.
+bool LoadScriptOption(const char* program, const std::string& path,
+                      std::optional<GuiScript>* script);
+
 struct FrameExit {
   std::string screenshot;  // --screenshot FILE, or empty
   int frames = 3;

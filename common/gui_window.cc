@@ -112,6 +112,13 @@ bool ParseWindowSize(const std::string& text, int* width, int* height, std::stri
   return true;
 }
 
+bool ParseSizeOption(const char* program, const std::string& text, int* width, int* height) {
+  std::string error;
+  if (ParseWindowSize(text, width, height, &error)) return true;
+  std::fprintf(stderr, "%s: %s\n", program, error.c_str());
+  return false;
+}
+
 ImFont* AddFont(const char* path, float pixels) {
   if (access(path, R_OK) != 0) return nullptr;  // ImGui would assert on a missing file
   static const ImWchar kRanges[] = {

@@ -70,6 +70,8 @@ class GuiWindow {
 // "1920x1080" -> 1920, 1080. False (and a message) when malformed or smaller
 // than 320x240.
 bool ParseWindowSize(const std::string& text, int* width, int* height, std::string* error);
+// The same for a program's --size option: prints "PROGRAM: why" on stderr when false.
+bool ParseSizeOption(const char* program, const std::string& text, int* width, int* height);
 
 // DejaVu Sans (Debian fonts-dejavu-core): the face every MPP screen uses.
 inline constexpr const char* kFontBold = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";

@@ -106,20 +106,9 @@ int main(int argc, char** argv) {
   mpp::ParseLang(lang_s, &lang);
   if (size.empty()) size = pad ? "800x1280" : "1366x768";
   int width = 0, height = 0;
-  std::string error;
-  if (!mpp::ParseWindowSize(size, &width, &height, &error)) {
-    std::cerr << "mpp-counter: " << error << "\n";
-    return 2;
-  }
+  if (!mpp::ParseSizeOption("mpp-counter", size, &width, &height)) return 2;
   std::optional<mpp::GuiScript> script;
-  if (!script_path.empty()) {
-    auto loaded = mpp::GuiScript::Load(script_path);
-    if (!loaded.ok()) {
-      std::cerr << "mpp-counter: " << loaded.status().message() << "\n";
-      return 2;
-    }
-    script = std::move(*loaded);
-  }
+  if (!mpp::LoadScriptOption("mpp-counter", script_path, &script)) return 2;
 
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);

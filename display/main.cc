@@ -109,11 +109,7 @@ int main(int argc, char** argv) {
   mpp::Lang lang = mpp::Lang::kId;
   mpp::ParseLang(lang_s, &lang);
   int width = 1920, height = 1080;
-  std::string size_error;
-  if (!mpp::ParseWindowSize(size, &width, &height, &size_error)) {
-    std::cerr << "mpp-display: " << size_error << "\n";
-    return 2;
-  }
+  if (!mpp::ParseSizeOption("mpp-display", size, &width, &height)) return 2;
 
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);

@@ -17,8 +17,8 @@
 namespace mpp::fuzz {
 namespace {
 
-const char* const kUsers[] = {"admin-key", "kiosk-key", "counter-1-key", "display-key",
-                              "manager-key", "stranger-key"};
+const char* const kUsers[] = {"admin-key",   "kiosk-key",   "counter-1-key",
+                              "display-key", "manager-key", "stranger-key"};
 
 class StepClock : public Clock {
  public:
@@ -36,8 +36,10 @@ struct Broker {
         core(&index),
         store(store::Store::Open(":memory:").value()) {
     core.SetPinHashCost(1, 8192);  // libsodium's minimum: the fuzzer needs speed, not secrecy
-    const std::pair<int, v1::DeviceRole> roles[] = {{0, v1::ROLE_ADMIN},   {1, v1::ROLE_KIOSK},
-                                                    {2, v1::ROLE_COUNTER}, {3, v1::ROLE_DISPLAY},
+    const std::pair<int, v1::DeviceRole> roles[] = {{0, v1::ROLE_ADMIN},
+                                                    {1, v1::ROLE_KIOSK},
+                                                    {2, v1::ROLE_COUNTER},
+                                                    {3, v1::ROLE_DISPLAY},
                                                     {4, v1::ROLE_MANAGER}};
     for (const auto& [i, role] : roles) {
       v1::Device d;

@@ -96,11 +96,7 @@ int main(int argc, char** argv) {
   mpp::Lang lang = mpp::Lang::kId;
   mpp::ParseLang(lang_s, &lang);
   int width = 0, height = 0;
-  std::string error;
-  if (!mpp::ParseWindowSize(size, &width, &height, &error)) {
-    std::cerr << "mpp-kiosk: " << error << "\n";
-    return 2;
-  }
+  if (!mpp::ParseSizeOption("mpp-kiosk", size, &width, &height)) return 2;
   const auto paper = paper_mm == 58 ? mpp::kiosk::Paper::k58mm : mpp::kiosk::Paper::k80mm;
   auto printer = mpp::kiosk::OpenPrinter(printer_spec, paper);
   if (!printer.ok()) {
@@ -108,14 +104,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::optional<mpp::GuiScript> script;
-  if (!script_path.empty()) {
-    auto loaded = mpp::GuiScript::Load(script_path);
-    if (!loaded.ok()) {
-      std::cerr << "mpp-kiosk: " << loaded.status().message() << "\n";
-      return 2;
-    }
-    script = std::move(*loaded);
-  }
+  if (!mpp::LoadScriptOption("mpp-kiosk", script_path, &script)) return 2;
 
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);

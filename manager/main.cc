@@ -85,20 +85,9 @@ int main(int argc, char** argv) {
     }
   }
   int width = 0, height = 0;
-  std::string error;
-  if (!mpp::ParseWindowSize(size, &width, &height, &error)) {
-    std::cerr << "mpp-manager: " << error << "\n";
-    return 2;
-  }
+  if (!mpp::ParseSizeOption("mpp-manager", size, &width, &height)) return 2;
   std::optional<mpp::GuiScript> script;
-  if (!script_path.empty()) {
-    auto loaded = mpp::GuiScript::Load(script_path);
-    if (!loaded.ok()) {
-      std::cerr << "mpp-manager: " << loaded.status().message() << "\n";
-      return 2;
-    }
-    script = std::move(*loaded);
-  }
+  if (!mpp::LoadScriptOption("mpp-manager", script_path, &script)) return 2;
 
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
