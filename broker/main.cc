@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
   double clock_scale = 1.0;
   bool insecure = false;
   std::string keys_dir;
+  int security_summary_s = 60;
   std::string log_level = "info";
   app.add_option("--config", config, "catalog file (TOML)")->capture_default_str();
   app.add_option("--db", db, "SQLite database file")->capture_default_str();
@@ -64,6 +65,10 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.001, 100000.0));
   app.add_option("--keys", keys_dir,
                  "CURVE keys: DIR/broker.key and admin keys DIR/admins/*.pub (docs/SECURITY.md)");
+  app.add_option("--security-summary-seconds", security_summary_s,
+                 "sum refused handshakes and commands over this interval into one event each")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
   app.add_flag("--insecure", insecure,
                "allow binding a non-loopback address without CURVE keys (not for production)");
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
@@ -173,13 +178,16 @@ int main(int argc, char** argv) {
   options.db_path = db;
   // The ZAP handler exists before any socket binds (fail closed).
   mpp::net::DeviceRegistry registry;
+  mpp::net::SecurityTally security;
   std::unique_ptr<mpp::net::ZapHandler> zap;
   if (server_keys) {
     for (const auto& d : loaded->devices) registry.Put(d);
     for (const auto& d : admins) registry.Put(d);
-    zap = std::make_unique<mpp::net::ZapHandler>(&context, &registry);
+    zap = std::make_unique<mpp::net::ZapHandler>(&context, &registry, &security, clock.get());
     options.curve_secret_key = server_keys->secret_z85;
     options.devices = &registry;
+    options.security = &security;
+    options.security_summary_ms = security_summary_s * 1000;
   }
   mpp::net::Reactor reactor(&context, &index, &core, store.value().get(), clock.get(), options);
   if (auto st = reactor.Bind(); !st.ok()) {

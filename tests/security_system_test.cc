@@ -2,6 +2,7 @@
 // each may only do what its role allows - decided from the key it connected
 // with, never from the payload. Real broker process, real keys on disk.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include <zmq_addon.hpp>
@@ -192,6 +193,54 @@ TEST_F(SecureBroker, EventsReachOnlyRegisteredDevices) {
   EXPECT_TRUE(heard(*good, 5000)) << "heartbeats reach a registered display";
   // Heartbeats come every second: three seconds of silence is a refusal.
   EXPECT_FALSE(heard(*bad, 3000)) << "an unknown key must not hear the hall";
+}
+
+TEST_F(SecureBroker, RefusalsAreSummedIntoTheEventLog) {
+  opt_.extra_args.push_back("--security-summary-seconds");
+  opt_.extra_args.push_back("1");
+  StartBroker();
+  const ClientKeys kiosk = Device("kiosk-1", v1::ROLE_KIOSK);
+  TestClient k(broker_->command_endpoint(), "kiosk-1", &kiosk);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(k.Must(Call(1)).error().code(), v1::NOT_PERMITTED);
+  const ClientKeys stranger = Keys();
+  TestClient outsider(broker_->command_endpoint(), "outsider", &stranger);
+  EXPECT_FALSE(outsider.Call(Status(), 1500).ok());
+  // One SECURITY_NOTICE per kind and subject, with the count: five refused
+  // calls are one event, not five.
+  std::vector<v1::SecurityNotice> notices;
+  auto read = [&] {
+    notices.clear();
+    sqlite3* db = nullptr;
+    sqlite3_open_v2(broker_->db_path().c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+    sqlite3_stmt* q = nullptr;
+    sqlite3_prepare_v2(db, "SELECT payload FROM events WHERE type = 'SECURITY_NOTICE'", -1, &q,
+                       nullptr);
+    while (q && sqlite3_step(q) == SQLITE_ROW) {
+      v1::Event e;
+      if (e.ParseFromArray(sqlite3_column_blob(q, 0), sqlite3_column_bytes(q, 0))) {
+        notices.push_back(e.security());
+      }
+    }
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    bool command = false, handshake = false;
+    for (const auto& n : notices) {
+      command |= n.kind() == "command_refused";
+      handshake |= n.kind() == "handshake_refused" && n.subject() == stranger.own.public_z85;
+    }
+    return command && handshake;
+  };
+  ASSERT_TRUE(WaitFor(read, 10000)) << notices.size() << " notices";
+  int refused_calls = 0;
+  for (const auto& n : notices) {
+    EXPECT_NE(n.subject(), "") << n.kind();
+    if (n.kind() == "command_refused") {
+      EXPECT_EQ(n.subject(), "kiosk-1");
+      EXPECT_NE(n.detail().find("call_next"), std::string::npos);
+      refused_calls += n.count();
+    }
+  }
+  EXPECT_EQ(refused_calls, 5);
 }
 
 TEST_F(SecureBroker, ASecretKeyOthersCanReadIsRefusedAtStart) {

@@ -175,6 +175,16 @@ void QueueCore::Fold(const v1::Event& e) {
   if (e.has_device()) devices_[e.device().public_key()] = e.device();
 }
 
+Outcome QueueCore::SecurityNote(const v1::SecurityNotice& notice) {
+  v1::Event e;
+  e.set_type(v1::SECURITY_NOTICE);
+  *e.mutable_security() = notice;
+  ++seq_;
+  Outcome o;
+  o.events.push_back(std::move(e));
+  return o;
+}
+
 void QueueCore::RestoreDevices(const std::vector<v1::Device>& devices) {
   for (const auto& d : devices) devices_[d.public_key()] = d;
 }

@@ -77,6 +77,10 @@ class QueueCore {
   void RestoreDevices(const std::vector<v1::Device>& devices);
   const v1::Device* FindDevice(const std::string& public_key) const;
 
+  // A summary of refused handshakes or commands, for the event log. Changes
+  // no state; the event takes the next seq.
+  Outcome SecurityNote(const v1::SecurityNotice& notice);
+
   // The running text set with set_ticker (the store keeps the last one).
   void RestoreTicker(const std::string& text);
   const std::string& ticker() const { return ticker_; }

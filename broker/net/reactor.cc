@@ -265,6 +265,10 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
                      refusal->message_en);
       }
       ++counters_.refused_commands;
+      if (options_.security) {
+        options_.security->Add("command_refused", device ? device->name() : user.value_or("-"),
+                               refusal->message_en, now);
+      }
       p.reply = ErrorEnvelope(in.request_id(), v1::NOT_PERMITTED, refusal->message_id,
                               refusal->message_en, now);
       replies->push_back(std::move(p));
@@ -413,6 +417,42 @@ std::optional<std::string> Reactor::HandleOne(std::vector<zmq::message_t> frames
   return replies.back().reply;
 }
 
+void Reactor::FlushSecurity() {
+  if (!options_.security) return;
+  auto notices = options_.security->Take();
+  if (notices.empty()) return;
+  const Millis now = clock_->NowMs();
+  if (Status st = store_->Begin(); !st.ok()) {
+    spdlog::critical("cannot begin a transaction: {}; exiting so state is rebuilt", st.message());
+    std::abort();
+  }
+  std::vector<v1::Envelope> events;
+  for (const auto& n : notices) {
+    core::Outcome o = core_->SecurityNote(n);
+    const uint64_t seq = core_->seq();
+    if (Status st = store_->AppendEvent(seq, now, o.events[0]); !st.ok()) {
+      spdlog::critical("cannot persist event {}: {}; exiting so state is rebuilt", seq,
+                       st.message());
+      std::abort();
+    }
+    v1::Envelope ev;
+    ev.set_seq(seq);
+    ev.set_time_ms(now);
+    *ev.mutable_event() = std::move(o.events[0]);
+    events.push_back(std::move(ev));
+    spdlog::warn("security: {} x{} {} ({})", n.kind(), n.count(), n.subject(), n.detail());
+  }
+  if (Status st = store_->Commit(); !st.ok()) {
+    spdlog::critical("COMMIT failed: {}; exiting so state is rebuilt from the database",
+                     st.message());
+    std::abort();
+  }
+  for (const auto& ev : events) {
+    pub_.send(zmq::buffer(kTopicEvent), zmq::send_flags::sndmore);
+    pub_.send(zmq::buffer(ev.SerializeAsString()), zmq::send_flags::none);
+  }
+}
+
 void Reactor::ServeBatch() {
   std::vector<Pending> replies;
   std::vector<v1::Envelope> events;
@@ -486,11 +526,16 @@ void Reactor::PublishHeartbeat(Millis now) {
 void Reactor::Run(const std::atomic<bool>& stop) {
   using namespace std::chrono;
   auto next_heartbeat = steady_clock::now();
+  auto next_security = steady_clock::now() + milliseconds(options_.security_summary_ms);
   while (!stop.load()) {
     const auto now = steady_clock::now();
     if (now >= next_heartbeat) {
       PublishHeartbeat(clock_->NowMs());
       next_heartbeat = now + milliseconds(options_.heartbeat_ms);
+    }
+    if (now >= next_security) {
+      FlushSecurity();
+      next_security = now + milliseconds(options_.security_summary_ms);
     }
     const auto wait =
         std::min(duration_cast<milliseconds>(next_heartbeat - now), milliseconds(100));

@@ -45,6 +45,10 @@ struct ReactorOptions {
   // authorized from the connection's User-Id. Both empty: plaintext, loopback.
   std::string curve_secret_key;
   DeviceRegistry* devices = nullptr;
+  // Refused handshakes and commands go to the event log as SECURITY_NOTICE
+  // events, summed over this interval.
+  SecurityTally* security = nullptr;
+  int security_summary_ms = 60000;
   // Tests and the fuzzer only: the device key of a message, instead of the
   // ZAP User-Id property (which only a real CURVE connection carries).
   std::function<std::optional<std::string>(const zmq::message_t& frame)> user_id_of;
@@ -107,6 +111,8 @@ class Reactor {
   void ForwardReport(zmq::message_t identity, const v1::Envelope& in, v1::Envelope out,
                      std::vector<Pending>* replies, Millis now);
   void DeliverReports();
+  // Writes and publishes the security notices summed since the last call.
+  void FlushSecurity();
   bool LogAllowed();
   bool Quarantined(const std::string& peer);
   void CountBad(const std::string& peer);

@@ -26,9 +26,36 @@ size_t DeviceRegistry::size() const {
   return devices_.size();
 }
 
-ZapHandler::ZapHandler(zmq::context_t* context, const DeviceRegistry* registry)
+void SecurityTally::Add(const std::string& kind, const std::string& subject,
+                        const std::string& detail, int64_t now_ms) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto key = std::make_pair(kind, subject);
+  if (!notices_.count(key) && notices_.size() >= max_subjects_) key.second = "(others)";
+  v1::SecurityNotice& n = notices_[key];
+  if (n.count() == 0) {
+    n.set_kind(kind);
+    n.set_subject(key.second);
+    n.set_first_ms(now_ms);
+  }
+  n.set_count(n.count() + 1);
+  n.set_detail(detail);
+  n.set_last_ms(now_ms);
+}
+
+std::vector<v1::SecurityNotice> SecurityTally::Take() {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<v1::SecurityNotice> out;
+  for (auto& [key, n] : notices_) out.push_back(std::move(n));
+  notices_.clear();
+  return out;
+}
+
+ZapHandler::ZapHandler(zmq::context_t* context, const DeviceRegistry* registry,
+                       SecurityTally* tally, const Clock* clock)
     : context_(context),
       registry_(registry),
+      tally_(tally),
+      clock_(clock),
       socket_(*context, zmq::socket_type::rep),
       log_window_(std::chrono::steady_clock::now()) {
   socket_.set(zmq::sockopt::linger, 0);
@@ -81,6 +108,10 @@ void ZapHandler::Run() {
       continue;
     }
     ++refused_;
+    if (tally_ && clock_) {
+      tally_->Add("handshake_refused", key.empty() ? address : key, text + " from " + address,
+                  clock_->NowMs());
+    }
     {
       std::lock_guard<std::mutex> lock(mu_);
       last_refused_ = key;

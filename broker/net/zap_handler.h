@@ -18,8 +18,10 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 #include <zmq.hpp>
 
+#include "common/time_util.h"
 #include "mpp/v1/mpp.pb.h"
 
 namespace mpp::net {
@@ -36,10 +38,28 @@ class DeviceRegistry {
   std::map<std::string, v1::Device> devices_;  // GUARDED_BY(mu_)
 };
 
+// Refused handshakes and commands, summed per kind and subject until the
+// reactor takes them for the event log (SECURITY_NOTICE). At most
+// `max_subjects` subjects per interval; the rest add up under "(others)".
+class SecurityTally {
+ public:
+  explicit SecurityTally(size_t max_subjects = 100) : max_subjects_(max_subjects) {}
+  void Add(const std::string& kind, const std::string& subject, const std::string& detail,
+           int64_t now_ms);
+  std::vector<v1::SecurityNotice> Take();
+
+ private:
+  const size_t max_subjects_;
+  std::mutex mu_;
+  std::map<std::pair<std::string, std::string>, v1::SecurityNotice> notices_;  // GUARDED_BY(mu_)
+};
+
 class ZapHandler {
  public:
-  // Binds the ZAP endpoint in `context` and starts the thread.
-  ZapHandler(zmq::context_t* context, const DeviceRegistry* registry);
+  // Binds the ZAP endpoint in `context` and starts the thread. Refusals are
+  // added to `tally` (if not null) at `clock` time.
+  ZapHandler(zmq::context_t* context, const DeviceRegistry* registry,
+             SecurityTally* tally = nullptr, const Clock* clock = nullptr);
   ~ZapHandler();
   ZapHandler(const ZapHandler&) = delete;
   ZapHandler& operator=(const ZapHandler&) = delete;
@@ -58,6 +78,8 @@ class ZapHandler {
 
   zmq::context_t* context_;
   const DeviceRegistry* registry_;
+  SecurityTally* tally_;
+  const Clock* clock_;
   zmq::socket_t socket_;
   std::atomic<bool> stop_{false};
   std::atomic<int64_t> refused_{0}, accepted_{0};
