@@ -206,9 +206,6 @@ std::vector<const v1::ReportRow*> SortedRows(const v1::ComplianceReport& report,
         return static_cast<double>(r.wait().p90_ms());
       case Column::kWaitWithin:
         return WaitWithinPct(r);
-      case Column::kServiceMedian:
-        if (r.service().n() == 0) return std::nullopt;
-        return static_cast<double>(r.service().median_ms());
       case Column::kServiceWithin:
         return ServiceWithinPct(r);
       case Column::kSkm:

@@ -69,7 +69,6 @@ struct HeatMap {
   std::array<std::array<double, 24>, 8> mean_min{};  // [weekday 1..7][hour]
   std::array<std::array<int, 24>, 8> n{};            // waits behind each cell
   double max_mean_min = 0;
-  bool empty() const { return max_mean_min <= 0 && n == decltype(n){}; }
 };
 HeatMap BuildHeatMap(const v1::ComplianceReport& weekday_hour);
 
@@ -82,7 +81,6 @@ enum class Column {
   kWaitMedian,
   kWaitP90,
   kWaitWithin,
-  kServiceMedian,
   kServiceWithin,
   kSkm
 };
