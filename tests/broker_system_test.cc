@@ -29,6 +29,18 @@ std::optional<v1::Envelope> Receive(zmq::socket_t& sub, int timeout_ms) {
   return env;
 }
 
+// Subscribes `sub` to every topic at `endpoint` and waits until a heartbeat
+// proves the subscription is live (a PUB drops what it sends before that).
+::testing::AssertionResult SubscribeLive(zmq::socket_t& sub, const std::string& endpoint) {
+  sub.set(zmq::sockopt::linger, 0);
+  sub.set(zmq::sockopt::subscribe, std::string(kTopicPrefix));
+  sub.connect(endpoint);
+  std::optional<v1::Envelope> hb;
+  for (int i = 0; i < 5 && !(hb && hb->has_heartbeat()); ++i) hb = Receive(sub, 1500);
+  if (hb && hb->has_heartbeat()) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "no heartbeat from " << endpoint << " within 7.5 s";
+}
+
 TEST(BrokerSystem, ConcurrentKiosksGetUniqueGapFreeNumbers) {
   TempDir dir;
   BrokerProcess broker(dir);
@@ -102,13 +114,7 @@ TEST(BrokerSystem, EventsFollowTheSnapshotInSeqOrderWithHeartbeats) {
   // Clone pattern: subscribe first, then take the snapshot.
   zmq::context_t ctx(1);
   zmq::socket_t sub(ctx, zmq::socket_type::sub);
-  sub.set(zmq::sockopt::linger, 0);
-  sub.set(zmq::sockopt::subscribe, std::string(kTopicPrefix));
-  sub.connect(broker.event_endpoint());
-  // A heartbeat proves the subscription is live before we rely on it.
-  std::optional<v1::Envelope> hb;
-  for (int i = 0; i < 5 && !(hb && hb->has_heartbeat()); ++i) hb = Receive(sub, 1500);
-  ASSERT_TRUE(hb && hb->has_heartbeat()) << "no heartbeat within 5 s";
+  ASSERT_TRUE(SubscribeLive(sub, broker.event_endpoint()));
   const v1::Reply snap = c.Snapshot("A");
   ASSERT_EQ(snap.error().code(), v1::OK);
   EXPECT_EQ(snap.event_endpoint(), broker.event_endpoint());
@@ -311,12 +317,7 @@ TEST(BrokerSystem, RunningTextIsPublishedAndSurvivesARestart) {
   EXPECT_EQ(catalog_text.rfind("Selamat datang di MPP Kota Cilegon", 0), 0u) << catalog_text;
   zmq::context_t ctx(1);
   zmq::socket_t sub(ctx, zmq::socket_type::sub);
-  sub.set(zmq::sockopt::linger, 0);
-  sub.set(zmq::sockopt::subscribe, std::string(kTopicPrefix));
-  sub.connect(broker.event_endpoint());
-  std::optional<v1::Envelope> hb;
-  for (int i = 0; i < 5 && !(hb && hb->has_heartbeat()); ++i) hb = Receive(sub, 1500);
-  ASSERT_TRUE(hb && hb->has_heartbeat());
+  ASSERT_TRUE(SubscribeLive(sub, broker.event_endpoint()));
 
   v1::Request set;
   set.mutable_set_ticker()->set_text("Layanan SIM tutup pukul 12.00 hari ini");
