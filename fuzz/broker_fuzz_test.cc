@@ -30,8 +30,10 @@ TEST(BrokerFuzz, SeedsRunThroughTheWholeHandling) {
   EXPECT_EQ(Replay(seeds.back()), 0);
 }
 
-TEST(BrokerFuzz, RegressionsStayFixed) {
-  int n = 0;
+// Every input the fuzzer ever crashed on replays without a crash (RunOne
+// aborts on a broken invariant; ASan/UBSan catch the rest in scripts/fuzz),
+// and the handling still answers OK afterwards.
+TEST(BrokerFuzz, PastCrashesStayFixed) {
   for (const auto& f :
        std::filesystem::directory_iterator(std::string(MPP_SOURCE_DIR) + "/fuzz/regressions")) {
     if (!f.is_regular_file() || f.path().extension() == ".md") continue;
@@ -39,10 +41,9 @@ TEST(BrokerFuzz, RegressionsStayFixed) {
     std::stringstream bytes;
     bytes << in.rdbuf();
     SCOPED_TRACE(f.path().string());
-    Replay(bytes.str());
-    ++n;
+    Replay(bytes.str(), /*fresh=*/true);
   }
-  RecordProperty("regressions", n);
+  EXPECT_EQ(Replay(SeedInputs()[3], /*fresh=*/true), 7) << "the broker no longer serves a morning";
 }
 
 }  // namespace
