@@ -69,4 +69,32 @@ bool ParseReadyLine(const std::string& text, std::string* command, std::string* 
 
 std::string ErrorCodeName(v1::ErrorCode code) { return v1::ErrorCode_Name(code); }
 
+std::string RoleName(v1::DeviceRole role) {
+  switch (role) {
+    case v1::ROLE_KIOSK:
+      return "kiosk";
+    case v1::ROLE_COUNTER:
+      return "counter";
+    case v1::ROLE_DISPLAY:
+      return "display";
+    case v1::ROLE_MANAGER:
+      return "manager";
+    case v1::ROLE_ADMIN:
+      return "admin";
+    default:
+      return "none";
+  }
+}
+
+bool ParseRole(const std::string& text, v1::DeviceRole* role) {
+  for (v1::DeviceRole r :
+       {v1::ROLE_KIOSK, v1::ROLE_COUNTER, v1::ROLE_DISPLAY, v1::ROLE_MANAGER, v1::ROLE_ADMIN}) {
+    if (RoleName(r) == text) {
+      *role = r;
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace mpp

@@ -36,4 +36,9 @@ bool ParseReadyLine(const std::string& text, std::string* command, std::string* 
 // The English name of an error code, e.g. "QUOTA_EXHAUSTED".
 std::string ErrorCodeName(v1::ErrorCode code);
 
+// A device role as mppctl and messages name it: "kiosk", "counter", "display",
+// "manager", "admin" ("none" for an unset role); ParseRole is its inverse.
+std::string RoleName(v1::DeviceRole role);
+bool ParseRole(const std::string& text, v1::DeviceRole* role);
+
 }  // namespace mpp

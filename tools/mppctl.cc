@@ -498,14 +498,7 @@ int main(int argc, char** argv) {
     d->set_public_key(*key);
     d->set_name(dev_name);
     v1::DeviceRole role = v1::DEVICE_ROLE_UNSPECIFIED;
-    const std::pair<const char*, v1::DeviceRole> roles[] = {{"kiosk", v1::ROLE_KIOSK},
-                                                            {"counter", v1::ROLE_COUNTER},
-                                                            {"display", v1::ROLE_DISPLAY},
-                                                            {"manager", v1::ROLE_MANAGER},
-                                                            {"admin", v1::ROLE_ADMIN}};
-    for (const auto& [n, r] : roles) {
-      if (dev_role == n) role = r;
-    }
+    mpp::ParseRole(dev_role, &role);  // CLI11 already checked it is one of the five
     d->set_role(role);
     std::stringstream cs(dev_counters), zs(dev_zones);
     std::string item;
@@ -532,9 +525,8 @@ int main(int argc, char** argv) {
         for (int id : d.counter_ids())
           scope += (scope.empty() ? "counters " : ",") + std::to_string(id);
         for (const auto& z : d.zones()) scope += (scope.empty() ? "zones " : ",") + z;
-        std::printf("%-16s %-8s %-14s %s%s\n", d.name().c_str(),
-                    v1::DeviceRole_Name(d.role()).substr(5).c_str(), scope.c_str(),
-                    d.public_key().c_str(), d.revoked() ? "  REVOKED" : "");
+        std::printf("%-16s %-8s %-14s %s%s\n", d.name().c_str(), mpp::RoleName(d.role()).c_str(),
+                    scope.c_str(), d.public_key().c_str(), d.revoked() ? "  REVOKED" : "");
       }
       return 0;
     }

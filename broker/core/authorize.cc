@@ -52,34 +52,6 @@ Refusal NotForRole(const v1::Device& d, const v1::Request& r) {
 
 }  // namespace
 
-std::string RoleName(v1::DeviceRole role) {
-  switch (role) {
-    case v1::ROLE_KIOSK:
-      return "kiosk";
-    case v1::ROLE_COUNTER:
-      return "counter";
-    case v1::ROLE_DISPLAY:
-      return "display";
-    case v1::ROLE_MANAGER:
-      return "manager";
-    case v1::ROLE_ADMIN:
-      return "admin";
-    default:
-      return "none";
-  }
-}
-
-bool ParseRole(const std::string& text, v1::DeviceRole* role) {
-  for (v1::DeviceRole r :
-       {v1::ROLE_KIOSK, v1::ROLE_COUNTER, v1::ROLE_DISPLAY, v1::ROLE_MANAGER, v1::ROLE_ADMIN}) {
-    if (RoleName(r) == text) {
-      *role = r;
-      return true;
-    }
-  }
-  return false;
-}
-
 std::optional<Refusal> Authorize(const v1::Device& d, const v1::Request& r, const QueueCore& core) {
   if (d.revoked()) {
     return Refusal{"Perangkat '" + d.name() + "' telah dicabut aksesnya.",

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "broker/core/queue_core.h"
+#include "common/wire.h"
 #include "mpp/v1/mpp.pb.h"
 
 namespace mpp::core {
@@ -26,9 +27,5 @@ struct Refusal {
 // nullopt when `device` may send `request`.
 std::optional<Refusal> Authorize(const v1::Device& device, const v1::Request& request,
                                  const QueueCore& core);
-
-// "kiosk", "counter", ... (lower case, as mppctl takes them).
-std::string RoleName(v1::DeviceRole role);
-bool ParseRole(const std::string& text, v1::DeviceRole* role);
 
 }  // namespace mpp::core
