@@ -1,6 +1,7 @@
 // System tests: the real broker process, a real SQLite file, real ZeroMQ
 // sockets on free ports.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <fstream>
 #include <set>
@@ -388,6 +389,89 @@ TEST(BrokerSystem, ReportsComeFromTheBrokersReportThread) {
   q.mutable_report()->set_from("30-11-2026");
   EXPECT_EQ(c.Must(q).error().code(), v1::INVALID_ARGUMENT);
   EXPECT_EQ(c.Issue("KTP-REKAM").ticket().number(), "A-003");
+}
+
+// The business days with a report summary in the broker's file.
+std::vector<std::string> SummarizedDays(const std::string& db_path) {
+  std::vector<std::string> days;
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* q = nullptr;
+    sqlite3_prepare_v2(db, "SELECT business_day FROM report_days ORDER BY 1", -1, &q, nullptr);
+    while (q && sqlite3_step(q) == SQLITE_ROW) {
+      days.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(q, 0)));
+    }
+    sqlite3_finalize(q);
+  }
+  sqlite3_close(db);
+  return days;
+}
+
+v1::Request ReportRequest(const std::string& from, const std::string& to, const std::string& by) {
+  v1::Request q;
+  q.mutable_report()->set_from(from);
+  q.mutable_report()->set_to(to);
+  q.mutable_report()->set_by(by);
+  return q;
+}
+
+TEST(BrokerSystem, AClosedDayIsSummarizedAtStartAndItsReportIsUnchanged) {
+  TempDir dir;
+  BrokerProcess broker(dir);  // Monday 30 November, 09:00
+  ASSERT_TRUE(broker.Start());
+  std::string before;
+  {
+    TestClient c(broker.command_endpoint(), "manager");
+    c.Issue("KTP-REKAM");
+    c.Issue("KTP-REKAM", v1::LANSIA);
+    c.Issue("SKCK-BARU");
+    c.SignIn(1, "ani");
+    c.CallNext(1);
+    c.StartServing(1);
+    c.Finish(1);
+    const v1::Reply r = c.Must(ReportRequest("2026-11-30", "2026-11-30", "operator"));
+    ASSERT_EQ(r.error().code(), v1::OK);
+    v1::ComplianceReport rep = r.report();
+    rep.clear_build_ms();
+    before = rep.SerializeAsString();
+    EXPECT_TRUE(SummarizedDays(broker.db_path()).empty());  // today is still open
+  }
+  ASSERT_EQ(broker.Stop(), 0);
+  broker.options().clock_start = "2026-12-01T09:00:00+07:00";
+  ASSERT_TRUE(broker.Start());
+  EXPECT_EQ(SummarizedDays(broker.db_path()), std::vector<std::string>{"2026-11-30"});
+  TestClient c(broker.command_endpoint(), "manager");
+  const v1::Reply r = c.Must(ReportRequest("2026-11-30", "2026-11-30", "operator"));
+  ASSERT_EQ(r.error().code(), v1::OK);
+  v1::ComplianceReport after = r.report();
+  after.clear_build_ms();
+  EXPECT_EQ(after.SerializeAsString(), before);  // from the summary: the same figures
+  EXPECT_EQ(after.total().issued(), 3);
+  c.Issue("KTP-REKAM");
+  const v1::Reply both = c.Must(ReportRequest("2026-11-30", "2026-12-01", "day"));
+  ASSERT_EQ(both.error().code(), v1::OK);
+  EXPECT_EQ(both.report().total().issued(), 4);  // a summarized day and today's tickets
+  EXPECT_EQ(both.report().rows_size(), 2);
+}
+
+TEST(BrokerSystem, TheRunningBrokerSummarizesADayWhenItEnds) {
+  TempDir dir;
+  BrokerProcess::Options opt;
+  // 14.00 at 36000x: midnight comes about a second after start.
+  opt.clock_start = "2026-11-30T14:00:00+07:00";
+  opt.extra_args = {"--clock-scale", "36000"};
+  BrokerProcess broker(dir, opt);
+  ASSERT_TRUE(broker.Start());
+  TestClient c(broker.command_endpoint(), "manager");
+  const v1::Reply issued = c.Issue("KTP-REKAM");
+  ASSERT_EQ(issued.error().code(), v1::OK) << issued.error().message_en();
+  ASSERT_EQ(issued.ticket().business_day(), "2026-11-30");
+  EXPECT_TRUE(WaitFor([&] { return !SummarizedDays(broker.db_path()).empty(); }, 20000))
+      << broker.StderrText();
+  EXPECT_EQ(SummarizedDays(broker.db_path()).front(), "2026-11-30");
+  const v1::Reply r = c.Must(ReportRequest("2026-11-30", "2026-11-30", "service"));
+  ASSERT_EQ(r.error().code(), v1::OK);
+  EXPECT_EQ(r.report().total().issued(), 1);
 }
 
 }  // namespace

@@ -523,6 +523,30 @@ void Reactor::PublishHeartbeat(Millis now) {
   pub_.send(zmq::buffer(env.SerializeAsString()), zmq::send_flags::none);
 }
 
+void Reactor::SummarizeDays(Millis now) {
+  const std::string today = catalog_->BusinessDay(now);
+  const auto steady = std::chrono::steady_clock::now();
+  if (today == summarized_before_ &&
+      (!store_->summaries_pending() || steady < next_summary_retry_)) {
+    return;
+  }
+  // A few days per call keep the reactor's pause short (~10 ms a day); the
+  // start-up summarizes a backlog before serving.
+  constexpr int kDaysPerCall = 3;
+  auto written = store_->SummarizeClosedDays(today, catalog_->utc_offset_min(), now, kDaysPerCall);
+  if (!written.ok()) {
+    spdlog::error("report summaries: {}", written.status().message());
+  } else if (*written > 0) {
+    spdlog::info("report summaries: {} closed day(s) summarized", *written);
+  }
+  summarized_before_ = today;
+  // More left (the cap, or a ticket still held): again at the next heartbeat
+  // if it was the cap, else in a minute.
+  next_summary_retry_ =
+      steady + (written.ok() && *written == kDaysPerCall ? std::chrono::milliseconds(0)
+                                                         : std::chrono::milliseconds(60'000));
+}
+
 void Reactor::Run(const std::atomic<bool>& stop) {
   using namespace std::chrono;
   auto next_heartbeat = steady_clock::now();
@@ -531,6 +555,7 @@ void Reactor::Run(const std::atomic<bool>& stop) {
     const auto now = steady_clock::now();
     if (now >= next_heartbeat) {
       PublishHeartbeat(clock_->NowMs());
+      SummarizeDays(clock_->NowMs());
       next_heartbeat = now + milliseconds(options_.heartbeat_ms);
     }
     if (now >= next_security) {

@@ -113,6 +113,9 @@ class Reactor {
   void DeliverReports();
   // Writes and publishes the security notices summed since the last call.
   void FlushSecurity();
+  // Summarizes closed business days for reports once a day changes (and
+  // retries a day a counter still held a ticket of), a few days per call.
+  void SummarizeDays(Millis now);
   bool LogAllowed();
   bool Quarantined(const std::string& peer);
   void CountBad(const std::string& peer);
@@ -133,6 +136,8 @@ class Reactor {
   // Rate limit for logs about bad input: a budget per 10 s window.
   std::chrono::steady_clock::time_point log_window_;
   int log_budget_used_ = 0;
+  std::string summarized_before_;  // the business day SummarizeDays last ran for
+  std::chrono::steady_clock::time_point next_summary_retry_;
   int64_t log_suppressed_ = 0;
   struct BadPeer {
     std::chrono::steady_clock::time_point window;

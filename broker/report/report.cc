@@ -8,8 +8,10 @@
 #include <functional>
 #include <memory>
 #include <numeric>
+#include <set>
 #include <sstream>
 #include <string_view>
+#include <tuple>
 
 #include "common/time_util.h"
 
@@ -135,29 +137,149 @@ class Query {
   }
   bool Null(int i) { return sqlite3_column_type(q_, i) == SQLITE_NULL; }
   int64_t Int(int i) { return sqlite3_column_int64(q_, i); }
+  void Bind(int i, const std::string& text) {
+    sqlite3_bind_text(q_, i, text.c_str(), -1, SQLITE_TRANSIENT);
+  }
 
  private:
   sqlite3_stmt* q_ = nullptr;
   bool ok_ = false;
 };
 
-std::string HourKey(int64_t utc_ms, int offset) {
+// The columns of a ticket row every report reads, in this order after the
+// grouping columns (business_day, service, counter_id, operator_id, issued_ms).
+constexpr const char* kFactColumns =
+    "state, priority, transfers, print_failed, wait_ms, service_ms, wait_met, service_met";
+constexpr int kFirstFact = 5;
+
+// What a ticket row contributes to a report (columns as kFactColumns from
+// kFirstFact); the views are valid until the next step.
+struct Facts {
+  std::string_view state, priority;
+  bool transferred, print_failed, waited, served, wait_met, service_met;
+  int64_t wait, service;
+};
+
+Facts ReadFacts(Query& t) {
+  constexpr int k = kFirstFact;
+  Facts f;
+  f.state = t.View(k);
+  f.priority = t.View(k + 1);
+  f.transferred = t.Int(k + 2) > 0;
+  f.print_failed = t.Int(k + 3) != 0;
+  f.waited = !t.Null(k + 4);
+  f.served = !t.Null(k + 5);
+  f.wait = f.waited ? t.Int(k + 4) : 0;
+  f.service = f.served ? t.Int(k + 5) : 0;
+  f.wait_met = f.waited && t.Int(k + 6) != 0;
+  f.service_met = f.served && t.Int(k + 7) != 0;
+  return f;
+}
+
+// Counts one ticket into `a`. The one place that says what a ticket
+// contributes to a report: reports on tickets and the per-day summaries
+// (SummarizeDay) both go through it.
+void AddTicket(const Facts& f, Acc& a) {
+  Row& r = a.row;
+  ++r.issued;
+  r.served += f.state == "DONE";
+  r.no_show += f.state == "NO_SHOW";
+  r.cancelled += f.state == "CANCELLED";
+  r.transferred += f.transferred;
+  r.print_failed += f.print_failed;
+  if (f.priority != "PRIORITY_NONE") {
+    ++r.priority;
+    ++r.priority_by_reason[std::string(f.priority)];
+  }
+  if (f.waited) {
+    a.waits.push_back(f.wait);
+    ++r.wait_judged;
+    r.wait_within += f.wait_met;
+  }
+  if (f.served) {
+    a.services.push_back(f.service);
+    ++r.service_judged;
+    r.service_within += f.service_met;
+  }
+}
+
+// Adds a group's (or a summary cell's) counts and values to `into`.
+void Merge(const Row& r, const std::vector<int64_t>& waits, const std::vector<int64_t>& services,
+           Acc& into) {
+  Row& o = into.row;
+  o.issued += r.issued;
+  o.served += r.served;
+  o.no_show += r.no_show;
+  o.cancelled += r.cancelled;
+  o.transferred += r.transferred;
+  o.print_failed += r.print_failed;
+  o.priority += r.priority;
+  for (const auto& [reason, n] : r.priority_by_reason) o.priority_by_reason[reason] += n;
+  o.wait_judged += r.wait_judged;
+  o.wait_within += r.wait_within;
+  o.service_judged += r.service_judged;
+  o.service_within += r.service_within;
+  into.waits.insert(into.waits.end(), waits.begin(), waits.end());
+  into.services.insert(into.services.end(), services.begin(), services.end());
+}
+
+// Milliseconds as little-endian uint32 (49 days at most: waits and service
+// times are minutes to hours), 4 bytes each.
+std::string PackMs(const std::vector<int64_t>& values) {
+  std::string out(values.size() * 4, '\0');
+  for (size_t i = 0; i < values.size(); ++i) {
+    const auto v = static_cast<uint32_t>(std::clamp<int64_t>(values[i], 0, UINT32_MAX));
+    for (int b = 0; b < 4; ++b) out[i * 4 + b] = static_cast<char>((v >> (8 * b)) & 0xff);
+  }
+  return out;
+}
+
+void UnpackMs(sqlite3_stmt* q, int col, std::vector<int64_t>* out) {
+  const auto* p = static_cast<const unsigned char*>(sqlite3_column_blob(q, col));
+  const int n = sqlite3_column_bytes(q, col) / 4;
+  out->reserve(out->size() + static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i, p += 4) {
+    out->push_back(static_cast<int64_t>(p[0] | (p[1] << 8) | (p[2] << 16) |
+                                        (static_cast<uint32_t>(p[3]) << 24)));
+  }
+}
+
+// "LANSIA=3,DISABILITAS=1" and back.
+std::string PackReasons(const std::map<std::string, int>& reasons) {
+  std::string out;
+  for (const auto& [reason, n] : reasons) {
+    if (!out.empty()) out += ',';
+    out += reason + '=' + std::to_string(n);
+  }
+  return out;
+}
+
+void UnpackReasons(std::string_view text, std::map<std::string, int>* out) {
+  while (!text.empty()) {
+    const size_t comma = text.find(',');
+    const std::string_view item = text.substr(0, comma);
+    const size_t eq = item.find('=');
+    if (eq != std::string_view::npos) {
+      (*out)[std::string(item.substr(0, eq))] +=
+          std::atoi(std::string(item.substr(eq + 1)).c_str());
+    }
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+  }
+}
+
+std::string HourKey(int hour) {
   char buf[16];
-  std::snprintf(buf, sizeof buf, "%02d", ToLocal(utc_ms, offset).minute_of_day / 60);
+  std::snprintf(buf, sizeof buf, "%02d", hour);
   return buf;
 }
 
 // "1-08": ISO weekday (1 = Monday) and hour of the local time.
-std::string WeekdayHourKey(int64_t utc_ms, int offset) {
-  const LocalTime t = ToLocal(utc_ms, offset);
+std::string WeekdayHourKey(int weekday, int hour) {
   char buf[16];
-  std::snprintf(buf, sizeof buf, "%d-%02d", t.weekday, t.minute_of_day / 60);
+  std::snprintf(buf, sizeof buf, "%d-%02d", weekday, hour);
   return buf;
 }
-
-}  // namespace
-
-namespace {
 
 // One connection per thread: read-only, no per-call mutex (15 % of a year's
 // report), pages read through a memory map instead of copied into the cache.
@@ -173,26 +295,41 @@ StatusOr<std::unique_ptr<sqlite3, decltype(&sqlite3_close)>> OpenReadOnly(const 
   return std::unique_ptr<sqlite3, decltype(&sqlite3_close)>(db, &sqlite3_close);
 }
 
+// Where a row belongs: its service, counter, operator, business day and the
+// local weekday and hour it was issued (a rating: given).
+struct Where {
+  std::string_view service;
+  int64_t counter = 0;
+  std::string_view op;
+  std::string_view day;
+  int weekday = 0, hour = 0;
+};
+
 using Groups = std::map<std::string, Acc, std::less<>>;
 // The group of a row: a view of a column, or of `buf` when it had to be made.
-using KeyOf =
-    std::function<std::string_view(std::string_view service, int64_t counter, std::string_view op,
-                                   std::string_view day, int64_t ms, std::string* buf)>;
+using KeyOf = std::function<std::string_view(const Where& w, std::string* buf)>;
 
 Acc& GroupOf(Groups& groups, std::string_view k) {
   auto it = groups.find(k);
   return it != groups.end() ? it->second : groups.emplace(std::string(k), Acc()).first->second;
 }
 
+void SetLocal(int64_t utc_ms, int offset, Where* w) {
+  const LocalTime t = ToLocal(utc_ms, offset);
+  w->weekday = t.weekday;
+  w->hour = t.minute_of_day / 60;
+}
+
 // Scans the tickets of days from..to into `groups` and `total`. Only the
 // columns the grouping needs are read, each once per row: a year is a million
 // rows (bench/report.cc).
 Status ScanTickets(sqlite3* db, const std::string& db_path, const std::string& from,
-                   const std::string& to, GroupBy by, bool whole_table, const KeyOf& key_of,
-                   Groups* groups, Acc* total) {
+                   const std::string& to, GroupBy by, int offset, bool whole_table,
+                   const KeyOf& key_of, Groups* groups, Acc* total) {
   auto col = [&](bool needed, const char* name) {
     return std::string(needed ? name : "NULL") + ", ";
   };
+  const bool local_time = by == GroupBy::kHour || by == GroupBy::kWeekdayHour;
   // A long range reads most of the table: one sequential scan is ~8x faster
   // than following the day index row by row (a year of 1M tickets: 0.5 s vs
   // 4 s). A short range uses the index.
@@ -200,53 +337,189 @@ Status ScanTickets(sqlite3* db, const std::string& db_path, const std::string& f
       "SELECT " + col(by == GroupBy::kDay, "business_day") +
       col(by == GroupBy::kService || by == GroupBy::kAgency, "service") +
       col(by == GroupBy::kCounter, "counter_id") + col(by == GroupBy::kOperator, "operator_id") +
-      col(by == GroupBy::kHour || by == GroupBy::kWeekdayHour, "issued_ms") +
-      "state, priority, transfers, print_failed, wait_ms, service_ms, wait_met, service_met"
-      " FROM tickets" +
+      col(local_time, "issued_ms") + kFactColumns + " FROM tickets" +
       std::string(whole_table ? " NOT INDEXED" : "") + " WHERE business_day BETWEEN ?1 AND ?2";
   Query t(db, sql.c_str());
   if (!t.ok()) {
     return Status::Error(db_path + " is not an MPP broker database (" + sqlite3_errmsg(db) + ")");
   }
-  sqlite3_bind_text(t.get(), 1, from.c_str(), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(t.get(), 2, to.c_str(), -1, SQLITE_TRANSIENT);
+  t.Bind(1, from);
+  t.Bind(2, to);
   std::string buf;
+  Where w;
   while (sqlite3_step(t.get()) == SQLITE_ROW) {
-    const std::string_view key = key_of(t.View(1), t.Int(2), t.View(3), t.View(0), t.Int(4), &buf);
-    Acc& g = GroupOf(*groups, key);
-    const std::string_view state = t.View(5), priority = t.View(6);
-    const bool waited = !t.Null(9), served = !t.Null(10);
-    const int64_t wait = waited ? t.Int(9) : 0, service = served ? t.Int(10) : 0;
-    const bool transferred = t.Int(7) > 0, print_failed = t.Int(8) != 0;
-    const bool wait_met = waited && t.Int(11) != 0, service_met = served && t.Int(12) != 0;
-    for (Acc* a : {&g, total}) {
-      Row& r = a->row;
-      ++r.issued;
-      r.served += state == "DONE";
-      r.no_show += state == "NO_SHOW";
-      r.cancelled += state == "CANCELLED";
-      r.transferred += transferred;
-      r.print_failed += print_failed;
-      if (priority != "PRIORITY_NONE") {
-        ++r.priority;
-        ++r.priority_by_reason[std::string(priority)];
-      }
-      if (waited) {
-        a->waits.push_back(wait);
-        ++r.wait_judged;
-        r.wait_within += wait_met;
-      }
-      if (served) {
-        a->services.push_back(service);
-        ++r.service_judged;
-        r.service_within += service_met;
-      }
-    }
+    w.day = t.View(0);
+    w.service = t.View(1);
+    w.counter = t.Int(2);
+    w.op = t.View(3);
+    if (local_time) SetLocal(t.Int(4), offset, &w);
+    const Facts f = ReadFacts(t);
+    AddTicket(f, GroupOf(*groups, key_of(w, &buf)));
+    AddTicket(f, *total);
   }
   return Status::Ok();
 }
 
+// The summarized days in from..to (none in a file from before summaries) and
+// how many tickets they hold.
+std::set<std::string> SummarizedDays(sqlite3* db, const std::string& from, const std::string& to,
+                                     int64_t* tickets) {
+  std::set<std::string> days;
+  *tickets = 0;
+  Query q(db, "SELECT business_day, tickets FROM report_days WHERE business_day BETWEEN ?1 AND ?2");
+  if (!q.ok()) return days;
+  q.Bind(1, from);
+  q.Bind(2, to);
+  while (sqlite3_step(q.get()) == SQLITE_ROW) {
+    days.emplace(q.View(0));
+    *tickets += q.Int(1);
+  }
+  return days;
+}
+
+// Adds the summary cells of days from..to to `groups` and `total`.
+void ScanCells(sqlite3* db, const std::string& from, const std::string& to, bool whole_table,
+               const KeyOf& key_of, Groups* groups, Acc* total) {
+  const std::string sql =
+      "SELECT business_day, service, counter_id, operator_id, weekday, hour, issued, served,"
+      " no_show, cancelled, transferred, print_failed, priority, priority_reasons, wait_within,"
+      " service_within, waits, services FROM report_cells" +
+      std::string(whole_table ? " NOT INDEXED" : "") + " WHERE business_day BETWEEN ?1 AND ?2";
+  Query q(db, sql.c_str());
+  if (!q.ok()) return;
+  q.Bind(1, from);
+  q.Bind(2, to);
+  std::string buf;
+  Where w;
+  Row r;
+  std::vector<int64_t> waits, services;
+  while (sqlite3_step(q.get()) == SQLITE_ROW) {
+    w.day = q.View(0);
+    w.service = q.View(1);
+    w.counter = q.Int(2);
+    w.op = q.View(3);
+    w.weekday = static_cast<int>(q.Int(4));
+    w.hour = static_cast<int>(q.Int(5));
+    r = Row();
+    int* counts[] = {&r.issued,      &r.served,       &r.no_show, &r.cancelled,
+                     &r.transferred, &r.print_failed, &r.priority};
+    for (int i = 0; i < 7; ++i) *counts[i] = static_cast<int>(q.Int(6 + i));
+    if (r.priority > 0) UnpackReasons(q.View(13), &r.priority_by_reason);
+    r.wait_within = static_cast<int>(q.Int(14));
+    r.service_within = static_cast<int>(q.Int(15));
+    waits.clear();
+    services.clear();
+    UnpackMs(q.get(), 16, &waits);
+    UnpackMs(q.get(), 17, &services);
+    r.wait_judged = static_cast<int>(waits.size());
+    r.service_judged = static_cast<int>(services.size());
+    Merge(r, waits, services, GroupOf(*groups, key_of(w, &buf)));
+    Merge(r, waits, services, *total);
+  }
+}
+
+// The days from..to that have no summary, as runs of consecutive days.
+std::vector<std::pair<std::string, std::string>> UnsummarizedRuns(
+    const std::string& from, const std::string& to, const std::set<std::string>& summarized) {
+  std::vector<std::pair<std::string, std::string>> runs;
+  if (summarized.empty()) return {{from, to}};
+  const Millis first = *LocalMidnightMs(from, 0);
+  bool open = false;
+  for (Millis ms = first;; ms += 86'400'000) {
+    const std::string day = ToLocal(ms, 0).Date();
+    if (day > to) break;
+    if (summarized.count(day)) {
+      open = false;
+    } else if (open) {
+      runs.back().second = day;
+    } else {
+      runs.emplace_back(day, day);
+      open = true;
+    }
+  }
+  return runs;
+}
+
+int64_t DaysBetween(const std::string& from, const std::string& to) {
+  return (*LocalMidnightMs(to, 0) - *LocalMidnightMs(from, 0)) / 86'400'000 + 1;
+}
+
 }  // namespace
+
+Status SummarizeDay(sqlite3* db, int utc_offset_min, const std::string& day, int64_t now_ms,
+                    int* tickets) {
+  struct CellKey {
+    std::string service;
+    int64_t counter;
+    std::string op;
+    int weekday, hour;
+    bool operator<(const CellKey& o) const {
+      return std::tie(service, counter, op, weekday, hour) <
+             std::tie(o.service, o.counter, o.op, o.weekday, o.hour);
+    }
+  };
+  std::map<CellKey, Acc> cells;
+  int n = 0;
+  {
+    const std::string sql =
+        std::string("SELECT business_day, service, counter_id, operator_id, issued_ms, ") +
+        kFactColumns + " FROM tickets WHERE business_day = ?1";
+    Query t(db, sql.c_str());
+    if (!t.ok()) return Status::Error(std::string("summarize: ") + sqlite3_errmsg(db));
+    t.Bind(1, day);
+    Where w;
+    while (sqlite3_step(t.get()) == SQLITE_ROW) {
+      SetLocal(t.Int(4), utc_offset_min, &w);
+      CellKey key{std::string(t.View(1)), t.Null(2) ? 0 : t.Int(2), std::string(t.View(3)),
+                  w.weekday, w.hour};
+      AddTicket(ReadFacts(t), cells[std::move(key)]);
+      ++n;
+    }
+  }
+  Query ins(db,
+            "INSERT INTO report_cells (business_day, service, counter_id, operator_id, weekday,"
+            " hour, issued, served, no_show, cancelled, transferred, print_failed, priority,"
+            " priority_reasons, wait_within, service_within, waits, services)"
+            " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)");
+  Query done(db,
+             "INSERT OR REPLACE INTO report_days (business_day, tickets, cells, ts_ms)"
+             " VALUES (?1, ?2, ?3, ?4)");
+  if (!ins.ok() || !done.ok()) {
+    return Status::Error(std::string("summarize: ") + sqlite3_errmsg(db));
+  }
+  for (const auto& [key, acc] : cells) {
+    const Row& r = acc.row;
+    sqlite3_stmt* s = ins.get();
+    sqlite3_reset(s);
+    ins.Bind(1, day);
+    ins.Bind(2, key.service);
+    sqlite3_bind_int64(s, 3, key.counter);
+    ins.Bind(4, key.op);
+    sqlite3_bind_int(s, 5, key.weekday);
+    sqlite3_bind_int(s, 6, key.hour);
+    const int counts[] = {r.issued,      r.served,       r.no_show, r.cancelled,
+                          r.transferred, r.print_failed, r.priority};
+    for (int i = 0; i < 7; ++i) sqlite3_bind_int(s, 7 + i, counts[i]);
+    ins.Bind(14, PackReasons(r.priority_by_reason));
+    sqlite3_bind_int(s, 15, r.wait_within);
+    sqlite3_bind_int(s, 16, r.service_within);
+    const std::string waits = PackMs(acc.waits), services = PackMs(acc.services);
+    sqlite3_bind_blob(s, 17, waits.data(), static_cast<int>(waits.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_blob(s, 18, services.data(), static_cast<int>(services.size()), SQLITE_TRANSIENT);
+    if (sqlite3_step(s) != SQLITE_DONE) {
+      return Status::Error(std::string("summarize: ") + sqlite3_errmsg(db));
+    }
+  }
+  done.Bind(1, day);
+  sqlite3_bind_int(done.get(), 2, n);
+  sqlite3_bind_int(done.get(), 3, static_cast<int>(cells.size()));
+  sqlite3_bind_int64(done.get(), 4, now_ms);
+  if (sqlite3_step(done.get()) != SQLITE_DONE) {
+    return Status::Error(std::string("summarize: ") + sqlite3_errmsg(db));
+  }
+  if (tickets) *tickets = n;
+  return Status::Ok();
+}
 
 StatusOr<Report> Build(const std::string& db_path, const CatalogIndex& catalog,
                        const std::string& from, const std::string& to, GroupBy by) {
@@ -261,27 +534,26 @@ StatusOr<Report> Build(const std::string& db_path, const CatalogIndex& catalog,
   // Looked up per row without building a string (a year: a million rows).
   std::map<std::string, std::string, std::less<>> agency_of;
   for (const auto& svc : catalog.catalog().services()) agency_of[svc.code()] = svc.agency();
-  const KeyOf key_of = [&](std::string_view service, int64_t counter, std::string_view op,
-                           std::string_view day, int64_t ms, std::string* buf) -> std::string_view {
+  const KeyOf key_of = [&](const Where& w, std::string* buf) -> std::string_view {
     switch (by) {
       case GroupBy::kAgency: {
-        auto it = agency_of.find(service);
+        auto it = agency_of.find(w.service);
         return it != agency_of.end() ? std::string_view(it->second) : "?";
       }
       case GroupBy::kService:
-        return service;
+        return w.service;
       case GroupBy::kCounter:
-        *buf = counter > 0 ? std::to_string(counter) : "-";
+        *buf = w.counter > 0 ? std::to_string(w.counter) : "-";
         return *buf;
       case GroupBy::kOperator:
-        return op.empty() ? std::string_view("-") : op;
+        return w.op.empty() ? std::string_view("-") : w.op;
       case GroupBy::kDay:
-        return day;
+        return w.day;
       case GroupBy::kHour:
-        *buf = HourKey(ms, offset);
+        *buf = HourKey(w.hour);
         return *buf;
       case GroupBy::kWeekdayHour:
-        *buf = WeekdayHourKey(ms, offset);
+        *buf = WeekdayHourKey(w.weekday, w.hour);
         return *buf;
     }
     return "?";
@@ -290,20 +562,46 @@ StatusOr<Report> Build(const std::string& db_path, const CatalogIndex& catalog,
   Acc total;
   std::string buf;
 
-  const int64_t days = (*LocalMidnightMs(to, 0) - *LocalMidnightMs(from, 0)) / 86'400'000 + 1;
-  if (Status st = ScanTickets(db, db_path, from, to, by, days > 31, key_of, &groups, &total);
-      !st.ok()) {
-    return st;
+  // One read transaction: the broker may summarize a day meanwhile, and the
+  // cells and the tickets must come from the same snapshot.
+  sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
+  // Closed days from their summaries, the others (today, or a day a counter
+  // still held a ticket of) from their tickets.
+  int64_t summarized_tickets = 0;
+  const std::set<std::string> summarized = SummarizedDays(db, from, to, &summarized_tickets);
+  if (!summarized.empty()) {
+    // A year's million values grown one by one cost more than reading them.
+    total.waits.reserve(static_cast<size_t>(summarized_tickets));
+    total.services.reserve(static_cast<size_t>(summarized_tickets));
+    ScanCells(db, from, to, DaysBetween(from, to) > 31, key_of, &groups, &total);
+  }
+  // Unsummarized days among summarized ones are few or empty (days after the
+  // last ticket): the index. Only a long range with no summary at all (a file
+  // from before summaries) is worth a scan of the whole table.
+  for (const auto& [run_from, run_to] : UnsummarizedRuns(from, to, summarized)) {
+    const bool scan = summarized.empty() && DaysBetween(run_from, run_to) > 31;
+    if (Status st =
+            ScanTickets(db, db_path, run_from, run_to, by, offset, scan, key_of, &groups, &total);
+        !st.ok()) {
+      sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+      return st;
+    }
   }
 
   Query q(db,
           "SELECT business_day, ts_ms, counter_id, operator_id, service, score,"
           " u1, u2, u3, u4, u5, u6, u7, u8, u9 FROM ratings WHERE business_day BETWEEN ?1 AND ?2");
   if (q.ok()) {  // a database from before ratings existed has none
-    sqlite3_bind_text(q.get(), 1, from.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(q.get(), 2, to.c_str(), -1, SQLITE_TRANSIENT);
+    q.Bind(1, from);
+    q.Bind(2, to);
+    Where w;
     while (sqlite3_step(q.get()) == SQLITE_ROW) {
-      Acc& g = GroupOf(groups, key_of(q.View(4), q.Int(2), q.View(3), q.View(0), q.Int(1), &buf));
+      w.day = q.View(0);
+      w.counter = q.Int(2);
+      w.op = q.View(3);
+      w.service = q.View(4);
+      SetLocal(q.Int(1), offset, &w);
+      Acc& g = GroupOf(groups, key_of(w, &buf));
       std::array<int, 9> form{};
       bool any = false;
       for (int i = 0; i < 9; ++i) {
@@ -317,6 +615,7 @@ StatusOr<Report> Build(const std::string& db_path, const CatalogIndex& catalog,
       }
     }
   }
+  sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
 
   Report rep;
   rep.from = from;

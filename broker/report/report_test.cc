@@ -1,6 +1,7 @@
 #include "broker/report/report.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -140,6 +141,11 @@ class ReportTest : public ::testing::Test {
   Report Run(const std::string& from, const std::string& to, GroupBy by) {
     if (store_) {
       EXPECT_TRUE(store_->Commit().ok());
+      if (!summarize_before_.empty()) {
+        auto n = store_->SummarizeClosedDays(summarize_before_, catalog_->utc_offset_min(), 0, 99);
+        EXPECT_TRUE(n.ok()) << n.status().message();
+        summarized_ = n.ok() ? *n : -1;
+      }
       store_.reset();
     }
     auto r = Build(path_, *catalog_, from, to, by);
@@ -153,13 +159,44 @@ class ReportTest : public ::testing::Test {
     return nullptr;
   }
 
+  // Rows of report_days in the file.
+  std::vector<std::string> SummarizedDays() {
+    std::vector<std::string> days;
+    sqlite3* db = nullptr;
+    sqlite3_open(path_.c_str(), &db);
+    sqlite3_stmt* q = nullptr;
+    sqlite3_prepare_v2(db, "SELECT business_day FROM report_days ORDER BY 1", -1, &q, nullptr);
+    while (sqlite3_step(q) == SQLITE_ROW) {
+      days.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(q, 0)));
+    }
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    return days;
+  }
+
   std::string path_;
   std::unique_ptr<CatalogIndex> catalog_;
   std::unique_ptr<store::Store> store_;
   uint64_t seq_ = 0;
+  std::string summarize_before_;  // when set, Run first summarizes the days before it
+  int summarized_ = 0;
 };
 
-TEST_F(ReportTest, HandComputedFiguresPerServiceWithAStandardChangedMidRange) {
+// The same hand-computed figures from tickets alone (""), with the first day
+// summarized and the second read from tickets ("2026-12-01"), and with every
+// day summarized ("2026-12-03"): the per-day summaries change speed, not figures.
+class ReportFigures : public ReportTest, public ::testing::WithParamInterface<const char*> {
+ protected:
+  void SetUp() override {
+    ReportTest::SetUp();
+    summarize_before_ = GetParam();
+  }
+};
+
+INSTANTIATE_TEST_SUITE_P(FromTicketsAndSummaries, ReportFigures,
+                         ::testing::Values("", "2026-12-01", "2026-12-03"));
+
+TEST_P(ReportFigures, HandComputedFiguresPerServiceWithAStandardChangedMidRange) {
   Add(1, "2026-11-30", "KTP-REKAM", v1::DONE, 10, 30, 8, 10, 1, "ani", v1::LANSIA);
   Add(2, "2026-11-30", "KTP-REKAM", v1::DONE, 40, 30, 12, 10, 1, "ani");
   Add(3, "2026-11-30", "KTP-REKAM", v1::NO_SHOW, 20, 30, -1, 10, 1, "ani");
@@ -173,6 +210,7 @@ TEST_F(ReportTest, HandComputedFiguresPerServiceWithAStandardChangedMidRange) {
   Rate(2, "2026-11-30", 1, "ani", "KTP-REKAM", 2, {2, 0, 0, 0, 0, 0, 0, 0, 0});
   Rate(6, "2026-12-01", 4, "budi", "KTP-REKAM", 3, {});
   const Report r = Run("2026-11-30", "2026-12-01", GroupBy::kService);
+  EXPECT_EQ(summarized_, summarize_before_.empty() ? 0 : summarize_before_ == "2026-12-01" ? 1 : 3);
 
   const Row* ktp = Find(r, "KTP-REKAM");
   ASSERT_NE(ktp, nullptr);
@@ -222,6 +260,62 @@ TEST_F(ReportTest, HandComputedFiguresPerServiceWithAStandardChangedMidRange) {
   ASSERT_EQ(heat.rows.size(), 2u);
   EXPECT_EQ(Find(heat, "1-09")->issued, 5);
   EXPECT_EQ(Find(heat, "2-09")->issued, 1);
+}
+
+TEST_F(ReportTest, ASummaryIsDroppedWhenItsDayChangesAndKeptOnRollback) {
+  Add(1, "2026-11-30", "KTP-REKAM", v1::DONE, 10, 30, 8, 10, 1, "ani");
+  Add(2, "2026-12-01", "KTP-REKAM", v1::DONE, 20, 30, 8, 10, 1, "ani");
+  ASSERT_TRUE(store_->Commit().ok());
+  auto n = store_->SummarizeClosedDays("2026-12-02", catalog_->utc_offset_min(), 0, 99);
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(*n, 2);
+  EXPECT_FALSE(store_->summaries_pending());
+  EXPECT_EQ(SummarizedDays(), (std::vector<std::string>{"2026-11-30", "2026-12-01"}));
+
+  // A batch that would change a summarized day but rolls back leaves the summary.
+  ASSERT_TRUE(store_->Begin().ok());
+  Add(3, "2026-11-30", "KTP-REKAM", v1::DONE, 50, 30, 8, 10, 1, "ani");
+  store_->Rollback();
+  EXPECT_EQ(SummarizedDays().size(), 2u);
+
+  // One that commits drops it (the store still knows the day is summarized
+  // after the rollback), and the report counts the new ticket.
+  ASSERT_TRUE(store_->Begin().ok());
+  Add(3, "2026-11-30", "KTP-REKAM", v1::DONE, 50, 30, 8, 10, 1, "ani");
+  ASSERT_TRUE(store_->Commit().ok());
+  EXPECT_EQ(SummarizedDays(), std::vector<std::string>{"2026-12-01"});
+  EXPECT_TRUE(store_->summaries_pending());
+  ASSERT_TRUE(store_->Begin().ok());
+  const Report r = Run("2026-11-30", "2026-12-01", GroupBy::kDay);
+  EXPECT_EQ(Find(r, "2026-11-30")->issued, 2);
+  EXPECT_EQ(Find(r, "2026-11-30")->wait.max_ms, 50 * kMin);
+  EXPECT_EQ(r.total.wait.median_ms, 20 * kMin);
+}
+
+TEST_F(ReportTest, ADayWithATicketACounterStillHoldsIsNotSummarized) {
+  Add(1, "2026-11-30", "KTP-REKAM", v1::DONE, 10, 30, 8, 10, 1, "ani");
+  Add(2, "2026-12-01", "KTP-REKAM", v1::SERVING, 20, 30, -1, 10, 1, "ani");
+  Add(3, "2026-12-02", "KTP-REKAM", v1::DONE, 20, 30, 8, 10, 1, "ani");  // today
+  ASSERT_TRUE(store_->Commit().ok());
+  auto n = store_->SummarizeClosedDays("2026-12-02", catalog_->utc_offset_min(), 0, 99);
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(*n, 1);
+  EXPECT_EQ(SummarizedDays(), std::vector<std::string>{"2026-11-30"});
+  EXPECT_TRUE(store_->summaries_pending());  // 1 December: to try again
+  // A cap on days per call leaves the rest for the next.
+  ASSERT_TRUE(store_->Begin().ok());
+  Add(2, "2026-12-01", "KTP-REKAM", v1::DONE, 20, 30, 9, 10, 1, "ani");
+  ASSERT_TRUE(store_->Commit().ok());
+  n = store_->SummarizeClosedDays("2026-12-03", catalog_->utc_offset_min(), 0, 1);
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(*n, 1);
+  EXPECT_TRUE(store_->summaries_pending());
+  n = store_->SummarizeClosedDays("2026-12-03", catalog_->utc_offset_min(), 0, 1);
+  EXPECT_EQ(*n, 1);
+  EXPECT_EQ(SummarizedDays().size(), 3u);
+  n = store_->SummarizeClosedDays("2026-12-03", catalog_->utc_offset_min(), 0, 1);
+  EXPECT_EQ(*n, 0);
+  EXPECT_FALSE(store_->summaries_pending());
 }
 
 TEST_F(ReportTest, TheWireFormIsLossless) {

@@ -3,6 +3,8 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include "broker/report/report.h"
+
 namespace mpp::store {
 namespace {
 
@@ -120,6 +122,38 @@ CREATE TABLE devices (
   data       BLOB    NOT NULL
 );
 )sql",
+    // 6: per-day summaries for reports (report::SummarizeDay): a closed day's
+    // tickets rolled up by service, counter, operator, weekday and hour, with
+    // every wait and service time (little-endian uint32 ms) for percentiles.
+    R"sql(
+CREATE TABLE report_cells (
+  business_day     TEXT    NOT NULL,
+  service          TEXT    NOT NULL,
+  counter_id       INTEGER NOT NULL,
+  operator_id      TEXT    NOT NULL,
+  weekday          INTEGER NOT NULL,
+  hour             INTEGER NOT NULL,
+  issued           INTEGER NOT NULL,
+  served           INTEGER NOT NULL,
+  no_show          INTEGER NOT NULL,
+  cancelled        INTEGER NOT NULL,
+  transferred      INTEGER NOT NULL,
+  print_failed     INTEGER NOT NULL,
+  priority         INTEGER NOT NULL,
+  priority_reasons TEXT    NOT NULL,
+  wait_within      INTEGER NOT NULL,
+  service_within   INTEGER NOT NULL,
+  waits            BLOB    NOT NULL,
+  services         BLOB    NOT NULL
+);
+CREATE INDEX report_cells_by_day ON report_cells (business_day);
+CREATE TABLE report_days (
+  business_day TEXT PRIMARY KEY,
+  tickets      INTEGER NOT NULL,
+  cells        INTEGER NOT NULL,
+  ts_ms        INTEGER NOT NULL
+);
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
 
@@ -181,12 +215,14 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, int max_ve
   if (Status st = s->Migrate(max_version); !st.ok()) return st;
   if (Status st = s->Prepare(); !st.ok()) return st;
   s->LoadReplies();
+  s->LoadSummarizedDays();
   return s;
 }
 
 Store::~Store() {
-  for (sqlite3_stmt* st : {insert_event_, upsert_ticket_, upsert_counter_, insert_reply_,
-                           upsert_operator_, insert_rating_, upsert_setting_, upsert_device_}) {
+  for (sqlite3_stmt* st :
+       {insert_event_, upsert_ticket_, upsert_counter_, insert_reply_, upsert_operator_,
+        insert_rating_, upsert_setting_, upsert_device_, delete_cells_, delete_day_}) {
     sqlite3_finalize(st);
   }
   sqlite3_close_v2(db_);
@@ -278,6 +314,8 @@ Status Store::Prepare() {
        "INSERT OR REPLACE INTO devices (public_key, name, role, revoked, data) "
        "VALUES (?1, ?2, ?3, ?4, ?5)"},
       {&upsert_setting_, "INSERT OR REPLACE INTO settings (key, value, ts_ms) VALUES (?1, ?2, ?3)"},
+      {&delete_cells_, "DELETE FROM report_cells WHERE business_day = ?1"},
+      {&delete_day_, "DELETE FROM report_days WHERE business_day = ?1"},
       {&insert_rating_,
        "INSERT INTO ratings (ticket_id, business_day, ts_ms, counter_id, operator_id, service,"
        " score, u1, u2, u3, u4, u5, u6, u7, u8, u9) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
@@ -367,7 +405,94 @@ const std::string* Store::FindReply(const std::string& client_id,
 
 Status Store::Begin() {
   pending_reply_keys_.clear();
+  dropped_summaries_.clear();
   return Exec("BEGIN IMMEDIATE");
+}
+
+void Store::LoadSummarizedDays() {
+  summarized_days_.clear();
+  sqlite3_stmt* q = nullptr;
+  if (sqlite3_prepare_v2(db_, "SELECT business_day FROM report_days", -1, &q, nullptr) ==
+      SQLITE_OK) {
+    while (sqlite3_step(q) == SQLITE_ROW) {
+      summarized_days_.insert(reinterpret_cast<const char*>(sqlite3_column_text(q, 0)));
+    }
+  }
+  sqlite3_finalize(q);
+}
+
+Status Store::DropSummary(const std::string& day) {
+  // A summarized day's ticket changes only when the clock went back (a
+  // simulated clock restarted on an old file) or a summarized day was still
+  // open after all: either way the summary is no longer the truth.
+  auto it = summarized_days_.find(day);
+  if (it == summarized_days_.end()) return Status::Ok();
+  for (sqlite3_stmt* st : {delete_cells_, delete_day_}) {
+    if (Stmt(st).Text(1, day).Step() != SQLITE_DONE) {
+      return Status::Error(std::string("drop report summary: ") + sqlite3_errmsg(db_));
+    }
+  }
+  summarized_days_.erase(it);
+  dropped_summaries_.push_back(day);
+  summaries_pending_ = true;
+  return Status::Ok();
+}
+
+StatusOr<int> Store::SummarizeClosedDays(const std::string& today, int utc_offset_min,
+                                         int64_t now_ms, int max_days) {
+  if (schema_version_ < 6) return 0;
+  // Days with tickets before today, found by seeking the day index (a few
+  // hundred seeks for a year) rather than reading a million index entries.
+  std::vector<std::string> days;
+  {
+    sqlite3_stmt* q = nullptr;
+    sqlite3_prepare_v2(db_,
+                       "SELECT business_day FROM tickets WHERE business_day > ?1 AND"
+                       " business_day < ?2 ORDER BY business_day LIMIT 1",
+                       -1, &q, nullptr);
+    std::string after;
+    while (true) {
+      sqlite3_reset(q);
+      sqlite3_bind_text(q, 1, after.c_str(), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text(q, 2, today.c_str(), -1, SQLITE_TRANSIENT);
+      if (sqlite3_step(q) != SQLITE_ROW) break;
+      after = reinterpret_cast<const char*>(sqlite3_column_text(q, 0));
+      if (!summarized_days_.count(after)) days.push_back(after);
+    }
+    sqlite3_finalize(q);
+  }
+  // A ticket a counter still holds (called or being served across midnight)
+  // may still change: its day waits for the next try.
+  bool pending = false;
+  int written = 0;
+  for (const std::string& day : days) {
+    if (written == max_days) {
+      pending = true;
+      break;
+    }
+    sqlite3_stmt* q = nullptr;
+    sqlite3_prepare_v2(db_,
+                       "SELECT 1 FROM tickets WHERE state IN ('CALLED','SERVING') AND"
+                       " business_day = ?1 LIMIT 1",
+                       -1, &q, nullptr);
+    sqlite3_bind_text(q, 1, day.c_str(), -1, SQLITE_TRANSIENT);
+    const bool open = sqlite3_step(q) == SQLITE_ROW;
+    sqlite3_finalize(q);
+    if (open) {
+      pending = true;
+      continue;
+    }
+    if (Status st = Exec("BEGIN IMMEDIATE"); !st.ok()) return st;
+    if (Status st = report::SummarizeDay(db_, utc_offset_min, day, now_ms); !st.ok()) {
+      Exec("ROLLBACK");
+      return Status::Error(path_ + ": " + st.message());
+    }
+    if (Status st = Exec("COMMIT"); !st.ok()) return st;
+    summarized_days_.insert(day);
+    ++written;
+  }
+  summaries_pending_ = pending;
+  return written;
 }
 
 Status Store::AppendEvent(uint64_t seq, int64_t ts_ms, const v1::Event& e) {
@@ -384,6 +509,7 @@ Status Store::AppendEvent(uint64_t seq, int64_t ts_ms, const v1::Event& e) {
   }
   if (e.has_ticket()) {
     const v1::Ticket& t = e.ticket();
+    if (Status st = DropSummary(t.business_day()); !st.ok()) return st;
     Stmt s(upsert_ticket_);
     s.Int(1, t.id()).Text(2, t.business_day()).Text(3, t.number()).Text(4, t.service());
     s.Text(5, t.issued_service()).Text(6, t.prefix()).Int(7, t.seq_no());
@@ -486,6 +612,9 @@ void Store::Rollback() {
   Exec("ROLLBACK");
   for (const auto& k : pending_reply_keys_) replies_.erase(k);
   pending_reply_keys_.clear();
+  // The deletes of those summaries were rolled back with the batch.
+  summarized_days_.insert(dropped_summaries_.begin(), dropped_summaries_.end());
+  dropped_summaries_.clear();
 }
 
 void Store::LoadReplies() {

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -27,7 +28,7 @@ struct sqlite3_stmt;
 
 namespace mpp::store {
 
-inline constexpr int kSchemaVersion = 5;
+inline constexpr int kSchemaVersion = 6;
 
 struct Loaded {
   std::vector<v1::Ticket> tickets;
@@ -63,6 +64,16 @@ class Store {
   Status Commit();
   void Rollback();
 
+  // Writes report summaries (report::SummarizeDay) for days before `today`
+  // that have tickets and none, each in its own transaction, at most
+  // `max_days` of them; returns how many. A day with a ticket still called or
+  // being served is left for a later call. Not inside a batch.
+  StatusOr<int> SummarizeClosedDays(const std::string& today, int utc_offset_min, int64_t now_ms,
+                                    int max_days);
+  // True when the last SummarizeClosedDays left a day out, or a summary was
+  // dropped since: call it again later.
+  bool summaries_pending() const { return summaries_pending_; }
+
   // Deletes stored replies older than `before_ms` (retries come within seconds);
   // the broker calls it at start-up.
   Status PruneReplies(int64_t before_ms);
@@ -77,6 +88,8 @@ class Store {
   Status Prepare();
   Status Migrate(int max_version);
   void LoadReplies();
+  void LoadSummarizedDays();
+  Status DropSummary(const std::string& day);
 
   sqlite3* db_ = nullptr;
   std::string path_;
@@ -89,8 +102,13 @@ class Store {
   sqlite3_stmt* insert_rating_ = nullptr;
   sqlite3_stmt* upsert_setting_ = nullptr;
   sqlite3_stmt* upsert_device_ = nullptr;
+  sqlite3_stmt* delete_cells_ = nullptr;
+  sqlite3_stmt* delete_day_ = nullptr;
   std::unordered_map<std::string, std::string> replies_;  // "client\x1frequest" -> reply
   std::vector<std::string> pending_reply_keys_;           // added in the open batch
+  std::set<std::string> summarized_days_;                 // rows of report_days
+  std::vector<std::string> dropped_summaries_;            // in the open batch
+  bool summaries_pending_ = false;
 };
 
 }  // namespace mpp::store
