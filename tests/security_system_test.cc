@@ -195,6 +195,59 @@ TEST_F(SecureBroker, EventsReachOnlyRegisteredDevices) {
   EXPECT_FALSE(heard(*bad, 3000)) << "an unknown key must not hear the hall";
 }
 
+TEST_F(SecureBroker, ARevokedSubscriberStopsHearingTheHallAtOnce) {
+  StartBroker();
+  const ClientKeys revoked = Device("display-a", v1::ROLE_DISPLAY);
+  const ClientKeys honest = Device("display-b", v1::ROLE_DISPLAY);
+  zmq::context_t ctx(1);
+  auto subscribe = [&](const ClientKeys& k) {
+    auto sub = std::make_unique<zmq::socket_t>(ctx, zmq::socket_type::sub);
+    sub->set(zmq::sockopt::linger, 0);
+    sub->set(zmq::sockopt::subscribe, std::string(kTopicPrefix));
+    sub->set(zmq::sockopt::curve_serverkey, k.broker_public);
+    sub->set(zmq::sockopt::curve_publickey, k.own.public_z85);
+    sub->set(zmq::sockopt::curve_secretkey, k.own.secret_z85);
+    sub->connect(broker_->event_endpoint());
+    return sub;
+  };
+  // The highest seq among the messages that arrive within `ms`.
+  auto highest_seq = [](zmq::socket_t& s, int ms) {
+    uint64_t seq = 0;
+    zmq::pollitem_t item{s.handle(), 0, ZMQ_POLLIN, 0};
+    while (zmq::poll(&item, 1, std::chrono::milliseconds(ms)) > 0) {
+      std::vector<zmq::message_t> frames;
+      if (!zmq::recv_multipart(s, std::back_inserter(frames), zmq::recv_flags::dontwait)) break;
+      v1::Envelope env;
+      if (frames.size() == 2 && env.ParseFromArray(frames[1].data(), frames[1].size())) {
+        seq = std::max<uint64_t>(seq, env.seq());
+      }
+      ms = 0;  // then only what is already there
+    }
+    return seq;
+  };
+  auto a = subscribe(revoked);
+  auto b = subscribe(honest);
+  ASSERT_GT(highest_seq(*a, 5000) + highest_seq(*b, 5000), 0u) << "both hear heartbeats";
+
+  TestClient admin(broker_->command_endpoint(), "admin", &admin_);
+  v1::Request revoke;
+  v1::Device* d = revoke.mutable_set_device()->mutable_device();
+  d->set_public_key(revoked.own.public_z85);
+  d->set_name("display-a");
+  d->set_role(v1::ROLE_DISPLAY);
+  d->set_revoked(true);
+  ASSERT_EQ(admin.Must(revoke).error().code(), v1::OK);
+  const uint64_t after = admin.Issue("KTP-REKAM").ticket().id() > 0 ? admin.Status().seq() : 0;
+  ASSERT_GT(after, 0u);
+  // The honest display reconnects by itself and hears heartbeats that carry
+  // the seq of the ticket issued after the revocation - twice, so at least a
+  // second passes in which the revoked one would have heard them too.
+  int heard = 0;
+  EXPECT_TRUE(WaitFor([&] { return (heard += highest_seq(*b, 200) >= after) >= 2; }, 10000));
+  EXPECT_LT(highest_seq(*a, 0), after) << "the revoked display still hears the hall";
+  EXPECT_NE(broker_->StderrText().find("event socket was renewed"), std::string::npos);
+}
+
 TEST_F(SecureBroker, RefusalsAreSummedIntoTheEventLog) {
   opt_.extra_args.push_back("--security-summary-seconds");
   opt_.extra_args.push_back("1");

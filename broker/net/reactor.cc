@@ -2,7 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cerrno>
+#include <chrono>
 #include <cstdlib>
+#include <thread>
 #include <zmq_addon.hpp>
 
 #include "broker/core/authorize.h"
@@ -61,30 +64,15 @@ Status Reactor::Bind() {
     events = derived.value();
   }
   try {
-    if (options_.devices) {
-      // Ironhouse: CURVE on both sockets, ZAP domain set, and option 93
-      // (ZMQ_ZAP_ENFORCE_DOMAIN, a draft name in 4.3.4) so that a missing ZAP
-      // handler refuses instead of letting everyone in.
-      constexpr int kZapEnforceDomain = 93;
-      const int on = 1;
-      for (zmq::socket_t* s : {&router_, &pub_}) {
-        s->set(zmq::sockopt::zap_domain, "mpp");
-        if (zmq_setsockopt(s->handle(), kZapEnforceDomain, &on, sizeof on) != 0) {
-          return Status::Error(
-              "this libzmq does not support ZMQ_ZAP_ENFORCE_DOMAIN (93); "
-              "refusing to run with keys that could fail open");
-        }
-        s->set(zmq::sockopt::curve_server, true);
-        s->set(zmq::sockopt::curve_secretkey, options_.curve_secret_key);
-      }
+    for (zmq::socket_t* s : {&router_, &pub_}) {
+      if (Status st = Secure(*s); !st.ok()) return st;
     }
     router_.set(zmq::sockopt::linger, 0);
     router_.set(zmq::sockopt::router_mandatory, 1);
     router_.set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(kMaxMessageBytes));
     router_.set(zmq::sockopt::sndhwm, 10000);
     router_.set(zmq::sockopt::rcvhwm, 10000);
-    pub_.set(zmq::sockopt::linger, 0);
-    pub_.set(zmq::sockopt::sndhwm, 100000);
+    SetPubOptions(pub_);
     router_.bind(options_.command_endpoint);
     bound_command_ = router_.get(zmq::sockopt::last_endpoint);
     pub_.bind(events);
@@ -99,6 +87,69 @@ Status Reactor::Bind() {
                          ": " + e.what() + " (is another broker running on that port?)");
   }
   return Status::Ok();
+}
+
+Status Reactor::Secure(zmq::socket_t& s) const {
+  if (!options_.devices) return Status::Ok();
+  // Ironhouse: CURVE, ZAP domain set, and option 93 (ZMQ_ZAP_ENFORCE_DOMAIN,
+  // a draft name in 4.3.4) so that a missing ZAP handler refuses instead of
+  // letting everyone in.
+  constexpr int kZapEnforceDomain = 93;
+  const int on = 1;
+  s.set(zmq::sockopt::zap_domain, "mpp");
+  if (zmq_setsockopt(s.handle(), kZapEnforceDomain, &on, sizeof on) != 0) {
+    return Status::Error(
+        "this libzmq does not support ZMQ_ZAP_ENFORCE_DOMAIN (93); "
+        "refusing to run with keys that could fail open");
+  }
+  s.set(zmq::sockopt::curve_server, true);
+  s.set(zmq::sockopt::curve_secretkey, options_.curve_secret_key);
+  return Status::Ok();
+}
+
+void Reactor::SetPubOptions(zmq::socket_t& s) {
+  s.set(zmq::sockopt::linger, 0);
+  s.set(zmq::sockopt::sndhwm, 100000);
+}
+
+void Reactor::RebindEvents() {
+  // libzmq cannot drop one peer of a PUB socket, so a revoked display would
+  // go on hearing the hall until it reconnected. A fresh socket on the same
+  // endpoint makes every subscriber reconnect and pass ZAP again, which
+  // refuses the revoked key; the others see a gap in seq (or a silent
+  // heartbeat) and take a snapshot, as after any reconnect.
+  zmq::socket_t fresh(*context_, zmq::socket_type::pub);
+  if (Status st = Secure(fresh); !st.ok()) {
+    spdlog::error("security: cannot renew the event socket: {}", st.message());
+    return;
+  }
+  SetPubOptions(fresh);
+  pub_.close();
+  // The old listener is closed by libzmq's I/O thread, a moment later: the
+  // port may still be taken for the first few tries.
+  const auto start = std::chrono::steady_clock::now();
+  const auto deadline = start + std::chrono::seconds(2);
+  while (true) {
+    try {
+      fresh.bind(bound_event_);
+      break;
+    } catch (const zmq::error_t& e) {
+      if (e.num() != EADDRINUSE || std::chrono::steady_clock::now() > deadline) {
+        spdlog::error("security: cannot bind the renewed event socket {}: {}", bound_event_,
+                      e.what());
+        break;  // events go nowhere until a restart; commands still work
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
+  pub_ = std::move(fresh);
+  ++counters_.event_rebinds;
+  spdlog::warn(
+      "security: a device was revoked; the event socket was renewed in {} ms so every "
+      "subscriber authenticates again",
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                            start)
+          .count());
 }
 
 bool Reactor::Quarantined(const std::string& peer) {
@@ -503,12 +554,17 @@ void Reactor::ServeBatch() {
       if (LogAllowed()) spdlog::debug("reply not delivered: {}", e.what());
     }
   }
+  bool revoked = false;
   for (const auto& ev : events) {
     // Committed: the ZAP handler and the per-message check see a device change now.
-    if (options_.devices && ev.event().has_device()) options_.devices->Put(ev.event().device());
+    if (options_.devices && ev.event().has_device()) {
+      options_.devices->Put(ev.event().device());
+      revoked |= ev.event().device().revoked();
+    }
     pub_.send(zmq::buffer(kTopicEvent), zmq::send_flags::sndmore);
     pub_.send(zmq::buffer(ev.SerializeAsString()), zmq::send_flags::none);
   }
+  if (revoked) RebindEvents();
   counters_.send_ms +=
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_send).count();
 }

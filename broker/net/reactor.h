@@ -88,6 +88,7 @@ class Reactor {
     int64_t refused_commands = 0;  // not permitted for the sending device
     int64_t quarantines = 0;       // connections ignored for a second after bad input
     int64_t dropped_bad = 0;       // messages dropped unread while ignored
+    int64_t event_rebinds = 0;     // event socket renewed after a revocation
   };
   // Bad messages a connection may send in one second before it is ignored
   // (unread, unanswered) for the rest of that second.
@@ -117,6 +118,12 @@ class Reactor {
   // retries a day a counter still held a ticket of), a few days per call.
   void SummarizeDays(Millis now);
   bool LogAllowed();
+  // CURVE and ZAP on a broker socket when the broker has keys.
+  Status Secure(zmq::socket_t& s) const;
+  static void SetPubOptions(zmq::socket_t& s);
+  // Replaces the event socket by a fresh one on the same endpoint (after a
+  // revocation): every subscriber must pass ZAP again.
+  void RebindEvents();
   bool Quarantined(const std::string& peer);
   void CountBad(const std::string& peer);
 
