@@ -121,8 +121,11 @@ void RunIssueLoad(const std::string& endpoint, int clients, int total_ops) {
 
 // An honest kiosk's issue latency, alone and while one hostile client sends
 // garbage frames (random bytes after the MPP1 tag, wrong tags, wrong frame
-// counts) as fast as it can on its own connection.
-void RunFlood(const std::string& endpoint, int ops) {
+// counts) as fast as it can on its own connection. With `to_sink` the flood
+// goes to a ROUTER in this process that receives and drops every message
+// instead: the control, what the flood costs the honest client on this
+// machine whatever the broker does with it.
+void RunFlood(const std::string& endpoint, int ops, bool to_sink) {
   auto honest = [&](const char* label, int64_t* flood_sent) {
     zmq::context_t ctx(1);
     mpp::BrokerClient client(&ctx, endpoint, flood_sent ? "honest-flooded" : "honest-alone");
@@ -152,12 +155,27 @@ void RunFlood(const std::string& endpoint, int ops) {
   honest("no flood", nullptr);
   std::atomic<bool> stop{false};
   std::atomic<int64_t> sent{0};
+  zmq::context_t sink_ctx(1);
+  zmq::socket_t sink(sink_ctx, zmq::socket_type::router);
+  std::string flood_endpoint = endpoint;
+  if (to_sink) {
+    sink.set(zmq::sockopt::linger, 0);
+    sink.set(zmq::sockopt::rcvtimeo, 100);
+    sink.bind("tcp://127.0.0.1:*");
+    flood_endpoint = sink.get(zmq::sockopt::last_endpoint);
+  }
+  std::thread drain([&] {
+    while (to_sink && !stop.load()) {
+      std::vector<zmq::message_t> frames;
+      (void)zmq::recv_multipart(sink, std::back_inserter(frames));
+    }
+  });
   std::thread flood([&] {
     zmq::context_t ctx(1);
     zmq::socket_t s(ctx, zmq::socket_type::dealer);
     s.set(zmq::sockopt::linger, 0);
     s.set(zmq::sockopt::sndhwm, 1000);
-    s.connect(endpoint);
+    s.connect(flood_endpoint);
     std::mt19937_64 rng(7);
     std::string junk(200, '\0');
     while (!stop.load()) {
@@ -190,11 +208,14 @@ void RunFlood(const std::string& endpoint, int ops) {
   while ((before = sent.load()) < 20000) std::this_thread::yield();  // the flood is on
   int64_t during = 0;
   const auto t0 = Clock::now();
-  honest("during a flood of garbage", &during);
+  honest(to_sink ? "during a flood of garbage to another receiver (control)"
+                 : "during a flood of garbage to the broker",
+         &during);
   during = sent.load() - before;
   const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
   stop.store(true);
   flood.join();
+  drain.join();
   std::printf("| flood | %lld bad messages in %.1f s (%.0f/s) while the honest client ran |\n",
               static_cast<long long>(during), secs, during / secs);
 }
@@ -347,6 +368,7 @@ int main(int argc, char** argv) {
   int ops = 20000, calls = 300;
   bool spawn = false, fsync = false;
   int flood = 0;
+  bool flood_sink = false;
   app.add_option("--broker", broker, "command endpoint of a running broker");
   app.add_option("--events", events, "event endpoint (default: asked from the broker)");
   app.add_flag("--spawn", spawn, "start a broker with a fresh database");
@@ -360,6 +382,8 @@ int main(int argc, char** argv) {
   app.add_flag("--fsync-floor", fsync, "measure one-row commits on this disk first");
   app.add_option("--flood", flood,
                  "instead of the load: N honest issues alone, then N during a garbage flood");
+  app.add_flag("--flood-sink", flood_sink,
+               "with --flood: send the flood to a receiver in this process instead (control)");
   CLI11_PARSE(app, argc, argv);
 
   const auto self = std::filesystem::read_symlink("/proc/self/exe").parent_path();
@@ -394,7 +418,7 @@ int main(int argc, char** argv) {
     events = env->reply().status().event_endpoint();
   }
   if (flood > 0) {
-    RunFlood(broker, flood);
+    RunFlood(broker, flood, flood_sink);
   } else {
     for (int c : ParseList(clients)) RunIssueLoad(broker, c, ops);
     for (int s : ParseList(subscribers)) RunEventLatency(broker, events, s, calls);

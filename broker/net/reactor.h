@@ -93,6 +93,9 @@ class Reactor {
   // Bad messages a connection may send in one second before it is ignored
   // (unread, unanswered) for the rest of that second.
   static constexpr int kBadPerSecond = 50;
+  // Messages of ignored connections a batch drops before it serves the
+  // requests it already holds.
+  static constexpr int kDropsBeforeServing = 32;
   const Counters& counters() const { return counters_; }
 
  private:
