@@ -305,6 +305,12 @@ void QueueCore::RollDay(Millis now) {
 }
 
 Outcome QueueCore::Apply(const v1::Request& r, Millis now) {
+  Outcome o = ApplyOne(r, now);
+  offered_pin_.reset();  // it was for this request only
+  return o;
+}
+
+Outcome QueueCore::ApplyOne(const v1::Request& r, Millis now) {
   RollDay(now);
   switch (r.command_case()) {
     case v1::Request::kIssue:
@@ -982,13 +988,17 @@ Outcome QueueCore::SetOperator(const v1::SetOperator& c) {
   if (!c.name().empty()) op.set_name(c.name());
   op.set_disabled(c.disabled());
   if (!c.pin().empty()) {
-    char hash[crypto_pwhash_STRBYTES];
-    if (crypto_pwhash_str(hash, c.pin().data(), c.pin().size(), pin_opslimit_, pin_memlimit_) !=
-        0) {
-      return Refuse(v1::INTERNAL, "PIN tidak dapat disimpan (memori habis).",
-                    "The PIN could not be hashed (out of memory).");
+    if (offered_pin_ && offered_pin_->pin == c.pin() && !offered_pin_->new_hash.empty()) {
+      op.set_pin_hash(offered_pin_->new_hash);  // hashed on the PIN thread
+    } else {
+      char hash[crypto_pwhash_STRBYTES];
+      if (crypto_pwhash_str(hash, c.pin().data(), c.pin().size(), pin_opslimit_, pin_memlimit_) !=
+          0) {
+        return Refuse(v1::INTERNAL, "PIN tidak dapat disimpan (memori habis).",
+                      "The PIN could not be hashed (out of memory).");
+      }
+      op.set_pin_hash(hash);
     }
-    op.set_pin_hash(hash);
     op.set_failures(0);
     op.set_locked_until_ms(0);
   }
@@ -1019,7 +1029,13 @@ Outcome QueueCore::SignIn(const v1::SignIn& c, Millis now) {
                       " min or ask an administrator to reset the PIN.");
   }
   v1::Operator op = *found;
-  if (crypto_pwhash_str_verify(op.pin_hash().c_str(), c.pin().data(), c.pin().size()) != 0) {
+  // A verdict from the PIN thread counts only for this very hash and PIN.
+  const bool precomputed =
+      offered_pin_ && offered_pin_->pin == c.pin() && offered_pin_->hash == op.pin_hash();
+  const bool pin_ok = precomputed ? offered_pin_->verified
+                                  : crypto_pwhash_str_verify(op.pin_hash().c_str(), c.pin().data(),
+                                                             c.pin().size()) == 0;
+  if (!pin_ok) {
     op.set_failures(op.failures() + 1);
     std::string id_text, en_text;
     if (op.failures() >= kMaxPinFailures) {

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <tuple>
@@ -73,6 +74,22 @@ class QueueCore {
     pin_opslimit_ = opslimit;
     pin_memlimit_ = memlimit;
   }
+  unsigned long long pin_opslimit() const { return pin_opslimit_; }
+  size_t pin_memlimit() const { return pin_memlimit_; }
+
+  // Argon2 work (~0.3 s each) done before Apply on another thread
+  // (net::PinWorker), so that a sign-in does not stall the hall. The next
+  // Apply uses it where it fits - a verdict on `pin` against `hash` for
+  // sign_in, a `new_hash` of `pin` for set_operator - and computes inline
+  // where it does not (the operator's hash changed meanwhile). Forgotten after
+  // that Apply.
+  struct PinWork {
+    std::string pin;
+    std::string hash;       // the stored hash the verdict is about
+    bool verified = false;  // pin matches hash
+    std::string new_hash;   // crypto_pwhash_str(pin), for set_operator
+  };
+  void OfferPinWork(PinWork work) { offered_pin_ = std::move(work); }
   // Devices allowed on a broker with CURVE keys (docs/SECURITY.md).
   void RestoreDevices(const std::vector<v1::Device>& devices);
   const v1::Device* FindDevice(const std::string& public_key) const;
@@ -158,6 +175,8 @@ class QueueCore {
   std::map<std::string, v1::Device> devices_;  // by public key
   unsigned long long pin_opslimit_;
   size_t pin_memlimit_;
+  std::optional<PinWork> offered_pin_;
+  Outcome ApplyOne(const v1::Request& request, Millis now);
 };
 
 // Bilingual refusal helper, shared with the reactor.

@@ -369,6 +369,27 @@ TEST_F(QueueCoreTest, SignInNeedsTheRightPinAndLocksAfterFiveWrongOnes) {
   EXPECT_EQ(operator_events, 6);  // 5 failures (the 5th locks) + the reset
 }
 
+TEST_F(QueueCoreTest, ArgonWorkDoneElsewhereIsUsedOnlyForItsOwnHashAndPin) {
+  const std::string hash = core_.FindOperator("ani")->pin_hash();
+  // A verdict for this hash and PIN decides (here "wrong", although 1234 is right).
+  core_.OfferPinWork({"1234", hash, false, ""});
+  EXPECT_EQ(SignIn(1, "ani", monday_).error().code(), v1::NOT_PERMITTED);
+  // It was for that request only: the next sign-in checks the PIN itself.
+  EXPECT_EQ(SignIn(1, "ani", monday_).error().code(), v1::OK);
+  // A verdict about another hash (the PIN changed meanwhile) or another PIN is ignored.
+  core_.OfferPinWork({"0000", "$argon2id$something-else", true, ""});
+  EXPECT_EQ(SignIn(2, "budi", monday_, "0000").error().code(), v1::NOT_PERMITTED);
+  core_.OfferPinWork({"9999", core_.FindOperator("budi")->pin_hash(), true, ""});
+  EXPECT_EQ(SignIn(2, "budi", monday_, "0000").error().code(), v1::NOT_PERMITTED);
+  // A hash made elsewhere for a new PIN is stored as it is.
+  v1::Request r;
+  r.mutable_set_operator()->set_operator_id("dewi");
+  r.mutable_set_operator()->set_pin("2468");
+  core_.OfferPinWork({"2468", "", false, "$argon2id$v=19$made-on-the-pin-thread"});
+  ASSERT_EQ(Do(r, monday_).error().code(), v1::OK);
+  EXPECT_EQ(core_.FindOperator("dewi")->pin_hash(), "$argon2id$v=19$made-on-the-pin-thread");
+}
+
 TEST_F(QueueCoreTest, PinsAreHashedAndValidated) {
   const v1::Operator* ani = core_.FindOperator("ani");
   ASSERT_NE(ani, nullptr);

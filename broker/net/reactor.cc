@@ -77,6 +77,9 @@ Status Reactor::Bind() {
     bound_command_ = router_.get(zmq::sockopt::last_endpoint);
     pub_.bind(events);
     bound_event_ = pub_.get(zmq::sockopt::last_endpoint);
+    pins_ = std::make_unique<PinWorker>(
+        context_, "inproc://mpp-pins-" + std::to_string(reinterpret_cast<uintptr_t>(this)),
+        core_->pin_opslimit(), core_->pin_memlimit());
     if (!options_.db_path.empty()) {
       reports_ = std::make_unique<ReportWorker>(
           context_, catalog_, options_.db_path,
@@ -236,12 +239,13 @@ v1::Status Reactor::MakeStatus(Millis now) const {
 }
 
 void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pending>* replies,
-                            std::vector<v1::Envelope>* events, bool* began, Millis now) {
+                            std::vector<v1::Envelope>* events, bool* began, Millis now,
+                            const Resumed* resumed) {
   // A connection that sent too much bad input this second is not read any
   // further until the next: no parse, no reply (a flood costs the honest
   // clients almost nothing).
   const std::string peer(static_cast<const char*>(frames[0].data()), frames[0].size());
-  if (Quarantined(peer)) {
+  if (!resumed && Quarantined(peer)) {
     ++counters_.dropped_bad;
     return;
   }
@@ -287,11 +291,13 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
   }
   clients_seen_[in.client_id()] = std::chrono::steady_clock::now();
   const v1::Request& req = in.request();
-  if (options_.devices) {
-    // The device is the connection's CURVE key (ZAP User-Id), never a field
-    // of the payload. The registry is read per message, so a revocation cuts
-    // commands off at once.
-    std::optional<std::string> user;
+  // The device is the connection's CURVE key (ZAP User-Id), never a field of
+  // the payload. The registry is read per message (and again when a request
+  // comes back from the PIN thread), so a revocation cuts commands off at once.
+  std::optional<std::string> user;
+  if (resumed) {
+    user = resumed->user;
+  } else if (options_.devices) {
     if (options_.user_id_of) {
       user = options_.user_id_of(frames[1]);
     } else {
@@ -300,6 +306,8 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
       } catch (const zmq::error_t&) {
       }
     }
+  }
+  if (options_.devices) {
     const auto device = user ? options_.devices->Find(*user) : std::nullopt;
     std::optional<core::Refusal> refusal;
     if (!device) {
@@ -343,6 +351,11 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
       replies->push_back(std::move(p));
       return;
     }
+    if (!resumed && pins_ && NeedsPinWork(req, now)) {
+      HandToPinThread(std::move(p.identity), user.value_or(""), in, replies, now);
+      return;
+    }
+    if (resumed) core_->OfferPinWork(resumed->work);
     core::Outcome o = core_->Apply(req, now);
     // An empty queue is an everyday answer, not worth a log line.
     if (!o.ok() && o.reply.error().code() != v1::QUEUE_EMPTY && LogAllowed()) {
@@ -449,6 +462,73 @@ void Reactor::DeliverReports() {
   }
 }
 
+bool Reactor::NeedsPinWork(const v1::Request& req, Millis now) const {
+  if (req.has_set_operator()) return !req.set_operator().pin().empty();
+  if (!req.has_sign_in() || req.sign_in().pin().empty()) return false;
+  // Only where the core would check the PIN: it refuses the rest at once.
+  const v1::Operator* op = core_->FindOperator(req.sign_in().operator_id());
+  return op && !op->disabled() && now >= op->locked_until_ms() && !op->pin_hash().empty();
+}
+
+void Reactor::HandToPinThread(zmq::message_t identity, const std::string& user,
+                              const v1::Envelope& in, std::vector<Pending>* replies, Millis now) {
+  std::string hash;
+  if (in.request().has_sign_in()) {
+    if (const v1::Operator* op = core_->FindOperator(in.request().sign_in().operator_id())) {
+      hash = op->pin_hash();
+    }
+  }
+  const std::string in_bytes = in.SerializeAsString();
+  zmq::message_t id_copy(identity.data(), identity.size());
+  try {
+    if (pins_->pipe().send(id_copy, zmq::send_flags::sndmore | zmq::send_flags::dontwait)) {
+      pins_->pipe().send(zmq::buffer(user), zmq::send_flags::sndmore);
+      pins_->pipe().send(zmq::buffer(in_bytes), zmq::send_flags::sndmore);
+      pins_->pipe().send(zmq::buffer(hash), zmq::send_flags::none);
+      return;
+    }
+  } catch (const zmq::error_t& e) {
+    spdlog::warn("cannot hand a PIN check to the PIN thread: {}", e.what());
+  }
+  Pending p;
+  p.identity = std::move(identity);
+  p.reply = ErrorEnvelope(in.request_id(), v1::UNAVAILABLE,
+                          "Server sedang sibuk memeriksa PIN; coba lagi sebentar.",
+                          "The broker is busy checking PINs; try again in a moment.", now);
+  replies->push_back(std::move(p));
+}
+
+void Reactor::DeliverPins() {
+  std::vector<Pending> replies;
+  std::vector<v1::Envelope> events;
+  bool began = false;
+  const Millis now = clock_->NowMs();
+  for (;;) {
+    std::vector<zmq::message_t> frames;
+    if (!zmq::recv_multipart(pins_->pipe(), std::back_inserter(frames),
+                             zmq::recv_flags::dontwait)) {
+      break;
+    }
+    if (frames.size() != 6) continue;  // only the PIN thread writes here
+    v1::Envelope in;
+    in.ParseFromArray(frames[2].data(), static_cast<int>(frames[2].size()));
+    Resumed r;
+    r.user = frames[1].to_string();
+    r.work.pin = in.request().has_sign_in() ? in.request().sign_in().pin()
+                                            : in.request().set_operator().pin();
+    r.work.hash = frames[3].to_string();
+    r.work.verified = frames[4].to_string_view() == "1";
+    r.work.new_hash = frames[5].to_string();
+    // The same path as from the socket, from the authorization on.
+    std::vector<zmq::message_t> again;
+    again.push_back(std::move(frames[0]));
+    again.emplace_back(kProtocolTag.data(), kProtocolTag.size());
+    again.push_back(std::move(frames[2]));
+    HandleMessage(again, &replies, &events, &began, now, &r);
+  }
+  Deliver(replies, events, began);
+}
+
 std::optional<std::string> Reactor::HandleOne(std::vector<zmq::message_t> frames, Millis now) {
   std::vector<Pending> replies;
   std::vector<v1::Envelope> events;
@@ -532,8 +612,14 @@ void Reactor::ServeBatch() {
     dropped_in_batch += counters_.dropped_bad - dropped;
     if (dropped_in_batch >= kDropsBeforeServing && !replies.empty()) break;
   }
+  counters_.handle_ms +=
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_start).count();
+  Deliver(replies, events, began);
+}
+
+void Reactor::Deliver(std::vector<Pending>& replies, std::vector<v1::Envelope>& events,
+                      bool began) {
   const auto t0 = std::chrono::steady_clock::now();
-  counters_.handle_ms += std::chrono::duration<double, std::milli>(t0 - t_start).count();
   if (began) {
     Status st = store_->Commit();
     counters_.commit_ms +=
@@ -627,16 +713,19 @@ void Reactor::Run(const std::atomic<bool>& stop) {
     }
     const auto wait =
         std::min(duration_cast<milliseconds>(next_heartbeat - now), milliseconds(100));
-    zmq::pollitem_t items[2] = {{router_.handle(), 0, ZMQ_POLLIN, 0}, {nullptr, 0, 0, 0}};
-    if (reports_) items[1] = {reports_->pipe().handle(), 0, ZMQ_POLLIN, 0};
+    zmq::pollitem_t items[3] = {{router_.handle(), 0, ZMQ_POLLIN, 0},
+                                {pins_->pipe().handle(), 0, ZMQ_POLLIN, 0},
+                                {nullptr, 0, 0, 0}};
+    if (reports_) items[2] = {reports_->pipe().handle(), 0, ZMQ_POLLIN, 0};
     try {
-      zmq::poll(items, reports_ ? 2 : 1, std::max(wait, milliseconds(0)));
+      zmq::poll(items, reports_ ? 3 : 2, std::max(wait, milliseconds(0)));
     } catch (const zmq::error_t& e) {
       if (e.num() == EINTR) continue;  // a signal; the loop checks `stop`
       throw;
     }
     if (items[0].revents & ZMQ_POLLIN) ServeBatch();
-    if (reports_ && (items[1].revents & ZMQ_POLLIN)) DeliverReports();
+    if (items[1].revents & ZMQ_POLLIN) DeliverPins();
+    if (reports_ && (items[2].revents & ZMQ_POLLIN)) DeliverReports();
   }
 }
 

@@ -25,6 +25,7 @@
 #include <zmq.hpp>
 
 #include "broker/core/queue_core.h"
+#include "broker/net/pin_worker.h"
 #include "broker/net/report_worker.h"
 #include "broker/net/zap_handler.h"
 #include "broker/store/store.h"
@@ -104,9 +105,24 @@ class Reactor {
     std::string reply;  // serialized Envelope
   };
 
+  // A sign_in or set_operator back from the PIN thread, with its Argon2 work.
+  struct Resumed {
+    std::string user;  // the device key it came with
+    core::QueueCore::PinWork work;
+  };
+
   void ServeBatch();
+  // Commits a batch, then sends its replies and publishes its events.
+  void Deliver(std::vector<Pending>& replies, std::vector<v1::Envelope>& events, bool began);
   void HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pending>* replies,
-                     std::vector<v1::Envelope>* events, bool* began, Millis now);
+                     std::vector<v1::Envelope>* events, bool* began, Millis now,
+                     const Resumed* resumed = nullptr);
+  // True when applying `req` would run Argon2 (a sign-in the core would
+  // check a PIN for, or a new PIN): work for the PIN thread.
+  bool NeedsPinWork(const v1::Request& req, Millis now) const;
+  void HandToPinThread(zmq::message_t identity, const std::string& user, const v1::Envelope& in,
+                       std::vector<Pending>* replies, Millis now);
+  void DeliverPins();
   std::string ErrorEnvelope(const std::string& request_id, v1::ErrorCode code,
                             const std::string& id, const std::string& en, Millis now) const;
   v1::Status MakeStatus(Millis now) const;
@@ -139,6 +155,7 @@ class Reactor {
   zmq::socket_t router_;
   zmq::socket_t pub_;
   std::unique_ptr<ReportWorker> reports_;
+  std::unique_ptr<PinWorker> pins_;
   std::string bound_command_;
   std::string bound_event_;
   std::chrono::steady_clock::time_point started_;

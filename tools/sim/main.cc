@@ -166,7 +166,7 @@ void RunCounter(Shared& s, int counter_id) {
 
   // Sign in; on a refusal (first run: the operator does not exist yet) add or
   // reset the simulated operator and try again. Argon2id makes each PIN hash
-  // or check take ~0.3 s of the broker's time, once or twice per counter.
+  // or check take ~0.3 s on the broker's PIN thread, once or twice per counter.
   auto sign_in = [&] {
     return request([&](v1::Request& r) {
       r.mutable_sign_in()->set_counter_id(counter_id);
@@ -195,7 +195,7 @@ void RunCounter(Shared& s, int counter_id) {
     std::lock_guard<std::mutex> lock(s.log_mu);
     std::cerr << "mpp-sim: warning: counter " << counter_id << " opened at "
               << mpp::FormatIsoLocal(s.clock->Now(), s.catalog->utc_offset_min()).substr(11, 5)
-              << ", after the MPP opened: each PIN check takes ~0.3 s of the broker's time, "
+              << ", after the MPP opened: each PIN check takes ~0.3 s on the broker's PIN thread, "
                  "which is long on a fast clock. Start the broker's clock earlier and add the "
                  "operators first with --prepare-operators.\n";
   }
@@ -304,7 +304,7 @@ int main(int argc, char** argv) {
   app.add_flag("--prepare-operators", prepare,
                "only add the operators sim-<counter> with --pin, then exit (run it against the "
                "broker on a real-time clock before the simulated day: each PIN hash takes "
-               "~0.3 s of broker time, hours on a fast clock)");
+               "~0.3 s on the broker's PIN thread, hours on a fast clock)");
   app.add_option("--until", until_text, "last arrival, HH:MM local (default: the MPP's closing)");
   app.add_option("--counters", counters_text, "only these counters, e.g. 1,2,7 (default: all)");
   app.add_option("--volume", volume, "visitors relative to a normal day")
