@@ -16,9 +16,12 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <map>
+#include <mutex>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -78,7 +81,8 @@ Spawned SpawnBroker(const std::string& bin, const std::string& config) {
 }
 
 // Durable operations (ticket issues) from `clients` concurrent clients.
-void RunIssueLoad(const std::string& endpoint, int clients, int total_ops) {
+void RunIssueLoad(const std::string& endpoint, int clients, int total_ops,
+                  const char* label = "issue (durable)") {
   const char* services[] = {"SKCK-PANJANG", "PASPOR-GANTI", "INFO-PENGADUAN"};  // no quota
   std::vector<std::vector<double>> lat(clients);
   std::vector<int> errors(clients, 0);
@@ -113,11 +117,45 @@ void RunIssueLoad(const std::string& endpoint, int clients, int total_ops) {
     errs += errors[c];
   }
   std::printf(
-      "| issue (durable) | %d clients | %zu ops | %.0f ops/s | p50 %.3f ms | p99 %.3f ms | "
+      "| %s | %d clients | %zu ops | %.0f ops/s | p50 %.3f ms | p99 %.3f ms | "
       "errors %d |\n",
-      clients, all.size(), all.size() / secs, Percentile(all, 0.50), Percentile(all, 0.99), errs);
+      label, clients, all.size(), all.size() / secs, Percentile(all, 0.50), Percentile(all, 0.99),
+      errs);
   std::fflush(stdout);
 }
+
+// A server that answers every request with the request itself, at once (the
+// client takes it as an OK reply: same request_id, no error): what this
+// machine's load generator and ZeroMQ alone can do - the ceiling for any
+// broker measured from the same two cores.
+class EchoServer {
+ public:
+  EchoServer() : socket_(ctx_, zmq::socket_type::router) {
+    socket_.set(zmq::sockopt::linger, 0);
+    socket_.set(zmq::sockopt::rcvtimeo, 100);
+    socket_.bind("tcp://127.0.0.1:*");
+    endpoint_ = socket_.get(zmq::sockopt::last_endpoint);
+    thread_ = std::thread([this] {
+      while (!stop_.load()) {
+        std::vector<zmq::message_t> frames;
+        if (!zmq::recv_multipart(socket_, std::back_inserter(frames))) continue;
+        zmq::send_multipart(socket_, frames, zmq::send_flags::dontwait);
+      }
+    });
+  }
+  ~EchoServer() {
+    stop_.store(true);
+    thread_.join();
+  }
+  const std::string& endpoint() const { return endpoint_; }
+
+ private:
+  zmq::context_t ctx_{1};
+  zmq::socket_t socket_;
+  std::string endpoint_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
 
 // An honest kiosk's issue latency, alone and while one hostile client sends
 // garbage frames (random bytes after the MPP1 tag, wrong tags, wrong frame
@@ -221,17 +259,97 @@ void RunFlood(const std::string& endpoint, int ops, bool to_sink) {
 }
 
 // Latency from a counter's call to each of `subs` subscribers receiving it.
-void RunEventLatency(const std::string& endpoint, const std::string& events, int subs, int calls) {
-  zmq::context_t ctx(1);
-  std::vector<zmq::socket_t> sockets;
-  std::vector<zmq::pollitem_t> items;
-  for (int i = 0; i < subs; ++i) {
-    sockets.emplace_back(ctx, zmq::socket_type::sub);
-    sockets.back().set(zmq::sockopt::linger, 0);
-    sockets.back().set(zmq::sockopt::subscribe, std::string(mpp::kTopicEvent));
-    sockets.back().connect(events);
+// Subscribers spread over `threads` threads, each with its own context (and
+// so its own I/O thread), as displays are separate machines: one thread
+// sweeping 200 sockets measures its own sweep more than the broker. Each
+// message is timed as soon as it is received, before it is parsed.
+class Receivers {
+ public:
+  using Accept = std::function<bool(const v1::Envelope&)>;
+
+  Receivers(const std::string& events, int subs, int threads) : got_(subs, false) {
+    threads = std::max(1, std::min(threads, subs));
+    for (int t = 0; t < threads; ++t) {
+      std::vector<int> mine;
+      for (int i = t; i < subs; i += threads) mine.push_back(i);
+      workers_.emplace_back([this, events, mine] { Run(events, mine); });
+    }
   }
-  for (auto& s : sockets) items.push_back({s.handle(), 0, ZMQ_POLLIN, 0});
+  ~Receivers() {
+    stop_.store(true);
+    for (auto& w : workers_) w.join();
+  }
+  // From now on each subscriber waits for one event `accept` takes; its
+  // latency is counted from `t0`.
+  void Arm(Accept accept, Clock::time_point t0) {
+    std::lock_guard<std::mutex> lock(mu_);
+    accept_ = std::move(accept);
+    t0_ = t0;
+    std::fill(got_.begin(), got_.end(), false);
+    remaining_ = static_cast<int>(got_.size());
+    lat_.clear();
+  }
+  // Waits until every subscriber got its event (true) or `timeout` passed;
+  // appends the latencies to `lat` if given. Disarms.
+  bool Wait(Clock::duration timeout, std::vector<double>* lat) {
+    std::unique_lock<std::mutex> lock(mu_);
+    const bool all = cv_.wait_for(lock, timeout, [&] { return remaining_ == 0; });
+    if (lat) lat->insert(lat->end(), lat_.begin(), lat_.end());
+    accept_ = nullptr;
+    return all;
+  }
+
+ private:
+  void Run(const std::string& events, const std::vector<int>& mine) {
+    zmq::context_t ctx(1);
+    std::vector<zmq::socket_t> sockets;
+    std::vector<zmq::pollitem_t> items;
+    for (size_t i = 0; i < mine.size(); ++i) {
+      sockets.emplace_back(ctx, zmq::socket_type::sub);
+      sockets.back().set(zmq::sockopt::linger, 0);
+      sockets.back().set(zmq::sockopt::subscribe, std::string(mpp::kTopicEvent));
+      sockets.back().connect(events);
+    }
+    for (auto& s : sockets) items.push_back({s.handle(), 0, ZMQ_POLLIN, 0});
+    while (!stop_.load()) {
+      zmq::poll(items.data(), items.size(), std::chrono::milliseconds(10));
+      for (size_t i = 0; i < sockets.size(); ++i) {
+        if (!(items[i].revents & ZMQ_POLLIN)) continue;
+        std::vector<zmq::message_t> frames;
+        while (zmq::recv_multipart(sockets[i], std::back_inserter(frames),
+                                   zmq::recv_flags::dontwait)) {
+          const auto at = Clock::now();
+          v1::Envelope env;
+          if (frames.size() == 2 && env.ParseFromArray(frames[1].data(), frames[1].size())) {
+            std::lock_guard<std::mutex> lock(mu_);
+            const int k = mine[i];
+            if (accept_ && !got_[k] && accept_(env)) {
+              got_[k] = true;
+              lat_.push_back(Ms(at - t0_));
+              if (--remaining_ == 0) cv_.notify_all();
+            }
+          }
+          frames.clear();
+        }
+      }
+    }
+  }
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  Accept accept_;
+  Clock::time_point t0_;
+  std::vector<bool> got_;
+  int remaining_ = 0;
+  std::vector<double> lat_;
+  std::atomic<bool> stop_{false};
+  std::vector<std::thread> workers_;
+};
+
+void RunEventLatency(const std::string& endpoint, const std::string& events, int subs, int calls,
+                     int threads) {
+  zmq::context_t ctx(1);
+  Receivers receivers(events, subs, threads);
   mpp::BrokerClient client(&ctx, endpoint, "load-counter");
   // Counter 21 serves INFO-PENGADUAN only.
   v1::Request add;
@@ -244,37 +362,13 @@ void RunEventLatency(const std::string& endpoint, const std::string& events, int
   sign_in.mutable_sign_in()->set_pin("2468");
   (void)client.Call(sign_in);
   // Wait until every subscriber is connected: each must see one event.
-  auto drain_until = [&](auto accept, Clock::time_point deadline, std::vector<double>* lat,
-                         Clock::time_point t0) {
-    std::vector<bool> got(subs, false);
-    int remaining = subs;
-    while (remaining > 0 && Clock::now() < deadline) {
-      zmq::poll(items.data(), items.size(), std::chrono::milliseconds(100));
-      for (int i = 0; i < subs; ++i) {
-        if (!(items[i].revents & ZMQ_POLLIN)) continue;
-        std::vector<zmq::message_t> frames;
-        while (zmq::recv_multipart(sockets[i], std::back_inserter(frames),
-                                   zmq::recv_flags::dontwait)) {
-          v1::Envelope env;
-          if (frames.size() == 2 && env.ParseFromArray(frames[1].data(), frames[1].size()) &&
-              !got[i] && accept(env)) {
-            got[i] = true;
-            --remaining;
-            if (lat) lat->push_back(Ms(Clock::now() - t0));
-          }
-          frames.clear();
-        }
-      }
-    }
-    return remaining == 0;
-  };
   v1::Request issue;
   issue.mutable_issue()->set_service("INFO-PENGADUAN");
   bool ready = false;
   for (int attempt = 0; attempt < 50 && !ready; ++attempt) {
+    receivers.Arm([](const v1::Envelope& e) { return e.has_event(); }, Clock::now());
     (void)client.Call(issue);
-    ready = drain_until([](const v1::Envelope& e) { return e.has_event(); },
-                        Clock::now() + std::chrono::milliseconds(200), nullptr, Clock::now());
+    ready = receivers.Wait(std::chrono::milliseconds(200), nullptr);
   }
   std::vector<double> lat, first, last;  // every delivery; per call the first and last
   lat.reserve(static_cast<size_t>(subs) * calls);
@@ -283,38 +377,39 @@ void RunEventLatency(const std::string& endpoint, const std::string& events, int
   start.mutable_start()->set_counter_id(21);
   finish.mutable_finish()->set_counter_id(21);
   for (int i = 0; i < calls; ++i) {
+    // Let the issue event pass first so it is not mistaken for the call.
+    receivers.Arm([](const v1::Envelope& e) { return e.event().type() == v1::TICKET_ISSUED; },
+                  Clock::now());
     (void)client.Call(issue);
-    // Drain the issue event first so it is not mistaken for the call.
-    drain_until([](const v1::Envelope& e) { return e.event().type() == v1::TICKET_ISSUED; },
-                Clock::now() + std::chrono::seconds(2), nullptr, Clock::now());
+    receivers.Wait(std::chrono::seconds(2), nullptr);
+    // Any TICKET_CALLED now is this call's (one counter, one call at a time).
     const auto t0 = Clock::now();
+    receivers.Arm([](const v1::Envelope& e) { return e.event().type() == v1::TICKET_CALLED; }, t0);
     auto env = client.Call(call);
     if (!env.ok() || env->reply().error().code() != v1::OK) {
       std::fprintf(stderr, "call failed\n");
+      receivers.Wait(std::chrono::milliseconds(0), nullptr);
       continue;
     }
-    const int64_t id = env->reply().ticket().id();
     const size_t before = lat.size();
-    drain_until(
-        [id](const v1::Envelope& e) {
-          return e.event().type() == v1::TICKET_CALLED && e.event().ticket().id() == id;
-        },
-        Clock::now() + std::chrono::seconds(5), &lat, t0);
+    receivers.Wait(std::chrono::seconds(5), &lat);
     if (lat.size() > before) {
       first.push_back(*std::min_element(lat.begin() + before, lat.end()));
       last.push_back(*std::max_element(lat.begin() + before, lat.end()));
     }
+    receivers.Arm([](const v1::Envelope& e) { return e.event().type() == v1::TICKET_FINISHED; },
+                  Clock::now());
     (void)client.Call(start);
     (void)client.Call(finish);
-    drain_until([](const v1::Envelope& e) { return e.event().type() == v1::TICKET_FINISHED; },
-                Clock::now() + std::chrono::seconds(2), nullptr, Clock::now());
+    receivers.Wait(std::chrono::seconds(2), nullptr);
   }
   std::printf(
-      "| call -> event | %d subscribers | %zu deliveries | p50 %.3f ms | p99 %.3f ms | "
-      "max %.3f ms | first p50 %.3f ms | last p99 %.3f ms |%s\n",
-      subs, lat.size(), Percentile(lat, 0.5), Percentile(lat, 0.99),
-      lat.empty() ? 0 : *std::max_element(lat.begin(), lat.end()), Percentile(first, 0.5),
-      Percentile(last, 0.99), ready ? "" : " (not all subscribers connected)");
+      "| call -> event | %d subscribers on %d threads | %zu deliveries | p50 %.3f ms | p99 %.3f "
+      "ms | max %.3f ms | first p50 %.3f ms | last p99 %.3f ms |%s\n",
+      subs, std::max(1, std::min(threads, subs)), lat.size(), Percentile(lat, 0.5),
+      Percentile(lat, 0.99), lat.empty() ? 0 : *std::max_element(lat.begin(), lat.end()),
+      Percentile(first, 0.5), Percentile(last, 0.99),
+      ready ? "" : " (not all subscribers connected)");
   std::fflush(stdout);
 }
 
@@ -369,6 +464,8 @@ int main(int argc, char** argv) {
   bool spawn = false, fsync = false;
   int flood = 0;
   bool flood_sink = false;
+  int sub_threads = 4;
+  bool echo = false;
   app.add_option("--broker", broker, "command endpoint of a running broker");
   app.add_option("--events", events, "event endpoint (default: asked from the broker)");
   app.add_flag("--spawn", spawn, "start a broker with a fresh database");
@@ -379,6 +476,12 @@ int main(int argc, char** argv) {
   app.add_option("--subscribers", subscribers, "subscriber counts for event latency")
       ->capture_default_str();
   app.add_option("--calls", calls, "calls per subscriber count")->capture_default_str();
+  app.add_flag("--echo", echo,
+               "instead of a broker: a server that echoes each request at once (the ceiling of "
+               "this machine for --clients)");
+  app.add_option("--sub-threads", sub_threads,
+                 "threads (each with its own ZeroMQ context) the subscribers are spread over")
+      ->capture_default_str();
   app.add_flag("--fsync-floor", fsync, "measure one-row commits on this disk first");
   app.add_option("--flood", flood,
                  "instead of the load: N honest issues alone, then N during a garbage flood");
@@ -391,6 +494,11 @@ int main(int argc, char** argv) {
   if (config.empty()) config = (self.parent_path() / "config" / "mpp-cilegon.toml").string();
   if (fsync) FsyncFloor(std::filesystem::temp_directory_path() / "mpp-fsync");
 
+  if (echo) {
+    EchoServer server;
+    for (int c : ParseList(clients)) RunIssueLoad(server.endpoint(), c, ops, "echo (no broker)");
+    return 0;
+  }
   Spawned spawned;
   if (spawn) {
     spawned = SpawnBroker(broker_bin, config);
@@ -421,7 +529,9 @@ int main(int argc, char** argv) {
     RunFlood(broker, flood, flood_sink);
   } else {
     for (int c : ParseList(clients)) RunIssueLoad(broker, c, ops);
-    for (int s : ParseList(subscribers)) RunEventLatency(broker, events, s, calls);
+    for (int s : ParseList(subscribers)) {
+      RunEventLatency(broker, events, s, calls, sub_threads);
+    }
   }
   if (spawned.pid > 0) {
     kill(spawned.pid, SIGTERM);
