@@ -3,11 +3,22 @@
 #include <chrono>
 #include <cstdint>
 #include <cstring>
+#include <string_view>
 
 #include "common/keys.h"
 #include "common/wire.h"
 
 namespace mpp {
+namespace {
+constexpr std::string_view kKeyRefused = "NOT_PERMITTED: the broker at ";
+constexpr std::string_view kNoAgreement = "could not agree on encryption";
+}  // namespace
+
+bool IsDeviceRefused(const Status& status) {
+  const std::string& m = status.message();
+  return !status.ok() &&
+         (m.rfind(kKeyRefused, 0) == 0 || m.find(kNoAgreement) != std::string::npos);
+}
 
 BrokerClient::BrokerClient(zmq::context_t* context, std::string endpoint, std::string client_id,
                            const ClientKeys* keys)
@@ -109,14 +120,15 @@ std::string BrokerClient::HandshakeRefusal() {
     std::memcpy(&id, event.data(), sizeof id);
     std::memcpy(&value, static_cast<const char*>(event.data()) + 2, sizeof value);
     if (id == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) {
-      return "NOT_PERMITTED: the broker at " + endpoint_ +
-             " refused this device's key (ZAP status " + std::to_string(value) +
+      return std::string(kKeyRefused) + endpoint_ + " refused this device's key (ZAP status " +
+             std::to_string(value) +
              "): it is not registered or was revoked. Ask the MPP's administrator to register "
              "its public key: mppctl device add NAME --role ROLE --key device.pub "
              "(docs/SECURITY.md)";
     }
-    why = "UNAVAILABLE: the broker at " + endpoint_ +
-          " and this program could not agree on encryption: one of them runs with CURVE keys "
+    why = "UNAVAILABLE: the broker at " + endpoint_ + " and this program " +
+          std::string(kNoAgreement) +
+          ": one of them runs with CURVE keys "
           "and the other does not, or the broker's public key is wrong. Check --keys (a folder "
           "with device.key and broker.pub) against the broker's --keys";
   }

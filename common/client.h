@@ -58,4 +58,10 @@ class BrokerClient {
   int monitors_ = 0;                        // for unique inproc names
 };
 
+// True when `status` (from Call) says the broker refused this device in the
+// CURVE handshake - its key is not registered or was revoked, or only one side
+// has keys: a set-up matter for an administrator, not a network outage.
+// Programs show it as such ("this kiosk is not registered").
+bool IsDeviceRefused(const Status& status);
+
 }  // namespace mpp
