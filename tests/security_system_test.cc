@@ -43,6 +43,28 @@ class SecureBroker : public ::testing::Test {
     EXPECT_EQ(admin.Must(r).error().code(), v1::OK);
     return k;
   }
+  // Revokes the device `name` (as the admin).
+  void Revoke(const std::string& name, const ClientKeys& keys, v1::DeviceRole role) {
+    TestClient admin(broker_->command_endpoint(), "admin", &admin_);
+    v1::Request r;
+    v1::Device* d = r.mutable_set_device()->mutable_device();
+    d->set_public_key(keys.own.public_z85);
+    d->set_name(name);
+    d->set_role(role);
+    d->set_revoked(true);
+    ASSERT_EQ(admin.Must(r).error().code(), v1::OK);
+  }
+  // An event subscriber with `keys`, connected to the broker.
+  std::unique_ptr<zmq::socket_t> Subscribe(zmq::context_t& ctx, const ClientKeys& keys) {
+    auto sub = std::make_unique<zmq::socket_t>(ctx, zmq::socket_type::sub);
+    sub->set(zmq::sockopt::linger, 0);
+    sub->set(zmq::sockopt::subscribe, std::string(kTopicPrefix));
+    sub->set(zmq::sockopt::curve_serverkey, keys.broker_public);
+    sub->set(zmq::sockopt::curve_publickey, keys.own.public_z85);
+    sub->set(zmq::sockopt::curve_secretkey, keys.own.secret_z85);
+    sub->connect(broker_->event_endpoint());
+    return sub;
+  }
   void StartBroker() {
     broker_ = std::make_unique<BrokerProcess>(dir_, opt_);
     ASSERT_TRUE(broker_->Start());
@@ -154,14 +176,7 @@ TEST_F(SecureBroker, ARevokedDeviceIsCutOffAtOnceAndCannotReconnect) {
   const ClientKeys kiosk = Device("kiosk-1", v1::ROLE_KIOSK);
   TestClient k(broker_->command_endpoint(), "kiosk-1", &kiosk);
   ASSERT_EQ(k.Issue("KTP-REKAM").error().code(), v1::OK);
-  TestClient admin(broker_->command_endpoint(), "admin", &admin_);
-  v1::Request revoke;
-  v1::Device* d = revoke.mutable_set_device()->mutable_device();
-  d->set_public_key(kiosk.own.public_z85);
-  d->set_name("kiosk-1");
-  d->set_role(v1::ROLE_KIOSK);
-  d->set_revoked(true);
-  ASSERT_EQ(admin.Must(revoke).error().code(), v1::OK);
+  Revoke("kiosk-1", kiosk, v1::ROLE_KIOSK);
   // Still connected: its next command is refused.
   EXPECT_EQ(k.Issue("KTP-REKAM").error().code(), v1::NOT_PERMITTED);
   // A new connection is refused in the handshake, also after a restart.
@@ -183,23 +198,13 @@ TEST_F(SecureBroker, EventsReachOnlyRegisteredDevices) {
   const ClientKeys display = Device("display-a", v1::ROLE_DISPLAY);
   const ClientKeys stranger = Keys();
   zmq::context_t ctx(1);
-  auto subscribe = [&](const ClientKeys& k) {
-    auto sub = std::make_unique<zmq::socket_t>(ctx, zmq::socket_type::sub);
-    sub->set(zmq::sockopt::linger, 0);
-    sub->set(zmq::sockopt::subscribe, std::string(kTopicPrefix));
-    sub->set(zmq::sockopt::curve_serverkey, k.broker_public);
-    sub->set(zmq::sockopt::curve_publickey, k.own.public_z85);
-    sub->set(zmq::sockopt::curve_secretkey, k.own.secret_z85);
-    sub->connect(broker_->event_endpoint());
-    return sub;
-  };
   auto heard = [](zmq::socket_t& s, int ms) {
     zmq::pollitem_t item{s.handle(), 0, ZMQ_POLLIN, 0};
     zmq::poll(&item, 1, std::chrono::milliseconds(ms));
     return (item.revents & ZMQ_POLLIN) != 0;
   };
-  auto good = subscribe(display);
-  auto bad = subscribe(stranger);
+  auto good = Subscribe(ctx, display);
+  auto bad = Subscribe(ctx, stranger);
   EXPECT_TRUE(heard(*good, 5000)) << "heartbeats reach a registered display";
   // Heartbeats come every second: three seconds of silence is a refusal.
   EXPECT_FALSE(heard(*bad, 3000)) << "an unknown key must not hear the hall";
@@ -210,16 +215,6 @@ TEST_F(SecureBroker, ARevokedSubscriberStopsHearingTheHallAtOnce) {
   const ClientKeys revoked = Device("display-a", v1::ROLE_DISPLAY);
   const ClientKeys honest = Device("display-b", v1::ROLE_DISPLAY);
   zmq::context_t ctx(1);
-  auto subscribe = [&](const ClientKeys& k) {
-    auto sub = std::make_unique<zmq::socket_t>(ctx, zmq::socket_type::sub);
-    sub->set(zmq::sockopt::linger, 0);
-    sub->set(zmq::sockopt::subscribe, std::string(kTopicPrefix));
-    sub->set(zmq::sockopt::curve_serverkey, k.broker_public);
-    sub->set(zmq::sockopt::curve_publickey, k.own.public_z85);
-    sub->set(zmq::sockopt::curve_secretkey, k.own.secret_z85);
-    sub->connect(broker_->event_endpoint());
-    return sub;
-  };
   // The highest seq among the messages that arrive within `ms`.
   auto highest_seq = [](zmq::socket_t& s, int ms) {
     uint64_t seq = 0;
@@ -235,18 +230,12 @@ TEST_F(SecureBroker, ARevokedSubscriberStopsHearingTheHallAtOnce) {
     }
     return seq;
   };
-  auto a = subscribe(revoked);
-  auto b = subscribe(honest);
+  auto a = Subscribe(ctx, revoked);
+  auto b = Subscribe(ctx, honest);
   ASSERT_GT(highest_seq(*a, 5000) + highest_seq(*b, 5000), 0u) << "both hear heartbeats";
 
+  Revoke("display-a", revoked, v1::ROLE_DISPLAY);
   TestClient admin(broker_->command_endpoint(), "admin", &admin_);
-  v1::Request revoke;
-  v1::Device* d = revoke.mutable_set_device()->mutable_device();
-  d->set_public_key(revoked.own.public_z85);
-  d->set_name("display-a");
-  d->set_role(v1::ROLE_DISPLAY);
-  d->set_revoked(true);
-  ASSERT_EQ(admin.Must(revoke).error().code(), v1::OK);
   const uint64_t after = admin.Issue("KTP-REKAM").ticket().id() > 0 ? admin.Status().seq() : 0;
   ASSERT_GT(after, 0u);
   // The honest display reconnects by itself and hears heartbeats that carry

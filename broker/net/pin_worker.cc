@@ -2,65 +2,43 @@
 
 #include <sodium.h>
 
-#include <chrono>
-#include <zmq_addon.hpp>
-
 #include "mpp/v1/mpp.pb.h"
 
 namespace mpp::net {
 
 PinWorker::PinWorker(zmq::context_t* context, std::string endpoint, unsigned long long opslimit,
                      size_t memlimit)
-    : context_(context),
-      endpoint_(std::move(endpoint)),
+    : PipeWorker(context, std::move(endpoint), kMaxQueued),
       opslimit_(opslimit),
-      memlimit_(memlimit),
-      pipe_(*context_, zmq::socket_type::pair) {
-  pipe_.set(zmq::sockopt::linger, 0);
-  pipe_.set(zmq::sockopt::sndhwm, kMaxQueued);
-  pipe_.bind(endpoint_);  // inproc: bind before the thread connects
-  thread_ = std::thread([this] { Run(); });
+      memlimit_(memlimit) {
+  Start();
 }
 
-PinWorker::~PinWorker() {
-  stop_.store(true);
-  thread_.join();
-}
+PinWorker::~PinWorker() { Stop(); }
 
-void PinWorker::Run() {
-  zmq::socket_t sock(*context_, zmq::socket_type::pair);
-  sock.set(zmq::sockopt::linger, 0);
-  sock.set(zmq::sockopt::rcvhwm, kMaxQueued);
-  sock.connect(endpoint_);
-  while (!stop_.load()) {
-    zmq::pollitem_t item{sock.handle(), 0, ZMQ_POLLIN, 0};
-    zmq::poll(&item, 1, std::chrono::milliseconds(100));
-    if (!(item.revents & ZMQ_POLLIN)) continue;
-    std::vector<zmq::message_t> frames;
-    if (!zmq::recv_multipart(sock, std::back_inserter(frames), zmq::recv_flags::dontwait)) continue;
-    if (frames.size() != 4) continue;  // only the reactor writes here
-    v1::Envelope in;
-    in.ParseFromArray(frames[2].data(), static_cast<int>(frames[2].size()));
-    bool verified = false;
-    std::string new_hash;
-    if (in.request().has_sign_in()) {
-      const std::string& pin = in.request().sign_in().pin();
-      const std::string hash = frames[3].to_string();
-      verified = crypto_pwhash_str_verify(hash.c_str(), pin.data(), pin.size()) == 0;
-    } else if (in.request().has_set_operator()) {
-      const std::string& pin = in.request().set_operator().pin();
-      char hash[crypto_pwhash_STRBYTES];
-      if (crypto_pwhash_str(hash, pin.data(), pin.size(), opslimit_, memlimit_) == 0) {
-        new_hash = hash;  // else empty: the reactor's Apply tries again and reports it
-      }
+void PinWorker::Serve(zmq::socket_t& sock, std::vector<zmq::message_t>& frames) {
+  if (frames.size() != 4) return;  // only the reactor writes here
+  v1::Envelope in;
+  in.ParseFromArray(frames[2].data(), static_cast<int>(frames[2].size()));
+  bool verified = false;
+  std::string new_hash;
+  if (in.request().has_sign_in()) {
+    const std::string& pin = in.request().sign_in().pin();
+    const std::string hash = frames[3].to_string();
+    verified = crypto_pwhash_str_verify(hash.c_str(), pin.data(), pin.size()) == 0;
+  } else if (in.request().has_set_operator()) {
+    const std::string& pin = in.request().set_operator().pin();
+    char hash[crypto_pwhash_STRBYTES];
+    if (crypto_pwhash_str(hash, pin.data(), pin.size(), opslimit_, memlimit_) == 0) {
+      new_hash = hash;  // else empty: the reactor's Apply tries again and reports it
     }
-    sock.send(frames[0], zmq::send_flags::sndmore);
-    sock.send(frames[1], zmq::send_flags::sndmore);
-    sock.send(frames[2], zmq::send_flags::sndmore);
-    sock.send(frames[3], zmq::send_flags::sndmore);
-    sock.send(zmq::buffer(std::string(verified ? "1" : "0")), zmq::send_flags::sndmore);
-    sock.send(zmq::buffer(new_hash), zmq::send_flags::none);
   }
+  sock.send(frames[0], zmq::send_flags::sndmore);
+  sock.send(frames[1], zmq::send_flags::sndmore);
+  sock.send(frames[2], zmq::send_flags::sndmore);
+  sock.send(frames[3], zmq::send_flags::sndmore);
+  sock.send(zmq::buffer(std::string(verified ? "1" : "0")), zmq::send_flags::sndmore);
+  sock.send(zmq::buffer(new_hash), zmq::send_flags::none);
 }
 
 }  // namespace mpp::net

@@ -13,15 +13,16 @@
 // answers UNAVAILABLE at once and the client's retry comes back later.
 #pragma once
 
-#include <atomic>
 #include <cstddef>
 #include <string>
-#include <thread>
+#include <vector>
 #include <zmq.hpp>
+
+#include "broker/net/pipe_worker.h"
 
 namespace mpp::net {
 
-class PinWorker {
+class PinWorker : public PipeWorker {
  public:
   static constexpr int kMaxQueued = 16;
 
@@ -29,23 +30,13 @@ class PinWorker {
   // reactor's side and starts the thread. New hashes use these limits.
   PinWorker(zmq::context_t* context, std::string endpoint, unsigned long long opslimit,
             size_t memlimit);
-  ~PinWorker();  // stops and joins the thread
-  PinWorker(const PinWorker&) = delete;
-  PinWorker& operator=(const PinWorker&) = delete;
-
-  // The reactor's end of the pipe (owned by the reactor's thread).
-  zmq::socket_t& pipe() { return pipe_; }
+  ~PinWorker() override;  // stops and joins the thread
 
  private:
-  void Run();
+  void Serve(zmq::socket_t& sock, std::vector<zmq::message_t>& frames) override;
 
-  zmq::context_t* context_;
-  std::string endpoint_;
   unsigned long long opslimit_;
   size_t memlimit_;
-  zmq::socket_t pipe_;
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
 };
 
 }  // namespace mpp::net

@@ -9,16 +9,16 @@
 // kMaxQueued are waiting, the reactor answers UNAVAILABLE at once.
 #pragma once
 
-#include <atomic>
 #include <string>
-#include <thread>
+#include <vector>
 #include <zmq.hpp>
 
+#include "broker/net/pipe_worker.h"
 #include "common/catalog.h"
 
 namespace mpp::net {
 
-class ReportWorker {
+class ReportWorker : public PipeWorker {
  public:
   static constexpr int kMaxQueued = 8;
 
@@ -26,23 +26,13 @@ class ReportWorker {
   // (inproc://...) for the reactor's side and starts the thread.
   ReportWorker(zmq::context_t* context, const CatalogIndex* catalog, std::string db_path,
                std::string endpoint);
-  ~ReportWorker();  // stops and joins the thread
-  ReportWorker(const ReportWorker&) = delete;
-  ReportWorker& operator=(const ReportWorker&) = delete;
-
-  // The reactor's end of the pipe (owned by the reactor's thread).
-  zmq::socket_t& pipe() { return pipe_; }
+  ~ReportWorker() override;  // stops and joins the thread
 
  private:
-  void Run();
+  void Serve(zmq::socket_t& sock, std::vector<zmq::message_t>& frames) override;
 
-  zmq::context_t* context_;
   const CatalogIndex* catalog_;
   std::string db_path_;
-  std::string endpoint_;
-  zmq::socket_t pipe_;
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
 };
 
 }  // namespace mpp::net

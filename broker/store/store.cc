@@ -465,20 +465,20 @@ StatusOr<int> Store::SummarizeClosedDays(const std::string& today, int utc_offse
   // may still change: its day waits for the next try.
   bool pending = false;
   int written = 0;
+  sqlite3_stmt* held = nullptr;
+  sqlite3_prepare_v2(db_,
+                     "SELECT 1 FROM tickets WHERE state IN ('CALLED','SERVING') AND"
+                     " business_day = ?1 LIMIT 1",
+                     -1, &held, nullptr);
+  std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)> held_owner(held, &sqlite3_finalize);
   for (const std::string& day : days) {
     if (written == max_days) {
       pending = true;
       break;
     }
-    sqlite3_stmt* q = nullptr;
-    sqlite3_prepare_v2(db_,
-                       "SELECT 1 FROM tickets WHERE state IN ('CALLED','SERVING') AND"
-                       " business_day = ?1 LIMIT 1",
-                       -1, &q, nullptr);
-    sqlite3_bind_text(q, 1, day.c_str(), -1, SQLITE_TRANSIENT);
-    const bool open = sqlite3_step(q) == SQLITE_ROW;
-    sqlite3_finalize(q);
-    if (open) {
+    sqlite3_reset(held);
+    sqlite3_bind_text(held, 1, day.c_str(), -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(held) == SQLITE_ROW) {
       pending = true;
       continue;
     }

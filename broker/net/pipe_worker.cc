@@ -1,0 +1,44 @@
+#include "broker/net/pipe_worker.h"
+
+#include <chrono>
+#include <zmq_addon.hpp>
+
+namespace mpp::net {
+
+PipeWorker::PipeWorker(zmq::context_t* context, std::string endpoint, int max_queued)
+    : context_(context),
+      endpoint_(std::move(endpoint)),
+      max_queued_(max_queued),
+      pipe_(*context_, zmq::socket_type::pair) {
+  pipe_.set(zmq::sockopt::linger, 0);
+  pipe_.set(zmq::sockopt::sndhwm, max_queued_);
+  pipe_.bind(endpoint_);  // inproc: bind before the thread connects
+}
+
+PipeWorker::~PipeWorker() { Stop(); }
+
+void PipeWorker::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
+
+void PipeWorker::Stop() {
+  stop_.store(true);
+  if (thread_.joinable()) thread_.join();
+}
+
+void PipeWorker::Run() {
+  zmq::socket_t sock(*context_, zmq::socket_type::pair);
+  sock.set(zmq::sockopt::linger, 0);
+  sock.set(zmq::sockopt::rcvhwm, max_queued_);
+  sock.connect(endpoint_);
+  while (!stop_.load()) {
+    zmq::pollitem_t item{sock.handle(), 0, ZMQ_POLLIN, 0};
+    zmq::poll(&item, 1, std::chrono::milliseconds(100));
+    if (!(item.revents & ZMQ_POLLIN)) continue;
+    std::vector<zmq::message_t> frames;
+    if (!zmq::recv_multipart(sock, std::back_inserter(frames), zmq::recv_flags::dontwait)) continue;
+    Serve(sock, frames);
+  }
+}
+
+}  // namespace mpp::net

@@ -1,0 +1,48 @@
+// PipeWorker: a thread of the broker that serves the reactor over an inproc
+// PAIR socket, one multipart message at a time in arrival order - the report
+// thread and the PIN thread, whose work would stall the reactor.
+//
+// The reactor owns pipe() and sends with dontwait: when `max_queued` messages
+// wait, the send fails and the reactor answers UNAVAILABLE at once.
+#pragma once
+
+#include <atomic>
+#include <string>
+#include <thread>
+#include <vector>
+#include <zmq.hpp>
+
+namespace mpp::net {
+
+class PipeWorker {
+ public:
+  virtual ~PipeWorker();
+  PipeWorker(const PipeWorker&) = delete;
+  PipeWorker& operator=(const PipeWorker&) = delete;
+
+  // The reactor's end of the pipe (owned by the reactor's thread).
+  zmq::socket_t& pipe() { return pipe_; }
+
+ protected:
+  // Binds `endpoint` (inproc://...) for the reactor's side.
+  PipeWorker(zmq::context_t* context, std::string endpoint, int max_queued);
+  // Starts the thread: the last thing a derived constructor does.
+  void Start();
+  // Stops and joins the thread: the first thing a derived destructor does, so
+  // Serve never runs on a half-destroyed object.
+  void Stop();
+  // Handles one message from the reactor; answers it on `sock`.
+  virtual void Serve(zmq::socket_t& sock, std::vector<zmq::message_t>& frames) = 0;
+
+ private:
+  void Run();
+
+  zmq::context_t* context_;
+  std::string endpoint_;
+  int max_queued_;
+  zmq::socket_t pipe_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+}  // namespace mpp::net
