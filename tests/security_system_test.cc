@@ -257,6 +257,17 @@ TEST_F(SecureBroker, RefusalsAreSummedIntoTheEventLog) {
   const ClientKeys stranger = Keys();
   TestClient outsider(broker_->command_endpoint(), "outsider", &stranger);
   EXPECT_FALSE(outsider.Call(Status(), 1500).ok());
+  // Five wrong PINs lock an operator: that is a security event too.
+  TestClient admin(broker_->command_endpoint(), "admin", &admin_);
+  v1::Request op;
+  op.mutable_set_operator()->set_operator_id("ani");
+  op.mutable_set_operator()->set_pin("2580");
+  ASSERT_EQ(admin.Must(op).error().code(), v1::OK);
+  v1::Request wrong;
+  wrong.mutable_sign_in()->set_counter_id(1);
+  wrong.mutable_sign_in()->set_operator_id("ani");
+  wrong.mutable_sign_in()->set_pin("0000");
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(admin.Must(wrong).error().code(), v1::NOT_PERMITTED);
   // One SECURITY_NOTICE per kind and subject, with the count: five refused
   // calls are one event, not five.
   std::vector<v1::SecurityNotice> notices;
@@ -275,12 +286,13 @@ TEST_F(SecureBroker, RefusalsAreSummedIntoTheEventLog) {
     }
     sqlite3_finalize(q);
     sqlite3_close(db);
-    bool command = false, handshake = false;
+    bool command = false, handshake = false, lockout = false;
     for (const auto& n : notices) {
       command |= n.kind() == "command_refused";
       handshake |= n.kind() == "handshake_refused" && n.subject() == stranger.own.public_z85;
+      lockout |= n.kind() == "pin_lockout" && n.subject() == "ani";
     }
-    return command && handshake;
+    return command && handshake && lockout;
   };
   ASSERT_TRUE(WaitFor(read, 10000)) << notices.size() << " notices";
   int refused_calls = 0;
@@ -293,6 +305,7 @@ TEST_F(SecureBroker, RefusalsAreSummedIntoTheEventLog) {
     }
   }
   EXPECT_EQ(refused_calls, 5);
+  EXPECT_NE(broker_->StderrText().find("security: operator ani locked"), std::string::npos);
 }
 
 TEST_F(SecureBroker, ASecretKeyOthersCanReadIsRefusedAtStart) {

@@ -357,6 +357,7 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
     }
     if (resumed) core_->OfferPinWork(resumed->work);
     core::Outcome o = core_->Apply(req, now);
+    if (req.has_sign_in()) NoteLockout(req.sign_in(), o, in.client_id(), now);
     // An empty queue is an everyday answer, not worth a log line.
     if (!o.ok() && o.reply.error().code() != v1::QUEUE_EMPTY && LogAllowed()) {
       spdlog::info("refused {} from {}: {}", req.GetDescriptor()->oneof_decl(0)->name(),
@@ -458,6 +459,21 @@ void Reactor::DeliverReports() {
       router_.send(frames[1], zmq::send_flags::dontwait);
     } catch (const zmq::error_t& e) {
       if (LogAllowed()) spdlog::debug("report not delivered: {}", e.what());
+    }
+  }
+}
+
+void Reactor::NoteLockout(const v1::SignIn& sign_in, const core::Outcome& o,
+                          const std::string& client, Millis now) {
+  for (const auto& e : o.events) {
+    if (!e.has_operator_info() || e.operator_info().locked_until_ms() <= now) continue;
+    // Always a log line (a lock is rare); with keys also a SECURITY_NOTICE.
+    const std::string detail = "too many wrong PINs at counter " +
+                               std::to_string(sign_in.counter_id()) + " (client " + client +
+                               "); locked for 15 minutes";
+    spdlog::warn("security: operator {} locked: {}", e.operator_info().id(), detail);
+    if (options_.security) {
+      options_.security->Add("pin_lockout", e.operator_info().id(), detail, now);
     }
   }
 }

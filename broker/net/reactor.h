@@ -123,6 +123,9 @@ class Reactor {
   void HandToPinThread(zmq::message_t identity, const std::string& user, const v1::Envelope& in,
                        std::vector<Pending>* replies, Millis now);
   void DeliverPins();
+  // An operator locked by this sign-in: a `security:` log line and notice.
+  void NoteLockout(const v1::SignIn& sign_in, const core::Outcome& o, const std::string& client,
+                   Millis now);
   std::string ErrorEnvelope(const std::string& request_id, v1::ErrorCode code,
                             const std::string& id, const std::string& en, Millis now) const;
   v1::Status MakeStatus(Millis now) const;
