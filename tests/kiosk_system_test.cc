@@ -202,7 +202,9 @@ TEST_F(KioskSystem, ABrokerThatHangsMidIssueCostsNoSecondTicketOnRetry) {
       "none"));
   HangBrokerUntil(failed);  // the first attempt is processed once the broker runs again
   std::ofstream(go).close();
-  ASSERT_EQ(kiosk_.Wait(30000), 0) << Log();
+  // Longer than the script's own limits (tap 10 s + wait 30 s), so that a
+  // slow run fails with the script's message naming the step, not a timeout.
+  ASSERT_EQ(kiosk_.Wait(60000), 0) << Log();
 
   TestClient c(broker_.command_endpoint());
   const auto tickets = KioskTickets(c, "kiosk-3");

@@ -57,6 +57,21 @@ std::optional<Refusal> Authorize(const v1::Device& d, const v1::Request& r, cons
     return Refusal{"Perangkat '" + d.name() + "' telah dicabut aksesnya.",
                    "Device '" + d.name() + "' has been revoked."};
   }
+  if (r.has_snapshot() && d.role() == v1::ROLE_DISPLAY && d.zones_size() > 0) {
+    // A display bound to zones reads those zones only (not the whole hall).
+    const auto& zones = d.zones();
+    if (std::find(zones.begin(), zones.end(), r.snapshot().zone()) == zones.end()) {
+      std::string list;
+      for (const auto& z : zones) list += (list.empty() ? "" : ", ") + z;
+      const std::string asked = r.snapshot().zone().empty() ? "semua zona" : r.snapshot().zone();
+      return Refusal{
+          "Layar '" + d.name() + "' hanya untuk zona " + list + " (diminta: " + asked + ").",
+          "Display '" + d.name() + "' is bound to zone(s) " + list + " but asked for " +
+              (r.snapshot().zone().empty() ? std::string("every zone")
+                                           : "zone " + r.snapshot().zone()) +
+              "; start it with --zone, or change its zones with `mppctl device add`."};
+    }
+  }
   switch (r.command_case()) {
     case v1::Request::kGetCatalog:
     case v1::Request::kSnapshot:

@@ -60,6 +60,20 @@ TEST(Authorize, RolesAndCounterScope) {
     EXPECT_EQ(!Authorize(c.device, Req(c.request), core).has_value(), c.allowed)
         << RoleName(c.device.role()) << " " << c.request;
   }
+  // A display bound to zone A reads zone A only; an unbound one reads any.
+  v1::Device zoned = Dev(v1::ROLE_DISPLAY);
+  zoned.add_zones("A");
+  v1::Request snap;
+  snap.mutable_snapshot()->set_zone("A");
+  EXPECT_FALSE(Authorize(zoned, snap, core).has_value());
+  EXPECT_FALSE(Authorize(Dev(v1::ROLE_DISPLAY), snap, core).has_value());
+  snap.mutable_snapshot()->set_zone("B");
+  const auto other = Authorize(zoned, snap, core);
+  ASSERT_TRUE(other.has_value());
+  EXPECT_NE(other->message_en.find("bound to zone(s) A but asked for zone B"), std::string::npos)
+      << other->message_en;
+  EXPECT_TRUE(Authorize(zoned, Req("snapshot"), core).has_value()) << "the whole hall";
+  EXPECT_FALSE(Authorize(Dev(v1::ROLE_DISPLAY), Req("snapshot"), core).has_value());
   v1::Device revoked = Dev(v1::ROLE_ADMIN);
   revoked.set_revoked(true);
   EXPECT_TRUE(Authorize(revoked, Req("snapshot"), core).has_value());
