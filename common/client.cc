@@ -1,24 +1,11 @@
 #include "common/client.h"
 
 #include <chrono>
-#include <cstdint>
-#include <cstring>
-#include <string_view>
 
 #include "common/keys.h"
 #include "common/wire.h"
 
 namespace mpp {
-namespace {
-constexpr std::string_view kKeyRefused = "NOT_PERMITTED: the broker at ";
-constexpr std::string_view kNoAgreement = "could not agree on encryption";
-}  // namespace
-
-bool IsDeviceRefused(const Status& status) {
-  const std::string& m = status.message();
-  return !status.ok() &&
-         (m.rfind(kKeyRefused, 0) == 0 || m.find(kNoAgreement) != std::string::npos);
-}
 
 BrokerClient::BrokerClient(zmq::context_t* context, std::string endpoint, std::string client_id,
                            const ClientKeys* keys)
@@ -28,21 +15,8 @@ BrokerClient::BrokerClient(zmq::context_t* context, std::string endpoint, std::s
 }
 
 void BrokerClient::Reconnect() {
-  monitor_.reset();
   socket_ = std::make_unique<zmq::socket_t>(*context_, zmq::socket_type::dealer);
   socket_->set(zmq::sockopt::linger, 0);
-  // Handshake failures are reported only through a monitor; without one a
-  // refused key looks like a broker that is down.
-  const std::string monitor = "inproc://mpp-client-monitor-" +
-                              std::to_string(reinterpret_cast<uintptr_t>(this)) + "-" +
-                              std::to_string(++monitors_);
-  if (zmq_socket_monitor(socket_->handle(), monitor.c_str(),
-                         ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
-                             ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) == 0) {
-    monitor_ = std::make_unique<zmq::socket_t>(*context_, zmq::socket_type::pair);
-    monitor_->set(zmq::sockopt::linger, 0);
-    monitor_->connect(monitor);
-  }
   if (keys_) {
     socket_->set(zmq::sockopt::curve_serverkey, keys_->broker_public);
     socket_->set(zmq::sockopt::curve_publickey, keys_->own.public_z85);
@@ -97,42 +71,11 @@ StatusOr<v1::Envelope> BrokerClient::Call(const v1::Request& request, const Opti
     }
     if (Clock::now() >= deadline) break;
   }
-  const std::string refusal = HandshakeRefusal();
   // Drop queued copies so a later call does not deliver this one.
   Reconnect();
-  if (!refusal.empty()) return Status::Error(refusal);
   return Status::Error("UNAVAILABLE: the broker at " + endpoint_ + " did not answer within " +
                        std::to_string(options.timeout_ms) +
                        " ms; check that mpp-broker is running and the address is right");
-}
-
-std::string BrokerClient::HandshakeRefusal() {
-  if (!monitor_) return "";
-  std::string why;
-  while (true) {
-    // [event id (uint16) + value (uint32)][endpoint]
-    zmq::message_t event, address;
-    if (!monitor_->recv(event, zmq::recv_flags::dontwait)) break;
-    if (event.more()) (void)monitor_->recv(address, zmq::recv_flags::none);
-    if (event.size() < 6) continue;
-    uint16_t id;
-    uint32_t value;
-    std::memcpy(&id, event.data(), sizeof id);
-    std::memcpy(&value, static_cast<const char*>(event.data()) + 2, sizeof value);
-    if (id == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) {
-      return std::string(kKeyRefused) + endpoint_ + " refused this device's key (ZAP status " +
-             std::to_string(value) +
-             "): it is not registered or was revoked. Ask the MPP's administrator to register "
-             "its public key: mppctl device add NAME --role ROLE --key device.pub "
-             "(docs/SECURITY.md)";
-    }
-    why = "UNAVAILABLE: the broker at " + endpoint_ + " and this program " +
-          std::string(kNoAgreement) +
-          ": one of them runs with CURVE keys "
-          "and the other does not, or the broker's public key is wrong. Check --keys (a folder "
-          "with device.key and broker.pub) against the broker's --keys";
-  }
-  return why;
 }
 
 }  // namespace mpp

@@ -5,9 +5,7 @@
 // answers from its stored reply, so a retry never issues a second ticket or
 // calls two tickets. After `timeout_ms` it gives up with an UNAVAILABLE error
 // that says the broker cannot be reached. It never blocks longer than
-// `timeout_ms`, also when the broker is gone and no connection exists. When
-// the broker refused the connection itself (CURVE key not registered or
-// revoked, or one side without keys), the error says so instead.
+// `timeout_ms`, also when the broker is gone and no connection exists.
 //
 // REQUIRES: one thread at a time per BrokerClient.
 #pragma once
@@ -45,23 +43,12 @@ class BrokerClient {
 
  private:
   void Reconnect();
-  // Why the handshakes since the last Reconnect failed, if any did: from a
-  // socket monitor (libzmq's only channel for a refused handshake).
-  std::string HandshakeRefusal();
 
   zmq::context_t* context_;
   std::string endpoint_;
   std::string client_id_;
   std::optional<ClientKeys> keys_;
   std::unique_ptr<zmq::socket_t> socket_;
-  std::unique_ptr<zmq::socket_t> monitor_;  // PAIR reading socket_'s handshake failures
-  int monitors_ = 0;                        // for unique inproc names
 };
-
-// True when `status` (from Call) says the broker refused this device in the
-// CURVE handshake - its key is not registered or was revoked, or only one side
-// has keys: a set-up matter for an administrator, not a network outage.
-// Programs show it as such ("this kiosk is not registered").
-bool IsDeviceRefused(const Status& status);
 
 }  // namespace mpp

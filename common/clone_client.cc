@@ -61,7 +61,6 @@ void CloneClient::Run() {
       std::lock_guard<std::mutex> lock(mu_);
       changed = view_.connected != c;
       view_.connected = c;
-      if (c) view_.device_refused = false;
       if (!c) view_.state.MarkUnsynced();
     }
     if (changed) {
@@ -72,18 +71,6 @@ void CloneClient::Run() {
       }
       if (on_change_) on_change_();
     }
-  };
-  // A refused key is said once, with what to do, and shown by the program.
-  auto note_refusal = [&](const Status& status) {
-    const bool refused = IsDeviceRefused(status);
-    bool changed;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      changed = view_.device_refused != refused;
-      view_.device_refused = refused;
-    }
-    if (changed && refused) spdlog::error("{}", status.message());
-    if (changed && on_change_) on_change_();
   };
   auto pause = [&](int ms) {  // interruptible by Stop()
     const auto until = Steady::now() + std::chrono::milliseconds(ms);
@@ -103,7 +90,6 @@ void CloneClient::Run() {
       auto env = cmd.Call(r, call);
       if (!env.ok()) {
         set_connected(false);
-        note_refusal(env.status());
         pause(500);
         continue;
       }
@@ -134,7 +120,6 @@ void CloneClient::Run() {
       if (!env.ok() || env->reply().error().code() != v1::OK) {
         if (env.ok()) spdlog::error("snapshot refused: {}", env->reply().error().message_en());
         set_connected(false);
-        if (!env.ok()) note_refusal(env.status());
         sub.reset();  // a fresh connection next time
         pause(500);
         continue;

@@ -33,7 +33,6 @@ class CloneClient {
   struct View {
     LiveState state;
     bool connected = false;
-    bool device_refused = false;   // the broker refused this device's key (IsDeviceRefused)
     bool has_catalog = false;      // Catalog() has it
     int64_t broker_offset_ms = 0;  // broker clock - local clock (simulated clocks)
     uint64_t resyncs = 0;

@@ -312,13 +312,6 @@ std::string CounterModel::OperatorText() const {
 
 std::string CounterModel::Banner() const {
   if (connected_) return "";
-  if (device_refused_) {
-    return T2(
-        "Perangkat loket ini belum terdaftar di server antrean atau izinnya dicabut. Minta admin "
-        "MPP mendaftarkannya (mppctl device add).",
-        "This workstation is not registered with the queue server, or was revoked. Ask the "
-        "MPP's administrator to register it (mppctl device add).");
-  }
   return T2(
       "Koneksi ke server antrean terputus. Tombol dinonaktifkan; menyambung ulang "
       "otomatis...",

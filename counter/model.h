@@ -95,9 +95,6 @@ class CounterModel {
   void SetCatalog(const v1::Catalog& catalog);
   // The live state of this frame; `broker_now` on the broker's clock.
   void SetLive(LiveState state, bool connected, Millis broker_now);
-  // The broker refused this workstation's key (not registered or revoked).
-  void SetDeviceRefused(bool refused) { device_refused_ = refused; }
-  bool device_refused() const { return device_refused_; }
   void OnResult(const std::string& request_id, const StatusOr<v1::Envelope>& reply);
 
   // ---- operator input ----
@@ -151,7 +148,6 @@ class CounterModel {
   std::unique_ptr<CatalogIndex> catalog_;
   LiveState state_;
   bool connected_ = false;
-  bool device_refused_ = false;
   Millis now_ = 0;
   Dialog dialog_ = Dialog::kNone;
   Action confirming_ = Action::kNoShow;

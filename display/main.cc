@@ -183,7 +183,6 @@ int main(int argc, char** argv) {
       in.catalog = catalog.get();
       in.zone = zone;
       in.connected = view.connected;
-      in.device_refused = view.device_refused;
       in.local_now_ms = local.NowMs();
       in.now_ms = in.local_now_ms + view.broker_offset_ms;
       in.last_call_seen_ms = last_call_seen;
@@ -202,22 +201,9 @@ int main(int argc, char** argv) {
       ImDrawList* dl = ImGui::GetBackgroundDrawList();
       dl->AddRectFilled(ImVec2(0, 0), ImVec2(static_cast<float>(fb_w), static_cast<float>(fb_h)),
                         IM_COL32(11, 45, 110, 255));
-      // Before the first catalog: connecting, or refused (a key nobody
-      // registered) - said on screen for whoever installs the display.
-      std::string text = lang == mpp::Lang::kId ? "Menghubungkan ke server antrean..."
-                                                : "Connecting to the queue server...";
-      if (view.device_refused) text = mpp::display::RefusedText(lang);
       dl->AddText(fonts.medium, fonts.medium->FontSize, ImVec2(40, 40), IM_COL32_WHITE,
-                  text.c_str(), nullptr, static_cast<float>(fb_w) - 80);
-      if (!dump_model.empty()) {
-        const std::string dump =
-            nlohmann::json{{"connected", false}, {"banner", view.device_refused ? text : ""}}
-                .dump();
-        if (dump != last_dump) {
-          WriteAtomically(dump_model, dump);
-          last_dump = dump;
-        }
-      }
+                  lang == mpp::Lang::kId ? "Menghubungkan ke server antrean..."
+                                         : "Connecting to the queue server...");
     }
     gui.Render(IM_COL32(0, 0, 0, 255));
 

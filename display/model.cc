@@ -4,14 +4,6 @@
 
 namespace mpp::display {
 
-std::string RefusedText(Lang lang) {
-  return T(lang,
-           "Layar ini belum terdaftar di server antrean atau izinnya dicabut - hubungi admin MPP "
-           "(mppctl device add).",
-           "This display is not registered with the queue server, or was revoked - ask the "
-           "MPP's administrator (mppctl device add).");
-}
-
 DisplayModel BuildDisplayModel(const ModelInput& in) {
   DisplayModel m;
   const v1::Catalog& cat = in.catalog->catalog();
@@ -28,9 +20,8 @@ DisplayModel BuildDisplayModel(const ModelInput& in) {
   m.clock_text = clock;
   m.connected = in.connected;
   if (!in.connected) {
-    m.banner = in.device_refused ? RefusedText(lang)
-                                 : T(lang, "Koneksi terputus - menyambung ulang...",
-                                     "Connection lost - reconnecting...");
+    m.banner =
+        T(lang, "Koneksi terputus - menyambung ulang...", "Connection lost - reconnecting...");
   }
   const LiveState& s = *in.state;
   m.ticker = s.ticker().empty() ? cat.ticker() : s.ticker();

@@ -54,7 +54,6 @@ struct ModelInput {
   const CatalogIndex* catalog = nullptr;
   std::string zone;
   bool connected = false;
-  bool device_refused = false;   // the broker refused this display's key
   Millis now_ms = 0;             // broker time
   Millis last_call_seen_ms = 0;  // local arrival of the newest call
   Millis local_now_ms = 0;
@@ -62,9 +61,6 @@ struct ModelInput {
   Lang lang = Lang::kId;
   size_t history_rows = 6;
 };
-
-// What a display says when the broker refused its key (not registered, revoked).
-std::string RefusedText(Lang lang);
 
 DisplayModel BuildDisplayModel(const ModelInput& in);
 

@@ -20,13 +20,12 @@ class ModelTest : public ::testing::Test {
     }
     state_.ApplySnapshot(s);
   }
-  DisplayModel Build(const std::string& zone, bool connected = true, bool refused = false) {
+  DisplayModel Build(const std::string& zone, bool connected = true) {
     ModelInput in;
     in.state = &state_;
     in.catalog = &index_;
     in.zone = zone;
     in.connected = connected;
-    in.device_refused = refused;
     in.now_ms = *ParseIsoTime("2026-11-30T09:15:02+07:00", 0);
     in.local_now_ms = 100000;
     in.last_call_seen_ms = last_call_seen_;
@@ -122,9 +121,6 @@ TEST_F(ModelTest, DisconnectedKeepsTheLastStateUnderABanner) {
   const DisplayModel m = Build("A", /*connected=*/false);
   EXPECT_EQ(m.banner, "Koneksi terputus - menyambung ulang...");
   EXPECT_EQ(m.now_calling.number, "A-001");
-  // A display whose key the broker refused says so, for whoever installs it.
-  const DisplayModel refused = Build("A", /*connected=*/false, /*refused=*/true);
-  EXPECT_NE(refused.banner.find("belum terdaftar"), std::string::npos) << refused.banner;
 }
 
 }  // namespace

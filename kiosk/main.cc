@@ -37,7 +37,6 @@ bool Holds(const mpp::kiosk::KioskModel& m, const std::string& what) {
   if (what == mpp::kiosk::ScreenName(m.screen())) return true;
   if (what == "connected") return m.connected() && m.has_catalog();
   if (what == "offline") return !m.connected();
-  if (what == "refused") return m.device_refused();  // the broker refused this kiosk's key
   if (what == "issue-failed") return m.issue_failed();
   if (m.screen() == mpp::kiosk::Screen::kTicket) {
     if (what == "printed") return m.Ticket().print == TicketView::Print::kPrinted;

@@ -47,7 +47,6 @@ void KioskModel::SetCatalog(const v1::Catalog& catalog) {
 void KioskModel::OnSnapshot(const v1::Snapshot& snapshot, int64_t local_ms) {
   last_local_ms_ = local_ms;
   connected_ = true;
-  device_refused_ = false;
   last_snapshot_local_ms_ = local_ms;
   if (snapshot.now_ms() > 0) broker_offset_ms_ = snapshot.now_ms() - local_ms;
   live_.clear();
@@ -62,10 +61,9 @@ void KioskModel::OnSnapshot(const v1::Snapshot& snapshot, int64_t local_ms) {
   }
 }
 
-void KioskModel::OnBrokerUnreachable(int64_t local_ms, bool device_refused) {
+void KioskModel::OnBrokerUnreachable(int64_t local_ms) {
   last_local_ms_ = local_ms;
   connected_ = false;
-  device_refused_ = device_refused;
 }
 
 void KioskModel::Tick(int64_t local_ms) {
@@ -266,13 +264,6 @@ std::string KioskModel::DateTimeText() const {
 
 std::string KioskModel::OfflineText() const {
   if (connected_) return "";
-  if (device_refused_) {
-    return T(lang_,
-             "Maaf, kios ini belum terdaftar di server antrean sehingga belum dapat memberi nomor "
-             "antrean. Silakan hubungi petugas informasi.",
-             "Sorry, this kiosk is not registered with the queue server, so it cannot issue "
-             "tickets yet. Please ask at the information desk.");
-  }
   return T(lang_,
            "Maaf, nomor antrean tidak dapat diambil saat ini karena server antrean tidak "
            "terjangkau. Silakan hubungi petugas informasi.",

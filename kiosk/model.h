@@ -112,8 +112,7 @@ class KioskModel {
   // ---- inputs from the worker (`local_ms` is the kiosk's steady clock) ----
   void SetCatalog(const v1::Catalog& catalog);
   void OnSnapshot(const v1::Snapshot& snapshot, int64_t local_ms);
-  // `device_refused`: the broker refused this kiosk's key (not registered, revoked).
-  void OnBrokerUnreachable(int64_t local_ms, bool device_refused = false);
+  void OnBrokerUnreachable(int64_t local_ms);
   void OnIssueResult(const std::string& request_id, const StatusOr<v1::Envelope>& reply);
   void OnPrintResult(int64_t ticket_id, const Status& status);
   // Goes back to the start screen after the idle timeout.
@@ -137,7 +136,6 @@ class KioskModel {
   Screen screen() const { return screen_; }
   Lang lang() const { return lang_; }
   bool connected() const { return connected_; }
-  bool device_refused() const { return !connected_ && device_refused_; }
   bool has_catalog() const { return catalog_ != nullptr; }
   const std::string& mpp_name() const;
   std::string DateTimeText() const;  // "Senin, 30 November 2026 09:15" (broker clock)
@@ -183,7 +181,6 @@ class KioskModel {
   std::string service_;  // chosen service code
   std::map<std::string, Live> live_;
   bool connected_ = false;
-  bool device_refused_ = false;  // the broker refused this kiosk's key
   int64_t last_snapshot_local_ms_ = -1;
   int64_t broker_offset_ms_ = 0;
   int64_t last_local_ms_ = 0;

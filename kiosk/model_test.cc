@@ -309,18 +309,6 @@ TEST_F(KioskModelTest, WithoutSnapshotsTheKioskSaysItCannotIssue) {
   EXPECT_TRUE(model_->Standard().available);
 }
 
-TEST_F(KioskModelTest, AKioskTheBrokerRefusesSaysItIsNotRegistered) {
-  model_->OnBrokerUnreachable(1'000, /*device_refused=*/true);
-  EXPECT_FALSE(model_->connected());
-  EXPECT_NE(model_->OfflineText().find("belum terdaftar"), std::string::npos)
-      << model_->OfflineText();
-  model_->OnBrokerUnreachable(2'000, /*device_refused=*/false);  // now just unreachable
-  EXPECT_NE(model_->OfflineText().find("tidak terjangkau"), std::string::npos);
-  model_->OnBrokerUnreachable(3'000, true);
-  Snapshot(4'000);  // registered meanwhile
-  EXPECT_TRUE(model_->OfflineText().empty());
-}
-
 TEST_F(KioskModelTest, SwitchingLanguageTranslatesTheTicketButNotThePrintState) {
   const Job job = TakeS1();
   model_->OnIssueResult(job.request_id, TicketReply(job.request_id, "A-004"));

@@ -67,7 +67,7 @@ void KioskWorker::Apply(const std::vector<Result>& results, KioskModel* model, i
         model->OnSnapshot(r.snapshot, local_ms);
         break;
       case Result::Kind::kUnreachable:
-        model->OnBrokerUnreachable(local_ms, IsDeviceRefused(r.status));
+        model->OnBrokerUnreachable(local_ms);
         break;
       case Result::Kind::kIssue:
         if (r.reply) {
@@ -132,9 +132,7 @@ void KioskWorker::Poll() {
     req.mutable_get_catalog();
     auto reply = client_->Call(req, o);
     if (!reply.ok() || !reply->reply().has_catalog()) {
-      Result r(Result::Kind::kUnreachable);
-      if (!reply.ok()) r.status = reply.status();
-      Post(std::move(r));
+      Post(Result(Result::Kind::kUnreachable));
       return;
     }
     have_catalog_ = true;
@@ -146,9 +144,7 @@ void KioskWorker::Poll() {
   req.mutable_snapshot();
   auto reply = client_->Call(req, o);
   if (!reply.ok() || !reply->reply().has_snapshot()) {
-    Result r(Result::Kind::kUnreachable);
-    if (!reply.ok()) r.status = reply.status();
-    Post(std::move(r));
+    Post(Result(Result::Kind::kUnreachable));
     return;
   }
   Result r(Result::Kind::kSnapshot);

@@ -129,7 +129,6 @@ int main(int argc, char** argv) {
     if (!catalog && view.has_catalog)
       catalog = std::make_unique<mpp::CatalogIndex>(clone.Catalog());
     const bool connected = view.connected && view.state.synced();
-    ui.device_refused = view.device_refused;
     const mpp::Millis now = local.NowMs() + view.broker_offset_ms;
     if (ui.today.empty() && connected && !view.state.business_day().empty()) {
       ui.today = view.state.business_day();
@@ -213,7 +212,6 @@ int main(int argc, char** argv) {
     const auto holds = [&](const std::string& what) {
       if (what == "connected") return connected && catalog != nullptr;
       if (what == "offline") return !connected;
-      if (what == "refused") return view.device_refused;  // this device's key was refused
       if (what == "report") return ui.report.has_value() && ui.heat.has_value() && !ui.loading;
       if (what == "exported") return exported;
       if (what == "ticker-saved") return ticker_saved && !ui.ticker_saving;
@@ -227,19 +225,6 @@ int main(int argc, char** argv) {
       mpp::manager::DrawManager(&ui, live, *catalog, view.state.ticker(), connected, now, fonts,
                                 static_cast<float>(gui.width()), static_cast<float>(gui.height()),
                                 &targets);
-    } else {
-      // Before the first catalog: connecting, or refused (a key nobody registered).
-      const bool id = ui.lang == mpp::Lang::kId;
-      const char* text =
-          view.device_refused
-              ? (id ? "Perangkat ini belum terdaftar di server antrean atau izinnya dicabut - "
-                      "minta admin MPP mendaftarkannya (mppctl device add)."
-                    : "This device is not registered with the queue server, or was revoked - "
-                      "ask the MPP's administrator to register it (mppctl device add).")
-              : (id ? "Menghubungkan ke server antrean..." : "Connecting to the queue server...");
-      ImGui::GetBackgroundDrawList()->AddText(fonts.bold, fonts.bold->FontSize, ImVec2(40, 40),
-                                              IM_COL32(11, 45, 110, 255), text, nullptr,
-                                              static_cast<float>(gui.width()) - 80);
     }
     gui.Render(IM_COL32(236, 240, 246, 255));
     const bool ready =

@@ -757,16 +757,8 @@ void DrawManager(UiState* ui, const LiveView& live, const CatalogIndex& catalog,
     const float bh = f.bold->FontSize * 2;
     dl->AddRectFilled(ImVec2(0, y0), ImVec2(w, y0 + bh), kRed);
     dl->AddText(f.bold, f.bold->FontSize, ImVec2(16, y0 + bh * 0.25f), kWhite,
-                ui->device_refused
-                    ? T(l,
-                        "Perangkat ini belum terdaftar di server antrean atau izinnya dicabut - "
-                        "minta admin MPP mendaftarkannya (mppctl device add).",
-                        "This device is not registered with the queue server, or was revoked - "
-                        "ask the MPP's administrator to register it (mppctl device add).")
-                    : T(l,
-                        "Koneksi ke broker terputus - data terakhir ditampilkan, menyambung "
-                        "ulang...",
-                        "Connection to the broker lost - showing the last data, reconnecting..."));
+                T(l, "Koneksi ke broker terputus - data terakhir ditampilkan, menyambung ulang...",
+                  "Connection to the broker lost - showing the last data, reconnecting..."));
     y0 += bh;
   }
   switch (ui->view) {

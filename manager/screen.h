@@ -31,7 +31,6 @@ bool LoadFonts(float height, Fonts* fonts);
 // sends the requests the screen raises (want_*) and puts replies back.
 struct UiState {
   Lang lang = Lang::kId;
-  bool device_refused = false;  // the broker refused this dashboard's key
   View view = View::kLive;
   std::string today;  // the broker's business day
   Range range = Range::kLast30;

@@ -3,12 +3,10 @@
 // and the display shows the right state again by itself.
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "common/keys.h"
 #include "tests/broker_process.h"
 
 namespace mpp::testing {
@@ -124,42 +122,6 @@ TEST_F(DisplaySystem, ScreenshotIsWrittenAtFullSize) {
   ASSERT_TRUE(PngSize(png, &w, &h)) << png << " is not a PNG";
   EXPECT_EQ(w, 1920);
   EXPECT_EQ(h, 1080);
-}
-
-TEST(DisplayKeys, ADisplayWhoseKeyIsNotRegisteredSaysSoOnScreen) {
-  Xvfb xvfb;
-  ASSERT_TRUE(xvfb.Start());
-  TempDir dir;
-  // A broker with keys and one admin; the display has a key nobody registered.
-  auto broker_keys = GenerateKeyPair();
-  auto admin = GenerateKeyPair();
-  auto own = GenerateKeyPair();
-  ASSERT_TRUE(broker_keys.ok() && admin.ok() && own.ok());
-  ASSERT_TRUE(WriteKeyPair(dir.File("broker"), "broker", *broker_keys).ok());
-  ASSERT_TRUE(WriteKeyPair(dir.File("broker/admins"), "admin", *admin).ok());
-  ASSERT_TRUE(WriteKeyPair(dir.File("display"), "device", *own).ok());
-  std::filesystem::copy_file(dir.File("broker/broker.pub"), dir.File("display/broker.pub"));
-  BrokerProcess::Options opt;
-  opt.extra_args = {"--keys", dir.File("broker")};
-  BrokerProcess broker(dir, opt);
-  ASSERT_TRUE(broker.Start());
-
-  const std::string model = dir.File("model.json");
-  ChildProcess display;
-  ASSERT_TRUE(display.Start({MPP_DISPLAY_BIN, "--broker", broker.command_endpoint(), "--keys",
-                             dir.File("display"), "--size", "1280x720", "--dump-model", model},
-                            {"DISPLAY=" + xvfb.display()}, dir.File("display.log")));
-  // Not "connection lost": the installer learns what to do.
-  EXPECT_TRUE(WaitFor(
-      [&] {
-        return ReadJson(model).value("banner", std::string()).find("belum terdaftar") !=
-               std::string::npos;
-      },
-      20000))
-      << ReadJson(model).dump() << "\n"
-      << ReadFile(dir.File("display.log"));
-  EXPECT_NE(ReadFile(dir.File("display.log")).find("refused this device's key"), std::string::npos);
-  EXPECT_EQ(display.Stop(5000), 0);
 }
 
 }  // namespace
