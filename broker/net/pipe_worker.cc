@@ -1,5 +1,7 @@
 #include "broker/net/pipe_worker.h"
 
+#include <spdlog/spdlog.h>
+
 #include <chrono>
 #include <zmq_addon.hpp>
 
@@ -16,6 +18,22 @@ PipeWorker::PipeWorker(zmq::context_t* context, std::string endpoint, int max_qu
 }
 
 PipeWorker::~PipeWorker() { Stop(); }
+
+bool PipeWorker::Offer(const zmq::message_t& identity,
+                       std::initializer_list<std::string_view> parts) {
+  zmq::message_t id_copy(identity.data(), identity.size());
+  try {
+    if (!pipe_.send(id_copy, zmq::send_flags::sndmore | zmq::send_flags::dontwait)) return false;
+    size_t left = parts.size();
+    for (std::string_view part : parts) {
+      pipe_.send(zmq::buffer(part), --left ? zmq::send_flags::sndmore : zmq::send_flags::none);
+    }
+    return true;
+  } catch (const zmq::error_t& e) {
+    spdlog::warn("cannot hand a job to {}: {}", endpoint_, e.what());
+    return false;
+  }
+}
 
 void PipeWorker::Start() {
   thread_ = std::thread([this] { Run(); });

@@ -7,7 +7,9 @@
 #pragma once
 
 #include <atomic>
+#include <initializer_list>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 #include <zmq.hpp>
@@ -22,6 +24,9 @@ class PipeWorker {
 
   // The reactor's end of the pipe (owned by the reactor's thread).
   zmq::socket_t& pipe() { return pipe_; }
+  // Hands one job to the thread: [identity][parts...], never blocking.
+  // False when kMaxQueued jobs wait (or the pipe fails): answer UNAVAILABLE.
+  bool Offer(const zmq::message_t& identity, std::initializer_list<std::string_view> parts);
 
  protected:
   // Binds `endpoint` (inproc://...) for the reactor's side.

@@ -419,19 +419,8 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
 void Reactor::ForwardReport(zmq::message_t identity, const v1::Envelope& in, v1::Envelope out,
                             std::vector<Pending>* replies, Millis now) {
   out.mutable_reply()->set_event_endpoint(bound_event_);
-  if (reports_) {
-    const std::string in_bytes = in.SerializeAsString();
-    const std::string out_bytes = out.SerializeAsString();
-    zmq::message_t id_copy(identity.data(), identity.size());
-    try {
-      if (reports_->pipe().send(id_copy, zmq::send_flags::sndmore | zmq::send_flags::dontwait)) {
-        reports_->pipe().send(zmq::buffer(in_bytes), zmq::send_flags::sndmore);
-        reports_->pipe().send(zmq::buffer(out_bytes), zmq::send_flags::none);
-        return;
-      }
-    } catch (const zmq::error_t& e) {
-      spdlog::warn("cannot hand a report to the report thread: {}", e.what());
-    }
+  if (reports_ && reports_->Offer(identity, {in.SerializeAsString(), out.SerializeAsString()})) {
+    return;
   }
   Pending p;
   p.identity = std::move(identity);
@@ -494,18 +483,7 @@ void Reactor::HandToPinThread(zmq::message_t identity, const std::string& user,
       hash = op->pin_hash();
     }
   }
-  const std::string in_bytes = in.SerializeAsString();
-  zmq::message_t id_copy(identity.data(), identity.size());
-  try {
-    if (pins_->pipe().send(id_copy, zmq::send_flags::sndmore | zmq::send_flags::dontwait)) {
-      pins_->pipe().send(zmq::buffer(user), zmq::send_flags::sndmore);
-      pins_->pipe().send(zmq::buffer(in_bytes), zmq::send_flags::sndmore);
-      pins_->pipe().send(zmq::buffer(hash), zmq::send_flags::none);
-      return;
-    }
-  } catch (const zmq::error_t& e) {
-    spdlog::warn("cannot hand a PIN check to the PIN thread: {}", e.what());
-  }
+  if (pins_->Offer(identity, {user, in.SerializeAsString(), hash})) return;
   Pending p;
   p.identity = std::move(identity);
   p.reply = ErrorEnvelope(in.request_id(), v1::UNAVAILABLE,
