@@ -112,11 +112,6 @@ void ZapHandler::Run() {
       tally_->Add("handshake_refused", key.empty() ? address : key, text + " from " + address,
                   clock_->NowMs());
     }
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      last_refused_ = key;
-    }
-    cv_.notify_all();
     // Security log: refused handshakes, at most 20 lines a minute.
     const auto now = std::chrono::steady_clock::now();
     if (now - log_window_ > std::chrono::minutes(1)) {
@@ -133,6 +128,13 @@ void ZapHandler::Run() {
     } else {
       ++suppressed_;
     }
+    // Last, so that whoever waits on it (the start-up self-test) finds the
+    // refusal already in the log.
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      last_refused_ = key;
+    }
+    cv_.notify_all();
   }
 }
 
