@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <utility>
 
 #include "common/gui_window.h"
 
@@ -30,7 +31,37 @@ std::optional<int> KeyCode(const std::string& name) {
   return std::nullopt;
 }
 
+bool SamePlace(const TapRect& a, const TapRect& b) {
+  return a.min.x == b.min.x && a.min.y == b.min.y && a.max.x == b.max.x && a.max.y == b.max.y;
+}
+
 }  // namespace
+
+void TapTargets::BeginFrame(double now_seconds) {
+  now_ = now_seconds;
+  last_ = std::exchange(rects_, {});
+  // A button not drawn in the last frame starts afresh when it comes back.
+  std::erase_if(since_, [&](const auto& kv) { return last_.count(kv.first) == 0; });
+}
+
+bool TapTargets::Add(const std::string& id, ImVec2 min, ImVec2 max, bool enabled) {
+  TapRect r{min, max, enabled, true};
+  auto last = last_.find(id);
+  auto since = since_.find(id);
+  if (last == last_.end() || since == since_.end() || !SamePlace(last->second, r)) {
+    since_[id] = now_;
+    r.settled = false;
+  } else {
+    r.settled = now_ - since->second >= kSettleSeconds;
+  }
+  rects_[id] = r;
+  return r.settled;
+}
+
+const TapRect* TapTargets::Find(const std::string& id) const {
+  auto it = rects_.find(id);
+  return it == rects_.end() ? nullptr : &it->second;
+}
 
 StatusOr<GuiScript> GuiScript::Parse(const std::string& text, const std::string& name) {
   GuiScript script;
@@ -130,27 +161,32 @@ void GuiScript::BeforeFrame(ImGuiIO& io, const TapTargets& targets,
       return;
     }
     if (s.verb == "tap") {
-      auto it = targets.find(s.arg);
+      const TapRect* t = targets.Find(s.arg);
+      if (phase_ > 0 && (!t || !t->settled || !SamePlace(*t, aimed_))) {
+        // The button moved or went away under the pointer: let go (the guard
+        // ignores a press on a moving button) and aim again, as a person would.
+        io.MouseDown[0] = false;
+        phase_ = 0;
+        return;
+      }
       if (phase_ == 0) {
-        if (it == targets.end() || !it->second.enabled) {
+        if (!t || !t->enabled || !t->settled) {
           if (elapsed > kTapFindSeconds) {
             std::string shown;
-            for (const auto& [name, rect] : targets) {
-              shown += " " + name + (rect.enabled ? "" : "(disabled)");
+            for (const auto& [name, rect] : targets.all()) {
+              shown += " " + name +
+                       (!rect.enabled   ? "(disabled)"
+                        : !rect.settled ? "(moving)"
+                                        : "");
             }
             failure_ = Where() + "no enabled button '" + s.arg + "' on screen; shown:" + shown;
           }
           return;
         }
+        aimed_ = *t;
         phase_ = 1;
       }
-      if (it == targets.end()) {
-        failure_ = Where() + "button '" + s.arg + "' went away during the tap";
-        return;
-      }
-      const ImVec2 center((it->second.min.x + it->second.max.x) / 2,
-                          (it->second.min.y + it->second.max.y) / 2);
-      io.MousePos = center;
+      io.MousePos = ImVec2((aimed_.min.x + aimed_.max.x) / 2, (aimed_.min.y + aimed_.max.y) / 2);
       if (phase_ == 1) {  // hover first
         io.MouseDown[0] = false;
         phase_ = 2;

@@ -9,7 +9,8 @@
 //                         until PATH exists (a test or demo driving the
 //                         program from outside); default 15 s, then fail
 //   tap TARGET            tap the button registered as TARGET once it is on
-//                         screen and enabled (waits up to 10 s)
+//                         screen, enabled and standing still (waits up to
+//                         10 s); if it moves during the tap, aim again
 //   key NAME              press a key (F1..F12, Enter, Escape)
 //   type TEXT             type TEXT into the focused field
 //   screenshot FILE.png   write what is on screen
@@ -33,12 +34,36 @@ namespace mpp {
 
 class GuiWindow;
 
-// Button name -> rectangle (screen pixels), as drawn in the last frame.
+// Where a button was drawn in the last frame (screen pixels).
 struct TapRect {
   ImVec2 min, max;
   bool enabled = true;
+  bool settled = true;  // has stood still long enough to take a tap
 };
-using TapTargets = std::map<std::string, TapRect>;
+
+// The buttons of the last frame, by name, and the tap guard: a button takes a
+// tap only once it has stood in the same place for kSettleSeconds. A press
+// aimed at what was there a moment ago - the button a banner has just pushed
+// down or pulled up, the next screen's button under a double tap - is then
+// ignored instead of doing what the user did not choose.
+class TapTargets {
+ public:
+  static constexpr double kSettleSeconds = 0.35;
+
+  // Starts a frame at `now_seconds` (ImGui::GetTime()): the previous frame's
+  // buttons are forgotten, but each remembers since when it stands where it is.
+  void BeginFrame(double now_seconds);
+  // Registers a button drawn this frame. Returns whether it takes a tap now.
+  bool Add(const std::string& id, ImVec2 min, ImVec2 max, bool enabled = true);
+  const TapRect* Find(const std::string& id) const;
+  const std::map<std::string, TapRect>& all() const { return rects_; }
+
+ private:
+  std::map<std::string, TapRect> rects_;
+  std::map<std::string, double> since_;  // id -> when it came to stand where it is
+  std::map<std::string, TapRect> last_;  // the previous frame's rects
+  double now_ = 0;
+};
 
 class GuiScript {
  public:
@@ -76,6 +101,7 @@ class GuiScript {
   std::vector<Step> steps_;
   size_t next_ = 0;
   int phase_ = 0;  // within a step: tap 0 find, 1 move, 2 press, 3 release
+  TapRect aimed_;  // where the tap in progress points
   int frames_in_step_ = 0;
   Clock::time_point step_started_;
   bool step_started_set_ = false;

@@ -44,6 +44,36 @@ class GuiScriptFrames : public ::testing::Test {
   void TearDown() override { ImGui::DestroyContext(); }
 };
 
+// One frame of a program that draws `rects` (by name) at `t` seconds.
+void Draw(TapTargets* targets, double t, const std::map<std::string, TapRect>& rects) {
+  targets->BeginFrame(t);
+  for (const auto& [id, r] : rects) targets->Add(id, r.min, r.max, r.enabled);
+}
+
+TEST(TapTargetsTest, AButtonTakesATapOnlyOnceItHasStoodStill) {
+  TapTargets targets;
+  const TapRect at_top{ImVec2(0, 100), ImVec2(200, 200)};
+  const TapRect pushed_down{ImVec2(0, 260), ImVec2(200, 360)};
+  Draw(&targets, 1.0, {{"retry", at_top}});
+  EXPECT_FALSE(targets.Find("retry")->settled) << "just appeared";
+  Draw(&targets, 1.2, {{"retry", at_top}});
+  EXPECT_FALSE(targets.Find("retry")->settled);
+  targets.BeginFrame(1.0 + TapTargets::kSettleSeconds);
+  EXPECT_TRUE(targets.Add("retry", at_top.min, at_top.max));
+  // A banner pushes it down: it must stand still again before it takes a tap.
+  targets.BeginFrame(1.5);
+  EXPECT_FALSE(targets.Add("retry", pushed_down.min, pushed_down.max));
+  Draw(&targets, 1.6, {{"retry", pushed_down}});
+  EXPECT_FALSE(targets.Find("retry")->settled);
+  Draw(&targets, 1.5 + TapTargets::kSettleSeconds, {{"retry", pushed_down}});
+  EXPECT_TRUE(targets.Find("retry")->settled);
+  // Gone for a frame (another screen), then back in the same place: new again.
+  Draw(&targets, 2.0, {{"home", at_top}});
+  EXPECT_EQ(targets.Find("retry"), nullptr);
+  Draw(&targets, 2.1, {{"retry", pushed_down}});
+  EXPECT_FALSE(targets.Find("retry")->settled);
+}
+
 TEST_F(GuiScriptFrames, ATapHoversThenPressesThenReleasesOnTheButtonsCentre) {
   auto s = GuiScript::Parse("wait ready\ntap take\nscreenshot a.png\nquit\n", "t");
   ASSERT_TRUE(s.ok());
@@ -56,8 +86,14 @@ TEST_F(GuiScriptFrames, ATapHoversThenPressesThenReleasesOnTheButtonsCentre) {
   EXPECT_FALSE(io.MouseDown[0]);
   EXPECT_TRUE(s->AfterRender().screenshot.empty());
   ready = true;
-  targets["take"] = TapRect{ImVec2(100, 200), ImVec2(300, 400), true};
-  s->BeforeFrame(io, targets, holds);  // wait done; hover
+  const TapRect take{ImVec2(100, 200), ImVec2(300, 400)};
+  Draw(&targets, 0, {{"take", take}});
+  s->BeforeFrame(io, targets, holds);  // wait done; the button has only just appeared
+  EXPECT_TRUE(s->running());
+  EXPECT_FALSE(io.MouseDown[0]);
+  EXPECT_NE(io.MousePos.x, 200);
+  Draw(&targets, TapTargets::kSettleSeconds, {{"take", take}});
+  s->BeforeFrame(io, targets, holds);  // standing still now: hover
   EXPECT_EQ(io.MousePos.x, 200);
   EXPECT_EQ(io.MousePos.y, 300);
   EXPECT_FALSE(io.MouseDown[0]);
@@ -72,13 +108,50 @@ TEST_F(GuiScriptFrames, ATapHoversThenPressesThenReleasesOnTheButtonsCentre) {
   EXPECT_TRUE(s->finished());
 }
 
+// The kiosk's "Coba lagi" moved up when the offline banner went away in the
+// middle of a tap: the press landed where the button had been, and the tap
+// was lost. The script now lets go and aims again at the settled button.
+TEST_F(GuiScriptFrames, AButtonThatMovesDuringATapIsAimedAtAgain) {
+  auto s = GuiScript::Parse("tap retry\nquit\n", "t");
+  ASSERT_TRUE(s.ok());
+  ImGuiIO& io = ImGui::GetIO();
+  io.MouseDown[0] = false;
+  TapTargets targets;
+  auto holds = [](const std::string&) { return false; };
+  const TapRect below_banner{ImVec2(40, 700), ImVec2(500, 800)};
+  const TapRect moved_up{ImVec2(40, 540), ImVec2(500, 640)};
+  Draw(&targets, 0, {{"retry", below_banner}});
+  Draw(&targets, 1, {{"retry", below_banner}});
+  s->BeforeFrame(io, targets, holds);  // hover
+  s->BeforeFrame(io, targets, holds);  // press
+  EXPECT_TRUE(io.MouseDown[0]);
+  EXPECT_EQ(io.MousePos.y, 750);
+  Draw(&targets, 1.1, {{"retry", moved_up}});  // the banner is gone
+  s->BeforeFrame(io, targets, holds);
+  EXPECT_FALSE(io.MouseDown[0]) << "let go of the button that moved away";
+  EXPECT_TRUE(s->running());
+  Draw(&targets, 1.1 + TapTargets::kSettleSeconds, {{"retry", moved_up}});
+  s->BeforeFrame(io, targets, holds);  // hover where it is now
+  EXPECT_EQ(io.MousePos.y, 590);
+  s->BeforeFrame(io, targets, holds);
+  EXPECT_TRUE(io.MouseDown[0]);
+  s->BeforeFrame(io, targets, holds);
+  EXPECT_FALSE(io.MouseDown[0]);
+  EXPECT_TRUE(s->AfterRender().quit);
+}
+
 TEST_F(GuiScriptFrames, ADisabledButtonIsNotTapped) {
   auto s = GuiScript::Parse("tap take\n", "t");
   ASSERT_TRUE(s.ok());
   TapTargets targets;
-  targets["take"] = TapRect{ImVec2(0, 0), ImVec2(10, 10), false};
-  targets["back"] = TapRect{ImVec2(0, 20), ImVec2(10, 30), true};
+  Draw(&targets, 0,
+       {{"take", TapRect{ImVec2(0, 0), ImVec2(10, 10), false}},
+        {"back", TapRect{ImVec2(0, 20), ImVec2(10, 30)}}});
+  Draw(&targets, 1,
+       {{"take", TapRect{ImVec2(0, 0), ImVec2(10, 10), false}},
+        {"back", TapRect{ImVec2(0, 20), ImVec2(10, 30)}}});
   ImGuiIO& io = ImGui::GetIO();
+  io.MouseDown[0] = false;
   auto holds = [](const std::string&) { return false; };
   s->BeforeFrame(io, targets, holds);
   EXPECT_FALSE(io.MouseDown[0]);

@@ -22,8 +22,9 @@ const ImU32 kRed = Rgb(190, 24, 24);
 
 ImU32 ToneColor(Tone t) { return t == Tone::kGreen ? kGreen : t == Tone::kAmber ? kAmber : kRed; }
 
-void Register(TapTargets* targets, const std::string& id, bool enabled = true) {
-  (*targets)[id] = TapRect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), enabled};
+// Registers the last item as a tap target; true once it stands still (TapTargets).
+bool Register(TapTargets* targets, const std::string& id, bool enabled = true) {
+  return targets->Add(id, ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), enabled);
 }
 
 // A button that is also a tap target; disabled buttons are drawn grey.
@@ -37,8 +38,8 @@ bool Button(TapTargets* targets, const std::string& id, const std::string& label
   const bool pressed = ImGui::Button(label.c_str(), size) && enabled;
   ImGui::PopStyleColor(4);
   ImGui::PopID();
-  Register(targets, id, enabled);
-  return pressed;
+  const bool settled = Register(targets, id, enabled);
+  return pressed && settled;
 }
 
 void Header(CounterModel* m, const Fonts& f, float w, TapTargets* targets) {
@@ -342,7 +343,7 @@ bool LoadFonts(float height, Fonts* f) {
 
 void DrawCounter(CounterModel* m, const Fonts& f, float w, float h, SignInForm* form,
                  TapTargets* targets) {
-  targets->clear();
+  targets->BeginFrame(ImGui::GetTime());
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(ImVec2(w, h));
   ImGui::PushStyleColor(ImGuiCol_WindowBg, ToVec4(kPage));
@@ -377,7 +378,7 @@ void DrawCounter(CounterModel* m, const Fonts& f, float w, float h, SignInForm* 
 // ------------------------------------------------------------ rating pad --
 
 void DrawRatingPad(PadModel* m, const Fonts& f, float w, float h, TapTargets* targets) {
-  targets->clear();
+  targets->BeginFrame(ImGui::GetTime());
   const Lang l = m->lang();
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(ImVec2(w, h));

@@ -45,13 +45,14 @@ const ButtonStyle kNormal{kNavy, kNavyDark, kWhite, 0};
 const ButtonStyle kPlain{kWhite, kGreyBtn, kNavy, kNavy};
 
 // A touch button: a rounded box with a bold label and an optional second line,
-// registered in the tap targets. Disabled buttons are grey and do nothing.
+// registered in the tap targets. Disabled buttons are grey and do nothing; a
+// button that has just appeared or moved ignores a tap for a moment (TapTargets).
 bool Button(Ctx& c, const std::string& id, ImVec2 p0, ImVec2 size, const std::string& label,
             const std::string& sub, ButtonStyle style, bool enabled = true,
             ImFont* label_font = nullptr) {
-  (*c.targets)[id] = TapRect{p0, ImVec2(p0.x + size.x, p0.y + size.y), enabled};
+  const bool settled = c.targets->Add(id, p0, ImVec2(p0.x + size.x, p0.y + size.y), enabled);
   ImGui::SetCursorScreenPos(p0);
-  const bool pressed = ImGui::InvisibleButton(id.c_str(), size) && enabled;
+  const bool pressed = ImGui::InvisibleButton(id.c_str(), size) && enabled && settled;
   const bool held = ImGui::IsItemActive() && enabled;
   if (!enabled) style = ButtonStyle{kGreyBtn, kGreyBtn, kMuted, kBorder};
   const ImVec2 p1(p0.x + size.x, p0.y + size.y);
@@ -474,7 +475,7 @@ bool LoadFonts(float short_side, Fonts* f) {
 }
 
 void DrawKiosk(KioskModel* m, const Fonts& fonts, float w, float h, TapTargets* targets) {
-  targets->clear();
+  targets->BeginFrame(ImGui::GetTime());
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(ImVec2(w, h));
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));

@@ -18,8 +18,9 @@ const ImU32 kGreen = Rgb(0, 128, 64);
 const ImU32 kAmber = Rgb(214, 140, 0);
 const ImU32 kRed = Rgb(190, 24, 24);
 
-void Register(TapTargets* targets, const std::string& id, bool enabled = true) {
-  (*targets)[id] = TapRect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), enabled};
+// Registers the last item as a tap target; true once it stands still (TapTargets).
+bool Register(TapTargets* targets, const std::string& id, bool enabled = true) {
+  return targets->Add(id, ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), enabled);
 }
 
 // `on_navy`: a tab in the navy header (selected = white, others = lighter navy).
@@ -42,8 +43,8 @@ bool Button(TapTargets* targets, const std::string& id, const std::string& label
   const bool pressed = ImGui::Button(label.c_str(), size) && enabled;
   ImGui::PopStyleColor(4);
   ImGui::PopID();
-  Register(targets, id, enabled);
-  return pressed;
+  const bool settled = Register(targets, id, enabled);
+  return pressed && settled;
 }
 
 std::string Fmt(const char* f, double v) {
@@ -699,7 +700,7 @@ bool LoadFonts(float height, Fonts* f) {
 void DrawManager(UiState* ui, const LiveView& live, const CatalogIndex& catalog,
                  const std::string& live_ticker, bool connected, Millis now, const Fonts& f,
                  float w, float h, TapTargets* targets) {
-  targets->clear();
+  targets->BeginFrame(ImGui::GetTime());
   const Lang l = ui->lang;
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(ImVec2(w, h));
