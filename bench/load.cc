@@ -19,6 +19,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -81,7 +82,27 @@ Spawned SpawnBroker(const std::string& bin, const std::string& config) {
 }
 
 // Durable operations (ticket issues) from `clients` concurrent clients.
-void RunIssueLoad(const std::string& endpoint, int clients, int total_ops,
+// CPU seconds (user + system, all threads) `pid` has used so far, from
+// /proc; -1 when unknown (a broker this process did not start).
+double CpuSeconds(pid_t pid) {
+  if (pid <= 0) return -1;
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const size_t close = text.rfind(')');  // the command name may hold spaces
+  if (close == std::string::npos) return -1;
+  std::istringstream fields(text.substr(close + 2));
+  std::string f;
+  long long utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && fields >> f; ++i) {  // fields 14 and 15: utime, stime
+    if (i == 14) utime = std::atoll(f.c_str());
+    if (i == 15) stime = std::atoll(f.c_str());
+  }
+  return static_cast<double>(utime + stime) / sysconf(_SC_CLK_TCK);
+}
+
+// `broker_pid` > 0 (--spawn): also reports the broker's own CPU per op, what
+// it would need from cores of its own with the load generator elsewhere.
+void RunIssueLoad(const std::string& endpoint, int clients, int total_ops, pid_t broker_pid,
                   const char* label = "issue (durable)") {
   const char* services[] = {"SKCK-PANJANG", "PASPOR-GANTI", "INFO-PENGADUAN"};  // no quota
   std::vector<std::vector<double>> lat(clients);
@@ -89,6 +110,7 @@ void RunIssueLoad(const std::string& endpoint, int clients, int total_ops,
   const int per_client = std::max(1, total_ops / clients);
   std::vector<std::thread> threads;
   zmq::context_t ctx(1);  // one I/O thread for all clients: the machine has 2 cores
+  const double cpu0 = CpuSeconds(broker_pid);
   const auto start = Clock::now();
   for (int c = 0; c < clients; ++c) {
     threads.emplace_back([&, c] {
@@ -110,17 +132,24 @@ void RunIssueLoad(const std::string& endpoint, int clients, int total_ops,
   }
   for (auto& t : threads) t.join();
   const double secs = std::chrono::duration<double>(Clock::now() - start).count();
+  const double cpu = cpu0 < 0 ? -1 : CpuSeconds(broker_pid) - cpu0;
   std::vector<double> all;
   int errs = 0;
   for (int c = 0; c < clients; ++c) {
     all.insert(all.end(), lat[c].begin(), lat[c].end());
     errs += errors[c];
   }
+  std::string broker_cpu;
+  if (cpu >= 0 && !all.empty()) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, " broker CPU %.0f us/op |", cpu * 1e6 / all.size());
+    broker_cpu = buf;
+  }
   std::printf(
       "| %s | %d clients | %zu ops | %.0f ops/s | p50 %.3f ms | p99 %.3f ms | "
-      "errors %d |\n",
+      "errors %d |%s\n",
       label, clients, all.size(), all.size() / secs, Percentile(all, 0.50), Percentile(all, 0.99),
-      errs);
+      errs, broker_cpu.c_str());
   std::fflush(stdout);
 }
 
@@ -496,7 +525,8 @@ int main(int argc, char** argv) {
 
   if (echo) {
     EchoServer server;
-    for (int c : ParseList(clients)) RunIssueLoad(server.endpoint(), c, ops, "echo (no broker)");
+    for (int c : ParseList(clients))
+      RunIssueLoad(server.endpoint(), c, ops, -1, "echo (no broker)");
     return 0;
   }
   Spawned spawned;
@@ -528,7 +558,7 @@ int main(int argc, char** argv) {
   if (flood > 0) {
     RunFlood(broker, flood, flood_sink);
   } else {
-    for (int c : ParseList(clients)) RunIssueLoad(broker, c, ops);
+    for (int c : ParseList(clients)) RunIssueLoad(broker, c, ops, spawned.pid);
     for (int s : ParseList(subscribers)) {
       RunEventLatency(broker, events, s, calls, sub_threads);
     }
