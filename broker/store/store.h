@@ -28,7 +28,7 @@ struct sqlite3_stmt;
 
 namespace mpp::store {
 
-inline constexpr int kSchemaVersion = 6;
+inline constexpr int kSchemaVersion = 7;
 
 struct Loaded {
   std::vector<v1::Ticket> tickets;
@@ -85,6 +85,8 @@ class Store {
  private:
   Store() = default;
   Status Exec(const char* sql);
+  // Steps a prepared statement without rows (BEGIN, COMMIT); Exec(sql) if null.
+  Status Run(sqlite3_stmt* prepared, const char* sql);
   Status Prepare();
   Status Migrate(int max_version);
   void LoadReplies();
@@ -104,6 +106,8 @@ class Store {
   sqlite3_stmt* upsert_device_ = nullptr;
   sqlite3_stmt* delete_cells_ = nullptr;
   sqlite3_stmt* delete_day_ = nullptr;
+  sqlite3_stmt* begin_ = nullptr;
+  sqlite3_stmt* commit_ = nullptr;
   std::unordered_map<std::string, std::string> replies_;  // "client\x1frequest" -> reply
   std::vector<std::string> pending_reply_keys_;           // added in the open batch
   std::set<std::string> summarized_days_;                 // rows of report_days

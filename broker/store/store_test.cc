@@ -91,6 +91,61 @@ TEST_F(StoreTest, CommittedBatchSurvivesReopen) {
   EXPECT_EQ(s.value()->FindReply("kiosk-2", "r1"), nullptr);
 }
 
+// The report reads the ticket columns, so an update must carry every column
+// that can change (a transfer changes the service), while the day and number
+// stay as issued. Schema 7 dropped the second day index; the UNIQUE (day,
+// number) index serves the queries by day.
+TEST_F(StoreTest, AnUpdateRewritesWhatChangedAndKeepsWhatTheTicketWasIssuedAs) {
+  auto s = Store::Open(path_);
+  ASSERT_TRUE(s.ok());
+  Store& st = *s.value();
+  ASSERT_TRUE(st.Begin().ok());
+  ASSERT_TRUE(st.AppendEvent(1, 1000, TicketEvent(1, "A-001", v1::WAITING)).ok());
+  v1::Event moved = TicketEvent(1, "A-001", v1::SERVING);
+  moved.set_type(v1::TICKET_SERVING);
+  moved.mutable_ticket()->set_service("KK");
+  moved.mutable_ticket()->set_transfers(1);
+  moved.mutable_ticket()->set_counter_id(4);
+  moved.mutable_ticket()->set_first_called_ms(61000);
+  moved.mutable_ticket()->set_serving_ms(62000);
+  moved.mutable_ticket()->set_wait_ms(60000);
+  ASSERT_TRUE(st.AppendEvent(2, 62000, moved).ok());
+  ASSERT_TRUE(st.Commit().ok());
+  s.value().reset();
+
+  sqlite3* db;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* q;
+  ASSERT_EQ(sqlite3_prepare_v2(db,
+                               "SELECT business_day, number, issued_service, service, state,"
+                               " counter_id, transfers, wait_ms FROM tickets WHERE id = 1",
+                               -1, &q, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(q), SQLITE_ROW);
+  auto text = [&](int i) {
+    return std::string(reinterpret_cast<const char*>(sqlite3_column_text(q, i)));
+  };
+  EXPECT_EQ(text(0), "2026-11-30");
+  EXPECT_EQ(text(1), "A-001");
+  EXPECT_EQ(text(2), "KTP-REKAM");
+  EXPECT_EQ(text(3), "KK");
+  EXPECT_EQ(text(4), "SERVING");
+  EXPECT_EQ(sqlite3_column_int(q, 5), 4);
+  EXPECT_EQ(sqlite3_column_int(q, 6), 1);
+  EXPECT_EQ(sqlite3_column_int(q, 7), 60000);
+  sqlite3_finalize(q);
+  ASSERT_EQ(sqlite3_prepare_v2(db,
+                               "SELECT name FROM sqlite_master WHERE type = 'index' AND"
+                               " tbl_name = 'tickets' ORDER BY name",
+                               -1, &q, nullptr),
+            SQLITE_OK);
+  std::vector<std::string> indexes;
+  while (sqlite3_step(q) == SQLITE_ROW) indexes.push_back(text(0));
+  sqlite3_finalize(q);
+  sqlite3_close(db);
+  EXPECT_EQ(indexes, (std::vector<std::string>{"sqlite_autoindex_tickets_1", "tickets_open"}));
+}
+
 TEST_F(StoreTest, RollbackLeavesNothingBehind) {
   auto s = Store::Open(path_);
   ASSERT_TRUE(s.ok());
