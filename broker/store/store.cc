@@ -3,6 +3,8 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <algorithm>
+
 #include "broker/report/report.h"
 
 namespace mpp::store {
@@ -156,9 +158,15 @@ CREATE TABLE report_days (
 )sql",
     // 7: every query on tickets by day is served by the UNIQUE (business_day,
     // number) index; the second day index only cost an insert per issue and a
-    // delete + insert per transfer, and a page in each group commit.
+    // delete + insert per transfer, and a page in each group commit. The open
+    // tickets' index is the same, but its condition is written with OR: an IN
+    // list of four made SQLite build a temporary table on every ticket write
+    // to evaluate it (~10% of the broker's CPU per issue).
     R"sql(
 DROP INDEX tickets_by_day;
+DROP INDEX tickets_open;
+CREATE INDEX tickets_open ON tickets (state)
+  WHERE state = 'WAITING' OR state = 'CALLED' OR state = 'SERVING' OR state = 'HELD';
 )sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
@@ -185,12 +193,14 @@ class Stmt {
       sqlite3_bind_int64(s_, i, v);
     return *this;
   }
+  // Text and blobs are bound without a copy (SQLITE_STATIC): `v` must live
+  // until Step() - bind a temporary only in the same full expression as Step().
   Stmt& Text(int i, const std::string& v) {
-    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
     return *this;
   }
   Stmt& Blob(int i, const std::string& v) {
-    sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
     return *this;
   }
   int Step() { return sqlite3_step(s_); }
@@ -356,15 +366,20 @@ Status Store::Prepare() {
 StatusOr<Loaded> Store::Load(const std::string& since_day) {
   Loaded out;
   sqlite3_stmt* q = nullptr;
+  // Two index searches: the days from `since_day` on (the UNIQUE day index)
+  // and the older tickets still open (the partial index, whose condition the
+  // second part repeats so SQLite can use it), sorted here: one query with OR
+  // between them, or an ORDER BY, made SQLite read the whole table instead.
   sqlite3_prepare_v2(db_,
-                     "SELECT data FROM tickets WHERE business_day >= ?1 OR state IN "
-                     "('WAITING','CALLED','SERVING','HELD') ORDER BY id",
+                     "SELECT id, data FROM tickets WHERE business_day >= ?1 UNION ALL"
+                     " SELECT id, data FROM tickets WHERE (state = 'WAITING' OR state = 'CALLED'"
+                     " OR state = 'SERVING' OR state = 'HELD') AND business_day < ?1",
                      -1, &q, nullptr);
   sqlite3_bind_text(q, 1, since_day.c_str(), -1, SQLITE_TRANSIENT);
   int rc;
   while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
     v1::Ticket t;
-    if (!t.ParseFromArray(sqlite3_column_blob(q, 0), sqlite3_column_bytes(q, 0))) {
+    if (!t.ParseFromArray(sqlite3_column_blob(q, 1), sqlite3_column_bytes(q, 1))) {
       sqlite3_finalize(q);
       return Status::Error(path_ + ": a ticket row does not parse; the database is damaged");
     }
@@ -372,6 +387,8 @@ StatusOr<Loaded> Store::Load(const std::string& since_day) {
   }
   sqlite3_finalize(q);
   if (rc != SQLITE_DONE) return Status::Error(path_ + ": " + sqlite3_errmsg(db_));
+  std::sort(out.tickets.begin(), out.tickets.end(),
+            [](const v1::Ticket& a, const v1::Ticket& b) { return a.id() < b.id(); });
 
   sqlite3_prepare_v2(db_, "SELECT data FROM operators ORDER BY id", -1, &q, nullptr);
   while (sqlite3_step(q) == SQLITE_ROW) {
@@ -544,7 +561,8 @@ Status Store::AppendEvent(uint64_t seq, int64_t ts_ms, const v1::Event& e) {
     s.Int(26, t.print_failed() ? 1 : 0);
     if (t.first_called_ms() > 0) s.Int(27, t.wait_ms()).Int(29, t.wait_met() ? 1 : 0);
     if (t.finished_ms() > 0) s.Int(28, t.service_ms()).Int(30, t.service_met() ? 1 : 0);
-    s.Blob(31, t.SerializeAsString());
+    const std::string data = t.SerializeAsString();  // outlives Step()
+    s.Blob(31, data);
     if (s.Step() != SQLITE_DONE) {
       return Status::Error(std::string("upsert ticket: ") + sqlite3_errmsg(db_));
     }
