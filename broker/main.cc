@@ -21,6 +21,7 @@
 
 #include "broker/core/queue_core.h"
 #include "broker/net/reactor.h"
+#include "broker/store/checkpointer.h"
 #include "broker/store/store.h"
 #include "common/catalog.h"
 #include "common/keys.h"
@@ -178,6 +179,14 @@ int main(int argc, char** argv) {
     std::cerr << "mpp-broker: " << loaded.status().message() << "\n";
     return 2;
   }
+  // WAL checkpoints on a thread of their own, off the reactor's commits; the
+  // writer's own at 16,000 pages (64 MB) only if this thread falls behind.
+  auto checkpointer = mpp::store::Checkpointer::Start(db, std::chrono::milliseconds(250));
+  if (!checkpointer.ok()) {
+    spdlog::warn("{}; the writer checkpoints the WAL itself", checkpointer.status().message());
+  } else if (auto st = store.value()->SetAutoCheckpointPages(16000); !st.ok()) {
+    spdlog::warn("could not raise the automatic checkpoint threshold: {}", st.message());
+  }
   mpp::core::QueueCore core(&index);
   core.Restore(loaded->tickets, loaded->counters, loaded->last_seq, loaded->last_ticket_id, now);
   core.RestoreOperators(loaded->operators);
@@ -249,5 +258,9 @@ int main(int argc, char** argv) {
       k.commits ? static_cast<double>(k.committed_requests) / k.commits : 0.0, k.max_batch,
       k.commits ? k.commit_ms / k.commits : 0.0, k.handle_ms, k.commit_ms, k.send_ms,
       k.refused_commands, k.quarantines, k.dropped_bad);
+  if (checkpointer.ok()) {
+    spdlog::info("checkpoint thread: {} WAL frames copied to the database in {} checkpoints",
+                 checkpointer.value()->frames(), checkpointer.value()->runs());
+  }
   return 0;
 }

@@ -254,6 +254,10 @@ Status Store::Exec(const char* sql) {
   return Status::Ok();
 }
 
+Status Store::SetAutoCheckpointPages(int pages) {
+  return Exec(("PRAGMA wal_autocheckpoint=" + std::to_string(pages)).c_str());
+}
+
 Status Store::Run(sqlite3_stmt* prepared, const char* sql) {
   // Prepared once: BEGIN and COMMIT run once per group commit, and
   // sqlite3_exec would parse them every time. Older schemas have no

@@ -77,6 +77,9 @@ class Store {
   // Deletes stored replies older than `before_ms` (retries come within seconds);
   // the broker calls it at start-up.
   Status PruneReplies(int64_t before_ms);
+  // SQLite checkpoints the WAL inside the COMMIT that makes it this long
+  // (default 1000 pages); with a Checkpointer thread this is only a backstop.
+  Status SetAutoCheckpointPages(int pages);
 
   int schema_version() const { return schema_version_; }
   int64_t FileBytes() const;

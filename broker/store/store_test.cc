@@ -4,6 +4,9 @@
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <thread>
+
+#include "broker/store/checkpointer.h"
 
 namespace mpp::store {
 namespace {
@@ -151,6 +154,51 @@ TEST_F(StoreTest, AnUpdateRewritesWhatChangedAndKeepsWhatTheTicketWasIssuedAs) {
   sqlite3_finalize(q);
   sqlite3_close(db);
   EXPECT_EQ(indexes, (std::vector<std::string>{"sqlite_autoindex_tickets_1", "tickets_open"}));
+}
+
+// The size of the WAL file (0 when there is none).
+int64_t WalBytes(const std::string& db_path) {
+  std::error_code ec;
+  const auto n = std::filesystem::file_size(db_path + "-wal", ec);
+  return ec ? 0 : static_cast<int64_t>(n);
+}
+
+TEST_F(StoreTest, TheCheckpointThreadCopiesTheWalSoTheWriterNeverHasTo) {
+  auto s = Store::Open(path_);
+  ASSERT_TRUE(s.ok());
+  Store& st = *s.value();
+  ASSERT_TRUE(st.SetAutoCheckpointPages(1000000).ok());  // the writer never checkpoints
+  auto write = [&](int from, int to) {
+    for (int i = from; i < to; ++i) {
+      ASSERT_TRUE(st.Begin().ok());
+      ASSERT_TRUE(
+          st.AppendEvent(i, 1000 * i, TicketEvent(i, "A-" + std::to_string(1000 + i), v1::WAITING))
+              .ok());
+      ASSERT_TRUE(st.Commit().ok());
+    }
+  };
+  write(1, 200);
+  const int64_t grown = WalBytes(path_);
+  EXPECT_GT(grown, 0);
+  const int64_t wal_frames = (grown - 32) / (4096 + 24);  // WAL header, frame headers
+  auto c = Checkpointer::Start(path_, std::chrono::milliseconds(5));
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (c.value()->frames() < wal_frames && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));  // polling the condition
+  }
+  ASSERT_EQ(c.value()->frames(), wal_frames) << "the WAL was not copied within 20 s";
+  EXPECT_GE(c.value()->runs(), 1);
+  // All copied: the writer starts the WAL over instead of growing it.
+  write(200, 300);
+  EXPECT_LE(WalBytes(path_), grown) << "the WAL kept growing: it was not checkpointed";
+  c.value().reset();
+  s.value().reset();
+  auto reopened = Store::Open(path_);
+  ASSERT_TRUE(reopened.ok());
+  auto loaded = reopened.value()->Load("2026-11-30");
+  ASSERT_TRUE(loaded.ok());
+  EXPECT_EQ(loaded->tickets.size(), 299u);
 }
 
 TEST_F(StoreTest, RollbackLeavesNothingBehind) {
