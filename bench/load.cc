@@ -82,11 +82,14 @@ Spawned SpawnBroker(const std::string& bin, const std::string& config) {
 }
 
 // Durable operations (ticket issues) from `clients` concurrent clients.
-// CPU seconds (user + system, all threads) `pid` has used so far, from
-// /proc; -1 when unknown (a broker this process did not start).
-double CpuSeconds(pid_t pid) {
+// CPU seconds (user + system) `pid` has used so far, all threads or only its
+// main thread (the broker's reactor), from /proc; -1 when unknown (a broker
+// this process did not start).
+double CpuSeconds(pid_t pid, bool main_thread_only = false) {
   if (pid <= 0) return -1;
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  const std::string proc = "/proc/" + std::to_string(pid);
+  std::ifstream in(main_thread_only ? proc + "/task/" + std::to_string(pid) + "/stat"
+                                    : proc + "/stat");
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   const size_t close = text.rfind(')');  // the command name may hold spaces
   if (close == std::string::npos) return -1;
@@ -101,7 +104,8 @@ double CpuSeconds(pid_t pid) {
 }
 
 // `broker_pid` > 0 (--spawn): also reports the broker's own CPU per op, what
-// it would need from cores of its own with the load generator elsewhere.
+// it would need from cores of its own with the load generator elsewhere, and
+// its reactor thread's share (one thread: at most 1/that ops per second).
 void RunIssueLoad(const std::string& endpoint, int clients, int total_ops, pid_t broker_pid,
                   const char* label = "issue (durable)") {
   const char* services[] = {"SKCK-PANJANG", "PASPOR-GANTI", "INFO-PENGADUAN"};  // no quota
@@ -110,7 +114,7 @@ void RunIssueLoad(const std::string& endpoint, int clients, int total_ops, pid_t
   const int per_client = std::max(1, total_ops / clients);
   std::vector<std::thread> threads;
   zmq::context_t ctx(1);  // one I/O thread for all clients: the machine has 2 cores
-  const double cpu0 = CpuSeconds(broker_pid);
+  const double cpu0 = CpuSeconds(broker_pid), reactor0 = CpuSeconds(broker_pid, true);
   const auto start = Clock::now();
   for (int c = 0; c < clients; ++c) {
     threads.emplace_back([&, c] {
@@ -133,6 +137,7 @@ void RunIssueLoad(const std::string& endpoint, int clients, int total_ops, pid_t
   for (auto& t : threads) t.join();
   const double secs = std::chrono::duration<double>(Clock::now() - start).count();
   const double cpu = cpu0 < 0 ? -1 : CpuSeconds(broker_pid) - cpu0;
+  const double reactor = reactor0 < 0 ? -1 : CpuSeconds(broker_pid, true) - reactor0;
   std::vector<double> all;
   int errs = 0;
   for (int c = 0; c < clients; ++c) {
@@ -141,8 +146,9 @@ void RunIssueLoad(const std::string& endpoint, int clients, int total_ops, pid_t
   }
   std::string broker_cpu;
   if (cpu >= 0 && !all.empty()) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, " broker CPU %.0f us/op |", cpu * 1e6 / all.size());
+    char buf[96];
+    std::snprintf(buf, sizeof buf, " broker CPU %.0f us/op (reactor thread %.0f) |",
+                  cpu * 1e6 / all.size(), reactor * 1e6 / all.size());
     broker_cpu = buf;
   }
   std::printf(
