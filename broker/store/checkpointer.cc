@@ -40,7 +40,7 @@ Checkpointer::~Checkpointer() {
 }
 
 void Checkpointer::Run() {
-  auto last_warning = std::chrono::steady_clock::time_point::min();
+  auto last_warning = std::chrono::steady_clock::now() - std::chrono::minutes(2);
   std::unique_lock<std::mutex> lock(mu_);
   while (!cv_.wait_for(lock, interval_, [&] { return stop_; })) {
     lock.unlock();
