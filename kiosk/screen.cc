@@ -53,7 +53,7 @@ bool Button(Ctx& c, const std::string& id, ImVec2 p0, ImVec2 size, const std::st
   const bool settled = c.targets->Add(id, p0, ImVec2(p0.x + size.x, p0.y + size.y), enabled);
   ImGui::SetCursorScreenPos(p0);
   const bool pressed = ImGui::InvisibleButton(id.c_str(), size) && enabled && settled;
-  const bool held = ImGui::IsItemActive() && enabled;
+  const bool held = ImGui::IsItemActive() && enabled && settled;  // no false feedback
   if (!enabled) style = ButtonStyle{kGreyBtn, kGreyBtn, kMuted, kBorder};
   const ImVec2 p1(p0.x + size.x, p0.y + size.y);
   c.dl->AddRectFilled(p0, p1, held ? style.fill_pressed : style.fill, 14 * c.u);
