@@ -7,7 +7,6 @@
 //
 // Live state comes from the broker's events (CloneClient); actions go out on a
 // RequestWorker thread. Neither ever blocks the window.
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
@@ -17,9 +16,9 @@
 #include <iostream>
 
 #include "common/clone_client.h"
+#include "common/gui_program.h"
 #include "common/gui_script.h"
 #include "common/gui_window.h"
-#include "common/keys.h"
 #include "common/request_worker.h"
 #include "common/wire.h"
 #include "counter/model.h"
@@ -72,14 +71,10 @@ bool PadHolds(const mpp::counter::PadModel& m, bool connected, const std::string
 
 int main(int argc, char** argv) {
   CLI::App app{"mpp-counter - the counter workstation, or its visitor rating pad"};
-  std::string broker = "tcp://127.0.0.1:5555", size, lang_s = "id", screenshot, script_path;
-  std::string log_level = "info";
-  int counter_id = 0, frames = 3;
+  std::string broker = "tcp://127.0.0.1:5555", size, lang_s = "id";
+  int counter_id = 0;
   bool pad = false;
   app.add_option("--broker", broker, "broker command endpoint")->capture_default_str();
-  std::string keys_dir;
-  app.add_option("--keys", keys_dir,
-                 "CURVE keys: DIR/device.key and DIR/broker.pub (a broker with keys)");
   app.add_option("--counter", counter_id, "this workstation's counter id (from the catalog)")
       ->required();
   app.add_flag("--rating-pad", pad, "run as the visitor-facing rating pad of the counter");
@@ -87,28 +82,18 @@ int main(int argc, char** argv) {
   app.add_option("--lang", lang_s, "id or en")
       ->check(CLI::IsMember({"id", "en"}))
       ->capture_default_str();
-  app.add_option("--screenshot", screenshot, "write a PNG after --frames frames, then exit");
-  app.add_option("--frames", frames, "frames to render before the screenshot")
-      ->capture_default_str();
-  app.add_option("--script", script_path, "scripted keys and taps (see common/gui_script.h)");
-  app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
-      ->capture_default_str();
+  mpp::GuiProgramOptions common;
+  mpp::AddGuiProgramOptions(app, &common, "scripted keys and taps (see common/gui_script.h)");
   CLI11_PARSE(app, argc, argv);
-  if (auto st = mpp::UseClientKeysFrom(keys_dir); !st.ok()) {
-    std::cerr << "mpp-counter: " << st.message() << "\n";
-    return 2;
-  }
-
-  spdlog::set_default_logger(spdlog::stderr_color_mt("mpp-counter"));
-  spdlog::set_level(spdlog::level::from_str(log_level));
-  mpp::RouteProtobufLogsToSpdlog();
+  if (!mpp::StartGuiProgram("mpp-counter", common)) return 2;
+  const std::string& screenshot = common.screenshot;
   mpp::Lang lang = mpp::Lang::kId;
   mpp::ParseLang(lang_s, &lang);
   if (size.empty()) size = pad ? "800x1280" : "1366x768";
   int width = 0, height = 0;
   if (!mpp::ParseSizeOption("mpp-counter", size, &width, &height)) return 2;
   std::optional<mpp::GuiScript> script;
-  if (!mpp::LoadScriptOption("mpp-counter", script_path, &script)) return 2;
+  if (!mpp::LoadScriptOption("mpp-counter", common.script_path, &script)) return 2;
 
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
@@ -141,7 +126,7 @@ int main(int argc, char** argv) {
   mpp::counter::SignInForm form;
   mpp::TapTargets targets;
   int exit_code = 0;
-  mpp::FrameExit frame_exit{screenshot, frames};
+  mpp::FrameExit frame_exit{screenshot, common.frames};
   mpp::SystemClock local;
   while (!g_stop && !gui.ShouldClose()) {
     const bool busy = (script && script->running()) || !screenshot.empty();

@@ -8,7 +8,6 @@
 //
 // The UI thread only draws and reacts to taps; the broker and the printer are
 // served by a worker thread (kiosk/worker.h), so the screen never freezes.
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
@@ -17,9 +16,9 @@
 #include <csignal>
 #include <iostream>
 
+#include "common/gui_program.h"
 #include "common/gui_script.h"
 #include "common/gui_window.h"
-#include "common/keys.h"
 #include "common/wire.h"
 #include "kiosk/model.h"
 #include "kiosk/printer.h"
@@ -50,15 +49,11 @@ bool Holds(const mpp::kiosk::KioskModel& m, const std::string& what) {
 int main(int argc, char** argv) {
   CLI::App app{"mpp-kiosk - the ticket kiosk of the MPP queue system"};
   std::string broker = "tcp://127.0.0.1:5555", kiosk_id = "kiosk-1", size = "1080x1920";
-  std::string lang_s = "id", printer_spec = "escpos:/dev/usb/lp0", screenshot, script_path;
-  std::string log_level = "info";
-  int frames = 3, paper_mm = 80;
+  std::string lang_s = "id", printer_spec = "escpos:/dev/usb/lp0";
+  int paper_mm = 80;
   double idle_s = 60, ticket_s = 20;
   bool fullscreen = false;
   app.add_option("--broker", broker, "broker command endpoint")->capture_default_str();
-  std::string keys_dir;
-  app.add_option("--keys", keys_dir,
-                 "CURVE keys: DIR/device.key and DIR/broker.pub (a broker with keys)");
   app.add_option("--kiosk-id", kiosk_id, "this kiosk's id (recorded on its tickets)")
       ->capture_default_str();
   app.add_flag("--fullscreen", fullscreen, "full screen on the primary monitor");
@@ -78,21 +73,11 @@ int main(int argc, char** argv) {
   app.add_option("--ticket-seconds", ticket_s, "how long the ticket screen stays")
       ->check(CLI::Range(2.0, 3600.0))
       ->capture_default_str();
-  app.add_option("--screenshot", screenshot, "write a PNG after --frames frames, then exit");
-  app.add_option("--frames", frames, "frames to render before the screenshot")
-      ->capture_default_str();
-  app.add_option("--script", script_path, "a scripted sequence of taps (see common/gui_script.h)");
-  app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
-      ->capture_default_str();
+  mpp::GuiProgramOptions common;
+  mpp::AddGuiProgramOptions(app, &common, "a scripted sequence of taps (see common/gui_script.h)");
   CLI11_PARSE(app, argc, argv);
-  if (auto st = mpp::UseClientKeysFrom(keys_dir); !st.ok()) {
-    std::cerr << "mpp-kiosk: " << st.message() << "\n";
-    return 2;
-  }
-
-  spdlog::set_default_logger(spdlog::stderr_color_mt("mpp-kiosk"));
-  spdlog::set_level(spdlog::level::from_str(log_level));
-  mpp::RouteProtobufLogsToSpdlog();
+  if (!mpp::StartGuiProgram("mpp-kiosk", common)) return 2;
+  const std::string& screenshot = common.screenshot;
   mpp::Lang lang = mpp::Lang::kId;
   mpp::ParseLang(lang_s, &lang);
   int width = 0, height = 0;
@@ -104,7 +89,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::optional<mpp::GuiScript> script;
-  if (!mpp::LoadScriptOption("mpp-kiosk", script_path, &script)) return 2;
+  if (!mpp::LoadScriptOption("mpp-kiosk", common.script_path, &script)) return 2;
 
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
@@ -135,7 +120,7 @@ int main(int argc, char** argv) {
 
   mpp::TapTargets targets;
   int exit_code = 0;
-  mpp::FrameExit frame_exit{screenshot, frames};
+  mpp::FrameExit frame_exit{screenshot, common.frames};
   const auto holds = [&](const std::string& what) { return Holds(model, what); };
   while (!g_stop && !gui.ShouldClose()) {
     const bool busy = (script && script->running()) || !screenshot.empty();

@@ -10,7 +10,6 @@
 // Live state comes from the broker's events (CloneClient); reports are built
 // by the broker's report thread and fetched on a RequestWorker, so the
 // window never waits on the network or the database.
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
@@ -19,9 +18,9 @@
 #include <iostream>
 
 #include "common/clone_client.h"
+#include "common/gui_program.h"
 #include "common/gui_script.h"
 #include "common/gui_window.h"
-#include "common/keys.h"
 #include "common/request_worker.h"
 #include "common/wire.h"
 #include "manager/model.h"
@@ -39,13 +38,8 @@ namespace v1 = mpp::v1;
 int main(int argc, char** argv) {
   CLI::App app{"mpp-manager - the MPP manager's dashboard"};
   std::string broker = "tcp://127.0.0.1:5555", size = "1600x900", lang_s = "id", view_s = "live";
-  std::string from, to, by = "service", export_dir = ".", screenshot, script_path;
-  std::string log_level = "info";
-  int frames = 3;
+  std::string from, to, by = "service", export_dir = ".";
   app.add_option("--broker", broker, "broker command endpoint")->capture_default_str();
-  std::string keys_dir;
-  app.add_option("--keys", keys_dir,
-                 "CURVE keys: DIR/device.key and DIR/broker.pub (a broker with keys)");
   app.add_option("--size", size, "window size WxH")->capture_default_str();
   app.add_option("--lang", lang_s, "id or en")
       ->check(CLI::IsMember({"id", "en"}))
@@ -59,21 +53,11 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"service", "agency", "counter", "operator", "day", "hour"}))
       ->capture_default_str();
   app.add_option("--export-dir", export_dir, "folder for CSV exports")->capture_default_str();
-  app.add_option("--screenshot", screenshot, "write a PNG after --frames frames, then exit");
-  app.add_option("--frames", frames, "frames to render before the screenshot")
-      ->capture_default_str();
-  app.add_option("--script", script_path, "scripted taps (see common/gui_script.h)");
-  app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
-      ->capture_default_str();
+  mpp::GuiProgramOptions common;
+  mpp::AddGuiProgramOptions(app, &common, "scripted taps (see common/gui_script.h)");
   CLI11_PARSE(app, argc, argv);
-  if (auto st = mpp::UseClientKeysFrom(keys_dir); !st.ok()) {
-    std::cerr << "mpp-manager: " << st.message() << "\n";
-    return 2;
-  }
-
-  spdlog::set_default_logger(spdlog::stderr_color_mt("mpp-manager"));
-  spdlog::set_level(spdlog::level::from_str(log_level));
-  mpp::RouteProtobufLogsToSpdlog();
+  if (!mpp::StartGuiProgram("mpp-manager", common)) return 2;
+  const std::string& screenshot = common.screenshot;
   mpp::manager::UiState ui;
   mpp::ParseLang(lang_s, &ui.lang);
   mpp::manager::ParseView(view_s, &ui.view);
@@ -87,7 +71,7 @@ int main(int argc, char** argv) {
   int width = 0, height = 0;
   if (!mpp::ParseSizeOption("mpp-manager", size, &width, &height)) return 2;
   std::optional<mpp::GuiScript> script;
-  if (!mpp::LoadScriptOption("mpp-manager", script_path, &script)) return 2;
+  if (!mpp::LoadScriptOption("mpp-manager", common.script_path, &script)) return 2;
 
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
@@ -120,7 +104,7 @@ int main(int argc, char** argv) {
   bool exported = false, ticker_saved = false;
   mpp::TapTargets targets;
   int exit_code = 0;
-  mpp::FrameExit frame_exit{screenshot, frames};
+  mpp::FrameExit frame_exit{screenshot, common.frames};
   mpp::SystemClock local;
   while (!g_stop && !gui.ShouldClose()) {
     const bool busy = (script && script->running()) || !screenshot.empty();

@@ -1,0 +1,35 @@
+#include "common/gui_program.h"
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "common/keys.h"
+#include "common/wire.h"
+
+namespace mpp {
+
+void AddGuiProgramOptions(CLI::App& app, GuiProgramOptions* o, const char* script_help) {
+  app.add_option("--keys", o->keys_dir,
+                 "CURVE keys: DIR/device.key and DIR/broker.pub (a broker with keys)");
+  app.add_option("--screenshot", o->screenshot, "write a PNG after --frames frames, then exit");
+  app.add_option("--frames", o->frames, "frames to render before the screenshot")
+      ->capture_default_str();
+  app.add_option("--script", o->script_path, script_help);
+  app.add_option("--log-level", o->log_level, "trace, debug, info, warn, error")
+      ->capture_default_str();
+}
+
+bool StartGuiProgram(const char* program, const GuiProgramOptions& o) {
+  if (auto st = UseClientKeysFrom(o.keys_dir); !st.ok()) {
+    std::cerr << program << ": " << st.message() << "\n";
+    return false;
+  }
+  spdlog::set_default_logger(spdlog::stderr_color_mt(program));
+  spdlog::set_level(spdlog::level::from_str(o.log_level));
+  RouteProtobufLogsToSpdlog();
+  return true;
+}
+
+}  // namespace mpp
