@@ -39,21 +39,14 @@ bool SamePlace(const TapRect& a, const TapRect& b) {
 
 void TapTargets::BeginFrame(double now_seconds) {
   now_ = now_seconds;
-  last_ = std::exchange(rects_, {});
-  // A button not drawn in the last frame starts afresh when it comes back.
-  std::erase_if(since_, [&](const auto& kv) { return last_.count(kv.first) == 0; });
+  last_ = std::exchange(rects_, {});  // a button missing from a frame starts afresh
 }
 
 bool TapTargets::Add(const std::string& id, ImVec2 min, ImVec2 max, bool enabled) {
-  TapRect r{min, max, enabled, true};
+  TapRect r{min, max, enabled, false, now_};
   auto last = last_.find(id);
-  auto since = since_.find(id);
-  if (last == last_.end() || since == since_.end() || !SamePlace(last->second, r)) {
-    since_[id] = now_;
-    r.settled = false;
-  } else {
-    r.settled = now_ - since->second >= kSettleSeconds;
-  }
+  if (last != last_.end() && SamePlace(last->second, r)) r.since = last->second.since;
+  r.settled = now_ - r.since >= kSettleSeconds;
   rects_[id] = r;
   return r.settled;
 }

@@ -39,6 +39,7 @@ struct TapRect {
   ImVec2 min, max;
   bool enabled = true;
   bool settled = true;  // has stood still long enough to take a tap
+  double since = 0;     // when it came to stand where it is (TapTargets' clock)
 };
 
 // The buttons of the last frame, by name, and the tap guard: a button takes a
@@ -60,8 +61,7 @@ class TapTargets {
 
  private:
   std::map<std::string, TapRect> rects_;
-  std::map<std::string, double> since_;  // id -> when it came to stand where it is
-  std::map<std::string, TapRect> last_;  // the previous frame's rects
+  std::map<std::string, TapRect> last_;  // the previous frame's
   double now_ = 0;
 };
 

@@ -312,15 +312,6 @@ Xvfb::~Xvfb() {
   return ::testing::AssertionSuccess();
 }
 
-bool WaitFor(const std::function<bool()>& predicate, int timeout_ms) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (!predicate()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // polling a condition
-  }
-  return true;
-}
-
 ::testing::AssertionResult BrokerProcess::StartOnSamePorts() {
   if (command_.empty()) return ::testing::AssertionFailure() << "never started";
   options_.endpoint = command_;

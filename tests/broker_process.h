@@ -17,6 +17,7 @@
 
 #include "common/client.h"
 #include "mpp/v1/mpp.pb.h"
+#include "tests/wait_for.h"
 
 namespace mpp::testing {
 
@@ -145,8 +146,5 @@ bool WaitForFile(const std::string& path, int timeout_ms = 30000);
 
 // Width and height of a PNG file; false when it is not a PNG.
 bool PngSize(const std::string& path, int* width, int* height);
-
-// Polls `predicate` every 50 ms until it holds or `timeout_ms` passes.
-bool WaitFor(const std::function<bool()>& predicate, int timeout_ms);
 
 }  // namespace mpp::testing

@@ -63,13 +63,12 @@ std::optional<Refusal> Authorize(const v1::Device& d, const v1::Request& r, cons
     if (std::find(zones.begin(), zones.end(), r.snapshot().zone()) == zones.end()) {
       std::string list;
       for (const auto& z : zones) list += (list.empty() ? "" : ", ") + z;
-      const std::string asked = r.snapshot().zone().empty() ? "semua zona" : r.snapshot().zone();
-      return Refusal{
-          "Layar '" + d.name() + "' hanya untuk zona " + list + " (diminta: " + asked + ").",
-          "Display '" + d.name() + "' is bound to zone(s) " + list + " but asked for " +
-              (r.snapshot().zone().empty() ? std::string("every zone")
-                                           : "zone " + r.snapshot().zone()) +
-              "; start it with --zone, or change its zones with `mppctl device add`."};
+      const std::string& asked = r.snapshot().zone();
+      return Refusal{"Layar '" + d.name() + "' hanya untuk zona " + list +
+                         " (diminta: " + (asked.empty() ? "semua zona" : asked) + ").",
+                     "Display '" + d.name() + "' is bound to zone(s) " + list + " but asked for " +
+                         (asked.empty() ? "every zone" : "zone " + asked) +
+                         "; start it with --zone, or change its zones with `mppctl device add`."};
     }
   }
   switch (r.command_case()) {

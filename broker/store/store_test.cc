@@ -4,9 +4,9 @@
 #include <sqlite3.h>
 
 #include <filesystem>
-#include <thread>
 
 #include "broker/store/checkpointer.h"
+#include "tests/wait_for.h"
 
 namespace mpp::store {
 namespace {
@@ -183,10 +183,7 @@ TEST_F(StoreTest, TheCheckpointThreadCopiesTheWalSoTheWriterNeverHasTo) {
   const int64_t wal_frames = (grown - 32) / (4096 + 24);  // WAL header, frame headers
   auto c = Checkpointer::Start(path_, std::chrono::milliseconds(5));
   ASSERT_TRUE(c.ok()) << c.status().message();
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (c.value()->frames() < wal_frames && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));  // polling the condition
-  }
+  mpp::testing::WaitFor([&] { return c.value()->frames() >= wal_frames; }, 20000);
   ASSERT_EQ(c.value()->frames(), wal_frames) << "the WAL was not copied within 20 s";
   EXPECT_GE(c.value()->runs(), 1);
   // All copied: the writer starts the WAL over instead of growing it.
