@@ -168,6 +168,13 @@ DROP INDEX tickets_open;
 CREATE INDEX tickets_open ON tickets (state)
   WHERE state = 'WAITING' OR state = 'CALLED' OR state = 'SERVING' OR state = 'HELD';
 )sql",
+    // 8: no index of open tickets. It served one start-up query (earlier
+    // days' open tickets), yet cost a B-tree update and a page in nearly every
+    // group commit. Of those tickets the broker keeps only the ones a counter
+    // still holds (RollDay), found by id from the counters' rows.
+    R"sql(
+DROP INDEX tickets_open;
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
 
@@ -370,29 +377,52 @@ Status Store::Prepare() {
 StatusOr<Loaded> Store::Load(const std::string& since_day) {
   Loaded out;
   sqlite3_stmt* q = nullptr;
-  // Two index searches: the days from `since_day` on (the UNIQUE day index)
-  // and the older tickets still open (the partial index, whose condition the
-  // second part repeats so SQLite can use it), sorted here: one query with OR
-  // between them, or an ORDER BY, made SQLite read the whole table instead.
-  sqlite3_prepare_v2(db_,
-                     "SELECT id, data FROM tickets WHERE business_day >= ?1 UNION ALL"
-                     " SELECT id, data FROM tickets WHERE (state = 'WAITING' OR state = 'CALLED'"
-                     " OR state = 'SERVING' OR state = 'HELD') AND business_day < ?1",
-                     -1, &q, nullptr);
-  sqlite3_bind_text(q, 1, since_day.c_str(), -1, SQLITE_TRANSIENT);
-  int rc;
-  while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-    v1::Ticket t;
-    if (!t.ParseFromArray(sqlite3_column_blob(q, 1), sqlite3_column_bytes(q, 1))) {
-      sqlite3_finalize(q);
-      return Status::Error(path_ + ": a ticket row does not parse; the database is damaged");
+  sqlite3_prepare_v2(db_, "SELECT data FROM counters ORDER BY id", -1, &q, nullptr);
+  while (sqlite3_step(q) == SQLITE_ROW) {
+    v1::Counter c;
+    if (c.ParseFromArray(sqlite3_column_blob(q, 0), sqlite3_column_bytes(q, 0))) {
+      out.counters.push_back(std::move(c));
     }
-    out.tickets.push_back(std::move(t));
   }
   sqlite3_finalize(q);
-  if (rc != SQLITE_DONE) return Status::Error(path_ + ": " + sqlite3_errmsg(db_));
+
+  // The days from `since_day` on (a range of the UNIQUE day index), then the
+  // earlier tickets a counter still holds (called before midnight), by id;
+  // other tickets of earlier days are history, read only by reports.
+  auto read_tickets = [&](sqlite3_stmt* stmt) -> Status {
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+      v1::Ticket t;
+      if (!t.ParseFromArray(sqlite3_column_blob(stmt, 0), sqlite3_column_bytes(stmt, 0))) {
+        return Status::Error(path_ + ": a ticket row does not parse; the database is damaged");
+      }
+      out.tickets.push_back(std::move(t));
+    }
+    return rc == SQLITE_DONE ? Status::Ok() : Status::Error(path_ + ": " + sqlite3_errmsg(db_));
+  };
+  sqlite3_prepare_v2(db_, "SELECT data FROM tickets WHERE business_day >= ?1", -1, &q, nullptr);
+  sqlite3_bind_text(q, 1, since_day.c_str(), -1, SQLITE_TRANSIENT);
+  Status st = read_tickets(q);
+  sqlite3_finalize(q);
+  if (!st.ok()) return st;
+  sqlite3_prepare_v2(db_, "SELECT data FROM tickets WHERE id = ?1 AND business_day < ?2", -1, &q,
+                     nullptr);
+  sqlite3_bind_text(q, 2, since_day.c_str(), -1, SQLITE_TRANSIENT);
+  for (const v1::Counter& c : out.counters) {
+    if (c.current_ticket() == 0) continue;
+    sqlite3_reset(q);
+    sqlite3_bind_int64(q, 1, c.current_ticket());
+    if (st = read_tickets(q); !st.ok()) break;
+  }
+  sqlite3_finalize(q);
+  if (!st.ok()) return st;
   std::sort(out.tickets.begin(), out.tickets.end(),
             [](const v1::Ticket& a, const v1::Ticket& b) { return a.id() < b.id(); });
+  out.tickets.erase(std::unique(out.tickets.begin(), out.tickets.end(),
+                                [](const v1::Ticket& a, const v1::Ticket& b) {
+                                  return a.id() == b.id();  // two counters, one ticket: damage
+                                }),
+                    out.tickets.end());
 
   sqlite3_prepare_v2(db_, "SELECT data FROM operators ORDER BY id", -1, &q, nullptr);
   while (sqlite3_step(q) == SQLITE_ROW) {
@@ -414,15 +444,6 @@ StatusOr<Loaded> Store::Load(const std::string& since_day) {
     v1::Device d;
     if (d.ParseFromArray(sqlite3_column_blob(q, 0), sqlite3_column_bytes(q, 0))) {
       out.devices.push_back(std::move(d));
-    }
-  }
-  sqlite3_finalize(q);
-
-  sqlite3_prepare_v2(db_, "SELECT data FROM counters ORDER BY id", -1, &q, nullptr);
-  while (sqlite3_step(q) == SQLITE_ROW) {
-    v1::Counter c;
-    if (c.ParseFromArray(sqlite3_column_blob(q, 0), sqlite3_column_bytes(q, 0))) {
-      out.counters.push_back(std::move(c));
     }
   }
   sqlite3_finalize(q);

@@ -28,7 +28,7 @@ struct sqlite3_stmt;
 
 namespace mpp::store {
 
-inline constexpr int kSchemaVersion = 7;
+inline constexpr int kSchemaVersion = 8;
 
 struct Loaded {
   std::vector<v1::Ticket> tickets;
@@ -50,7 +50,7 @@ class Store {
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
-  // Tickets of `since_day` or later, open tickets of any day, every counter.
+  // Tickets of `since_day` or later, earlier ones a counter still holds, every counter.
   StatusOr<Loaded> Load(const std::string& since_day);
 
   // The stored reply to (client, request_id), if that request was applied.
