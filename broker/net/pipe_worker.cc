@@ -1,6 +1,8 @@
 #include "broker/net/pipe_worker.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <zmq_addon.hpp>
@@ -15,9 +17,19 @@ PipeWorker::PipeWorker(zmq::context_t* context, std::string endpoint, int max_qu
   pipe_.set(zmq::sockopt::linger, 0);
   pipe_.set(zmq::sockopt::sndhwm, max_queued_);
   pipe_.bind(endpoint_);  // inproc: bind before the thread connects
+  answered_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (answered_fd_ < 0) throw zmq::error_t();  // errno says why; Bind reports it
 }
 
-PipeWorker::~PipeWorker() { Stop(); }
+PipeWorker::~PipeWorker() {
+  Stop();
+  if (answered_fd_ >= 0) close(answered_fd_);
+}
+
+void PipeWorker::TakeAnswered() {
+  uint64_t n;
+  (void)!read(answered_fd_, &n, sizeof n);  // EAGAIN: nothing to take
+}
 
 bool PipeWorker::Offer(const zmq::message_t& identity,
                        std::initializer_list<std::string_view> parts) {
@@ -56,6 +68,8 @@ void PipeWorker::Run() {
     std::vector<zmq::message_t> frames;
     if (!zmq::recv_multipart(sock, std::back_inserter(frames), zmq::recv_flags::dontwait)) continue;
     Serve(sock, frames);
+    const uint64_t one = 1;
+    (void)!write(answered_fd_, &one, sizeof one);  // after the answer is on the pipe
   }
 }
 

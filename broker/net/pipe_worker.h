@@ -4,6 +4,11 @@
 //
 // The reactor owns pipe() and sends with dontwait: when `max_queued` messages
 // wait, the send fails and the reactor answers UNAVAILABLE at once.
+//
+// The thread answers on the pipe and then bumps answered_fd(), an eventfd the
+// reactor polls as a plain file descriptor: polling the pipe itself would make
+// every zmq_poll pass ask it for ZMQ_EVENTS (two system calls per socket,
+// twice per request at one client) for answers that come a few times a day.
 #pragma once
 
 #include <atomic>
@@ -24,6 +29,10 @@ class PipeWorker {
 
   // The reactor's end of the pipe (owned by the reactor's thread).
   zmq::socket_t& pipe() { return pipe_; }
+  // Readable once an answer waits on pipe(). Call TakeAnswered() before
+  // reading pipe() until it has nothing left, so no answer goes unnoticed.
+  int answered_fd() const { return answered_fd_; }
+  void TakeAnswered();
   // Hands one job to the thread: [identity][parts...], never blocking.
   // False when kMaxQueued jobs wait (or the pipe fails): answer UNAVAILABLE.
   bool Offer(const zmq::message_t& identity, std::initializer_list<std::string_view> parts);
@@ -46,6 +55,7 @@ class PipeWorker {
   std::string endpoint_;
   int max_queued_;
   zmq::socket_t pipe_;
+  int answered_fd_ = -1;
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };

@@ -707,10 +707,12 @@ void Reactor::Run(const std::atomic<bool>& stop) {
     }
     const auto wait =
         std::min(duration_cast<milliseconds>(next_heartbeat - now), milliseconds(100));
+    // The workers' answers are signalled on plain file descriptors, which
+    // zmq_poll checks with the one poll() call instead of asking a socket.
     zmq::pollitem_t items[3] = {{router_.handle(), 0, ZMQ_POLLIN, 0},
-                                {pins_->pipe().handle(), 0, ZMQ_POLLIN, 0},
+                                {nullptr, pins_->answered_fd(), ZMQ_POLLIN, 0},
                                 {nullptr, 0, 0, 0}};
-    if (reports_) items[2] = {reports_->pipe().handle(), 0, ZMQ_POLLIN, 0};
+    if (reports_) items[2] = {nullptr, reports_->answered_fd(), ZMQ_POLLIN, 0};
     try {
       zmq::poll(items, reports_ ? 3 : 2, std::max(wait, milliseconds(0)));
     } catch (const zmq::error_t& e) {
@@ -718,8 +720,14 @@ void Reactor::Run(const std::atomic<bool>& stop) {
       throw;
     }
     if (items[0].revents & ZMQ_POLLIN) ServeBatch();
-    if (items[1].revents & ZMQ_POLLIN) DeliverPins();
-    if (reports_ && (items[2].revents & ZMQ_POLLIN)) DeliverReports();
+    if (items[1].revents & ZMQ_POLLIN) {
+      pins_->TakeAnswered();
+      DeliverPins();
+    }
+    if (reports_ && (items[2].revents & ZMQ_POLLIN)) {
+      reports_->TakeAnswered();
+      DeliverReports();
+    }
   }
 }
 
