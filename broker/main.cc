@@ -23,6 +23,7 @@
 #include "broker/net/reactor.h"
 #include "broker/store/checkpointer.h"
 #include "broker/store/store.h"
+#include "broker/store/wal_syncer.h"
 #include "common/catalog.h"
 #include "common/keys.h"
 #include "common/time_util.h"
@@ -198,8 +199,21 @@ int main(int argc, char** argv) {
       config, index.catalog().services_size(), index.catalog().counters_size(), db,
       store.value()->schema_version(), core.seq(), core.tickets_today());
 
+  // Commits are made durable by a thread of their own (WalSyncer); the
+  // reactor holds each batch's replies and events until its WAL sync is done.
+  // If that thread cannot start, each COMMIT syncs as before.
+  auto syncer = mpp::store::WalSyncer::Start(db);
+  if (!syncer.ok()) {
+    spdlog::warn("{}; every COMMIT syncs the WAL on the reactor's thread",
+                 syncer.status().message());
+  } else if (auto st = store.value()->SetCommitSync(false); !st.ok()) {
+    spdlog::warn("could not hand the WAL syncs to their thread ({}); COMMIT syncs", st.message());
+    syncer = mpp::Status::Error("not used");
+  }
+
   zmq::context_t context(1);
   mpp::net::ReactorOptions options;
+  if (syncer.ok()) options.syncer = syncer.value().get();
   options.command_endpoint = endpoint;
   options.event_endpoint = events;
   options.db_path = db;
@@ -258,6 +272,10 @@ int main(int argc, char** argv) {
       k.commits ? static_cast<double>(k.committed_requests) / k.commits : 0.0, k.max_batch,
       k.commits ? k.commit_ms / k.commits : 0.0, k.handle_ms, k.commit_ms, k.send_ms,
       k.refused_commands, k.quarantines, k.dropped_bad);
+  if (syncer.ok()) {
+    spdlog::info("sync thread: {} WAL syncs for {} group commits", syncer.value()->syncs(),
+                 k.commits);
+  }
   if (checkpointer.ok()) {
     spdlog::info("checkpoint thread: {} WAL frames copied to the database in {} checkpoints",
                  checkpointer.value()->frames(), checkpointer.value()->runs());

@@ -442,13 +442,13 @@ void Reactor::DeliverReports() {
       return;
     }
     if (frames.size() != 2) continue;
-    try {
-      router_.send(frames[0], zmq::send_flags::sndmore | zmq::send_flags::dontwait);
-      router_.send(zmq::buffer(kProtocolTag), zmq::send_flags::sndmore | zmq::send_flags::dontwait);
-      router_.send(frames[1], zmq::send_flags::dontwait);
-    } catch (const zmq::error_t& e) {
-      if (LogAllowed()) spdlog::debug("report not delivered: {}", e.what());
-    }
+    // Through Deliver: the report thread read committed rows, which may be
+    // waiting for the syncer still.
+    std::vector<Pending> replies(1);
+    replies[0].identity = std::move(frames[0]);
+    replies[0].reply = frames[1].to_string();
+    std::vector<v1::Envelope> no_events;
+    Deliver(replies, no_events, /*began=*/false);
   }
 }
 
@@ -567,15 +567,8 @@ void Reactor::FlushSecurity() {
     events.push_back(std::move(ev));
     spdlog::warn("security: {} x{} {} ({})", n.kind(), n.count(), n.subject(), n.detail());
   }
-  if (Status st = store_->Commit(); !st.ok()) {
-    spdlog::critical("COMMIT failed: {}; exiting so state is rebuilt from the database",
-                     st.message());
-    std::abort();
-  }
-  for (const auto& ev : events) {
-    pub_.send(zmq::buffer(kTopicEvent), zmq::send_flags::sndmore);
-    pub_.send(zmq::buffer(ev.SerializeAsString()), zmq::send_flags::none);
-  }
+  std::vector<Pending> no_replies;
+  Deliver(no_replies, events, /*began=*/true);
 }
 
 void Reactor::ServeBatch() {
@@ -628,7 +621,28 @@ void Reactor::Deliver(std::vector<Pending>& replies, std::vector<v1::Envelope>& 
                        st.message());
       std::abort();
     }
+    if (options_.syncer) options_.syncer->Request(++commit_generation_);
   }
+  // Not yet durable, or behind something that is not: wait for the syncer.
+  // A reply without a commit of its own (a refusal, a snapshot) may still
+  // show or confirm what a held batch did.
+  if (options_.syncer && (began || !held_.empty())) {
+    held_.push_back({commit_generation_, std::move(replies), std::move(events)});
+    ++counters_.held_batches;
+    return;
+  }
+  Send(replies, events);
+}
+
+void Reactor::ReleaseSynced() {
+  const uint64_t synced = options_.syncer->TakeSynced();
+  while (!held_.empty() && held_.front().generation <= synced) {
+    Send(held_.front().replies, held_.front().events);
+    held_.pop_front();
+  }
+}
+
+void Reactor::Send(std::vector<Pending>& replies, std::vector<v1::Envelope>& events) {
   const auto t_send = std::chrono::steady_clock::now();
   for (auto& p : replies) {
     try {
@@ -650,6 +664,7 @@ void Reactor::Deliver(std::vector<Pending>& replies, std::vector<v1::Envelope>& 
     }
     pub_.send(zmq::buffer(kTopicEvent), zmq::send_flags::sndmore);
     pub_.send(zmq::buffer(ev.SerializeAsString()), zmq::send_flags::none);
+    published_seq_ = ev.seq();
   }
   if (revoked) RebindEvents();
   counters_.send_ms +=
@@ -658,9 +673,12 @@ void Reactor::Deliver(std::vector<Pending>& replies, std::vector<v1::Envelope>& 
 
 void Reactor::PublishHeartbeat(Millis now) {
   v1::Envelope env;
-  env.set_seq(core_->seq());
+  // Only what subscribers could have had: an event waiting for the syncer
+  // is not announced before it is sent.
+  const uint64_t seq = held_.empty() ? core_->seq() : published_seq_;
+  env.set_seq(seq);
   env.set_time_ms(now);
-  env.mutable_heartbeat()->set_seq(core_->seq());
+  env.mutable_heartbeat()->set_seq(seq);
   env.mutable_heartbeat()->set_business_day(core_->business_day());
   pub_.send(zmq::buffer(kTopicHeartbeat), zmq::send_flags::sndmore);
   pub_.send(zmq::buffer(env.SerializeAsString()), zmq::send_flags::none);
@@ -692,6 +710,7 @@ void Reactor::SummarizeDays(Millis now) {
 
 void Reactor::Run(const std::atomic<bool>& stop) {
   using namespace std::chrono;
+  published_seq_ = core_->seq();
   auto next_heartbeat = steady_clock::now();
   auto next_security = steady_clock::now() + milliseconds(options_.security_summary_ms);
   while (!stop.load()) {
@@ -709,12 +728,13 @@ void Reactor::Run(const std::atomic<bool>& stop) {
         std::min(duration_cast<milliseconds>(next_heartbeat - now), milliseconds(100));
     // The workers' answers are signalled on plain file descriptors, which
     // zmq_poll checks with the one poll() call instead of asking a socket.
-    zmq::pollitem_t items[3] = {{router_.handle(), 0, ZMQ_POLLIN, 0},
-                                {nullptr, pins_->answered_fd(), ZMQ_POLLIN, 0},
-                                {nullptr, 0, 0, 0}};
-    if (reports_) items[2] = {nullptr, reports_->answered_fd(), ZMQ_POLLIN, 0};
+    zmq::pollitem_t items[4] = {
+        {router_.handle(), 0, ZMQ_POLLIN, 0},
+        {nullptr, pins_->answered_fd(), ZMQ_POLLIN, 0},
+        {nullptr, reports_ ? reports_->answered_fd() : -1, ZMQ_POLLIN, 0},
+        {nullptr, options_.syncer ? options_.syncer->synced_fd() : -1, ZMQ_POLLIN, 0}};
     try {
-      zmq::poll(items, reports_ ? 3 : 2, std::max(wait, milliseconds(0)));
+      zmq::poll(items, 4, std::max(wait, milliseconds(0)));
     } catch (const zmq::error_t& e) {
       if (e.num() == EINTR) continue;  // a signal; the loop checks `stop`
       throw;
@@ -724,10 +744,18 @@ void Reactor::Run(const std::atomic<bool>& stop) {
       pins_->TakeAnswered();
       DeliverPins();
     }
-    if (reports_ && (items[2].revents & ZMQ_POLLIN)) {
+    if (items[2].revents & ZMQ_POLLIN) {
       reports_->TakeAnswered();
       DeliverReports();
     }
+    if (items[3].revents & ZMQ_POLLIN) ReleaseSynced();
+  }
+  // Stopping: what was committed is synced and answered, so no client
+  // retries a request that went through.
+  while (!held_.empty()) {
+    zmq::pollitem_t synced{nullptr, options_.syncer->synced_fd(), ZMQ_POLLIN, 0};
+    zmq::poll(&synced, 1, milliseconds(100));
+    ReleaseSynced();
   }
 }
 

@@ -4,7 +4,10 @@
 // (bounded batch), applies them to the core in arrival order, commits ONE
 // SQLite transaction for the batch (group commit), and only after COMMIT sends
 // the replies and publishes the events on the PUB socket. A reply is a
-// promise: what it acknowledges is on disk.
+// promise: what it acknowledges is on disk. With a WalSyncer (options.syncer)
+// the COMMIT does not sync: the batch's replies and events wait until the
+// syncer's thread has synced the WAL, while the reactor handles the next batch;
+// any reply produced meanwhile (also a snapshot or status) waits behind them.
 //
 // Retries are safe: every mutating request carries (client_id, request_id);
 // a request seen before is answered with the stored reply and applied once.
@@ -19,6 +22,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -29,6 +33,7 @@
 #include "broker/net/report_worker.h"
 #include "broker/net/zap_handler.h"
 #include "broker/store/store.h"
+#include "broker/store/wal_syncer.h"
 #include "common/catalog.h"
 #include "common/status.h"
 #include "common/time_util.h"
@@ -50,6 +55,9 @@ struct ReactorOptions {
   // events, summed over this interval.
   SecurityTally* security = nullptr;
   int security_summary_ms = 60000;
+  // Makes commits durable off the reactor's thread; the store must then run
+  // with SetCommitSync(false). Null: each COMMIT syncs (synchronous=FULL).
+  store::WalSyncer* syncer = nullptr;
   // Tests and the fuzzer only: the device key of a message, instead of the
   // ZAP User-Id property (which only a real CURVE connection carries).
   std::function<std::optional<std::string>(const zmq::message_t& frame)> user_id_of;
@@ -84,6 +92,7 @@ class Reactor {
     int64_t committed_requests = 0;
     int64_t max_batch = 0;
     double commit_ms = 0;          // total time spent in COMMIT
+    int64_t held_batches = 0;      // batches whose replies waited for the WAL syncer
     double handle_ms = 0;          // receiving, parsing, applying, writing rows
     double send_ms = 0;            // replies and publishing
     int64_t refused_commands = 0;  // not permitted for the sending device
@@ -112,8 +121,13 @@ class Reactor {
   };
 
   void ServeBatch();
-  // Commits a batch, then sends its replies and publishes its events.
+  // Commits a batch, then sends its replies and publishes its events - with a
+  // syncer, once the commit and every one before it are synced.
   void Deliver(std::vector<Pending>& replies, std::vector<v1::Envelope>& events, bool began);
+  // Sends replies and publishes events (committed and synced).
+  void Send(std::vector<Pending>& replies, std::vector<v1::Envelope>& events);
+  // Sends what the syncer's finished syncs cover, in order.
+  void ReleaseSynced();
   void HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pending>* replies,
                      std::vector<v1::Envelope>* events, bool* began, Millis now,
                      const Resumed* resumed = nullptr);
@@ -176,6 +190,17 @@ class Reactor {
   std::unordered_map<std::string, BadPeer> bad_peers_;  // by ROUTER identity
   std::chrono::steady_clock::time_point last_quarantine_log_{};
   Counters counters_;
+  // With a syncer: commits so far, and the replies and events waiting for a
+  // sync, oldest first; `published_seq_` is the last event sent (heartbeats
+  // must not announce a seq whose event is still held).
+  uint64_t commit_generation_ = 0;
+  struct Held {
+    uint64_t generation;
+    std::vector<Pending> replies;
+    std::vector<v1::Envelope> events;
+  };
+  std::deque<Held> held_;
+  uint64_t published_seq_ = 0;
 };
 
 }  // namespace mpp::net

@@ -261,6 +261,10 @@ Status Store::Exec(const char* sql) {
   return Status::Ok();
 }
 
+Status Store::SetCommitSync(bool sync) {
+  return Exec(sync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+}
+
 Status Store::SetAutoCheckpointPages(int pages) {
   return Exec(("PRAGMA wal_autocheckpoint=" + std::to_string(pages)).c_str());
 }

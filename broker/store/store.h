@@ -80,6 +80,10 @@ class Store {
   // SQLite checkpoints the WAL inside the COMMIT that makes it this long
   // (default 1000 pages); with a Checkpointer thread this is only a backstop.
   Status SetAutoCheckpointPages(int pages);
+  // true (the default): each COMMIT syncs the WAL (synchronous=FULL). false:
+  // synchronous=NORMAL, for a writer whose commits a WalSyncer makes durable
+  // before anything is acknowledged; never without one.
+  Status SetCommitSync(bool sync);
 
   int schema_version() const { return schema_version_; }
   int64_t FileBytes() const;
