@@ -628,7 +628,6 @@ void Reactor::Deliver(std::vector<Pending>& replies, std::vector<v1::Envelope>& 
   // show or confirm what a held batch did.
   if (options_.syncer && (began || !held_.empty())) {
     held_.push_back({commit_generation_, std::move(replies), std::move(events)});
-    ++counters_.held_batches;
     return;
   }
   Send(replies, events);

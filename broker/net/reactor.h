@@ -92,7 +92,6 @@ class Reactor {
     int64_t committed_requests = 0;
     int64_t max_batch = 0;
     double commit_ms = 0;          // total time spent in COMMIT
-    int64_t held_batches = 0;      // batches whose replies waited for the WAL syncer
     double handle_ms = 0;          // receiving, parsing, applying, writing rows
     double send_ms = 0;            // replies and publishing
     int64_t refused_commands = 0;  // not permitted for the sending device
