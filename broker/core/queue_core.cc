@@ -101,6 +101,7 @@ void QueueCore::Restore(const std::vector<v1::Ticket>& tickets,
                         const std::vector<v1::Counter>& counters, uint64_t last_seq,
                         int64_t last_ticket_id, Millis now) {
   business_day_ = catalog_->BusinessDay(now);
+  day_begin_ms_ = day_end_ms_ = 0;  // found again by the next RollDay
   for (const auto& t : tickets) {
     v1::Event e;
     e.set_type(v1::TICKET_ISSUED);
@@ -277,7 +278,12 @@ const v1::Operator* QueueCore::FindOperator(const std::string& id) const {
 }
 
 void QueueCore::RollDay(Millis now) {
+  if (now >= day_begin_ms_ && now < day_end_ms_) return;
   const std::string day = catalog_->BusinessDay(now);
+  if (auto midnight = LocalMidnightMs(day, catalog_->utc_offset_min())) {
+    day_begin_ms_ = *midnight;
+    day_end_ms_ = *midnight + 24 * 3600 * 1000;  // a fixed offset: no DST
+  }
   if (day == business_day_) return;
   business_day_ = day;
   // Yesterday's waiting tickets are no longer callable; finished ones are

@@ -163,6 +163,9 @@ class QueueCore {
   uint64_t seq_ = 0;
   int64_t last_ticket_id_ = 0;
   std::string business_day_;
+  // [begin, end) of business_day_ in UTC ms: most requests fall inside and
+  // skip formatting the date (RollDay runs on every request).
+  Millis day_begin_ms_ = 0, day_end_ms_ = 0;
   std::unordered_map<int64_t, v1::Ticket> tickets_;
   std::map<int, v1::Counter> counters_;
   std::unordered_map<std::string, int64_t> number_index_;    // "day|A-007" -> id

@@ -116,6 +116,27 @@ TEST_F(QueueCoreTest, NumbersResetOnTheNextBusinessDay) {
   EXPECT_EQ(t.id(), 3);  // ids never reset
 }
 
+TEST_F(QueueCoreTest, TheBusinessDayTurnsAtLocalMidnightBothWays) {
+  auto day_at = [&](Millis now) {
+    v1::Request r;
+    r.mutable_snapshot();
+    Do(r, now);
+    return core_.business_day();
+  };
+  const Millis last_ms_of_monday = At("2026-11-30T23:59:59+07:00") + 999;
+  EXPECT_EQ(day_at(monday_), "2026-11-30");
+  EXPECT_EQ(day_at(last_ms_of_monday), "2026-11-30");
+  EXPECT_EQ(day_at(last_ms_of_monday + 1), "2026-12-01");
+  // A simulated clock restarted on an old file goes back a day.
+  EXPECT_EQ(day_at(last_ms_of_monday), "2026-11-30");
+  EXPECT_EQ(day_at(At("2026-11-30T00:00:00+07:00")), "2026-11-30");
+  EXPECT_EQ(day_at(At("2026-11-30T00:00:00+07:00") - 1), "2026-11-29");
+  // Midnight in UTC is not the business day's edge.
+  EXPECT_EQ(day_at(At("2026-11-30T00:00:00Z")), "2026-11-30");
+  EXPECT_EQ(day_at(At("2026-11-30T16:59:59Z") + 999), "2026-11-30");
+  EXPECT_EQ(day_at(At("2026-11-30T17:00:00Z")), "2026-12-01");
+}
+
 TEST_F(QueueCoreTest, NumbersPast999WidenInsteadOfWrapping) {
   EXPECT_EQ(FormatTicketNumber("A", 3, 7), "A-007");
   EXPECT_EQ(FormatTicketNumber("A", 3, 999), "A-999");
