@@ -521,7 +521,13 @@ CatalogIndex::CatalogIndex(v1::Catalog catalog) : catalog_(std::move(catalog)) {
     service_index_[catalog_.services(i).code()] = i;
   for (int i = 0; i < catalog_.counters_size(); ++i) counter_index_[catalog_.counters(i).id()] = i;
   for (int i = 0; i < catalog_.agencies_size(); ++i) agency_index_[catalog_.agencies(i).code()] = i;
-  for (const auto& h : catalog_.holidays()) holidays_[h.date()] = &h;
+  for (const auto& h : catalog_.holidays()) {
+    holidays_[h.date()] = &h;
+    if (auto midnight = LocalMidnightMs(h.date(), 0)) {
+      const LocalTime d = ToLocal(*midnight, 0);
+      holidays_by_ymd_[d.year * 10000 + d.month * 100 + d.day] = &h;
+    }
+  }
 }
 
 const v1::Service* CatalogIndex::FindService(const std::string& code) const {
@@ -570,6 +576,11 @@ std::string CatalogIndex::BusinessDay(Millis now) const {
   return ToLocal(now, utc_offset_min()).Date();
 }
 
+const v1::Holiday* CatalogIndex::HolidayOn(const LocalTime& local) const {
+  auto it = holidays_by_ymd_.find(local.year * 10000 + local.month * 100 + local.day);
+  return it == holidays_by_ymd_.end() ? nullptr : it->second;
+}
+
 const v1::Holiday* CatalogIndex::HolidayOn(const std::string& date) const {
   auto it = holidays_.find(date);
   return it == holidays_.end() ? nullptr : it->second;
@@ -585,7 +596,7 @@ Millis CatalogIndex::NextOpening(const v1::Service& service, Millis midnight) co
   for (int i = 0; i < 60; ++i) {
     const Millis day_start = midnight + static_cast<Millis>(i) * 86400000;
     const LocalTime lt = ToLocal(day_start, utc_offset_min());
-    if (HolidayOn(lt.Date())) continue;
+    if (HolidayOn(lt)) continue;
     if (auto w = WindowOn(service, lt.weekday)) {
       return day_start + static_cast<Millis>(w->start().minutes()) * 60000;
     }
@@ -599,7 +610,7 @@ Availability CatalogIndex::ServiceAvailability(const v1::Service& service, Milli
                                        static_cast<Millis>(lt.second) * 1000 + lt.millis);
   const Millis tomorrow = today_midnight + 86400000;
   Availability a;
-  if (const v1::Holiday* h = HolidayOn(lt.Date())) {
+  if (const v1::Holiday* h = HolidayOn(lt)) {
     a.code = v1::MPP_HOLIDAY;
     a.reason = h->name();
     a.next_open_ms = NextOpening(service, tomorrow);

@@ -63,6 +63,10 @@ class CatalogIndex {
   std::map<int, int> counter_index_;
   std::map<std::string, int> agency_index_;
   std::map<std::string, const v1::Holiday*> holidays_;
+  // The same by year * 10000 + month * 100 + day: checked on every issue,
+  // without formatting a date.
+  std::map<int, const v1::Holiday*> holidays_by_ymd_;
+  const v1::Holiday* HolidayOn(const LocalTime& local) const;
 };
 
 // Short names used in the file and in messages: "mon".."sun" <-> 1..7.
