@@ -11,7 +11,7 @@ PinWorker::PinWorker(zmq::context_t* context, std::string endpoint, unsigned lon
     : PipeWorker(context, std::move(endpoint), kMaxQueued),
       opslimit_(opslimit),
       memlimit_(memlimit) {
-  Start();
+  Start("mpp-pins");
 }
 
 PinWorker::~PinWorker() { Stop(); }

@@ -1,5 +1,6 @@
 #include "broker/net/pipe_worker.h"
 
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -47,8 +48,11 @@ bool PipeWorker::Offer(const zmq::message_t& identity,
   }
 }
 
-void PipeWorker::Start() {
-  thread_ = std::thread([this] { Run(); });
+void PipeWorker::Start(const char* thread_name) {
+  thread_ = std::thread([this, thread_name] {
+    pthread_setname_np(pthread_self(), thread_name);
+    Run();
+  });
 }
 
 void PipeWorker::Stop() {

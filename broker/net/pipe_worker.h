@@ -40,8 +40,9 @@ class PipeWorker {
  protected:
   // Binds `endpoint` (inproc://...) for the reactor's side.
   PipeWorker(zmq::context_t* context, std::string endpoint, int max_queued);
-  // Starts the thread: the last thing a derived constructor does.
-  void Start();
+  // Starts the thread, named `thread_name` (at most 15 characters, as top -H
+  // and perf show it): the last thing a derived constructor does.
+  void Start(const char* thread_name);
   // Stops and joins the thread: the first thing a derived destructor does, so
   // Serve never runs on a half-destroyed object.
   void Stop();

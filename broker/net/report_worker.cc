@@ -16,7 +16,7 @@ ReportWorker::ReportWorker(zmq::context_t* context, const CatalogIndex* catalog,
     : PipeWorker(context, std::move(endpoint), kMaxQueued),
       catalog_(catalog),
       db_path_(std::move(db_path)) {
-  Start();
+  Start("mpp-reports");
 }
 
 ReportWorker::~ReportWorker() { Stop(); }

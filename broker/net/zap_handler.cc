@@ -1,5 +1,6 @@
 #include "broker/net/zap_handler.h"
 
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 #include <zmq_addon.hpp>
@@ -69,6 +70,7 @@ ZapHandler::~ZapHandler() {
 }
 
 void ZapHandler::Run() {
+  pthread_setname_np(pthread_self(), "mpp-zap");
   while (!stop_.load()) {
     zmq::pollitem_t item{socket_.handle(), 0, ZMQ_POLLIN, 0};
     zmq::poll(&item, 1, std::chrono::milliseconds(100));

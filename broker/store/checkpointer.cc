@@ -1,5 +1,6 @@
 #include "broker/store/checkpointer.h"
 
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 namespace mpp::store {
@@ -40,6 +41,7 @@ Checkpointer::~Checkpointer() {
 }
 
 void Checkpointer::Run() {
+  pthread_setname_np(pthread_self(), "mpp-checkpoint");
   auto last_warning = std::chrono::steady_clock::now() - std::chrono::minutes(2);
   std::unique_lock<std::mutex> lock(mu_);
   while (!cv_.wait_for(lock, interval_, [&] { return stop_; })) {

@@ -1,6 +1,7 @@
 #include "broker/store/wal_syncer.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -67,6 +68,7 @@ int64_t WalSyncer::syncs() const {
 }
 
 void WalSyncer::Run() {
+  pthread_setname_np(pthread_self(), "mpp-walsync");
   std::unique_lock<std::mutex> lock(mu_);
   while (true) {
     cv_.wait(lock, [&] { return stop_ || requested_ > synced_; });
