@@ -1,7 +1,7 @@
 // mpp-load: load generator and latency probe for a real broker.
 //
 //   mpp-load [--broker URL | --spawn] [--clients 1,16,64] [--ops 20000]
-//            [--subscribers 1,200] [--calls 300] [--fsync-floor]
+//            [--subscribers 1,200] [--calls 300] [--fsync-floor] [--ceiling]
 //
 // --spawn starts build/mpp-broker itself on a fresh SQLite file (in a temp
 // folder) with the sample catalog and a Monday-morning clock, so the numbers
@@ -629,6 +629,7 @@ int main(int argc, char** argv) {
   int sub_threads = 4;
   bool echo = false;
   bool thread_per_client = false;
+  bool ceiling = false;
   app.add_option("--broker", broker, "command endpoint of a running broker");
   app.add_option("--events", events, "event endpoint (default: asked from the broker)");
   app.add_flag("--spawn", spawn, "start a broker with a fresh database");
@@ -649,6 +650,9 @@ int main(int argc, char** argv) {
                  "threads (each with its own ZeroMQ context) the subscribers are spread over")
       ->capture_default_str();
   app.add_flag("--fsync-floor", fsync, "measure one-row commits on this disk first");
+  app.add_flag("--ceiling", ceiling,
+               "before and after the rest: the echo server at 64 clients, to tell how fast "
+               "this machine is right now (the project's VM swings by a third)");
   app.add_option("--flood", flood,
                  "instead of the load: N honest issues alone, then N during a garbage flood");
   app.add_flag("--flood-sink", flood_sink,
@@ -658,6 +662,12 @@ int main(int argc, char** argv) {
   const auto self = std::filesystem::read_symlink("/proc/self/exe").parent_path();
   if (broker_bin.empty()) broker_bin = (self / "mpp-broker").string();
   if (config.empty()) config = (self.parent_path() / "config" / "mpp-cilegon.toml").string();
+  auto measure_ceiling = [&](const char* when) {
+    if (!ceiling) return;
+    EchoServer server;
+    RunIssueLoad(server.endpoint(), 64, 40000, -1, false, when);
+  };
+  measure_ceiling("echo ceiling before (no broker)");
   if (fsync) FsyncFloor(std::filesystem::temp_directory_path() / "mpp-fsync");
 
   if (echo) {
@@ -710,5 +720,6 @@ int main(int argc, char** argv) {
     waitpid(spawned.pid, &st, 0);
     std::filesystem::remove_all(spawned.dir);
   }
+  measure_ceiling("echo ceiling after (no broker)");
   return 0;
 }
