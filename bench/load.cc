@@ -2,6 +2,7 @@
 //
 //   mpp-load [--broker URL | --spawn] [--clients 1,16,64] [--ops 20000]
 //            [--subscribers 1,200] [--calls 300] [--fsync-floor] [--ceiling]
+//            [--warmup 20000]
 //
 // --spawn starts build/mpp-broker itself on a fresh SQLite file (in a temp
 // folder) with the sample catalog and a Monday-morning clock, so the numbers
@@ -630,6 +631,7 @@ int main(int argc, char** argv) {
   bool echo = false;
   bool thread_per_client = false;
   bool ceiling = false;
+  int warmup = 0;
   app.add_option("--broker", broker, "command endpoint of a running broker");
   app.add_option("--events", events, "event endpoint (default: asked from the broker)");
   app.add_flag("--spawn", spawn, "start a broker with a fresh database");
@@ -650,6 +652,11 @@ int main(int argc, char** argv) {
                  "threads (each with its own ZeroMQ context) the subscribers are spread over")
       ->capture_default_str();
   app.add_flag("--fsync-floor", fsync, "measure one-row commits on this disk first");
+  app.add_option("--warmup", warmup,
+                 "first N issues at the largest client count, reported apart: a fresh "
+                 "database's WAL grows to its working size meanwhile, and a growing file's "
+                 "fdatasync also commits its size")
+      ->capture_default_str();
   app.add_flag("--ceiling", ceiling,
                "before and after the rest: the echo server at 64 clients, to tell how fast "
                "this machine is right now (the project's VM swings by a third)");
@@ -706,7 +713,12 @@ int main(int argc, char** argv) {
   if (flood > 0) {
     RunFlood(broker, flood, flood_sink);
   } else {
-    for (int c : ParseList(clients)) {
+    const std::vector<int> counts = ParseList(clients);
+    if (warmup > 0 && !counts.empty()) {
+      RunIssueLoad(broker, *std::max_element(counts.begin(), counts.end()), warmup, spawned.pid,
+                   thread_per_client, "warm-up: issue (durable), WAL growing");
+    }
+    for (int c : counts) {
       RunIssueLoad(broker, c, ops, spawned.pid, thread_per_client,
                    thread_per_client ? "issue (durable), thread per client" : "issue (durable)");
     }
