@@ -11,6 +11,8 @@ namespace {
 
 constexpr const char* kDayKeys[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 
+int YearMonthDay(const LocalTime& t) { return t.year * 10000 + t.month * 100 + t.day; }
+
 // Collects every problem in the file with its position, so an operator can fix
 // them all in one go.
 class Problems {
@@ -522,10 +524,8 @@ CatalogIndex::CatalogIndex(v1::Catalog catalog) : catalog_(std::move(catalog)) {
   for (int i = 0; i < catalog_.counters_size(); ++i) counter_index_[catalog_.counters(i).id()] = i;
   for (int i = 0; i < catalog_.agencies_size(); ++i) agency_index_[catalog_.agencies(i).code()] = i;
   for (const auto& h : catalog_.holidays()) {
-    holidays_[h.date()] = &h;
-    if (auto midnight = LocalMidnightMs(h.date(), 0)) {
-      const LocalTime d = ToLocal(*midnight, 0);
-      holidays_by_ymd_[d.year * 10000 + d.month * 100 + d.day] = &h;
+    if (auto midnight = LocalMidnightMs(h.date(), 0)) {  // validated by ParseCatalog
+      holidays_by_ymd_[YearMonthDay(ToLocal(*midnight, 0))] = &h;
     }
   }
 }
@@ -577,13 +577,13 @@ std::string CatalogIndex::BusinessDay(Millis now) const {
 }
 
 const v1::Holiday* CatalogIndex::HolidayOn(const LocalTime& local) const {
-  auto it = holidays_by_ymd_.find(local.year * 10000 + local.month * 100 + local.day);
+  auto it = holidays_by_ymd_.find(YearMonthDay(local));
   return it == holidays_by_ymd_.end() ? nullptr : it->second;
 }
 
 const v1::Holiday* CatalogIndex::HolidayOn(const std::string& date) const {
-  auto it = holidays_.find(date);
-  return it == holidays_.end() ? nullptr : it->second;
+  const auto midnight = LocalMidnightMs(date, 0);
+  return midnight ? HolidayOn(ToLocal(*midnight, 0)) : nullptr;
 }
 
 std::optional<v1::Interval> CatalogIndex::WindowOn(const v1::Service& service, int weekday) const {

@@ -62,9 +62,8 @@ class CatalogIndex {
   std::map<std::string, int> service_index_;
   std::map<int, int> counter_index_;
   std::map<std::string, int> agency_index_;
-  std::map<std::string, const v1::Holiday*> holidays_;
-  // The same by year * 10000 + month * 100 + day: checked on every issue,
-  // without formatting a date.
+  // By year * 10000 + month * 100 + day: checked on every issue, without
+  // formatting a date.
   std::map<int, const v1::Holiday*> holidays_by_ymd_;
   const v1::Holiday* HolidayOn(const LocalTime& local) const;
 };

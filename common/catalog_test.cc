@@ -40,6 +40,23 @@ TEST(Catalog, SampleCilegonLoadsAndIsRealistic) {
   EXPECT_FALSE(c->holidays().empty());
 }
 
+TEST(Catalog, HolidaysAreFoundByDateAndByLocalTime) {
+  auto c = LoadCatalogFile(SamplePath());
+  ASSERT_TRUE(c.ok());
+  CatalogIndex idx(std::move(c).value());
+  const v1::Holiday* h = idx.HolidayOn("2026-12-25");
+  ASSERT_NE(h, nullptr);
+  EXPECT_EQ(h->date(), "2026-12-25");
+  EXPECT_EQ(idx.HolidayOn("2026-12-26"), nullptr);
+  EXPECT_EQ(idx.HolidayOn("not a date"), nullptr);
+  // Christmas ends at 17:00 UTC in Cilegon (UTC+7): the 26th is a working day.
+  const Millis boxing_day_wib = *ParseIsoTime("2026-12-25T17:00:00Z", 0);
+  const v1::Service* s = idx.FindService("HAJI");
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(idx.ServiceAvailability(*s, boxing_day_wib - 1).code, v1::MPP_HOLIDAY);
+  EXPECT_NE(idx.ServiceAvailability(*s, boxing_day_wib).code, v1::MPP_HOLIDAY);
+}
+
 TEST(Catalog, SharedBoothDaysComeFromTheFile) {
   auto c = LoadCatalogFile(SamplePath());
   ASSERT_TRUE(c.ok());
