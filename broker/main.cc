@@ -206,18 +206,19 @@ int main(int argc, char** argv) {
   // Commits are made durable by a thread of their own (WalSyncer); the
   // reactor holds each batch's replies and events until its WAL sync is done.
   // If that thread cannot start, each COMMIT syncs as before.
-  auto syncer = mpp::store::WalSyncer::Start(db);
-  if (!syncer.ok()) {
+  std::unique_ptr<mpp::store::WalSyncer> syncer;
+  if (auto started = mpp::store::WalSyncer::Start(db); !started.ok()) {
     spdlog::warn("{}; every COMMIT syncs the WAL on the reactor's thread",
-                 syncer.status().message());
+                 started.status().message());
   } else if (auto st = store.value()->SetCommitSync(false); !st.ok()) {
     spdlog::warn("could not hand the WAL syncs to their thread ({}); COMMIT syncs", st.message());
-    syncer = mpp::Status::Error("not used");
+  } else {
+    syncer = std::move(started).value();
   }
 
   zmq::context_t context(1);
   mpp::net::ReactorOptions options;
-  if (syncer.ok()) options.syncer = syncer.value().get();
+  options.syncer = syncer.get();
   options.command_endpoint = endpoint;
   options.event_endpoint = events;
   options.db_path = db;
@@ -276,9 +277,8 @@ int main(int argc, char** argv) {
       k.commits ? static_cast<double>(k.committed_requests) / k.commits : 0.0, k.max_batch,
       k.commits ? k.commit_ms / k.commits : 0.0, k.handle_ms, k.commit_ms, k.send_ms,
       k.refused_commands, k.quarantines, k.dropped_bad);
-  if (syncer.ok()) {
-    spdlog::info("sync thread: {} WAL syncs for {} group commits", syncer.value()->syncs(),
-                 k.commits);
+  if (syncer) {
+    spdlog::info("sync thread: {} WAL syncs for {} group commits", syncer->syncs(), k.commits);
   }
   if (checkpointer.ok()) {
     spdlog::info("checkpoint thread: {} WAL frames copied to the database in {} checkpoints",
