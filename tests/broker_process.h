@@ -17,21 +17,10 @@
 
 #include "common/client.h"
 #include "mpp/v1/mpp.pb.h"
+#include "tests/temp_dir.h"
 #include "tests/wait_for.h"
 
 namespace mpp::testing {
-
-// A fresh folder below the system temp dir, removed at destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  const std::filesystem::path& path() const { return path_; }
-  std::string File(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
 
 std::string SampleCatalog();  // config/mpp-cilegon.toml
 
