@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "broker/store/checkpointer.h"
+#include "tests/temp_dir.h"
 #include "tests/wait_for.h"
 
 namespace mpp::store {
@@ -13,16 +14,6 @@ namespace {
 
 class StoreTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("mpp-store-test-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    path_ = (dir_ / "mpp.db").string();
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   static v1::Event TicketEvent(int64_t id, const std::string& number, v1::TicketState state,
                                const std::string& day = "2026-11-30") {
     v1::Event e;
@@ -43,8 +34,8 @@ class StoreTest : public ::testing::Test {
     return e;
   }
 
-  std::filesystem::path dir_;
-  std::string path_;
+  mpp::testing::TempDir dir_;
+  std::string path_ = dir_.File("mpp.db");
 };
 
 TEST_F(StoreTest, FreshFileIsMigratedAndDurable) {
@@ -323,10 +314,8 @@ namespace mpp::store {
 namespace {
 
 TEST(StoreOperatorsAndRatings, SurviveAReopenAndRatingsAreQueryable) {
-  const std::string path = (std::filesystem::temp_directory_path() /
-                            ("mpp-store-ops-" + std::to_string(getpid()) + ".db"))
-                               .string();
-  std::filesystem::remove(path);
+  mpp::testing::TempDir dir;  // also takes the -wal and -shm files along
+  const std::string path = dir.File("mpp.db");
   {
     auto s = Store::Open(path);
     ASSERT_TRUE(s.ok()) << s.status().message();
@@ -373,7 +362,6 @@ TEST(StoreOperatorsAndRatings, SurviveAReopenAndRatingsAreQueryable) {
   EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(q, 3)), "ani");
   sqlite3_finalize(q);
   sqlite3_close(db);
-  std::filesystem::remove(path);
 }
 
 }  // namespace
