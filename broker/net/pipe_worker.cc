@@ -49,9 +49,17 @@ bool PipeWorker::Offer(const zmq::message_t& identity,
 }
 
 void PipeWorker::Start(const char* thread_name) {
-  thread_ = std::thread([this, thread_name] {
+  // Connected here, before the first job can be offered: a PAIR with no peer
+  // yet refuses a send (EAGAIN), which Offer would report as "busy" to the
+  // first operator signing in after a start. The socket then moves to the
+  // thread (thread creation is the full memory barrier ZeroMQ asks for).
+  zmq::socket_t sock(*context_, zmq::socket_type::pair);
+  sock.set(zmq::sockopt::linger, 0);
+  sock.set(zmq::sockopt::rcvhwm, max_queued_);
+  sock.connect(endpoint_);
+  thread_ = std::thread([this, thread_name, s = std::move(sock)]() mutable {
     pthread_setname_np(pthread_self(), thread_name);
-    Run();
+    Run(s);
   });
 }
 
@@ -60,11 +68,7 @@ void PipeWorker::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-void PipeWorker::Run() {
-  zmq::socket_t sock(*context_, zmq::socket_type::pair);
-  sock.set(zmq::sockopt::linger, 0);
-  sock.set(zmq::sockopt::rcvhwm, max_queued_);
-  sock.connect(endpoint_);
+void PipeWorker::Run(zmq::socket_t& sock) {
   while (!stop_.load()) {
     zmq::pollitem_t item{sock.handle(), 0, ZMQ_POLLIN, 0};
     zmq::poll(&item, 1, std::chrono::milliseconds(100));

@@ -50,7 +50,7 @@ class PipeWorker {
   virtual void Serve(zmq::socket_t& sock, std::vector<zmq::message_t>& frames) = 0;
 
  private:
-  void Run();
+  void Run(zmq::socket_t& sock);
 
   zmq::context_t* context_;
   std::string endpoint_;
