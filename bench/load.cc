@@ -17,6 +17,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -25,6 +26,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -32,6 +34,7 @@
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
 
+#include "bench/targets.h"
 #include "common/client.h"
 #include "common/wire.h"
 
@@ -39,6 +42,8 @@ namespace {
 
 namespace v1 = mpp::v1;
 using Clock = std::chrono::steady_clock;
+using mpp::bench::EventFigures;
+using mpp::bench::IssueFigures;
 
 double Percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;
@@ -217,8 +222,8 @@ void DriveFromOneThread(zmq::context_t* ctx, const std::string& endpoint, int cl
 // `broker_pid` > 0 (--spawn): also reports the broker's own CPU per op, what
 // it would need from cores of its own with the load generator elsewhere, and
 // its reactor thread's share (one thread: at most 1/that ops per second).
-void RunIssueLoad(const std::string& endpoint, int clients, int total_ops, pid_t broker_pid,
-                  bool thread_per_client, const char* label = "issue (durable)") {
+IssueFigures RunIssueLoad(const std::string& endpoint, int clients, int total_ops, pid_t broker_pid,
+                          bool thread_per_client, const char* label = "issue (durable)") {
   std::vector<std::vector<double>> lat(clients);
   std::vector<int> errors(clients, 0);
   const int per_client = std::max(1, total_ops / clients);
@@ -259,6 +264,7 @@ void RunIssueLoad(const std::string& endpoint, int clients, int total_ops, pid_t
       label, clients, all.size(), all.size() / secs, Percentile(all, 0.50), Percentile(all, 0.99),
       errs, broker_cpu.c_str());
   std::fflush(stdout);
+  return {clients, all.size() / secs, Percentile(all, 0.50), Percentile(all, 0.99), errs};
 }
 
 // A server that answers every request with the request itself, at once (the
@@ -500,8 +506,8 @@ class Receivers {
 // `broker_pid` > 0 (--spawn): also the broker's CPU per cycle (issue, call,
 // start, finish: four events to every subscriber); the difference between
 // 1 and N subscribers is what the fan-out costs the broker.
-void RunEventLatency(const std::string& endpoint, const std::string& events, int subs, int calls,
-                     int threads, pid_t broker_pid) {
+EventFigures RunEventLatency(const std::string& endpoint, const std::string& events, int subs,
+                             int calls, int threads, pid_t broker_pid) {
   zmq::context_t ctx(1);
   Receivers receivers(events, subs, threads);
   mpp::BrokerClient client(&ctx, endpoint, "load-counter");
@@ -574,6 +580,20 @@ void RunEventLatency(const std::string& endpoint, const std::string& events, int
       Percentile(first, 0.5), Percentile(last, 0.99), broker_cpu.c_str(),
       ready ? "" : " (not all subscribers connected)");
   std::fflush(stdout);
+  return {subs, Percentile(lat, 0.99), lat.size(), static_cast<size_t>(subs) * calls};
+}
+
+// The targets after the ceiling that dates the run.
+void PrintTargets(const std::vector<IssueFigures>& issues,
+                  const std::vector<EventFigures>& events) {
+  const auto rows = mpp::bench::CheckTargets(issues, events);
+  if (rows.empty()) return;
+  std::printf("\n| target (issue 2, 2-core machine) | this run | verdict |\n|---|---|---|\n");
+  for (const auto& r : rows) {
+    std::printf("| %s | %s | %s |\n", r.target.c_str(), r.measured.c_str(),
+                r.met ? "met" : "NOT met");
+  }
+  std::fflush(stdout);
 }
 
 // One small row per COMMIT in WAL + synchronous=FULL: the fsync floor.
@@ -607,12 +627,20 @@ void FsyncFloor(const std::filesystem::path& dir) {
   std::filesystem::remove_all(dir);
 }
 
-std::vector<int> ParseList(const std::string& s) {
+// "1,16,64" -> {1, 16, 64}; anything else is refused with what was wrong.
+std::optional<std::vector<int>> ParseList(const char* option, const std::string& s) {
   std::vector<int> out;
   std::stringstream ss(s);
   std::string item;
   while (std::getline(ss, item, ',')) {
-    if (!item.empty()) out.push_back(std::stoi(item));
+    int n = 0;
+    const auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), n);
+    if (ec != std::errc() || end != item.data() + item.size() || n < 1) {
+      std::fprintf(stderr, "mpp-load: %s: \"%s\" is not a count of 1 or more; give e.g. 1,16,64\n",
+                   option, item.c_str());
+      return std::nullopt;
+    }
+    out.push_back(n);
   }
   return out;
 }
@@ -665,6 +693,9 @@ int main(int argc, char** argv) {
   app.add_flag("--flood-sink", flood_sink,
                "with --flood: send the flood to a receiver in this process instead (control)");
   CLI11_PARSE(app, argc, argv);
+  const auto client_counts = ParseList("--clients", clients);
+  const auto subscriber_counts = ParseList("--subscribers", subscribers);
+  if (!client_counts || !subscriber_counts) return 2;
 
   const auto self = std::filesystem::read_symlink("/proc/self/exe").parent_path();
   if (broker_bin.empty()) broker_bin = (self / "mpp-broker").string();
@@ -679,7 +710,7 @@ int main(int argc, char** argv) {
 
   if (echo) {
     EchoServer server;
-    for (int c : ParseList(clients))
+    for (int c : *client_counts)
       RunIssueLoad(server.endpoint(), c, ops, -1, thread_per_client,
                    thread_per_client ? "echo (no broker), thread per client" : "echo (no broker)");
     return 0;
@@ -710,21 +741,26 @@ int main(int argc, char** argv) {
     }
     events = env->reply().status().event_endpoint();
   }
+  std::function<void()> targets;  // printed last, after the ceiling that dates the run
   if (flood > 0) {
     RunFlood(broker, flood, flood_sink);
   } else {
-    const std::vector<int> counts = ParseList(clients);
+    const std::vector<int>& counts = *client_counts;
+    std::vector<IssueFigures> issue_rows;
+    std::vector<EventFigures> event_rows;
     if (warmup > 0 && !counts.empty()) {
       RunIssueLoad(broker, *std::max_element(counts.begin(), counts.end()), warmup, spawned.pid,
                    thread_per_client, "warm-up: issue (durable), WAL growing");
     }
     for (int c : counts) {
-      RunIssueLoad(broker, c, ops, spawned.pid, thread_per_client,
-                   thread_per_client ? "issue (durable), thread per client" : "issue (durable)");
+      issue_rows.push_back(RunIssueLoad(
+          broker, c, ops, spawned.pid, thread_per_client,
+          thread_per_client ? "issue (durable), thread per client" : "issue (durable)"));
     }
-    for (int s : ParseList(subscribers)) {
-      RunEventLatency(broker, events, s, calls, sub_threads, spawned.pid);
+    for (int s : *subscriber_counts) {
+      event_rows.push_back(RunEventLatency(broker, events, s, calls, sub_threads, spawned.pid));
     }
+    targets = [issue_rows, event_rows] { PrintTargets(issue_rows, event_rows); };
   }
   if (spawned.pid > 0) {
     kill(spawned.pid, SIGTERM);
@@ -733,5 +769,6 @@ int main(int argc, char** argv) {
     std::filesystem::remove_all(spawned.dir);
   }
   measure_ceiling("echo ceiling after (no broker)");
+  if (targets) targets();
   return 0;
 }
