@@ -126,5 +126,40 @@ TEST(SimulatedDay, TheReportAgreesWithTheEventLog) {
   EXPECT_GT(rep.total().service().mean_ms(), 60'000) << "a service lasts minutes of broker time";
 }
 
+// scripts/demo adds the simulated operators on the real clock, whatever day
+// that is; on a Sunday mpp-sim refused ("the MPP is closed") and the demo
+// stopped before its day began.
+TEST(SimulatedDay, OperatorsArePreparedOnADayTheMppIsClosed) {
+  TempDir dir;
+  BrokerProcess::Options opt;
+  opt.clock_start = "2026-11-29T10:00:00+07:00";  // a Sunday
+  BrokerProcess broker(dir, opt);
+  ASSERT_TRUE(broker.Start());
+  ChildProcess sim;
+  ASSERT_TRUE(sim.Start({MPP_SIM_BIN, "--broker", broker.command_endpoint(), "--prepare-operators",
+                         "--counters", "1,7", "--pin", "1357"},
+                        {}, dir.File("sim.log")));
+  ASSERT_EQ(sim.Wait(30000), 0) << ReadFile(dir.File("sim.log"));
+
+  // Both exist with that PIN: they sign in (a wrong PIN would be refused).
+  TestClient admin(broker.command_endpoint(), "admin");
+  for (int counter : {1, 7}) {
+    v1::Request in;
+    in.mutable_sign_in()->set_counter_id(counter);
+    in.mutable_sign_in()->set_operator_id("sim-" + std::to_string(counter));
+    in.mutable_sign_in()->set_pin("1357");
+    const v1::Reply r = admin.Must(in);
+    EXPECT_EQ(r.error().code(), v1::OK) << counter << ": " << r.error().message_en();
+  }
+  // A day's run on that clock is still refused, with the reason.
+  ChildProcess day;
+  ASSERT_TRUE(day.Start({MPP_SIM_BIN, "--broker", broker.command_endpoint(), "--counters", "1"}, {},
+                        dir.File("day.log")));
+  EXPECT_EQ(day.Wait(30000), 1);
+  EXPECT_NE(ReadFile(dir.File("day.log")).find("the MPP is closed on Minggu 2026-11-29"),
+            std::string::npos)
+      << ReadFile(dir.File("day.log"));
+}
+
 }  // namespace
 }  // namespace mpp::testing

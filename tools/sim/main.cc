@@ -343,9 +343,45 @@ int main(int argc, char** argv) {
     std::cerr << "mpp-sim: " << st_env.status().message() << "\n";
     return 3;
   }
+  std::vector<int> counters;
+  if (counters_text.empty()) {
+    for (const auto& c : catalog.catalog().counters()) counters.push_back(c.id());
+  } else {
+    std::stringstream in(counters_text);
+    std::string item;
+    while (std::getline(in, item, ',')) {
+      const int id = std::atoi(item.c_str());
+      if (!catalog.FindCounter(id)) {
+        std::cerr << "mpp-sim: counter '" << item << "' is not in the broker's catalog\n";
+        return 2;
+      }
+      counters.push_back(id);
+    }
+  }
+
+  // Adding operators is done on the real clock before a simulated day, which
+  // may be a Sunday or a holiday: none of the day's checks below apply.
+  if (prepare) {
+    for (int id : counters) {
+      v1::Request r;
+      r.mutable_set_operator()->set_operator_id("sim-" + std::to_string(id));
+      r.mutable_set_operator()->set_name("Petugas simulasi loket " + std::to_string(id));
+      r.mutable_set_operator()->set_pin(pin);
+      auto env = main_client.Call(r);
+      if (!env.ok() || env->reply().error().code() != v1::OK) {
+        std::cerr << "mpp-sim: cannot add operator sim-" << id << ": "
+                  << (env.ok() ? env->reply().error().message_en() : env.status().message())
+                  << "\n";
+        return env.ok() ? 1 : 3;
+      }
+    }
+    std::cout << "mpp-sim: " << counters.size() << " operators sim-<counter> ready (PIN " << pin
+              << ")" << std::endl;
+    return 0;
+  }
   const v1::Status& status = st_env->reply().status();
   const double scale = status.clock_scale() > 0 ? status.clock_scale() : 1.0;
-  if (scale < 10 && !prepare) {
+  if (scale < 10) {
     std::cerr << "mpp-sim: warning: the broker's clock runs at " << scale
               << "x, so this day takes as long as a real one. Add the operators with "
                  "--prepare-operators, then restart the broker with e.g. --clock-start "
@@ -356,7 +392,7 @@ int main(int argc, char** argv) {
   const std::string day = catalog.BusinessDay(status.now_ms());
   const Millis midnight = *mpp::LocalMidnightMs(day, offset);
   const int weekday = mpp::ToLocal(midnight, offset).weekday;
-  if (const v1::Holiday* h = prepare ? nullptr : catalog.HolidayOn(day)) {
+  if (const v1::Holiday* h = catalog.HolidayOn(day)) {
     std::cerr << "mpp-sim: " << day << " is a holiday (" << h->name()
               << "); nobody comes. Start the broker's clock on a working day.\n";
     return 1;
@@ -379,45 +415,11 @@ int main(int argc, char** argv) {
     }
     until = std::min<Millis>(until, midnight + *m * Millis{60000});
   }
-  if (status.now_ms() >= until && !prepare) {
+  if (status.now_ms() >= until) {
     std::cerr << "mpp-sim: the broker's clock (" << mpp::FormatIsoLocal(status.now_ms(), offset)
               << ") is already past the end of the simulated day ("
               << mpp::FormatIsoLocal(until, offset) << ").\n";
     return 1;
-  }
-  std::vector<int> counters;
-  if (counters_text.empty()) {
-    for (const auto& c : catalog.catalog().counters()) counters.push_back(c.id());
-  } else {
-    std::stringstream in(counters_text);
-    std::string item;
-    while (std::getline(in, item, ',')) {
-      const int id = std::atoi(item.c_str());
-      if (!catalog.FindCounter(id)) {
-        std::cerr << "mpp-sim: counter '" << item << "' is not in the broker's catalog\n";
-        return 2;
-      }
-      counters.push_back(id);
-    }
-  }
-
-  if (prepare) {
-    for (int id : counters) {
-      v1::Request r;
-      r.mutable_set_operator()->set_operator_id("sim-" + std::to_string(id));
-      r.mutable_set_operator()->set_name("Petugas simulasi loket " + std::to_string(id));
-      r.mutable_set_operator()->set_pin(pin);
-      auto env = main_client.Call(r);
-      if (!env.ok() || env->reply().error().code() != v1::OK) {
-        std::cerr << "mpp-sim: cannot add operator sim-" << id << ": "
-                  << (env.ok() ? env->reply().error().message_en() : env.status().message())
-                  << "\n";
-        return env.ok() ? 1 : 3;
-      }
-    }
-    std::cout << "mpp-sim: " << counters.size() << " operators sim-<counter> ready (PIN " << pin
-              << ")" << std::endl;
-    return 0;
   }
 
   Shared shared;
