@@ -604,6 +604,22 @@ Millis CatalogIndex::NextOpening(const v1::Service& service, Millis midnight) co
   return 0;
 }
 
+std::optional<std::string> CatalogIndex::NextWorkingDay(const std::string& from_day,
+                                                        bool full_day) const {
+  const auto midnight = LocalMidnightMs(from_day, utc_offset_min());
+  if (!midnight) return std::nullopt;
+  auto length = [](const v1::Interval& i) { return i.end().minutes() - i.start().minutes(); };
+  int longest = 0;
+  for (const auto& d : catalog_.opening_hours()) longest = std::max(longest, length(d.hours()));
+  for (int i = 0; i <= 366; ++i) {
+    const LocalTime lt = ToLocal(*midnight + static_cast<Millis>(i) * 86400000, utc_offset_min());
+    if (HolidayOn(lt)) continue;
+    const v1::DayHours* d = FindDay(catalog_.opening_hours(), lt.weekday);
+    if (d && (!full_day || length(d->hours()) == longest)) return lt.Date();
+  }
+  return std::nullopt;
+}
+
 Availability CatalogIndex::ServiceAvailability(const v1::Service& service, Millis now) const {
   const LocalTime lt = ToLocal(now, utc_offset_min());
   const Millis today_midnight = now - (static_cast<Millis>(lt.minute_of_day) * 60000 +

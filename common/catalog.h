@@ -54,6 +54,11 @@ class CatalogIndex {
   std::optional<v1::Interval> WindowOn(const v1::Service& service, int weekday) const;
   // Whether `service` issues tickets at `now`, and if not, why and when next.
   Availability ServiceAvailability(const v1::Service& service, Millis now) const;
+  // The first date on or after `from_day` ("YYYY-MM-DD") on which the MPP opens
+  // and that is not a holiday; with `full_day`, only days open as long as the
+  // longest day of the week (not a short Saturday). None within a year, or a
+  // malformed date: nullopt.
+  std::optional<std::string> NextWorkingDay(const std::string& from_day, bool full_day) const;
 
  private:
   Millis NextOpening(const v1::Service& service, Millis from_local_midnight_utc) const;

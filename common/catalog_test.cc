@@ -57,6 +57,25 @@ TEST(Catalog, HolidaysAreFoundByDateAndByLocalTime) {
   EXPECT_NE(idx.ServiceAvailability(*s, boxing_day_wib).code, v1::MPP_HOLIDAY);
 }
 
+TEST(Catalog, TheNextWorkingDaySkipsClosedDaysAndHolidays) {
+  auto c = LoadCatalogFile(SamplePath());
+  ASSERT_TRUE(c.ok());
+  CatalogIndex idx(std::move(c).value());
+  // Monday stays; Sunday 2026-11-29 -> Monday.
+  EXPECT_EQ(idx.NextWorkingDay("2026-11-30", false), "2026-11-30");
+  EXPECT_EQ(idx.NextWorkingDay("2026-11-29", false), "2026-11-30");
+  // Saturday opens 08:00-12:00: a working day, but not a full one.
+  EXPECT_EQ(idx.NextWorkingDay("2026-12-05", false), "2026-12-05");
+  EXPECT_EQ(idx.NextWorkingDay("2026-12-05", true), "2026-12-07");
+  // Thu 24 and Fri 25 December are holidays, Sunday is closed: Saturday 26th,
+  // or for a full day Monday 28th.
+  EXPECT_EQ(idx.NextWorkingDay("2026-12-24", false), "2026-12-26");
+  EXPECT_EQ(idx.NextWorkingDay("2026-12-24", true), "2026-12-28");
+  // New Year's Day is a Friday holiday.
+  EXPECT_EQ(idx.NextWorkingDay("2027-01-01", true), "2027-01-04");
+  EXPECT_EQ(idx.NextWorkingDay("not a date", false), std::nullopt);
+}
+
 TEST(Catalog, SharedBoothDaysComeFromTheFile) {
   auto c = LoadCatalogFile(SamplePath());
   ASSERT_TRUE(c.ok());

@@ -161,5 +161,22 @@ TEST(SimulatedDay, OperatorsArePreparedOnADayTheMppIsClosed) {
       << ReadFile(dir.File("day.log"));
 }
 
+// scripts/demo asks mpp-sim which day to simulate: from Christmas Eve (a
+// holiday, then Christmas, a short Saturday and a Sunday) that is Monday 28th.
+TEST(SimulatedDay, TheDemoDayIsTheNextFullWorkingDayOfTheCatalog) {
+  TempDir dir;
+  BrokerProcess::Options opt;
+  opt.clock_start = "2026-12-24T10:00:00+07:00";
+  BrokerProcess broker(dir, opt);
+  ASSERT_TRUE(broker.Start());
+  ChildProcess sim;
+  ASSERT_TRUE(sim.Start({"/bin/sh", "-c",
+                         std::string(MPP_SIM_BIN) + " --broker " + broker.command_endpoint() +
+                             " --next-full-day >" + dir.File("day.txt")},
+                        {}, dir.File("sim.log")));
+  ASSERT_EQ(sim.Wait(30000), 0) << ReadFile(dir.File("sim.log"));
+  EXPECT_EQ(ReadFile(dir.File("day.txt")), "2026-12-28\n");
+}
+
 }  // namespace
 }  // namespace mpp::testing

@@ -305,6 +305,11 @@ int main(int argc, char** argv) {
                "only add the operators sim-<counter> with --pin, then exit (run it against the "
                "broker on a real-time clock before the simulated day: each PIN hash takes "
                "~0.3 s on the broker's PIN thread, hours on a fast clock)");
+  bool next_day = false;
+  app.add_flag("--next-full-day", next_day,
+               "only print the first full working day (YYYY-MM-DD) on or after the broker's "
+               "business day - open as long as the week's longest day, not a holiday - then exit "
+               "(scripts/demo starts its simulated clock there)");
   app.add_option("--until", until_text, "last arrival, HH:MM local (default: the MPP's closing)");
   app.add_option("--counters", counters_text, "only these counters, e.g. 1,2,7 (default: all)");
   app.add_option("--volume", volume, "visitors relative to a normal day")
@@ -342,6 +347,17 @@ int main(int argc, char** argv) {
   if (!st_env.ok()) {
     std::cerr << "mpp-sim: " << st_env.status().message() << "\n";
     return 3;
+  }
+  if (next_day) {
+    const std::string today = catalog.BusinessDay(st_env->reply().status().now_ms());
+    const auto day = catalog.NextWorkingDay(today, /*full_day=*/true);
+    if (!day) {
+      std::cerr << "mpp-sim: the catalog has no full working day within a year of " << today
+                << "; check [mpp.hours] and the holidays.\n";
+      return 1;
+    }
+    std::cout << *day << std::endl;
+    return 0;
   }
   std::vector<int> counters;
   if (counters_text.empty()) {
