@@ -7,6 +7,14 @@
 // that says the broker cannot be reached. It never blocks longer than
 // `timeout_ms`, also when the broker is gone and no connection exists.
 //
+// Giving up says why, from a ZeroMQ socket monitor on the connection: nothing
+// listens there (UNAVAILABLE), the broker refused this device's key
+// (PERMISSION_DENIED: not registered, or revoked), the secure handshake failed
+// (UNAVAILABLE: wrong broker.pub, keys on one side only), or something
+// accepted the connection but never completed a handshake. A new connection
+// is watched from its start until its first call ends, later ones only while
+// a late reply is awaited; the monitor's queue is drained while a call waits.
+//
 // REQUIRES: one thread at a time per BrokerClient.
 #pragma once
 
@@ -27,6 +35,9 @@ class BrokerClient {
   // uses the process-wide ones (UseClientKeys), if any.
   BrokerClient(zmq::context_t* context, std::string endpoint, std::string client_id,
                const ClientKeys* keys = nullptr);
+  ~BrokerClient();
+  BrokerClient(const BrokerClient&) = delete;
+  BrokerClient& operator=(const BrokerClient&) = delete;
 
   struct Options {
     int timeout_ms = 5000;
@@ -42,13 +53,24 @@ class BrokerClient {
   const std::string& endpoint() const { return endpoint_; }
 
  private:
-  void Reconnect();
+  // What the socket monitor saw while a call waited.
+  struct Link {
+    bool connected = false, handshake_ok = false, refused_key = false, handshake_failed = false;
+  };
+  void Reconnect(bool watch);
+  void WatchLink();
+  void ReadLink(Link* link);
+  void StopWatching();
+  std::string WhyUnanswered(const Link& link, int timeout_ms) const;
 
   zmq::context_t* context_;
   std::string endpoint_;
   std::string client_id_;
   std::optional<ClientKeys> keys_;
   std::unique_ptr<zmq::socket_t> socket_;
+  // Watches socket_: from its creation until its first call ends, then only
+  // while a late reply is awaited.
+  std::unique_ptr<zmq::socket_t> monitor_;
 };
 
 }  // namespace mpp

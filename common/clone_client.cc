@@ -54,6 +54,7 @@ void CloneClient::Run() {
   std::string events_endpoint;
   auto last_heard = Steady::now();
   SystemClock local;
+  std::string last_failure;
 
   auto set_connected = [&](bool c) {
     bool changed;
@@ -118,12 +119,19 @@ void CloneClient::Run() {
       r.mutable_snapshot()->set_zone(options_.zone);
       auto env = cmd.Call(r, call);
       if (!env.ok() || env->reply().error().code() != v1::OK) {
-        if (env.ok()) spdlog::error("snapshot refused: {}", env->reply().error().message_en());
+        if (env.ok()) {
+          spdlog::error("snapshot refused: {}", env->reply().error().message_en());
+        } else if (env.status().message() != last_failure) {
+          // Once per distinct reason: this retries every few seconds while down.
+          last_failure = env.status().message();
+          spdlog::warn("{}", last_failure);
+        }
         set_connected(false);
         sub.reset();  // a fresh connection next time
         pause(500);
         continue;
       }
+      last_failure.clear();
       {
         std::lock_guard<std::mutex> lock(mu_);
         view_.state.ApplySnapshot(env->reply().snapshot());

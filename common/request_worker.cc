@@ -1,5 +1,8 @@
 #include "common/request_worker.h"
 
+#include <spdlog/spdlog.h>
+
+#include <optional>
 #include <zmq.hpp>
 
 #include "common/client.h"
@@ -44,7 +47,9 @@ std::vector<RequestWorker::Result> RequestWorker::TakeResults() {
 
 void RequestWorker::Run() {
   zmq::context_t context(1);
-  BrokerClient client(&context, broker_, client_id_);
+  // Made at the first request: a new client watches its connection until its
+  // first call ends (BrokerClient), which here may be hours after start-up.
+  std::optional<BrokerClient> client;
   while (true) {
     std::pair<std::string, v1::Request> item;
     {
@@ -58,12 +63,16 @@ void RequestWorker::Run() {
     o.request_id = item.first;
     o.timeout_ms = timeout_ms_;
     o.retry_ms = retry_ms_;
-    auto reply = client.Call(item.second, o);
+    if (!client) client.emplace(&context, broker_, client_id_);
+    auto reply = client->Call(item.second, o);
     Result r;
     r.request_id = item.first;
     if (reply.ok()) {
       r.reply = std::move(*reply);
     } else {
+      // Why (broker down, key refused, handshake failed) is for the log: the
+      // screens show that the broker is not answering.
+      spdlog::warn("{}", reply.status().message());
       r.error = reply.status();
     }
     {

@@ -172,15 +172,53 @@ TEST_F(SecureBroker, ARevokedDeviceIsCutOffAtOnceAndCannotReconnect) {
   Revoke("kiosk-1", kiosk, v1::ROLE_KIOSK);
   // Still connected: its next command is refused.
   EXPECT_EQ(k.Issue("KTP-REKAM").error().code(), v1::NOT_PERMITTED);
-  // A new connection is refused in the handshake, also after a restart.
+  // A new connection is refused in the handshake, also after a restart,
+  // and the kiosk is told it is its key, not the network.
   TestClient again(broker_->command_endpoint(), "kiosk-1b", &kiosk);
-  EXPECT_FALSE(again.Call(Status(), 1500).ok());
+  const auto refused = again.Call(Status(), 1500);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("PERMISSION_DENIED"), std::string::npos)
+      << refused.status().message();
+  EXPECT_NE(refused.status().message().find("refused this device's key"), std::string::npos)
+      << refused.status().message();
   ASSERT_EQ(broker_->Stop(), 0);
   ASSERT_TRUE(broker_->Start());
   TestClient after(broker_->command_endpoint(), "kiosk-1c", &kiosk);
   EXPECT_FALSE(after.Call(Status(), 1500).ok());
   TestClient admin2(broker_->command_endpoint(), "admin", &admin_);
   EXPECT_EQ(admin2.Snapshot().snapshot().tickets_size(), 1);
+}
+
+// What a device is told when its call goes unanswered says where to look.
+TEST_F(SecureBroker, AnUnansweredCallSaysWhetherKeysOrTheNetworkAreWrong) {
+  StartBroker();
+  auto message = [&](const ClientKeys* keys) {
+    TestClient c(broker_->command_endpoint(), "probe", keys);
+    const auto r = c.Call(Status(), 1500);
+    EXPECT_FALSE(r.ok());
+    return r.ok() ? std::string() : r.status().message();
+  };
+  // A key the broker does not know.
+  const ClientKeys stranger = Keys();
+  EXPECT_NE(message(&stranger).find("refused this device's key"), std::string::npos);
+  // A registered key, but another broker's public key in the keys folder.
+  ClientKeys wrong_broker = Device("kiosk-x", v1::ROLE_KIOSK);
+  wrong_broker.broker_public = Keys().own.public_z85;
+  const std::string wrong = message(&wrong_broker);
+  EXPECT_NE(wrong.find("secure handshake failed"), std::string::npos) << wrong;
+  EXPECT_NE(wrong.find("broker.pub"), std::string::npos) << wrong;
+  // No keys at all against a broker that requires them.
+  const std::string plain = message(nullptr);
+  EXPECT_NE(plain.find("secure handshake failed"), std::string::npos) << plain;
+  // Nothing listening: the old advice.
+  TestClient nobody("tcp://127.0.0.1:9", "probe", &stranger);  // nothing listens on discard
+  const auto down = nobody.Call(Status(), 1500);
+  ASSERT_FALSE(down.ok());
+  EXPECT_NE(down.status().message().find("check that mpp-broker is running"), std::string::npos)
+      << down.status().message();
+  // A registered device still gets in.
+  const ClientKeys kiosk = Device("kiosk-1", v1::ROLE_KIOSK);
+  EXPECT_TRUE(TestClient(broker_->command_endpoint(), "kiosk-1", &kiosk).Call(Status()).ok());
 }
 
 TEST_F(SecureBroker, EventsReachOnlyRegisteredDevices) {
