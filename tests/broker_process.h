@@ -130,6 +130,14 @@ class Xvfb {
 
 // The whole file, or "" when it cannot be read (for logs in failure messages).
 std::string ReadFile(const std::string& path);
+
+// Runs `shell_command` with /bin/sh and returns its exit code (-1 if it did
+// not exit normally) and what it wrote to stdout.
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+};
+CommandResult RunCommand(const std::string& shell_command);
 // WaitFor the file to exist (a GUI script's screenshot is the sign it got there).
 bool WaitForFile(const std::string& path, int timeout_ms = 30000);
 

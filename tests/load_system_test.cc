@@ -2,11 +2,11 @@
 // (a fresh SQLite file, real sockets), small enough for every test run. It
 // checks that the tool measures and judges, never how fast this machine is.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <cstdio>
 #include <regex>
 #include <string>
+
+#include "tests/broker_process.h"
 
 namespace mpp::testing {
 namespace {
@@ -18,22 +18,10 @@ struct Result {
 
 Result Load(const std::string& args) {
   const std::string err_path = ::testing::TempDir() + "mpp-load-stderr.txt";
-  const std::string cmd = std::string(MPP_LOAD_BIN) + " --broker-bin " + MPP_BROKER_BIN +
-                          " --config " + MPP_SOURCE_DIR + "/config/mpp-cilegon.toml " + args +
-                          " 2>" + err_path;
-  Result r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  if (FILE* e = std::fopen(err_path.c_str(), "r")) {
-    while ((n = fread(buf, 1, sizeof buf, e)) > 0) r.err.append(buf, n);
-    std::fclose(e);
-  }
-  return r;
+  const CommandResult run =
+      RunCommand(std::string(MPP_LOAD_BIN) + " --broker-bin " + MPP_BROKER_BIN + " --config " +
+                 MPP_SOURCE_DIR + "/config/mpp-cilegon.toml " + args + " 2>" + err_path);
+  return {run.exit_code, run.out, ReadFile(err_path)};
 }
 
 int Count(const std::string& text, const std::string& pattern) {

@@ -13,22 +13,10 @@ namespace {
 
 using nlohmann::json;
 
-struct Result {
-  int exit_code = -1;
-  std::string out;
-};
+using Result = CommandResult;
 
 Result Ctl(const std::string& broker, const std::string& args) {
-  const std::string cmd = std::string(MPP_CTL_BIN) + " --broker " + broker + " " + args + " 2>&1";
-  Result r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+  return RunCommand(std::string(MPP_CTL_BIN) + " --broker " + broker + " " + args + " 2>&1");
 }
 
 json Json(const Result& r) {
