@@ -54,8 +54,8 @@ void CloneClient::Run() {
   std::string events_endpoint;
   auto last_heard = Steady::now();
   SystemClock local;
-  std::string last_failure;
 
+  std::string last_failure;
   auto set_connected = [&](bool c) {
     bool changed;
     {
@@ -72,6 +72,21 @@ void CloneClient::Run() {
       }
       if (on_change_) on_change_();
     }
+  };
+  // A call that went unanswered: the reason once per change in the log, and
+  // whether it was this device's key for the screens.
+  auto failed = [&](const Status& st) {
+    if (st.message() != last_failure) {
+      last_failure = st.message();
+      spdlog::warn("{}", last_failure);
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    view_.key_refused = st.message().rfind("PERMISSION_DENIED", 0) == 0;
+  };
+  auto answered = [&] {
+    last_failure.clear();
+    std::lock_guard<std::mutex> lock(mu_);
+    view_.key_refused = false;
   };
   auto pause = [&](int ms) {  // interruptible by Stop()
     const auto until = Steady::now() + std::chrono::milliseconds(ms);
@@ -90,10 +105,12 @@ void CloneClient::Run() {
       r.mutable_get_catalog();
       auto env = cmd.Call(r, call);
       if (!env.ok()) {
+        failed(env.status());
         set_connected(false);
         pause(500);
         continue;
       }
+      answered();
       events_endpoint = ResolveEventEndpoint(options_.broker, env->reply().event_endpoint());
       {
         std::lock_guard<std::mutex> lock(mu_);
@@ -121,17 +138,15 @@ void CloneClient::Run() {
       if (!env.ok() || env->reply().error().code() != v1::OK) {
         if (env.ok()) {
           spdlog::error("snapshot refused: {}", env->reply().error().message_en());
-        } else if (env.status().message() != last_failure) {
-          // Once per distinct reason: this retries every few seconds while down.
-          last_failure = env.status().message();
-          spdlog::warn("{}", last_failure);
+        } else {
+          failed(env.status());
         }
         set_connected(false);
         sub.reset();  // a fresh connection next time
         pause(500);
         continue;
       }
-      last_failure.clear();
+      answered();
       {
         std::lock_guard<std::mutex> lock(mu_);
         view_.state.ApplySnapshot(env->reply().snapshot());

@@ -36,6 +36,10 @@ class CloneClient {
     bool has_catalog = false;      // Catalog() has it
     int64_t broker_offset_ms = 0;  // broker clock - local clock (simulated clocks)
     uint64_t resyncs = 0;
+    // The last call failed because the broker refused this device's key in
+    // the handshake (BrokerClient's PERMISSION_DENIED): not registered, or
+    // revoked. Retrying goes on; the screens can tell staff what to fix.
+    bool key_refused = false;
   };
 
   CloneClient(Options options, std::function<void()> on_change);

@@ -31,13 +31,14 @@ std::atomic<bool> g_stop{false};
 void OnSignal(int) { g_stop = true; }
 
 // Conditions a script can wait for: "signed-in", "signed-out", "connected",
-// "offline", "calling:A-001", "serving:A-001", "idle" (no ticket), "dialog",
+// "offline", "key-refused", "calling:A-001", "serving:A-001", "idle" (no ticket), "dialog",
 // the pad's screens "ask", "offer", "skm", "thanks", "pad-idle", and "sent"
 // (the pad's rating was answered by the broker).
 bool CounterHolds(const mpp::counter::CounterModel& m, const std::string& what) {
   using mpp::counter::CounterModel;
   if (what == "connected") return m.connected() && m.has_catalog();
   if (what == "offline") return !m.connected();
+  if (what == "key-refused") return m.key_refused();
   if (what == "signed-in") return m.signed_in();
   if (what == "signed-out") return m.has_catalog() && !m.signed_in();
   if (what == "dialog") return m.dialog() != CounterModel::Dialog::kNone;
@@ -153,6 +154,7 @@ int main(int argc, char** argv) {
     if (pad) {
       pad_model.SetLive(view.state, connected, broker_now, mpp::SteadyNowMs());
     } else {
+      model.SetKeyRefused(view.key_refused);
       model.SetLive(std::move(view.state), connected, broker_now);
     }
     const auto holds = [&](const std::string& what) {

@@ -33,6 +33,15 @@ std::string Clock(Millis ms) {
 
 namespace {
 
+// The broker refused this workstation's key in the handshake (BrokerClient's
+// PERMISSION_DENIED): retrying will not help, the admin must register it.
+constexpr const char* kKeyRefusedId =
+    "Server antrean menolak kunci perangkat ini (belum terdaftar atau sudah dicabut). "
+    "Hubungi admin MPP untuk mendaftarkannya: mppctl device add.";
+constexpr const char* kKeyRefusedEn =
+    "The queue server refused this workstation's key (not registered, or revoked). Ask the "
+    "MPP's admin to register it: mppctl device add.";
+
 std::string Lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
@@ -234,10 +243,15 @@ void CounterModel::OnResult(const std::string& request_id, const StatusOr<v1::En
   if (!pending_ || pending_->request_id != request_id) return;
   if (!reply.ok()) {
     pending_failed_ = true;  // a press of the same action resends this request id
-    message_ =
-        T2("Server antrean tidak menjawab. Tekan lagi untuk mengulang: tidak akan ada "
-           "panggilan ganda.",
-           "The queue server did not answer. Press again to retry: nothing is done twice.");
+    if (reply.status().message().rfind("PERMISSION_DENIED", 0) == 0) {
+      // The broker refused this workstation's key: pressing again will not help.
+      message_ = T2(kKeyRefusedId, kKeyRefusedEn);
+    } else {
+      message_ =
+          T2("Server antrean tidak menjawab. Tekan lagi untuk mengulang: tidak akan ada "
+             "panggilan ganda.",
+             "The queue server did not answer. Press again to retry: nothing is done twice.");
+    }
     message_error_ = true;
     return;
   }
@@ -310,8 +324,18 @@ std::string CounterModel::OperatorText() const {
   return T2("Petugas ", "Operator ") + c->operator_id() + "  -  " + status;
 }
 
+std::string CounterModel::ConnectingText() const {
+  if (key_refused_) return T2(kKeyRefusedId, kKeyRefusedEn);
+  return T2("Menghubungkan ke server antrean...", "Connecting to the queue server...");
+}
+
 std::string CounterModel::Banner() const {
   if (connected_) return "";
+  if (key_refused_) {
+    // One line; the screen below (or the message) says what to do.
+    return T2("Server antrean menolak kunci perangkat ini. Hubungi admin MPP.",
+              "The queue server refused this workstation's key. Ask the MPP's admin.");
+  }
   return T2(
       "Koneksi ke server antrean terputus. Tombol dinonaktifkan; menyambung ulang "
       "otomatis...",

@@ -115,6 +115,12 @@ class CounterModel {
     return catalog_ && catalog_->FindCounter(options_.counter_id) != nullptr;
   }
   bool connected() const { return connected_; }
+  // The broker refused this workstation's key (CloneClient::View::key_refused):
+  // the connecting screen and the banner say so instead of "reconnecting".
+  void SetKeyRefused(bool refused) { key_refused_ = refused; }
+  bool key_refused() const { return key_refused_; }
+  // Shown before the catalog arrived.
+  std::string ConnectingText() const;
   bool signed_in() const;
   bool busy() const { return pending_.has_value() && !pending_failed_; }
   Lang lang() const { return options_.lang; }
@@ -148,6 +154,7 @@ class CounterModel {
   std::unique_ptr<CatalogIndex> catalog_;
   LiveState state_;
   bool connected_ = false;
+  bool key_refused_ = false;
   Millis now_ = 0;
   Dialog dialog_ = Dialog::kNone;
   Action confirming_ = Action::kNoShow;

@@ -88,6 +88,29 @@ TEST_F(CounterModelTest, OnlyTheActionsThatFitTheTicketAreEnabled) {
   EXPECT_NE(model_.Banner().find("terputus"), std::string::npos);
 }
 
+// BrokerClient's PERMISSION_DENIED (the broker refused the key in the
+// handshake) is not "press again": the operator is sent to the admin.
+TEST_F(CounterModelTest, ARefusedKeyIsShownAsSuchNotAsANetworkHiccup) {
+  model_.Press(Action::kCallNext);
+  auto jobs = model_.TakeJobs();
+  ASSERT_EQ(jobs.size(), 1u);
+  model_.OnResult(jobs[0].request_id,
+                  Status::Error("PERMISSION_DENIED: the broker at tcp://x:5555 did not answer "
+                                "within 4000 ms: it refused this device's key"));
+  EXPECT_TRUE(model_.message_is_error());
+  EXPECT_NE(model_.message().find("menolak kunci perangkat ini"), std::string::npos)
+      << model_.message();
+  // The same words before the catalog came and as the banner while refused.
+  EXPECT_EQ(model_.ConnectingText(), "Menghubungkan ke server antrean...");
+  model_.SetKeyRefused(true);
+  EXPECT_EQ(model_.ConnectingText(), model_.message());
+  model_.Press(Action::kCallNext);
+  auto again = model_.TakeJobs();
+  ASSERT_EQ(again.size(), 1u);
+  model_.OnResult(again[0].request_id, Status::Error("UNAVAILABLE: did not answer"));
+  EXPECT_NE(model_.message().find("tidak menjawab"), std::string::npos) << model_.message();
+}
+
 TEST_F(CounterModelTest, ADoublePressSendsOneRequestAndARetryReusesItsId) {
   model_.Press(Action::kCallNext);
   model_.Press(Action::kCallNext);  // in flight: ignored

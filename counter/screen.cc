@@ -362,8 +362,9 @@ void DrawCounter(CounterModel* m, const Fonts& f, float w, float h, SignInForm* 
   Header(m, f, w, targets);
   if (!m->has_catalog()) {
     ImGui::SetCursorPos(ImVec2(20, ImGui::GetCursorPosY() + 20));
-    ImGui::TextUnformatted(
-        T(m->lang(), "Menghubungkan ke server antrean...", "Connecting to the queue server..."));
+    ImGui::PushTextWrapPos(w - 20);
+    ImGui::TextUnformatted(m->ConnectingText().c_str());
+    ImGui::PopTextWrapPos();
   } else if (!m->signed_in()) {
     SignIn(m, f, w, h, form, targets);
   } else {

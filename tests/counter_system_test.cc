@@ -11,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/keys.h"
 #include "tests/broker_process.h"
 
 namespace mpp::testing {
@@ -198,6 +199,53 @@ TEST_F(CounterSystem, AnUnknownCounterIsRefusedWithTheFix) {
   EXPECT_EQ(counter.Wait(30000), 2);
   EXPECT_NE(ReadFile(dir_.File("bad.log")).find("counter 99 is not in the broker's catalog"),
             std::string::npos);
+}
+
+// A workstation whose key the broker does not know says so (not "connecting"
+// forever), and connects by itself once the admin registers it.
+TEST(CounterKeys, ARefusedKeyIsShownUntilTheAdminRegistersIt) {
+  Xvfb xvfb;
+  ASSERT_TRUE(xvfb.Start(1920, 1080));
+  TempDir dir;
+  auto broker_keys = GenerateKeyPair(), admin_keys = GenerateKeyPair(),
+       counter_keys = GenerateKeyPair();
+  ASSERT_TRUE(broker_keys.ok() && admin_keys.ok() && counter_keys.ok());
+  ASSERT_TRUE(WriteKeyPair(dir.File("broker"), "broker", *broker_keys).ok());
+  ASSERT_TRUE(WriteKeyPair(dir.File("broker/admins"), "admin", *admin_keys).ok());
+  ASSERT_TRUE(WriteKeyPair(dir.File("counter"), "device", *counter_keys).ok());
+  std::ofstream(dir.File("counter/broker.pub")) << broker_keys->public_z85 << "\n";
+  BrokerProcess::Options opt;
+  opt.extra_args = {"--keys", dir.File("broker")};
+  BrokerProcess broker(dir, opt);
+  ASSERT_TRUE(broker.Start());
+
+  const std::string shot = dir.File("refused.png");
+  std::ofstream(dir.File("counter.script")) << "wait key-refused 20\n"
+                                               "screenshot "
+                                            << shot
+                                            << "\n"
+                                               "wait signed-out 30\n"
+                                               "quit\n";
+  ChildProcess counter;
+  ASSERT_TRUE(
+      counter.Start({MPP_COUNTER_BIN, "--broker", broker.command_endpoint(), "--counter", "1",
+                     "--keys", dir.File("counter"), "--script", dir.File("counter.script")},
+                    {"DISPLAY=" + xvfb.display()}, dir.File("counter.log")));
+  ASSERT_TRUE(WaitForFile(shot)) << ReadFile(dir.File("counter.log"));
+  EXPECT_NE(ReadFile(dir.File("counter.log")).find("refused this device's key"), std::string::npos)
+      << ReadFile(dir.File("counter.log"));
+
+  // The admin registers the workstation: it gets its catalog and the sign-in form.
+  const ClientKeys admin_client{broker_keys->public_z85, *admin_keys};
+  TestClient admin(broker.command_endpoint(), "admin", &admin_client);
+  v1::Request add;
+  v1::Device* d = add.mutable_set_device()->mutable_device();
+  d->set_public_key(counter_keys->public_z85);
+  d->set_name("loket-1");
+  d->set_role(v1::ROLE_COUNTER);
+  d->add_counter_ids(1);
+  ASSERT_EQ(admin.Must(add).error().code(), v1::OK);
+  EXPECT_EQ(counter.Wait(45000), 0) << ReadFile(dir.File("counter.log"));
 }
 
 }  // namespace
