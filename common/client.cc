@@ -9,6 +9,10 @@
 
 namespace mpp {
 
+bool IsKeyRefused(const Status& status) {
+  return !status.ok() && status.message().rfind(kKeyRefusedCode, 0) == 0;
+}
+
 BrokerClient::BrokerClient(zmq::context_t* context, std::string endpoint, std::string client_id,
                            const ClientKeys* keys)
     : context_(context), endpoint_(std::move(endpoint)), client_id_(std::move(client_id)) {
@@ -97,7 +101,7 @@ std::string BrokerClient::WhyUnanswered(const Link& link, int timeout_ms) const 
   const std::string head =
       "the broker at " + endpoint_ + " did not answer within " + std::to_string(timeout_ms) + " ms";
   if (link.refused_key) {
-    return "PERMISSION_DENIED: " + head +
+    return std::string(kKeyRefusedCode) + ": " + head +
            ": it refused this device's key (not registered there, or revoked); an admin adds "
            "the device with 'mppctl device add' (docs/SECURITY.md)";
   }

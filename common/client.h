@@ -21,6 +21,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <zmq.hpp>
 
 #include "common/keys.h"
@@ -28,6 +29,11 @@
 #include "mpp/v1/mpp.pb.h"
 
 namespace mpp {
+
+// Call()'s error when the broker refused this device's key in the handshake
+// (its message starts with this code; every other failure with UNAVAILABLE).
+inline constexpr std::string_view kKeyRefusedCode = "PERMISSION_DENIED";
+bool IsKeyRefused(const Status& status);
 
 class BrokerClient {
  public:

@@ -81,7 +81,7 @@ void CloneClient::Run() {
       spdlog::warn("{}", last_failure);
     }
     std::lock_guard<std::mutex> lock(mu_);
-    view_.key_refused = st.message().rfind("PERMISSION_DENIED", 0) == 0;
+    view_.key_refused = IsKeyRefused(st);
   };
   auto answered = [&] {
     last_failure.clear();

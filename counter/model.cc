@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <tuple>
 
+#include "common/client.h"
 #include "common/wire.h"
 
 namespace mpp::counter {
@@ -243,7 +244,7 @@ void CounterModel::OnResult(const std::string& request_id, const StatusOr<v1::En
   if (!pending_ || pending_->request_id != request_id) return;
   if (!reply.ok()) {
     pending_failed_ = true;  // a press of the same action resends this request id
-    if (reply.status().message().rfind("PERMISSION_DENIED", 0) == 0) {
+    if (IsKeyRefused(reply.status())) {
       // The broker refused this workstation's key: pressing again will not help.
       message_ = T2(kKeyRefusedId, kKeyRefusedEn);
     } else {

@@ -100,10 +100,16 @@ TEST_F(CounterModelTest, ARefusedKeyIsShownAsSuchNotAsANetworkHiccup) {
   EXPECT_TRUE(model_.message_is_error());
   EXPECT_NE(model_.message().find("menolak kunci perangkat ini"), std::string::npos)
       << model_.message();
-  // The same words before the catalog came and as the banner while refused.
+  // Told by the clone client: the connecting screen gives the same words, the
+  // banner (while not connected) a short line instead of "reconnecting".
   EXPECT_EQ(model_.ConnectingText(), "Menghubungkan ke server antrean...");
+  Publish(kMonday9, /*connected=*/false);
+  EXPECT_NE(model_.Banner().find("terputus"), std::string::npos) << model_.Banner();
   model_.SetKeyRefused(true);
   EXPECT_EQ(model_.ConnectingText(), model_.message());
+  EXPECT_EQ(model_.Banner(), "Server antrean menolak kunci perangkat ini. Hubungi admin MPP.");
+  model_.SetKeyRefused(false);
+  Publish(kMonday9);
   model_.Press(Action::kCallNext);
   auto again = model_.TakeJobs();
   ASSERT_EQ(again.size(), 1u);

@@ -117,12 +117,9 @@ int Run(const Globals& g, const v1::Request& req, v1::Reply* out = nullptr,
   auto env = client.Call(req, opt);
   if (!env.ok()) {
     if (g.json) {
-      // BrokerClient's message starts with the code: UNAVAILABLE, or
-      // PERMISSION_DENIED when the broker refused this device's key.
-      const std::string& m = env.status().message();
       const std::string code =
-          m.rfind("PERMISSION_DENIED", 0) == 0 ? "PERMISSION_DENIED" : "UNAVAILABLE";
-      std::cout << json{{"ok", false}, {"code", code}, {"message", m}} << "\n";
+          mpp::IsKeyRefused(env.status()) ? std::string(mpp::kKeyRefusedCode) : "UNAVAILABLE";
+      std::cout << json{{"ok", false}, {"code", code}, {"message", env.status().message()}} << "\n";
     } else {
       std::cerr << "mppctl: " << env.status().message() << "\n";
     }
