@@ -17,7 +17,8 @@ struct Result {
 };
 
 Result Load(const std::string& args) {
-  const std::string err_path = ::testing::TempDir() + "mpp-load-stderr.txt";
+  const TempDir dir;  // its own: ctest -j2 runs both tests at once
+  const std::string err_path = dir.File("stderr.txt");
   const CommandResult run =
       RunCommand(std::string(MPP_LOAD_BIN) + " --broker-bin " + MPP_BROKER_BIN + " --config " +
                  MPP_SOURCE_DIR + "/config/mpp-cilegon.toml " + args + " 2>" + err_path);
