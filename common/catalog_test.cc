@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <regex>
 #include <set>
 
@@ -11,6 +12,17 @@ namespace mpp {
 namespace {
 
 std::string SamplePath() { return std::string(MPP_SOURCE_DIR) + "/config/mpp-cilegon.toml"; }
+
+// The sample catalog's schedule rules (config/mpp-cilegon.toml).
+class SampleCatalogIndex : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto c = LoadCatalogFile(SamplePath());
+    ASSERT_TRUE(c.ok()) << c.status().message();
+    idx_ = std::make_unique<CatalogIndex>(std::move(c).value());
+  }
+  std::unique_ptr<CatalogIndex> idx_;
+};
 
 TEST(Catalog, SampleCilegonLoadsAndIsRealistic) {
   auto c = LoadCatalogFile(SamplePath());
@@ -40,10 +52,8 @@ TEST(Catalog, SampleCilegonLoadsAndIsRealistic) {
   EXPECT_FALSE(c->holidays().empty());
 }
 
-TEST(Catalog, HolidaysAreFoundByDateAndByLocalTime) {
-  auto c = LoadCatalogFile(SamplePath());
-  ASSERT_TRUE(c.ok());
-  CatalogIndex idx(std::move(c).value());
+TEST_F(SampleCatalogIndex, HolidaysAreFoundByDateAndByLocalTime) {
+  const CatalogIndex& idx = *idx_;
   const v1::Holiday* h = idx.HolidayOn("2026-12-25");
   ASSERT_NE(h, nullptr);
   EXPECT_EQ(h->date(), "2026-12-25");
@@ -57,10 +67,8 @@ TEST(Catalog, HolidaysAreFoundByDateAndByLocalTime) {
   EXPECT_NE(idx.ServiceAvailability(*s, boxing_day_wib).code, v1::MPP_HOLIDAY);
 }
 
-TEST(Catalog, TheNextWorkingDaySkipsClosedDaysAndHolidays) {
-  auto c = LoadCatalogFile(SamplePath());
-  ASSERT_TRUE(c.ok());
-  CatalogIndex idx(std::move(c).value());
+TEST_F(SampleCatalogIndex, TheNextWorkingDaySkipsClosedDaysAndHolidays) {
+  const CatalogIndex& idx = *idx_;
   // Monday stays; Sunday 2026-11-29 -> Monday.
   EXPECT_EQ(idx.NextWorkingDay("2026-11-30", false), "2026-11-30");
   EXPECT_EQ(idx.NextWorkingDay("2026-11-29", false), "2026-11-30");
@@ -76,10 +84,8 @@ TEST(Catalog, TheNextWorkingDaySkipsClosedDaysAndHolidays) {
   EXPECT_EQ(idx.NextWorkingDay("not a date", false), std::nullopt);
 }
 
-TEST(Catalog, SharedBoothDaysComeFromTheFile) {
-  auto c = LoadCatalogFile(SamplePath());
-  ASSERT_TRUE(c.ok());
-  CatalogIndex idx(std::move(c).value());
+TEST_F(SampleCatalogIndex, SharedBoothDaysComeFromTheFile) {
+  const CatalogIndex& idx = *idx_;
   const v1::Service* haji = idx.FindService("HAJI");
   ASSERT_NE(haji, nullptr);
   EXPECT_FALSE(idx.WindowOn(*haji, 1));  // Monday: no
@@ -87,10 +93,8 @@ TEST(Catalog, SharedBoothDaysComeFromTheFile) {
   EXPECT_TRUE(idx.WindowOn(*haji, 4));   // Thursday
 }
 
-TEST(Catalog, AServiceNeverIssuesWhileTheMppIsClosed) {
-  auto c = LoadCatalogFile(SamplePath());
-  ASSERT_TRUE(c.ok());
-  CatalogIndex idx(std::move(c).value());
+TEST_F(SampleCatalogIndex, AServiceNeverIssuesWhileTheMppIsClosed) {
+  const CatalogIndex& idx = *idx_;
   const v1::Service* ktp = idx.FindService("KTP-REKAM");  // hours 08:00-15:00, Mon-Sat
   ASSERT_NE(ktp, nullptr);
   EXPECT_EQ(idx.WindowOn(*ktp, 1)->end().minutes(), 15 * 60);  // Monday: its own hours
