@@ -163,6 +163,43 @@ int main(int argc, char** argv) {
   if (auto st = store.value()->PruneReplies(now - 7LL * 86400000); !st.ok()) {
     spdlog::warn("could not prune old stored replies: {}", st.message());
   }
+  auto loaded = store.value()->Load(index.BusinessDay(now));
+  if (!loaded.ok()) {
+    std::cerr << "mpp-broker: " << loaded.status().message() << "\n";
+    return 2;
+  }
+  // WAL checkpoints on a thread of their own, off the reactor's commits; the
+  // writer's own at 16,000 pages (64 MB) only if this thread falls behind.
+  auto checkpointer = mpp::store::Checkpointer::Start(db, std::chrono::milliseconds(250));
+  if (!checkpointer.ok()) {
+    spdlog::warn("{}; the writer checkpoints the WAL itself", checkpointer.status().message());
+  } else if (auto st = store.value()->SetAutoCheckpointPages(16000); !st.ok()) {
+    spdlog::warn("could not raise the automatic checkpoint threshold: {}", st.message());
+  }
+  mpp::core::QueueCore core(&index);
+  core.Restore(loaded->tickets, loaded->counters, loaded->last_seq, loaded->last_ticket_id,
+               loaded->business_day, now);
+  core.RestoreOperators(loaded->operators);
+  core.RestoreDevices(loaded->devices);
+  if (loaded->ticker) core.RestoreTicker(*loaded->ticker);
+  if (core.DayChangeDue(now)) {
+    // Started on a later day: the ended day's unfinished tickets expire and
+    // its sign-ins end now, committed before anything is served (nobody is
+    // subscribed yet) and before that day is summarized below.
+    const std::string before = core.business_day();
+    mpp::core::Outcome o = core.ChangeDay(now);
+    if (auto st = store.value()->AppendBatch(core.seq() - o.events.size() + 1, now, o.events);
+        !st.ok()) {
+      std::cerr << "mpp-broker: cannot record the change of business day: " << st.message()
+                << "\n";
+      return 2;
+    }
+    if (!o.events.empty()) {
+      const v1::DayChange& d = o.events.back().day_change();
+      spdlog::info("business day {} -> {}: {} unfinished tickets expired, {} counters closed",
+                   before, d.business_day(), d.expired(), d.counters_closed());
+    }
+  }
   {
     // Report summaries of closed days: usually none or yesterday; a backlog
     // after the upgrade to schema 6 takes ~4 s per million tickets, once.
@@ -179,29 +216,11 @@ int main(int argc, char** argv) {
                        .count());
     }
   }
-  auto loaded = store.value()->Load(index.BusinessDay(now));
-  if (!loaded.ok()) {
-    std::cerr << "mpp-broker: " << loaded.status().message() << "\n";
-    return 2;
-  }
-  // WAL checkpoints on a thread of their own, off the reactor's commits; the
-  // writer's own at 16,000 pages (64 MB) only if this thread falls behind.
-  auto checkpointer = mpp::store::Checkpointer::Start(db, std::chrono::milliseconds(250));
-  if (!checkpointer.ok()) {
-    spdlog::warn("{}; the writer checkpoints the WAL itself", checkpointer.status().message());
-  } else if (auto st = store.value()->SetAutoCheckpointPages(16000); !st.ok()) {
-    spdlog::warn("could not raise the automatic checkpoint threshold: {}", st.message());
-  }
-  mpp::core::QueueCore core(&index);
-  core.Restore(loaded->tickets, loaded->counters, loaded->last_seq, loaded->last_ticket_id, now);
-  core.RestoreOperators(loaded->operators);
-  core.RestoreDevices(loaded->devices);
-  if (loaded->ticker) core.RestoreTicker(*loaded->ticker);
   spdlog::info(
-      "catalog {}: {} services, {} counters; database {} (schema {}), seq {}, {} tickets "
-      "today",
+      "catalog {}: {} services, {} counters; database {} (schema {}), seq {}, business day {} "
+      "with {} tickets",
       config, index.catalog().services_size(), index.catalog().counters_size(), db,
-      store.value()->schema_version(), core.seq(), core.tickets_today());
+      store.value()->schema_version(), core.seq(), core.business_day(), core.tickets_today());
 
   // Commits are made durable by a thread of their own (WalSyncer); the
   // reactor holds each batch's replies and events until its WAL sync is done.

@@ -54,6 +54,12 @@ LiveState::EventResult LiveState::ApplyEvent(uint64_t seq, const v1::Event& e, i
   }
   if (e.has_counter()) counters_[e.counter().id()] = e.counter();
   if (e.type() == v1::TICKER_CHANGED) ticker_ = e.ticker();
+  if (e.type() == v1::DAY_CHANGED) {
+    // The broker expired the ended day's open tickets just before (each its
+    // own event); the new day starts with no calls.
+    business_day_ = e.day_change().business_day();
+    recent_calls_.clear();
+  }
   return EventResult::kApplied;
 }
 

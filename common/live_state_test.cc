@@ -102,5 +102,25 @@ TEST(LiveState, EndedTicketsLeaveTheOpenList) {
   EXPECT_EQ(s.recent_calls().front().state(), v1::DONE);  // history keeps it
 }
 
+TEST(LiveState, ADayChangeEmptiesTheHallAndItsRecentCalls) {
+  LiveState s;
+  s.ApplySnapshot(SnapshotWithOneCall(10));
+  v1::Event expired;
+  expired.set_type(v1::TICKET_EXPIRED);
+  expired.mutable_ticket()->set_id(1);
+  expired.mutable_ticket()->set_state(v1::EXPIRED);
+  expired.mutable_ticket()->set_business_day("2026-11-30");
+  ASSERT_EQ(s.ApplyEvent(11, expired), LiveState::EventResult::kApplied);
+  EXPECT_TRUE(s.tickets().empty());
+  EXPECT_EQ(s.recent_calls().size(), 1u);  // still Monday's last call
+  v1::Event day;
+  day.set_type(v1::DAY_CHANGED);
+  day.mutable_day_change()->set_business_day("2026-12-01");
+  ASSERT_EQ(s.ApplyEvent(12, day), LiveState::EventResult::kApplied);
+  EXPECT_EQ(s.business_day(), "2026-12-01");
+  EXPECT_TRUE(s.recent_calls().empty());
+  EXPECT_TRUE(s.TakeAnnouncements().empty()) << "a day change is never voiced";
+}
+
 }  // namespace
 }  // namespace mpp

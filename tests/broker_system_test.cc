@@ -426,9 +426,14 @@ TEST(BrokerSystem, AClosedDayIsSummarizedAtStartAndItsReportIsUnchanged) {
     c.Issue("KTP-REKAM", v1::LANSIA);
     c.Issue("SKCK-BARU");
     c.SignIn(1, "ani");
-    c.CallNext(1);
-    c.StartServing(1);
-    c.Finish(1);
+    for (int i = 0; i < 2; ++i) {
+      c.CallNext(1);
+      c.StartServing(1);
+      c.Finish(1);
+    }
+    v1::Request cancel;  // every ticket ended: the day change changes none
+    cancel.mutable_cancel()->mutable_ticket()->set_number("B-001");
+    ASSERT_EQ(c.Must(cancel).error().code(), v1::OK);
     const v1::Reply r = c.Must(ReportRequest("2026-11-30", "2026-11-30", "operator"));
     ASSERT_EQ(r.error().code(), v1::OK);
     v1::ComplianceReport rep = r.report();
@@ -472,6 +477,117 @@ TEST(BrokerSystem, TheRunningBrokerSummarizesADayWhenItEnds) {
   const v1::Reply r = c.Must(ReportRequest("2026-11-30", "2026-11-30", "service"));
   ASSERT_EQ(r.error().code(), v1::OK);
   EXPECT_EQ(r.report().total().issued(), 1);
+}
+
+v1::Request CounterRequest(int counter, void (*set)(v1::Request*, int)) {
+  v1::Request r;
+  set(&r, counter);
+  return r;
+}
+
+// A hall with one ticket called at counter 1 and one waiting, on Monday 09:00.
+void CallOneLeaveOneWaiting(TestClient& c) {
+  ASSERT_EQ(c.Issue("KTP-REKAM").error().code(), v1::OK);
+  ASSERT_EQ(c.Issue("KTP-REKAM").error().code(), v1::OK);
+  c.SignIn(1, "ani");
+  ASSERT_EQ(c.CallNext(1).ticket().number(), "A-001");
+}
+
+TEST(BrokerSystem, TheDayChangesAtMidnightAsEventsWithNoRequestToTriggerIt) {
+  TempDir dir;
+  BrokerProcess broker(dir);  // Monday 09:00
+  ASSERT_TRUE(broker.Start());
+  {
+    TestClient c(broker.command_endpoint());
+    CallOneLeaveOneWaiting(c);
+  }
+  ASSERT_EQ(broker.Stop(), 0);
+  // The same Monday, a minute before midnight, at 10x: midnight in ~6 s.
+  broker.options().clock_start = "2026-11-30T23:59:00+07:00";
+  broker.options().extra_args = {"--clock-scale", "10"};
+  ASSERT_TRUE(broker.Start());
+  zmq::context_t ctx(1);
+  zmq::socket_t sub(ctx, zmq::socket_type::sub);
+  ASSERT_TRUE(SubscribeLive(sub, broker.event_endpoint()));
+  TestClient c(broker.command_endpoint(), "display-A");
+  const v1::Snapshot before = c.Snapshot().snapshot();
+  ASSERT_EQ(before.business_day(), "2026-11-30") << "midnight came too soon for this test";
+  ASSERT_EQ(before.tickets_size(), 2);
+  // Nobody sends a request: only the broker's own clock can change the day.
+  std::vector<v1::Envelope> events;
+  std::optional<v1::Envelope> beat;
+  while (!(beat && beat->has_heartbeat() && beat->heartbeat().business_day() == "2026-12-01")) {
+    beat = Receive(sub, 15000);
+    ASSERT_TRUE(beat) << "no heartbeat on the new day\n" << broker.StderrText();
+    if (beat->has_event() && beat->seq() > before.seq()) events.push_back(*beat);
+  }
+  // Each change has its own seq, right after the snapshot's: a client
+  // following the Clone rules applies them like any other event.
+  ASSERT_EQ(events.size(), 4u);  // two tickets expired, counter 1 closed, the day
+  for (size_t i = 0; i < events.size(); ++i) EXPECT_EQ(events[i].seq(), before.seq() + 1 + i);
+  EXPECT_EQ(events[0].event().type(), v1::TICKET_EXPIRED);
+  EXPECT_EQ(events[0].event().ticket().number(), "A-001");
+  EXPECT_EQ(events[0].event().ticket().state(), v1::EXPIRED);
+  EXPECT_EQ(events[0].event().ticket().expired_from(), v1::CALLED);
+  EXPECT_EQ(events[1].event().ticket().number(), "A-002");
+  EXPECT_EQ(events[1].event().ticket().expired_from(), v1::WAITING);
+  EXPECT_EQ(events[2].event().type(), v1::COUNTER_CHANGED);
+  EXPECT_EQ(events[2].event().counter().status(), v1::CLOSED);
+  EXPECT_EQ(events[2].event().counter().operator_id(), "");
+  EXPECT_EQ(events[3].event().type(), v1::DAY_CHANGED);
+  EXPECT_EQ(events[3].event().day_change().business_day(), "2026-12-01");
+  EXPECT_EQ(events[3].event().day_change().previous_day(), "2026-11-30");
+  EXPECT_EQ(events[3].event().day_change().expired(), 2);
+  EXPECT_EQ(beat->heartbeat().seq(), events.back().seq());
+  // A snapshot now is the state at the new seq, never a changed state at the old one.
+  const v1::Snapshot after = c.Snapshot().snapshot();
+  EXPECT_EQ(after.seq(), events.back().seq());
+  EXPECT_EQ(after.business_day(), "2026-12-01");
+  EXPECT_EQ(after.tickets_size(), 0);
+  EXPECT_EQ(after.recent_calls_size(), 0);
+  // Yesterday's call can no longer be recalled at counter 1, which is closed.
+  const v1::Reply recall = c.Must(CounterRequest(
+      1, [](v1::Request* r, int id) { r->mutable_recall()->set_counter_id(id); }));
+  EXPECT_EQ(recall.error().code(), v1::FAILED_PRECONDITION);
+  // The report of Monday counts both: the uncalled one as a wait not met.
+  const v1::Reply rep = c.Must(ReportRequest("2026-11-30", "2026-11-30", "service"));
+  ASSERT_EQ(rep.error().code(), v1::OK);
+  EXPECT_EQ(rep.report().total().issued(), 2);
+  EXPECT_EQ(rep.report().total().expired(), 2);
+  EXPECT_EQ(rep.report().total().wait_judged(), 2);
+  EXPECT_EQ(rep.report().total().wait_within(), 1);
+}
+
+TEST(BrokerSystem, AStartOnALaterDayExpiresTheTicketsLeftOpen) {
+  TempDir dir;
+  BrokerProcess broker(dir);  // Monday 09:00
+  ASSERT_TRUE(broker.Start());
+  uint64_t seq_before = 0;
+  {
+    TestClient c(broker.command_endpoint());
+    CallOneLeaveOneWaiting(c);
+    c.StartServing(1);  // A-001 is being served when the hall goes home
+    seq_before = c.Status().seq();
+  }
+  ASSERT_EQ(broker.Stop(), 0);
+  broker.options().clock_start = "2026-12-01T08:30:00+07:00";  // Tuesday morning
+  ASSERT_TRUE(broker.Start());
+  TestClient c(broker.command_endpoint());
+  const v1::Snapshot s = c.Snapshot().snapshot();
+  EXPECT_EQ(s.business_day(), "2026-12-01");
+  EXPECT_EQ(s.seq(), seq_before + 4);  // two expiries, counter 1 closed, the day
+  EXPECT_EQ(s.tickets_size(), 0);
+  c.SignIn(1, "ani");
+  // Finishing yesterday's ticket this morning would be a ~16 h service time.
+  const v1::Reply finish = c.Finish(1);
+  EXPECT_EQ(finish.error().code(), v1::FAILED_PRECONDITION);
+  const v1::Reply rep = c.Must(ReportRequest("2026-11-30", "2026-11-30", "service"));
+  ASSERT_EQ(rep.error().code(), v1::OK);
+  EXPECT_EQ(rep.report().total().expired(), 2);
+  EXPECT_EQ(rep.report().total().served(), 0);
+  EXPECT_EQ(rep.report().total().service_judged(), 0) << "an unfinished service is not timed";
+  // Monday is closed for good, so it was summarized at start with both expiries.
+  EXPECT_EQ(SummarizedDays(broker.db_path()), std::vector<std::string>{"2026-11-30"});
 }
 
 TEST(BrokerSystem, ASignInDoesNotHoldUpTheRestOfTheHall) {

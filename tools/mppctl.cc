@@ -77,6 +77,8 @@ const char* StateText(v1::TicketState s, bool en) {
       return en ? "on hold" : "ditunda";
     case v1::CANCELLED:
       return en ? "cancelled" : "dibatalkan";
+    case v1::EXPIRED:
+      return en ? "expired (day ended)" : "kedaluwarsa (hari berganti)";
     default:
       return "?";
   }

@@ -66,7 +66,7 @@ std::string FormatTicketNumber(const std::string& prefix, int digits, int seq_no
 }
 
 bool IsTerminal(v1::TicketState s) {
-  return s == v1::DONE || s == v1::NO_SHOW || s == v1::CANCELLED;
+  return s == v1::DONE || s == v1::NO_SHOW || s == v1::CANCELLED || s == v1::EXPIRED;
 }
 
 bool IsMutating(const v1::Request& r) {
@@ -99,9 +99,12 @@ QueueCore::QueueCore(const CatalogIndex* catalog)
 
 void QueueCore::Restore(const std::vector<v1::Ticket>& tickets,
                         const std::vector<v1::Counter>& counters, uint64_t last_seq,
-                        int64_t last_ticket_id, Millis now) {
-  business_day_ = catalog_->BusinessDay(now);
-  day_begin_ms_ = day_end_ms_ = 0;  // found again by the next RollDay
+                        int64_t last_ticket_id, const std::string& business_day, Millis now) {
+  EnterDay(business_day.empty() ? catalog_->BusinessDay(now) : business_day);
+  stale_open_ = false;
+  for (const auto& t : tickets) {
+    if (!IsTerminal(t.state()) && t.business_day() != business_day_) stale_open_ = true;
+  }
   for (const auto& t : tickets) {
     v1::Event e;
     e.set_type(v1::TICKET_ISSUED);
@@ -174,6 +177,29 @@ void QueueCore::Fold(const v1::Event& e) {
   if (e.has_operator_info()) operators_[e.operator_info().id()] = e.operator_info();
   if (e.type() == v1::TICKER_CHANGED) ticker_ = e.ticker();
   if (e.has_device()) devices_[e.device().public_key()] = e.device();
+  if (e.type() == v1::DAY_CHANGED) {
+    const std::string& day = e.day_change().business_day();
+    EnterDay(day);
+    // The ended day's tickets are history now (all terminal: ChangeDay
+    // expired the rest); reports read them from the store.
+    for (auto it = tickets_.begin(); it != tickets_.end();) {
+      const v1::Ticket& t = it->second;
+      if (t.business_day() != day) {
+        Unindex(t);
+        number_index_.erase(DayKey(t.business_day(), t.number()));
+        it = tickets_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    recent_calls_.clear();
+    for (auto it = last_seq_no_.begin(); it != last_seq_no_.end();) {
+      it = it->first.compare(0, day.size(), day) == 0 ? std::next(it) : last_seq_no_.erase(it);
+    }
+    for (auto it = issued_.begin(); it != issued_.end();) {
+      it = it->first.compare(0, day.size(), day) == 0 ? std::next(it) : issued_.erase(it);
+    }
+  }
 }
 
 Outcome QueueCore::SecurityNote(const v1::SecurityNotice& notice) {
@@ -277,47 +303,101 @@ const v1::Operator* QueueCore::FindOperator(const std::string& id) const {
   return it == operators_.end() ? nullptr : &it->second;
 }
 
-void QueueCore::RollDay(Millis now) {
-  if (now >= day_begin_ms_ && now < day_end_ms_) return;
-  const std::string day = catalog_->BusinessDay(now);
+void QueueCore::EnterDay(const std::string& day) {
+  business_day_ = day;
   if (auto midnight = LocalMidnightMs(day, catalog_->utc_offset_min())) {
     day_begin_ms_ = *midnight;
     day_end_ms_ = *midnight + 24 * 3600 * 1000;  // a fixed offset: no DST
-  }
-  if (day == business_day_) return;
-  business_day_ = day;
-  // Yesterday's waiting tickets are no longer callable; finished ones are
-  // history (the store has them). Keep tickets a counter still holds.
-  std::set<int64_t> held_by_counter;
-  for (const auto& [id, c] : counters_) held_by_counter.insert(c.current_ticket());
-  for (auto it = tickets_.begin(); it != tickets_.end();) {
-    const v1::Ticket& t = it->second;
-    if (t.business_day() != day && !held_by_counter.count(t.id())) {
-      number_index_.erase(DayKey(t.business_day(), t.number()));
-      it = tickets_.erase(it);
-    } else {
-      ++it;
-    }
-  }
-  waiting_.clear();
-  for (const auto& [id, t] : tickets_) Index(t);
-  recent_calls_.clear();
-  for (auto it = last_seq_no_.begin(); it != last_seq_no_.end();) {
-    it = it->first.compare(0, day.size(), day) == 0 ? std::next(it) : last_seq_no_.erase(it);
-  }
-  for (auto it = issued_.begin(); it != issued_.end();) {
-    it = it->first.compare(0, day.size(), day) == 0 ? std::next(it) : issued_.erase(it);
+  } else {
+    day_begin_ms_ = day_end_ms_ = 0;  // not a date: the next request changes the day
   }
 }
 
+Millis QueueCore::ExpiryWaitEnd(const v1::Ticket& t, Millis now) const {
+  const int off = catalog_->utc_offset_min();
+  const auto midnight = LocalMidnightMs(t.business_day(), off);
+  if (!midnight) return now;
+  Millis end = *midnight + 24 * 3600 * 1000;
+  if (const v1::Service* s = catalog_->FindService(t.service())) {
+    if (auto w = catalog_->WindowOn(*s, ToLocal(*midnight, off).weekday)) {
+      end = *midnight + static_cast<Millis>(w->end().minutes()) * 60000;
+    }
+  }
+  return std::max(std::min(end, now), t.issued_ms());
+}
+
+Outcome QueueCore::ChangeDay(Millis now) {
+  Outcome o;
+  if (!DayChangeDue(now)) return o;
+  const std::string day = catalog_->BusinessDay(now);
+  if (day == business_day_ && !stale_open_) {  // bounds not known yet: nothing ends
+    EnterDay(day);
+    return o;
+  }
+  stale_open_ = false;
+  // Every unfinished ticket of another day expires, in id order (the event
+  // log is the same on every replay).
+  std::vector<int64_t> open;
+  for (const auto& [id, t] : tickets_) {
+    if (!IsTerminal(t.state()) && t.business_day() != day) open.push_back(id);
+  }
+  std::sort(open.begin(), open.end());
+  for (int64_t id : open) {
+    v1::Ticket t = tickets_.at(id);
+    t.set_expired_from(t.state());
+    t.set_state(v1::EXPIRED);
+    const auto midnight = LocalMidnightMs(t.business_day(), catalog_->utc_offset_min());
+    t.set_ended_ms(midnight ? std::min(now, *midnight + 24 * 3600 * 1000) : now);
+    if (t.first_called_ms() == 0) {
+      // Never called: the worst case of waiting, judged as not within the
+      // target; its wait runs until the service's window closed that day
+      // (at least 1 ms, so the store and reports see a judged wait).
+      t.set_wait_ms(std::max<Millis>(1, ExpiryWaitEnd(t, now) - t.issued_ms()));
+      t.set_wait_met(false);
+    }
+    o.events.push_back(TicketEvent(v1::TICKET_EXPIRED, std::move(t), nullptr).events[0]);
+  }
+  // Sign-ins end with the day: nobody is at a counter at midnight, and a
+  // workstation left signed in overnight must not serve tomorrow's hall.
+  // (Only a counter holding an expired ticket when the day itself stays: the
+  // stale tickets of an old database.)
+  int closed = 0;
+  const bool new_day = day != business_day_;
+  for (const auto& [id, c] : counters_) {
+    if (c.status() == v1::CLOSED && c.operator_id().empty() && c.current_ticket() == 0) continue;
+    if (!new_day && !std::binary_search(open.begin(), open.end(), c.current_ticket())) continue;
+    v1::Counter next = c;
+    next.set_status(v1::CLOSED);
+    next.clear_operator_id();
+    next.clear_break_reason();
+    next.set_current_ticket(0);
+    o.events.push_back(CounterEvent(std::move(next), now).events[0]);
+    ++closed;
+  }
+  v1::Event e;
+  e.set_type(v1::DAY_CHANGED);
+  e.mutable_day_change()->set_business_day(day);
+  e.mutable_day_change()->set_previous_day(business_day_);
+  e.mutable_day_change()->set_expired(static_cast<int>(open.size()));
+  e.mutable_day_change()->set_counters_closed(closed);
+  Fold(e);
+  ++seq_;
+  o.events.push_back(std::move(e));
+  return o;
+}
+
 Outcome QueueCore::Apply(const v1::Request& r, Millis now) {
+  Outcome day = ChangeDay(now);  // usually nothing: the reactor changes the day first
   Outcome o = ApplyOne(r, now);
   offered_pin_.reset();  // it was for this request only
+  if (!day.events.empty()) {
+    o.events.insert(o.events.begin(), std::make_move_iterator(day.events.begin()),
+                    std::make_move_iterator(day.events.end()));
+  }
   return o;
 }
 
 Outcome QueueCore::ApplyOne(const v1::Request& r, Millis now) {
-  RollDay(now);
   switch (r.command_case()) {
     case v1::Request::kIssue:
       return Issue(r.issue(), now);
@@ -719,6 +799,13 @@ Outcome QueueCore::Cancel(const v1::TicketRef& ref, Millis now) {
   v1::Ticket t = *found;
   t.set_state(v1::CANCELLED);
   t.set_ended_ms(now);
+  // A visitor who gave up after waiting past the target is a failure of the
+  // waiting standard; one who left sooner is not judged either way.
+  const Millis waited = now - t.issued_ms();
+  if (t.first_called_ms() == 0 && waited > static_cast<Millis>(t.wait_target_min()) * 60000) {
+    t.set_wait_ms(waited);
+    t.set_wait_met(false);
+  }
   return TicketEvent(v1::TICKET_CANCELLED, std::move(t), nullptr);
 }
 

@@ -51,10 +51,25 @@ class QueueCore {
   // `catalog` must outlive the core.
   explicit QueueCore(const CatalogIndex* catalog);
 
-  // Rebuilds state from persisted tickets and counters. `now` sets the
-  // business day. Call once, before Apply.
+  // Rebuilds state from persisted tickets and counters. `business_day` is the
+  // day the store was last on (empty: the day of `now`, for a new file); if
+  // `now` is on a later day, ChangeDay has work to do at once. Call once,
+  // before Apply.
   void Restore(const std::vector<v1::Ticket>& tickets, const std::vector<v1::Counter>& counters,
-               uint64_t last_seq, int64_t last_ticket_id, Millis now);
+               uint64_t last_seq, int64_t last_ticket_id, const std::string& business_day,
+               Millis now);
+
+  // The business day changes only through ChangeDay, as events with their own
+  // seq (docs/PROTOCOL.md, "The business day"): every unfinished ticket of the
+  // ended day becomes EXPIRED (TICKET_EXPIRED), every counter still open or
+  // signed in is closed and signed out (COUNTER_CHANGED), then DAY_CHANGED
+  // names the new day. DayChangeDue is cheap (two comparisons): the reactor
+  // asks it on every turn of its loop and commits ChangeDay's events itself.
+  // Apply calls ChangeDay first too, and puts its events before the command's.
+  bool DayChangeDue(Millis now) const {
+    return stale_open_ || now < day_begin_ms_ || now >= day_end_ms_;
+  }
+  Outcome ChangeDay(Millis now);
 
   // Applies one command at `now`. On success the state already includes the
   // returned events, numbered seq()+1-events.size() .. seq().
@@ -154,7 +169,12 @@ class QueueCore {
   Desk FindDesk(int counter_id) const;
   Outcome CounterEvent(v1::Counter counter, Millis now);
   Outcome TicketEvent(v1::EventType type, v1::Ticket ticket, const v1::Counter* counter);
-  void RollDay(Millis now);
+  // Sets business_day_ and its UTC bounds [day_begin_ms_, day_end_ms_).
+  void EnterDay(const std::string& day);
+  // The moment an unfinished ticket stopped waiting when its day ended: the
+  // end of its service's window that day (it could not be called after), or
+  // `now` if that is earlier.
+  Millis ExpiryWaitEnd(const v1::Ticket& t, Millis now) const;
   void Index(const v1::Ticket& t);
   void Unindex(const v1::Ticket& t);
 
@@ -164,8 +184,11 @@ class QueueCore {
   int64_t last_ticket_id_ = 0;
   std::string business_day_;
   // [begin, end) of business_day_ in UTC ms: most requests fall inside and
-  // skip formatting the date (RollDay runs on every request).
+  // skip formatting the date (DayChangeDue runs on every request).
   Millis day_begin_ms_ = 0, day_end_ms_ = 0;
+  // Restore found an unfinished ticket of an earlier day (a database from
+  // before day changes were events): the next ChangeDay expires it.
+  bool stale_open_ = false;
   std::unordered_map<int64_t, v1::Ticket> tickets_;
   std::map<int, v1::Counter> counters_;
   std::unordered_map<std::string, int64_t> number_index_;    // "day|A-007" -> id

@@ -20,7 +20,7 @@ class QueueCoreTest : public ::testing::Test {
  protected:
   QueueCoreTest()
       : index_(ParseCatalog(testing::kTestCatalog, "test.toml").value()), core_(&index_) {
-    core_.Restore({}, {}, 0, 0, monday_);
+    core_.Restore({}, {}, 0, 0, "", monday_);
     core_.SetPinHashCost(crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN);
     for (const char* op : {"ani", "budi", "polisi", "citra"}) {
       v1::Request r;
@@ -501,7 +501,7 @@ TEST_F(QueueCoreTest, FoldingTheEventsReproducesTheState) {
   Finish(1, monday_ + 14 * kMin);
 
   QueueCore replica(&index_);
-  replica.Restore({}, {}, 0, 0, monday_);
+  replica.Restore({}, {}, 0, 0, "", monday_);
   for (const auto& e : events_) replica.Fold(e);
   const Millis now = monday_ + 15 * kMin;
   v1::Snapshot a = core_.MakeSnapshot("", now);
@@ -529,7 +529,7 @@ TEST_F(QueueCoreTest, RestoreContinuesNumberingAndQueues) {
     }
   }
   QueueCore restarted(&index_);
-  restarted.Restore(tickets, counters, core_.seq(), 2, monday_ + 3 * kMin);
+  restarted.Restore(tickets, counters, core_.seq(), 2, "", monday_ + 3 * kMin);
   EXPECT_EQ(restarted.seq(), core_.seq());
   v1::Request issue;
   issue.mutable_issue()->set_service("S2");
@@ -695,9 +695,125 @@ TEST_F(QueueCoreTest, PrintFailuresAreRecordedOnTheTicket) {
 TEST_F(QueueCoreTest, YesterdaysWaitingTicketsAreNotCalledToday) {
   SignIn(1, "ani", monday_);
   Issue("S1", monday_);
+  // The day change signed ani out; signed in again, there is nobody to call.
+  EXPECT_EQ(Call(1, tuesday_).error().code(), v1::FAILED_PRECONDITION);
+  SignIn(1, "ani", tuesday_);
   EXPECT_EQ(Call(1, tuesday_).error().code(), v1::QUEUE_EMPTY);
   Issue("S1", tuesday_);
   EXPECT_EQ(Call(1, tuesday_).ticket().business_day(), "2026-12-01");
+}
+
+}  // namespace
+}  // namespace mpp::core
+
+namespace mpp::core {
+namespace {
+
+// A Monday hall left as people go home: serving at counter 1, called at
+// counter 3 (both serve S1 in the test catalog), one held, one waiting.
+class DayChangeTest : public QueueCoreTest {
+ protected:
+  void LeaveTheHallUnfinished() {
+    SignIn(1, "ani", monday_);
+    SignIn(3, "budi", monday_);
+    for (int i = 0; i < 4; ++i) Issue("S1", monday_ + i * kMin);
+    Call(1, monday_ + 5 * kMin);
+    Start(1, monday_ + 6 * kMin);
+    Call(3, monday_ + 7 * kMin);  // A-002, then held
+    Hold(3, monday_ + 8 * kMin);
+    Call(3, monday_ + 9 * kMin);  // A-003 stays called; A-004 waits
+  }
+};
+
+TEST_F(DayChangeTest, NothingChangesWithinTheDay) {
+  LeaveTheHallUnfinished();
+  EXPECT_FALSE(core_.DayChangeDue(At("2026-11-30T23:59:59+07:00")));
+  EXPECT_TRUE(core_.ChangeDay(At("2026-11-30T23:59:59+07:00")).events.empty());
+  EXPECT_TRUE(core_.DayChangeDue(At("2026-12-01T00:00:00+07:00")));
+}
+
+TEST_F(DayChangeTest, UnfinishedTicketsExpireAndSignInsEndAsEventsWithTheirOwnSeq) {
+  LeaveTheHallUnfinished();
+  const uint64_t seq = core_.seq();
+  const Millis midnight = At("2026-12-01T00:00:00+07:00");
+  const Outcome o = core_.ChangeDay(midnight + 40);
+  ASSERT_EQ(o.events.size(), 7u);  // 4 tickets, 2 counters, the day
+  EXPECT_EQ(core_.seq(), seq + 7);
+  const v1::TicketState from[] = {v1::SERVING, v1::HELD, v1::CALLED, v1::WAITING};
+  for (int i = 0; i < 4; ++i) {
+    const v1::Event& e = o.events[i];
+    EXPECT_EQ(e.type(), v1::TICKET_EXPIRED);
+    EXPECT_EQ(e.ticket().id(), i + 1) << "in id order, the same on every replay";
+    EXPECT_EQ(e.ticket().state(), v1::EXPIRED);
+    EXPECT_EQ(e.ticket().expired_from(), from[i]);
+    EXPECT_EQ(e.ticket().ended_ms(), midnight) << "ended with its day, not when noticed";
+    EXPECT_EQ(e.ticket().finished_ms(), 0) << "an unfinished service has no end time";
+  }
+  // Never called: judged as a wait not met, measured to the end of S1's
+  // window that day (15.00), not to midnight.
+  const v1::Ticket& waiting = o.events[3].ticket();
+  EXPECT_FALSE(waiting.wait_met());
+  EXPECT_EQ(waiting.wait_ms(), At("2026-11-30T15:00:00+07:00") - (monday_ + 3 * kMin));
+  // Called ones keep the wait of their call.
+  EXPECT_TRUE(o.events[2].ticket().wait_met());
+  for (int i : {4, 5}) {
+    EXPECT_EQ(o.events[i].type(), v1::COUNTER_CHANGED);
+    EXPECT_EQ(o.events[i].counter().status(), v1::CLOSED);
+    EXPECT_EQ(o.events[i].counter().operator_id(), "");
+    EXPECT_EQ(o.events[i].counter().current_ticket(), 0);
+  }
+  EXPECT_EQ(o.events[6].type(), v1::DAY_CHANGED);
+  EXPECT_EQ(o.events[6].day_change().business_day(), "2026-12-01");
+  EXPECT_EQ(o.events[6].day_change().previous_day(), "2026-11-30");
+  EXPECT_EQ(o.events[6].day_change().expired(), 4);
+  EXPECT_EQ(o.events[6].day_change().counters_closed(), 2);
+  EXPECT_EQ(core_.business_day(), "2026-12-01");
+  EXPECT_FALSE(core_.DayChangeDue(midnight + 40));
+  const v1::Snapshot s = core_.MakeSnapshot("", midnight + 40);
+  EXPECT_EQ(s.tickets_size(), 0);
+  EXPECT_EQ(s.recent_calls_size(), 0);
+  EXPECT_EQ(core_.waiting_count(), 0);
+}
+
+TEST_F(DayChangeTest, YesterdaysCallsCanNeitherBeRecalledNorFinishedToday) {
+  LeaveTheHallUnfinished();
+  const size_t before = events_.size();
+  SignIn(1, "ani", tuesday_);  // Apply changes the day first, then signs in
+  ASSERT_GT(events_.size(), before);
+  EXPECT_EQ(events_[before].type(), v1::TICKET_EXPIRED);
+  SignIn(3, "budi", tuesday_);
+  EXPECT_EQ(Finish(1, tuesday_).error().code(), v1::FAILED_PRECONDITION);
+  EXPECT_EQ(Recall(3, tuesday_).error().code(), v1::FAILED_PRECONDITION);
+  EXPECT_EQ(Call(3, tuesday_).error().code(), v1::QUEUE_EMPTY);
+  EXPECT_EQ(Issue("S1", tuesday_).ticket().number(), "A-001");
+}
+
+TEST_F(DayChangeTest, AReplicaFoldingTheEventsReachesTheSameState) {
+  LeaveTheHallUnfinished();
+  Issue("S1", tuesday_);  // changes the day, then issues
+  QueueCore replica(&index_);
+  replica.Restore({}, {}, 0, 0, "", monday_);
+  for (const auto& e : events_) replica.Fold(e);
+  EXPECT_EQ(replica.business_day(), "2026-12-01");
+  v1::Snapshot a = core_.MakeSnapshot("", tuesday_);
+  v1::Snapshot b = replica.MakeSnapshot("", tuesday_);
+  a.clear_seq();
+  b.clear_seq();
+  EXPECT_EQ(a.SerializeAsString(), b.SerializeAsString());
+  EXPECT_EQ(a.tickets_size(), 1);
+}
+
+TEST_F(DayChangeTest, ACancelledTicketIsJudgedOnlyWhenItWaitedPastItsTarget) {
+  Issue("S1", monday_);  // A-001, target 30 min
+  Issue("S1", monday_);
+  v1::Request cancel;
+  cancel.mutable_cancel()->mutable_ticket()->set_number("A-001");
+  const v1::Ticket soon = Do(cancel, monday_ + 5 * kMin).ticket();
+  EXPECT_EQ(soon.wait_ms(), 0) << "left within the target: not judged either way";
+  cancel.mutable_cancel()->mutable_ticket()->set_number("A-002");
+  const v1::Ticket late = Do(cancel, monday_ + 45 * kMin).ticket();
+  EXPECT_EQ(late.wait_ms(), 45 * kMin);
+  EXPECT_FALSE(late.wait_met());
 }
 
 }  // namespace

@@ -367,31 +367,7 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
     *out.mutable_reply() = std::move(o.reply);
     p.reply = out.SerializeAsString();
     if (!o.events.empty()) {
-      if (!*began) {
-        if (Status st = store_->Begin(); !st.ok()) {
-          spdlog::critical("cannot begin a transaction: {}; exiting so state is rebuilt",
-                           st.message());
-          std::abort();
-        }
-        *began = true;
-      }
-      uint64_t seq = core_->seq() - o.events.size() + 1;
-      for (auto& e : o.events) {
-        if (Status st = store_->AppendEvent(seq, now, e); !st.ok()) {
-          spdlog::critical("cannot persist event {}: {}; exiting so state is rebuilt", seq,
-                           st.message());
-          std::abort();
-        }
-        v1::Envelope ev;
-        ev.set_seq(seq++);
-        ev.set_time_ms(now);
-        *ev.mutable_event() = std::move(e);
-        // Stored with the PIN hash; published without it.
-        if (ev.event().has_operator_info()) {
-          ev.mutable_event()->mutable_operator_info()->clear_pin_hash();
-        }
-        events->push_back(std::move(ev));
-      }
+      Persist(o.events, now, began, events);
       if (Status st = store_->SaveReply(in.client_id(), in.request_id(), now, p.reply); !st.ok()) {
         spdlog::critical("cannot store reply: {}", st.message());
         std::abort();
@@ -497,6 +473,7 @@ void Reactor::DeliverPins() {
   std::vector<v1::Envelope> events;
   bool began = false;
   const Millis now = clock_->NowMs();
+  ChangeDayIfDue(now);
   for (;;) {
     std::vector<zmq::message_t> frames;
     if (!zmq::recv_multipart(pins_->pipe(), std::back_inserter(frames),
@@ -528,6 +505,7 @@ std::optional<std::string> Reactor::HandleOne(std::vector<zmq::message_t> frames
   std::vector<v1::Envelope> events;
   bool began = false;
   if (frames.size() < 2) return std::nullopt;  // ROUTER never delivers less
+  ChangeDayIfDue(now);
   HandleMessage(frames, &replies, &events, &began, now);
   if (began) {
     if (Status st = store_->Commit(); !st.ok()) {
@@ -542,29 +520,60 @@ std::optional<std::string> Reactor::HandleOne(std::vector<zmq::message_t> frames
   return replies.back().reply;
 }
 
-void Reactor::FlushSecurity() {
-  if (!options_.security) return;
-  auto notices = options_.security->Take();
-  if (notices.empty()) return;
-  const Millis now = clock_->NowMs();
-  if (Status st = store_->Begin(); !st.ok()) {
-    spdlog::critical("cannot begin a transaction: {}; exiting so state is rebuilt", st.message());
-    std::abort();
+void Reactor::Persist(std::vector<v1::Event>& applied, Millis now, bool* began,
+                      std::vector<v1::Envelope>* events) {
+  if (!*began) {
+    if (Status st = store_->Begin(); !st.ok()) {
+      spdlog::critical("cannot begin a transaction: {}; exiting so state is rebuilt",
+                       st.message());
+      std::abort();
+    }
+    *began = true;
   }
-  std::vector<v1::Envelope> events;
-  for (const auto& n : notices) {
-    core::Outcome o = core_->SecurityNote(n);
-    const uint64_t seq = core_->seq();
-    if (Status st = store_->AppendEvent(seq, now, o.events[0]); !st.ok()) {
+  uint64_t seq = core_->seq() - applied.size() + 1;
+  for (auto& e : applied) {
+    if (Status st = store_->AppendEvent(seq, now, e); !st.ok()) {
       spdlog::critical("cannot persist event {}: {}; exiting so state is rebuilt", seq,
                        st.message());
       std::abort();
     }
     v1::Envelope ev;
-    ev.set_seq(seq);
+    ev.set_seq(seq++);
     ev.set_time_ms(now);
-    *ev.mutable_event() = std::move(o.events[0]);
-    events.push_back(std::move(ev));
+    *ev.mutable_event() = std::move(e);
+    // Stored with the PIN hash; published without it.
+    if (ev.event().has_operator_info()) {
+      ev.mutable_event()->mutable_operator_info()->clear_pin_hash();
+    }
+    events->push_back(std::move(ev));
+  }
+}
+
+void Reactor::ChangeDayIfDue(Millis now) {
+  if (!core_->DayChangeDue(now)) return;
+  const std::string before = core_->business_day();
+  core::Outcome o = core_->ChangeDay(now);
+  if (o.events.empty()) return;
+  std::vector<v1::Envelope> events;
+  bool began = false;
+  Persist(o.events, now, &began, &events);
+  const v1::DayChange& d = events.back().event().day_change();
+  spdlog::info("business day {} -> {}: {} unfinished tickets expired, {} counters closed (seq {})",
+               before, d.business_day(), d.expired(), d.counters_closed(), core_->seq());
+  std::vector<Pending> no_replies;
+  Deliver(no_replies, events, /*began=*/true);
+}
+
+void Reactor::FlushSecurity() {
+  if (!options_.security) return;
+  auto notices = options_.security->Take();
+  if (notices.empty()) return;
+  const Millis now = clock_->NowMs();
+  std::vector<v1::Envelope> events;
+  bool began = false;
+  for (const auto& n : notices) {
+    core::Outcome o = core_->SecurityNote(n);
+    Persist(o.events, now, &began, &events);
     spdlog::warn("security: {} x{} {} ({})", n.kind(), n.count(), n.subject(), n.detail());
   }
   std::vector<Pending> no_replies;
@@ -577,6 +586,7 @@ void Reactor::ServeBatch() {
   bool began = false;
   const auto t_start = std::chrono::steady_clock::now();
   const Millis now = clock_->NowMs();
+  ChangeDayIfDue(now);
   int64_t dropped_in_batch = 0;
   for (int i = 0; i < options_.max_batch; ++i) {
     std::vector<zmq::message_t> frames;
@@ -664,6 +674,9 @@ void Reactor::Send(std::vector<Pending>& replies, std::vector<v1::Envelope>& eve
     pub_.send(zmq::buffer(kTopicEvent), zmq::send_flags::sndmore);
     pub_.send(zmq::buffer(ev.SerializeAsString()), zmq::send_flags::none);
     published_seq_ = ev.seq();
+    if (ev.event().type() == v1::DAY_CHANGED) {
+      published_day_ = ev.event().day_change().business_day();
+    }
   }
   if (revoked) RebindEvents();
   counters_.send_ms +=
@@ -678,7 +691,9 @@ void Reactor::PublishHeartbeat(Millis now) {
   env.set_seq(seq);
   env.set_time_ms(now);
   env.mutable_heartbeat()->set_seq(seq);
-  env.mutable_heartbeat()->set_business_day(core_->business_day());
+  // Likewise the day: a DAY_CHANGED still held is not announced.
+  env.mutable_heartbeat()->set_business_day(held_.empty() ? core_->business_day()
+                                                          : published_day_);
   pub_.send(zmq::buffer(kTopicHeartbeat), zmq::send_flags::sndmore);
   pub_.send(zmq::buffer(env.SerializeAsString()), zmq::send_flags::none);
 }
@@ -710,10 +725,12 @@ void Reactor::SummarizeDays(Millis now) {
 void Reactor::Run(const std::atomic<bool>& stop) {
   using namespace std::chrono;
   published_seq_ = core_->seq();
+  published_day_ = core_->business_day();
   auto next_heartbeat = steady_clock::now();
   auto next_security = steady_clock::now() + milliseconds(options_.security_summary_ms);
   while (!stop.load()) {
     const auto now = steady_clock::now();
+    ChangeDayIfDue(clock_->NowMs());
     if (now >= next_heartbeat) {
       PublishHeartbeat(clock_->NowMs());
       SummarizeDays(clock_->NowMs());

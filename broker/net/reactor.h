@@ -147,6 +147,18 @@ class Reactor {
   void ForwardReport(zmq::message_t identity, const v1::Envelope& in, v1::Envelope out,
                      std::vector<Pending>* replies, Millis now);
   void DeliverReports();
+  // Writes the events the core just applied (the last `applied.size()` seqs)
+  // into the open batch, beginning it if `*began` is false, and adds their
+  // envelopes to `events`. Aborts when the store refuses: the log on disk is
+  // the truth and a restart rebuilds from it.
+  void Persist(std::vector<v1::Event>& applied, Millis now, bool* began,
+               std::vector<v1::Envelope>* events);
+  // Commits and publishes the core's day change when the business day has
+  // ended (docs/PROTOCOL.md, "The business day"); nothing otherwise. Runs
+  // before every batch and on every turn of the loop, so no request is
+  // handled on a day that has ended and a hall with no requests still
+  // changes its day at midnight.
+  void ChangeDayIfDue(Millis now);
   // Writes and publishes the security notices summed since the last call.
   void FlushSecurity();
   // Summarizes closed business days for reports once a day changes (and
@@ -200,6 +212,7 @@ class Reactor {
   };
   std::deque<Held> held_;
   uint64_t published_seq_ = 0;
+  std::string published_day_;  // the business day as of published_seq_
 };
 
 }  // namespace mpp::net

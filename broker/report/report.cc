@@ -185,6 +185,7 @@ void AddTicket(const Facts& f, Acc& a) {
   r.served += f.state == "DONE";
   r.no_show += f.state == "NO_SHOW";
   r.cancelled += f.state == "CANCELLED";
+  r.expired += f.state == "EXPIRED";
   r.transferred += f.transferred;
   r.print_failed += f.print_failed;
   if (f.priority != "PRIORITY_NONE") {
@@ -211,6 +212,7 @@ void Merge(const Row& r, const std::vector<int64_t>& waits, const std::vector<in
   o.served += r.served;
   o.no_show += r.no_show;
   o.cancelled += r.cancelled;
+  o.expired += r.expired;
   o.transferred += r.transferred;
   o.print_failed += r.print_failed;
   o.priority += r.priority;
@@ -383,7 +385,7 @@ void ScanCells(sqlite3* db, const std::string& from, const std::string& to, bool
   const std::string sql =
       "SELECT business_day, service, counter_id, operator_id, weekday, hour, issued, served,"
       " no_show, cancelled, transferred, print_failed, priority, priority_reasons, wait_within,"
-      " service_within, waits, services FROM report_cells" +
+      " service_within, waits, services, expired FROM report_cells" +
       std::string(whole_table ? " NOT INDEXED" : "") + " WHERE business_day BETWEEN ?1 AND ?2";
   Query q(db, sql.c_str());
   if (!q.ok()) return;
@@ -405,6 +407,7 @@ void ScanCells(sqlite3* db, const std::string& from, const std::string& to, bool
                      &r.transferred, &r.print_failed, &r.priority};
     for (int i = 0; i < 7; ++i) *counts[i] = static_cast<int>(q.Int(6 + i));
     if (r.priority > 0) UnpackReasons(q.View(13), &r.priority_by_reason);
+    r.expired = static_cast<int>(q.Int(18));
     r.wait_within = static_cast<int>(q.Int(14));
     r.service_within = static_cast<int>(q.Int(15));
     waits.clear();
@@ -479,8 +482,8 @@ Status SummarizeDay(sqlite3* db, int utc_offset_min, const std::string& day, int
   Query ins(db,
             "INSERT INTO report_cells (business_day, service, counter_id, operator_id, weekday,"
             " hour, issued, served, no_show, cancelled, transferred, print_failed, priority,"
-            " priority_reasons, wait_within, service_within, waits, services)"
-            " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)");
+            " priority_reasons, wait_within, service_within, waits, services, expired)"
+            " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)");
   Query done(db,
              "INSERT OR REPLACE INTO report_days (business_day, tickets, cells, ts_ms)"
              " VALUES (?1, ?2, ?3, ?4)");
@@ -506,6 +509,7 @@ Status SummarizeDay(sqlite3* db, int utc_offset_min, const std::string& day, int
     const std::string waits = PackMs(acc.waits), services = PackMs(acc.services);
     sqlite3_bind_blob(s, 17, waits.data(), static_cast<int>(waits.size()), SQLITE_TRANSIENT);
     sqlite3_bind_blob(s, 18, services.data(), static_cast<int>(services.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_int(s, 19, r.expired);
     if (sqlite3_step(s) != SQLITE_DONE) {
       return Status::Error(std::string("summarize: ") + sqlite3_errmsg(db));
     }
@@ -689,6 +693,7 @@ const std::vector<std::string>& Columns() {
                                                  "served",
                                                  "no_show",
                                                  "cancelled",
+                                                 "expired",
                                                  "transferred",
                                                  "print_failed",
                                                  "priority",
@@ -721,6 +726,7 @@ std::vector<std::string> Cells(const Row& r) {
           std::to_string(r.served),
           std::to_string(r.no_show),
           std::to_string(r.cancelled),
+          std::to_string(r.expired),
           std::to_string(r.transferred),
           std::to_string(r.print_failed),
           std::to_string(r.priority),
@@ -894,6 +900,7 @@ void RowToProto(const Row& r, v1::ReportRow* p) {
   p->set_served(r.served);
   p->set_no_show(r.no_show);
   p->set_cancelled(r.cancelled);
+  p->set_expired(r.expired);
   p->set_transferred(r.transferred);
   p->set_print_failed(r.print_failed);
   p->set_priority(r.priority);
@@ -926,6 +933,7 @@ Row RowFromProto(const v1::ReportRow& p) {
   r.served = p.served();
   r.no_show = p.no_show();
   r.cancelled = p.cancelled();
+  r.expired = p.expired();
   r.transferred = p.transferred();
   r.print_failed = p.print_failed();
   r.priority = p.priority();

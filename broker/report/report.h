@@ -55,6 +55,7 @@ struct Row {
   std::string key;    // the group: agency code, service code, counter id, operator, day, hour
   std::string label;  // its name, where there is one
   int issued = 0, served = 0, no_show = 0, cancelled = 0, transferred = 0, print_failed = 0;
+  int expired = 0;  // unfinished when the business day ended (docs/PROTOCOL.md)
   int priority = 0;
   std::map<std::string, int> priority_by_reason;  // "LANSIA" -> n
   Distribution wait, service;

@@ -350,7 +350,7 @@ TEST_F(ReportTest, FormatsAndBadInput) {
   const Report r = Run("2026-11-30", "2026-11-30", GroupBy::kService);
   const std::string csv = Format(r, "csv");
   EXPECT_EQ(csv.rfind("group,name,issued,served,", 0), 0u);
-  EXPECT_NE(csv.find("KTP-REKAM,Perekaman KTP-el,1,1,0,0,0,0,0,10.0,10.0,10.0,10.0,100.0,8.0"),
+  EXPECT_NE(csv.find("KTP-REKAM,Perekaman KTP-el,1,1,0,0,0,0,0,0,10.0,10.0,10.0,10.0,100.0,8.0"),
             std::string::npos)
       << csv;
   const std::string json = Format(r, "json");

@@ -175,6 +175,11 @@ CREATE INDEX tickets_open ON tickets (state)
     R"sql(
 DROP INDEX tickets_open;
 )sql",
+    // 9: tickets left unfinished when their business day ended (state
+    // EXPIRED, written by DAY_CHANGED) are counted in the day summaries.
+    R"sql(
+ALTER TABLE report_cells ADD COLUMN expired INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
 
@@ -378,9 +383,29 @@ Status Store::Prepare() {
   return Status::Ok();
 }
 
-StatusOr<Loaded> Store::Load(const std::string& since_day) {
+StatusOr<Loaded> Store::Load(const std::string& fallback_day) {
   Loaded out;
   sqlite3_stmt* q = nullptr;
+  // The day of the last DAY_CHANGED; on a file from before them, the day of
+  // the newest ticket.
+  bool stored_day = false;
+  sqlite3_prepare_v2(db_, "SELECT value FROM settings WHERE key = 'business_day'", -1, &q,
+                     nullptr);
+  if (sqlite3_step(q) == SQLITE_ROW) {
+    out.business_day = reinterpret_cast<const char*>(sqlite3_column_text(q, 0));
+    stored_day = true;
+  }
+  sqlite3_finalize(q);
+  if (!stored_day) {
+    sqlite3_prepare_v2(db_, "SELECT business_day FROM tickets ORDER BY id DESC LIMIT 1", -1, &q,
+                       nullptr);
+    if (sqlite3_step(q) == SQLITE_ROW) {
+      out.business_day = reinterpret_cast<const char*>(sqlite3_column_text(q, 0));
+    }
+    sqlite3_finalize(q);
+  }
+  if (out.business_day.empty()) out.business_day = fallback_day;
+  const std::string& since_day = out.business_day;
   sqlite3_prepare_v2(db_, "SELECT data FROM counters ORDER BY id", -1, &q, nullptr);
   while (sqlite3_step(q) == SQLITE_ROW) {
     v1::Counter c;
@@ -420,6 +445,18 @@ StatusOr<Loaded> Store::Load(const std::string& since_day) {
   }
   sqlite3_finalize(q);
   if (!st.ok()) return st;
+  if (!stored_day) {
+    // Once, on a file from before DAY_CHANGED: unfinished tickets of earlier
+    // days were left as they were; the first day change expires them.
+    sqlite3_prepare_v2(db_,
+                       "SELECT data FROM tickets WHERE business_day < ?1 AND state IN"
+                       " ('WAITING','HELD','CALLED','SERVING')",
+                       -1, &q, nullptr);
+    sqlite3_bind_text(q, 1, since_day.c_str(), -1, SQLITE_TRANSIENT);
+    st = read_tickets(q);
+    sqlite3_finalize(q);
+    if (!st.ok()) return st;
+  }
   std::sort(out.tickets.begin(), out.tickets.end(),
             [](const v1::Ticket& a, const v1::Ticket& b) { return a.id() < b.id(); });
   out.tickets.erase(std::unique(out.tickets.begin(), out.tickets.end(),
@@ -528,13 +565,14 @@ StatusOr<int> Store::SummarizeClosedDays(const std::string& today, int utc_offse
     }
     sqlite3_finalize(q);
   }
-  // A ticket a counter still holds (called or being served across midnight)
-  // may still change: its day waits for the next try.
+  // A day with an unfinished ticket (before the day change expired it) may
+  // still change: it waits for the next try.
   bool pending = false;
   int written = 0;
   sqlite3_stmt* held = nullptr;
   sqlite3_prepare_v2(db_,
-                     "SELECT 1 FROM tickets WHERE state IN ('CALLED','SERVING') AND"
+                     "SELECT 1 FROM tickets WHERE state IN ('WAITING','HELD',"
+                     "'CALLED','SERVING') AND"
                      " business_day = ?1 LIMIT 1",
                      -1, &held, nullptr);
   std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)> held_owner(held, &sqlite3_finalize);
@@ -588,7 +626,11 @@ Status Store::AppendEvent(uint64_t seq, int64_t ts_ms, const v1::Event& e) {
     s.IntOrNull(20, t.counter_id()).Text(21, t.operator_id()).Int(22, t.wait_target_min());
     s.Int(23, t.service_std_min()).Int(24, t.transfers()).Text(25, t.transferred_from());
     s.Int(26, t.print_failed() ? 1 : 0);
-    if (t.first_called_ms() > 0) s.Int(27, t.wait_ms()).Int(29, t.wait_met() ? 1 : 0);
+    // A wait is judged once the ticket was called, or when it left the queue
+    // uncalled in a way that counts (expired; cancelled past its target).
+    if (t.first_called_ms() > 0 || t.wait_ms() > 0) {
+      s.Int(27, t.wait_ms()).Int(29, t.wait_met() ? 1 : 0);
+    }
     if (t.finished_ms() > 0) s.Int(28, t.service_ms()).Int(30, t.service_met() ? 1 : 0);
     const std::string data = t.SerializeAsString();  // outlives Step()
     s.Blob(31, data);
@@ -640,6 +682,15 @@ Status Store::AppendEvent(uint64_t seq, int64_t ts_ms, const v1::Event& e) {
       return Status::Error(std::string("save running text: ") + sqlite3_errmsg(db_));
     }
   }
+  if (e.type() == v1::DAY_CHANGED) {
+    if (Stmt(upsert_setting_)
+            .Text(1, "business_day")
+            .Text(2, e.day_change().business_day())
+            .Int(3, ts_ms)
+            .Step() != SQLITE_DONE) {
+      return Status::Error(std::string("save business day: ") + sqlite3_errmsg(db_));
+    }
+  }
   if (e.has_rating()) {
     const v1::Rating& r = e.rating();
     Stmt s(insert_rating_);
@@ -674,6 +725,19 @@ Status Store::SaveReply(const std::string& client_id, const std::string& request
 Status Store::Commit() {
   pending_reply_keys_.clear();
   return Run(commit_, "COMMIT");
+}
+
+Status Store::AppendBatch(uint64_t first_seq, int64_t ts_ms,
+                          const std::vector<v1::Event>& events) {
+  if (events.empty()) return Status::Ok();
+  if (Status st = Begin(); !st.ok()) return st;
+  for (const auto& e : events) {
+    if (Status st = AppendEvent(first_seq++, ts_ms, e); !st.ok()) {
+      Rollback();
+      return st;
+    }
+  }
+  return Commit();
 }
 
 void Store::Rollback() {

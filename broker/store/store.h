@@ -28,7 +28,7 @@ struct sqlite3_stmt;
 
 namespace mpp::store {
 
-inline constexpr int kSchemaVersion = 8;
+inline constexpr int kSchemaVersion = 9;
 
 struct Loaded {
   std::vector<v1::Ticket> tickets;
@@ -36,6 +36,10 @@ struct Loaded {
   std::vector<v1::Operator> operators;
   std::optional<std::string> ticker;  // the running text last set, if ever
   std::vector<v1::Device> devices;
+  // The business day the broker was last on (its last DAY_CHANGED); for a
+  // file from before day changes were events, the day of its newest ticket;
+  // for a new file, the `fallback_day` given to Load.
+  std::string business_day;
   uint64_t last_seq = 0;
   int64_t last_ticket_id = 0;
 };
@@ -50,8 +54,11 @@ class Store {
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
-  // Tickets of `since_day` or later, earlier ones a counter still holds, every counter.
-  StatusOr<Loaded> Load(const std::string& since_day);
+  // The tickets of the business day the broker was last on (and later ones),
+  // earlier ones a counter still holds, every counter. On a file written
+  // before day changes were events (no stored business day) also every
+  // unfinished ticket of an earlier day, so the first day change expires it.
+  StatusOr<Loaded> Load(const std::string& fallback_day);
 
   // The stored reply to (client, request_id), if that request was applied.
   const std::string* FindReply(const std::string& client_id, const std::string& request_id) const;
@@ -63,6 +70,9 @@ class Store {
                    const std::string& reply_bytes);
   Status Commit();
   void Rollback();
+  // Begin, AppendEvent for each of `events` (seqs first_seq, first_seq+1, ...),
+  // Commit; rolled back on error. Nothing happens for no events.
+  Status AppendBatch(uint64_t first_seq, int64_t ts_ms, const std::vector<v1::Event>& events);
 
   // Writes report summaries (report::SummarizeDay) for days before `today`
   // that have tickets and none, each in its own transaction, at most

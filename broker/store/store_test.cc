@@ -221,12 +221,36 @@ TEST_F(StoreTest, LoadSkipsPastDaysButKeepsTicketsACounterStillHolds) {
   idle.mutable_counter()->clear_current_ticket();
   st.AppendEvent(7, 7, idle);
   ASSERT_TRUE(st.Commit().ok());
-  auto loaded = st.Load("2026-11-30");
+  // A file from before DAY_CHANGED: its day is the newest ticket's, and every
+  // unfinished ticket of an earlier day comes along (to be expired).
+  auto legacy = st.Load("2026-12-02");
+  ASSERT_TRUE(legacy.ok());
+  EXPECT_EQ(legacy->business_day, "2026-11-30");
+  ASSERT_EQ(legacy->tickets.size(), 4u);
+  EXPECT_EQ(legacy->tickets[0].id(), 2);
+  EXPECT_EQ(legacy->tickets[3].id(), 5);
+  // Once a day change is stored, only its day and what a counter holds.
+  v1::Event day;
+  day.set_type(v1::DAY_CHANGED);
+  day.mutable_day_change()->set_business_day("2026-11-30");
+  ASSERT_TRUE(st.Begin().ok());
+  ASSERT_TRUE(st.AppendEvent(8, 8, day).ok());
+  ASSERT_TRUE(st.Commit().ok());
+  auto loaded = st.Load("2026-12-02");
   ASSERT_TRUE(loaded.ok());
+  EXPECT_EQ(loaded->business_day, "2026-11-30");
   ASSERT_EQ(loaded->tickets.size(), 2u);
   EXPECT_EQ(loaded->tickets[0].id(), 2);
   EXPECT_EQ(loaded->tickets[1].id(), 5);
   EXPECT_EQ(loaded->last_ticket_id, 5);
+}
+
+TEST_F(StoreTest, ANewFileIsOnTheDayItIsGiven) {
+  auto s = Store::Open(path_);
+  ASSERT_TRUE(s.ok());
+  auto loaded = s.value()->Load("2026-12-02");
+  ASSERT_TRUE(loaded.ok());
+  EXPECT_EQ(loaded->business_day, "2026-12-02");
 }
 
 TEST_F(StoreTest, DuplicateNumberOnADayIsRefusedByTheSchema) {
