@@ -179,6 +179,7 @@ int main(int argc, char** argv) {
   mpp::core::QueueCore core(&index);
   core.Restore(loaded->tickets, loaded->counters, loaded->last_seq, loaded->last_ticket_id,
                loaded->business_day, now);
+  core.RestoreNumberFloors(loaded->business_day, loaded->number_floors);
   core.RestoreOperators(loaded->operators);
   core.RestoreDevices(loaded->devices);
   if (loaded->ticker) core.RestoreTicker(*loaded->ticker);

@@ -8,6 +8,7 @@
 
 #include "common/client.h"
 #include "common/keys.h"
+#include "common/number_watch.h"
 #include "common/time_util.h"
 #include "common/wire.h"
 
@@ -55,6 +56,9 @@ void CloneClient::Run() {
   auto last_heard = Steady::now();
   SystemClock local;
 
+  // What this client saw of today's numbers, reported when a snapshot shows
+  // the broker behind them (restored from a backup).
+  NumberWatch numbers;
   std::string last_failure;
   auto set_connected = [&](bool c) {
     bool changed;
@@ -147,6 +151,16 @@ void CloneClient::Run() {
         continue;
       }
       answered();
+      if (auto report = numbers.Check(env->reply().snapshot())) {
+        spdlog::warn("the broker's numbering is behind numbers this client saw today ({}); "
+                     "reporting them so no number is handed out twice",
+                     report->report_numbers().ShortDebugString());
+        auto sent = cmd.Call(*report, call);
+        if (!sent.ok() || sent->reply().error().code() != v1::OK) {
+          spdlog::error("numbers not taken by the broker: {}",
+                        sent.ok() ? sent->reply().error().message_en() : sent.status().message());
+        }
+      }
       {
         std::lock_guard<std::mutex> lock(mu_);
         view_.state.ApplySnapshot(env->reply().snapshot());
@@ -172,6 +186,7 @@ void CloneClient::Run() {
           last_heard = Steady::now();
           std::lock_guard<std::mutex> lock(mu_);
           if (env.has_event()) {
+            if (env.event().has_ticket()) numbers.See(env.event().ticket());
             const auto r = view_.state.ApplyEvent(env.seq(), env.event(), env.time_ms());
             changed |= r == LiveState::EventResult::kApplied;
             if (r == LiveState::EventResult::kGap) {
@@ -182,6 +197,11 @@ void CloneClient::Run() {
           } else if (env.has_heartbeat()) {
             view_.broker_offset_ms = env.time_ms() - local.NowMs();
             if (view_.state.BehindHeartbeat(env.heartbeat().seq())) view_.state.MarkUnsynced();
+            if (view_.state.BrokerWentBack(env.heartbeat().seq())) {
+              spdlog::warn("the broker is back at seq {} (had {}): restored? resyncing",
+                           env.heartbeat().seq(), view_.state.seq());
+              view_.state.MarkUnsynced();
+            }
           }
         }
         frames.clear();

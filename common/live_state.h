@@ -34,6 +34,14 @@ class LiveState {
   EventResult ApplyEvent(uint64_t seq, const v1::Event& event, int64_t time_ms = 0);
   // True when a heartbeat shows events we have not seen (a silent gap).
   bool BehindHeartbeat(uint64_t heartbeat_seq) const { return synced_ && heartbeat_seq > seq_; }
+  // True when the broker's heartbeats say an older seq than ours twice in a
+  // row: it went back (restored from a backup), so its new events would look
+  // stale here. One behind is normal (a snapshot can be ahead of a heartbeat
+  // sent while its events waited for the WAL sync).
+  bool BrokerWentBack(uint64_t heartbeat_seq) {
+    behind_beats_ = synced_ && heartbeat_seq < seq_ ? behind_beats_ + 1 : 0;
+    return behind_beats_ >= 2;
+  }
   // Forget the sync (after a reconnect); the last state stays visible.
   void MarkUnsynced() { synced_ = false; }
 
@@ -53,6 +61,7 @@ class LiveState {
  private:
   bool synced_ = false;
   uint64_t seq_ = 0;
+  int behind_beats_ = 0;
   std::string business_day_;
   std::string ticker_;
   std::map<int, v1::Counter> counters_;

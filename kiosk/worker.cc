@@ -147,6 +147,17 @@ void KioskWorker::Poll() {
     Post(Result(Result::Kind::kUnreachable));
     return;
   }
+  if (auto report = numbers_.Check(reply->reply().snapshot())) {
+    // The broker is behind numbers this kiosk saw today (restored from a
+    // backup): it must not issue them again.
+    spdlog::warn("the broker's numbering is behind numbers seen today ({}); reporting them",
+                 report->report_numbers().ShortDebugString());
+    auto sent = client_->Call(*report, o);
+    if (!sent.ok() || sent->reply().error().code() != v1::OK) {
+      spdlog::error("numbers not taken by the broker: {}",
+                    sent.ok() ? sent->reply().error().message_en() : sent.status().message());
+    }
+  }
   Result r(Result::Kind::kSnapshot);
   r.snapshot = reply->reply().snapshot();
   Post(std::move(r));
@@ -162,6 +173,7 @@ void KioskWorker::Handle(const Job& job) {
       Result r(Result::Kind::kIssue);
       r.request_id = job.request_id;
       if (reply.ok()) {
+        if (reply->reply().has_ticket()) numbers_.See(reply->reply().ticket());
         r.reply = *reply;
       } else {
         r.status = reply.status();

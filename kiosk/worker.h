@@ -20,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/number_watch.h"
 #include "kiosk/model.h"
 #include "kiosk/printer.h"
 
@@ -76,6 +77,7 @@ class KioskWorker {
   void RunBackground();
 
   Options options_;
+  NumberWatch numbers_;  // worker thread only
   std::unique_ptr<Printer> printer_;
   std::function<void()> wake_;
   std::thread thread_;

@@ -458,6 +458,14 @@ int main(int argc, char** argv) {
   c_ticker_set->add_option("TEXT", ticker_text)->required();
   auto* c_ticker_reset = c_ticker->add_subcommand("reset", "go back to the catalog's text");
   c_ticker->require_subcommand(1);
+  int skip = 0;
+  auto* c_restore = app.add_subcommand(
+      "restore",
+      "after restoring a backup (docs/OPERATIONS.md): skip N numbers on every prefix today, so "
+      "no number a visitor holds is issued again");
+  c_restore->add_option("--skip", skip, "numbers to skip on every prefix (1-10000)")
+      ->required()
+      ->check(CLI::Range(1, 10000));
   c_report->add_option("--format", format, "table, csv, json or md")
       ->check(CLI::IsMember({"table", "csv", "json", "md"}))
       ->capture_default_str();
@@ -656,6 +664,7 @@ int main(int argc, char** argv) {
     req.mutable_pause()->set_counter_id(counter);
     req.mutable_pause()->set_reason(reason);
   }
+  if (c_restore->parsed()) req.mutable_skip_numbers()->set_margin(skip);
   if (c_ticker_set->parsed()) req.mutable_set_ticker()->set_text(ticker_text);
   if (c_ticker_reset->parsed()) req.mutable_set_ticker()->set_text("");
   if (c_unhold->parsed()) *req.mutable_unhold()->mutable_ticket() = Ref(ticket);

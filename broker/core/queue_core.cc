@@ -177,6 +177,13 @@ void QueueCore::Fold(const v1::Event& e) {
   if (e.has_operator_info()) operators_[e.operator_info().id()] = e.operator_info();
   if (e.type() == v1::TICKER_CHANGED) ticker_ = e.ticker();
   if (e.has_device()) devices_[e.device().public_key()] = e.device();
+  if (e.has_numbers_raised()) {
+    const v1::NumbersRaised& n = e.numbers_raised();
+    for (const auto& p : n.numbers()) {
+      int& last = last_seq_no_[DayKey(n.business_day(), p.prefix())];
+      last = std::max(last, p.last());
+    }
+  }
   if (e.type() == v1::DAY_CHANGED) {
     const std::string& day = e.day_change().business_day();
     EnterDay(day);
@@ -439,6 +446,10 @@ Outcome QueueCore::ApplyOne(const v1::Request& r, Millis now) {
       return SetTicker(r.set_ticker().text());
     case v1::Request::kSetDevice:
       return SetDevice(r.set_device().device(), now);
+    case v1::Request::kReportNumbers:
+      return ReportNumbers(r.report_numbers());
+    case v1::Request::kSkipNumbers:
+      return SkipNumbers(r.skip_numbers());
     case v1::Request::kListDevices: {
       Outcome o;
       for (const auto& [key, d] : devices_) *o.reply.mutable_devices()->add_devices() = d;
@@ -1018,6 +1029,13 @@ v1::Snapshot QueueCore::MakeSnapshot(const std::string& zone, Millis now) const 
       q->set_next_open_ms(next.code == v1::OK ? tomorrow : next.next_open_ms);
     }
   }
+  for (const auto& [key, last] : last_seq_no_) {
+    if (key.size() > business_day_.size() && key.compare(0, business_day_.size(), business_day_) == 0) {
+      v1::PrefixNumber* p = s.add_last_numbers();
+      p->set_prefix(key.substr(business_day_.size() + 1));
+      p->set_last(last);
+    }
+  }
   for (int64_t id : recent_calls_) {
     const v1::Ticket* t = FindTicket(id);
     if (!t) continue;
@@ -1026,6 +1044,82 @@ v1::Snapshot QueueCore::MakeSnapshot(const std::string& zone, Millis now) const 
     *s.add_recent_calls() = *t;
   }
   return s;
+}
+
+// ------------------------------------------------------------- numbering --
+
+void QueueCore::RestoreNumberFloors(const std::string& day,
+                                    const std::map<std::string, int>& floors) {
+  for (const auto& [prefix, last] : floors) {
+    int& mine = last_seq_no_[DayKey(day, prefix)];
+    mine = std::max(mine, last);
+  }
+}
+
+int QueueCore::LastNumber(const std::string& prefix) const {
+  auto it = last_seq_no_.find(DayKey(business_day_, prefix));
+  return it == last_seq_no_.end() ? 0 : it->second;
+}
+
+Outcome QueueCore::RaiseNumbers(const std::map<std::string, int>& wanted,
+                                const std::string& reason) {
+  v1::Event e;
+  e.set_type(v1::NUMBERS_RAISED);
+  v1::NumbersRaised* n = e.mutable_numbers_raised();
+  n->set_business_day(business_day_);
+  n->set_reason(reason);
+  for (const auto& [prefix, last] : wanted) {
+    if (last <= LastNumber(prefix)) continue;
+    v1::PrefixNumber* p = n->add_numbers();
+    p->set_prefix(prefix);
+    p->set_last(last);
+  }
+  Outcome o;
+  if (n->numbers().empty()) return o;  // nothing handed out past ours
+  Fold(e);
+  ++seq_;
+  o.events.push_back(std::move(e));
+  return o;
+}
+
+Outcome QueueCore::ReportNumbers(const v1::ReportNumbers& c) {
+  // A report about another day changes nothing: numbering starts at 1 each day.
+  if (c.business_day() != business_day_) return Outcome();
+  std::map<std::string, int> wanted;
+  for (const auto& p : c.numbers()) {
+    const bool known = std::any_of(
+        catalog_->catalog().services().begin(), catalog_->catalog().services().end(),
+        [&](const v1::Service& s) { return s.prefix() == p.prefix(); });
+    if (!known) {
+      return Refuse(v1::INVALID_ARGUMENT,
+                    "Awalan nomor '" + p.prefix().substr(0, 16) + "' tidak ada di katalog.",
+                    "Ticket prefix '" + p.prefix().substr(0, 16) +
+                        "' is not in the catalog; report only numbers seen from this broker.");
+    }
+    if (p.last() > LastNumber(p.prefix()) + kMaxNumberRaise) {
+      return Refuse(v1::INVALID_ARGUMENT,
+                    "Nomor " + p.prefix() + "-" + std::to_string(p.last()) +
+                        " terlalu jauh di depan; minta admin memakai `mppctl restore --skip`.",
+                    "Number " + p.prefix() + "-" + std::to_string(p.last()) + " is more than " +
+                        std::to_string(kMaxNumberRaise) +
+                        " past the broker's; an administrator skips numbers with `mppctl restore "
+                        "--skip N`.");
+    }
+    wanted[p.prefix()] = std::max(wanted[p.prefix()], p.last());
+  }
+  return RaiseNumbers(wanted, "seen by a client after the broker went back");
+}
+
+Outcome QueueCore::SkipNumbers(const v1::SkipNumbers& c) {
+  if (c.margin() < 1 || c.margin() > kMaxNumberRaise) {
+    return Refuse(v1::INVALID_ARGUMENT, "Jumlah nomor yang dilewati harus 1 sampai 10000.",
+                  "The margin of numbers to skip is 1 to 10000.");
+  }
+  std::map<std::string, int> wanted;
+  for (const auto& s : catalog_->catalog().services()) {
+    wanted[s.prefix()] = LastNumber(s.prefix()) + c.margin();
+  }
+  return RaiseNumbers(wanted, "skipped " + std::to_string(c.margin()) + " by an administrator");
 }
 
 // ------------------------------------------------------- operators, ratings --

@@ -80,6 +80,13 @@ class QueueCore {
 
   v1::Snapshot MakeSnapshot(const std::string& zone, Millis now) const;
 
+  // Numbers raised past those handed out (NUMBERS_RAISED) on `day`, as the
+  // store kept them: prefix -> last number. Call after Restore.
+  void RestoreNumberFloors(const std::string& day, const std::map<std::string, int>& floors);
+  // Today's last number of `prefix` (0 when none was issued).
+  int LastNumber(const std::string& prefix) const;
+  static constexpr int kMaxNumberRaise = 10000;
+
   // Operators (with their PIN hashes) as loaded from the store.
   void RestoreOperators(const std::vector<v1::Operator>& operators);
   const v1::Operator* FindOperator(const std::string& id) const;
@@ -155,6 +162,10 @@ class QueueCore {
   Outcome OperatorEvent(v1::Operator op);
   Outcome SetTicker(const std::string& text);
   Outcome SetDevice(const v1::Device& device, Millis now);
+  Outcome ReportNumbers(const v1::ReportNumbers& c);
+  Outcome SkipNumbers(const v1::SkipNumbers& c);
+  // NUMBERS_RAISED for the prefixes of `wanted` past today's last numbers.
+  Outcome RaiseNumbers(const std::map<std::string, int>& wanted, const std::string& reason);
   Outcome OpenCounter(int counter_id, const std::string& operator_id, bool sign_in, Millis now);
   Outcome PauseCounter(const v1::PauseCounter& c, Millis now);
   Outcome CloseCounter(int counter_id, bool sign_out, Millis now);

@@ -818,3 +818,49 @@ TEST_F(DayChangeTest, ACancelledTicketIsJudgedOnlyWhenItWaitedPastItsTarget) {
 
 }  // namespace
 }  // namespace mpp::core
+
+namespace mpp::core {
+namespace {
+
+v1::Request ReportNumbersRequest(const std::string& day, const std::string& prefix, int last) {
+  v1::Request r;
+  r.mutable_report_numbers()->set_business_day(day);
+  v1::PrefixNumber* p = r.mutable_report_numbers()->add_numbers();
+  p->set_prefix(prefix);
+  p->set_last(last);
+  return r;
+}
+
+TEST_F(QueueCoreTest, ReportedNumbersRaiseTodaysNumberingOnceAndWithinBounds) {
+  Issue("S1", monday_);
+  const uint64_t seq = core_.seq();
+  EXPECT_EQ(Do(ReportNumbersRequest("2026-11-30", "A", 40), monday_).error().code(), v1::OK);
+  EXPECT_EQ(core_.seq(), seq + 1);
+  EXPECT_EQ(events_.back().type(), v1::NUMBERS_RAISED);
+  EXPECT_EQ(Issue("S2", monday_).ticket().number(), "A-041");  // S2 shares prefix A
+  // Lower numbers, another day: nothing changes.
+  Do(ReportNumbersRequest("2026-11-30", "A", 30), monday_);
+  Do(ReportNumbersRequest("2026-11-27", "B", 99), monday_);
+  EXPECT_EQ(core_.seq(), seq + 2);
+  EXPECT_EQ(Do(ReportNumbersRequest("2026-11-30", "Z", 5), monday_).error().code(),
+            v1::INVALID_ARGUMENT);
+  EXPECT_EQ(Do(ReportNumbersRequest("2026-11-30", "B", 10001), monday_).error().code(),
+            v1::INVALID_ARGUMENT);
+  EXPECT_EQ(core_.seq(), seq + 2);
+  const v1::Snapshot s = core_.MakeSnapshot("", monday_);
+  ASSERT_EQ(s.last_numbers_size(), 1);
+  EXPECT_EQ(s.last_numbers(0).prefix(), "A");
+  EXPECT_EQ(s.last_numbers(0).last(), 41);
+}
+
+TEST_F(QueueCoreTest, RaisedNumbersAreRestoredFromTheirFloors) {
+  QueueCore restarted(&index_);
+  restarted.Restore({}, {}, 0, 0, "2026-11-30", monday_);
+  restarted.RestoreNumberFloors("2026-11-30", {{"B", 12}});
+  v1::Request issue;
+  issue.mutable_issue()->set_service("S3");
+  EXPECT_EQ(restarted.Apply(issue, monday_).reply.ticket().number(), "B-013");
+}
+
+}  // namespace
+}  // namespace mpp::core

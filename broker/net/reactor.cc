@@ -358,6 +358,11 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
     if (resumed) core_->OfferPinWork(resumed->work);
     core::Outcome o = core_->Apply(req, now);
     if (req.has_sign_in()) NoteLockout(req.sign_in(), o, in.client_id(), now);
+    for (const auto& e : o.events) {
+      if (!e.has_numbers_raised()) continue;
+      spdlog::warn("numbering raised ({}) by client {}: {}", e.numbers_raised().reason(),
+                   in.client_id(), e.numbers_raised().ShortDebugString());
+    }
     // An empty queue is an everyday answer, not worth a log line.
     if (!o.ok() && o.reply.error().code() != v1::QUEUE_EMPTY && LogAllowed()) {
       spdlog::info("refused {} from {}: {}", req.GetDescriptor()->oneof_decl(0)->name(),

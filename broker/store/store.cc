@@ -480,6 +480,16 @@ StatusOr<Loaded> Store::Load(const std::string& fallback_day) {
   }
   sqlite3_finalize(q);
 
+  const std::string floors = "numbers:" + since_day + ":";
+  sqlite3_prepare_v2(db_, "SELECT key, value FROM settings WHERE key > ?1 AND key < ?1 || '~'", -1,
+                     &q, nullptr);
+  sqlite3_bind_text(q, 1, floors.c_str(), -1, SQLITE_TRANSIENT);
+  while (sqlite3_step(q) == SQLITE_ROW) {
+    const std::string key = reinterpret_cast<const char*>(sqlite3_column_text(q, 0));
+    out.number_floors[key.substr(floors.size())] = sqlite3_column_int(q, 1);
+  }
+  sqlite3_finalize(q);
+
   sqlite3_prepare_v2(db_, "SELECT data FROM devices ORDER BY name", -1, &q, nullptr);
   while (sqlite3_step(q) == SQLITE_ROW) {
     v1::Device d;
@@ -680,6 +690,18 @@ Status Store::AppendEvent(uint64_t seq, int64_t ts_ms, const v1::Event& e) {
     if (Stmt(upsert_setting_).Text(1, "ticker").Text(2, e.ticker()).Int(3, ts_ms).Step() !=
         SQLITE_DONE) {
       return Status::Error(std::string("save running text: ") + sqlite3_errmsg(db_));
+    }
+  }
+  if (e.has_numbers_raised()) {
+    const v1::NumbersRaised& n = e.numbers_raised();
+    for (const auto& p : n.numbers()) {
+      if (Stmt(upsert_setting_)
+              .Text(1, "numbers:" + n.business_day() + ":" + p.prefix())
+              .Text(2, std::to_string(p.last()))
+              .Int(3, ts_ms)
+              .Step() != SQLITE_DONE) {
+        return Status::Error(std::string("save raised numbers: ") + sqlite3_errmsg(db_));
+      }
     }
   }
   if (e.type() == v1::DAY_CHANGED) {

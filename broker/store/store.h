@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -40,6 +41,8 @@ struct Loaded {
   // file from before day changes were events, the day of its newest ticket;
   // for a new file, the `fallback_day` given to Load.
   std::string business_day;
+  // Numbers raised on that day (NUMBERS_RAISED): prefix -> last number.
+  std::map<std::string, int> number_floors;
   uint64_t last_seq = 0;
   int64_t last_ticket_id = 0;
 };
