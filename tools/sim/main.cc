@@ -16,10 +16,14 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <csignal>
+#include <cstdio>
 #include <iostream>
+#include <map>
 #include <mutex>
 #include <set>
 #include <sstream>
@@ -90,6 +94,11 @@ struct Shared {
   std::atomic<bool> arrivals_done{false};
   Tally tally;
   std::mutex log_mu;
+  // How honest the tickets were: the wait each visitor was told at issue,
+  // and |told - real| once the ticket was called (docs/BENCHMARKS.md).
+  std::mutex estimate_mu;
+  std::map<int64_t, Millis> told;  // GUARDED_BY(estimate_mu)
+  std::vector<Millis> errors;      // GUARDED_BY(estimate_mu)
 };
 
 // Sends a request; refusals come back as replies, an unreachable broker as nullopt.
@@ -117,6 +126,8 @@ void RunArrivals(Shared& s, std::vector<mpp::sim::Arrival> plan) {
     if (!reply) continue;
     if (reply->error().code() == v1::OK) {
       ++s.tally.issued;
+      std::lock_guard<std::mutex> lock(s.estimate_mu);
+      s.told[reply->ticket().id()] = reply->estimated_wait_ms();
     } else {
       ++s.tally.refused;  // quota reached, service closed: the visitor goes home
     }
@@ -238,6 +249,14 @@ void RunCounter(Shared& s, int counter_id) {
     }
     empty_after_close = 0;
     ++s.tally.called;
+    if (called->ticket().recall_ms().empty() && called->ticket().transfers() == 0) {
+      std::lock_guard<std::mutex> lock(s.estimate_mu);
+      auto told = s.told.find(called->ticket().id());
+      if (told != s.told.end()) {
+        s.errors.push_back(std::abs(called->ticket().wait_ms() - told->second));
+        s.told.erase(told);
+      }
+    }
     const v1::Ticket ticket = called->ticket();
     if (unit(rng) < 0.05) {  // nobody comes: two recalls, then a no-show
       for (int i = 0; i < 2 && !g_stop.load(); ++i) {
@@ -499,5 +518,16 @@ int main(int argc, char** argv) {
             << ", transferred " << t.transferred << ", rated " << t.rated << " (" << t.skm_forms
             << " SKM forms)" << (t.errors ? ", " + std::to_string(t.errors) + " errors" : "")
             << std::endl;
+  if (!shared.errors.empty()) {
+    std::vector<Millis>& e = shared.errors;
+    std::sort(e.begin(), e.end());
+    const double median =
+        e.size() % 2 ? e[e.size() / 2] : (e[e.size() / 2 - 1] + e[e.size() / 2]) / 2.0;
+    const auto within = std::count_if(e.begin(), e.end(), [](Millis m) { return m <= 600000; });
+    std::printf(
+        "mpp-sim: estimated wait at issue vs real wait of %zu called tickets: median absolute "
+        "error %.1f min, %.1f%% within +/-10 min\n",
+        e.size(), median / 60000.0, 100.0 * static_cast<double>(within) / e.size());
+  }
   return t.errors ? 3 : 0;
 }
