@@ -390,6 +390,12 @@ StatusOr<v1::Catalog> ParseCatalog(std::string_view text, const std::string& sou
     s->set_service_std_min(static_cast<int32_t>(f.Int("service_std_min", true, 0, 1, 1440)));
     s->set_daily_quota(static_cast<int32_t>(f.Int("daily_quota", true, 0, 0, 1000000)));
     s->set_priority_allowed(f.Bool("priority_allowed", true));
+    const std::string past_closing = f.Str("past_closing", false, "warn");
+    if (past_closing != "warn" && past_closing != "refuse") {
+      p.Add(t->get("past_closing")->source(),
+            ctx + ": past_closing is \"warn\" (issue with a warning) or \"refuse\"");
+    }
+    s->set_refuse_past_closing(past_closing == "refuse");
     ReadStandard(f.Node("standard"), ctx, &p, s->mutable_standard(), t->source());
     const auto days = f.StrArray("days", false);
     const toml::node* hours_node = t->get("hours");

@@ -58,6 +58,7 @@ void KioskModel::OnSnapshot(const v1::Snapshot& snapshot, int64_t local_ms) {
     l.waiting = q.waiting();
     l.estimated_wait_ms = q.estimated_wait_ms();
     l.open_counters = q.open_counters();
+    l.past_closing = q.past_closing();
   }
 }
 
@@ -111,6 +112,7 @@ void KioskModel::OnIssueResult(const std::string& request_id, const StatusOr<v1:
   ticket_ = r.ticket();
   ticket_ahead_ = r.ahead();
   ticket_estimate_ms_ = r.estimated_wait_ms();
+  ticket_past_closing_ = r.past_closing();
   ticket_view_ = TicketView();
   BuildTicketView(ticket_, ticket_ahead_, ticket_estimate_ms_);
   screen_ = Screen::kTicket;
@@ -391,6 +393,7 @@ StandardView KioskModel::Standard() const {
                     "%d waiting. Estimated wait %s. %d counters serving."),
                   l.waiting, WaitText(l.estimated_wait_ms, lang_).c_str(), l.open_counters);
     v.live_text = buf;
+    if (l.past_closing) v.live_text += PastClosingText();
   } else {
     v.live_text = AvailabilityText(l);
   }
@@ -437,6 +440,10 @@ std::string KioskModel::WhereToWait(const std::string& service) const {
   return std::string(T(lang_, "Silakan tunggu di ", "Please wait in ")) + names;
 }
 
+std::string KioskModel::PastClosingText() const {
+  return T(lang_, ". Kemungkinan tidak terlayani hari ini.", ". You may not be served today.");
+}
+
 void KioskModel::BuildTicketView(const v1::Ticket& t, int ahead, Millis estimate) {
   const TicketView::Print print = ticket_view_.print;
   const std::string error = ticket_view_.print_error;
@@ -462,6 +469,7 @@ void KioskModel::BuildTicketView(const v1::Ticket& t, int ahead, Millis estimate
       (LiveFor(t.service()).open_counters > 0
            ? WaitText(estimate, lang_)
            : T(lang_, "belum tersedia (loket belum buka)", "not yet known (no counter open)"));
+  if (ticket_past_closing_) v.wait_text += PastClosingText();
   v.where = WhereToWait(t.service());
   if (t.priority() != v1::PRIORITY_NONE) {
     v.priority_text = std::string(T(lang_, "Prioritas: ", "Priority: ")) +
@@ -489,6 +497,7 @@ Job KioskModel::PrintJob() const {
   if (LiveFor(ticket_.service()).open_counters > 0) {
     p.wait_line += ", " + WaitText(ticket_estimate_ms_, lang_);
   }
+  if (ticket_past_closing_) p.wait_line += PastClosingText();
   p.priority_text = ticket_view_.priority_text;
   p.where = ticket_view_.where;
   p.qr_payload = TicketQrPayload(ticket_);

@@ -160,6 +160,7 @@ class KioskModel {
     int waiting = 0;
     Millis estimated_wait_ms = 0;
     int open_counters = 0;
+    bool past_closing = false;  // a ticket taken now is unlikely to be called today
   };
   void Touch() { last_input_ms_ = last_local_ms_; }
   void GoHome();
@@ -171,6 +172,8 @@ class KioskModel {
   std::string ServiceName(const v1::Service& s) const;
   std::string AgencyNameOf(const std::string& code) const;
   void BuildTicketView(const v1::Ticket& t, int ahead, Millis estimate);
+  // ". Kemungkinan tidak terlayani hari ini." after a wait past closing time.
+  std::string PastClosingText() const;
   Job PrintJob() const;
 
   Options options_;
@@ -190,6 +193,7 @@ class KioskModel {
   v1::Ticket ticket_;  // the last ticket issued here
   int ticket_ahead_ = 0;
   Millis ticket_estimate_ms_ = 0;
+  bool ticket_past_closing_ = false;
   TicketView ticket_view_;
   v1::Error refusal_;
   std::vector<Job> jobs_;

@@ -190,6 +190,23 @@ TEST_F(KioskModelTest, NoEstimateIsClaimedWhileNoCounterServesTheService) {
             "belum dapat diperkirakan.");
 }
 
+TEST_F(KioskModelTest, AWaitPastClosingIsSaidOnScreenAndOnPaper) {
+  const Job job = TakeS1();
+  v1::Envelope reply = TicketReply(job.request_id, "A-099");
+  reply.mutable_reply()->set_past_closing(true);
+  model_->OnIssueResult(job.request_id, reply);
+  ASSERT_EQ(model_->screen(), Screen::kTicket);
+  EXPECT_EQ(model_->Ticket().wait_text,
+            "Perkiraan waktu tunggu: sekitar 15 menit. Kemungkinan tidak terlayani hari ini.");
+  const auto jobs = model_->TakeJobs();
+  ASSERT_EQ(jobs.size(), 1u);
+  EXPECT_NE(jobs[0].printed.wait_line.find("Kemungkinan tidak terlayani hari ini"),
+            std::string::npos)
+      << jobs[0].printed.wait_line;
+  model_->TapLanguage();
+  EXPECT_NE(model_->Ticket().wait_text.find("You may not be served today."), std::string::npos);
+}
+
 TEST_F(KioskModelTest, ARefusalFromTheBrokerIsShownInTheVisitorsLanguage) {
   const Job job = TakeS1();
   v1::Envelope env;

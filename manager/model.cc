@@ -184,6 +184,11 @@ std::optional<double> ServiceWithinPct(const v1::ReportRow& r) {
   return 100.0 * r.service_within() / r.service_judged();
 }
 
+std::optional<double> EstimateWithinPct(const v1::ReportRow& r) {
+  if (r.estimate_judged() == 0) return std::nullopt;
+  return 100.0 * r.estimate_within() / r.estimate_judged();
+}
+
 std::vector<const v1::ReportRow*> SortedRows(const v1::ComplianceReport& report, Column column,
                                              bool ascending) {
   std::vector<const v1::ReportRow*> rows;
@@ -208,6 +213,8 @@ std::vector<const v1::ReportRow*> SortedRows(const v1::ComplianceReport& report,
         return WaitWithinPct(r);
       case Column::kServiceWithin:
         return ServiceWithinPct(r);
+      case Column::kEstimateWithin:
+        return EstimateWithinPct(r);
       case Column::kSkm:
         if (r.skm().respondents() == 0) return std::nullopt;
         return r.skm().score();

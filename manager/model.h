@@ -82,6 +82,7 @@ enum class Column {
   kWaitP90,
   kWaitWithin,
   kServiceWithin,
+  kEstimateWithin,  // how honest the tickets' wait estimates were
   kSkm
 };
 // Rows of `report` ordered by `column`; rows without a value (no waits) last.
@@ -90,6 +91,8 @@ std::vector<const v1::ReportRow*> SortedRows(const v1::ComplianceReport& report,
 // Percent within, or nullopt when nothing was judged.
 std::optional<double> WaitWithinPct(const v1::ReportRow& row);
 std::optional<double> ServiceWithinPct(const v1::ReportRow& row);
+// Percent of estimates at issue within +/-10 minutes of the real wait.
+std::optional<double> EstimateWithinPct(const v1::ReportRow& row);
 
 // Writes the report as CSV into `dir` as laporan-FROM-TO-BY.csv; returns the path.
 StatusOr<std::string> ExportCsv(const v1::ComplianceReport& report, const std::string& dir);

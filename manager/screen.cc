@@ -280,7 +280,7 @@ void ComplianceTable(UiState* ui, const Fonts& f, ImVec2 p, ImVec2 size) {
   const Lang l = ui->lang;
   const v1::ComplianceReport& rep = *ui->report;
   ImGui::SetCursorScreenPos(p);
-  if (!ImGui::BeginTable("compliance", 9,
+  if (!ImGui::BeginTable("compliance", 10,
                          ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |
                              ImGuiTableFlags_Sortable | ImGuiTableFlags_BordersInnerH |
                              ImGuiTableFlags_SizingStretchProp,
@@ -303,6 +303,7 @@ void ComplianceTable(UiState* ui, const Fonts& f, ImVec2 p, ImVec2 size) {
       {T(l, "Tunggu", "Wait"), "p90", Column::kWaitP90},
       {T(l, "Tunggu", "Wait"), T(l, "% target", "% target"), Column::kWaitWithin},
       {T(l, "Layanan", "Service"), T(l, "% standar", "% standard"), Column::kServiceWithin},
+      {T(l, "Estimasi", "Estimate"), T(l, "% +/-10 mnt", "% +/-10 min"), Column::kEstimateWithin},
       {"SKM", T(l, "nilai", "score"), Column::kSkm}};
   for (const auto& c : cols) {
     ImGui::TableSetupColumn(c.top,
@@ -312,14 +313,14 @@ void ComplianceTable(UiState* ui, const Fonts& f, ImVec2 p, ImVec2 size) {
   }
   ImGui::PushFont(f.small);
   ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
-  for (int i = 0; i < 9; ++i) {
+  for (int i = 0; i < 10; ++i) {
     ImGui::TableSetColumnIndex(i);
     ImGui::PushID(i);
     ImGui::TableHeader(cols[i].top);
     ImGui::PopID();
   }
   ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
-  for (int i = 0; i < 9; ++i) {
+  for (int i = 0; i < 10; ++i) {
     ImGui::TableSetColumnIndex(i);
     ImGui::PushStyleColor(ImGuiCol_Text, ToVec4(kMuted));
     ImGui::TextUnformatted(cols[i].sub);
@@ -363,6 +364,8 @@ void ComplianceTable(UiState* ui, const Fonts& f, ImVec2 p, ImVec2 size) {
     if (sp) ImGui::PushStyleColor(ImGuiCol_Text, ToVec4(PctColor(*sp)));
     ImGui::TextUnformatted(Cell(sp, "%.0f %%").c_str());
     if (sp) ImGui::PopStyleColor();
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(Cell(EstimateWithinPct(r), "%.0f %%").c_str());
     ImGui::TableNextColumn();
     if (r.skm().respondents() > 0) {
       ImGui::TextUnformatted((Dec(l, "%.2f", r.skm().score()) + " " + r.skm().grade()).c_str());

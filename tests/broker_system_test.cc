@@ -590,6 +590,55 @@ TEST(BrokerSystem, AStartOnALaterDayExpiresTheTicketsLeftOpen) {
   EXPECT_EQ(SummarizedDays(broker.db_path()), std::vector<std::string>{"2026-11-30"});
 }
 
+TEST(BrokerSystem, PeopleAheadCountsEveryTicketASharedCounterCallsFirst) {
+  TempDir dir;
+  BrokerProcess broker(dir);  // Monday 09:00
+  ASSERT_TRUE(broker.Start());
+  TestClient c(broker.command_endpoint());
+  c.SignIn(1, "ani");  // counter 1, the only one open, serves KTP-REKAM and KTP-CETAK
+  for (int i = 0; i < 3; ++i) c.Issue("KTP-REKAM");
+  c.Issue("KTP-CETAK");
+  for (int i = 0; i < 4; ++i) c.Issue("KTP-REKAM");
+  const v1::Reply mine = c.Issue("KTP-CETAK");
+  ASSERT_EQ(mine.error().code(), v1::OK);
+  // The old answer was "1 ahead, about 10 minutes" (the same service only).
+  EXPECT_EQ(mine.ahead(), 8);
+  EXPECT_EQ(mine.estimated_wait_ms(), 8 * 10 * 60000) << "8 tickets of 10 minutes, one counter";
+  EXPECT_FALSE(mine.past_closing());
+  // And it is true: counter 1 calls exactly eight tickets before it.
+  for (int i = 0; i < 8; ++i) {
+    const v1::Reply called = c.CallNext(1);
+    ASSERT_EQ(called.error().code(), v1::OK);
+    EXPECT_NE(called.ticket().id(), mine.ticket().id()) << "called after " << i;
+    c.StartServing(1);
+    c.Finish(1);
+  }
+  EXPECT_EQ(c.CallNext(1).ticket().id(), mine.ticket().id());
+}
+
+TEST(BrokerSystem, ATicketUnlikelyToBeServedBeforeClosingSaysSo) {
+  TempDir dir;
+  BrokerProcess::Options o;
+  o.clock_start = "2026-11-30T14:30:00+07:00";  // the hall closes at 16.00
+  BrokerProcess broker(dir, o);
+  ASSERT_TRUE(broker.Start());
+  TestClient c(broker.command_endpoint());
+  c.SignIn(1, "ani");
+  v1::Reply last;
+  for (int i = 0; i < 12; ++i) last = c.Issue("KTP-REKAM");  // 12 x 10 min > 90 min
+  ASSERT_EQ(last.error().code(), v1::OK);
+  EXPECT_TRUE(last.past_closing()) << "wait " << last.estimated_wait_ms() / 60000 << " min";
+  const v1::Reply first_queue = c.Snapshot();
+  bool found = false;
+  for (const auto& q : first_queue.snapshot().queues()) {
+    if (q.service() != "KTP-REKAM") continue;
+    found = true;
+    EXPECT_TRUE(q.past_closing()) << "the kiosk can warn before the visitor takes a number";
+    EXPECT_EQ(q.ahead(), 12);
+  }
+  EXPECT_TRUE(found);
+}
+
 TEST(BrokerSystem, ASignInDoesNotHoldUpTheRestOfTheHall) {
   // Checking a PIN is ~0.3 s of Argon2id. It runs on the broker's PIN thread:
   // other clients are answered meanwhile.

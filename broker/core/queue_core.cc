@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <iterator>
 
+#include "broker/core/forecast.h"
 #include "common/keys.h"
 
 namespace mpp::core {
@@ -488,12 +489,16 @@ Outcome QueueCore::TicketEvent(v1::EventType type, v1::Ticket ticket, const v1::
   Fold(e);
   ++seq_;
   *o.reply.mutable_ticket() = e.ticket();
-  if (e.ticket().state() == v1::WAITING) {
-    o.reply.set_ahead(AheadOf(e.ticket()));
-    o.reply.set_estimated_wait_ms(EstimateWaitMs(e.ticket().service(), o.reply.ahead()));
-  }
   o.events.push_back(std::move(e));
   return o;
+}
+
+void QueueCore::SetForecast(v1::Reply* reply, Millis now) const {
+  const v1::Ticket& t = reply->ticket();
+  const TicketForecast f = ForecastFor(t.service(), CallOrder(t), now);
+  reply->set_ahead(f.ahead);
+  reply->set_estimated_wait_ms(f.wait_ms);
+  reply->set_past_closing(f.past_closing);
 }
 
 Outcome QueueCore::CounterEvent(v1::Counter counter, Millis now) {
@@ -551,6 +556,19 @@ Outcome QueueCore::Issue(const v1::IssueTicket& c, Millis now) {
     default:
       break;
   }
+  // The forecast of the ticket about to be issued (its key: the next id).
+  const CallOrderKey key{c.priority() != v1::PRIORITY_NONE ? 0 : 1, now, last_ticket_id_ + 1};
+  const TicketForecast forecast = ForecastFor(s->code(), key, now);
+  if (forecast.past_closing && s->refuse_past_closing()) {
+    const std::string minutes = std::to_string(forecast.wait_ms / 60000);
+    return Refuse(v1::PAST_CLOSING,
+                  "Antrean " + s->name() + " diperkirakan tidak terlayani sebelum MPP tutup hari " +
+                      "ini (perkiraan tunggu " + minutes + " menit). Silakan datang lagi pada " +
+                      "hari layanan berikutnya.",
+                  "The queue for " + s->name_en() + " is not expected to be served before the " +
+                      "MPP closes today (estimated wait " + minutes +
+                      " minutes). Please come back on the next service day.");
+  }
   const std::string day = business_day_;
   const auto issued = issued_.find(DayKey(day, s->code()));
   if (s->daily_quota() > 0 && issued != issued_.end() && issued->second >= s->daily_quota()) {
@@ -584,7 +602,15 @@ Outcome QueueCore::Issue(const v1::IssueTicket& c, Millis now) {
   t.set_arrival_ms(now);
   t.set_wait_target_min(s->wait_target_min());
   t.set_service_std_min(s->service_std_min());
-  return TicketEvent(v1::TICKET_ISSUED, std::move(t), nullptr);
+  if (forecast.known) {  // kept, so reports show how honest the estimates were
+    t.set_estimated(true);
+    t.set_estimated_wait_ms(forecast.wait_ms);
+  }
+  Outcome o = TicketEvent(v1::TICKET_ISSUED, std::move(t), nullptr);
+  o.reply.set_ahead(forecast.ahead);
+  o.reply.set_estimated_wait_ms(forecast.wait_ms);
+  o.reply.set_past_closing(forecast.past_closing);
+  return o;
 }
 
 QueueCore::Desk QueueCore::FindDesk(int counter_id) const {
@@ -754,7 +780,9 @@ Outcome QueueCore::Transfer(const v1::Transfer& cmd, Millis now) {
   (void)now;  // arrival_ms is kept: the visitor keeps a fair place in the new queue
   v1::Counter c = d.state;
   c.set_current_ticket(0);
-  return TicketEvent(v1::TICKET_TRANSFERRED, std::move(t), &c);
+  Outcome o = TicketEvent(v1::TICKET_TRANSFERRED, std::move(t), &c);
+  SetForecast(&o.reply, now);
+  return o;
 }
 
 Outcome QueueCore::Hold(int counter_id, Millis now) {
@@ -791,8 +819,9 @@ Outcome QueueCore::Unhold(const v1::TicketRef& ref, Millis now) {
   }
   v1::Ticket t = *found;
   t.set_state(v1::WAITING);  // counter_id stays: the counter that called it last
-  (void)now;
-  return TicketEvent(v1::TICKET_RETURNED, std::move(t), nullptr);
+  Outcome o = TicketEvent(v1::TICKET_RETURNED, std::move(t), nullptr);
+  SetForecast(&o.reply, now);
+  return o;
 }
 
 Outcome QueueCore::Cancel(const v1::TicketRef& ref, Millis now) {
@@ -953,7 +982,7 @@ int QueueCore::OpenCountersFor(const std::string& service) const {
   return open;
 }
 
-Millis QueueCore::EstimateWaitMs(const std::string& service, int ahead) const {
+Millis QueueCore::ExpectedServiceMs(const std::string& service) const {
   Millis mean = 0;
   auto it = service_times_.find(service);
   if (it != service_times_.end() && !it->second.empty()) {
@@ -962,8 +991,73 @@ Millis QueueCore::EstimateWaitMs(const std::string& service, int ahead) const {
   } else if (const v1::Service* s = catalog_->FindService(service)) {
     mean = static_cast<Millis>(s->service_std_min()) * 60000;
   }
+  return mean;
+}
+
+Millis QueueCore::EstimateWaitMs(const std::string& service, int ahead) const {
   const int servers = std::max(1, OpenCountersFor(service));
-  return static_cast<Millis>(ahead) * mean / servers;
+  return static_cast<Millis>(ahead) * ExpectedServiceMs(service) / servers;
+}
+
+QueueCore::TicketForecast QueueCore::ForecastFor(const std::string& service,
+                                                 const CallOrderKey& key, Millis now) const {
+  // One queue per catalog service, in catalog order; the open counters with
+  // the queues they serve and when their current ticket should be done.
+  const auto& services = catalog_->catalog().services();
+  const size_t n = static_cast<size_t>(services.size());
+  std::vector<ForecastQueue> queues(n);
+  size_t target = n;
+  for (int i = 0; i < services.size(); ++i) {
+    const std::string& code = services[i].code();
+    auto w = waiting_.find(code);
+    queues[i].waiting = w == waiting_.end() ? nullptr : &w->second;
+    queues[i].service_ms = ExpectedServiceMs(code);
+    if (code == service) target = static_cast<size_t>(i);
+  }
+  TicketForecast out;
+  if (target == n) return out;
+  std::vector<ForecastDesk> desks;
+  for (const auto& [id, c] : counters_) {
+    if (c.status() != v1::OPEN) continue;  // a break's end is not known: not counted
+    const v1::CounterDef* def = catalog_->FindCounter(id);
+    if (!def) continue;
+    ForecastDesk d;
+    for (const auto& code : def->services()) {
+      for (int i = 0; i < services.size(); ++i) {
+        if (services[i].code() == code) d.queues.push_back(static_cast<size_t>(i));
+      }
+    }
+    d.free_at = now;
+    if (const v1::Ticket* t = c.current_ticket() ? FindTicket(c.current_ticket()) : nullptr) {
+      const Millis start = t->state() == v1::SERVING ? t->serving_ms() : now;
+      d.free_at = std::max(now, start + ExpectedServiceMs(t->service()));
+    }
+    desks.push_back(std::move(d));
+  }
+  const Forecast f = ReplayCallRule(queues, desks, target, key, now);
+  out.known = f.known;
+  if (!f.known) {
+    // No open counter serves it: its own queue, and the old guess (kiosks
+    // say the wait is not known yet).
+    auto w = waiting_.find(service);
+    out.ahead =
+        w == waiting_.end()
+            ? 0
+            : static_cast<int>(std::distance(w->second.begin(), w->second.lower_bound(key)));
+    out.wait_ms = EstimateWaitMs(service, out.ahead);
+    return out;
+  }
+  out.ahead = f.ahead;
+  out.wait_ms = f.wait_ms;
+  // After the MPP's closing time today (its hours for this weekday).
+  const int off = catalog_->utc_offset_min();
+  const LocalTime lt = ToLocal(now, off);
+  for (const auto& d : catalog_->catalog().opening_hours()) {
+    if (d.weekday() != lt.weekday) continue;
+    const Millis closing = day_begin_ms_ + static_cast<Millis>(d.hours().end().minutes()) * 60000;
+    out.past_closing = now < day_end_ms_ && now + f.wait_ms >= closing;
+  }
+  return out;
 }
 
 int QueueCore::tickets_today() const {
@@ -1014,7 +1108,11 @@ v1::Snapshot QueueCore::MakeSnapshot(const std::string& zone, Millis now) const 
     auto i = issued_.find(DayKey(business_day_, svc.code()));
     q->set_issued_today(i == issued_.end() ? 0 : i->second);
     q->set_open_counters(OpenCountersFor(svc.code()));
-    q->set_estimated_wait_ms(EstimateWaitMs(svc.code(), q->waiting()));
+    // A regular ticket issued now comes after every waiting one.
+    const TicketForecast f = ForecastFor(svc.code(), {1, now, INT64_MAX}, now);
+    q->set_estimated_wait_ms(f.wait_ms);
+    q->set_ahead(f.ahead);
+    q->set_past_closing(f.past_closing);
     const Availability a = catalog_->ServiceAvailability(svc, now);
     q->set_availability(a.code);
     q->set_next_open_ms(a.next_open_ms);
@@ -1030,7 +1128,8 @@ v1::Snapshot QueueCore::MakeSnapshot(const std::string& zone, Millis now) const 
     }
   }
   for (const auto& [key, last] : last_seq_no_) {
-    if (key.size() > business_day_.size() && key.compare(0, business_day_.size(), business_day_) == 0) {
+    if (key.size() > business_day_.size() &&
+        key.compare(0, business_day_.size(), business_day_) == 0) {
       v1::PrefixNumber* p = s.add_last_numbers();
       p->set_prefix(key.substr(business_day_.size() + 1));
       p->set_last(last);
@@ -1087,9 +1186,9 @@ Outcome QueueCore::ReportNumbers(const v1::ReportNumbers& c) {
   if (c.business_day() != business_day_) return Outcome();
   std::map<std::string, int> wanted;
   for (const auto& p : c.numbers()) {
-    const bool known = std::any_of(
-        catalog_->catalog().services().begin(), catalog_->catalog().services().end(),
-        [&](const v1::Service& s) { return s.prefix() == p.prefix(); });
+    const bool known =
+        std::any_of(catalog_->catalog().services().begin(), catalog_->catalog().services().end(),
+                    [&](const v1::Service& s) { return s.prefix() == p.prefix(); });
     if (!known) {
       return Refuse(v1::INVALID_ARGUMENT,
                     "Awalan nomor '" + p.prefix().substr(0, 16) + "' tidak ada di katalog.",

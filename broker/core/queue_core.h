@@ -137,10 +137,23 @@ class QueueCore {
   const v1::Counter* FindCounterState(int counter_id) const;
   // Waiting tickets that would be called before `t` in its own service.
   int AheadOf(const v1::Ticket& t) const;
-  // Estimated wait until a ticket with `ahead` people before it is called:
-  // ahead x (mean of the service's last kRecentServiceTimes service times, or
-  // its standard when none yet) / (counters open for it now, at least 1).
+  // The old estimate, used only when no open counter serves a service (the
+  // kiosks then say the wait is not known): ahead x expected service time /
+  // (counters open for it, at least 1).
   Millis EstimateWaitMs(const std::string& service, int ahead) const;
+  // Mean of the service's last kRecentServiceTimes service times, or its
+  // standard when none yet.
+  Millis ExpectedServiceMs(const std::string& service) const;
+  // The forecast for a ticket of `service` with call-order `key`: a replay of
+  // the call rule over the counters open now (broker/core/forecast.h).
+  struct TicketForecast {
+    bool known = false;  // an open counter serves the service
+    int ahead = 0;
+    Millis wait_ms = 0;
+    bool past_closing = false;  // called after the MPP closes today (known only)
+  };
+  TicketForecast ForecastFor(const std::string& service, const CallOrderKey& key,
+                             Millis now) const;
   int OpenCountersFor(const std::string& service) const;
   static constexpr size_t kRecentServiceTimes = 20;
 
@@ -180,6 +193,8 @@ class QueueCore {
   Desk FindDesk(int counter_id) const;
   Outcome CounterEvent(v1::Counter counter, Millis now);
   Outcome TicketEvent(v1::EventType type, v1::Ticket ticket, const v1::Counter* counter);
+  // Sets ahead, estimated_wait_ms and past_closing for the reply's waiting ticket.
+  void SetForecast(v1::Reply* reply, Millis now) const;
   // Sets business_day_ and its UTC bounds [day_begin_ms_, day_end_ms_).
   void EnterDay(const std::string& day);
   // The moment an unfinished ticket stopped waiting when its day ended: the

@@ -864,3 +864,61 @@ TEST_F(QueueCoreTest, RaisedNumbersAreRestoredFromTheirFloors) {
 
 }  // namespace
 }  // namespace mpp::core
+
+namespace mpp::core {
+namespace {
+
+// The test catalog with S1 refusing tickets whose forecast call is after closing.
+std::string RefusingCatalog() {
+  std::string text = testing::kTestCatalog;
+  const std::string at = "code = \"S1\"\n";
+  text.insert(text.find(at) + at.size(), "past_closing = \"refuse\"\n");
+  return text;
+}
+
+TEST(PastClosing, AServiceThatRefusesPastClosingSaysWhyAndIssuesNothing) {
+  CatalogIndex index(ParseCatalog(RefusingCatalog(), "refusing.toml").value());
+  QueueCore core(&index);
+  core.SetPinHashCost(crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN);
+  const Millis late = At("2026-11-30T14:30:00+07:00");  // the test MPP closes at 16.00
+  core.Restore({}, {}, 0, 0, "", late);
+  v1::Request op;
+  op.mutable_set_operator()->set_operator_id("ani");
+  op.mutable_set_operator()->set_pin("1234");
+  ASSERT_TRUE(core.Apply(op, late).ok());
+  v1::Request in;
+  in.mutable_sign_in()->set_counter_id(1);
+  in.mutable_sign_in()->set_operator_id("ani");
+  in.mutable_sign_in()->set_pin("1234");
+  ASSERT_TRUE(core.Apply(in, late).ok());
+  v1::Request issue;
+  issue.mutable_issue()->set_service("S1");
+  int issued = 0;
+  Outcome o;
+  for (; issued < 100; ++issued) {
+    o = core.Apply(issue, late);
+    if (!o.ok()) break;
+  }
+  EXPECT_EQ(o.reply.error().code(), v1::PAST_CLOSING);
+  EXPECT_NE(o.reply.error().message_id().find("hari layanan berikutnya"), std::string::npos);
+  EXPECT_TRUE(o.events.empty());
+  EXPECT_EQ(issued, 90 / 10) << "S1 takes 10 minutes a ticket; 90 minutes are left";
+  // S2 (the default, "warn") still issues, with the warning.
+  issue.mutable_issue()->set_service("S2");
+  const Outcome warned = core.Apply(issue, late);
+  ASSERT_TRUE(warned.ok());
+  EXPECT_TRUE(warned.reply.past_closing());
+}
+
+TEST(PastClosing, AnUnknownPolicyIsRefusedWithItsPlace) {
+  std::string text = RefusingCatalog();
+  text.replace(text.find("\"refuse\""), 8, "\"maybe\"");
+  auto c = ParseCatalog(text, "bad.toml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("past_closing is \"warn\""), std::string::npos)
+      << c.status().message();
+  EXPECT_NE(c.status().message().find("bad.toml:"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace mpp::core

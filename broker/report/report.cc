@@ -117,6 +117,7 @@ namespace {
 struct Acc {
   Row row;
   std::vector<int64_t> waits, services;
+  std::vector<int64_t> estimate_errors;  // |forecast at issue - real wait|
   std::vector<std::array<int, 9>> forms;
 };
 
@@ -149,15 +150,19 @@ class Query {
 // The columns of a ticket row every report reads, in this order after the
 // grouping columns (business_day, service, counter_id, operator_id, issued_ms).
 constexpr const char* kFactColumns =
-    "state, priority, transfers, print_failed, wait_ms, service_ms, wait_met, service_met";
+    "state, priority, transfers, print_failed, wait_ms, service_ms, wait_met, service_met,"
+    " estimated_wait_ms, first_called_ms";
 constexpr int kFirstFact = 5;
+// An estimate within +/-10 minutes of the real wait counts as honest.
+constexpr int64_t kEstimateWithinMs = 10 * 60000;
 
 // What a ticket row contributes to a report (columns as kFactColumns from
 // kFirstFact); the views are valid until the next step.
 struct Facts {
   std::string_view state, priority;
   bool transferred, print_failed, waited, served, wait_met, service_met;
-  int64_t wait, service;
+  bool estimated, called;
+  int64_t wait, service, estimate;
 };
 
 Facts ReadFacts(Query& t) {
@@ -173,6 +178,9 @@ Facts ReadFacts(Query& t) {
   f.service = f.served ? t.Int(k + 5) : 0;
   f.wait_met = f.waited && t.Int(k + 6) != 0;
   f.service_met = f.served && t.Int(k + 7) != 0;
+  f.estimated = !t.Null(k + 8);
+  f.estimate = f.estimated ? t.Int(k + 8) : 0;
+  f.called = !t.Null(k + 9);
   return f;
 }
 
@@ -202,11 +210,17 @@ void AddTicket(const Facts& f, Acc& a) {
     ++r.service_judged;
     r.service_within += f.service_met;
   }
+  if (f.estimated && f.called && f.waited) {
+    const int64_t error = std::abs(f.wait - f.estimate);
+    a.estimate_errors.push_back(error);
+    ++r.estimate_judged;
+    r.estimate_within += error <= kEstimateWithinMs;
+  }
 }
 
 // Adds a group's (or a summary cell's) counts and values to `into`.
 void Merge(const Row& r, const std::vector<int64_t>& waits, const std::vector<int64_t>& services,
-           Acc& into) {
+           const std::vector<int64_t>& estimate_errors, Acc& into) {
   Row& o = into.row;
   o.issued += r.issued;
   o.served += r.served;
@@ -223,6 +237,10 @@ void Merge(const Row& r, const std::vector<int64_t>& waits, const std::vector<in
   o.service_within += r.service_within;
   into.waits.insert(into.waits.end(), waits.begin(), waits.end());
   into.services.insert(into.services.end(), services.begin(), services.end());
+  o.estimate_judged += r.estimate_judged;
+  o.estimate_within += r.estimate_within;
+  into.estimate_errors.insert(into.estimate_errors.end(), estimate_errors.begin(),
+                              estimate_errors.end());
 }
 
 // Milliseconds as little-endian uint32 (49 days at most: waits and service
@@ -385,7 +403,7 @@ void ScanCells(sqlite3* db, const std::string& from, const std::string& to, bool
   const std::string sql =
       "SELECT business_day, service, counter_id, operator_id, weekday, hour, issued, served,"
       " no_show, cancelled, transferred, print_failed, priority, priority_reasons, wait_within,"
-      " service_within, waits, services, expired FROM report_cells" +
+      " service_within, waits, services, expired, estimate_errors FROM report_cells" +
       std::string(whole_table ? " NOT INDEXED" : "") + " WHERE business_day BETWEEN ?1 AND ?2";
   Query q(db, sql.c_str());
   if (!q.ok()) return;
@@ -394,7 +412,7 @@ void ScanCells(sqlite3* db, const std::string& from, const std::string& to, bool
   std::string buf;
   Where w;
   Row r;
-  std::vector<int64_t> waits, services;
+  std::vector<int64_t> waits, services, errors;
   while (sqlite3_step(q.get()) == SQLITE_ROW) {
     w.day = q.View(0);
     w.service = q.View(1);
@@ -416,8 +434,13 @@ void ScanCells(sqlite3* db, const std::string& from, const std::string& to, bool
     UnpackMs(q.get(), 17, &services);
     r.wait_judged = static_cast<int>(waits.size());
     r.service_judged = static_cast<int>(services.size());
-    Merge(r, waits, services, GroupOf(*groups, key_of(w, &buf)));
-    Merge(r, waits, services, *total);
+    errors.clear();
+    UnpackMs(q.get(), 19, &errors);
+    r.estimate_judged = static_cast<int>(errors.size());
+    r.estimate_within = static_cast<int>(std::count_if(
+        errors.begin(), errors.end(), [](int64_t e) { return e <= kEstimateWithinMs; }));
+    Merge(r, waits, services, errors, GroupOf(*groups, key_of(w, &buf)));
+    Merge(r, waits, services, errors, *total);
   }
 }
 
@@ -482,8 +505,9 @@ Status SummarizeDay(sqlite3* db, int utc_offset_min, const std::string& day, int
   Query ins(db,
             "INSERT INTO report_cells (business_day, service, counter_id, operator_id, weekday,"
             " hour, issued, served, no_show, cancelled, transferred, print_failed, priority,"
-            " priority_reasons, wait_within, service_within, waits, services, expired)"
-            " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)");
+            " priority_reasons, wait_within, service_within, waits, services, expired,"
+            " estimate_errors)"
+            " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20)");
   Query done(db,
              "INSERT OR REPLACE INTO report_days (business_day, tickets, cells, ts_ms)"
              " VALUES (?1, ?2, ?3, ?4)");
@@ -510,6 +534,8 @@ Status SummarizeDay(sqlite3* db, int utc_offset_min, const std::string& day, int
     sqlite3_bind_blob(s, 17, waits.data(), static_cast<int>(waits.size()), SQLITE_TRANSIENT);
     sqlite3_bind_blob(s, 18, services.data(), static_cast<int>(services.size()), SQLITE_TRANSIENT);
     sqlite3_bind_int(s, 19, r.expired);
+    const std::string errors = PackMs(acc.estimate_errors);
+    sqlite3_bind_blob(s, 20, errors.data(), static_cast<int>(errors.size()), SQLITE_TRANSIENT);
     if (sqlite3_step(s) != SQLITE_DONE) {
       return Status::Error(std::string("summarize: ") + sqlite3_errmsg(db));
     }
@@ -629,6 +655,7 @@ StatusOr<Report> Build(const std::string& db_path, const CatalogIndex& catalog,
     a.row.key = key;
     a.row.wait = Summarize(std::move(a.waits));
     a.row.service = Summarize(std::move(a.services));
+    a.row.estimate_median_error_ms = Summarize(std::move(a.estimate_errors)).median_ms;
     a.row.skm = ComputeSkm(a.forms);
     if (by == GroupBy::kService) {
       if (const v1::Service* s = catalog.FindService(key)) a.row.label = s->name();
@@ -707,6 +734,8 @@ const std::vector<std::string>& Columns() {
                                                  "service_p90_min",
                                                  "service_max_min",
                                                  "service_within_pct",
+                                                 "estimate_median_error_min",
+                                                 "estimate_within_10min_pct",
                                                  "rated_4",
                                                  "rated_3",
                                                  "rated_2",
@@ -740,6 +769,8 @@ std::vector<std::string> Cells(const Row& r) {
           s ? Min(static_cast<double>(r.service.p90_ms)) : "-",
           s ? Min(static_cast<double>(r.service.max_ms)) : "-",
           Pct(r.service_within, r.service_judged),
+          r.estimate_judged ? Min(static_cast<double>(r.estimate_median_error_ms)) : "-",
+          Pct(r.estimate_within, r.estimate_judged),
           std::to_string(r.ratings[4]),
           std::to_string(r.ratings[3]),
           std::to_string(r.ratings[2]),
@@ -901,6 +932,9 @@ void RowToProto(const Row& r, v1::ReportRow* p) {
   p->set_no_show(r.no_show);
   p->set_cancelled(r.cancelled);
   p->set_expired(r.expired);
+  p->set_estimate_judged(r.estimate_judged);
+  p->set_estimate_within(r.estimate_within);
+  p->set_estimate_median_error_ms(r.estimate_median_error_ms);
   p->set_transferred(r.transferred);
   p->set_print_failed(r.print_failed);
   p->set_priority(r.priority);
@@ -934,6 +968,9 @@ Row RowFromProto(const v1::ReportRow& p) {
   r.no_show = p.no_show();
   r.cancelled = p.cancelled();
   r.expired = p.expired();
+  r.estimate_judged = p.estimate_judged();
+  r.estimate_within = p.estimate_within();
+  r.estimate_median_error_ms = p.estimate_median_error_ms();
   r.transferred = p.transferred();
   r.print_failed = p.print_failed();
   r.priority = p.priority();

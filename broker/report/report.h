@@ -61,6 +61,11 @@ struct Row {
   Distribution wait, service;
   int wait_judged = 0, wait_within = 0;
   int service_judged = 0, service_within = 0;
+  // How honest the tickets were: called tickets that had a wait forecast at
+  // issue, those within +/-10 minutes of their real wait, and the median
+  // absolute error (nearest rank, like the other medians).
+  int estimate_judged = 0, estimate_within = 0;
+  int64_t estimate_median_error_ms = 0;
   std::array<int, 5> ratings{};  // [score] for score 1..4
   Skm skm;
 };

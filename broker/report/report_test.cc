@@ -88,7 +88,7 @@ class ReportTest : public ::testing::Test {
   void Add(int64_t id, const std::string& day, const std::string& service, v1::TicketState state,
            int64_t wait_min, int wait_target, int64_t service_min, int service_std, int counter = 0,
            const std::string& op = "", v1::PriorityReason priority = v1::PRIORITY_NONE,
-           bool print_failed = false) {
+           bool print_failed = false, int64_t estimate_min = -1) {
     v1::Event e;
     e.set_type(v1::TICKET_FINISHED);
     v1::Ticket* t = e.mutable_ticket();
@@ -114,6 +114,14 @@ class ReportTest : public ::testing::Test {
       t->set_first_called_ms(issued + wait_min * kMin);
       t->set_wait_ms(wait_min * kMin);
       t->set_wait_met(wait_min <= wait_target);
+    }
+    if (estimate_min >= 0) {
+      t->set_estimated(true);
+      t->set_estimated_wait_ms(estimate_min * kMin);
+    }
+    if (state == v1::EXPIRED && wait_min < 0) {  // never called: judged as not met
+      t->set_wait_ms(6 * 60 * kMin);
+      t->set_wait_met(false);
     }
     if (service_min >= 0) {
       t->set_serving_ms(t->first_called_ms());
@@ -195,6 +203,34 @@ class ReportFigures : public ReportTest, public ::testing::WithParamInterface<co
 
 INSTANTIATE_TEST_SUITE_P(FromTicketsAndSummaries, ReportFigures,
                          ::testing::Values("", "2026-12-01", "2026-12-03"));
+
+TEST_P(ReportFigures, ExpiredTicketsAndTheHonestyOfEstimates) {
+  // Told 10, waited 12 (2 off); told 30, waited 5 (25 off); told 0, waited 9.
+  Add(1, "2026-11-30", "KTP-REKAM", v1::DONE, 12, 30, 8, 10, 1, "ani", v1::PRIORITY_NONE, false, 10);
+  Add(2, "2026-11-30", "KTP-REKAM", v1::DONE, 5, 30, 8, 10, 1, "ani", v1::PRIORITY_NONE, false, 30);
+  Add(3, "2026-11-30", "KTP-REKAM", v1::NO_SHOW, 9, 30, -1, 10, 1, "ani", v1::PRIORITY_NONE, false, 0);
+  // Never called before the day ended: its wait is judged (not met), its
+  // estimate is not (no real wait to compare with).
+  Add(4, "2026-11-30", "KTP-REKAM", v1::EXPIRED, -1, 30, -1, 10, 0, "", v1::PRIORITY_NONE, false, 45);
+  // Called, then left serving at midnight: expired, its service not timed.
+  Add(5, "2026-11-30", "KTP-REKAM", v1::EXPIRED, 3, 30, -1, 10, 1, "ani");
+  const Report r = Run("2026-11-30", "2026-11-30", GroupBy::kService);
+  const Row* ktp = Find(r, "KTP-REKAM");
+  ASSERT_NE(ktp, nullptr);
+  EXPECT_EQ(ktp->issued, 5);
+  EXPECT_EQ(ktp->expired, 2);
+  EXPECT_EQ(ktp->served, 2);
+  EXPECT_EQ(ktp->wait_judged, 5);
+  EXPECT_EQ(ktp->wait_within, 4);  // all but the one never called
+  EXPECT_EQ(ktp->service_judged, 2);
+  EXPECT_EQ(ktp->estimate_judged, 3);
+  EXPECT_EQ(ktp->estimate_within, 2);  // 2 and 9 minutes off; 25 is not
+  EXPECT_EQ(ktp->estimate_median_error_ms, 9 * kMin);
+  EXPECT_EQ(r.total.expired, 2);
+  const std::string csv = Format(r, "csv");
+  EXPECT_NE(csv.find("estimate_median_error_min,estimate_within_10min_pct"), std::string::npos);
+  EXPECT_NE(csv.find(",9.0,66.7,"), std::string::npos) << csv;
+}
 
 TEST_P(ReportFigures, HandComputedFiguresPerServiceWithAStandardChangedMidRange) {
   Add(1, "2026-11-30", "KTP-REKAM", v1::DONE, 10, 30, 8, 10, 1, "ani", v1::LANSIA);

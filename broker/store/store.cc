@@ -176,9 +176,12 @@ CREATE INDEX tickets_open ON tickets (state)
 DROP INDEX tickets_open;
 )sql",
     // 9: tickets left unfinished when their business day ended (state
-    // EXPIRED, written by DAY_CHANGED) are counted in the day summaries.
+    // EXPIRED, written by DAY_CHANGED) are counted in the day summaries; the
+    // wait forecast at issue is kept per ticket, and its error per summary.
     R"sql(
 ALTER TABLE report_cells ADD COLUMN expired INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE report_cells ADD COLUMN estimate_errors BLOB NOT NULL DEFAULT x'';
+ALTER TABLE tickets ADD COLUMN estimated_wait_ms INTEGER;
 )sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
@@ -330,9 +333,9 @@ Status Store::Prepare() {
        " seq_no, state, priority, priority_granted_by, source, source_id, issued_ms, arrival_ms,"
        " first_called_ms, serving_ms, finished_ms, ended_ms, recalls, counter_id, operator_id,"
        " wait_target_min, service_std_min, transfers, transferred_from, print_failed, wait_ms,"
-       " service_ms, wait_met, service_met, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-       " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26,"
-       " ?27, ?28, ?29, ?30, ?31)"
+       " service_ms, wait_met, service_met, data, estimated_wait_ms) VALUES (?1, ?2, ?3, ?4, ?5,"
+       " ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23,"
+       " ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)"
        // An update of the same ticket; a second ticket with a day's number
        // already taken is an error (UNIQUE), never a silent replacement. What
        // a ticket was issued as (day, number, prefix, origin) never changes,
@@ -644,6 +647,7 @@ Status Store::AppendEvent(uint64_t seq, int64_t ts_ms, const v1::Event& e) {
     if (t.finished_ms() > 0) s.Int(28, t.service_ms()).Int(30, t.service_met() ? 1 : 0);
     const std::string data = t.SerializeAsString();  // outlives Step()
     s.Blob(31, data);
+    if (t.estimated()) s.Int(32, t.estimated_wait_ms());
     if (s.Step() != SQLITE_DONE) {
       return Status::Error(std::string("upsert ticket: ") + sqlite3_errmsg(db_));
     }

@@ -1,0 +1,86 @@
+#include "broker/core/forecast.h"
+
+#include <algorithm>
+#include <functional>
+#include <iterator>
+#include <queue>
+#include <utility>
+
+namespace mpp::core {
+
+Forecast ReplayCallRule(const std::vector<ForecastQueue>& queues,
+                        const std::vector<ForecastDesk>& desks, size_t target,
+                        const CallOrderKey& key, Millis now, int max_calls) {
+  Forecast f;
+  using Iter = std::set<CallOrderKey>::const_iterator;
+  std::vector<Iter> head(queues.size());
+  std::vector<Iter> end(queues.size());
+  static const std::set<CallOrderKey> kNone;
+  for (size_t q = 0; q < queues.size(); ++q) {
+    const auto& set = queues[q].waiting ? *queues[q].waiting : kNone;
+    head[q] = set.begin();
+    end[q] = set.end();
+  }
+  auto serves_target = [&](const ForecastDesk& d) {
+    return std::find(d.queues.begin(), d.queues.end(), target) != d.queues.end();
+  };
+  // Earliest-free counter first; ties by desk order (deterministic).
+  using Slot = std::pair<Millis, size_t>;
+  std::priority_queue<Slot, std::vector<Slot>, std::greater<>> free;
+  int target_desks = 0;
+  for (size_t i = 0; i < desks.size(); ++i) {
+    if (desks[i].queues.empty()) continue;
+    free.push({std::max(now, desks[i].free_at), i});
+    target_desks += serves_target(desks[i]) ? 1 : 0;
+  }
+  if (target_desks == 0) return f;  // nobody open can call it: no basis for a forecast
+  f.known = true;
+  // The head of a queue as the call rule sees it; the target is the head of
+  // its queue once every key before it is gone (also when it is not stored).
+  auto head_key = [&](size_t q, CallOrderKey* out) {
+    if (q == target) {
+      *out = head[q] != end[q] && *head[q] < key ? *head[q] : key;
+      return true;
+    }
+    if (head[q] == end[q]) return false;
+    *out = *head[q];
+    return true;
+  };
+  for (int calls = 0; !free.empty(); ++calls) {
+    auto [at, d] = free.top();
+    free.pop();
+    if (calls == max_calls) {
+      // Past the replay's budget: the rest of the ticket's own queue at the
+      // pace of the counters serving it.
+      const int rest = queues[target].waiting
+                           ? static_cast<int>(std::distance(
+                                 head[target], queues[target].waiting->lower_bound(key)))
+                           : 0;
+      f.ahead += rest;
+      f.wait_ms = at - now + static_cast<Millis>(rest) * queues[target].service_ms / target_desks;
+      return f;
+    }
+    bool found = false;
+    size_t best_q = 0;
+    CallOrderKey best;
+    for (size_t q : desks[d].queues) {
+      CallOrderKey k;
+      if (head_key(q, &k) && (!found || k < best)) {
+        best = k;
+        best_q = q;
+        found = true;
+      }
+    }
+    if (!found) continue;  // its queues are empty for good: this counter is done
+    if (best_q == target && best == key) {
+      f.wait_ms = at - now;
+      return f;
+    }
+    ++head[best_q];
+    if (serves_target(desks[d])) ++f.ahead;
+    free.push({at + queues[best_q].service_ms, d});
+  }
+  return f;  // not reached: a counter serving the target always finds it
+}
+
+}  // namespace mpp::core

@@ -1,0 +1,96 @@
+#include "broker/core/forecast.h"
+
+#include <gtest/gtest.h>
+
+namespace mpp::core {
+namespace {
+
+constexpr Millis kMin = 60000;
+constexpr Millis kNow = 1'000'000'000;
+
+// Hand-made halls: queue 0 and 1 with keys (priority ? 0 : 1, arrival, id).
+CallOrderKey Regular(Millis arrival, int64_t id) { return {1, arrival, id}; }
+CallOrderKey Priority(Millis arrival, int64_t id) { return {0, arrival, id}; }
+
+TEST(Forecast, OneCounterOneQueueIsTheQueueTimesTheServiceTime) {
+  std::set<CallOrderKey> a = {Regular(1, 1), Regular(2, 2), Regular(3, 3)};
+  std::vector<ForecastQueue> q = {{&a, 10 * kMin}};
+  std::vector<ForecastDesk> d = {{{0}, kNow}};
+  const Forecast f = ReplayCallRule(q, d, 0, Regular(3, 3), kNow);
+  ASSERT_TRUE(f.known);
+  EXPECT_EQ(f.ahead, 2);
+  EXPECT_EQ(f.wait_ms, 20 * kMin);
+  // A ticket issued now (after every key) waits for all three.
+  const Forecast next = ReplayCallRule(q, d, 0, Regular(kNow, 99), kNow);
+  EXPECT_EQ(next.ahead, 3);
+  EXPECT_EQ(next.wait_ms, 30 * kMin);
+}
+
+TEST(Forecast, ASharedCounterCallsTheOtherServicesEarlierTicketsFirst) {
+  // The sample hall's case: counter 1 alone serves KTP-REKAM (queue 0) and
+  // KTP-CETAK (queue 1). One CETAK visitor waits; seven REKAM visitors came
+  // earlier. The old estimate said "1 ahead, 10 minutes".
+  std::set<CallOrderKey> rekam, cetak;
+  for (int i = 0; i < 7; ++i) rekam.insert(Regular(i, i + 1));
+  cetak.insert(Regular(5, 100));  // arrived before the last two REKAM
+  const CallOrderKey mine = Regular(10, 200);
+  cetak.insert(mine);
+  std::vector<ForecastQueue> q = {{&rekam, 10 * kMin}, {&cetak, 10 * kMin}};
+  std::vector<ForecastDesk> d = {{{0, 1}, kNow}};
+  const Forecast f = ReplayCallRule(q, d, 1, mine, kNow);
+  EXPECT_EQ(f.ahead, 8);  // 7 REKAM and the earlier CETAK
+  EXPECT_EQ(f.wait_ms, 80 * kMin);
+}
+
+TEST(Forecast, PriorityOfAnotherServiceGoesFirstAtASharedCounter) {
+  std::set<CallOrderKey> a = {Regular(1, 1)}, b = {Priority(50, 2)};
+  std::vector<ForecastQueue> q = {{&a, 10 * kMin}, {&b, 5 * kMin}};
+  std::vector<ForecastDesk> d = {{{0, 1}, kNow}};
+  const Forecast f = ReplayCallRule(q, d, 0, Regular(1, 1), kNow);
+  EXPECT_EQ(f.ahead, 1);
+  EXPECT_EQ(f.wait_ms, 5 * kMin);
+}
+
+TEST(Forecast, BusyCountersAreFreeWhenTheirTicketShouldBeDone) {
+  std::set<CallOrderKey> a = {Regular(1, 1)};
+  std::vector<ForecastQueue> q = {{&a, 10 * kMin}};
+  // Two counters: one free in 7 minutes, one in 3.
+  std::vector<ForecastDesk> d = {{{0}, kNow + 7 * kMin}, {{0}, kNow + 3 * kMin}};
+  const Forecast f = ReplayCallRule(q, d, 0, Regular(1, 1), kNow);
+  EXPECT_EQ(f.ahead, 0);
+  EXPECT_EQ(f.wait_ms, 3 * kMin);
+}
+
+TEST(Forecast, OnlyCallsByCountersThatCanServeItCountAsAhead) {
+  // Counter 0 serves queue 0 only, counter 1 serves both; queue 1 waits on
+  // counter 1, which first takes the earlier queue-0 ticket.
+  std::set<CallOrderKey> a = {Regular(1, 1), Regular(2, 2)}, b = {Regular(3, 3)};
+  std::vector<ForecastQueue> q = {{&a, 10 * kMin}, {&b, 10 * kMin}};
+  std::vector<ForecastDesk> d = {{{0}, kNow}, {{0, 1}, kNow + kMin}};
+  const Forecast f = ReplayCallRule(q, d, 1, Regular(3, 3), kNow);
+  EXPECT_EQ(f.ahead, 1);  // A-002 called by counter 1; A-001 by counter 0 does not count
+  EXPECT_EQ(f.wait_ms, 11 * kMin);
+}
+
+TEST(Forecast, NoOpenCounterForTheQueueMeansNoForecast) {
+  std::set<CallOrderKey> a = {Regular(1, 1)};
+  std::vector<ForecastQueue> q = {{&a, 10 * kMin}, {nullptr, 10 * kMin}};
+  std::vector<ForecastDesk> d = {{{1}, kNow}};
+  EXPECT_FALSE(ReplayCallRule(q, d, 0, Regular(1, 1), kNow).known);
+}
+
+TEST(Forecast, ALongQueuePastTheReplayBudgetIsExtrapolated) {
+  std::set<CallOrderKey> a;
+  for (int i = 0; i < 1000; ++i) a.insert(Regular(i, i + 1));
+  std::vector<ForecastQueue> q = {{&a, 10 * kMin}};
+  std::vector<ForecastDesk> d = {{{0}, kNow}, {{0}, kNow}};
+  const Forecast exact = ReplayCallRule(q, d, 0, Regular(kNow, 5000), kNow, 5000);
+  const Forecast capped = ReplayCallRule(q, d, 0, Regular(kNow, 5000), kNow, 100);
+  EXPECT_EQ(exact.ahead, 1000);
+  EXPECT_EQ(exact.wait_ms, 500 * 10 * kMin);
+  EXPECT_EQ(capped.ahead, exact.ahead);
+  EXPECT_EQ(capped.wait_ms, exact.wait_ms);
+}
+
+}  // namespace
+}  // namespace mpp::core
