@@ -6,7 +6,8 @@
 // On start it loads and checks the catalog, opens (and migrates) the
 // database, rebuilds today's state, binds, and prints one line
 // "mpp-broker ready command=... events=..." on stdout. SIGINT/SIGTERM stop it
-// cleanly. See docs/PROTOCOL.md and docs/OPERATIONS.md.
+// cleanly; SIGHUP reads the catalog file again (docs/OPERATIONS.md). See docs/PROTOCOL.md and
+// docs/OPERATIONS.md.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
@@ -20,6 +21,7 @@
 #include <limits>
 #include <zmq.hpp>
 
+#include "broker/core/catalog_change.h"
 #include "broker/core/queue_core.h"
 #include "broker/net/reactor.h"
 #include "broker/store/checkpointer.h"
@@ -37,6 +39,10 @@ namespace v1 = mpp::v1;
 std::atomic<bool> g_stop{false};
 
 void OnSignal(int) { g_stop.store(true); }
+
+// SIGHUP: read the catalog file again (the reactor applies it when the checks pass).
+std::atomic<bool> g_reload{false};
+void OnHangup(int) { g_reload.store(true); }
 
 bool IsLoopback(const std::string& endpoint) {
   for (const char* p : {"tcp://127.", "tcp://localhost:", "tcp://[::1]:", "ipc://", "inproc://"}) {
@@ -135,7 +141,7 @@ int main(int argc, char** argv) {
     std::cerr << "mpp-broker: the catalog was refused:\n" << catalog.status().message() << "\n";
     return 2;
   }
-  mpp::CatalogIndex index(std::move(catalog).value());
+  mpp::CatalogIndex index(mpp::core::Versioned(std::move(catalog).value()));
 
   std::unique_ptr<mpp::Clock> clock;
   if (!clock_start.empty()) {
@@ -176,7 +182,19 @@ int main(int argc, char** argv) {
   } else if (auto st = store.value()->SetAutoCheckpointPages(16000); !st.ok()) {
     spdlog::warn("could not raise the automatic checkpoint threshold: {}", st.message());
   }
-  mpp::core::QueueCore core(&index);
+  // The catalog the database last ran with, when the file has changed since:
+  // the state is rebuilt under it, then the file's catalog goes through the
+  // same checks as a reload (a service with open tickets cannot vanish).
+  std::unique_ptr<mpp::CatalogIndex> previous;
+  auto stored_catalog = store.value()->LatestCatalog();
+  if (!stored_catalog.ok()) {
+    std::cerr << "mpp-broker: " << stored_catalog.status().message() << "\n";
+    return 2;
+  }
+  if (*stored_catalog && (*stored_catalog)->version() != index.catalog().version()) {
+    previous = std::make_unique<mpp::CatalogIndex>(**stored_catalog);
+  }
+  mpp::core::QueueCore core(previous ? previous.get() : &index);
   core.Restore(loaded->tickets, loaded->counters, loaded->last_seq, loaded->last_ticket_id,
                loaded->business_day, now);
   core.RestoreNumberFloors(loaded->business_day, loaded->number_floors);
@@ -191,14 +209,36 @@ int main(int argc, char** argv) {
     mpp::core::Outcome o = core.ChangeDay(now);
     if (auto st = store.value()->AppendBatch(core.seq() - o.events.size() + 1, now, o.events);
         !st.ok()) {
-      std::cerr << "mpp-broker: cannot record the change of business day: " << st.message()
-                << "\n";
+      std::cerr << "mpp-broker: cannot record the change of business day: " << st.message() << "\n";
       return 2;
     }
     if (!o.events.empty()) {
       const v1::DayChange& d = o.events.back().day_change();
       spdlog::info("business day {} -> {}: {} unfinished tickets expired, {} counters closed",
                    before, d.business_day(), d.expired(), d.counters_closed());
+    }
+  }
+  if (previous) {
+    mpp::core::Outcome o = core.ChangeCatalog(&index, now);
+    if (!o.ok()) {
+      std::cerr << "mpp-broker: the catalog " << config
+                << " changed since the last run and cannot be applied to the hall as it is:\n"
+                << mpp::DescribeCatalogChange(o.reply.catalog_change())
+                << "Fix the file (or start the previous one) and start again.\n";
+      return 2;
+    }
+    if (auto st = store.value()->AppendBatch(core.seq() - o.events.size() + 1, now, o.events);
+        !st.ok()) {
+      std::cerr << "mpp-broker: cannot record the catalog change: " << st.message() << "\n";
+      return 2;
+    }
+    spdlog::info("catalog {} changed since the last run: version {} -> {}\n{}", config,
+                 o.reply.catalog_change().previous_version(), o.reply.catalog_change().version(),
+                 mpp::DescribeCatalogChange(o.reply.catalog_change()));
+  } else if (!*stored_catalog) {
+    if (auto st = store.value()->SaveCatalog(index.catalog(), now); !st.ok()) {
+      std::cerr << "mpp-broker: " << st.message() << "\n";
+      return 2;
     }
   }
   {
@@ -255,6 +295,8 @@ int main(int argc, char** argv) {
     options.security = &security;
     options.security_summary_ms = security_summary_s * 1000;
   }
+  options.config_path = config;
+  options.reload = &g_reload;
   mpp::net::Reactor reactor(&context, &index, &core, store.value().get(), clock.get(), options);
   if (auto st = reactor.Bind(); !st.ok()) {
     std::cerr << "mpp-broker: " << st.message() << "\n";
@@ -277,6 +319,10 @@ int main(int argc, char** argv) {
   sa.sa_handler = OnSignal;
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, nullptr);
+  struct sigaction hup {};
+  hup.sa_handler = OnHangup;
+  sigemptyset(&hup.sa_mask);
+  sigaction(SIGHUP, &hup, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 

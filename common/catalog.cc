@@ -396,6 +396,7 @@ StatusOr<v1::Catalog> ParseCatalog(std::string_view text, const std::string& sou
             ctx + ": past_closing is \"warn\" (issue with a warning) or \"refuse\"");
     }
     s->set_refuse_past_closing(past_closing == "refuse");
+    s->set_retired(f.Bool("retired", false));
     ReadStandard(f.Node("standard"), ctx, &p, s->mutable_standard(), t->source());
     const auto days = f.StrArray("days", false);
     const toml::node* hours_node = t->get("hours");
@@ -632,6 +633,11 @@ Availability CatalogIndex::ServiceAvailability(const v1::Service& service, Milli
                                        static_cast<Millis>(lt.second) * 1000 + lt.millis);
   const Millis tomorrow = today_midnight + 86400000;
   Availability a;
+  if (service.retired()) {  // kept for history only; no opening to announce
+    a.code = v1::SERVICE_CLOSED;
+    a.reason = "retired";
+    return a;
+  }
   if (const v1::Holiday* h = HolidayOn(lt)) {
     a.code = v1::MPP_HOLIDAY;
     a.reason = h->name();
@@ -658,6 +664,43 @@ Availability CatalogIndex::ServiceAvailability(const v1::Service& service, Milli
     return a;
   }
   return a;
+}
+
+namespace {
+
+std::string Join(const google::protobuf::RepeatedPtrField<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
+  return out;
+}
+
+std::string JoinIds(const google::protobuf::RepeatedField<int32_t>& items) {
+  std::string out;
+  for (int i : items) out += (out.empty() ? "" : ", ") + std::to_string(i);
+  return out;
+}
+
+}  // namespace
+
+std::string DescribeCatalogChange(const v1::CatalogChange& ch) {
+  std::string out;
+  auto line = [&](const std::string& what, const std::string& items) {
+    if (!items.empty()) out += what + ": " + items + "\n";
+  };
+  line("services added", Join(ch.services_added()));
+  line("services removed", Join(ch.services_removed()));
+  line("services retired", Join(ch.services_retired()));
+  line("standards changed", Join(ch.standards_changed()));
+  line("counters added", JoinIds(ch.counters_added()));
+  line("counters removed", JoinIds(ch.counters_removed()));
+  line("counters changed", JoinIds(ch.counters_changed()));
+  if (ch.tickets_affected() > 0) {
+    out += "open tickets of changed or retired services: " + std::to_string(ch.tickets_affected()) +
+           " (they keep the standard they were issued with)\n";
+  }
+  if (out.empty()) out = "no change to services or counters\n";
+  for (const auto& p : ch.problems()) out += "cannot apply: " + p + "\n";
+  return out;
 }
 
 }  // namespace mpp

@@ -77,4 +77,8 @@ class CatalogIndex {
 std::optional<int> ParseWeekday(std::string_view name);
 const char* WeekdayName(int iso_weekday);  // "Senin" ... "Minggu"
 
+// What a catalog change does, one line per kind of change and per problem
+// (for the broker's log and mppctl catalog check/reload).
+std::string DescribeCatalogChange(const v1::CatalogChange& change);
+
 }  // namespace mpp

@@ -44,6 +44,14 @@ std::vector<Announcement> CloneClient::TakeAnnouncements() {
   return view_.state.TakeAnnouncements();
 }
 
+bool CloneClient::CatalogChanged(const std::string& version) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (version.empty() || version == catalog_.version()) return false;
+  spdlog::info("the broker's catalog changed ({} -> {}); fetching it", catalog_.version(), version);
+  view_.has_catalog = false;  // the loop fetches it, then the snapshot again
+  return true;
+}
+
 void CloneClient::Run() {
   using Steady = std::chrono::steady_clock;
   zmq::context_t ctx(1);
@@ -120,6 +128,7 @@ void CloneClient::Run() {
         std::lock_guard<std::mutex> lock(mu_);
         catalog_ = env->reply().catalog();
         view_.has_catalog = true;
+        ++view_.catalog_generation;
       }
       sub = std::make_unique<zmq::socket_t>(ctx, zmq::socket_type::sub);
       sub->set(zmq::sockopt::linger, 0);
@@ -152,15 +161,17 @@ void CloneClient::Run() {
       }
       answered();
       if (auto report = numbers.Check(env->reply().snapshot())) {
-        spdlog::warn("the broker's numbering is behind numbers this client saw today ({}); "
-                     "reporting them so no number is handed out twice",
-                     report->report_numbers().ShortDebugString());
+        spdlog::warn(
+            "the broker's numbering is behind numbers this client saw today ({}); "
+            "reporting them so no number is handed out twice",
+            report->report_numbers().ShortDebugString());
         auto sent = cmd.Call(*report, call);
         if (!sent.ok() || sent->reply().error().code() != v1::OK) {
           spdlog::error("numbers not taken by the broker: {}",
                         sent.ok() ? sent->reply().error().message_en() : sent.status().message());
         }
       }
+      if (CatalogChanged(env->reply().snapshot().catalog_version())) continue;
       {
         std::lock_guard<std::mutex> lock(mu_);
         view_.state.ApplySnapshot(env->reply().snapshot());
@@ -179,8 +190,10 @@ void CloneClient::Run() {
     }
     if (item.revents & ZMQ_POLLIN) {
       bool changed = false;
+      bool catalog_event = false;
       std::vector<zmq::message_t> frames;
-      while (zmq::recv_multipart(*sub, std::back_inserter(frames), zmq::recv_flags::dontwait)) {
+      while (!catalog_event &&
+             zmq::recv_multipart(*sub, std::back_inserter(frames), zmq::recv_flags::dontwait)) {
         v1::Envelope env;
         if (frames.size() == 2 && env.ParseFromArray(frames[1].data(), frames[1].size())) {
           last_heard = Steady::now();
@@ -189,6 +202,11 @@ void CloneClient::Run() {
             if (env.event().has_ticket()) numbers.See(env.event().ticket());
             const auto r = view_.state.ApplyEvent(env.seq(), env.event(), env.time_ms());
             changed |= r == LiveState::EventResult::kApplied;
+            // A new catalog: fetch it before the next event, which may call a
+            // ticket at a counter only the new catalog has.
+            catalog_event = r == LiveState::EventResult::kApplied &&
+                            env.event().has_catalog_change() &&
+                            env.event().catalog_change().version() != catalog_.version();
             if (r == LiveState::EventResult::kGap) {
               spdlog::warn("event gap at seq {} (have {}); resyncing", env.seq(),
                            view_.state.seq());
@@ -196,6 +214,13 @@ void CloneClient::Run() {
             }
           } else if (env.has_heartbeat()) {
             view_.broker_offset_ms = env.time_ms() - local.NowMs();
+            const std::string& version = env.heartbeat().catalog_version();
+            if (!version.empty() && version != catalog_.version()) {
+              spdlog::info("the broker's catalog changed ({} -> {}); fetching it",
+                           catalog_.version(), version);
+              view_.has_catalog = false;
+              view_.state.MarkUnsynced();
+            }
             if (view_.state.BehindHeartbeat(env.heartbeat().seq())) view_.state.MarkUnsynced();
             if (view_.state.BrokerWentBack(env.heartbeat().seq())) {
               spdlog::warn("the broker is back at seq {} (had {}): restored? resyncing",
@@ -205,6 +230,20 @@ void CloneClient::Run() {
           }
         }
         frames.clear();
+      }
+      if (catalog_event) {
+        v1::Request r;
+        r.mutable_get_catalog();
+        auto env = cmd.Call(r, call);
+        std::lock_guard<std::mutex> lock(mu_);
+        if (env.ok() && env->reply().has_catalog()) {
+          spdlog::info("catalog {} in force", env->reply().catalog().version());
+          catalog_ = env->reply().catalog();
+          ++view_.catalog_generation;
+        } else {
+          view_.has_catalog = false;  // fetched again by the loop, then a snapshot
+          view_.state.MarkUnsynced();
+        }
       }
       if (changed && on_change_) on_change_();
     }

@@ -34,6 +34,10 @@ class CloneClient {
     LiveState state;
     bool connected = false;
     bool has_catalog = false;      // Catalog() has it
+    // +1 each time a catalog is fetched: the broker's catalog changed (its
+    // version in a snapshot or heartbeat), so screens rebuild what they took
+    // from Catalog().
+    uint64_t catalog_generation = 0;
     int64_t broker_offset_ms = 0;  // broker clock - local clock (simulated clocks)
     uint64_t resyncs = 0;
     // The last call failed because the broker refused this device's key in
@@ -51,13 +55,16 @@ class CloneClient {
   void Stop();  // joins the thread; returns within about 200 ms
 
   // A copy of the state for one frame (without the catalog, which is large and
-  // does not change while the broker runs: take it once with Catalog()).
+  // changes rarely: take it with Catalog() when catalog_generation changes).
   View Read() const;
   v1::Catalog Catalog() const;
   std::vector<Announcement> TakeAnnouncements();
 
  private:
   void Run();
+  // True (and the catalog marked for fetching) when `version` is not the
+  // catalog this client holds.
+  bool CatalogChanged(const std::string& version);
 
   Options options_;
   std::function<void()> on_change_;

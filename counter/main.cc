@@ -129,12 +129,15 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   mpp::FrameExit frame_exit{screenshot, common.frames};
   mpp::SystemClock local;
+  uint64_t catalog_generation = 0;
   while (!g_stop && !gui.ShouldClose()) {
     const bool busy = (script && script->running()) || !screenshot.empty();
     gui.WaitEvents(busy ? 0.02 : 0.25);  // the timers tick every second
     mpp::CloneClient::View view = clone.Read();
-    if (!model.has_catalog() && view.has_catalog) {
-      model.SetCatalog(clone.Catalog());
+    if (view.has_catalog &&
+        (!model.has_catalog() || view.catalog_generation != catalog_generation)) {
+      model.SetCatalog(clone.Catalog());  // new, or changed while running
+      catalog_generation = view.catalog_generation;
       if (!model.counter_known()) {
         std::cerr << "mpp-counter: counter " << counter_id
                   << " is not in the broker's catalog; see `mppctl catalog`\n";

@@ -499,6 +499,7 @@ std::vector<std::pair<std::string, std::string>> CounterModel::TransferTargets(
   const std::string f = Lower(filter);
   for (const auto& s : catalog_->catalog().services()) {
     if (t && s.code() == t->service()) continue;
+    if (s.retired()) continue;  // takes no new tickets, transfers neither
     const std::string name = ServiceName(s.code());
     if (!f.empty() && Lower(name).find(f) == std::string::npos &&
         Lower(s.code()).find(f) == std::string::npos) {

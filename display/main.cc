@@ -144,6 +144,7 @@ int main(int argc, char** argv) {
   clone.Start();
 
   std::unique_ptr<mpp::CatalogIndex> catalog;
+  uint64_t catalog_generation = 0;
   mpp::SystemClock local;
   mpp::Millis last_call_seen = 0;
   int rendered_after_sync = 0;
@@ -158,8 +159,9 @@ int main(int argc, char** argv) {
   while (!g_stop && !gui.ShouldClose()) {
     gui.WaitEvents(screenshot.empty() ? 1.0 / fps : 0.02);
     mpp::CloneClient::View view = clone.Read();
-    if (!catalog && view.has_catalog) {
-      catalog = std::make_unique<mpp::CatalogIndex>(clone.Catalog());
+    if (view.has_catalog && (!catalog || view.catalog_generation != catalog_generation)) {
+      catalog = std::make_unique<mpp::CatalogIndex>(clone.Catalog());  // new, or changed
+      catalog_generation = view.catalog_generation;
     }
     for (const auto& a : clone.TakeAnnouncements()) {
       if (!catalog) continue;

@@ -335,7 +335,7 @@ std::vector<AgencyItem> KioskModel::Agencies() const {
     item.code = a.code();
     item.name = AgencyNameOf(a.code());
     for (const auto& s : catalog_->catalog().services()) {
-      if (s.agency() != a.code()) continue;
+      if (s.agency() != a.code() || s.retired()) continue;
       ++item.services;
       if (LiveFor(s.code()).availability == v1::OK) ++item.available;
     }
@@ -350,7 +350,7 @@ std::vector<ServiceItem> KioskModel::Services() const {
   std::vector<ServiceItem> out;
   if (!catalog_) return out;
   for (const auto& s : catalog_->catalog().services()) {
-    if (s.agency() != agency_) continue;
+    if (s.agency() != agency_ || s.retired()) continue;  // retired: history only
     const Live l = LiveFor(s.code());
     ServiceItem item;
     item.code = s.code();

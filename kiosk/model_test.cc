@@ -164,6 +164,18 @@ TEST_F(KioskModelTest, PriorityIsNotOfferedWhereTheServiceDoesNotAllowIt) {
   EXPECT_EQ(model_->screen(), Screen::kStandard);
 }
 
+TEST_F(KioskModelTest, ARetiredServiceIsNotOffered) {
+  for (auto& s : *catalog_.mutable_services()) {
+    if (s.code() == "S2") s.set_retired(true);
+  }
+  model_->SetCatalog(catalog_);
+  EXPECT_EQ(model_->Agencies()[0].services, 1) << "DUK offers S1 only now";
+  model_->TapAgency("DUK");
+  const auto services = model_->Services();
+  ASSERT_EQ(services.size(), 1u);
+  EXPECT_EQ(services[0].code, "S1");
+}
+
 TEST_F(KioskModelTest, UnavailableServicesShowWhyAndWhenBeforeTheVisitorTaps) {
   model_->TapAgency("POL");
   auto services = model_->Services();

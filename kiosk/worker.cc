@@ -108,7 +108,9 @@ void KioskWorker::Run() {
     }
     if (SteadyClock::now() >= next_poll) {
       Poll();
-      next_poll = SteadyClock::now() + std::chrono::milliseconds(options_.poll_ms);
+      next_poll = next_poll_now_ ? SteadyClock::now()
+                                 : SteadyClock::now() + std::chrono::milliseconds(options_.poll_ms);
+      next_poll_now_ = false;
     }
     if (!background_.empty() && SteadyClock::now() >= next_background) {
       RunBackground();
@@ -136,6 +138,7 @@ void KioskWorker::Poll() {
       return;
     }
     have_catalog_ = true;
+    catalog_version_ = reply->reply().catalog().version();
     Result r(Result::Kind::kCatalog);
     r.catalog = reply->reply().catalog();
     Post(std::move(r));
@@ -157,6 +160,16 @@ void KioskWorker::Poll() {
       spdlog::error("numbers not taken by the broker: {}",
                     sent.ok() ? sent->reply().error().message_en() : sent.status().message());
     }
+  }
+  if (reply->reply().snapshot().catalog_version() != catalog_version_) {
+    // The broker's catalog changed (or this is the first snapshot of a broker
+    // that sets versions): fetch it at the next poll, before offering services.
+    if (!catalog_version_.empty()) {
+      spdlog::info("the broker's catalog changed ({} -> {}); fetching it", catalog_version_,
+                   reply->reply().snapshot().catalog_version());
+    }
+    have_catalog_ = false;
+    next_poll_now_ = true;
   }
   Result r(Result::Kind::kSnapshot);
   r.snapshot = reply->reply().snapshot();

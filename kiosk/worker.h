@@ -89,6 +89,8 @@ class KioskWorker {
   // Worker thread only:
   BrokerClient* client_ = nullptr;
   bool have_catalog_ = false;
+  std::string catalog_version_;  // of the catalog fetched last
+  bool next_poll_now_ = false;   // the catalog changed: poll again at once
   std::vector<Background> background_;
   std::vector<int64_t> failed_prints_;  // tickets whose failure the broker has recorded
 };

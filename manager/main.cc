@@ -100,6 +100,7 @@ int main(int argc, char** argv) {
   reports.Start();
 
   std::unique_ptr<mpp::CatalogIndex> catalog;
+  uint64_t catalog_generation = 0;
   std::string report_id, heat_id, ticker_id;
   bool exported = false, ticker_saved = false;
   mpp::TapTargets targets;
@@ -110,8 +111,10 @@ int main(int argc, char** argv) {
     const bool busy = (script && script->running()) || !screenshot.empty();
     gui.WaitEvents(busy ? 0.02 : 0.5);  // the clock and the waits tick
     mpp::CloneClient::View view = clone.Read();
-    if (!catalog && view.has_catalog)
-      catalog = std::make_unique<mpp::CatalogIndex>(clone.Catalog());
+    if (view.has_catalog && (!catalog || view.catalog_generation != catalog_generation)) {
+      catalog = std::make_unique<mpp::CatalogIndex>(clone.Catalog());  // new, or changed
+      catalog_generation = view.catalog_generation;
+    }
     const bool connected = view.connected && view.state.synced();
     const mpp::Millis now = local.NowMs() + view.broker_offset_ms;
     if (ui.today.empty() && connected && !view.state.business_day().empty()) {

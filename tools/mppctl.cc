@@ -12,6 +12,7 @@
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -337,7 +338,19 @@ int main(int argc, char** argv) {
   std::string service, priority = "none", source = "staff", source_id, ticket, reason, op, zone;
   int counter = 0, count = 0;
 
-  auto* c_catalog = app.add_subcommand("catalog", "print the catalog");
+  auto* c_catalog = app.add_subcommand(
+      "catalog",
+      "print the catalog in force; `check FILE` / `reload` change it while the hall runs");
+  std::string catalog_file;
+  auto* c_cat_check = c_catalog->add_subcommand(
+      "check", "what FILE would change against the running hall, and what stops it (admin)");
+  c_cat_check->add_option("FILE", catalog_file, "a catalog file (TOML)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  auto* c_cat_reload = c_catalog->add_subcommand(
+      "reload",
+      "the broker reads its --config file again and applies it when the checks pass, like "
+      "SIGHUP (admin)");
   auto* c_issue = app.add_subcommand("issue", "issue a ticket for SERVICE");
   c_issue->add_option("SERVICE", service)->required();
   c_issue
@@ -581,6 +594,25 @@ int main(int argc, char** argv) {
     }
     std::cout << mpp::report::Format(*rep, format);
     return 0;
+  }
+  if (c_cat_check->parsed() || c_cat_reload->parsed()) {
+    if (c_cat_check->parsed()) {
+      std::ifstream in(catalog_file, std::ios::binary);
+      std::stringstream text;
+      text << in.rdbuf();
+      req.mutable_check_catalog()->set_toml(text.str());
+      req.mutable_check_catalog()->set_source_name(catalog_file);
+    } else {
+      req.mutable_reload_catalog();
+    }
+    if (g.json) return Run(g, req);
+    v1::Reply r;
+    const int rc = Run(g, req, &r, /*print_result=*/false);
+    if (rc == 3 || !r.has_catalog_change()) return rc;
+    const v1::CatalogChange& ch = r.catalog_change();
+    std::cout << "catalog version " << ch.previous_version() << " -> " << ch.version() << "\n"
+              << mpp::DescribeCatalogChange(ch);
+    return rc;
   }
   if (c_catalog->parsed()) {
     req.mutable_get_catalog();

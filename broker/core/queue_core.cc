@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <iterator>
 
+#include "broker/core/catalog_change.h"
 #include "broker/core/forecast.h"
 #include "common/keys.h"
 
@@ -77,6 +78,7 @@ bool IsMutating(const v1::Request& r) {
     case v1::Request::kStatus:
     case v1::Request::kReport:
     case v1::Request::kListDevices:
+    case v1::Request::kCheckCatalog:
     case v1::Request::COMMAND_NOT_SET:
       return false;
     default:
@@ -183,6 +185,15 @@ void QueueCore::Fold(const v1::Event& e) {
     for (const auto& p : n.numbers()) {
       int& last = last_seq_no_[DayKey(n.business_day(), p.prefix())];
       last = std::max(last, p.last());
+    }
+  }
+  if (e.has_catalog_change()) {  // catalog_ is already the new one
+    for (int id : e.catalog_change().counters_removed()) counters_.erase(id);
+    for (int id : e.catalog_change().counters_added()) {
+      v1::Counter c;
+      c.set_id(id);
+      c.set_status(v1::CLOSED);
+      counters_[id] = c;
     }
   }
   if (e.type() == v1::DAY_CHANGED) {
@@ -451,6 +462,27 @@ Outcome QueueCore::ApplyOne(const v1::Request& r, Millis now) {
       return ReportNumbers(r.report_numbers());
     case v1::Request::kSkipNumbers:
       return SkipNumbers(r.skip_numbers());
+    case v1::Request::kCheckCatalog: {
+      auto parsed = ParseCatalog(r.check_catalog().toml(), r.check_catalog().source_name().empty()
+                                                               ? "catalog.toml"
+                                                               : r.check_catalog().source_name());
+      if (!parsed.ok()) {
+        return Refuse(v1::INVALID_ARGUMENT, "Katalog ditolak:\n" + parsed.status().message(),
+                      "The catalog was refused:\n" + parsed.status().message());
+      }
+      const CatalogIndex next(Versioned(std::move(parsed).value()));
+      Outcome o;
+      *o.reply.mutable_catalog_change() = DiffCatalogs(*catalog_, next, *this);
+      if (!o.reply.catalog_change().problems().empty()) {
+        *o.reply.mutable_error() =
+            ErrorReply(v1::FAILED_PRECONDITION, "Katalog ini belum dapat dipakai sekarang.",
+                       "This catalog cannot be applied now.")
+                .error();
+      }
+      return o;
+    }
+    case v1::Request::kReloadCatalog:  // the reactor reads the file and calls ChangeCatalog
+      break;
     case v1::Request::kListDevices: {
       Outcome o;
       for (const auto& [key, d] : devices_) *o.reply.mutable_devices()->add_devices() = d;
@@ -523,6 +555,10 @@ Outcome QueueCore::Issue(const v1::IssueTicket& c, Millis now) {
   if (!v1::PriorityReason_IsValid(c.priority()) || !v1::TicketSource_IsValid(c.source())) {
     return Refuse(v1::INVALID_ARGUMENT, "Alasan prioritas atau sumber tiket tidak sah.",
                   "Unknown priority reason or ticket source.");
+  }
+  if (s->retired()) {
+    return Refuse(v1::SERVICE_CLOSED, "Layanan " + s->name() + " tidak lagi dilayani di MPP ini.",
+                  "Service " + s->name_en() + " is no longer offered at this MPP.");
   }
   if (c.priority() != v1::PRIORITY_NONE && !s->priority_allowed()) {
     return Refuse(v1::INVALID_ARGUMENT,
@@ -764,6 +800,10 @@ Outcome QueueCore::Transfer(const v1::Transfer& cmd, Millis now) {
   if (!d.ticket) {
     return Refuse(v1::FAILED_PRECONDITION, d.def->name() + " tidak sedang melayani siapa pun.",
                   d.def->name() + " has no called or served ticket to transfer.");
+  }
+  if (s->retired()) {
+    return Refuse(v1::FAILED_PRECONDITION, "Layanan " + s->name() + " tidak lagi dilayani.",
+                  "Service " + s->name_en() + " is retired; transfer to another service.");
   }
   if (d.ticket->service() == s->code()) {
     return Refuse(v1::INVALID_ARGUMENT, d.ticket->number() + " sudah berada di layanan itu.",
@@ -1081,6 +1121,7 @@ v1::Snapshot QueueCore::MakeSnapshot(const std::string& zone, Millis now) const 
   s.set_zone(zone);
   s.set_ticker(ticker_);
   s.set_now_ms(now);
+  s.set_catalog_version(catalog_->catalog().version());
   for (const auto& def : catalog_->catalog().counters()) {
     if (!zone.empty() && def.zone() != zone) continue;
     *s.add_counters() = counters_.at(def.id());
@@ -1143,6 +1184,42 @@ v1::Snapshot QueueCore::MakeSnapshot(const std::string& zone, Millis now) const 
     *s.add_recent_calls() = *t;
   }
   return s;
+}
+
+// ------------------------------------------------------------- catalog --
+
+std::map<std::string, int> QueueCore::OpenTicketsByService() const {
+  std::map<std::string, int> open;
+  for (const auto& [id, t] : tickets_) {
+    if (!IsTerminal(t.state()) && t.business_day() == business_day_) ++open[t.service()];
+  }
+  return open;
+}
+
+Outcome QueueCore::ChangeCatalog(const CatalogIndex* next, Millis now) {
+  (void)now;
+  v1::CatalogChange change = DiffCatalogs(*catalog_, *next, *this);
+  Outcome o;
+  if (!change.problems().empty()) {
+    std::string id = "Katalog baru belum dapat dipakai:", en = "The new catalog cannot be applied:";
+    for (const auto& p : change.problems()) {
+      id += "\n- " + p;
+      en += "\n- " + p;
+    }
+    o.reply = ErrorReply(v1::FAILED_PRECONDITION, id, en);
+    *o.reply.mutable_catalog_change() = std::move(change);
+    return o;
+  }
+  *o.reply.mutable_catalog_change() = change;
+  v1::Event e;
+  e.set_type(v1::CATALOG_CHANGED);
+  *e.mutable_catalog_change() = std::move(change);
+  *e.mutable_catalog_change()->mutable_catalog() = next->catalog();
+  catalog_ = next;
+  Fold(e);
+  ++seq_;
+  o.events.push_back(std::move(e));
+  return o;
 }
 
 // ------------------------------------------------------------- numbering --

@@ -51,6 +51,17 @@ class QueueCore {
   // `catalog` must outlive the core.
   explicit QueueCore(const CatalogIndex* catalog);
 
+  // The catalog in force (ChangeCatalog swaps it).
+  const CatalogIndex& catalog() const { return *catalog_; }
+  // Swaps in `next` (which must outlive the core) when DiffCatalogs finds no
+  // problem: a CATALOG_CHANGED event (with the new catalog, for the store);
+  // new counters start CLOSED, removed ones (closed, checked) are dropped.
+  // Otherwise a FAILED_PRECONDITION refusal that carries the change and its
+  // problems. Either way the reply's `catalog_change` says what changes.
+  Outcome ChangeCatalog(const CatalogIndex* next, Millis now);
+  // Today's open tickets (waiting, held, called, serving) per service.
+  std::map<std::string, int> OpenTicketsByService() const;
+
   // Rebuilds state from persisted tickets and counters. `business_day` is the
   // day the store was last on (empty: the day of `now`, for a new file); if
   // `now` is on a later day, ChangeDay has work to do at once. Call once,

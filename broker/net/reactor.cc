@@ -9,6 +9,7 @@
 #include <zmq_addon.hpp>
 
 #include "broker/core/authorize.h"
+#include "broker/core/catalog_change.h"
 #include "common/wire.h"
 
 namespace mpp::net {
@@ -356,7 +357,7 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
       return;
     }
     if (resumed) core_->OfferPinWork(resumed->work);
-    core::Outcome o = core_->Apply(req, now);
+    core::Outcome o = req.has_reload_catalog() ? ReloadCatalogFile(now) : core_->Apply(req, now);
     if (req.has_sign_in()) NoteLockout(req.sign_in(), o, in.client_id(), now);
     for (const auto& e : o.events) {
       if (!e.has_numbers_raised()) continue;
@@ -529,8 +530,7 @@ void Reactor::Persist(std::vector<v1::Event>& applied, Millis now, bool* began,
                       std::vector<v1::Envelope>* events) {
   if (!*began) {
     if (Status st = store_->Begin(); !st.ok()) {
-      spdlog::critical("cannot begin a transaction: {}; exiting so state is rebuilt",
-                       st.message());
+      spdlog::critical("cannot begin a transaction: {}; exiting so state is rebuilt", st.message());
       std::abort();
     }
     *began = true;
@@ -546,12 +546,68 @@ void Reactor::Persist(std::vector<v1::Event>& applied, Millis now, bool* began,
     ev.set_seq(seq++);
     ev.set_time_ms(now);
     *ev.mutable_event() = std::move(e);
-    // Stored with the PIN hash; published without it.
+    // Stored with the PIN hash and a new catalog; published without them
+    // (clients fetch the catalog when its version changes).
     if (ev.event().has_operator_info()) {
       ev.mutable_event()->mutable_operator_info()->clear_pin_hash();
     }
+    if (ev.event().has_catalog_change()) {
+      ev.mutable_event()->mutable_catalog_change()->clear_catalog();
+    }
     events->push_back(std::move(ev));
   }
+}
+
+core::Outcome Reactor::ReloadCatalogFile(Millis now) {
+  core::Outcome o;
+  if (options_.config_path.empty()) {
+    o.reply = core::ErrorReply(v1::FAILED_PRECONDITION, "Broker ini tidak punya berkas katalog.",
+                               "This broker has no catalog file to read again.");
+    return o;
+  }
+  auto parsed = LoadCatalogFile(options_.config_path);
+  if (!parsed.ok()) {
+    spdlog::error("catalog {} not reloaded: {}", options_.config_path, parsed.status().message());
+    o.reply = core::ErrorReply(
+        v1::INVALID_ARGUMENT,
+        "Katalog ditolak; yang berlaku tetap dipakai:\n" + parsed.status().message(),
+        "The catalog was refused; the one in force stays:\n" + parsed.status().message());
+    return o;
+  }
+  auto next = std::make_unique<CatalogIndex>(core::Versioned(std::move(parsed).value()));
+  if (next->catalog().version() == core_->catalog().catalog().version()) {
+    spdlog::info("catalog {} reloaded: unchanged (version {})", options_.config_path,
+                 next->catalog().version());
+    o.reply.mutable_catalog_change()->set_version(next->catalog().version());
+    o.reply.mutable_catalog_change()->set_previous_version(next->catalog().version());
+    return o;
+  }
+  o = core_->ChangeCatalog(next.get(), now);
+  o.reply.mutable_catalog_change()->clear_catalog();
+  if (!o.ok()) {
+    spdlog::warn("catalog {} not applied:\n{}", options_.config_path,
+                 DescribeCatalogChange(o.reply.catalog_change()));
+    return o;
+  }
+  spdlog::info("catalog {} applied: version {} -> {}\n{}", options_.config_path,
+               o.reply.catalog_change().previous_version(), o.reply.catalog_change().version(),
+               DescribeCatalogChange(o.reply.catalog_change()));
+  catalog_ = next.get();
+  if (reports_) reports_->SetCatalog(next.get());
+  loaded_catalogs_.push_back(std::move(next));
+  return o;
+}
+
+void Reactor::ReloadOnSignal() {
+  const Millis now = clock_->NowMs();
+  ChangeDayIfDue(now);
+  core::Outcome o = ReloadCatalogFile(now);
+  if (o.events.empty()) return;
+  std::vector<v1::Envelope> events;
+  bool began = false;
+  Persist(o.events, now, &began, &events);
+  std::vector<Pending> no_replies;
+  Deliver(no_replies, events, began);
 }
 
 void Reactor::ChangeDayIfDue(Millis now) {
@@ -682,6 +738,7 @@ void Reactor::Send(std::vector<Pending>& replies, std::vector<v1::Envelope>& eve
     if (ev.event().type() == v1::DAY_CHANGED) {
       published_day_ = ev.event().day_change().business_day();
     }
+    if (ev.event().has_catalog_change()) published_catalog_ = ev.event().catalog_change().version();
   }
   if (revoked) RebindEvents();
   counters_.send_ms +=
@@ -697,8 +754,9 @@ void Reactor::PublishHeartbeat(Millis now) {
   env.set_time_ms(now);
   env.mutable_heartbeat()->set_seq(seq);
   // Likewise the day: a DAY_CHANGED still held is not announced.
-  env.mutable_heartbeat()->set_business_day(held_.empty() ? core_->business_day()
-                                                          : published_day_);
+  env.mutable_heartbeat()->set_business_day(held_.empty() ? core_->business_day() : published_day_);
+  env.mutable_heartbeat()->set_catalog_version(held_.empty() ? core_->catalog().catalog().version()
+                                                             : published_catalog_);
   pub_.send(zmq::buffer(kTopicHeartbeat), zmq::send_flags::sndmore);
   pub_.send(zmq::buffer(env.SerializeAsString()), zmq::send_flags::none);
 }
@@ -731,11 +789,13 @@ void Reactor::Run(const std::atomic<bool>& stop) {
   using namespace std::chrono;
   published_seq_ = core_->seq();
   published_day_ = core_->business_day();
+  published_catalog_ = core_->catalog().catalog().version();
   auto next_heartbeat = steady_clock::now();
   auto next_security = steady_clock::now() + milliseconds(options_.security_summary_ms);
   while (!stop.load()) {
     const auto now = steady_clock::now();
     ChangeDayIfDue(clock_->NowMs());
+    if (options_.reload && options_.reload->exchange(false)) ReloadOnSignal();
     if (now >= next_heartbeat) {
       PublishHeartbeat(clock_->NowMs());
       SummarizeDays(clock_->NowMs());

@@ -58,6 +58,10 @@ struct ReactorOptions {
   // Makes commits durable off the reactor's thread; the store must then run
   // with SetCommitSync(false). Null: each COMMIT syncs (synchronous=FULL).
   store::WalSyncer* syncer = nullptr;
+  // The catalog file (--config): `reload_catalog` and `*reload` (set by
+  // SIGHUP) read it again and swap it in when the checks pass.
+  std::string config_path;
+  std::atomic<bool>* reload = nullptr;
   // Tests and the fuzzer only: the device key of a message, instead of the
   // ZAP User-Id property (which only a real CURVE connection carries).
   std::function<std::optional<std::string>(const zmq::message_t& frame)> user_id_of;
@@ -153,6 +157,11 @@ class Reactor {
   // the truth and a restart rebuilds from it.
   void Persist(std::vector<v1::Event>& applied, Millis now, bool* began,
                std::vector<v1::Envelope>* events);
+  // Reads the catalog file again and applies it (QueueCore::ChangeCatalog);
+  // the outcome's events are the caller's to persist.
+  core::Outcome ReloadCatalogFile(Millis now);
+  // SIGHUP: a reload outside any batch, committed and published.
+  void ReloadOnSignal();
   // Commits and publishes the core's day change when the business day has
   // ended (docs/PROTOCOL.md, "The business day"); nothing otherwise. Runs
   // before every batch and on every turn of the loop, so no request is
@@ -213,6 +222,10 @@ class Reactor {
   std::deque<Held> held_;
   uint64_t published_seq_ = 0;
   std::string published_day_;  // the business day as of published_seq_
+  std::string published_catalog_;  // the catalog version as of published_seq_
+  // Every catalog loaded by a reload: the core, the report thread and old
+  // replies may still point at an older one, and a reload is rare.
+  std::vector<std::unique_ptr<CatalogIndex>> loaded_catalogs_;
 };
 
 }  // namespace mpp::net

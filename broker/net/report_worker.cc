@@ -35,7 +35,7 @@ void ReportWorker::Serve(zmq::socket_t& sock, std::vector<zmq::message_t>& frame
         "Unknown grouping '" + q.by() +
             "'; use agency, service, counter, operator, day, hour or weekday-hour.");
   } else {
-    auto rep = report::Build(db_path_, *catalog_, q.from(), q.to(), by);
+    auto rep = report::Build(db_path_, *catalog_.load(), q.from(), q.to(), by);
     if (!rep.ok()) {
       *out.mutable_reply() = core::ErrorReply(
           v1::INVALID_ARGUMENT, "Laporan tidak dapat dibuat: " + rep.status().message(),

@@ -9,6 +9,8 @@
 // kMaxQueued are waiting, the reactor answers UNAVAILABLE at once.
 #pragma once
 
+#include <atomic>
+
 #include <string>
 #include <vector>
 #include <zmq.hpp>
@@ -27,11 +29,14 @@ class ReportWorker : public PipeWorker {
   ReportWorker(zmq::context_t* context, const CatalogIndex* catalog, std::string db_path,
                std::string endpoint);
   ~ReportWorker() override;  // stops and joins the thread
+  // The catalog of the next reports (after a catalog change); `catalog` must
+  // outlive the worker too: the broker keeps every catalog it loaded.
+  void SetCatalog(const CatalogIndex* catalog) { catalog_.store(catalog); }
 
  private:
   void Serve(zmq::socket_t& sock, std::vector<zmq::message_t>& frames) override;
 
-  const CatalogIndex* catalog_;
+  std::atomic<const CatalogIndex*> catalog_;
   std::string db_path_;
 };
 

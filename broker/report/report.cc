@@ -551,6 +551,37 @@ Status SummarizeDay(sqlite3* db, int utc_offset_min, const std::string& day, int
   return Status::Ok();
 }
 
+// The catalogs a database was run with (table `catalogs`, schema 9), oldest
+// first, then `current`; `in_force` is the newest one put in force before
+// `end_ms` (or `current` when none was).
+struct Catalogs {
+  std::vector<v1::Catalog> stored;
+  std::vector<const v1::Catalog*> all;
+  const v1::Catalog* in_force = nullptr;
+};
+
+Catalogs StoredCatalogs(sqlite3* db, const CatalogIndex& current, int64_t end_ms) {
+  Catalogs out;
+  std::vector<int64_t> first_ms;
+  Query q(db, "SELECT first_ms, data FROM catalogs ORDER BY first_ms");
+  if (q.ok()) {  // a file from before schema 9 has none
+    while (sqlite3_step(q.get()) == SQLITE_ROW) {
+      v1::Catalog c;
+      const void* data = sqlite3_column_blob(q.get(), 1);
+      if (!c.ParseFromArray(data, sqlite3_column_bytes(q.get(), 1))) continue;
+      first_ms.push_back(q.Int(0));
+      out.stored.push_back(std::move(c));
+    }
+  }
+  for (size_t i = 0; i < out.stored.size(); ++i) {
+    out.all.push_back(&out.stored[i]);
+    if (first_ms[i] < end_ms) out.in_force = &out.stored[i];
+  }
+  out.all.push_back(&current.catalog());
+  if (!out.in_force) out.in_force = &current.catalog();
+  return out;
+}
+
 StatusOr<Report> Build(const std::string& db_path, const CatalogIndex& catalog,
                        const std::string& from, const std::string& to, GroupBy by) {
   if (!LocalMidnightMs(from, 0) || !LocalMidnightMs(to, 0)) {
@@ -561,9 +592,15 @@ StatusOr<Report> Build(const std::string& db_path, const CatalogIndex& catalog,
   if (!opened.ok()) return opened.status();
   sqlite3* db = opened->get();
   const int offset = catalog.utc_offset_min();
+  // Every catalog the hall ran with (oldest first, the one in force last):
+  // a service removed since still has its agency and name in old reports,
+  // and the published standard is the one in force at the end of the range.
+  const Catalogs catalogs = StoredCatalogs(db, catalog, *LocalMidnightMs(to, offset) + 86'400'000);
   // Looked up per row without building a string (a year: a million rows).
   std::map<std::string, std::string, std::less<>> agency_of;
-  for (const auto& svc : catalog.catalog().services()) agency_of[svc.code()] = svc.agency();
+  for (const v1::Catalog* c : catalogs.all) {
+    for (const auto& svc : c->services()) agency_of[svc.code()] = svc.agency();
+  }
   const KeyOf key_of = [&](const Where& w, std::string* buf) -> std::string_view {
     switch (by) {
       case GroupBy::kAgency: {
@@ -657,13 +694,19 @@ StatusOr<Report> Build(const std::string& db_path, const CatalogIndex& catalog,
     a.row.service = Summarize(std::move(a.services));
     a.row.estimate_median_error_ms = Summarize(std::move(a.estimate_errors)).median_ms;
     a.row.skm = ComputeSkm(a.forms);
-    if (by == GroupBy::kService) {
-      if (const v1::Service* s = catalog.FindService(key)) a.row.label = s->name();
-    } else if (by == GroupBy::kAgency) {
-      if (const v1::Agency* ag = catalog.FindAgency(key)) a.row.label = ag->name();
-    } else if (by == GroupBy::kCounter) {
-      if (const v1::CounterDef* c = catalog.FindCounter(std::atoi(key.c_str()))) {
-        a.row.label = c->name();
+    for (const v1::Catalog* c : catalogs.all) {  // the newest name wins
+      if (by == GroupBy::kService) {
+        for (const auto& x : c->services()) {
+          if (x.code() == key) a.row.label = x.name();
+        }
+      } else if (by == GroupBy::kAgency) {
+        for (const auto& x : c->agencies()) {
+          if (x.code() == key) a.row.label = x.name();
+        }
+      } else if (by == GroupBy::kCounter) {
+        for (const auto& x : c->counters()) {
+          if (std::to_string(x.id()) == key) a.row.label = x.name();
+        }
       }
     }
     return a.row;
@@ -672,7 +715,7 @@ StatusOr<Report> Build(const std::string& db_path, const CatalogIndex& catalog,
   rep.total = finish("TOTAL", total);
   rep.total.label = "";
 
-  for (const auto& s : catalog.catalog().services()) {
+  for (const auto& s : catalogs.in_force->services()) {
     Completeness c;
     c.service = s.code();
     const v1::PublishedStandard& st = s.standard();

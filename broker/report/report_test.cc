@@ -232,6 +232,28 @@ TEST_P(ReportFigures, ExpiredTicketsAndTheHonestyOfEstimates) {
   EXPECT_NE(csv.find(",9.0,66.7,"), std::string::npos) << csv;
 }
 
+TEST_F(ReportTest, CompletenessIsOfTheStandardInForceAtTheEndOfTheRange) {
+  // Until 1 December the published KTP-REKAM standard had no fee; then it did.
+  v1::Catalog march = catalog_->catalog();
+  march.set_version("a");
+  for (auto& s : *march.mutable_services()) {
+    if (s.code() == "KTP-REKAM") s.mutable_standard()->clear_fee();
+  }
+  v1::Catalog later = catalog_->catalog();
+  later.set_version("b");
+  ASSERT_TRUE(store_->SaveCatalog(march, *ParseIsoTime("2026-11-01T07:00:00+07:00", 0)).ok());
+  ASSERT_TRUE(store_->SaveCatalog(later, *ParseIsoTime("2026-12-01T07:00:00+07:00", 0)).ok());
+  Add(1, "2026-11-30", "KTP-REKAM", v1::DONE, 10, 30, 8, 10, 1, "ani");
+  auto present = [](const Report& r) {
+    for (const auto& c : r.completeness) {
+      if (c.service == "KTP-REKAM") return c.present;
+    }
+    return -1;
+  };
+  EXPECT_EQ(present(Run("2026-11-30", "2026-11-30", GroupBy::kService)), 5);
+  EXPECT_EQ(present(Run("2026-12-01", "2026-12-01", GroupBy::kService)), 6);
+}
+
 TEST_P(ReportFigures, HandComputedFiguresPerServiceWithAStandardChangedMidRange) {
   Add(1, "2026-11-30", "KTP-REKAM", v1::DONE, 10, 30, 8, 10, 1, "ani", v1::LANSIA);
   Add(2, "2026-11-30", "KTP-REKAM", v1::DONE, 40, 30, 12, 10, 1, "ani");

@@ -177,11 +177,17 @@ DROP INDEX tickets_open;
 )sql",
     // 9: tickets left unfinished when their business day ended (state
     // EXPIRED, written by DAY_CHANGED) are counted in the day summaries; the
-    // wait forecast at issue is kept per ticket, and its error per summary.
+    // wait forecast at issue is kept per ticket, and its error per summary;
+    // every catalog put in force is kept (reports use the one of their period).
     R"sql(
 ALTER TABLE report_cells ADD COLUMN expired INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE report_cells ADD COLUMN estimate_errors BLOB NOT NULL DEFAULT x'';
 ALTER TABLE tickets ADD COLUMN estimated_wait_ms INTEGER;
+CREATE TABLE catalogs (
+  version  TEXT PRIMARY KEY,
+  first_ms INTEGER NOT NULL,
+  data     BLOB    NOT NULL
+);
 )sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
@@ -708,6 +714,9 @@ Status Store::AppendEvent(uint64_t seq, int64_t ts_ms, const v1::Event& e) {
       }
     }
   }
+  if (e.has_catalog_change() && e.catalog_change().has_catalog()) {
+    if (Status st = SaveCatalog(e.catalog_change().catalog(), ts_ms); !st.ok()) return st;
+  }
   if (e.type() == v1::DAY_CHANGED) {
     if (Stmt(upsert_setting_)
             .Text(1, "business_day")
@@ -751,6 +760,41 @@ Status Store::SaveReply(const std::string& client_id, const std::string& request
 Status Store::Commit() {
   pending_reply_keys_.clear();
   return Run(commit_, "COMMIT");
+}
+
+Status Store::SaveCatalog(const v1::Catalog& catalog, int64_t ts_ms) {
+  sqlite3_stmt* q = nullptr;
+  sqlite3_prepare_v2(db_,
+                     "INSERT INTO catalogs (version, first_ms, data) VALUES (?1, ?2, ?3)"
+                     " ON CONFLICT (version) DO UPDATE SET first_ms = excluded.first_ms",
+                     -1, &q, nullptr);
+  const std::string data = catalog.SerializeAsString();
+  sqlite3_bind_text(q, 1, catalog.version().c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(q, 2, ts_ms);
+  sqlite3_bind_blob(q, 3, data.data(), static_cast<int>(data.size()), SQLITE_TRANSIENT);
+  const int rc = sqlite3_step(q);
+  sqlite3_finalize(q);
+  if (rc != SQLITE_DONE) return Status::Error(std::string("save catalog: ") + sqlite3_errmsg(db_));
+  return Status::Ok();
+}
+
+StatusOr<std::optional<v1::Catalog>> Store::LatestCatalog() {
+  sqlite3_stmt* q = nullptr;
+  if (sqlite3_prepare_v2(db_, "SELECT data FROM catalogs ORDER BY first_ms DESC LIMIT 1", -1, &q,
+                         nullptr) != SQLITE_OK) {
+    return Status::Error(path_ + ": " + sqlite3_errmsg(db_));
+  }
+  std::optional<v1::Catalog> out;
+  if (sqlite3_step(q) == SQLITE_ROW) {
+    v1::Catalog c;
+    if (!c.ParseFromArray(sqlite3_column_blob(q, 0), sqlite3_column_bytes(q, 0))) {
+      sqlite3_finalize(q);
+      return Status::Error(path_ + ": the stored catalog does not parse; the database is damaged");
+    }
+    out = std::move(c);
+  }
+  sqlite3_finalize(q);
+  return out;
 }
 
 Status Store::AppendBatch(uint64_t first_seq, int64_t ts_ms,

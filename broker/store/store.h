@@ -73,6 +73,12 @@ class Store {
                    const std::string& reply_bytes);
   Status Commit();
   void Rollback();
+  // The catalog last put in force (CATALOG_CHANGED, or SaveCatalog at the
+  // first start), if any.
+  StatusOr<std::optional<v1::Catalog>> LatestCatalog();
+  // Keeps `catalog` (by its version) as in force from `ts_ms`; AppendEvent
+  // does it for CATALOG_CHANGED, the broker's first start calls it itself.
+  Status SaveCatalog(const v1::Catalog& catalog, int64_t ts_ms);
   // Begin, AppendEvent for each of `events` (seqs first_seq, first_seq+1, ...),
   // Commit; rolled back on error. Nothing happens for no events.
   Status AppendBatch(uint64_t first_seq, int64_t ts_ms, const std::vector<v1::Event>& events);
