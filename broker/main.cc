@@ -25,6 +25,7 @@
 #include "broker/core/queue_core.h"
 #include "broker/net/reactor.h"
 #include "broker/store/checkpointer.h"
+#include "broker/store/db_lock.h"
 #include "broker/store/store.h"
 #include "broker/store/wal_syncer.h"
 #include "common/catalog.h"
@@ -160,6 +161,13 @@ int main(int argc, char** argv) {
   std::error_code ec;
   const auto parent = std::filesystem::path(db).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  // One broker per file, for the broker's whole life, before anything is
+  // read or migrated; the file is created 0600 (it holds PIN hashes).
+  auto db_lock = mpp::store::DatabaseLock::Acquire(db);
+  if (!db_lock.ok()) {
+    std::cerr << "mpp-broker: " << db_lock.status().message() << "\n";
+    return 2;
+  }
   auto store = mpp::store::Store::Open(db);
   if (!store.ok()) {
     std::cerr << "mpp-broker: " << store.status().message() << "\n";

@@ -2,7 +2,9 @@
 // sockets on free ports.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -546,8 +548,8 @@ TEST(BrokerSystem, TheDayChangesAtMidnightAsEventsWithNoRequestToTriggerIt) {
   EXPECT_EQ(after.tickets_size(), 0);
   EXPECT_EQ(after.recent_calls_size(), 0);
   // Yesterday's call can no longer be recalled at counter 1, which is closed.
-  const v1::Reply recall = c.Must(CounterRequest(
-      1, [](v1::Request* r, int id) { r->mutable_recall()->set_counter_id(id); }));
+  const v1::Reply recall = c.Must(
+      CounterRequest(1, [](v1::Request* r, int id) { r->mutable_recall()->set_counter_id(id); }));
   EXPECT_EQ(recall.error().code(), v1::FAILED_PRECONDITION);
   // The report of Monday counts both: the uncalled one as a wait not met.
   const v1::Reply rep = c.Must(ReportRequest("2026-11-30", "2026-11-30", "service"));
@@ -637,6 +639,38 @@ TEST(BrokerSystem, ATicketUnlikelyToBeServedBeforeClosingSaysSo) {
     EXPECT_EQ(q.ahead(), 12);
   }
   EXPECT_TRUE(found);
+}
+
+TEST(BrokerSystem, ASecondBrokerOnTheSameFileIsRefusedWithTheHoldersPid) {
+  TempDir dir;
+  BrokerProcess first(dir);
+  ASSERT_TRUE(first.Start());
+  TestClient(first.command_endpoint()).Issue("KTP-REKAM");
+  TempDir other;  // its own folder and stderr; its mpp.db is the first one's file
+  std::filesystem::create_symlink(first.db_path(), other.File("mpp.db"));
+  BrokerProcess second(other);
+  EXPECT_EQ(second.RunToExit(), 2);
+  EXPECT_NE(second.StderrText().find("is in use by another mpp-broker (pid "), std::string::npos)
+      << second.StderrText();
+  // The first one is untouched and keeps serving.
+  EXPECT_EQ(TestClient(first.command_endpoint()).Issue("KTP-REKAM").ticket().number(), "A-002");
+}
+
+TEST(BrokerSystem, TheDatabaseIsCreatedForItsOwnerOnlyAndAReadableOneIsRefused) {
+  TempDir dir;
+  BrokerProcess broker(dir);
+  ASSERT_TRUE(broker.Start());
+  TestClient(broker.command_endpoint()).Issue("KTP-REKAM");
+  for (const char* suffix : {"", "-wal"}) {
+    struct stat st {};
+    ASSERT_EQ(stat((broker.db_path() + suffix).c_str(), &st), 0) << suffix;
+    EXPECT_EQ(st.st_mode & 0777, 0600u) << "mpp.db" << suffix << " holds PIN hashes";
+  }
+  ASSERT_EQ(broker.Stop(), 0);
+  ASSERT_EQ(chmod(broker.db_path().c_str(), 0644), 0);
+  EXPECT_EQ(broker.RunToExit(), 2);
+  EXPECT_NE(broker.StderrText().find("mode 0644"), std::string::npos) << broker.StderrText();
+  EXPECT_NE(broker.StderrText().find("chmod 600"), std::string::npos) << "says the fix";
 }
 
 TEST(BrokerSystem, ASignInDoesNotHoldUpTheRestOfTheHall) {

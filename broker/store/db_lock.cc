@@ -1,0 +1,78 @@
+#include "broker/store/db_lock.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace mpp::store {
+namespace {
+
+// The pid holding a flock on the file with inode `ino`, from /proc/locks
+// ("1: FLOCK  ADVISORY  WRITE 1234 08:01:5678 0 EOF"), or 0.
+long FlockHolder(ino_t ino) {
+  std::ifstream locks("/proc/locks");
+  std::string line;
+  const std::string suffix = ":" + std::to_string(ino);
+  while (std::getline(locks, line)) {
+    std::istringstream in(line);
+    std::string n, kind, advisory, mode, dev_ino;
+    long pid = 0;
+    if (!(in >> n >> kind)) continue;
+    if (kind == "->") in >> kind;  // a waiter
+    if (kind != "FLOCK" || !(in >> advisory >> mode >> pid >> dev_ino)) continue;
+    if (dev_ino.size() > suffix.size() &&
+        dev_ino.compare(dev_ino.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      return pid;
+    }
+  }
+  return 0;
+}
+
+std::string Octal(mode_t mode) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(mode & 07777));
+  return buf;
+}
+
+}  // namespace
+
+StatusOr<DatabaseLock> DatabaseLock::Acquire(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return Status::Error("cannot open the database " + path + ": " + std::strerror(errno));
+  }
+  DatabaseLock lock(fd);
+  struct stat st {};
+  if (fstat(fd, &st) != 0) {
+    return Status::Error("cannot read the mode of " + path + ": " + std::strerror(errno));
+  }
+  if ((st.st_mode & 077) != 0) {
+    return Status::Error("the database " + path + " may be read by other users (mode " +
+                         Octal(st.st_mode) +
+                         "); it holds the operators' PIN hashes. Run: chmod 600 " + path +
+                         " (and its -wal and -shm files, if any)");
+  }
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    if (errno != EWOULDBLOCK) {
+      return Status::Error("cannot lock the database " + path + ": " + std::strerror(errno));
+    }
+    const long pid = FlockHolder(st.st_ino);
+    return Status::Error("the database " + path + " is in use by another mpp-broker" +
+                         (pid > 0 ? " (pid " + std::to_string(pid) + ")" : std::string()) +
+                         "; two brokers on one file would destroy each other's tickets. Stop "
+                         "that one first, or give this one its own --db");
+  }
+  return lock;
+}
+
+DatabaseLock::~DatabaseLock() {
+  if (fd_ >= 0) ::close(fd_);  // releases the flock
+}
+
+}  // namespace mpp::store
