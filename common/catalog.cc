@@ -51,7 +51,18 @@ class Fields {
       if (required) p_->Add(t_.source(), context_ + ": missing required key '" + key + "'");
       return fallback;
     }
-    if (auto v = n->value<std::string>(); v && n->is_string()) return *v;
+    if (auto v = n->value<std::string>(); v && n->is_string()) {
+      // One line of text: a NUL or a newline in a name breaks screens and paper.
+      for (unsigned char ch : *v) {
+        if (ch < 0x20 || ch == 0x7f) {
+          p_->Add(n->source(), context_ + ": '" + key +
+                                   "' contains a control character (a NUL, tab or line break); "
+                                   "write it on one line");
+          return fallback;
+        }
+      }
+      return *v;
+    }
     p_->Add(n->source(), context_ + ": '" + key + "' must be a string");
     return fallback;
   }
@@ -249,6 +260,12 @@ void ReadMpp(const toml::table& root, Problems* p, v1::Catalog* c) {
   }
   c->set_max_recalls(static_cast<int32_t>(f.Int("max_recalls", false, 3, 0, 10)));
   c->set_ticker(f.Str("ticker", false));
+  if (c->ticker().size() > kMaxTickerBytes) {
+    p->Add(f.table().get("ticker")->source(),
+           "[mpp]: ticker is " + std::to_string(c->ticker().size()) + " bytes; at most " +
+               std::to_string(kMaxTickerBytes) + " (what the displays can scroll)");
+    c->clear_ticker();
+  }
   ReadWeekHours(f.Node("hours"), "[mpp.hours]", p, c->mutable_opening_hours());
   if (c->opening_hours().empty() && !f.table().get("hours")) {
     p->Add(f.table().source(), "[mpp]: missing [mpp.hours] (for example mon = \"08:00-16:00\")");
@@ -265,6 +282,9 @@ void ReadMpp(const toml::table& root, Problems* p, v1::Catalog* c) {
       p->Add(t->get("time")->source(), "[[mpp.breaks]]: write time as \"HH:MM-HH:MM\"");
       continue;
     }
+    if (t->get("days") && days.empty()) {
+      p->Add(t->get("days")->source(), "[[mpp.breaks]]: days is empty; list the weekdays");
+    }
     for (const auto& d : days) {
       auto wd = ParseWeekday(d);
       if (!wd) {
@@ -272,6 +292,12 @@ void ReadMpp(const toml::table& root, Problems* p, v1::Catalog* c) {
         continue;
       }
       if (!iv) continue;
+      for (const auto& other : c->breaks()) {
+        if (other.weekday() == *wd && other.hours().start().minutes() < iv->end().minutes() &&
+            iv->start().minutes() < other.hours().end().minutes()) {
+          p->Add(t->source(), "[[mpp.breaks]]: " + range + " overlaps another break on " + d);
+        }
+      }
       v1::DayHours* dh = c->add_breaks();
       dh->set_weekday(*wd);
       *dh->mutable_hours() = *iv;
@@ -420,7 +446,7 @@ StatusOr<v1::Catalog> ParseCatalog(std::string_view text, const std::string& sou
     }
     // A prefix shares its numbering; sharing across agencies would confuse visitors.
     auto [it, fresh] = prefix_agency.emplace(s->prefix(), s->agency());
-    if (!fresh && it->second != s->agency()) {
+    if (!s->prefix().empty() && !fresh && it->second != s->agency()) {
       p.Add(t->get("prefix")->source(),
             ctx + ": prefix '" + s->prefix() + "' is already used by agency " + it->second);
     }
@@ -432,6 +458,10 @@ StatusOr<v1::Catalog> ParseCatalog(std::string_view text, const std::string& sou
       }
     }
     std::vector<int> weekdays;
+    if (t->get("days") && days.empty()) {
+      p.Add(t->get("days")->source(),
+            ctx + ": days is empty; leave it out for the MPP's days, or list weekdays");
+    }
     if (days.empty()) {
       for (const auto& d : c.opening_hours()) weekdays.push_back(d.weekday());
     } else {
@@ -518,6 +548,14 @@ StatusOr<v1::Catalog> LoadCatalogFile(const std::string& path) {
   if (!in) {
     return Status::Error(path + ": cannot open the catalog file; check the path given to --config");
   }
+  in.seekg(0, std::ios::end);
+  const auto size = static_cast<int64_t>(in.tellg());
+  if (size > kMaxCatalogBytes) {
+    return Status::Error(path + ": the catalog file is " + std::to_string(size) +
+                         " bytes; a catalog is at most " + std::to_string(kMaxCatalogBytes) +
+                         " bytes (is this the right file?)");
+  }
+  in.seekg(0);
   std::ostringstream ss;
   ss << in.rdbuf();
   return ParseCatalog(ss.str(), path);

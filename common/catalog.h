@@ -24,6 +24,10 @@ namespace mpp {
 
 StatusOr<v1::Catalog> ParseCatalog(std::string_view toml_text, const std::string& source_name);
 StatusOr<v1::Catalog> LoadCatalogFile(const std::string& path);
+// A catalog file is at most 1 MiB (the sample is 30 KB); its ticker at most
+// 500 bytes, like set_ticker.
+inline constexpr int64_t kMaxCatalogBytes = 1 << 20;
+inline constexpr size_t kMaxTickerBytes = 500;
 
 struct Availability {
   v1::ErrorCode code = v1::OK;  // OK, MPP_HOLIDAY, NOT_SERVED_TODAY, SERVICE_CLOSED

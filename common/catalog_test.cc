@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <fstream>
 #include <memory>
 #include <regex>
 #include <set>
@@ -149,6 +151,39 @@ TEST(Catalog, RefusesBadFilesWithFileLineAndReason) {
   ExpectRefused(Edit("[mpp.hours]", "[mpp.hours]\nsun = \"soon\""), "HH:MM-HH:MM");
   ExpectRefused(Edit("hours = \"08:00-15:00\"", "hours = \"16:30-18:00\""),
                 "hours 16:30-18:00 lie outside the MPP's hours on mon");
+}
+
+TEST(Catalog, RefusesHostileOrCarelessFilesInsteadOfCrashingOrGuessing) {
+  // Two agencies and a service without a prefix used to crash every program
+  // that read the file (a null node dereferenced).
+  std::string no_prefixes = Edit("prefix = \"K\"\n", "");
+  no_prefixes.erase(no_prefixes.find("prefix = \"B\"\n"), 13);
+  ExpectRefused(no_prefixes, "missing required key 'prefix'");
+  ExpectRefused(Edit("name = \"MPP Uji\"", "name = \"MPP\\u0000Uji\""), "control character");
+  const std::string ticker = testing::kTestCatalog;
+  const size_t at = ticker.find("ticker = \"");
+  ExpectRefused(Edit(ticker.substr(at, ticker.find('\n', at) - at),
+                     "ticker = \"" + std::string(501, 'x') + "\""),
+                "ticker is 501 bytes; at most 500");
+  ExpectRefused(Edit("days = [\"tue\"]", "days = []"), "days is empty");
+  ExpectRefused(Edit("[mpp.hours]",
+                     "[[mpp.breaks]]\ndays = [\"mon\"]\ntime = \"12:00-13:00\"\n\n"
+                     "[[mpp.breaks]]\ndays = [\"mon\", \"tue\"]\ntime = \"12:30-13:30\"\n\n"
+                     "[mpp.hours]"),
+                "overlaps another break on mon");
+}
+
+TEST(Catalog, AFileTooLargeToBeACatalogIsRefusedBeforeParsing) {
+  const std::string path = ::testing::TempDir() + "/huge-catalog.toml";
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << std::string(static_cast<size_t>(kMaxCatalogBytes) + 1, '#');
+  }
+  auto c = LoadCatalogFile(path);
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("at most 1048576 bytes"), std::string::npos)
+      << c.status().message();
+  std::remove(path.c_str());
 }
 
 TEST(Catalog, SyntaxErrorsNameTheLine) {
