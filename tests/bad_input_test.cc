@@ -183,6 +183,40 @@ TEST_F(BadInput, OutOfRangeIdsAndValues) {
   ExpectStillServing();
 }
 
+TEST_F(BadInput, ATicketIsNamedOnceAndClearlyOrRefused) {
+  TestClient c(broker_.command_endpoint(), "kiosk");
+  const v1::Ticket a = c.Issue("KTP-REKAM").ticket();
+  const v1::Ticket b = c.Issue("KTP-REKAM").ticket();
+  v1::Request cancel;
+  cancel.mutable_cancel()->mutable_ticket();  // names nothing (id 0, no number)
+  auto env = Send({"MPP1", Envelope(cancel, "c0")});
+  ASSERT_TRUE(env);
+  EXPECT_EQ(env->reply().error().code(), v1::INVALID_ARGUMENT);
+  EXPECT_NE(env->reply().error().message_en().find("e.g. A-007"), std::string::npos)
+      << "never 'Ticket  was not found': " << env->reply().error().message_en();
+  // A number and an id of two different tickets: refused, not guessed.
+  cancel.mutable_cancel()->mutable_ticket()->set_number(a.number());
+  cancel.mutable_cancel()->mutable_ticket()->set_id(b.id());
+  env = Send({"MPP1", Envelope(cancel, "c1")});
+  ASSERT_TRUE(env);
+  EXPECT_EQ(env->reply().error().code(), v1::INVALID_ARGUMENT);
+  EXPECT_EQ(c.Snapshot().snapshot().tickets_size(), 2) << "nothing was cancelled";
+  // Both naming the same ticket is fine.
+  cancel.mutable_cancel()->mutable_ticket()->set_id(a.id());
+  EXPECT_EQ(CodeOf({"MPP1", Envelope(cancel, "c2")}), v1::OK);
+}
+
+TEST_F(BadInput, TheRunningTextRefusesEveryKindOfLineBreak) {
+  v1::Request ticker;
+  for (const char* text : {"Satu\u0085Dua", "Satu\u2028Dua", "Satu\u2029Dua", "Satu\tDua"}) {
+    ticker.mutable_set_ticker()->set_text(text);
+    EXPECT_EQ(CodeOf({"MPP1", Envelope(ticker, std::string("t") + text)}), v1::INVALID_ARGUMENT)
+        << text;
+  }
+  ticker.mutable_set_ticker()->set_text("Layanan SIM tutup pukul 12.00 \u2014 terima kasih");
+  EXPECT_EQ(CodeOf({"MPP1", Envelope(ticker, "t-ok")}), v1::OK) << "ordinary UTF-8 is fine";
+}
+
 TEST_F(BadInput, MissingOrOversizedIds) {
   v1::Request issue;
   issue.mutable_issue()->set_service("KTP-REKAM");

@@ -39,6 +39,26 @@ Outcome Refuse(v1::ErrorCode code, const std::string& id, const std::string& en,
   return o;
 }
 
+// True when `text` (valid UTF-8, as protobuf guarantees) holds a C0 or C1
+// control character or a line/paragraph separator (U+2028, U+2029): what
+// would break a one-line text on a screen.
+bool HasControlOrSeparator(const std::string& text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7f) return true;
+    // U+0080..U+009F are C2 80..C2 9F; U+2028/U+2029 are E2 80 A8/A9.
+    if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) < 0xA0) {
+      return true;
+    }
+    if (c == 0xE2 && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x80 &&
+        (static_cast<unsigned char>(text[i + 2]) == 0xA8 ||
+         static_cast<unsigned char>(text[i + 2]) == 0xA9)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 Outcome UnknownCounter(int counter_id) {
   const std::string n = std::to_string(counter_id);
   return Refuse(v1::NOT_FOUND, "Loket " + n + " tidak ada di katalog.",
@@ -296,12 +316,10 @@ Outcome QueueCore::SetTicker(const std::string& text) {
                   "The running text is " + std::to_string(text.size()) +
                       " bytes; shorten it to at most " + std::to_string(kMaxTickerBytes) + ".");
   }
-  for (unsigned char c : text) {
-    if (c < 0x20 || c == 0x7f) {
-      return Refuse(v1::INVALID_ARGUMENT, "Teks berjalan harus satu baris tanpa karakter kendali.",
-                    "The running text must be one line without control characters "
-                    "(no newlines or tabs).");
-    }
+  if (HasControlOrSeparator(text)) {
+    return Refuse(v1::INVALID_ARGUMENT, "Teks berjalan harus satu baris tanpa karakter kendali.",
+                  "The running text must be one line without control characters "
+                  "(no newlines, tabs, U+0085 or line/paragraph separators).");
   }
   v1::Event e;
   e.set_type(v1::TICKER_CHANGED);
@@ -841,18 +859,38 @@ Outcome QueueCore::Hold(int counter_id, Millis now) {
   return TicketEvent(v1::TICKET_HELD, std::move(t), &c);
 }
 
-const v1::Ticket* QueueCore::ResolveTicket(const v1::TicketRef& ref) const {
-  if (ref.id() != 0) return FindTicket(ref.id());
-  return FindTicketByNumber(ref.number());
+const v1::Ticket* QueueCore::ResolveTicket(const v1::TicketRef& ref, Outcome* refusal) const {
+  if (ref.id() == 0 && ref.number().empty()) {
+    *refusal = Refuse(v1::INVALID_ARGUMENT,
+                      "Sebutkan nomor antrean (misalnya A-007) atau id tiketnya.",
+                      "Name the ticket by its number today (e.g. A-007) or by its id.");
+    return nullptr;
+  }
+  const std::string number = ref.number().substr(0, 24);  // quoted, never echoed whole
+  const v1::Ticket* by_id = ref.id() != 0 ? FindTicket(ref.id()) : nullptr;
+  const v1::Ticket* by_number = ref.number().empty() ? nullptr : FindTicketByNumber(ref.number());
+  if (ref.id() != 0 && !ref.number().empty() && by_id != by_number) {
+    const std::string id = std::to_string(ref.id());
+    *refusal = Refuse(v1::INVALID_ARGUMENT,
+                      "Nomor " + number + " dan id #" + id +
+                          " bukan tiket yang sama; kirim salah satu saja.",
+                      "Number " + number + " and id #" + id +
+                          " do not name the same ticket; send only one of them.");
+    return nullptr;
+  }
+  const v1::Ticket* found = ref.id() != 0 ? by_id : by_number;
+  if (!found) {
+    const std::string name = ref.id() != 0 ? "#" + std::to_string(ref.id()) : number;
+    *refusal = Refuse(v1::NOT_FOUND, "Nomor antrean " + name + " tidak ditemukan hari ini.",
+                      "Ticket " + name + " was not found today; check the number on the paper.");
+  }
+  return found;
 }
 
 Outcome QueueCore::Unhold(const v1::TicketRef& ref, Millis now) {
-  const v1::Ticket* found = ResolveTicket(ref);
-  const std::string name = ref.id() ? "#" + std::to_string(ref.id()) : ref.number();
-  if (!found) {
-    return Refuse(v1::NOT_FOUND, "Nomor antrean " + name + " tidak ditemukan hari ini.",
-                  "Ticket " + name + " was not found today.");
-  }
+  Outcome refusal;
+  const v1::Ticket* found = ResolveTicket(ref, &refusal);
+  if (!found) return refusal;
   if (found->state() != v1::HELD) {
     return Refuse(v1::FAILED_PRECONDITION, found->number() + " tidak sedang ditunda.",
                   found->number() + " is not on hold.");
@@ -865,12 +903,9 @@ Outcome QueueCore::Unhold(const v1::TicketRef& ref, Millis now) {
 }
 
 Outcome QueueCore::Cancel(const v1::TicketRef& ref, Millis now) {
-  const v1::Ticket* found = ResolveTicket(ref);
-  const std::string name = ref.id() ? "#" + std::to_string(ref.id()) : ref.number();
-  if (!found) {
-    return Refuse(v1::NOT_FOUND, "Nomor antrean " + name + " tidak ditemukan hari ini.",
-                  "Ticket " + name + " was not found today.");
-  }
+  Outcome refusal;
+  const v1::Ticket* found = ResolveTicket(ref, &refusal);
+  if (!found) return refusal;
   if (found->state() != v1::WAITING && found->state() != v1::HELD) {
     return Refuse(v1::FAILED_PRECONDITION,
                   found->number() + " tidak bisa dibatalkan (sedang dipanggil atau sudah selesai).",
@@ -890,13 +925,9 @@ Outcome QueueCore::Cancel(const v1::TicketRef& ref, Millis now) {
 }
 
 Outcome QueueCore::ReportPrint(const v1::ReportPrint& report) {
-  const v1::Ticket* found = ResolveTicket(report.ticket());
-  const std::string name =
-      report.ticket().id() ? "#" + std::to_string(report.ticket().id()) : report.ticket().number();
-  if (!found) {
-    return Refuse(v1::NOT_FOUND, "Nomor antrean " + name + " tidak ditemukan hari ini.",
-                  "Ticket " + name + " was not found today.");
-  }
+  Outcome refusal;
+  const v1::Ticket* found = ResolveTicket(report.ticket(), &refusal);
+  if (!found) return refusal;
   if (found->print_failed() == !report.ok() &&
       found->print_error() == (report.ok() ? "" : report.error())) {
     Outcome o;  // nothing changes

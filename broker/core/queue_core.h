@@ -200,7 +200,10 @@ class QueueCore {
     v1::Counter state;
     const v1::Ticket* ticket = nullptr;
   };
-  const v1::Ticket* ResolveTicket(const v1::TicketRef& ref) const;
+  // The ticket `ref` names today, or nullptr with `*refusal` set: nothing
+  // named (INVALID_ARGUMENT), a number and an id of two tickets
+  // (INVALID_ARGUMENT: never guess), or no such ticket (NOT_FOUND).
+  const v1::Ticket* ResolveTicket(const v1::TicketRef& ref, Outcome* refusal) const;
   Desk FindDesk(int counter_id) const;
   Outcome CounterEvent(v1::Counter counter, Millis now);
   Outcome TicketEvent(v1::EventType type, v1::Ticket ticket, const v1::Counter* counter);
