@@ -206,6 +206,29 @@ TEST_F(BadInput, ATicketIsNamedOnceAndClearlyOrRefused) {
   EXPECT_EQ(CodeOf({"MPP1", Envelope(cancel, "c2")}), v1::OK);
 }
 
+TEST_F(BadInput, AReusedRequestIdForAnotherCommandIsRefusedNotAnsweredOk) {
+  v1::Request issue;
+  issue.mutable_issue()->set_service("KTP-REKAM");
+  auto first = Send({"MPP1", Envelope(issue, "same-id")});
+  ASSERT_TRUE(first);
+  ASSERT_EQ(first->reply().error().code(), v1::OK);
+  TestClient(broker_.command_endpoint(), "counter").SignIn(1, "ani");
+  v1::Request call;
+  call.mutable_call_next()->set_counter_id(1);
+  auto reused = Send({"MPP1", Envelope(call, "same-id")});
+  ASSERT_TRUE(reused);
+  EXPECT_EQ(reused->reply().error().code(), v1::INVALID_ARGUMENT)
+      << "the issue's stored reply must not answer a call_next";
+  EXPECT_NE(reused->reply().error().message_en().find("already used for another command"),
+            std::string::npos);
+  EXPECT_EQ(TestClient(broker_.command_endpoint()).Snapshot().snapshot().tickets(0).state(),
+            v1::WAITING)
+      << "nothing was called";
+  auto retry = Send({"MPP1", Envelope(issue, "same-id")});  // a real retry
+  ASSERT_TRUE(retry);
+  EXPECT_EQ(retry->reply().ticket().id(), first->reply().ticket().id());
+}
+
 TEST_F(BadInput, TheRunningTextRefusesEveryKindOfLineBreak) {
   v1::Request ticker;
   for (const char* text : {"Satu\u0085Dua", "Satu\u2028Dua", "Satu\u2029Dua", "Satu\tDua"}) {

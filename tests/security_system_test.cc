@@ -105,6 +105,22 @@ TEST_F(SecureBroker, UnknownKeysAndPlaintextClientsAreRefused) {
       5000));
 }
 
+TEST_F(SecureBroker, AStoredReplyBelongsToTheDeviceThatMadeTheRequest) {
+  StartBroker();
+  const ClientKeys k1 = Device("kiosk-1", v1::ROLE_KIOSK);
+  const ClientKeys k2 = Device("kiosk-2", v1::ROLE_KIOSK);
+  TestClient first(broker_->command_endpoint(), "kiosk", &k1);
+  TestClient second(broker_->command_endpoint(), "kiosk", &k2);  // the same client id
+  const v1::Reply a = first.Issue("KTP-REKAM", v1::PRIORITY_NONE, "req-1");
+  const v1::Reply b = second.Issue("KTP-REKAM", v1::PRIORITY_NONE, "req-1");
+  ASSERT_EQ(a.error().code(), v1::OK);
+  ASSERT_EQ(b.error().code(), v1::OK);
+  EXPECT_NE(a.ticket().id(), b.ticket().id())
+      << "another device's request id must not fetch the first device's reply";
+  EXPECT_EQ(first.Issue("KTP-REKAM", v1::PRIORITY_NONE, "req-1").ticket().id(), a.ticket().id())
+      << "a retry by the same device still gets its own reply";
+}
+
 TEST_F(SecureBroker, EachRoleMayOnlyDoItsJob) {
   StartBroker();
   const ClientKeys kiosk = Device("kiosk-1", v1::ROLE_KIOSK);

@@ -1,5 +1,8 @@
 #include "broker/net/reactor.h"
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <sodium.h>
 #include <spdlog/spdlog.h>
 
 #include <cerrno>
@@ -27,6 +30,23 @@ bool ValidId(const std::string& s) {
 }
 
 }  // namespace
+
+// 16 bytes of BLAKE2b over the command's deterministic serialization: what a
+// stored reply answers, so a reused request id is told apart from a retry.
+static std::string RequestDigest(const v1::Request& req) {
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream out(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&out);
+    coded.SetSerializationDeterministic(true);
+    req.SerializeToCodedStream(&coded);
+  }
+  std::string digest(16, '\0');
+  crypto_generichash(reinterpret_cast<unsigned char*>(digest.data()), digest.size(),
+                     reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), nullptr,
+                     0);
+  return digest;
+}
 
 StatusOr<std::string> DeriveEventEndpoint(const std::string& command_endpoint) {
   const auto colon = command_endpoint.rfind(':');
@@ -347,7 +367,27 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
       replies->push_back(std::move(p));
       return;
     }
-    if (const std::string* stored = store_->FindReply(in.client_id(), in.request_id())) {
+    // Stored replies belong to the device (its key, with keys) and its client
+    // id, and answer only the command they were made for.
+    const std::string reply_client =
+        options_.devices && user ? *user + "/" + in.client_id() : in.client_id();
+    const std::string digest = RequestDigest(req);
+    if (const std::string* stored = store_->FindReply(reply_client, in.request_id())) {
+      if (!store_->SameRequest(reply_client, in.request_id(), digest)) {
+        if (LogAllowed()) {
+          spdlog::warn("refused {} from {}: request_id {} was used before for another command",
+                       req.GetDescriptor()->oneof_decl(0)->name(), in.client_id(), in.request_id());
+        }
+        p.reply = ErrorEnvelope(
+            in.request_id(), v1::INVALID_ARGUMENT,
+            "request_id ini sudah dipakai untuk perintah lain; setiap perintah baru memerlukan "
+            "request_id baru.",
+            "This request_id was already used for another command; a new command needs a new "
+            "request_id (a retry must resend the same command).",
+            now);
+        replies->push_back(std::move(p));
+        return;
+      }
       p.reply = *stored;  // a retry: same answer, applied once
       replies->push_back(std::move(p));
       return;
@@ -374,7 +414,8 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
     p.reply = out.SerializeAsString();
     if (!o.events.empty()) {
       Persist(o.events, now, began, events);
-      if (Status st = store_->SaveReply(in.client_id(), in.request_id(), now, p.reply); !st.ok()) {
+      if (Status st = store_->SaveReply(reply_client, in.request_id(), now, p.reply, digest);
+          !st.ok()) {
         spdlog::critical("cannot store reply: {}", st.message());
         std::abort();
       }
@@ -623,6 +664,11 @@ void Reactor::ChangeDayIfDue(Millis now) {
                before, d.business_day(), d.expired(), d.counters_closed(), core_->seq());
   std::vector<Pending> no_replies;
   Deliver(no_replies, events, /*began=*/true);
+  // Retries come within seconds: replies older than a week are dropped once a
+  // day, not only at start-up (a broker that runs for months).
+  if (Status st = store_->PruneReplies(now - 7LL * 86'400'000); !st.ok()) {
+    spdlog::warn("could not prune old stored replies: {}", st.message());
+  }
 }
 
 void Reactor::FlushSecurity() {

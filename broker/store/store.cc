@@ -183,6 +183,7 @@ DROP INDEX tickets_open;
 ALTER TABLE report_cells ADD COLUMN expired INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE report_cells ADD COLUMN estimate_errors BLOB NOT NULL DEFAULT x'';
 ALTER TABLE tickets ADD COLUMN estimated_wait_ms INTEGER;
+ALTER TABLE requests ADD COLUMN digest BLOB;
 CREATE TABLE catalogs (
   version  TEXT PRIMARY KEY,
   first_ms INTEGER NOT NULL,
@@ -363,8 +364,8 @@ Status Store::Prepare() {
        "INSERT OR REPLACE INTO counters (id, status, operator_id, break_reason, current_ticket,"
        " since_ms, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
       {&insert_reply_,
-       "INSERT INTO requests (client_id, request_id, ts_ms, reply) "
-       "VALUES (?1, ?2, ?3, ?4)"},
+       "INSERT INTO requests (client_id, request_id, ts_ms, reply, digest) "
+       "VALUES (?1, ?2, ?3, ?4, ?5)"},
       {&upsert_operator_,
        "INSERT OR REPLACE INTO operators (id, name, disabled, locked_until_ms, data) "
        "VALUES (?1, ?2, ?3, ?4, ?5)"},
@@ -398,8 +399,7 @@ StatusOr<Loaded> Store::Load(const std::string& fallback_day) {
   // The day of the last DAY_CHANGED; on a file from before them, the day of
   // the newest ticket.
   bool stored_day = false;
-  sqlite3_prepare_v2(db_, "SELECT value FROM settings WHERE key = 'business_day'", -1, &q,
-                     nullptr);
+  sqlite3_prepare_v2(db_, "SELECT value FROM settings WHERE key = 'business_day'", -1, &q, nullptr);
   if (sqlite3_step(q) == SQLITE_ROW) {
     out.business_day = reinterpret_cast<const char*>(sqlite3_column_text(q, 0));
     stored_day = true;
@@ -518,6 +518,12 @@ StatusOr<Loaded> Store::Load(const std::string& fallback_day) {
   }
   sqlite3_finalize(q);
   return out;
+}
+
+bool Store::SameRequest(const std::string& client_id, const std::string& request_id,
+                        const std::string& digest) const {
+  auto it = digests_.find(ReplyKey(client_id, request_id));
+  return it == digests_.end() || it->second == digest;  // none kept: from before digests
 }
 
 const std::string* Store::FindReply(const std::string& client_id,
@@ -742,17 +748,16 @@ Status Store::AppendEvent(uint64_t seq, int64_t ts_ms, const v1::Event& e) {
 }
 
 Status Store::SaveReply(const std::string& client_id, const std::string& request_id, int64_t ts_ms,
-                        const std::string& reply_bytes) {
-  if (Stmt(insert_reply_)
-          .Text(1, client_id)
-          .Text(2, request_id)
-          .Int(3, ts_ms)
-          .Blob(4, reply_bytes)
-          .Step() != SQLITE_DONE) {
+                        const std::string& reply_bytes, const std::string& digest) {
+  Stmt s(insert_reply_);
+  s.Text(1, client_id).Text(2, request_id).Int(3, ts_ms).Blob(4, reply_bytes);
+  if (!digest.empty()) s.Blob(5, digest);
+  if (s.Step() != SQLITE_DONE) {
     return Status::Error(std::string("insert reply: ") + sqlite3_errmsg(db_));
   }
   const std::string key = ReplyKey(client_id, request_id);
   replies_[key] = reply_bytes;
+  if (!digest.empty()) digests_[key] = digest;
   pending_reply_keys_.push_back(key);
   return Status::Ok();
 }
@@ -797,8 +802,7 @@ StatusOr<std::optional<v1::Catalog>> Store::LatestCatalog() {
   return out;
 }
 
-Status Store::AppendBatch(uint64_t first_seq, int64_t ts_ms,
-                          const std::vector<v1::Event>& events) {
+Status Store::AppendBatch(uint64_t first_seq, int64_t ts_ms, const std::vector<v1::Event>& events) {
   if (events.empty()) return Status::Ok();
   if (Status st = Begin(); !st.ok()) return st;
   for (const auto& e : events) {
@@ -812,7 +816,10 @@ Status Store::AppendBatch(uint64_t first_seq, int64_t ts_ms,
 
 void Store::Rollback() {
   Exec("ROLLBACK");
-  for (const auto& k : pending_reply_keys_) replies_.erase(k);
+  for (const auto& k : pending_reply_keys_) {
+    replies_.erase(k);
+    digests_.erase(k);
+  }
   pending_reply_keys_.clear();
   // The deletes of those summaries were rolled back with the batch.
   summarized_days_.insert(dropped_summaries_.begin(), dropped_summaries_.end());
@@ -821,14 +828,24 @@ void Store::Rollback() {
 
 void Store::LoadReplies() {
   replies_.clear();
+  digests_.clear();
   sqlite3_stmt* q = nullptr;
-  sqlite3_prepare_v2(db_, "SELECT client_id, request_id, reply FROM requests", -1, &q, nullptr);
+  const bool has_digest = schema_version_ >= 9;
+  sqlite3_prepare_v2(db_,
+                     has_digest ? "SELECT client_id, request_id, reply, digest FROM requests"
+                                : "SELECT client_id, request_id, reply FROM requests",
+                     -1, &q, nullptr);
   while (sqlite3_step(q) == SQLITE_ROW) {
     std::string client(reinterpret_cast<const char*>(sqlite3_column_text(q, 0)));
     std::string request(reinterpret_cast<const char*>(sqlite3_column_text(q, 1)));
     std::string reply(static_cast<const char*>(sqlite3_column_blob(q, 2)),
                       sqlite3_column_bytes(q, 2));
-    replies_[ReplyKey(client, request)] = std::move(reply);
+    const std::string key = ReplyKey(client, request);
+    replies_[key] = std::move(reply);
+    if (has_digest && sqlite3_column_type(q, 3) == SQLITE_BLOB) {
+      digests_[key] = std::string(static_cast<const char*>(sqlite3_column_blob(q, 3)),
+                                  sqlite3_column_bytes(q, 3));
+    }
   }
   sqlite3_finalize(q);
 }
@@ -841,8 +858,10 @@ Status Store::PruneReplies(int64_t before_ms) {
   sqlite3_bind_int64(q, 1, before_ms);
   int rc;
   while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-    replies_.erase(ReplyKey(reinterpret_cast<const char*>(sqlite3_column_text(q, 0)),
-                            reinterpret_cast<const char*>(sqlite3_column_text(q, 1))));
+    const std::string key = ReplyKey(reinterpret_cast<const char*>(sqlite3_column_text(q, 0)),
+                                     reinterpret_cast<const char*>(sqlite3_column_text(q, 1)));
+    replies_.erase(key);
+    digests_.erase(key);
   }
   sqlite3_finalize(q);
   if (rc != SQLITE_DONE) return Status::Error(std::string("prune: ") + sqlite3_errmsg(db_));

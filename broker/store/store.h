@@ -69,8 +69,13 @@ class Store {
   // A batch: Begin, any number of AppendEvent/SaveReply, then Commit.
   Status Begin();
   Status AppendEvent(uint64_t seq, int64_t ts_ms, const v1::Event& event);
+  // `digest` identifies the command the reply answers (SameRequest).
   Status SaveReply(const std::string& client_id, const std::string& request_id, int64_t ts_ms,
-                   const std::string& reply_bytes);
+                   const std::string& reply_bytes, const std::string& digest = "");
+  // False when the stored reply to (client, request_id) answered a command
+  // with another digest: a reused request id, not a retry.
+  bool SameRequest(const std::string& client_id, const std::string& request_id,
+                   const std::string& digest) const;
   Status Commit();
   void Rollback();
   // The catalog last put in force (CATALOG_CHANGED, or SaveCatalog at the
@@ -135,6 +140,7 @@ class Store {
   sqlite3_stmt* begin_ = nullptr;
   sqlite3_stmt* commit_ = nullptr;
   std::unordered_map<std::string, std::string> replies_;  // "client\x1frequest" -> reply
+  std::unordered_map<std::string, std::string> digests_;  // the same key -> command digest
   std::vector<std::string> pending_reply_keys_;           // added in the open batch
   std::set<std::string> summarized_days_;                 // rows of report_days
   std::vector<std::string> dropped_summaries_;            // in the open batch
