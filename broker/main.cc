@@ -105,6 +105,10 @@ int main(int argc, char** argv) {
       return 2;
     }
     server_keys = *k;
+    if (auto st = mpp::CheckKeysFolder(keys_dir + "/admins"); !st.ok()) {
+      std::cerr << "mpp-broker: --keys: " << st.message() << "\n";
+      return 2;
+    }
     std::error_code ec;
     for (const auto& f : std::filesystem::directory_iterator(keys_dir + "/admins", ec)) {
       if (f.path().extension() != ".pub") continue;

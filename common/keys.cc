@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -58,15 +59,32 @@ Status WriteKeyPair(const std::string& dir, const std::string& name, const KeyPa
   return Status::Ok();
 }
 
+std::string OctalMode(unsigned mode) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%04o", mode & 07777);
+  return buf;
+}
+
+Status CheckKeysFolder(const std::string& dir) {
+  struct stat st {};
+  if (stat(dir.c_str(), &st) != 0) return Status::Ok();  // none: nothing to trust
+  if (st.st_mode & 022) {
+    return Status::Error(dir + " can be written by other users (mode " + OctalMode(st.st_mode) +
+                         "): anyone on this machine could add a key there and become an "
+                         "administrator at the next start. Run: chmod 700 " +
+                         dir);
+  }
+  return Status::Ok();
+}
+
 StatusOr<KeyPair> ReadKeyPair(const std::string& path) {
   struct stat st;
   if (stat(path.c_str(), &st) != 0) {
     return Status::Error(path + " does not exist; make it with `mppctl keys generate`");
   }
   if (st.st_mode & 077) {
-    return Status::Error(path + " can be read by other users (mode " +
-                         std::to_string(st.st_mode & 0777) +
-                         " octal-ish); a secret key must be private: chmod 600 " + path);
+    return Status::Error(path + " can be read by other users (mode " + OctalMode(st.st_mode) +
+                         "); a secret key must be private: chmod 600 " + path);
   }
   std::ifstream in(path);
   std::string line;
@@ -85,10 +103,23 @@ StatusOr<KeyPair> ReadKeyPair(const std::string& path) {
 }
 
 StatusOr<std::string> ReadPublicKey(const std::string& path_or_key) {
-  if (IsZ85Key(path_or_key)) return path_or_key;
+  // A key given inline says so: a path can be 40 characters of the Z85
+  // alphabet too (/srv/mpp/keys/kiosk-lobby-123/broker.pub), and was once
+  // taken for a key.
+  constexpr std::string_view kInline = "z85:";
+  if (path_or_key.rfind(kInline, 0) == 0) {
+    const std::string key = path_or_key.substr(kInline.size());
+    if (!IsZ85Key(key)) {
+      return Status::Error("'" + path_or_key.substr(0, 60) +
+                           "' is not z85: followed by a 40-character CURVE public key");
+    }
+    return key;
+  }
   std::ifstream in(path_or_key);
   if (!in) {
-    return Status::Error(path_or_key + " is neither a public key file nor a 40-character key");
+    return Status::Error(path_or_key +
+                         " cannot be read; give the .pub file written by `mppctl keys generate`, "
+                         "or the key itself as z85:KEY");
   }
   std::stringstream text;
   text << in.rdbuf();

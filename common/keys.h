@@ -24,8 +24,13 @@ StatusOr<KeyPair> GenerateKeyPair();
 Status WriteKeyPair(const std::string& dir, const std::string& name, const KeyPair& keys);
 // Reads a .key file; refuses one that others can read (mode must be 0600 or 0400).
 StatusOr<KeyPair> ReadKeyPair(const std::string& path);
-// Reads a .pub file (or a bare z85 key given inline) and checks it is a key.
+// Reads a .pub file, or a key given inline as "z85:KEY", and checks it is a key.
 StatusOr<std::string> ReadPublicKey(const std::string& path_or_key);
+// Refuses a folder of trusted keys (the broker's admins/) that others may
+// write to. A missing folder is fine.
+Status CheckKeysFolder(const std::string& dir);
+// "0644": a file mode as people write it.
+std::string OctalMode(unsigned mode);
 bool IsZ85Key(const std::string& text);
 
 // A client's keys: its own pair and the broker's public key.

@@ -105,6 +105,16 @@ TEST_F(SecureBroker, UnknownKeysAndPlaintextClientsAreRefused) {
       5000));
 }
 
+TEST_F(SecureBroker, AnAdminsFolderOthersCanWriteToIsRefusedAtStart) {
+  ASSERT_EQ(chmod(dir_.File("broker/admins").c_str(), 0777), 0);
+  broker_ = std::make_unique<BrokerProcess>(dir_, opt_);
+  EXPECT_EQ(broker_->RunToExit(), 2);
+  EXPECT_NE(broker_->StderrText().find("can be written by other users (mode 0777)"),
+            std::string::npos)
+      << broker_->StderrText();
+  EXPECT_NE(broker_->StderrText().find("chmod 700"), std::string::npos);
+}
+
 TEST_F(SecureBroker, AStoredReplyBelongsToTheDeviceThatMadeTheRequest) {
   StartBroker();
   const ClientKeys k1 = Device("kiosk-1", v1::ROLE_KIOSK);

@@ -441,7 +441,7 @@ int main(int argc, char** argv) {
   c_dev_add->add_option("--role", dev_role, "kiosk, counter, display, manager or admin")
       ->required()
       ->check(CLI::IsMember({"kiosk", "counter", "display", "manager", "admin"}));
-  c_dev_add->add_option("--key", dev_key, "the device's .pub file, or the 40-character key")
+  c_dev_add->add_option("--key", dev_key, "the device's .pub file, or the key as z85:KEY")
       ->required();
   c_dev_add->add_option("--counters", dev_counters, "counter role: its counters, e.g. 3 or 3,4");
   c_dev_add->add_option("--zones", dev_zones, "display role: its zones, e.g. A");
