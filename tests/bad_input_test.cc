@@ -179,7 +179,7 @@ TEST_F(BadInput, OutOfRangeIdsAndValues) {
   EXPECT_EQ(CodeOf({"MPP1", Envelope(issue, "i1")}), v1::INVALID_ARGUMENT);
   issue.mutable_issue()->set_priority(v1::PRIORITY_NONE);
   issue.mutable_issue()->set_service(std::string(5000, 'S'));
-  EXPECT_EQ(CodeOf({"MPP1", Envelope(issue, "i2")}), v1::NOT_FOUND);
+  EXPECT_EQ(CodeOf({"MPP1", Envelope(issue, "i2")}), v1::INVALID_ARGUMENT);  // field limit
   ExpectStillServing();
 }
 
@@ -238,6 +238,33 @@ TEST_F(BadInput, TheRunningTextRefusesEveryKindOfLineBreak) {
   }
   ticker.mutable_set_ticker()->set_text("Layanan SIM tutup pukul 12.00 \u2014 terima kasih");
   EXPECT_EQ(CodeOf({"MPP1", Envelope(ticker, "t-ok")}), v1::OK) << "ordinary UTF-8 is fine";
+}
+
+TEST_F(BadInput, EveryStoredStringHasALimitAndRefusalsDoNotEchoIt) {
+  // 50 issues with a 200 KiB source_id once made every snapshot 10 MB, and the
+  // refusal of a huge service code echoed it back in both languages.
+  v1::Request issue;
+  issue.mutable_issue()->set_service("KTP-REKAM");
+  issue.mutable_issue()->set_source_id(std::string(200 * 1024, 'k'));
+  auto env = Send({"MPP1", Envelope(issue, "big-1")});
+  ASSERT_TRUE(env);
+  EXPECT_EQ(env->reply().error().code(), v1::INVALID_ARGUMENT);
+  EXPECT_NE(env->reply().error().message_en().find("issue.source_id is 204800 bytes; at most 64"),
+            std::string::npos)
+      << env->reply().error().message_en();
+  EXPECT_LT(env->ByteSizeLong(), 1024u) << "the refusal quotes no input";
+  v1::Request pause;
+  pause.mutable_pause()->set_counter_id(1);
+  pause.mutable_pause()->set_reason(std::string(121, 'r'));
+  EXPECT_EQ(CodeOf({"MPP1", Envelope(pause, "big-2")}), v1::INVALID_ARGUMENT);
+  v1::Request report;
+  report.mutable_report()->set_from(std::string(100 * 1024, '2'));
+  env = Send({"MPP1", Envelope(report, "big-3")});
+  ASSERT_TRUE(env);
+  EXPECT_EQ(env->reply().error().code(), v1::INVALID_ARGUMENT);
+  EXPECT_LT(env->ByteSizeLong(), 1024u);
+  EXPECT_EQ(TestClient(broker_.command_endpoint()).Status().tickets_today(), 0);
+  ExpectStillServing();
 }
 
 TEST_F(BadInput, MissingOrOversizedIds) {

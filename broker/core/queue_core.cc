@@ -7,6 +7,7 @@
 #include <iterator>
 
 #include "broker/core/catalog_change.h"
+#include "broker/core/field_limits.h"
 #include "broker/core/forecast.h"
 #include "common/keys.h"
 
@@ -425,7 +426,18 @@ Outcome QueueCore::ChangeDay(Millis now) {
 
 Outcome QueueCore::Apply(const v1::Request& r, Millis now) {
   Outcome day = ChangeDay(now);  // usually nothing: the reactor changes the day first
-  Outcome o = ApplyOne(r, now);
+  Outcome o;
+  if (const auto bad = CheckFieldLimits(r)) {
+    // Said with the field and its limit; the oversized value is never echoed.
+    const std::string n = std::to_string(bad->bytes), limit = std::to_string(bad->limit);
+    o = Refuse(v1::INVALID_ARGUMENT,
+               "Isian " + bad->field + " terlalu panjang (" + n + " byte); paling banyak " + limit +
+                   " byte.",
+               "Field " + bad->field + " is " + n + " bytes; at most " + limit +
+                   " are accepted (docs/PROTOCOL.md, field limits).");
+  } else {
+    o = ApplyOne(r, now);
+  }
   offered_pin_.reset();  // it was for this request only
   if (!day.events.empty()) {
     o.events.insert(o.events.begin(), std::make_move_iterator(day.events.begin()),
@@ -861,9 +873,9 @@ Outcome QueueCore::Hold(int counter_id, Millis now) {
 
 const v1::Ticket* QueueCore::ResolveTicket(const v1::TicketRef& ref, Outcome* refusal) const {
   if (ref.id() == 0 && ref.number().empty()) {
-    *refusal = Refuse(v1::INVALID_ARGUMENT,
-                      "Sebutkan nomor antrean (misalnya A-007) atau id tiketnya.",
-                      "Name the ticket by its number today (e.g. A-007) or by its id.");
+    *refusal =
+        Refuse(v1::INVALID_ARGUMENT, "Sebutkan nomor antrean (misalnya A-007) atau id tiketnya.",
+               "Name the ticket by its number today (e.g. A-007) or by its id.");
     return nullptr;
   }
   const std::string number = ref.number().substr(0, 24);  // quoted, never echoed whole
@@ -871,11 +883,11 @@ const v1::Ticket* QueueCore::ResolveTicket(const v1::TicketRef& ref, Outcome* re
   const v1::Ticket* by_number = ref.number().empty() ? nullptr : FindTicketByNumber(ref.number());
   if (ref.id() != 0 && !ref.number().empty() && by_id != by_number) {
     const std::string id = std::to_string(ref.id());
-    *refusal = Refuse(v1::INVALID_ARGUMENT,
-                      "Nomor " + number + " dan id #" + id +
-                          " bukan tiket yang sama; kirim salah satu saja.",
-                      "Number " + number + " and id #" + id +
-                          " do not name the same ticket; send only one of them.");
+    *refusal = Refuse(
+        v1::INVALID_ARGUMENT,
+        "Nomor " + number + " dan id #" + id + " bukan tiket yang sama; kirim salah satu saja.",
+        "Number " + number + " and id #" + id +
+            " do not name the same ticket; send only one of them.");
     return nullptr;
   }
   const v1::Ticket* found = ref.id() != 0 ? by_id : by_number;

@@ -13,6 +13,7 @@
 
 #include "broker/core/authorize.h"
 #include "broker/core/catalog_change.h"
+#include "broker/core/field_limits.h"
 #include "common/wire.h"
 
 namespace mpp::net {
@@ -426,6 +427,13 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
 
   out.set_seq(core_->seq());
   if (req.has_report()) {
+    if (core::CheckFieldLimits(req)) {  // the core checks what it applies; this one it does not
+      p.reply =
+          ErrorEnvelope(in.request_id(), v1::INVALID_ARGUMENT, "Isian laporan terlalu panjang.",
+                        "A report field is too long: dates are YYYY-MM-DD, `by` a grouping.", now);
+      replies->push_back(std::move(p));
+      return;
+    }
     ForwardReport(std::move(p.identity), in, std::move(out), replies, now);
     return;
   }
