@@ -673,6 +673,25 @@ TEST(BrokerSystem, TheDatabaseIsCreatedForItsOwnerOnlyAndAReadableOneIsRefused) 
   EXPECT_NE(broker.StderrText().find("chmod 600"), std::string::npos) << "says the fix";
 }
 
+TEST(BrokerSystem, ATransferIntoAServiceNobodyServesTodayIsRefused) {
+  TempDir dir;
+  BrokerProcess broker(dir);  // Monday 09:00; HAJI is served on Tuesday and Thursday
+  ASSERT_TRUE(broker.Start());
+  TestClient c(broker.command_endpoint());
+  c.Issue("KTP-REKAM");
+  c.SignIn(1, "ani");
+  ASSERT_EQ(c.CallNext(1).error().code(), v1::OK);
+  v1::Request transfer;
+  transfer.mutable_transfer()->set_counter_id(1);
+  transfer.mutable_transfer()->set_service("HAJI");
+  const v1::Reply refused = c.Must(transfer);
+  EXPECT_EQ(refused.error().code(), v1::NOT_SERVED_TODAY);
+  EXPECT_NE(refused.error().message_en().find("choose another service"), std::string::npos);
+  EXPECT_GT(refused.error().next_open_ms(), 0) << "says when it is served";
+  transfer.mutable_transfer()->set_service("KTP-CETAK");
+  EXPECT_EQ(c.Must(transfer).ticket().state(), v1::WAITING) << "a service open today is fine";
+}
+
 TEST(BrokerSystem, ASignInDoesNotHoldUpTheRestOfTheHall) {
   // Checking a PIN is ~0.3 s of Argon2id. It runs on the broker's PIN thread:
   // other clients are answered meanwhile.

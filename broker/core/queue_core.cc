@@ -835,6 +835,27 @@ Outcome QueueCore::Transfer(const v1::Transfer& cmd, Millis now) {
     return Refuse(v1::FAILED_PRECONDITION, "Layanan " + s->name() + " tidak lagi dilayani.",
                   "Service " + s->name_en() + " is retired; transfer to another service.");
   }
+  // A visitor sent on to a service nobody serves today, or whose daily quota
+  // is used up (card stock), would wait for nothing. A service whose ticket
+  // window has closed is still served until the MPP closes: that is allowed.
+  const Availability a = catalog_->ServiceAvailability(*s, now);
+  if (a.code == v1::NOT_SERVED_TODAY || a.code == v1::MPP_HOLIDAY) {
+    return Refuse(a.code,
+                  "Layanan " + s->name() + " tidak dibuka hari ini; pilih layanan lain atau " +
+                      "minta pengunjung datang pada hari layanannya.",
+                  "Service " + s->name_en() +
+                      " is not served today; choose another service, or ask the visitor to "
+                      "come back on its service day.",
+                  a.next_open_ms);
+  }
+  if (const auto issued = issued_.find(DayKey(business_day_, s->code()));
+      s->daily_quota() > 0 && issued != issued_.end() && issued->second >= s->daily_quota()) {
+    return Refuse(v1::QUOTA_EXHAUSTED,
+                  "Kuota harian " + s->name() + " sudah habis; tiket tidak dapat dialihkan ke " +
+                      "sana hari ini.",
+                  "Today's quota for " + s->name_en() +
+                      " is used up; the ticket cannot be transferred there today.");
+  }
   if (d.ticket->service() == s->code()) {
     return Refuse(v1::INVALID_ARGUMENT, d.ticket->number() + " sudah berada di layanan itu.",
                   d.ticket->number() + " is already in that service; pick another one.");
