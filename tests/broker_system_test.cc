@@ -692,6 +692,38 @@ TEST(BrokerSystem, ATransferIntoAServiceNobodyServesTodayIsRefused) {
   EXPECT_EQ(c.Must(transfer).ticket().state(), v1::WAITING) << "a service open today is fine";
 }
 
+TEST(BrokerSystem, AForeignOrDamagedFileIsNeverServedFrom) {
+  TempDir dir;
+  BrokerProcess broker(dir);
+  {  // another program's SQLite file where the broker's should be
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(broker.db_path().c_str(), &db), SQLITE_OK);
+    sqlite3_exec(db, "CREATE TABLE invoices (id INTEGER PRIMARY KEY)", nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+    chmod(broker.db_path().c_str(), 0600);
+  }
+  EXPECT_EQ(broker.RunToExit(), 2);
+  EXPECT_NE(broker.StderrText().find("is not an MPP broker database"), std::string::npos)
+      << broker.StderrText();
+  std::filesystem::remove(broker.db_path());
+
+  ASSERT_TRUE(broker.Start());
+  {
+    TestClient c(broker.command_endpoint());
+    for (int i = 0; i < 30; ++i) c.Issue("KTP-REKAM");
+  }
+  ASSERT_EQ(broker.Stop(), 0);
+  {  // a page of zeros in the middle of the file, as a failing disk leaves it
+    std::fstream f(broker.db_path(), std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(4 * 4096);
+    const std::string zeros(4096, '\0');
+    f.write(zeros.data(), static_cast<std::streamsize>(zeros.size()));
+  }
+  EXPECT_EQ(broker.RunToExit(), 2);
+  EXPECT_NE(broker.StderrText().find("is damaged"), std::string::npos) << broker.StderrText();
+  EXPECT_NE(broker.StderrText().find("restore the last backup"), std::string::npos);
+}
+
 TEST(BrokerSystem, ASignInDoesNotHoldUpTheRestOfTheHall) {
   // Checking a PIN is ~0.3 s of Argon2id. It runs on the broker's PIN thread:
   // other clients are answered meanwhile.

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <chrono>
 
 #include "broker/report/report.h"
 
@@ -233,7 +234,73 @@ class Stmt {
 
 }  // namespace
 
-StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, int max_version) {
+int64_t Store::PragmaInt(const char* sql) const {
+  sqlite3_stmt* q = nullptr;
+  int64_t v = -1;
+  if (sqlite3_prepare_v2(db_, sql, -1, &q, nullptr) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW) {
+    v = sqlite3_column_int64(q, 0);
+  }
+  sqlite3_finalize(q);
+  return v;
+}
+
+Status Store::CheckOwnFile() {
+  const int64_t app = PragmaInt("PRAGMA application_id");
+  if (app == kApplicationId) return Status::Ok();
+  const int64_t tables = PragmaInt("SELECT count(*) FROM sqlite_master");
+  const int64_t ours = PragmaInt("SELECT count(*) FROM sqlite_master WHERE name = 'events'");
+  if (app < 0 || tables < 0) {
+    return Status::Error(path_ + " cannot be read as an SQLite database (" + sqlite3_errmsg(db_) +
+                         "); if it is the broker's, restore the last backup (docs/OPERATIONS.md, "
+                         "\"Restoring a backup\")");
+  }
+  if (app != 0 || (tables > 0 && ours == 0)) {
+    return Status::Error(path_ + " is not an MPP broker database (application_id " +
+                         std::to_string(app) + ", " + std::to_string(tables) +
+                         " tables of another program); give --db a file of its own");
+  }
+  // A new file, or one of ours from before the id: mark it.
+  return Exec("PRAGMA application_id = 1297109041;");
+}
+
+Status Store::CheckIntegrity(int budget_ms, bool* finished) {
+  *finished = false;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(budget_ms);
+  sqlite3_progress_handler(
+      db_, 10000,
+      [](void* d) -> int {
+        return std::chrono::steady_clock::now() >
+               *static_cast<std::chrono::steady_clock::time_point*>(d);
+      },
+      const_cast<std::chrono::steady_clock::time_point*>(&deadline));
+  sqlite3_stmt* q = nullptr;
+  std::string problems;
+  int rc = sqlite3_prepare_v2(db_, "PRAGMA quick_check(10)", -1, &q, nullptr);
+  if (rc == SQLITE_OK) {
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+      const std::string line = reinterpret_cast<const char*>(sqlite3_column_text(q, 0));
+      if (line != "ok") problems += "\n  " + line;
+    }
+  }
+  const int err = rc;
+  sqlite3_finalize(q);
+  sqlite3_progress_handler(db_, 0, nullptr, nullptr);
+  if (err == SQLITE_INTERRUPT) return Status::Ok();  // out of time: not checked, not damaged
+  if (err != SQLITE_DONE) {
+    problems += "\n  " + std::string(sqlite3_errstr(err));
+  }
+  if (!problems.empty()) {
+    return Status::Error(
+        path_ + " is damaged:" + problems +
+        "\nNot serving from it. Move it (with its -wal) aside and restore the last "
+        "backup (docs/OPERATIONS.md, \"Restoring a backup\").");
+  }
+  *finished = true;
+  return Status::Ok();
+}
+
+StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, int max_version,
+                                             int check_budget_ms, bool* check_finished) {
   std::unique_ptr<Store> s(new Store());
   s->path_ = path;
   if (sqlite3_open_v2(path.c_str(), &s->db_,
@@ -244,6 +311,12 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, int max_ve
                          "); check that the folder exists and is writable");
   }
   sqlite3_busy_timeout(s->db_, 5000);
+  if (Status st = s->CheckOwnFile(); !st.ok()) return st;
+  if (check_budget_ms > 0) {  // before any migration writes to it
+    bool finished = false;
+    if (Status st = s->CheckIntegrity(check_budget_ms, &finished); !st.ok()) return st;
+    if (check_finished) *check_finished = finished;
+  }
   // Durability is explicit, never a build default.
   for (const char* pragma :
        {"PRAGMA journal_mode=WAL;", "PRAGMA synchronous=FULL;", "PRAGMA foreign_keys=ON;",

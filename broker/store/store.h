@@ -30,6 +30,8 @@ struct sqlite3_stmt;
 namespace mpp::store {
 
 inline constexpr int kSchemaVersion = 9;
+// PRAGMA application_id of a broker's database: "MPP1" (0x4D505031).
+inline constexpr int64_t kApplicationId = 0x4D505031;
 
 struct Loaded {
   std::vector<v1::Ticket> tickets;
@@ -49,10 +51,14 @@ struct Loaded {
 
 class Store {
  public:
-  // Opens (creating if needed) and migrates the database at `path`.
+  // Opens (creating if needed) and migrates the database at `path`; refuses a
+  // file of another program. With `check_budget_ms` > 0 it first runs
+  // CheckIntegrity (`*check_finished` says whether it got through).
   // `max_version` is for tests that build an older schema.
   static StatusOr<std::unique_ptr<Store>> Open(const std::string& path,
-                                               int max_version = kSchemaVersion);
+                                               int max_version = kSchemaVersion,
+                                               int check_budget_ms = 0,
+                                               bool* check_finished = nullptr);
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
@@ -109,6 +115,11 @@ class Store {
   // before anything is acknowledged; never without one.
   Status SetCommitSync(bool sync);
 
+  // PRAGMA quick_check within `budget_ms` (a progress handler interrupts it;
+  // then `*finished` is false and nothing was found). An error names what is
+  // damaged and says how to restore.
+  Status CheckIntegrity(int budget_ms, bool* finished);
+
   int schema_version() const { return schema_version_; }
   int64_t FileBytes() const;
   const std::string& path() const { return path_; }
@@ -116,6 +127,10 @@ class Store {
  private:
   Store() = default;
   Status Exec(const char* sql);
+  // Refuses a file of another program (application_id, tables); marks a new
+  // file, or one of ours from before the id, with kApplicationId.
+  Status CheckOwnFile();
+  int64_t PragmaInt(const char* sql) const;
   // Steps a prepared statement without rows (BEGIN, COMMIT); Exec(sql) if null.
   Status Run(sqlite3_stmt* prepared, const char* sql);
   Status Prepare();
