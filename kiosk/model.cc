@@ -393,7 +393,7 @@ StandardView KioskModel::Standard() const {
                     "%d waiting. Estimated wait %s. %d counters serving."),
                   l.waiting, WaitText(l.estimated_wait_ms, lang_).c_str(), l.open_counters);
     v.live_text = buf;
-    if (l.past_closing) v.live_text += PastClosingText();
+    if (l.past_closing) AddPastClosing(&v.live_text);
   } else {
     v.live_text = AvailabilityText(l);
   }
@@ -440,8 +440,10 @@ std::string KioskModel::WhereToWait(const std::string& service) const {
   return std::string(T(lang_, "Silakan tunggu di ", "Please wait in ")) + names;
 }
 
-std::string KioskModel::PastClosingText() const {
-  return T(lang_, ". Kemungkinan tidak terlayani hari ini.", ". You may not be served today.");
+void KioskModel::AddPastClosing(std::string* text) const {
+  // A sentence of its own, after text that may or may not end with a period.
+  *text += !text->empty() && text->back() == '.' ? " " : ". ";
+  *text += T(lang_, "Kemungkinan tidak terlayani hari ini.", "You may not be served today.");
 }
 
 void KioskModel::BuildTicketView(const v1::Ticket& t, int ahead, Millis estimate) {
@@ -469,7 +471,7 @@ void KioskModel::BuildTicketView(const v1::Ticket& t, int ahead, Millis estimate
       (LiveFor(t.service()).open_counters > 0
            ? WaitText(estimate, lang_)
            : T(lang_, "belum tersedia (loket belum buka)", "not yet known (no counter open)"));
-  if (ticket_past_closing_) v.wait_text += PastClosingText();
+  if (ticket_past_closing_) AddPastClosing(&v.wait_text);
   v.where = WhereToWait(t.service());
   if (t.priority() != v1::PRIORITY_NONE) {
     v.priority_text = std::string(T(lang_, "Prioritas: ", "Priority: ")) +
@@ -497,7 +499,7 @@ Job KioskModel::PrintJob() const {
   if (LiveFor(ticket_.service()).open_counters > 0) {
     p.wait_line += ", " + WaitText(ticket_estimate_ms_, lang_);
   }
-  if (ticket_past_closing_) p.wait_line += PastClosingText();
+  if (ticket_past_closing_) AddPastClosing(&p.wait_line);
   p.priority_text = ticket_view_.priority_text;
   p.where = ticket_view_.where;
   p.qr_payload = TicketQrPayload(ticket_);

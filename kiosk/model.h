@@ -172,8 +172,9 @@ class KioskModel {
   std::string ServiceName(const v1::Service& s) const;
   std::string AgencyNameOf(const std::string& code) const;
   void BuildTicketView(const v1::Ticket& t, int ahead, Millis estimate);
-  // ". Kemungkinan tidak terlayani hari ini." after a wait past closing time.
-  std::string PastClosingText() const;
+  // Adds "Kemungkinan tidak terlayani hari ini." as a sentence of its own
+  // (a wait past closing time).
+  void AddPastClosing(std::string* text) const;
   Job PrintJob() const;
 
   Options options_;

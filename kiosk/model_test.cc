@@ -219,6 +219,24 @@ TEST_F(KioskModelTest, AWaitPastClosingIsSaidOnScreenAndOnPaper) {
   EXPECT_NE(model_->Ticket().wait_text.find("You may not be served today."), std::string::npos);
 }
 
+TEST_F(KioskModelTest, AServiceLikelyNotServedBeforeClosingSaysSoBeforeTheTap) {
+  v1::Snapshot s;
+  s.set_now_ms(kMonday9);
+  v1::ServiceQueue* q = s.add_queues();
+  q->set_service("S1");
+  q->set_availability(v1::OK);
+  q->set_waiting(12);
+  q->set_open_counters(1);
+  q->set_estimated_wait_ms(120 * 60'000);
+  q->set_past_closing(true);
+  model_->OnSnapshot(s, 0);
+  model_->TapAgency("DUK");
+  model_->TapService("S1");
+  EXPECT_EQ(model_->Standard().live_text,
+            "12 orang menunggu. Perkiraan waktu tunggu sekitar 2 jam. 1 loket melayani. "
+            "Kemungkinan tidak terlayani hari ini.");
+}
+
 TEST_F(KioskModelTest, ARefusalFromTheBrokerIsShownInTheVisitorsLanguage) {
   const Job job = TakeS1();
   v1::Envelope env;
