@@ -115,6 +115,34 @@ TEST_F(SecureBroker, AnAdminsFolderOthersCanWriteToIsRefusedAtStart) {
   EXPECT_NE(broker_->StderrText().find("chmod 700"), std::string::npos);
 }
 
+TEST_F(SecureBroker, AKioskActsOnlyOnItsOwnTicketsAndCannotClaimToBeStaff) {
+  StartBroker();
+  const ClientKeys k1 = Device("kiosk-1", v1::ROLE_KIOSK);
+  const ClientKeys k2 = Device("kiosk-2", v1::ROLE_KIOSK);
+  TestClient one(broker_->command_endpoint(), "k1", &k1);
+  TestClient two(broker_->command_endpoint(), "k2", &k2);
+  // A kiosk that claims to be an operator granting priority is recorded as itself.
+  v1::Request forged;
+  forged.mutable_issue()->set_service("KTP-REKAM");
+  forged.mutable_issue()->set_priority(v1::LANSIA);
+  forged.mutable_issue()->set_source(v1::STAFF);
+  forged.mutable_issue()->set_source_id("operator-ani");
+  const v1::Ticket mine = one.Must(forged).ticket();
+  EXPECT_EQ(mine.source(), v1::KIOSK);
+  EXPECT_EQ(mine.source_id(), "kiosk-1");
+  EXPECT_EQ(mine.priority_granted_by(), "self") << "self-declared at a kiosk, never 'operator-ani'";
+  // Another kiosk may neither cancel it nor mark its print as failed.
+  v1::Request cancel;
+  cancel.mutable_cancel()->mutable_ticket()->set_id(mine.id());
+  EXPECT_EQ(two.Must(cancel).error().code(), v1::NOT_PERMITTED);
+  v1::Request print;
+  *print.mutable_report_print()->mutable_ticket() = cancel.cancel().ticket();
+  print.mutable_report_print()->set_ok(false);
+  EXPECT_EQ(two.Must(print).error().code(), v1::NOT_PERMITTED);
+  EXPECT_EQ(one.Must(print).error().code(), v1::OK) << "its own kiosk may";
+  EXPECT_EQ(one.Must(cancel).error().code(), v1::OK);
+}
+
 TEST_F(SecureBroker, AStoredReplyBelongsToTheDeviceThatMadeTheRequest) {
   StartBroker();
   const ClientKeys k1 = Device("kiosk-1", v1::ROLE_KIOSK);

@@ -89,9 +89,22 @@ std::optional<Refusal> Authorize(const v1::Device& d, const v1::Request& r, cons
     case v1::ROLE_MANAGER:
       if (r.has_report() || r.has_set_ticker()) return std::nullopt;
       return NotForRole(d, r);
-    case v1::ROLE_KIOSK:
-      if (r.has_issue() || r.has_report_print() || r.has_cancel()) return std::nullopt;
-      return NotForRole(d, r);
+    case v1::ROLE_KIOSK: {
+      if (r.has_issue()) return std::nullopt;
+      if (!r.has_report_print() && !r.has_cancel()) return NotForRole(d, r);
+      // Only its own tickets: a visitor who gave up at this kiosk, a print here.
+      const v1::TicketRef& ref = r.has_cancel() ? r.cancel().ticket() : r.report_print().ticket();
+      const v1::Ticket* t =
+          ref.id() ? core.FindTicket(ref.id()) : core.FindTicketByNumber(ref.number());
+      if (!t || (t->source() == v1::KIOSK && t->source_id() == d.name())) {
+        return std::nullopt;  // unknown: the core says so
+      }
+      return Refusal{"Kios '" + d.name() + "' hanya boleh mengubah tiket yang dicetaknya sendiri.",
+                     "Kiosk '" + d.name() +
+                         "' may only cancel or report the print of tickets it "
+                         "issued itself; " +
+                         t->number() + " was not issued there."};
+    }
     case v1::ROLE_COUNTER: {
       const auto& mine = d.counter_ids();
       auto owns = [&](int id) { return std::find(mine.begin(), mine.end(), id) != mine.end(); };
@@ -116,6 +129,17 @@ std::optional<Refusal> Authorize(const v1::Device& d, const v1::Request& r, cons
     default:
       return NotForRole(d, r);
   }
+}
+
+void StampIssuer(const v1::Device& device, v1::Request* request) {
+  if (!request->has_issue()) return;
+  v1::IssueTicket* issue = request->mutable_issue();
+  if (device.role() == v1::ROLE_KIOSK) {
+    issue->set_source(v1::KIOSK);
+  } else if (issue->source() != v1::ONLINE || device.role() != v1::ROLE_ADMIN) {
+    issue->set_source(v1::STAFF);  // a counter's or an administrator's ticket
+  }
+  issue->set_source_id(device.name());
 }
 
 }  // namespace mpp::core

@@ -355,6 +355,9 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
       replies->push_back(std::move(p));
       return;
     }
+    // Who issued a ticket, and who granted its priority, come from the
+    // authenticated device, never from the payload.
+    core::StampIssuer(*device, in.mutable_request());
   }
   v1::Envelope out;
   out.set_request_id(in.request_id());
