@@ -15,6 +15,7 @@ Forecast ReplayCallRule(const std::vector<ForecastQueue>& queues,
   using Iter = std::set<CallOrderKey>::const_iterator;
   std::vector<Iter> head(queues.size());
   std::vector<Iter> end(queues.size());
+  size_t consumed = 0;  // keys of the target queue called so far
   static const std::set<CallOrderKey> kNone;
   for (size_t q = 0; q < queues.size(); ++q) {
     const auto& set = queues[q].waiting ? *queues[q].waiting : kNone;
@@ -52,10 +53,15 @@ Forecast ReplayCallRule(const std::vector<ForecastQueue>& queues,
     if (calls == max_calls) {
       // Past the replay's budget: the rest of the ticket's own queue at the
       // pace of the counters serving it.
-      const int rest = queues[target].waiting
-                           ? static_cast<int>(std::distance(
-                                 head[target], queues[target].waiting->lower_bound(key)))
-                           : 0;
+      // Keys before it still waiting in its queue: counted in O(1) for a key
+      // after every waiting one (a ticket issued now), else walked.
+      const std::set<CallOrderKey>* w = queues[target].waiting;
+      int rest = 0;
+      if (w && !w->empty()) {
+        rest = *w->rbegin() < key
+                   ? static_cast<int>(w->size() - consumed)
+                   : static_cast<int>(std::distance(head[target], w->lower_bound(key)));
+      }
       f.ahead += rest;
       f.wait_ms = at - now + static_cast<Millis>(rest) * queues[target].service_ms / target_desks;
       return f;
@@ -77,6 +83,7 @@ Forecast ReplayCallRule(const std::vector<ForecastQueue>& queues,
       return f;
     }
     ++head[best_q];
+    if (best_q == target) ++consumed;
     if (serves_target(desks[d])) ++f.ahead;
     free.push({at + queues[best_q].service_ms, d});
   }

@@ -23,6 +23,10 @@
 
 namespace mpp::core {
 
+// Calls replayed before the rest is extrapolated: a hall's queue is a few
+// hundred tickets; the budget bounds the reactor's work per reply.
+inline constexpr int kMaxReplayCalls = 500;
+
 struct ForecastQueue {
   const std::set<CallOrderKey>* waiting = nullptr;  // may be null: nobody waits
   Millis service_ms = 0;                            // expected time at the counter for one ticket
@@ -44,6 +48,6 @@ struct Forecast {
 // waiting one forecasts a ticket issued now.
 Forecast ReplayCallRule(const std::vector<ForecastQueue>& queues,
                         const std::vector<ForecastDesk>& desks, size_t target,
-                        const CallOrderKey& key, Millis now, int max_calls = 2000);
+                        const CallOrderKey& key, Millis now, int max_calls = kMaxReplayCalls);
 
 }  // namespace mpp::core

@@ -1144,10 +1144,12 @@ QueueCore::TicketForecast QueueCore::ForecastFor(const std::string& service,
     // No open counter serves it: its own queue, and the old guess (kiosks
     // say the wait is not known yet).
     auto w = waiting_.find(service);
-    out.ahead =
-        w == waiting_.end()
-            ? 0
-            : static_cast<int>(std::distance(w->second.begin(), w->second.lower_bound(key)));
+    if (w != waiting_.end() && !w->second.empty()) {
+      const auto& set = w->second;  // O(1) for a key after every waiting one
+      out.ahead = *set.rbegin() < key
+                      ? static_cast<int>(set.size())
+                      : static_cast<int>(std::distance(set.begin(), set.lower_bound(key)));
+    }
     out.wait_ms = EstimateWaitMs(service, out.ahead);
     return out;
   }
