@@ -178,15 +178,24 @@ void RunCounter(Shared& s, int counter_id) {
   // Sign in; on a refusal (first run: the operator does not exist yet) add or
   // reset the simulated operator and try again. Argon2id makes each PIN hash
   // or check take ~0.3 s on the broker's PIN thread, once or twice per counter.
+  // A broker busy checking other PINs (every counter signs in at opening)
+  // answers UNAVAILABLE: wait and ask again, as a counter does (0.2 s, then
+  // doubling, up to ~25 s in all); only a real refusal resets the operator.
   auto sign_in = [&] {
-    return request([&](v1::Request& r) {
-      r.mutable_sign_in()->set_counter_id(counter_id);
-      r.mutable_sign_in()->set_operator_id(op);
-      r.mutable_sign_in()->set_pin(s.pin);
-    });
+    std::optional<v1::Reply> reply;
+    for (int delay_ms = 200; delay_ms <= 12800; delay_ms *= 2) {
+      reply = request([&](v1::Request& r) {
+        r.mutable_sign_in()->set_counter_id(counter_id);
+        r.mutable_sign_in()->set_operator_id(op);
+        r.mutable_sign_in()->set_pin(s.pin);
+      });
+      if (!reply || reply->error().code() != v1::UNAVAILABLE || g_stop.load()) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+    }
+    return reply;
   };
   auto in = sign_in();
-  if (in && in->error().code() != v1::OK) {
+  if (in && in->error().code() == v1::NOT_PERMITTED) {
     request([&](v1::Request& r) {
       r.mutable_set_operator()->set_operator_id(op);
       r.mutable_set_operator()->set_name("Petugas simulasi loket " + std::to_string(counter_id));
