@@ -1,10 +1,13 @@
 #include "common/client.h"
 
+#include <spdlog/spdlog.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstring>
 
 #include "common/keys.h"
+#include "common/number_watch.h"
 #include "common/wire.h"
 
 namespace mpp {
@@ -186,6 +189,21 @@ StatusOr<v1::Envelope> BrokerClient::Call(const v1::Request& request, const Opti
   // shows them again without a queue growing while nobody calls.
   Reconnect(/*watch=*/!link.handshake_failed || link.handshake_ok);
   return Status::Error(why);
+}
+
+void ReportNumbersIfBehind(NumberWatch& watch, const v1::Snapshot& snapshot, BrokerClient& client,
+                           const BrokerClient::Options& options) {
+  const auto report = watch.Check(snapshot);
+  if (!report) return;
+  spdlog::warn(
+      "the broker's numbering is behind numbers this client saw today ({}); reporting them so "
+      "no number is handed out twice",
+      report->report_numbers().ShortDebugString());
+  auto sent = client.Call(*report, options);
+  if (!sent.ok() || sent->reply().error().code() != v1::OK) {
+    spdlog::error("numbers not taken by the broker: {}",
+                  sent.ok() ? sent->reply().error().message_en() : sent.status().message());
+  }
 }
 
 }  // namespace mpp

@@ -79,4 +79,12 @@ class BrokerClient {
   std::unique_ptr<zmq::socket_t> monitor_;
 };
 
+class NumberWatch;
+
+// Takes `snapshot` into `watch` and, when the broker is behind numbers this
+// client saw today (restored from a backup), tells it with `report_numbers`
+// (docs/PROTOCOL.md, "Numbering after a restore"); logs what it did.
+void ReportNumbersIfBehind(NumberWatch& watch, const v1::Snapshot& snapshot, BrokerClient& client,
+                           const BrokerClient::Options& options);
+
 }  // namespace mpp

@@ -46,6 +46,10 @@ std::vector<Announcement> CloneClient::TakeAnnouncements() {
 
 bool CloneClient::CatalogChanged(const std::string& version) {
   std::lock_guard<std::mutex> lock(mu_);
+  return CatalogChangedLocked(version);
+}
+
+bool CloneClient::CatalogChangedLocked(const std::string& version) {
   if (version.empty() || version == catalog_.version()) return false;
   spdlog::info("the broker's catalog changed ({} -> {}); fetching it", catalog_.version(), version);
   view_.has_catalog = false;  // the loop fetches it, then the snapshot again
@@ -160,17 +164,7 @@ void CloneClient::Run() {
         continue;
       }
       answered();
-      if (auto report = numbers.Check(env->reply().snapshot())) {
-        spdlog::warn(
-            "the broker's numbering is behind numbers this client saw today ({}); "
-            "reporting them so no number is handed out twice",
-            report->report_numbers().ShortDebugString());
-        auto sent = cmd.Call(*report, call);
-        if (!sent.ok() || sent->reply().error().code() != v1::OK) {
-          spdlog::error("numbers not taken by the broker: {}",
-                        sent.ok() ? sent->reply().error().message_en() : sent.status().message());
-        }
-      }
+      ReportNumbersIfBehind(numbers, env->reply().snapshot(), cmd, call);
       if (CatalogChanged(env->reply().snapshot().catalog_version())) continue;
       {
         std::lock_guard<std::mutex> lock(mu_);
@@ -214,11 +208,7 @@ void CloneClient::Run() {
             }
           } else if (env.has_heartbeat()) {
             view_.broker_offset_ms = env.time_ms() - local.NowMs();
-            const std::string& version = env.heartbeat().catalog_version();
-            if (!version.empty() && version != catalog_.version()) {
-              spdlog::info("the broker's catalog changed ({} -> {}); fetching it",
-                           catalog_.version(), version);
-              view_.has_catalog = false;
+            if (CatalogChangedLocked(env.heartbeat().catalog_version())) {
               view_.state.MarkUnsynced();
             }
             if (view_.state.BehindHeartbeat(env.heartbeat().seq())) view_.state.MarkUnsynced();

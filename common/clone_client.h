@@ -33,7 +33,7 @@ class CloneClient {
   struct View {
     LiveState state;
     bool connected = false;
-    bool has_catalog = false;      // Catalog() has it
+    bool has_catalog = false;  // Catalog() has it
     // +1 each time a catalog is fetched: the broker's catalog changed (its
     // version in a snapshot or heartbeat), so screens rebuild what they took
     // from Catalog().
@@ -65,6 +65,8 @@ class CloneClient {
   // True (and the catalog marked for fetching) when `version` is not the
   // catalog this client holds.
   bool CatalogChanged(const std::string& version);
+  // The same. REQUIRES: mu_ held.
+  bool CatalogChangedLocked(const std::string& version);
 
   Options options_;
   std::function<void()> on_change_;

@@ -150,17 +150,7 @@ void KioskWorker::Poll() {
     Post(Result(Result::Kind::kUnreachable));
     return;
   }
-  if (auto report = numbers_.Check(reply->reply().snapshot())) {
-    // The broker is behind numbers this kiosk saw today (restored from a
-    // backup): it must not issue them again.
-    spdlog::warn("the broker's numbering is behind numbers seen today ({}); reporting them",
-                 report->report_numbers().ShortDebugString());
-    auto sent = client_->Call(*report, o);
-    if (!sent.ok() || sent->reply().error().code() != v1::OK) {
-      spdlog::error("numbers not taken by the broker: {}",
-                    sent.ok() ? sent->reply().error().message_en() : sent.status().message());
-    }
-  }
+  ReportNumbersIfBehind(numbers_, reply->reply().snapshot(), *client_, o);
   if (reply->reply().snapshot().catalog_version() != catalog_version_) {
     // The broker's catalog changed (or this is the first snapshot of a broker
     // that sets versions): fetch it at the next poll, before offering services.

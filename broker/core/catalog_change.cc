@@ -1,11 +1,8 @@
 #include "broker/core/catalog_change.h"
 
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
-#include <sodium.h>
-
 #include <map>
 
+#include "broker/core/digest.h"
 #include "broker/core/queue_core.h"
 
 namespace mpp::core {
@@ -21,23 +18,7 @@ bool SameStandard(const v1::Service& a, const v1::Service& b) {
 std::string CatalogVersion(const v1::Catalog& catalog) {
   v1::Catalog c = catalog;
   c.clear_version();
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream out(&bytes);
-    google::protobuf::io::CodedOutputStream coded(&out);
-    coded.SetSerializationDeterministic(true);
-    c.SerializeToCodedStream(&coded);
-  }
-  unsigned char hash[8];
-  crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(bytes.data()),
-                     bytes.size(), nullptr, 0);
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : hash) {
-    out += kHex[b >> 4];
-    out += kHex[b & 15];
-  }
-  return out;
+  return HexDigest(c, 8);
 }
 
 v1::Catalog Versioned(v1::Catalog catalog) {

@@ -1,8 +1,9 @@
 // Field limits: every string of a command has a documented size limit, so a
 // device with a valid key cannot make every snapshot 10 MB with one issue, or
 // a refusal echo 200 KiB back in two languages (docs/PROTOCOL.md, "Field
-// limits"). Checked on the whole request by reflection before the core
-// applies it: one table here, no field forgotten by a new command.
+// limits"). The reactor checks the whole request by reflection before
+// anything else looks at it: one table here, no field forgotten by a new
+// command.
 #pragma once
 
 #include <optional>

@@ -7,7 +7,6 @@
 #include <iterator>
 
 #include "broker/core/catalog_change.h"
-#include "broker/core/field_limits.h"
 #include "broker/core/forecast.h"
 #include "common/keys.h"
 
@@ -426,18 +425,7 @@ Outcome QueueCore::ChangeDay(Millis now) {
 
 Outcome QueueCore::Apply(const v1::Request& r, Millis now) {
   Outcome day = ChangeDay(now);  // usually nothing: the reactor changes the day first
-  Outcome o;
-  if (const auto bad = CheckFieldLimits(r)) {
-    // Said with the field and its limit; the oversized value is never echoed.
-    const std::string n = std::to_string(bad->bytes), limit = std::to_string(bad->limit);
-    o = Refuse(v1::INVALID_ARGUMENT,
-               "Isian " + bad->field + " terlalu panjang (" + n + " byte); paling banyak " + limit +
-                   " byte.",
-               "Field " + bad->field + " is " + n + " bytes; at most " + limit +
-                   " are accepted (docs/PROTOCOL.md, field limits).");
-  } else {
-    o = ApplyOne(r, now);
-  }
+  Outcome o = ApplyOne(r, now);
   offered_pin_.reset();  // it was for this request only
   if (!day.events.empty()) {
     o.events.insert(o.events.begin(), std::make_move_iterator(day.events.begin()),
@@ -557,7 +545,10 @@ Outcome QueueCore::TicketEvent(v1::EventType type, v1::Ticket ticket, const v1::
 
 void QueueCore::SetForecast(v1::Reply* reply, Millis now) const {
   const v1::Ticket& t = reply->ticket();
-  const TicketForecast f = ForecastFor(t.service(), CallOrder(t), now);
+  PutForecast(ForecastFor(t.service(), CallOrder(t), now), reply);
+}
+
+void QueueCore::PutForecast(const TicketForecast& f, v1::Reply* reply) {
   reply->set_ahead(f.ahead);
   reply->set_estimated_wait_ms(f.wait_ms);
   reply->set_past_closing(f.past_closing);
@@ -673,9 +664,7 @@ Outcome QueueCore::Issue(const v1::IssueTicket& c, Millis now) {
     t.set_estimated_wait_ms(forecast.wait_ms);
   }
   Outcome o = TicketEvent(v1::TICKET_ISSUED, std::move(t), nullptr);
-  o.reply.set_ahead(forecast.ahead);
-  o.reply.set_estimated_wait_ms(forecast.wait_ms);
-  o.reply.set_past_closing(forecast.past_closing);
+  PutForecast(forecast, &o.reply);  // the same as after: it was made for this ticket
   return o;
 }
 

@@ -163,8 +163,7 @@ class QueueCore {
     Millis wait_ms = 0;
     bool past_closing = false;  // called after the MPP closes today (known only)
   };
-  TicketForecast ForecastFor(const std::string& service, const CallOrderKey& key,
-                             Millis now) const;
+  TicketForecast ForecastFor(const std::string& service, const CallOrderKey& key, Millis now) const;
   int OpenCountersFor(const std::string& service) const;
   static constexpr size_t kRecentServiceTimes = 20;
 
@@ -209,6 +208,7 @@ class QueueCore {
   Outcome TicketEvent(v1::EventType type, v1::Ticket ticket, const v1::Counter* counter);
   // Sets ahead, estimated_wait_ms and past_closing for the reply's waiting ticket.
   void SetForecast(v1::Reply* reply, Millis now) const;
+  static void PutForecast(const TicketForecast& f, v1::Reply* reply);
   // Sets business_day_ and its UTC bounds [day_begin_ms_, day_end_ms_).
   void EnterDay(const std::string& day);
   // The moment an unfinished ticket stopped waiting when its day ended: the

@@ -1,8 +1,5 @@
 #include "broker/net/reactor.h"
 
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
-#include <sodium.h>
 #include <spdlog/spdlog.h>
 
 #include <cerrno>
@@ -13,6 +10,7 @@
 
 #include "broker/core/authorize.h"
 #include "broker/core/catalog_change.h"
+#include "broker/core/digest.h"
 #include "broker/core/field_limits.h"
 #include "common/wire.h"
 
@@ -31,23 +29,6 @@ bool ValidId(const std::string& s) {
 }
 
 }  // namespace
-
-// 16 bytes of BLAKE2b over the command's deterministic serialization: what a
-// stored reply answers, so a reused request id is told apart from a retry.
-static std::string RequestDigest(const v1::Request& req) {
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream out(&bytes);
-    google::protobuf::io::CodedOutputStream coded(&out);
-    coded.SetSerializationDeterministic(true);
-    req.SerializeToCodedStream(&coded);
-  }
-  std::string digest(16, '\0');
-  crypto_generichash(reinterpret_cast<unsigned char*>(digest.data()), digest.size(),
-                     reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), nullptr,
-                     0);
-  return digest;
-}
 
 StatusOr<std::string> DeriveEventEndpoint(const std::string& command_endpoint) {
   const auto colon = command_endpoint.rfind(':');
@@ -313,6 +294,21 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
   }
   clients_seen_[in.client_id()] = std::chrono::steady_clock::now();
   const v1::Request& req = in.request();
+  if (const auto bad = core::CheckFieldLimits(req)) {
+    // Every command, read or write, before anything looks at it; the
+    // refusal names the field and its limit and never echoes the value.
+    const std::string n = std::to_string(bad->bytes), limit = std::to_string(bad->limit);
+    if (LogAllowed())
+      spdlog::warn("refused a request: {} is {} bytes (limit {})", bad->field, n, limit);
+    p.reply = ErrorEnvelope(in.request_id(), v1::INVALID_ARGUMENT,
+                            "Isian " + bad->field + " terlalu panjang (" + n +
+                                " byte); paling banyak " + limit + " byte.",
+                            "Field " + bad->field + " is " + n + " bytes; at most " + limit +
+                                " are accepted (docs/PROTOCOL.md, field limits).",
+                            now);
+    replies->push_back(std::move(p));
+    return;
+  }
   // The device is the connection's CURVE key (ZAP User-Id), never a field of
   // the payload. The registry is read per message (and again when a request
   // comes back from the PIN thread), so a revocation cuts commands off at once.
@@ -375,7 +371,7 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
     // id, and answer only the command they were made for.
     const std::string reply_client =
         options_.devices && user ? *user + "/" + in.client_id() : in.client_id();
-    const std::string digest = RequestDigest(req);
+    const std::string digest = core::Digest(req, 16);  // what the stored reply answers
     if (const std::string* stored = store_->FindReply(reply_client, in.request_id())) {
       if (!store_->SameRequest(reply_client, in.request_id(), digest)) {
         if (LogAllowed()) {
@@ -430,13 +426,6 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
 
   out.set_seq(core_->seq());
   if (req.has_report()) {
-    if (core::CheckFieldLimits(req)) {  // the core checks what it applies; this one it does not
-      p.reply =
-          ErrorEnvelope(in.request_id(), v1::INVALID_ARGUMENT, "Isian laporan terlalu panjang.",
-                        "A report field is too long: dates are YYYY-MM-DD, `by` a grouping.", now);
-      replies->push_back(std::move(p));
-      return;
-    }
     ForwardReport(std::move(p.identity), in, std::move(out), replies, now);
     return;
   }
@@ -650,16 +639,20 @@ core::Outcome Reactor::ReloadCatalogFile(Millis now) {
   return o;
 }
 
+void Reactor::CommitOnItsOwn(std::vector<v1::Event>& applied, Millis now) {
+  if (applied.empty()) return;
+  std::vector<v1::Envelope> events;
+  bool began = false;
+  Persist(applied, now, &began, &events);
+  std::vector<Pending> no_replies;
+  Deliver(no_replies, events, began);
+}
+
 void Reactor::ReloadOnSignal() {
   const Millis now = clock_->NowMs();
   ChangeDayIfDue(now);
   core::Outcome o = ReloadCatalogFile(now);
-  if (o.events.empty()) return;
-  std::vector<v1::Envelope> events;
-  bool began = false;
-  Persist(o.events, now, &began, &events);
-  std::vector<Pending> no_replies;
-  Deliver(no_replies, events, began);
+  CommitOnItsOwn(o.events, now);
 }
 
 void Reactor::ChangeDayIfDue(Millis now) {
@@ -667,14 +660,10 @@ void Reactor::ChangeDayIfDue(Millis now) {
   const std::string before = core_->business_day();
   core::Outcome o = core_->ChangeDay(now);
   if (o.events.empty()) return;
-  std::vector<v1::Envelope> events;
-  bool began = false;
-  Persist(o.events, now, &began, &events);
-  const v1::DayChange& d = events.back().event().day_change();
+  const v1::DayChange d = o.events.back().day_change();
+  CommitOnItsOwn(o.events, now);
   spdlog::info("business day {} -> {}: {} unfinished tickets expired, {} counters closed (seq {})",
                before, d.business_day(), d.expired(), d.counters_closed(), core_->seq());
-  std::vector<Pending> no_replies;
-  Deliver(no_replies, events, /*began=*/true);
   // Retries come within seconds: replies older than a week are dropped once a
   // day, not only at start-up (a broker that runs for months).
   if (Status st = store_->PruneReplies(now - 7LL * 86'400'000); !st.ok()) {
@@ -687,15 +676,13 @@ void Reactor::FlushSecurity() {
   auto notices = options_.security->Take();
   if (notices.empty()) return;
   const Millis now = clock_->NowMs();
-  std::vector<v1::Envelope> events;
-  bool began = false;
+  std::vector<v1::Event> applied;  // one event a notice: the last seqs, in order
   for (const auto& n : notices) {
     core::Outcome o = core_->SecurityNote(n);
-    Persist(o.events, now, &began, &events);
+    applied.push_back(std::move(o.events[0]));
     spdlog::warn("security: {} x{} {} ({})", n.kind(), n.count(), n.subject(), n.detail());
   }
-  std::vector<Pending> no_replies;
-  Deliver(no_replies, events, /*began=*/true);
+  CommitOnItsOwn(applied, now);
 }
 
 void Reactor::ServeBatch() {

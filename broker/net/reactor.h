@@ -157,6 +157,9 @@ class Reactor {
   // the truth and a restart rebuilds from it.
   void Persist(std::vector<v1::Event>& applied, Millis now, bool* began,
                std::vector<v1::Envelope>* events);
+  // Commits events the core just applied outside any batch (a day change, a
+  // catalog reload on SIGHUP, security notices) and publishes them.
+  void CommitOnItsOwn(std::vector<v1::Event>& applied, Millis now);
   // Reads the catalog file again and applies it (QueueCore::ChangeCatalog);
   // the outcome's events are the caller's to persist.
   core::Outcome ReloadCatalogFile(Millis now);
@@ -221,7 +224,7 @@ class Reactor {
   };
   std::deque<Held> held_;
   uint64_t published_seq_ = 0;
-  std::string published_day_;  // the business day as of published_seq_
+  std::string published_day_;      // the business day as of published_seq_
   std::string published_catalog_;  // the catalog version as of published_seq_
   // Every catalog loaded by a reload: the core, the report thread and old
   // replies may still point at an older one, and a reload is rare.
