@@ -259,6 +259,7 @@ void ReadMpp(const toml::table& root, Problems* p, v1::Catalog* c) {
                "utc_offset_min");
   }
   c->set_max_recalls(static_cast<int32_t>(f.Int("max_recalls", false, 3, 0, 10)));
+  c->set_pin_min_digits(static_cast<int32_t>(f.Int("pin_min_digits", false, 4, 4, 8)));
   c->set_ticker(f.Str("ticker", false));
   if (c->ticker().size() > kMaxTickerBytes) {
     p->Add(f.table().get("ticker")->source(),

@@ -339,7 +339,7 @@ TEST_F(SecureBroker, RefusalsAreSummedIntoTheEventLog) {
   const ClientKeys stranger = Keys();
   TestClient outsider(broker_->command_endpoint(), "outsider", &stranger);
   EXPECT_FALSE(outsider.Call(Status(), 1500).ok());
-  // Five wrong PINs lock an operator: that is a security event too.
+  // Five wrong PINs hold the device that typed them: a security event too.
   TestClient admin(broker_->command_endpoint(), "admin", &admin_);
   v1::Request op;
   op.mutable_set_operator()->set_operator_id("ani");
@@ -372,7 +372,7 @@ TEST_F(SecureBroker, RefusalsAreSummedIntoTheEventLog) {
     for (const auto& n : notices) {
       command |= n.kind() == "command_refused";
       handshake |= n.kind() == "handshake_refused" && n.subject() == stranger.own.public_z85;
-      lockout |= n.kind() == "pin_lockout" && n.subject() == "ani";
+      lockout |= n.kind() == "pin_hold" && n.subject() == "admin";
     }
     return command && handshake && lockout;
   };
@@ -387,7 +387,55 @@ TEST_F(SecureBroker, RefusalsAreSummedIntoTheEventLog) {
     }
   }
   EXPECT_EQ(refused_calls, 5);
-  EXPECT_NE(broker_->StderrText().find("security: operator ani locked"), std::string::npos);
+  EXPECT_NE(broker_->StderrText().find("security: device admin held"), std::string::npos);
+}
+
+// A counter workstation that types wrong PINs for every operator of the hall
+// holds back itself, not them: the operator signs in at the next counter, and
+// the security log names the guessing device, which the admin can revoke.
+TEST_F(SecureBroker, WrongPinsFromOneCounterDeviceDoNotLockTheOperatorsOut) {
+  opt_.extra_args.push_back("--security-summary-seconds");
+  opt_.extra_args.push_back("1");
+  StartBroker();
+  TestClient admin(broker_->command_endpoint(), "admin", &admin_);
+  for (const char* id : {"ani", "budi"}) {
+    v1::Request op;
+    op.mutable_set_operator()->set_operator_id(id);
+    op.mutable_set_operator()->set_pin("2580");
+    ASSERT_EQ(admin.Must(op).error().code(), v1::OK);
+  }
+  const ClientKeys guesser_keys = Device("loket-1", v1::ROLE_COUNTER, {1});
+  const ClientKeys honest_keys = Device("loket-2", v1::ROLE_COUNTER, {2});
+  TestClient guesser(broker_->command_endpoint(), "loket-1", &guesser_keys);
+  auto sign_in = [](int counter, const std::string& id, const std::string& pin) {
+    v1::Request r;
+    r.mutable_sign_in()->set_counter_id(counter);
+    r.mutable_sign_in()->set_operator_id(id);
+    r.mutable_sign_in()->set_pin(pin);
+    return r;
+  };
+  // Five operators' worth of guesses (the old lock fell on each operator).
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(guesser.Must(sign_in(1, i % 2 ? "budi" : "ani", "000" + std::to_string(i)))
+                  .error()
+                  .code(),
+              v1::NOT_PERMITTED);
+  }
+  const v1::Reply held = guesser.Must(sign_in(1, "ani", "2580"));
+  EXPECT_NE(held.error().message_en().find("Too many wrong PINs from this device"),
+            std::string::npos)
+      << held.error().message_en();
+  // The victims are not locked: both sign in from the honest device.
+  TestClient honest(broker_->command_endpoint(), "loket-2", &honest_keys);
+  EXPECT_EQ(honest.Must(sign_in(2, "ani", "2580")).counter().operator_id(), "ani");
+  // The notice names the device (from its key, not the client id it chose).
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        return broker_->StderrText().find("security: device loket-1 held") != std::string::npos;
+      },
+      5000))
+      << broker_->StderrText();
+  EXPECT_NE(broker_->StderrText().find("mppctl device revoke loket-1"), std::string::npos);
 }
 
 TEST_F(SecureBroker, ASecretKeyOthersCanReadIsRefusedAtStart) {

@@ -423,9 +423,9 @@ Outcome QueueCore::ChangeDay(Millis now) {
   return o;
 }
 
-Outcome QueueCore::Apply(const v1::Request& r, Millis now) {
+Outcome QueueCore::Apply(const v1::Request& r, Millis now, const std::string& device) {
   Outcome day = ChangeDay(now);  // usually nothing: the reactor changes the day first
-  Outcome o = ApplyOne(r, now);
+  Outcome o = ApplyOne(r, now, device);
   offered_pin_.reset();  // it was for this request only
   if (!day.events.empty()) {
     o.events.insert(o.events.begin(), std::make_move_iterator(day.events.begin()),
@@ -434,7 +434,7 @@ Outcome QueueCore::Apply(const v1::Request& r, Millis now) {
   return o;
 }
 
-Outcome QueueCore::ApplyOne(const v1::Request& r, Millis now) {
+Outcome QueueCore::ApplyOne(const v1::Request& r, Millis now, const std::string& device) {
   switch (r.command_case()) {
     case v1::Request::kIssue:
       return Issue(r.issue(), now);
@@ -465,7 +465,7 @@ Outcome QueueCore::ApplyOne(const v1::Request& r, Millis now) {
     case v1::Request::kClose:
       return CloseCounter(r.close().counter_id(), false, now);
     case v1::Request::kSignIn:
-      return SignIn(r.sign_in(), now);
+      return SignIn(r.sign_in(), now, device);
     case v1::Request::kSetOperator:
       return SetOperator(r.set_operator());
     case v1::Request::kRate:
@@ -1398,13 +1398,25 @@ Outcome QueueCore::SetOperator(const v1::SetOperator& c) {
     return Refuse(v1::INVALID_ARGUMENT, "Petugas baru memerlukan PIN.",
                   "A new operator needs a PIN.");
   }
-  if (!c.pin().empty() && !ValidPin(c.pin())) {
-    return Refuse(v1::INVALID_ARGUMENT, "PIN harus 4 sampai 8 angka.", "A PIN is 4 to 8 digits.");
+  const int min_digits = std::max(4, catalog_->catalog().pin_min_digits());
+  if (!c.pin().empty() && (!ValidPin(c.pin()) || static_cast<int>(c.pin().size()) < min_digits)) {
+    const std::string range = std::to_string(min_digits) + " sampai 8";
+    return Refuse(v1::INVALID_ARGUMENT, "PIN harus " + range + " angka.",
+                  "A PIN is " + std::to_string(min_digits) +
+                      " to 8 digits (the catalog's pin_min_digits).");
+  }
+  for (const std::string& code : c.agencies()) {
+    if (code != "*" && !catalog_->FindAgency(code)) {
+      return Refuse(v1::INVALID_ARGUMENT, "Instansi '" + code + "' tidak ada di katalog.",
+                    "No agency '" + code +
+                        "' in the catalog; give an agency code from it, or '*' for every agency.");
+    }
   }
   v1::Operator op = existing ? *existing : v1::Operator();
   op.set_id(c.operator_id());
   if (!c.name().empty()) op.set_name(c.name());
   op.set_disabled(c.disabled());
+  if (!c.agencies().empty()) *op.mutable_agencies() = c.agencies();
   if (!c.pin().empty()) {
     if (offered_pin_ && offered_pin_->pin == c.pin() && !offered_pin_->new_hash.empty()) {
       op.set_pin_hash(offered_pin_->new_hash);  // hashed on the PIN thread
@@ -1423,61 +1435,93 @@ Outcome QueueCore::SetOperator(const v1::SetOperator& c) {
   return OperatorEvent(std::move(op));
 }
 
-Outcome QueueCore::SignIn(const v1::SignIn& c, Millis now) {
+std::string QueueCore::DummyPinHash() {
+  // Another operator's hash has the cost of a real one; computed only in a
+  // hall with no operator (where there is no id to find out).
+  for (const auto& [id, op] : operators_) {
+    if (!op.pin_hash().empty()) return op.pin_hash();
+  }
+  if (dummy_pin_hash_.empty()) {
+    unsigned char random[16];
+    randombytes_buf(random, sizeof random);
+    char hash[crypto_pwhash_STRBYTES];
+    if (crypto_pwhash_str(hash, reinterpret_cast<const char*>(random), sizeof random,
+                          pin_opslimit_, pin_memlimit_) == 0) {
+      dummy_pin_hash_ = hash;
+    }
+  }
+  return dummy_pin_hash_;
+}
+
+Outcome QueueCore::SignIn(const v1::SignIn& c, Millis now, const std::string& device) {
   Desk d = FindDesk(c.counter_id());
   if (!d.def) return UnknownCounter(c.counter_id());
   if (c.operator_id().empty() || c.pin().empty()) {
     return Refuse(v1::INVALID_ARGUMENT, "ID petugas dan PIN wajib diisi untuk masuk.",
                   "An operator id and a PIN are required to sign in.");
   }
-  const v1::Operator* found = FindOperator(c.operator_id());
-  if (!found || found->disabled()) {
+  if (const Millis held = guard_.HeldUntil(device, now)) {
+    const std::string minutes = std::to_string((held - now + 59'999) / 60'000);
     return Refuse(v1::NOT_PERMITTED,
-                  "Petugas '" + c.operator_id() + "' tidak terdaftar atau dinonaktifkan.",
-                  "Operator '" + c.operator_id() +
-                      "' is not registered or is disabled; an administrator adds operators "
-                      "with `mppctl operator add`.");
-  }
-  if (now < found->locked_until_ms()) {
-    const int64_t minutes = (found->locked_until_ms() - now + 59'999) / 60'000;
-    return Refuse(v1::NOT_PERMITTED,
-                  "Terlalu banyak PIN salah; coba lagi dalam " + std::to_string(minutes) +
+                  "Terlalu banyak PIN salah dari perangkat ini; coba lagi dalam " + minutes +
                       " menit atau hubungi admin.",
-                  "Too many wrong PINs; try again in " + std::to_string(minutes) +
-                      " min or ask an administrator to reset the PIN.");
+                  "Too many wrong PINs from this device; try again in " + minutes +
+                      " min or ask an administrator.");
   }
-  v1::Operator op = *found;
-  // A verdict from the PIN thread counts only for this very hash and PIN.
-  const bool precomputed =
-      offered_pin_ && offered_pin_->pin == c.pin() && offered_pin_->hash == op.pin_hash();
-  const bool pin_ok = precomputed ? offered_pin_->verified
-                                  : crypto_pwhash_str_verify(op.pin_hash().c_str(), c.pin().data(),
-                                                             c.pin().size()) == 0;
+  // An unknown id is checked against a dummy hash: the same time and the same
+  // answer as a wrong PIN, so replies do not tell which ids exist.
+  const v1::Operator* found = FindOperator(c.operator_id());
+  if (found && found->pin_hash().empty()) found = nullptr;
+  const std::string hash = found ? found->pin_hash() : DummyPinHash();
+  const bool precomputed =  // a verdict from the PIN thread counts only for this hash and PIN
+      offered_pin_ && offered_pin_->pin == c.pin() && offered_pin_->hash == hash;
+  const bool verified =
+      precomputed ? offered_pin_->verified
+                  : crypto_pwhash_str_verify(hash.c_str(), c.pin().data(), c.pin().size()) == 0;
+  const bool pin_ok = found && verified;
   if (!pin_ok) {
-    op.set_failures(op.failures() + 1);
-    std::string id_text, en_text;
-    if (op.failures() >= kMaxPinFailures) {
-      op.set_failures(0);
-      op.set_locked_until_ms(now + kPinLockoutMs);
-      id_text = "PIN salah. Akun dikunci 15 menit.";
-      en_text = "Wrong PIN. The account is locked for 15 minutes.";
-    } else {
-      const int left = kMaxPinFailures - op.failures();
-      id_text = "PIN salah; sisa " + std::to_string(left) + " percobaan sebelum dikunci.";
-      en_text = "Wrong PIN; " + std::to_string(left) + " tries left before the lock.";
+    const SignInGuard::Verdict v = guard_.Failed(device, now);
+    if (v.held_until) {
+      const std::string minutes = std::to_string((v.held_until - now + 59'999) / 60'000);
+      return Refuse(v1::NOT_PERMITTED,
+                    "ID petugas atau PIN salah. Perangkat ini ditahan " + minutes +
+                        " menit; hubungi admin bila perlu.",
+                    "Wrong operator id or PIN. This device is held for " + minutes +
+                        " min; ask an administrator if needed.");
     }
-    Outcome o = OperatorEvent(std::move(op));  // failures count, also across restarts
-    o.reply = ErrorReply(v1::NOT_PERMITTED, id_text, en_text, 0);
-    return o;
+    const std::string left = std::to_string(v.tries_left);
+    return Refuse(v1::NOT_PERMITTED,
+                  "ID petugas atau PIN salah; sisa " + left + " percobaan di perangkat ini.",
+                  "Wrong operator id or PIN; " + left + " tries left on this device.");
   }
-  std::vector<v1::Event> events;
-  if (op.failures() > 0 || op.locked_until_ms() > 0) {
-    op.set_failures(0);
-    op.set_locked_until_ms(0);
-    events = OperatorEvent(std::move(op)).events;
+  // The PIN is right: from here on the answers may name the operator.
+  if (found->disabled()) {
+    return Refuse(v1::NOT_PERMITTED, "Petugas '" + c.operator_id() + "' dinonaktifkan.",
+                  "Operator '" + c.operator_id() +
+                      "' is disabled; an administrator enables it with `mppctl operator enable`.");
+  }
+  if (!found->agencies().empty() &&
+      std::find(found->agencies().begin(), found->agencies().end(), d.def->agency()) ==
+          found->agencies().end() &&
+      std::find(found->agencies().begin(), found->agencies().end(), "*") ==
+          found->agencies().end()) {
+    return Refuse(v1::NOT_PERMITTED,
+                  "Petugas '" + c.operator_id() + "' tidak bertugas untuk instansi " +
+                      d.def->agency() + " (loket ini).",
+                  "Operator '" + c.operator_id() + "' does not serve agency " + d.def->agency() +
+                      " (this counter's); an administrator binds operators to agencies with "
+                      "`mppctl operator add ID --agency CODE`.");
   }
   Outcome o = OpenCounter(c.counter_id(), c.operator_id(), true, now);
-  o.events.insert(o.events.begin(), events.begin(), events.end());
+  if (!o.ok()) return o;
+  guard_.Succeeded(device);
+  v1::Operator op = *found;
+  if (op.failures() > 0 || op.locked_until_ms() > 0) {
+    // A count or lock kept by an older version: cleared with the first sign-in.
+    op.set_failures(0);
+    op.set_locked_until_ms(0);
+    for (auto& e : OperatorEvent(std::move(op)).events) o.events.push_back(std::move(e));
+  }
   return o;
 }
 

@@ -22,6 +22,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "broker/core/sign_in_guard.h"
 #include "common/catalog.h"
 #include "common/time_util.h"
 #include "mpp/v1/mpp.pb.h"
@@ -82,9 +83,11 @@ class QueueCore {
   }
   Outcome ChangeDay(Millis now);
 
-  // Applies one command at `now`. On success the state already includes the
-  // returned events, numbered seq()+1-events.size() .. seq().
-  Outcome Apply(const v1::Request& request, Millis now);
+  // Applies one command at `now` from `device` (the authenticated device's
+  // name with keys, the client id without; wrong PINs count against it). On
+  // success the state already includes the returned events, numbered
+  // seq()+1-events.size() .. seq().
+  Outcome Apply(const v1::Request& request, Millis now, const std::string& device = "");
 
   // Applies an event to the state. Used by Apply and by Restore.
   void Fold(const v1::Event& event);
@@ -123,6 +126,11 @@ class QueueCore {
     std::string new_hash;   // crypto_pwhash_str(pin), for set_operator
   };
   void OfferPinWork(PinWork work) { offered_pin_ = std::move(work); }
+  // The hash a PIN is checked against when the operator id is unknown (or has
+  // no PIN), so that an unknown id costs the same time as a wrong PIN.
+  std::string DummyPinHash();
+  // Wrong PINs per device (broker/core/sign_in_guard.h).
+  const SignInGuard& sign_in_guard() const { return guard_; }
   // Devices allowed on a broker with CURVE keys (docs/SECURITY.md).
   void RestoreDevices(const std::vector<v1::Device>& devices);
   const v1::Device* FindDevice(const std::string& public_key) const;
@@ -136,8 +144,6 @@ class QueueCore {
   const std::string& ticker() const { return ticker_; }
   static constexpr size_t kMaxTickerBytes = 500;
 
-  static constexpr int kMaxPinFailures = 5;
-  static constexpr Millis kPinLockoutMs = 15 * 60 * 1000;
 
   uint64_t seq() const { return seq_; }
   const std::string& business_day() const { return business_day_; }
@@ -180,7 +186,7 @@ class QueueCore {
   Outcome Cancel(const v1::TicketRef& ref, Millis now);
   Outcome ReportPrint(const v1::ReportPrint& report);
   Outcome SetOperator(const v1::SetOperator& c);
-  Outcome SignIn(const v1::SignIn& c, Millis now);
+  Outcome SignIn(const v1::SignIn& c, Millis now, const std::string& device);
   Outcome Rate(const v1::SubmitRating& c, Millis now);
   Outcome OperatorEvent(v1::Operator op);
   Outcome SetTicker(const std::string& text);
@@ -242,7 +248,9 @@ class QueueCore {
   unsigned long long pin_opslimit_;
   size_t pin_memlimit_;
   std::optional<PinWork> offered_pin_;
-  Outcome ApplyOne(const v1::Request& request, Millis now);
+  SignInGuard guard_;
+  std::string dummy_pin_hash_;  // made on first use, when no operator has a hash
+  Outcome ApplyOne(const v1::Request& request, Millis now, const std::string& device);
 };
 
 // Bilingual refusal helper, shared with the reactor.

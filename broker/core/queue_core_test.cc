@@ -30,8 +30,8 @@ class QueueCoreTest : public ::testing::Test {
     }
   }
 
-  v1::Reply Do(const v1::Request& r, Millis now) {
-    Outcome o = core_.Apply(r, now);
+  v1::Reply Do(const v1::Request& r, Millis now, const std::string& device = "") {
+    Outcome o = core_.Apply(r, now, device);
     for (const auto& e : o.events) events_.push_back(e);
     return o.reply;
   }
@@ -45,12 +45,12 @@ class QueueCoreTest : public ::testing::Test {
     return Do(r, now);
   }
   v1::Reply SignIn(int counter, const std::string& op, Millis now,
-                   const std::string& pin = "1234") {
+                   const std::string& pin = "1234", const std::string& device = "") {
     v1::Request r;
     r.mutable_sign_in()->set_counter_id(counter);
     r.mutable_sign_in()->set_operator_id(op);
     r.mutable_sign_in()->set_pin(pin);
-    return Do(r, now);
+    return Do(r, now, device);
   }
   v1::Reply Rate(int64_t ticket, int counter, int score, std::vector<int> skm, Millis now) {
     v1::Request r;
@@ -364,30 +364,92 @@ TEST_F(QueueCoreTest, OperatorsCannotTakeOverASignedInCounter) {
   EXPECT_EQ(SignIn(1, "budi", monday_).counter().operator_id(), "budi");
 }
 
-TEST_F(QueueCoreTest, SignInNeedsTheRightPinAndLocksAfterFiveWrongOnes) {
+TEST_F(QueueCoreTest, WrongPinsHoldTheDeviceThatTypesThemNotTheOperator) {
   EXPECT_EQ(SignIn(1, "ani", monday_, "").error().code(), v1::INVALID_ARGUMENT);
-  EXPECT_EQ(SignIn(1, "nobody", monday_).error().code(), v1::NOT_PERMITTED);
-  for (int i = 1; i <= 4; ++i) {
-    const v1::Reply r = SignIn(1, "ani", monday_, "0000");
+  // Four wrong tries from loket-1, for two operators and an unknown id: one
+  // count per device, the same answer for an unknown id as for a wrong PIN.
+  const char* ids[] = {"ani", "budi", "nobody", "ani"};
+  for (int i = 0; i < 4; ++i) {
+    const v1::Reply r = SignIn(1, ids[i], monday_, "0000", "loket-1");
     EXPECT_EQ(r.error().code(), v1::NOT_PERMITTED);
-    EXPECT_NE(r.error().message_id().find("sisa " + std::to_string(5 - i) + " percobaan"),
-              std::string::npos)
-        << r.error().message_id();
+    EXPECT_EQ(r.error().message_en(),
+              "Wrong operator id or PIN; " + std::to_string(4 - i) + " tries left on this device.");
   }
-  EXPECT_EQ(core_.FindOperator("ani")->failures(), 4);
-  const v1::Reply locked = SignIn(1, "ani", monday_, "0000");
-  EXPECT_EQ(locked.error().message_en(), "Wrong PIN. The account is locked for 15 minutes.");
-  // Locked: even the right PIN is refused until the lock ends.
-  const v1::Reply during = SignIn(1, "ani", monday_ + 14 * kMin);
-  EXPECT_EQ(during.error().code(), v1::NOT_PERMITTED);
-  EXPECT_NE(during.error().message_en().find("try again in 1 min"), std::string::npos);
-  EXPECT_EQ(core_.FindCounterState(1)->status(), v1::CLOSED);
-  EXPECT_EQ(SignIn(1, "ani", monday_ + 16 * kMin).error().code(), v1::OK);
-  EXPECT_EQ(core_.FindOperator("ani")->locked_until_ms(), 0);
-  // Every failure was an event, so a restart keeps the count.
-  int operator_events = 0;
-  for (const auto& e : events_) operator_events += e.type() == v1::OPERATOR_CHANGED;
-  EXPECT_EQ(operator_events, 6);  // 5 failures (the 5th locks) + the reset
+  const v1::Reply held = SignIn(1, "nobody", monday_, "0000", "loket-1");
+  EXPECT_EQ(held.error().message_en(),
+            "Wrong operator id or PIN. This device is held for 1 min; ask an administrator if "
+            "needed.");
+  // Held: even the right PIN is refused from loket-1 ...
+  EXPECT_NE(SignIn(1, "ani", monday_ + 30'000, "1234", "loket-1").error().message_en().find(
+                "try again in 1 min"),
+            std::string::npos);
+  // ... but ani signs in at once from another device: the victim is not locked.
+  EXPECT_EQ(SignIn(2, "ani", monday_ + 30'000, "1234", "loket-2").error().code(), v1::OK);
+  // After the hold, each wrong PIN doubles it (2 min), up to 15 min.
+  EXPECT_NE(SignIn(1, "budi", monday_ + kMin, "0000", "loket-1").error().message_en().find(
+                "held for 2 min"),
+            std::string::npos);
+  Millis t = monday_ + kMin;
+  std::string last;
+  for (int i = 0; i < 6; ++i) {
+    t += 16 * kMin;
+    last = SignIn(1, "budi", t, "0000", "loket-1").error().message_en();
+  }
+  EXPECT_NE(last.find("held for 15 min"), std::string::npos) << last;
+  // A right PIN once the hold ends starts the device afresh.
+  t += 16 * kMin;
+  EXPECT_EQ(SignIn(1, "budi", t, "1234", "loket-1").error().code(), v1::OK);
+  EXPECT_EQ(core_.sign_in_guard().HeldUntil("loket-1", t), 0);
+  // No wrong PIN was an event: nothing about operators changed.
+  for (const auto& e : events_) EXPECT_NE(e.type(), v1::OPERATOR_CHANGED);
+}
+
+TEST_F(QueueCoreTest, WrongPinsAreForgottenAfterHalfAnHourWithoutOne) {
+  for (int i = 0; i < 4; ++i) SignIn(1, "ani", monday_, "0000", "loket-1");
+  const v1::Reply later = SignIn(1, "ani", monday_ + 31 * kMin, "0000", "loket-1");
+  EXPECT_NE(later.error().message_en().find("4 tries left"), std::string::npos)
+      << later.error().message_en();
+}
+
+TEST_F(QueueCoreTest, OperatorsSignInOnlyAtTheirAgenciesCounters) {
+  v1::Request bind;
+  bind.mutable_set_operator()->set_operator_id("polisi");
+  bind.mutable_set_operator()->add_agencies("POL");
+  ASSERT_EQ(Do(bind, monday_).error().code(), v1::OK);
+  EXPECT_EQ(core_.FindOperator("polisi")->pin_hash().empty(), false);  // PIN kept
+  // Counter 1 is Disdukcapil's: a right PIN, the wrong agency.
+  const v1::Reply wrong_agency = SignIn(1, "polisi", monday_);
+  EXPECT_EQ(wrong_agency.error().code(), v1::NOT_PERMITTED);
+  EXPECT_NE(wrong_agency.error().message_en().find("does not serve agency DUK"),
+            std::string::npos)
+      << wrong_agency.error().message_en();
+  EXPECT_EQ(SignIn(2, "polisi", monday_).error().code(), v1::OK);
+  // An agency the catalog does not know is refused; "*" means every agency.
+  bind.mutable_set_operator()->set_agencies(0, "BPN");
+  EXPECT_NE(Do(bind, monday_).error().message_en().find("No agency 'BPN'"), std::string::npos);
+  bind.mutable_set_operator()->set_agencies(0, "*");
+  ASSERT_EQ(Do(bind, monday_).error().code(), v1::OK);
+  EXPECT_EQ(SignIn(3, "polisi", monday_).error().code(), v1::OK);
+}
+
+TEST_F(QueueCoreTest, TheCatalogCanAskForLongerPins) {
+  const std::string text = std::string(testing::kTestCatalog);
+  const size_t at = text.find("max_recalls");
+  ASSERT_NE(at, std::string::npos);
+  auto index = ParseCatalog(text.substr(0, at) + "pin_min_digits = 6\n" + text.substr(at), "t");
+  ASSERT_TRUE(index.ok()) << index.status().message();
+  const CatalogIndex longer(index.value());
+  QueueCore core(&longer);
+  core.Restore({}, {}, 0, 0, "", monday_);
+  core.SetPinHashCost(crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN);
+  v1::Request add;
+  add.mutable_set_operator()->set_operator_id("ani");
+  add.mutable_set_operator()->set_pin("1234");
+  const Outcome short_pin = core.Apply(add, monday_);
+  EXPECT_EQ(short_pin.reply.error().message_en(),
+            "A PIN is 6 to 8 digits (the catalog's pin_min_digits).");
+  add.mutable_set_operator()->set_pin("123456");
+  EXPECT_TRUE(core.Apply(add, monday_).ok());
 }
 
 TEST_F(QueueCoreTest, ArgonWorkDoneElsewhereIsUsedOnlyForItsOwnHashAndPin) {

@@ -313,6 +313,7 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
   // the payload. The registry is read per message (and again when a request
   // comes back from the PIN thread), so a revocation cuts commands off at once.
   std::optional<std::string> user;
+  std::string caller = in.client_id();  // whom wrong PINs count against
   if (resumed) {
     user = resumed->user;
   } else if (options_.devices) {
@@ -354,6 +355,7 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
     // Who issued a ticket, and who granted its priority, come from the
     // authenticated device, never from the payload.
     core::StampIssuer(*device, in.mutable_request());
+    caller = device->name();
   }
   v1::Envelope out;
   out.set_request_id(in.request_id());
@@ -392,13 +394,15 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
       replies->push_back(std::move(p));
       return;
     }
-    if (!resumed && pins_ && NeedsPinWork(req, now)) {
+    if (!resumed && pins_ && NeedsPinWork(req, caller, now)) {
       HandToPinThread(std::move(p.identity), user.value_or(""), in, replies, now);
       return;
     }
     if (resumed) core_->OfferPinWork(resumed->work);
-    core::Outcome o = req.has_reload_catalog() ? ReloadCatalogFile(now) : core_->Apply(req, now);
-    if (req.has_sign_in()) NoteLockout(req.sign_in(), o, in.client_id(), now);
+    const Millis held_before = core_->sign_in_guard().HeldUntil(caller, now);
+    core::Outcome o = req.has_reload_catalog() ? ReloadCatalogFile(now)
+                                               : core_->Apply(req, now, caller);
+    if (req.has_sign_in()) NoteSignIn(req.sign_in(), o, caller, held_before, now);
     for (const auto& e : o.events) {
       if (!e.has_numbers_raised()) continue;
       spdlog::warn("numbering raised ({}) by client {}: {}", e.numbers_raised().reason(),
@@ -475,36 +479,43 @@ void Reactor::DeliverReports() {
   }
 }
 
-void Reactor::NoteLockout(const v1::SignIn& sign_in, const core::Outcome& o,
-                          const std::string& client, Millis now) {
-  for (const auto& e : o.events) {
-    if (!e.has_operator_info() || e.operator_info().locked_until_ms() <= now) continue;
-    // Always a log line (a lock is rare); with keys also a SECURITY_NOTICE.
-    const std::string detail = "too many wrong PINs at counter " +
-                               std::to_string(sign_in.counter_id()) + " (client " + client +
-                               "); locked for 15 minutes";
-    spdlog::warn("security: operator {} locked: {}", e.operator_info().id(), detail);
-    if (options_.security) {
-      options_.security->Add("pin_lockout", e.operator_info().id(), detail, now);
-    }
+void Reactor::NoteSignIn(const v1::SignIn& sign_in, const core::Outcome& o,
+                         const std::string& caller, Millis held_before, Millis now) {
+  if (o.ok() || o.reply.error().code() != v1::NOT_PERMITTED) return;
+  const std::string counter = std::to_string(sign_in.counter_id());
+  const Millis held = core_->sign_in_guard().HeldUntil(caller, now);
+  if (held > held_before) {
+    // Always a log line (a hold is rare); with keys also a SECURITY_NOTICE,
+    // which names the device, the one thing an administrator can act on.
+    const std::string detail =
+        "wrong PINs in a row at counter " + counter + " (last tried: operator " +
+        sign_in.operator_id() + "); held for " + std::to_string((held - now + 59'999) / 60'000) +
+        " min" + (options_.devices ? "; revoke it with `mppctl device revoke " + caller +
+                                         "` if this is not your staff"
+                                   : "");
+    spdlog::warn("security: device {} held: {}", caller, detail);
+    if (options_.security) options_.security->Add("pin_hold", caller, detail, now);
+  } else if (LogAllowed()) {
+    spdlog::info("sign-in refused at counter {} from device {} for operator {}: {}", counter,
+                 caller, sign_in.operator_id(), o.reply.error().message_en());
   }
 }
 
-bool Reactor::NeedsPinWork(const v1::Request& req, Millis now) const {
+bool Reactor::NeedsPinWork(const v1::Request& req, const std::string& caller, Millis now) const {
   if (req.has_set_operator()) return !req.set_operator().pin().empty();
   if (!req.has_sign_in() || req.sign_in().pin().empty()) return false;
-  // Only where the core would check the PIN: it refuses the rest at once.
-  const v1::Operator* op = core_->FindOperator(req.sign_in().operator_id());
-  return op && !op->disabled() && now >= op->locked_until_ms() && !op->pin_hash().empty();
+  // Also for an unknown operator (checked against a dummy hash, in the same
+  // time); not for a held device, which the core refuses at once.
+  return core_->sign_in_guard().HeldUntil(caller, now) == 0 &&
+         core_->catalog().FindCounter(req.sign_in().counter_id()) != nullptr;
 }
 
 void Reactor::HandToPinThread(zmq::message_t identity, const std::string& user,
                               const v1::Envelope& in, std::vector<Pending>* replies, Millis now) {
   std::string hash;
   if (in.request().has_sign_in()) {
-    if (const v1::Operator* op = core_->FindOperator(in.request().sign_in().operator_id())) {
-      hash = op->pin_hash();
-    }
+    const v1::Operator* op = core_->FindOperator(in.request().sign_in().operator_id());
+    hash = op && !op->pin_hash().empty() ? op->pin_hash() : core_->DummyPinHash();
   }
   if (pins_->Offer(identity, {user, in.SerializeAsString(), hash})) return;
   Pending p;

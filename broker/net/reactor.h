@@ -136,13 +136,15 @@ class Reactor {
                      const Resumed* resumed = nullptr);
   // True when applying `req` would run Argon2 (a sign-in the core would
   // check a PIN for, or a new PIN): work for the PIN thread.
-  bool NeedsPinWork(const v1::Request& req, Millis now) const;
+  bool NeedsPinWork(const v1::Request& req, const std::string& caller, Millis now) const;
   void HandToPinThread(zmq::message_t identity, const std::string& user, const v1::Envelope& in,
                        std::vector<Pending>* replies, Millis now);
   void DeliverPins();
   // An operator locked by this sign-in: a `security:` log line and notice.
-  void NoteLockout(const v1::SignIn& sign_in, const core::Outcome& o, const std::string& client,
-                   Millis now);
+  // Logs a refused sign-in; a device newly held for wrong PINs is also a
+  // SECURITY_NOTICE naming it.
+  void NoteSignIn(const v1::SignIn& sign_in, const core::Outcome& o, const std::string& caller,
+                  Millis held_before, Millis now);
   std::string ErrorEnvelope(const std::string& request_id, v1::ErrorCode code,
                             const std::string& id, const std::string& en, Millis now) const;
   v1::Status MakeStatus(Millis now) const;
