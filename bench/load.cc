@@ -33,6 +33,7 @@
 #include <vector>
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
+#include <sodium.h>
 
 #include "bench/targets.h"
 #include "common/client.h"
@@ -647,6 +648,117 @@ std::optional<std::vector<int>> ParseList(const char* option, const std::string&
 
 }  // namespace
 
+// A catalog for --sign-ins: the sample's, with counters added up to `counters`
+// (copies of its last one), so that many workstations can sign in at once.
+std::string CatalogWithCounters(const std::string& config, int counters,
+                                const std::filesystem::path& dir) {
+  std::ifstream in(config);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const size_t last = text.rfind("[[counter]]");
+  if (last == std::string::npos) return config;
+  std::string tail = text.substr(last);
+  const size_t id_at = tail.find("id = ");
+  const size_t id_end = tail.find('\n', id_at);
+  const int last_id = std::atoi(tail.c_str() + id_at + 5);
+  for (int id = last_id + 1; id <= counters; ++id) {
+    std::string copy = tail;
+    copy.replace(id_at, id_end - id_at, "id = " + std::to_string(id));
+    const size_t name_at = copy.find("name = ");
+    copy.replace(name_at, copy.find('\n', name_at) - name_at,
+                 "name = \"Loket " + std::to_string(id) + "\"");
+    text += "\n" + copy;
+  }
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "sign-ins.toml").string();
+  std::ofstream(path) << text;
+  return path;
+}
+
+// Opening time: `n` operators sign in at counters 1..n at the same moment,
+// each workstation resending after a second without an answer, as the
+// counter program does. Reported beside this machine's floor: one Argon2
+// check measured here, times n, over the cores.
+void RunSignIns(const std::string& endpoint, int n, pid_t broker_pid) {
+  zmq::context_t ctx(1);
+  {
+    mpp::BrokerClient admin(&ctx, endpoint, "load-admin");
+    for (int i = 1; i <= n; ++i) {
+      v1::Request add;
+      add.mutable_set_operator()->set_operator_id("op-" + std::to_string(i));
+      add.mutable_set_operator()->set_pin("2580");
+      mpp::BrokerClient::Options o;
+      o.timeout_ms = 60000;
+      auto r = admin.Call(add, o);
+      if (!r.ok() || r->reply().error().code() != v1::OK) {
+        std::fprintf(stderr, "mpp-load: cannot add operator %d: %s\n", i,
+                     r.ok() ? r->reply().error().message_en().c_str()
+                            : r.status().message().c_str());
+        return;
+      }
+    }
+  }
+  // The floor: one check at libsodium's INTERACTIVE cost (the broker's).
+  char hash[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str(hash, "2580", 4, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+    std::fprintf(stderr, "mpp-load: out of memory for Argon2\n");
+    return;
+  }
+  const auto f0 = Clock::now();
+  constexpr int kFloorChecks = 3;
+  int verified = 0;
+  for (int i = 0; i < kFloorChecks; ++i) verified += crypto_pwhash_str_verify(hash, "2580", 4) == 0;
+  const double check_ms = Ms(Clock::now() - f0) / kFloorChecks;
+  if (verified != kFloorChecks) std::fprintf(stderr, "mpp-load: Argon2 self-check failed\n");
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+
+  const double cpu0 = CpuSeconds(broker_pid);
+  std::vector<double> latency(n, -1);
+  std::vector<std::string> failure(n);
+  std::atomic<int> ready{0};
+  std::atomic<bool> go{false};
+  std::vector<std::thread> desks;
+  const auto start_holder = std::make_shared<Clock::time_point>();
+  for (int i = 0; i < n; ++i) {
+    desks.emplace_back([&, i] {
+      mpp::BrokerClient c(&ctx, endpoint, "counter-" + std::to_string(i + 1));
+      v1::Request r;
+      r.mutable_sign_in()->set_counter_id(i + 1);
+      r.mutable_sign_in()->set_operator_id("op-" + std::to_string(i + 1));
+      r.mutable_sign_in()->set_pin("2580");
+      ++ready;
+      while (!go.load()) std::this_thread::yield();
+      mpp::BrokerClient::Options o;
+      o.timeout_ms = 120000;  // resent every second meanwhile
+      auto reply = c.Call(r, o);
+      latency[i] = Ms(Clock::now() - *start_holder);
+      if (!reply.ok()) {
+        failure[i] = reply.status().message();
+      } else if (reply->reply().error().code() != v1::OK) {
+        failure[i] = reply->reply().error().message_en();
+      }
+    });
+  }
+  while (ready.load() < n) std::this_thread::yield();
+  *start_holder = Clock::now();
+  go = true;
+  for (auto& t : desks) t.join();
+  const double cpu = CpuSeconds(broker_pid) - cpu0;
+  int ok = 0;
+  for (const auto& f : failure) ok += f.empty();
+  std::sort(latency.begin(), latency.end());
+  std::printf("\n| sign-ins at once | %d |\n|---|---|\n", n);
+  std::printf("| signed in | %d of %d |\n", ok, n);
+  std::printf("| first answer | %.0f ms |\n| median | %.0f ms |\n| last answer | %.0f ms |\n",
+              latency.front(), latency[n / 2], latency.back());
+  std::printf("| floor: one Argon2 check here x %d / %u cores | %.0f ms (one check %.0f ms) |\n", n,
+              cores, check_ms * n / cores, check_ms);
+  if (cpu >= 0) std::printf("| broker CPU | %.1f s |\n", cpu);
+  for (int i = 0; i < n; ++i) {
+    if (!failure[i].empty()) std::printf("counter %d: %s\n", i + 1, failure[i].c_str());
+  }
+}
+
 int main(int argc, char** argv) {
   CLI::App app{"mpp-load - durable ops/s and event latency against a real broker"};
   std::string broker, events, clients = "1,16,64", subscribers = "1,200";
@@ -655,6 +767,7 @@ int main(int argc, char** argv) {
   bool spawn = false, fsync = false;
   int flood = 0;
   bool flood_sink = false;
+  int sign_ins = 0;
   int sub_threads = 4;
   bool echo = false;
   bool thread_per_client = false;
@@ -690,6 +803,10 @@ int main(int argc, char** argv) {
                "this machine is right now (the project's VM swings by a third)");
   app.add_option("--flood", flood,
                  "instead of the load: N honest issues alone, then N during a garbage flood");
+  app.add_option("--sign-ins", sign_ins,
+                 "instead of the load: N operators sign in at once (with --spawn, counters "
+                 "are added to the catalog up to N)")
+      ->check(CLI::Range(1, 500));
   app.add_flag("--flood-sink", flood_sink,
                "with --flood: send the flood to a receiver in this process instead (control)");
   CLI11_PARSE(app, argc, argv);
@@ -717,6 +834,11 @@ int main(int argc, char** argv) {
   }
   Spawned spawned;
   if (spawn) {
+    if (sign_ins > 0) {
+      config = CatalogWithCounters(
+          config, sign_ins,
+          std::filesystem::temp_directory_path() / ("mpp-load-cat-" + std::to_string(getpid())));
+    }
     spawned = SpawnBroker(broker_bin, config);
     if (spawned.command.empty()) {
       std::fprintf(stderr, "mpp-load: could not start %s\n", broker_bin.c_str());
@@ -743,7 +865,9 @@ int main(int argc, char** argv) {
   }
   std::vector<IssueFigures> issue_rows;  // judged last, after the ceiling that dates the run
   std::vector<EventFigures> event_rows;
-  if (flood > 0) {
+  if (sign_ins > 0) {
+    RunSignIns(broker, sign_ins, spawned.pid);
+  } else if (flood > 0) {
     RunFlood(broker, flood, flood_sink);
   } else {
     const std::vector<int>& counts = *client_counts;

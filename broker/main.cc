@@ -68,6 +68,7 @@ int main(int argc, char** argv) {
   bool insecure = false;
   std::string keys_dir;
   int security_summary_s = 60;
+  int pin_threads = 0;
   std::string log_level = "info";
   app.add_option("--config", config, "catalog file (TOML)")->capture_default_str();
   app.add_option("--db", db, "SQLite database file")->capture_default_str();
@@ -83,6 +84,11 @@ int main(int argc, char** argv) {
   app.add_option("--security-summary-seconds", security_summary_s,
                  "sum refused handshakes and commands over this interval into one event each")
       ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+  app.add_option("--pin-threads", pin_threads,
+                 "threads checking PINs (Argon2, 64 MiB each while busy); 0 = one per core, "
+                 "at most 4")
+      ->check(CLI::Range(0, 4))
       ->capture_default_str();
   app.add_flag("--insecure", insecure,
                "allow binding a non-loopback address without CURVE keys (not for production)");
@@ -326,6 +332,7 @@ int main(int argc, char** argv) {
   }
   options.config_path = config;
   options.reload = &g_reload;
+  options.pin_threads = pin_threads;
   mpp::net::Reactor reactor(&context, &index, &core, store.value().get(), clock.get(), options);
   if (auto st = reactor.Bind(); !st.ok()) {
     std::cerr << "mpp-broker: " << st.message() << "\n";
@@ -367,11 +374,11 @@ int main(int argc, char** argv) {
       "stopping at seq {}: {} messages, {} group commits ({:.1f} requests per commit, "
       "largest {}), {:.3f} ms per commit; busy {:.0f} ms handling, {:.0f} ms "
       "committing, {:.0f} ms sending; {} commands refused to devices, {} bad connections "
-      "ignored for a second ({} messages dropped unread)",
+      "ignored for a second ({} messages dropped unread), {} retries of a PIN check absorbed",
       core.seq(), k.messages, k.commits,
       k.commits ? static_cast<double>(k.committed_requests) / k.commits : 0.0, k.max_batch,
       k.commits ? k.commit_ms / k.commits : 0.0, k.handle_ms, k.commit_ms, k.send_ms,
-      k.refused_commands, k.quarantines, k.dropped_bad);
+      k.refused_commands, k.quarantines, k.dropped_bad, k.pin_retries_absorbed);
   if (syncer) {
     spdlog::info("sync thread: {} WAL syncs for {} group commits", syncer->syncs(), k.commits);
   }

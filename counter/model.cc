@@ -60,6 +60,10 @@ void CounterModel::SetLive(LiveState state, bool connected, Millis broker_now) {
   state_ = std::move(state);
   connected_ = connected;
   now_ = broker_now;
+  if (resend_at_ != 0 && pending_ && now_ >= resend_at_) {
+    resend_at_ = 0;
+    jobs_.push_back(*pending_);  // the same request id: never checked or applied twice
+  }
   if (!signed_in() && dialog_ != Dialog::kNone) dialog_ = Dialog::kNone;
 }
 
@@ -113,6 +117,24 @@ void CounterModel::SubmitSignIn(const std::string& operator_id, const std::strin
   r.mutable_sign_in()->set_operator_id(operator_id);
   r.mutable_sign_in()->set_pin(pin);
   Send(std::move(r));
+  sign_in_tries_ = 1;
+  message_ = T2("Memeriksa PIN...", "Checking the PIN...");
+  message_error_ = false;
+}
+
+bool CounterModel::ResendSignInLater(const std::string& why_id, const std::string& why_en) {
+  if (!pending_ || !pending_->request.has_sign_in() || sign_in_tries_ >= kSignInTries) {
+    return false;
+  }
+  // 1, 2, 4, 8, 8... s: an opening-time crowd at the PIN check thins out.
+  const Millis delay = 1000LL << std::min(sign_in_tries_ - 1, 3);
+  ++sign_in_tries_;
+  resend_at_ = now_ + delay;
+  pending_failed_ = false;  // still busy: the form stays locked
+  message_ = T2("Memeriksa PIN... ", "Checking the PIN... ") +
+             (options_.lang == Lang::kId ? why_id : why_en);
+  message_error_ = false;
+  return true;
 }
 
 bool CounterModel::Enabled(Action a) const {
@@ -242,6 +264,16 @@ std::vector<Job> CounterModel::TakeJobs() { return std::exchange(jobs_, {}); }
 
 void CounterModel::OnResult(const std::string& request_id, const StatusOr<v1::Envelope>& reply) {
   if (!pending_ || pending_->request_id != request_id) return;
+  if (!reply.ok() && !IsKeyRefused(reply.status()) &&
+      ResendSignInLater("server belum menjawab, mencoba lagi.",
+                        "the server has not answered yet; trying again.")) {
+    return;
+  }
+  if (reply.ok() && reply->reply().error().code() == v1::UNAVAILABLE &&
+      ResendSignInLater("server sibuk, mencoba lagi.", "the server is busy; trying again.")) {
+    return;
+  }
+  sign_in_tries_ = 0;
   if (!reply.ok()) {
     pending_failed_ = true;  // a press of the same action resends this request id
     if (IsKeyRefused(reply.status())) {

@@ -149,6 +149,9 @@ class CounterModel {
   void Send(v1::Request request);
   std::string ServiceName(const std::string& code) const;
   std::string T2(const char* id, const char* en) const { return T(options_.lang, id, en); }
+  // For a pending sign-in the broker could not answer: resend it later and
+  // say so. False when it is not a sign-in or the tries are used up.
+  bool ResendSignInLater(const std::string& why_id, const std::string& why_en);
 
   Options options_;
   std::unique_ptr<CatalogIndex> catalog_;
@@ -160,6 +163,11 @@ class CounterModel {
   Action confirming_ = Action::kNoShow;
   std::optional<Job> pending_;  // in flight, or failed without a reply (resent on the next press)
   bool pending_failed_ = false;
+  // A sign-in the broker had no time for (UNAVAILABLE) is resent by itself,
+  // the same request, after 1, 2, 4, 8, 8... s, at most kSignInTries times.
+  static constexpr int kSignInTries = 8;
+  int sign_in_tries_ = 0;
+  Millis resend_at_ = 0;  // broker time; 0: nothing to resend
   std::string message_;
   bool message_error_ = false;
   std::vector<Job> jobs_;

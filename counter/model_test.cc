@@ -229,6 +229,65 @@ TEST_F(CounterModelTest, SignInNeedsBothFieldsAndShowsTheBrokersRefusal) {
   EXPECT_EQ(model_.message(), "PIN salah; sisa 4 percobaan.");
 }
 
+// Opening time: the broker had no time for the PIN (UNAVAILABLE, or no answer
+// within the client's timeout). The workstation says it is still checking
+// and resends the same request by itself, later each time; the operator
+// types nothing again.
+TEST_F(CounterModelTest, ASignInTheBrokerCouldNotCheckYetIsResentWithBackoff) {
+  counter_.clear_operator_id();
+  counter_.set_status(v1::CLOSED);
+  Publish(kMonday9);
+  model_.SubmitSignIn("ani", "2580");
+  EXPECT_EQ(model_.message(), "Memeriksa PIN...");
+  auto jobs = model_.TakeJobs();
+  ASSERT_EQ(jobs.size(), 1u);
+  const std::string id = jobs[0].request_id;
+  v1::Envelope busy;
+  busy.mutable_reply()->mutable_error()->set_code(v1::UNAVAILABLE);
+  model_.OnResult(id, busy);
+  EXPECT_TRUE(model_.busy());
+  EXPECT_FALSE(model_.message_is_error());
+  EXPECT_EQ(model_.message(), "Memeriksa PIN... server sibuk, mencoba lagi.");
+  Publish(kMonday9 + 999);
+  EXPECT_TRUE(model_.TakeJobs().empty()) << "not before a second";
+  Publish(kMonday9 + 1000);
+  auto again = model_.TakeJobs();
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].request_id, id);
+  // No answer in time: the next resend waits two seconds.
+  model_.OnResult(id, Status::Error("UNAVAILABLE: did not answer"));
+  Publish(kMonday9 + 2999);
+  EXPECT_TRUE(model_.TakeJobs().empty());
+  Publish(kMonday9 + 3000);
+  ASSERT_EQ(model_.TakeJobs().size(), 1u);
+  // The answer ends it.
+  v1::Envelope wrong;
+  wrong.mutable_reply()->mutable_error()->set_code(v1::NOT_PERMITTED);
+  wrong.mutable_reply()->mutable_error()->set_message_id("ID petugas atau PIN salah.");
+  model_.OnResult(id, wrong);
+  EXPECT_FALSE(model_.busy());
+  EXPECT_EQ(model_.message(), "ID petugas atau PIN salah.");
+  // A server that never has time: after kSignInTries the operator is told.
+  model_.SubmitSignIn("ani", "2580");
+  Millis t = kMonday9 + 4000;
+  int sent = 0;
+  for (auto& j : model_.TakeJobs()) {
+    ++sent;
+    model_.OnResult(j.request_id, busy);
+  }
+  while (model_.busy() && t < kMonday9 + 120'000) {
+    t += 1000;
+    Publish(t);
+    for (auto& j : model_.TakeJobs()) {
+      ++sent;
+      model_.OnResult(j.request_id, busy);
+    }
+  }
+  EXPECT_FALSE(model_.busy());
+  EXPECT_TRUE(model_.message_is_error());
+  EXPECT_EQ(sent, 8);
+}
+
 // ---------------------------------------------------------------- pad --
 
 class PadModelTest : public ::testing::Test {

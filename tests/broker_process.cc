@@ -47,7 +47,7 @@ pid_t BrokerProcess::Spawn() {
   if (pipe(pipe_fds) != 0) return -1;
   std::vector<std::string> args = {MPP_BROKER_BIN, "--config",   options_.config,   "--db",
                                    db_path(),      "--endpoint", options_.endpoint, "--log-level",
-                                   "warn"};
+                                   options_.log_level};
   if (!options_.clock_start.empty()) {
     args.push_back("--clock-start");
     args.push_back(options_.clock_start);

@@ -31,6 +31,7 @@ class BrokerProcess {
     std::string clock_start = "2026-11-30T09:00:00+07:00";  // a Monday morning
     std::string endpoint = "tcp://127.0.0.1:*";             // "*": a free port chosen by the kernel
     std::vector<std::string> extra_args;
+    std::string log_level = "warn";
   };
 
   BrokerProcess(const TempDir& dir, Options options);

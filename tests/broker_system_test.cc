@@ -345,6 +345,82 @@ TEST(BrokerSystem, AnUnknownOperatorIdIsAnsweredLikeAWrongPinInTheSameTime) {
   EXPECT_GT(unknown_ms, wrong_ms / 4) << "unknown " << unknown_ms << " ms, wrong " << wrong_ms;
 }
 
+// Opening time: every counter of the hall signs in within the same moment,
+// and each workstation's client resends its request after a second without
+// an answer. Nobody may be refused for load, and a resend of a sign-in still
+// waiting for a PIN thread is not checked twice (nor answered twice).
+TEST(BrokerSystem, AWholeHallSigningInAtOnceIsServedOnceEach) {
+  TempDir dir;
+  BrokerProcess::Options opt;
+  opt.log_level = "info";  // for the count of absorbed resends at stop
+  BrokerProcess broker(dir, opt);
+  ASSERT_TRUE(broker.Start());
+  constexpr int kCounters = 21;  // every counter of the sample catalog
+  {
+    TestClient admin(broker.command_endpoint(), "admin");
+    for (int i = 1; i <= kCounters; ++i) {
+      v1::Request add;
+      add.mutable_set_operator()->set_operator_id("op-" + std::to_string(i));
+      add.mutable_set_operator()->set_pin("1234");
+      ASSERT_EQ(admin.Must(add).error().code(), v1::OK);
+    }
+  }
+  zmq::context_t ctx(1);
+  std::vector<std::unique_ptr<zmq::socket_t>> desks;
+  auto envelope = [](int i) {
+    v1::Envelope e;
+    e.set_client_id("counter-" + std::to_string(i));
+    e.set_request_id("sign-in-" + std::to_string(i));
+    e.mutable_request()->mutable_sign_in()->set_counter_id(i);
+    e.mutable_request()->mutable_sign_in()->set_operator_id("op-" + std::to_string(i));
+    e.mutable_request()->mutable_sign_in()->set_pin("1234");
+    return e.SerializeAsString();
+  };
+  for (int i = 1; i <= kCounters; ++i) {
+    auto s = std::make_unique<zmq::socket_t>(ctx, zmq::socket_type::dealer);
+    s->set(zmq::sockopt::linger, 0);
+    s->connect(broker.command_endpoint());
+    desks.push_back(std::move(s));
+  }
+  // Each desk sends its sign-in, and at once the same request again (a
+  // client's resend), all before the first answer can come.
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 1; i <= kCounters; ++i) {
+      const std::string body = envelope(i);
+      desks[i - 1]->send(zmq::buffer(kProtocolTag), zmq::send_flags::sndmore);
+      desks[i - 1]->send(zmq::buffer(body), zmq::send_flags::none);
+    }
+  }
+  std::vector<int> answers(kCounters + 1, 0);
+  int signed_in = 0, answered = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (answered < kCounters && std::chrono::steady_clock::now() < deadline) {
+    std::vector<zmq::pollitem_t> items;
+    for (auto& d : desks) items.push_back({d->handle(), 0, ZMQ_POLLIN, 0});
+    zmq::poll(items.data(), items.size(), std::chrono::milliseconds(500));
+    for (int i = 1; i <= kCounters; ++i) {
+      if (!(items[i - 1].revents & ZMQ_POLLIN)) continue;
+      std::vector<zmq::message_t> frames;
+      ASSERT_TRUE(zmq::recv_multipart(*desks[i - 1], std::back_inserter(frames)));
+      ASSERT_EQ(frames.size(), 2u);
+      v1::Envelope reply;
+      ASSERT_TRUE(reply.ParseFromArray(frames[1].data(), static_cast<int>(frames[1].size())));
+      EXPECT_EQ(reply.reply().error().code(), v1::OK)
+          << "counter " << i << ": " << reply.reply().error().message_en();
+      signed_in += reply.reply().counter().operator_id() == "op-" + std::to_string(i);
+      answered += ++answers[i] == 1;
+    }
+  }
+  EXPECT_EQ(signed_in, kCounters);
+  // One answer each: the broker logs at stop how many resends it absorbed.
+  ASSERT_EQ(broker.Stop(), 0);
+  for (int i = 1; i <= kCounters; ++i) EXPECT_EQ(answers[i], 1) << "counter " << i;
+  EXPECT_NE(broker.StderrText().find(std::to_string(kCounters) +
+                                     " retries of a PIN check absorbed"),
+            std::string::npos)
+      << broker.StderrText();
+}
+
 TEST(BrokerSystem, RunningTextIsPublishedAndSurvivesARestart) {
   TempDir dir;
   BrokerProcess broker(dir);

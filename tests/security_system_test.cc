@@ -372,11 +372,11 @@ TEST_F(SecureBroker, RefusalsAreSummedIntoTheEventLog) {
     for (const auto& n : notices) {
       command |= n.kind() == "command_refused";
       handshake |= n.kind() == "handshake_refused" && n.subject() == stranger.own.public_z85;
-      lockout |= n.kind() == "pin_hold" && n.subject() == "admin";
+      lockout |= n.kind() == "pin_hold" && n.subject() == "admin:admin";
     }
     return command && handshake && lockout;
   };
-  ASSERT_TRUE(WaitFor(read, 10000)) << notices.size() << " notices";
+  ASSERT_TRUE(WaitFor(read, 10000)) << notices.size() << " notices\n" << broker_->StderrText();
   int refused_calls = 0;
   for (const auto& n : notices) {
     EXPECT_NE(n.subject(), "") << n.kind();
@@ -387,7 +387,7 @@ TEST_F(SecureBroker, RefusalsAreSummedIntoTheEventLog) {
     }
   }
   EXPECT_EQ(refused_calls, 5);
-  EXPECT_NE(broker_->StderrText().find("security: device admin held"), std::string::npos);
+  EXPECT_NE(broker_->StderrText().find("security: device admin:admin held"), std::string::npos);
 }
 
 // A counter workstation that types wrong PINs for every operator of the hall

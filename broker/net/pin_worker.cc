@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include <algorithm>
+
 #include "mpp/v1/mpp.pb.h"
 
 namespace mpp::net {
@@ -39,6 +41,33 @@ void PinWorker::Serve(zmq::socket_t& sock, std::vector<zmq::message_t>& frames) 
   sock.send(frames[3], zmq::send_flags::sndmore);
   sock.send(zmq::buffer(std::string(verified ? "1" : "0")), zmq::send_flags::sndmore);
   sock.send(zmq::buffer(new_hash), zmq::send_flags::none);
+}
+
+PinPool::PinPool(zmq::context_t* context, const std::string& endpoint_prefix, int workers,
+                 unsigned long long opslimit, size_t memlimit) {
+  workers = std::clamp(workers, 1, kMaxWorkers);
+  for (int i = 0; i < workers; ++i) {
+    workers_.push_back(std::make_unique<PinWorker>(context, endpoint_prefix + "-" + std::to_string(i),
+                                                   opslimit, memlimit));
+    out_.push_back(0);
+  }
+}
+
+bool PinPool::Offer(const zmq::message_t& identity,
+                    std::initializer_list<std::string_view> parts) {
+  int best = 0;
+  for (int i = 1; i < size(); ++i) {
+    if (out_[i] < out_[best]) best = i;
+  }
+  if (!workers_[best]->Offer(identity, parts)) return false;
+  ++out_[best];
+  return true;
+}
+
+int PinPool::jobs_out() const {
+  int n = 0;
+  for (int v : out_) n += v;
+  return n;
 }
 
 }  // namespace mpp::net

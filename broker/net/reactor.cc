@@ -80,9 +80,12 @@ Status Reactor::Bind() {
     bound_command_ = router_.get(zmq::sockopt::last_endpoint);
     pub_.bind(events);
     bound_event_ = pub_.get(zmq::sockopt::last_endpoint);
-    pins_ = std::make_unique<PinWorker>(
+    const int pin_threads = options_.pin_threads > 0
+                                ? options_.pin_threads
+                                : static_cast<int>(std::thread::hardware_concurrency());
+    pins_ = std::make_unique<PinPool>(
         context_, "inproc://mpp-pins-" + std::to_string(reinterpret_cast<uintptr_t>(this)),
-        core_->pin_opslimit(), core_->pin_memlimit());
+        pin_threads, core_->pin_opslimit(), core_->pin_memlimit());
     if (!options_.db_path.empty()) {
       reports_ = std::make_unique<ReportWorker>(
           context_, catalog_, options_.db_path,
@@ -371,8 +374,7 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
     }
     // Stored replies belong to the device (its key, with keys) and its client
     // id, and answer only the command they were made for.
-    const std::string reply_client =
-        options_.devices && user ? *user + "/" + in.client_id() : in.client_id();
+    const std::string reply_client = ReplyClient(user, in.client_id());
     const std::string digest = core::Digest(req, 16);  // what the stored reply answers
     if (const std::string* stored = store_->FindReply(reply_client, in.request_id())) {
       if (!store_->SameRequest(reply_client, in.request_id(), digest)) {
@@ -394,9 +396,28 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
       replies->push_back(std::move(p));
       return;
     }
-    if (!resumed && pins_ && NeedsPinWork(req, caller, now)) {
-      HandToPinThread(std::move(p.identity), user.value_or(""), in, replies, now);
-      return;
+    if (!resumed && pins_) {
+      const std::string job_key = reply_client + '\n' + in.request_id();
+      if (auto job = pin_jobs_.find(job_key); job != pin_jobs_.end()) {
+        // A retry of a command still waiting for a PIN thread: answered once,
+        // where the latest retry came from.
+        job->second.identity = std::move(p.identity);
+        ++counters_.pin_retries_absorbed;
+        return;
+      }
+      if (NeedsPinWork(req, caller, now)) {
+        if (req.has_sign_in() && pin_callers_.count(caller)) {
+          p.reply = ErrorEnvelope(
+              in.request_id(), v1::UNAVAILABLE,
+              "PIN sebelumnya dari perangkat ini masih diperiksa; tunggu sebentar.",
+              "A sign-in from this device is still being checked; wait for its answer.", now);
+          replies->push_back(std::move(p));
+          return;
+        }
+        HandToPinThread(std::move(p.identity), user.value_or(""), job_key, caller, in, replies,
+                        now);
+        return;
+      }
     }
     if (resumed) core_->OfferPinWork(resumed->work);
     const Millis held_before = core_->sign_in_guard().HeldUntil(caller, now);
@@ -487,12 +508,15 @@ void Reactor::NoteSignIn(const v1::SignIn& sign_in, const core::Outcome& o,
   if (held > held_before) {
     // Always a log line (a hold is rare); with keys also a SECURITY_NOTICE,
     // which names the device, the one thing an administrator can act on.
-    const std::string detail =
+    std::string detail =
         "wrong PINs in a row at counter " + counter + " (last tried: operator " +
         sign_in.operator_id() + "); held for " + std::to_string((held - now + 59'999) / 60'000) +
-        " min" + (options_.devices ? "; revoke it with `mppctl device revoke " + caller +
-                                         "` if this is not your staff"
-                                   : "");
+        " min";
+    if (options_.devices && caller.rfind("admin:", 0) == 0) {
+      detail += "; if this is not your staff, remove its key from the broker's admins folder";
+    } else if (options_.devices) {
+      detail += "; revoke it with `mppctl device revoke " + caller + "` if this is not your staff";
+    }
     spdlog::warn("security: device {} held: {}", caller, detail);
     if (options_.security) options_.security->Add("pin_hold", caller, detail, now);
   } else if (LogAllowed()) {
@@ -510,14 +534,28 @@ bool Reactor::NeedsPinWork(const v1::Request& req, const std::string& caller, Mi
          core_->catalog().FindCounter(req.sign_in().counter_id()) != nullptr;
 }
 
+std::string Reactor::ReplyClient(const std::optional<std::string>& user,
+                                 const std::string& client_id) const {
+  return options_.devices && user ? *user + "/" + client_id : client_id;
+}
+
 void Reactor::HandToPinThread(zmq::message_t identity, const std::string& user,
+                              const std::string& job_key, const std::string& caller,
                               const v1::Envelope& in, std::vector<Pending>* replies, Millis now) {
   std::string hash;
   if (in.request().has_sign_in()) {
     const v1::Operator* op = core_->FindOperator(in.request().sign_in().operator_id());
     hash = op && !op->pin_hash().empty() ? op->pin_hash() : core_->DummyPinHash();
   }
-  if (pins_->Offer(identity, {user, in.SerializeAsString(), hash})) return;
+  if (pins_->Offer(identity, {user, in.SerializeAsString(), hash})) {
+    PinJob& job = pin_jobs_[job_key];
+    job.identity = std::move(identity);
+    if (in.request().has_sign_in()) {
+      job.caller = caller;
+      ++pin_callers_[caller];
+    }
+    return;
+  }
   Pending p;
   p.identity = std::move(identity);
   p.reply = ErrorEnvelope(in.request_id(), v1::UNAVAILABLE,
@@ -526,7 +564,7 @@ void Reactor::HandToPinThread(zmq::message_t identity, const std::string& user,
   replies->push_back(std::move(p));
 }
 
-void Reactor::DeliverPins() {
+void Reactor::DeliverPins(int worker) {
   std::vector<Pending> replies;
   std::vector<v1::Envelope> events;
   bool began = false;
@@ -534,15 +572,29 @@ void Reactor::DeliverPins() {
   ChangeDayIfDue(now);
   for (;;) {
     std::vector<zmq::message_t> frames;
-    if (!zmq::recv_multipart(pins_->pipe(), std::back_inserter(frames),
+    if (!zmq::recv_multipart(pins_->worker(worker).pipe(), std::back_inserter(frames),
                              zmq::recv_flags::dontwait)) {
       break;
     }
+    pins_->Answered(worker);
     if (frames.size() != 6) continue;  // only the PIN thread writes here
     v1::Envelope in;
     in.ParseFromArray(frames[2].data(), static_cast<int>(frames[2].size()));
     Resumed r;
     r.user = frames[1].to_string();
+    // The answer goes where the latest retry came from.
+    const std::string user_key = r.user;
+    auto job = pin_jobs_.find(
+        ReplyClient(user_key.empty() ? std::nullopt : std::optional<std::string>(user_key),
+                    in.client_id()) +
+        '\n' + in.request_id());
+    if (job != pin_jobs_.end()) {
+      frames[0] = std::move(job->second.identity);
+      if (!job->second.caller.empty() && --pin_callers_[job->second.caller] <= 0) {
+        pin_callers_.erase(job->second.caller);
+      }
+      pin_jobs_.erase(job);
+    }
     r.work.pin = in.request().has_sign_in() ? in.request().sign_in().pin()
                                             : in.request().set_operator().pin();
     r.work.hash = frames[3].to_string();
@@ -864,27 +916,30 @@ void Reactor::Run(const std::atomic<bool>& stop) {
         std::min(duration_cast<milliseconds>(next_heartbeat - now), milliseconds(100));
     // The workers' answers are signalled on plain file descriptors, which
     // zmq_poll checks with the one poll() call instead of asking a socket.
-    zmq::pollitem_t items[4] = {
+    zmq::pollitem_t items[3 + PinPool::kMaxWorkers] = {
         {router_.handle(), 0, ZMQ_POLLIN, 0},
-        {nullptr, pins_->answered_fd(), ZMQ_POLLIN, 0},
         {nullptr, reports_ ? reports_->answered_fd() : -1, ZMQ_POLLIN, 0},
         {nullptr, options_.syncer ? options_.syncer->synced_fd() : -1, ZMQ_POLLIN, 0}};
+    for (int i = 0; i < pins_->size(); ++i) {
+      items[3 + i] = {nullptr, pins_->worker(i).answered_fd(), ZMQ_POLLIN, 0};
+    }
     try {
-      zmq::poll(items, 4, std::max(wait, milliseconds(0)));
+      zmq::poll(items, 3 + pins_->size(), std::max(wait, milliseconds(0)));
     } catch (const zmq::error_t& e) {
       if (e.num() == EINTR) continue;  // a signal; the loop checks `stop`
       throw;
     }
     if (items[0].revents & ZMQ_POLLIN) ServeBatch();
-    if (items[1].revents & ZMQ_POLLIN) {
-      pins_->TakeAnswered();
-      DeliverPins();
+    for (int i = 0; i < pins_->size(); ++i) {
+      if (!(items[3 + i].revents & ZMQ_POLLIN)) continue;
+      pins_->worker(i).TakeAnswered();
+      DeliverPins(i);
     }
-    if (items[2].revents & ZMQ_POLLIN) {
+    if (items[1].revents & ZMQ_POLLIN) {
       reports_->TakeAnswered();
       DeliverReports();
     }
-    if (items[3].revents & ZMQ_POLLIN) ReleaseSynced();
+    if (items[2].revents & ZMQ_POLLIN) ReleaseSynced();
   }
   // Stopping: what was committed is synced and answered, so no client
   // retries a request that went through.

@@ -62,6 +62,9 @@ struct ReactorOptions {
   // SIGHUP) read it again and swap it in when the checks pass.
   std::string config_path;
   std::atomic<bool>* reload = nullptr;
+  // Threads checking PINs (Argon2, 64 MiB each while it runs); 0: one per
+  // core, at most PinPool::kMaxWorkers.
+  int pin_threads = 0;
   // Tests and the fuzzer only: the device key of a message, instead of the
   // ZAP User-Id property (which only a real CURVE connection carries).
   std::function<std::optional<std::string>(const zmq::message_t& frame)> user_id_of;
@@ -102,6 +105,7 @@ class Reactor {
     int64_t quarantines = 0;       // connections ignored for a second after bad input
     int64_t dropped_bad = 0;       // messages dropped unread while ignored
     int64_t event_rebinds = 0;     // event socket renewed after a revocation
+    int64_t pin_retries_absorbed = 0;  // retries of a command a PIN thread still had
   };
   // Bad messages a connection may send in one second before it is ignored
   // (unread, unanswered) for the rest of that second.
@@ -137,9 +141,14 @@ class Reactor {
   // True when applying `req` would run Argon2 (a sign-in the core would
   // check a PIN for, or a new PIN): work for the PIN thread.
   bool NeedsPinWork(const v1::Request& req, const std::string& caller, Millis now) const;
-  void HandToPinThread(zmq::message_t identity, const std::string& user, const v1::Envelope& in,
-                       std::vector<Pending>* replies, Millis now);
-  void DeliverPins();
+  void HandToPinThread(zmq::message_t identity, const std::string& user,
+                       const std::string& job_key, const std::string& caller,
+                       const v1::Envelope& in, std::vector<Pending>* replies, Millis now);
+  void DeliverPins(int worker);
+  // Where replies to a command are stored: the device's key and its client
+  // id with keys, the client id without.
+  std::string ReplyClient(const std::optional<std::string>& user,
+                          const std::string& client_id) const;
   // An operator locked by this sign-in: a `security:` log line and notice.
   // Logs a refused sign-in; a device newly held for wrong PINs is also a
   // SECURITY_NOTICE naming it.
@@ -197,7 +206,17 @@ class Reactor {
   zmq::socket_t router_;
   zmq::socket_t pub_;
   std::unique_ptr<ReportWorker> reports_;
-  std::unique_ptr<PinWorker> pins_;
+  std::unique_ptr<PinPool> pins_;
+  // Commands handed to the PIN threads and not yet answered, by reply client
+  // and request id: a client's retry while its sign-in waits is not queued
+  // again, only remembered as where the answer goes (the retry may come on a
+  // new connection). Also: which callers have a sign-in out (one each).
+  struct PinJob {
+    zmq::message_t identity;  // the latest connection that asked
+    std::string caller;
+  };
+  std::unordered_map<std::string, PinJob> pin_jobs_;
+  std::unordered_map<std::string, int> pin_callers_;
   std::string bound_command_;
   std::string bound_event_;
   std::chrono::steady_clock::time_point started_;
