@@ -396,6 +396,10 @@ int main(int argc, char** argv) {
   c_op_add->add_option("OPERATOR", op)->required();
   c_op_add->add_option("--pin", pin, "4-8 digits (required for a new operator)");
   c_op_add->add_option("--name", name, "full name");
+  std::vector<std::string> op_agencies;
+  c_op_add->add_option("--agency", op_agencies,
+                       "agency code whose counters OPERATOR signs in at (repeat for more; '*' = "
+                       "every agency; default: keep, or every agency for a new operator)");
   auto* c_op_disable = c_operator->add_subcommand("disable", "stop OPERATOR from signing in");
   c_op_disable->add_option("OPERATOR", op)->required();
   auto* c_op_enable = c_operator->add_subcommand("enable", "let OPERATOR sign in again");
@@ -681,6 +685,7 @@ int main(int argc, char** argv) {
     so->set_pin(pin);
     so->set_name(name);
     so->set_disabled(c_op_disable->parsed());
+    for (const auto& a : op_agencies) so->add_agencies(a);
   }
   if (c_rate->parsed()) {
     req.mutable_rate()->set_ticket_id(rate_ticket);

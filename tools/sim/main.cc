@@ -411,6 +411,8 @@ int main(int argc, char** argv) {
       r.mutable_set_operator()->set_operator_id("sim-" + std::to_string(id));
       r.mutable_set_operator()->set_name("Petugas simulasi loket " + std::to_string(id));
       r.mutable_set_operator()->set_pin(pin);
+      // Bound to the agency of its counter, as a hall's operators should be.
+      r.mutable_set_operator()->add_agencies(catalog.FindCounter(id)->agency());
       auto env = main_client.Call(r);
       if (!env.ok() || env->reply().error().code() != v1::OK) {
         std::cerr << "mpp-sim: cannot add operator sim-" << id << ": "
