@@ -55,10 +55,11 @@ class SecureBroker : public ::testing::Test {
     ASSERT_EQ(admin.Must(r).error().code(), v1::OK);
   }
   // An event subscriber with `keys`, connected to the broker.
-  std::unique_ptr<zmq::socket_t> Subscribe(zmq::context_t& ctx, const ClientKeys& keys) {
+  std::unique_ptr<zmq::socket_t> Subscribe(zmq::context_t& ctx, const ClientKeys& keys,
+                                           const std::string& prefix = std::string(kTopicPrefix)) {
     auto sub = std::make_unique<zmq::socket_t>(ctx, zmq::socket_type::sub);
     sub->set(zmq::sockopt::linger, 0);
-    sub->set(zmq::sockopt::subscribe, std::string(kTopicPrefix));
+    sub->set(zmq::sockopt::subscribe, prefix);
     sub->set(zmq::sockopt::curve_serverkey, keys.broker_public);
     sub->set(zmq::sockopt::curve_publickey, keys.own.public_z85);
     sub->set(zmq::sockopt::curve_secretkey, keys.own.secret_z85);
@@ -327,6 +328,133 @@ TEST_F(SecureBroker, ARevokedSubscriberStopsHearingTheHallAtOnce) {
   EXPECT_TRUE(WaitFor([&] { return (heard += highest_seq(*b, 200) >= after) >= 2; }, 10000));
   EXPECT_LT(highest_seq(*a, 0), after) << "the revoked display still hears the hall";
   EXPECT_NE(broker_->StderrText().find("event socket was renewed"), std::string::npos);
+}
+
+// Each device hears only what its role may see, even when it subscribes to
+// everything: a kiosk or display gets tickets without who issued or served
+// them and nothing of operators, devices or security; a counter gets
+// operators (without failure counts) but no devices or security notices;
+// the administrator gets it all. Every stream stays gap-free (stubs).
+TEST_F(SecureBroker, EachDeviceHearsOnlyWhatItsRoleMaySee) {
+  opt_.extra_args.push_back("--security-summary-seconds");
+  opt_.extra_args.push_back("1");
+  StartBroker();
+  const ClientKeys kiosk = Device("kiosk-1", v1::ROLE_KIOSK);
+  const ClientKeys display = Device("display-1", v1::ROLE_DISPLAY);
+  const ClientKeys counter = Device("loket-1", v1::ROLE_COUNTER, {1});
+  zmq::context_t ctx(1);
+  struct Listener {
+    std::string name;
+    std::unique_ptr<zmq::socket_t> sub;
+    std::vector<v1::Envelope> events;
+    bool heartbeat = false;
+  };
+  std::vector<Listener> ears;
+  ears.push_back({"kiosk", Subscribe(ctx, kiosk, ""), {}, false});
+  ears.push_back({"display", Subscribe(ctx, display, ""), {}, false});
+  ears.push_back({"counter", Subscribe(ctx, counter, ""), {}, false});
+  ears.push_back({"admin", Subscribe(ctx, admin_, ""), {}, false});
+  auto drain = [&](Listener& l) {
+    for (;;) {
+      std::vector<zmq::message_t> frames;
+      if (!zmq::recv_multipart(*l.sub, std::back_inserter(frames), zmq::recv_flags::dontwait)) {
+        return;
+      }
+      v1::Envelope env;
+      if (frames.size() != 2 || !env.ParseFromArray(frames[1].data(), frames[1].size())) continue;
+      if (env.has_heartbeat()) l.heartbeat = true;
+      if (env.has_event()) l.events.push_back(env);
+    }
+  };
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        bool all = true;
+        for (auto& l : ears) {
+          drain(l);
+          all &= l.heartbeat;
+        }
+        return all;
+      },
+      10000))
+      << "every subscriber hears heartbeats";
+
+  TestClient admin(broker_->command_endpoint(), "admin", &admin_);
+  v1::Request op;
+  op.mutable_set_operator()->set_operator_id("ani");
+  op.mutable_set_operator()->set_pin("2580");
+  ASSERT_EQ(admin.Must(op).error().code(), v1::OK);           // OPERATOR_CHANGED
+  Device("display-2", v1::ROLE_DISPLAY);                        // DEVICE_CHANGED
+  TestClient k(broker_->command_endpoint(), "kiosk-1", &kiosk);
+  ASSERT_EQ(k.Issue("KTP-REKAM").error().code(), v1::OK);      // TICKET_ISSUED
+  TestClient c(broker_->command_endpoint(), "loket-1", &counter);
+  v1::Request sign_in;
+  sign_in.mutable_sign_in()->set_counter_id(1);
+  sign_in.mutable_sign_in()->set_operator_id("ani");
+  sign_in.mutable_sign_in()->set_pin("2580");
+  ASSERT_EQ(c.Must(sign_in).error().code(), v1::OK);           // COUNTER_CHANGED
+  ASSERT_EQ(c.CallNext(1).error().code(), v1::OK);             // TICKET_CALLED
+  EXPECT_EQ(k.Must(Call(1)).error().code(), v1::NOT_PERMITTED);  // -> SECURITY_NOTICE
+  // Until the administrator has heard the security notice and everyone the last seq.
+  auto admin_heard_notice = [&] {
+    for (const auto& e : ears[3].events) {
+      if (e.event().type() == v1::SECURITY_NOTICE) return e.seq();
+    }
+    return uint64_t{0};
+  };
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        for (auto& l : ears) drain(l);
+        const uint64_t last = admin_heard_notice();
+        if (last == 0) return false;
+        for (auto& l : ears) {
+          if (l.events.empty() || l.events.back().seq() < last) return false;
+        }
+        return true;
+      },
+      10000));
+
+  for (const auto& l : ears) {
+    SCOPED_TRACE(l.name);
+    // Gap-free: one message per seq, each seq once.
+    for (size_t i = 1; i < l.events.size(); ++i) {
+      EXPECT_EQ(l.events[i].seq(), l.events[i - 1].seq() + 1);
+    }
+    bool saw_ticket = false, saw_operator = false, saw_device = false, saw_security = false;
+    for (const auto& env : l.events) {
+      const v1::Event& e = env.event();
+      EXPECT_NE(e.type(), v1::EVENT_TYPE_UNSPECIFIED);
+      if (e.has_ticket()) {
+        saw_ticket = true;
+        const bool is_public = l.name == "kiosk" || l.name == "display";
+        EXPECT_EQ(e.ticket().source_id().empty(), is_public) << e.ShortDebugString();
+        if (is_public) {
+          EXPECT_EQ(e.ticket().operator_id(), "");
+        }
+      }
+      if (e.has_counter() && (l.name == "kiosk" || l.name == "display")) {
+        EXPECT_EQ(e.counter().operator_id(), "") << e.ShortDebugString();
+      }
+      if (e.has_operator_info()) {
+        saw_operator = true;
+        EXPECT_EQ(e.operator_info().pin_hash(), "");
+      }
+      saw_device |= e.has_device();
+      saw_security |= e.has_security();
+    }
+    EXPECT_TRUE(saw_ticket);
+    EXPECT_EQ(saw_operator, l.name == "counter" || l.name == "admin");
+    EXPECT_EQ(saw_device, l.name == "admin");
+    EXPECT_EQ(saw_security, l.name == "admin");
+  }
+  // A kiosk's snapshot is redacted like its events; the counter's is whole.
+  const v1::Snapshot ks = k.Snapshot().snapshot();
+  ASSERT_FALSE(ks.tickets().empty());
+  EXPECT_EQ(ks.tickets(0).source_id(), "");
+  EXPECT_EQ(ks.tickets(0).operator_id(), "");
+  for (const auto& ctr : ks.counters()) EXPECT_EQ(ctr.operator_id(), "");
+  const v1::Snapshot cs = c.Snapshot().snapshot();
+  ASSERT_FALSE(cs.tickets().empty());
+  EXPECT_EQ(cs.tickets(0).source_id(), "kiosk-1");
 }
 
 TEST_F(SecureBroker, RefusalsAreSummedIntoTheEventLog) {

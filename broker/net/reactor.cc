@@ -8,6 +8,7 @@
 #include <thread>
 #include <zmq_addon.hpp>
 
+#include "broker/core/audience.h"
 #include "broker/core/authorize.h"
 #include "broker/core/catalog_change.h"
 #include "broker/core/digest.h"
@@ -55,7 +56,7 @@ Reactor::Reactor(zmq::context_t* context, const CatalogIndex* catalog, core::Que
       clock_(clock),
       options_(std::move(options)),
       router_(*context_, zmq::socket_type::router),
-      pub_(*context_, zmq::socket_type::pub),
+      pub_(*context_, zmq::socket_type::xpub),
       started_(std::chrono::steady_clock::now()),
       log_window_(started_) {}
 
@@ -119,6 +120,54 @@ Status Reactor::Secure(zmq::socket_t& s) const {
 void Reactor::SetPubOptions(zmq::socket_t& s) {
   s.set(zmq::sockopt::linger, 0);
   s.set(zmq::sockopt::sndhwm, 100000);
+  // Subscriptions come to the reactor (AcceptSubscriptions), which grants each
+  // subscriber only the topics of its audience, whatever it asked for.
+  s.set(zmq::sockopt::xpub_manual, 1);
+}
+
+void Reactor::AcceptSubscriptions() {
+  for (;;) {
+    zmq::message_t m;
+    try {
+      if (!pub_.recv(m, zmq::recv_flags::dontwait)) return;
+    } catch (const zmq::error_t&) {
+      return;
+    }
+    if (m.size() < 1) continue;
+    const bool subscribe = static_cast<const char*>(m.data())[0] == 1;
+    const std::string_view asked(static_cast<const char*>(m.data()) + 1, m.size() - 1);
+    // Without keys everyone is trusted with everything (a loopback broker).
+    core::Audience audience = core::Audience::kAdmin;
+    if (options_.devices) {
+      audience = core::Audience::kPublic;
+      try {
+        if (const auto device = options_.devices->Find(m.gets("User-Id"))) {
+          audience = core::AudienceOf(device->role());
+        }
+      } catch (const zmq::error_t&) {
+      }
+    }
+    std::vector<std::string> allowed = core::EventTopicsFor(audience);
+    allowed.emplace_back(kTopicHeartbeat);
+    for (const std::string& topic : allowed) {
+      // A subscription to a prefix of an allowed topic gets the topic; one to
+      // something narrower within it gets what it asked for.
+      std::string grant;
+      if (topic.compare(0, asked.size(), asked) == 0) {
+        grant = topic;
+      } else if (asked.compare(0, topic.size(), topic) == 0) {
+        grant = std::string(asked);
+      } else {
+        continue;
+      }
+      // Applies to the subscriber whose message was received last.
+      if (subscribe) {
+        pub_.set(zmq::sockopt::subscribe, grant);
+      } else {
+        pub_.set(zmq::sockopt::unsubscribe, grant);
+      }
+    }
+  }
 }
 
 void Reactor::RebindEvents() {
@@ -127,7 +176,7 @@ void Reactor::RebindEvents() {
   // endpoint makes every subscriber reconnect and pass ZAP again, which
   // refuses the revoked key; the others see a gap in seq (or a silent
   // heartbeat) and take a snapshot, as after any reconnect.
-  zmq::socket_t fresh(*context_, zmq::socket_type::pub);
+  zmq::socket_t fresh(*context_, zmq::socket_type::xpub);
   if (Status st = Secure(fresh); !st.ok()) {
     spdlog::error("security: cannot renew the event socket: {}", st.message());
     return;
@@ -317,6 +366,7 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
   // comes back from the PIN thread), so a revocation cuts commands off at once.
   std::optional<std::string> user;
   std::string caller = in.client_id();  // whom wrong PINs count against
+  core::Audience audience = core::Audience::kAdmin;  // what it may read (all, without keys)
   if (resumed) {
     user = resumed->user;
   } else if (options_.devices) {
@@ -359,6 +409,7 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
     // authenticated device, never from the payload.
     core::StampIssuer(*device, in.mutable_request());
     caller = device->name();
+    audience = core::AudienceOf(device->role());
   }
   v1::Envelope out;
   out.set_request_id(in.request_id());
@@ -458,6 +509,7 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
     *out.mutable_reply()->mutable_status() = MakeStatus(now);
   } else {
     *out.mutable_reply() = core_->Apply(req, now).reply;
+    if (out.reply().has_snapshot()) core::RedactSnapshot(out.mutable_reply()->mutable_snapshot(), audience);
   }
   out.mutable_reply()->set_event_endpoint(bound_event_);
   p.reply = out.SerializeAsString();
@@ -839,8 +891,7 @@ void Reactor::Send(std::vector<Pending>& replies, std::vector<v1::Envelope>& eve
       options_.devices->Put(ev.event().device());
       revoked |= ev.event().device().revoked();
     }
-    pub_.send(zmq::buffer(kTopicEvent), zmq::send_flags::sndmore);
-    pub_.send(zmq::buffer(ev.SerializeAsString()), zmq::send_flags::none);
+    Publish(ev);
     published_seq_ = ev.seq();
     if (ev.event().type() == v1::DAY_CHANGED) {
       published_day_ = ev.event().day_change().business_day();
@@ -850,6 +901,39 @@ void Reactor::Send(std::vector<Pending>& replies, std::vector<v1::Envelope>& eve
   if (revoked) RebindEvents();
   counters_.send_ms +=
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_send).count();
+}
+
+void Reactor::Publish(const v1::Envelope& ev) {
+  auto send = [&](std::string_view audiences, const std::string& body) {
+    pub_.send(zmq::buffer(core::EventTopic(audiences)), zmq::send_flags::sndmore);
+    pub_.send(zmq::buffer(body), zmq::send_flags::none);
+  };
+  if (core::SameForAll(ev.event())) {
+    send("012", ev.SerializeAsString());
+    return;
+  }
+  // One message per distinct version, on the topic of the audiences it is
+  // for: each subscriber gets exactly one message per seq.
+  std::string bodies[core::kAudiences];
+  for (int a = 0; a < core::kAudiences; ++a) {
+    v1::Envelope copy;
+    copy.set_seq(ev.seq());
+    copy.set_time_ms(ev.time_ms());
+    *copy.mutable_event() = core::ForAudience(ev.event(), static_cast<core::Audience>(a));
+    bodies[a] = copy.SerializeAsString();
+  }
+  bool sent[core::kAudiences] = {false, false, false};
+  for (int a = 0; a < core::kAudiences; ++a) {
+    if (sent[a]) continue;
+    std::string group;
+    for (int b = a; b < core::kAudiences; ++b) {
+      if (!sent[b] && bodies[b] == bodies[a]) {
+        group += static_cast<char>('0' + b);
+        sent[b] = true;
+      }
+    }
+    send(group, bodies[a]);
+  }
 }
 
 void Reactor::PublishHeartbeat(Millis now) {
@@ -916,22 +1000,24 @@ void Reactor::Run(const std::atomic<bool>& stop) {
         std::min(duration_cast<milliseconds>(next_heartbeat - now), milliseconds(100));
     // The workers' answers are signalled on plain file descriptors, which
     // zmq_poll checks with the one poll() call instead of asking a socket.
-    zmq::pollitem_t items[3 + PinPool::kMaxWorkers] = {
+    zmq::pollitem_t items[4 + PinPool::kMaxWorkers] = {
         {router_.handle(), 0, ZMQ_POLLIN, 0},
         {nullptr, reports_ ? reports_->answered_fd() : -1, ZMQ_POLLIN, 0},
-        {nullptr, options_.syncer ? options_.syncer->synced_fd() : -1, ZMQ_POLLIN, 0}};
+        {nullptr, options_.syncer ? options_.syncer->synced_fd() : -1, ZMQ_POLLIN, 0},
+        {pub_.handle(), 0, ZMQ_POLLIN, 0}};
     for (int i = 0; i < pins_->size(); ++i) {
-      items[3 + i] = {nullptr, pins_->worker(i).answered_fd(), ZMQ_POLLIN, 0};
+      items[4 + i] = {nullptr, pins_->worker(i).answered_fd(), ZMQ_POLLIN, 0};
     }
     try {
-      zmq::poll(items, 3 + pins_->size(), std::max(wait, milliseconds(0)));
+      zmq::poll(items, 4 + pins_->size(), std::max(wait, milliseconds(0)));
     } catch (const zmq::error_t& e) {
       if (e.num() == EINTR) continue;  // a signal; the loop checks `stop`
       throw;
     }
     if (items[0].revents & ZMQ_POLLIN) ServeBatch();
+    if (items[3].revents & ZMQ_POLLIN) AcceptSubscriptions();
     for (int i = 0; i < pins_->size(); ++i) {
-      if (!(items[3 + i].revents & ZMQ_POLLIN)) continue;
+      if (!(items[4 + i].revents & ZMQ_POLLIN)) continue;
       pins_->worker(i).TakeAnswered();
       DeliverPins(i);
     }

@@ -191,6 +191,11 @@ class Reactor {
   // CURVE and ZAP on a broker socket when the broker has keys.
   Status Secure(zmq::socket_t& s) const;
   static void SetPubOptions(zmq::socket_t& s);
+  // Grants each new subscriber the event topics of its device's audience
+  // (broker/core/audience.h), whatever prefix it asked for.
+  void AcceptSubscriptions();
+  // Publishes a committed event: one message per version its audiences see.
+  void Publish(const v1::Envelope& ev);
   // Replaces the event socket by a fresh one on the same endpoint (after a
   // revocation): every subscriber must pass ZAP again.
   void RebindEvents();

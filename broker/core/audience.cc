@@ -1,0 +1,96 @@
+#include "broker/core/audience.h"
+
+namespace mpp::core {
+
+Audience AudienceOf(v1::DeviceRole role) {
+  switch (role) {
+    case v1::ROLE_ADMIN:
+      return Audience::kAdmin;
+    case v1::ROLE_COUNTER:
+    case v1::ROLE_MANAGER:
+      return Audience::kStaff;
+    default:
+      return Audience::kPublic;
+  }
+}
+
+namespace {
+
+void RedactTicket(v1::Ticket* t) {
+  t->clear_source_id();
+  t->clear_priority_granted_by();
+  t->clear_print_error();
+  t->clear_operator_id();
+}
+
+void RedactCounter(v1::Counter* c) { c->clear_operator_id(); }
+
+}  // namespace
+
+bool SameForAll(const v1::Event& e) {
+  switch (e.type()) {
+    case v1::TICKER_CHANGED:
+    case v1::DAY_CHANGED:
+    case v1::NUMBERS_RAISED:
+    case v1::CATALOG_CHANGED:
+      return true;
+    case v1::COUNTER_CHANGED:
+      return !e.has_ticket() && e.counter().operator_id().empty();
+    default:
+      return false;
+  }
+}
+
+v1::Event ForAudience(const v1::Event& e, Audience a) {
+  if (a == Audience::kAdmin) return e;
+  v1::Event out;
+  out.set_type(e.type());
+  switch (e.type()) {
+    case v1::DEVICE_CHANGED:
+    case v1::SECURITY_NOTICE:
+      return out;  // administrators only
+    case v1::OPERATOR_CHANGED:
+      if (a == Audience::kPublic) return out;
+      *out.mutable_operator_info() = e.operator_info();
+      out.mutable_operator_info()->clear_pin_hash();
+      out.mutable_operator_info()->clear_failures();
+      out.mutable_operator_info()->clear_locked_until_ms();
+      return out;
+    default:
+      break;
+  }
+  out = e;
+  if (a == Audience::kPublic) {
+    if (out.has_ticket()) RedactTicket(out.mutable_ticket());
+    if (out.has_counter()) RedactCounter(out.mutable_counter());
+    out.clear_rating();  // who rated what is staff's
+  }
+  return out;
+}
+
+void RedactSnapshot(v1::Snapshot* s, Audience a) {
+  if (a != Audience::kPublic) return;
+  for (auto& t : *s->mutable_tickets()) RedactTicket(&t);
+  for (auto& t : *s->mutable_recent_calls()) RedactTicket(&t);
+  for (auto& c : *s->mutable_counters()) RedactCounter(&c);
+}
+
+std::string EventTopic(std::string_view audiences) {
+  std::string topic = "mpp.event.";
+  topic += audiences;
+  topic += ';';
+  return topic;
+}
+
+std::vector<std::string> EventTopicsFor(Audience a) {
+  const char mine = static_cast<char>('0' + static_cast<int>(a));
+  std::vector<std::string> out;
+  for (const char* group : {"012", "01", "02", "12", "0", "1", "2"}) {
+    if (std::string_view(group).find(mine) != std::string_view::npos) {
+      out.push_back(EventTopic(group));
+    }
+  }
+  return out;
+}
+
+}  // namespace mpp::core
