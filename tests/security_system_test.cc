@@ -106,6 +106,30 @@ TEST_F(SecureBroker, UnknownKeysAndPlaintextClientsAreRefused) {
       5000));
 }
 
+// A client without keys, or with the wrong broker.pub, fails before ZAP is
+// asked: the broker's log says so (a socket monitor), not only the client's.
+TEST_F(SecureBroker, HandshakesThatFailBeforeZapAreLogged) {
+  StartBroker();
+  TestClient plaintext(broker_->command_endpoint(), "plain");
+  EXPECT_FALSE(plaintext.Call(Status(), 1500).ok());
+  ClientKeys wrong_broker = Device("kiosk-1", v1::ROLE_KIOSK);
+  auto other = GenerateKeyPair();
+  ASSERT_TRUE(other.ok());
+  wrong_broker.broker_public = other->public_z85;  // the wrong broker.pub
+  TestClient lost(broker_->command_endpoint(), "kiosk-1", &wrong_broker);
+  EXPECT_FALSE(lost.Call(Status(), 1500).ok());
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        const std::string log = broker_->StderrText();
+        return log.find("failed on the command port: a client without CURVE keys") !=
+                   std::string::npos &&
+               log.find("failed on the command port: a client with the wrong broker.pub") !=
+                   std::string::npos;
+      },
+      5000))
+      << broker_->StderrText();
+}
+
 TEST_F(SecureBroker, AnAdminsFolderOthersCanWriteToIsRefusedAtStart) {
   ASSERT_EQ(chmod(dir_.File("broker/admins").c_str(), 0777), 0);
   broker_ = std::make_unique<BrokerProcess>(dir_, opt_);

@@ -5,6 +5,8 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
+#include <map>
 #include <thread>
 #include <zmq_addon.hpp>
 
@@ -81,6 +83,10 @@ Status Reactor::Bind() {
     bound_command_ = router_.get(zmq::sockopt::last_endpoint);
     pub_.bind(events);
     bound_event_ = pub_.get(zmq::sockopt::last_endpoint);
+    if (options_.devices) {
+      Monitor(router_, &command_monitor_);
+      Monitor(pub_, &event_monitor_);
+    }
     const int pin_threads = options_.pin_threads > 0
                                 ? options_.pin_threads
                                 : static_cast<int>(std::thread::hardware_concurrency());
@@ -123,6 +129,71 @@ void Reactor::SetPubOptions(zmq::socket_t& s) {
   // Subscriptions come to the reactor (AcceptSubscriptions), which grants each
   // subscriber only the topics of its audience, whatever it asked for.
   s.set(zmq::sockopt::xpub_manual, 1);
+}
+
+void Reactor::Monitor(zmq::socket_t& s, std::unique_ptr<zmq::socket_t>* reader) {
+  // Handshakes that fail before ZAP is asked (a client without keys, or with
+  // the wrong broker.pub) are seen only by a socket monitor. libzmq's I/O
+  // thread sends monitor events with a blocking send: the reader's queue has
+  // no limit, it is drained every second, and it is closed only after the
+  // monitor is stopped.
+  if (*reader) {
+    (*reader)->close();
+    reader->reset();
+  }
+  const std::string endpoint = "inproc://mpp-monitor-" +
+                               std::to_string(reinterpret_cast<uintptr_t>(this)) + "-" +
+                               std::to_string(++monitors_made_);
+  if (zmq_socket_monitor(s.handle(), endpoint.c_str(),
+                         ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
+                             ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
+                             ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) != 0) {
+    spdlog::warn("security: cannot watch handshakes: {}", zmq_strerror(zmq_errno()));
+    return;
+  }
+  auto r = std::make_unique<zmq::socket_t>(*context_, zmq::socket_type::pair);
+  r->set(zmq::sockopt::rcvhwm, 0);
+  r->set(zmq::sockopt::linger, 0);
+  r->connect(endpoint);
+  *reader = std::move(r);
+}
+
+void Reactor::NoteFailedHandshakes(Millis now) {
+  std::map<std::pair<std::string, std::string>, int> counts;
+  for (auto [reader, port] : {std::pair{command_monitor_.get(), "command"},
+                              std::pair{event_monitor_.get(), "event"}}) {
+    if (!reader) continue;
+    for (;;) {
+      std::vector<zmq::message_t> frames;
+      if (!zmq::recv_multipart(*reader, std::back_inserter(frames), zmq::recv_flags::dontwait)) {
+        break;
+      }
+      if (frames.empty() || frames[0].size() < 6) continue;
+      uint16_t event;
+      uint32_t value;
+      std::memcpy(&event, frames[0].data(), 2);
+      std::memcpy(&value, static_cast<const char*>(frames[0].data()) + 2, 4);
+      std::string why;
+      if (event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL &&
+          value == ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH) {
+        why = "a client without CURVE keys (keys on one side only)";
+      } else if (event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL &&
+                 value == ZMQ_PROTOCOL_ERROR_ZMTP_CRYPTOGRAPHIC) {
+        why = "a client with the wrong broker.pub (its hello could not be decrypted)";
+      } else if (event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) {
+        continue;  // refused by ZAP: the ZAP handler logs those with the key
+      } else {
+        why = "a broken secure handshake (ZMTP error " + std::to_string(value) + ")";
+      }
+      ++counts[{port, why}];
+    }
+  }
+  for (const auto& [key, n] : counts) {
+    const std::string detail = std::to_string(n) + " failed on the " + key.first +
+                               " port: " + key.second;
+    if (LogAllowed()) spdlog::warn("security: secure handshakes: {}", detail);
+    if (options_.security) options_.security->Add("handshake_failed", key.first + " port", detail, now);
+  }
 }
 
 void Reactor::AcceptSubscriptions() {
@@ -201,6 +272,7 @@ void Reactor::RebindEvents() {
     }
   }
   pub_ = std::move(fresh);
+  Monitor(pub_, &event_monitor_);
   ++counters_.event_rebinds;
   spdlog::warn(
       "security: a device was revoked; the event socket was renewed in {} ms so every "
@@ -989,6 +1061,7 @@ void Reactor::Run(const std::atomic<bool>& stop) {
     if (options_.reload && options_.reload->exchange(false)) ReloadOnSignal();
     if (now >= next_heartbeat) {
       PublishHeartbeat(clock_->NowMs());
+      NoteFailedHandshakes(clock_->NowMs());
       SummarizeDays(clock_->NowMs());
       next_heartbeat = now + milliseconds(options_.heartbeat_ms);
     }

@@ -194,6 +194,10 @@ class Reactor {
   // Grants each new subscriber the event topics of its device's audience
   // (broker/core/audience.h), whatever prefix it asked for.
   void AcceptSubscriptions();
+  // Watches `s` for handshakes that fail before ZAP (into `reader`).
+  void Monitor(zmq::socket_t& s, std::unique_ptr<zmq::socket_t>* reader);
+  // Logs and sums the handshakes the monitors saw fail (once a second).
+  void NoteFailedHandshakes(Millis now);
   // Publishes a committed event: one message per version its audiences see.
   void Publish(const v1::Envelope& ev);
   // Replaces the event socket by a fresh one on the same endpoint (after a
@@ -212,6 +216,8 @@ class Reactor {
   zmq::socket_t pub_;
   std::unique_ptr<ReportWorker> reports_;
   std::unique_ptr<PinPool> pins_;
+  std::unique_ptr<zmq::socket_t> command_monitor_, event_monitor_;
+  int monitors_made_ = 0;
   // Commands handed to the PIN threads and not yet answered, by reply client
   // and request id: a client's retry while its sign-in waits is not queued
   // again, only remembered as where the answer goes (the retry may come on a
