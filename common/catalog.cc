@@ -394,6 +394,11 @@ StatusOr<v1::Catalog> ParseCatalog(std::string_view text, const std::string& sou
     z->set_id(f.Str("id", true));
     z->set_name(f.Str("name", true));
     f.Finish();
+    // Zone ids name event topics (broker/core/audience.h): "-" is taken.
+    if (!z->id().empty() && (!ValidCode(z->id()) || z->id() == "-")) {
+      p.Add(t->source(), "[[zone]] '" + z->id() +
+                             "': id may use letters, digits, - and _ (and is not just \"-\")");
+    }
     if (!zone_ids.insert(z->id()).second) {
       p.Add(t->source(), "[[zone]]: id '" + z->id() + "' is used twice");
     }

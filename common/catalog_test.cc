@@ -148,6 +148,8 @@ TEST(Catalog, RefusesBadFilesWithFileLineAndReason) {
   ExpectRefused(Edit("zone = \"B\"\nagency = \"POL\"", "zone = \"Q\"\nagency = \"POL\""),
                 "zone 'Q' is not defined");
   ExpectRefused(Edit("time_standard = \"15 menit\"\n", ""), "'time_standard'");
+  ExpectRefused(Edit("id = \"A\"\nname = \"Zona A\"", "id = \"A;B\"\nname = \"Zona A\""),
+                "id may use letters, digits");
   ExpectRefused(Edit("[mpp.hours]", "[mpp.hours]\nsun = \"soon\""), "HH:MM-HH:MM");
   ExpectRefused(Edit("hours = \"08:00-15:00\"", "hours = \"16:30-18:00\""),
                 "hours 16:30-18:00 lie outside the MPP's hours on mon");

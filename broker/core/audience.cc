@@ -82,13 +82,44 @@ std::string EventTopic(std::string_view audiences) {
   return topic;
 }
 
-std::vector<std::string> EventTopicsFor(Audience a) {
+std::string ZoneTopic(std::string_view zone) {
+  std::string topic = "mpp.event.0@";
+  topic += zone;
+  topic += ';';
+  return topic;
+}
+
+std::vector<std::string> EventTopicsFor(Audience a, const std::vector<std::string>& zones) {
   const char mine = static_cast<char>('0' + static_cast<int>(a));
   std::vector<std::string> out;
   for (const char* group : {"012", "01", "02", "12", "0", "1", "2"}) {
     if (std::string_view(group).find(mine) != std::string_view::npos) {
       out.push_back(EventTopic(group));
     }
+  }
+  if (a == Audience::kPublic) {
+    if (zones.empty()) {
+      out.push_back(ZoneTopic("*"));
+    } else {
+      for (const auto& z : zones) out.push_back(ZoneTopic(z));
+      out.emplace_back(kZoneStubTopic);
+    }
+  }
+  return out;
+}
+
+bool Zoned(const v1::Event& e) { return e.has_ticket() || e.has_counter(); }
+
+std::vector<std::string> ZonesOf(const v1::Event& e, const CatalogIndex& catalog) {
+  std::vector<std::string> out;
+  for (const auto& zone : catalog.catalog().zones()) {
+    bool in = false;
+    if (e.has_counter()) {
+      const v1::CounterDef* def = catalog.FindCounter(e.counter().id());
+      in = def && def->zone() == zone.id();
+    }
+    if (!in && e.has_ticket()) in = catalog.ServiceInZone(e.ticket().service(), zone.id());
+    if (in) out.push_back(zone.id());
   }
   return out;
 }

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/catalog.h"
 #include "mpp/v1/mpp.pb.h"
 
 namespace mpp::core {
@@ -35,7 +36,21 @@ void RedactSnapshot(v1::Snapshot* snapshot, Audience audience);
 // Event topics: "mpp.event." + the audiences it is for + ";", e.g.
 // "mpp.event.012;" (everyone) or "mpp.event.12;" (staff and admin). A
 // subscriber of `audience` is subscribed to exactly the topics that name it.
+//
+// A ticket or counter event (Zoned) goes to the public on "mpp.event.0@*;" for
+// kiosks and displays of every zone, on "mpp.event.0@ZONE;" for each zone it
+// concerns (ZonesOf), then as a stub on "mpp.event.0@-;": a display bound to
+// zones hears its zones' copies first and the stub (same seq, dropped as
+// stale) or only the stub.
 std::string EventTopic(std::string_view audiences);
-std::vector<std::string> EventTopicsFor(Audience audience);
+std::string ZoneTopic(std::string_view zone);
+inline constexpr std::string_view kZoneStubTopic = "mpp.event.0@-;";
+// `zones`: a display's zones (empty: every zone).
+std::vector<std::string> EventTopicsFor(Audience audience,
+                                        const std::vector<std::string>& zones = {});
+bool Zoned(const v1::Event& event);
+// The zones a ticket or counter event concerns: its counter's, and every
+// zone with a counter serving its ticket's service.
+std::vector<std::string> ZonesOf(const v1::Event& event, const CatalogIndex& catalog);
 
 }  // namespace mpp::core

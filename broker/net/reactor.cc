@@ -209,16 +209,20 @@ void Reactor::AcceptSubscriptions() {
     const std::string_view asked(static_cast<const char*>(m.data()) + 1, m.size() - 1);
     // Without keys everyone is trusted with everything (a loopback broker).
     core::Audience audience = core::Audience::kAdmin;
+    std::vector<std::string> zones;  // a display's, when bound to zones
     if (options_.devices) {
       audience = core::Audience::kPublic;
       try {
         if (const auto device = options_.devices->Find(m.gets("User-Id"))) {
           audience = core::AudienceOf(device->role());
+          if (device->role() == v1::ROLE_DISPLAY) {
+            zones.assign(device->zones().begin(), device->zones().end());
+          }
         }
       } catch (const zmq::error_t&) {
       }
     }
-    std::vector<std::string> allowed = core::EventTopicsFor(audience);
+    std::vector<std::string> allowed = core::EventTopicsFor(audience, zones);
     allowed.emplace_back(kTopicHeartbeat);
     for (const std::string& topic : allowed) {
       // A subscription to a prefix of an allowed topic gets the topic; one to
@@ -976,26 +980,29 @@ void Reactor::Send(std::vector<Pending>& replies, std::vector<v1::Envelope>& eve
 }
 
 void Reactor::Publish(const v1::Envelope& ev) {
-  auto send = [&](std::string_view audiences, const std::string& body) {
-    pub_.send(zmq::buffer(core::EventTopic(audiences)), zmq::send_flags::sndmore);
+  auto send = [&](const std::string& topic, const std::string& body) {
+    pub_.send(zmq::buffer(topic), zmq::send_flags::sndmore);
     pub_.send(zmq::buffer(body), zmq::send_flags::none);
   };
-  if (core::SameForAll(ev.event())) {
-    send("012", ev.SerializeAsString());
+  const v1::Event& e = ev.event();
+  if (core::SameForAll(e) && !core::Zoned(e)) {
+    send(core::EventTopic("012"), ev.SerializeAsString());
     return;
   }
   // One message per distinct version, on the topic of the audiences it is
-  // for: each subscriber gets exactly one message per seq.
+  // for: each subscriber gets exactly one message per seq (a zone display:
+  // its zones' copies, then a stub it drops as already seen).
   std::string bodies[core::kAudiences];
   for (int a = 0; a < core::kAudiences; ++a) {
     v1::Envelope copy;
     copy.set_seq(ev.seq());
     copy.set_time_ms(ev.time_ms());
-    *copy.mutable_event() = core::ForAudience(ev.event(), static_cast<core::Audience>(a));
+    *copy.mutable_event() = core::ForAudience(e, static_cast<core::Audience>(a));
     bodies[a] = copy.SerializeAsString();
   }
+  const bool zoned = core::Zoned(e);
   bool sent[core::kAudiences] = {false, false, false};
-  for (int a = 0; a < core::kAudiences; ++a) {
+  for (int a = zoned ? 1 : 0; a < core::kAudiences; ++a) {
     if (sent[a]) continue;
     std::string group;
     for (int b = a; b < core::kAudiences; ++b) {
@@ -1004,8 +1011,18 @@ void Reactor::Publish(const v1::Envelope& ev) {
         sent[b] = true;
       }
     }
-    send(group, bodies[a]);
+    send(core::EventTopic(group), bodies[a]);
   }
+  if (!zoned) return;
+  send(core::ZoneTopic("*"), bodies[0]);
+  for (const std::string& zone : core::ZonesOf(e, core_->catalog())) {
+    send(core::ZoneTopic(zone), bodies[0]);
+  }
+  v1::Envelope stub;
+  stub.set_seq(ev.seq());
+  stub.set_time_ms(ev.time_ms());
+  stub.mutable_event()->set_type(e.type());
+  send(std::string(core::kZoneStubTopic), stub.SerializeAsString());
 }
 
 void Reactor::PublishHeartbeat(Millis now) {
