@@ -39,6 +39,10 @@ namespace v1 = mpp::v1;
 
 std::atomic<bool> g_stop{false};
 
+// How far behind the last committed event the clock may be at start before
+// the broker refuses (a restart within the same minute is held, not refused).
+constexpr mpp::Millis kClockBehindToleranceMs = 60'000;
+
 void OnSignal(int) { g_stop.store(true); }
 
 // SIGHUP: read the catalog file again (the reactor applies it when the checks pass).
@@ -69,6 +73,7 @@ int main(int argc, char** argv) {
   std::string keys_dir;
   int security_summary_s = 60;
   int pin_threads = 0;
+  bool allow_clock_behind = false;
   std::string log_level = "info";
   app.add_option("--config", config, "catalog file (TOML)")->capture_default_str();
   app.add_option("--db", db, "SQLite database file")->capture_default_str();
@@ -90,6 +95,9 @@ int main(int argc, char** argv) {
                  "at most 4")
       ->check(CLI::Range(0, 4))
       ->capture_default_str();
+  app.add_flag("--allow-clock-behind", allow_clock_behind,
+               "start although the clock is behind the last event: times go on from it until "
+               "the clock catches up (docs/OPERATIONS.md, \"The clock\")");
   app.add_flag("--insecure", insecure,
                "allow binding a non-loopback address without CURVE keys (not for production)");
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
@@ -200,7 +208,42 @@ int main(int argc, char** argv) {
           db, db);
     }
   }
-  const mpp::Millis now = clock->NowMs();
+  // The clock never runs behind what was committed: a clock set back (a bad
+  // CMOS battery, an NTP step) would make waits negative and improve the
+  // day's compliance. Far behind: refused unless the administrator says to
+  // go on from the last event's time; a little behind (a restart within the
+  // same minute): gone on from, logged.
+  auto last_event = store.value()->LastEventMs();
+  if (!last_event.ok()) {
+    std::cerr << "mpp-broker: " << last_event.status().message() << "\n";
+    return 2;
+  }
+  {
+    const mpp::Millis behind = *last_event - clock->NowMs();
+    if (behind > kClockBehindToleranceMs && !allow_clock_behind) {
+      std::cerr << "mpp-broker: the clock ("
+                << mpp::FormatIsoLocal(clock->NowMs(), index.utc_offset_min())
+                << ") is behind the last event in " << db << " ("
+                << mpp::FormatIsoLocal(*last_event, index.utc_offset_min()) << ") by "
+                << (behind + 30'000) / 60'000
+                << " min. Waits measured now would be wrong. Set the clock right (timedatectl, "
+                   "NTP) and start again; or start with --allow-clock-behind: times then go on "
+                   "from the last event's until the clock catches up.\n";
+      return 2;
+    }
+  }
+  mpp::ForwardClock held_clock(clock.get(), *last_event, [&](mpp::Millis behind, mpp::Millis at) {
+    if (behind > 0) {
+      spdlog::warn(
+          "the clock is {} s behind the last time this broker used ({}): times go on from there "
+          "at the pace of the monotonic clock until the clock catches up; set the clock right",
+          behind / 1000, mpp::FormatIsoLocal(at, index.utc_offset_min()));
+    } else {
+      spdlog::warn("the clock caught up ({}); times follow it again",
+                   mpp::FormatIsoLocal(at, index.utc_offset_min()));
+    }
+  });
+  const mpp::Millis now = held_clock.NowMs();
   if (auto st = store.value()->PruneReplies(now - 7LL * 86400000); !st.ok()) {
     spdlog::warn("could not prune old stored replies: {}", st.message());
   }
@@ -324,7 +367,7 @@ int main(int argc, char** argv) {
   if (server_keys) {
     for (const auto& d : loaded->devices) registry.Put(d);
     for (const auto& d : admins) registry.Put(d);
-    zap = std::make_unique<mpp::net::ZapHandler>(&context, &registry, &security, clock.get());
+    zap = std::make_unique<mpp::net::ZapHandler>(&context, &registry, &security, &held_clock);
     options.curve_secret_key = server_keys->secret_z85;
     options.devices = &registry;
     options.security = &security;
@@ -333,7 +376,7 @@ int main(int argc, char** argv) {
   options.config_path = config;
   options.reload = &g_reload;
   options.pin_threads = pin_threads;
-  mpp::net::Reactor reactor(&context, &index, &core, store.value().get(), clock.get(), options);
+  mpp::net::Reactor reactor(&context, &index, &core, store.value().get(), &held_clock, options);
   if (auto st = reactor.Bind(); !st.ok()) {
     std::cerr << "mpp-broker: " << st.message() << "\n";
     return 2;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -49,6 +50,47 @@ ScaledClock::ScaledClock(Millis start_ms, double scale)
 Millis ScaledClock::NowMs() const {
   const double elapsed_ms = static_cast<double>(SteadyNowNs() - steady_start_ns_) / 1e6;
   return start_ms_ + static_cast<Millis>(elapsed_ms * scale_);
+}
+
+ForwardClock::ForwardClock(const Clock* inner, Millis floor_ms,
+                           std::function<void(Millis, Millis)> on_change,
+                           std::function<int64_t()> steady_ms)
+    : inner_(inner),
+      on_change_(std::move(on_change)),
+      steady_ms_(std::move(steady_ms)),
+      last_(floor_ms) {}
+
+Millis ForwardClock::NowMs() const {
+  const Millis real = inner_->NowMs();
+  Millis behind = -1;  // -1: no change to report
+  Millis out;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (forward_) {
+      const Millis t =
+          anchor_ + static_cast<Millis>(static_cast<double>(steady_ms_() - anchor_steady_) *
+                                        inner_->scale());
+      if (real >= t) {
+        forward_ = false;
+        behind = 0;
+      } else {
+        last_ = std::max(last_, t);
+      }
+    }
+    if (!forward_) {
+      if (real >= last_) {
+        last_ = real;
+      } else {
+        forward_ = true;
+        anchor_ = last_;
+        anchor_steady_ = steady_ms_();
+        behind = last_ - real;
+      }
+    }
+    out = last_;
+  }
+  if (behind >= 0 && on_change_) on_change_(behind, out);
+  return out;
 }
 
 std::string LocalTime::Date() const {

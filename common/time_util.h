@@ -7,7 +7,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -22,6 +24,9 @@ class Clock {
   // How many times faster than real time it runs (1 for the system clock).
   virtual double scale() const { return 1.0; }
 };
+
+// Milliseconds on the monotonic clock (for timeouts and idle timers, never dates).
+int64_t SteadyNowMs();
 
 class SystemClock : public Clock {
  public:
@@ -42,8 +47,35 @@ class ScaledClock : public Clock {
   int64_t steady_start_ns_;
 };
 
-// Milliseconds on the monotonic clock (for timeouts and idle timers, never dates).
-int64_t SteadyNowMs();
+// A clock that never goes back (docs/OPERATIONS.md, "The clock"). It starts
+// no earlier than `floor_ms` (the broker's last committed event). While
+// `inner` is behind the last time it returned (set back at start, or stepped
+// back by NTP while running), it continues from that time at the pace of the
+// monotonic clock (times `inner`'s scale), and follows `inner` again once
+// `inner` catches up. So a wait is never negative, and never shorter than the
+// time that really passed: a clock error cannot improve a day's compliance.
+// The first NowMs() that leaves `inner`, and the first that returns to it,
+// call `on_change` (on the calling thread) with how far `inner` is behind
+// (0: caught up) and the time returned. Thread-safe.
+class ForwardClock : public Clock {
+ public:
+  ForwardClock(const Clock* inner, Millis floor_ms,
+               std::function<void(Millis behind_ms, Millis now)> on_change = nullptr,
+               std::function<int64_t()> steady_ms = SteadyNowMs);
+  Millis NowMs() const override;
+  double scale() const override { return inner_->scale(); }
+
+ private:
+  const Clock* inner_;
+  std::function<void(Millis, Millis)> on_change_;
+  std::function<int64_t()> steady_ms_;
+  mutable std::mutex mu_;
+  mutable Millis last_;
+  mutable bool forward_ = false;  // running on the steady clock
+  mutable Millis anchor_ = 0;     // the time returned when it left `inner`
+  mutable int64_t anchor_steady_ = 0;
+};
+
 
 // A broken-down local time.
 struct LocalTime {

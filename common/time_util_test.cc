@@ -54,3 +54,45 @@ TEST(TimeUtil, ScaledClockRunsFromItsStart) {
 
 }  // namespace
 }  // namespace mpp
+
+namespace mpp {
+namespace {
+
+class FakeClock : public Clock {
+ public:
+  Millis NowMs() const override { return now; }
+  Millis now = 0;
+};
+
+TEST(ForwardClock, NeverGoesBackAndMeasuresTheTimeThatReallyPassed) {
+  FakeClock inner;
+  int64_t steady = 100;
+  inner.now = 1000;
+  std::vector<std::pair<Millis, Millis>> changes;
+  ForwardClock clock(
+      &inner, 5000, [&](Millis behind, Millis at) { changes.push_back({behind, at}); },
+      [&] { return steady; });
+  EXPECT_EQ(clock.NowMs(), 5000);  // behind the floor (the last committed event)
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0], std::make_pair(Millis{4000}, Millis{5000}));
+  steady += 700;  // 700 ms pass; the clock is still behind: time goes on from 5000
+  inner.now = 1700;
+  EXPECT_EQ(clock.NowMs(), 5700);
+  EXPECT_EQ(clock.NowMs(), 5700);
+  EXPECT_EQ(changes.size(), 1u) << "once per departure, not per call";
+  inner.now = 6000;  // set right
+  EXPECT_EQ(clock.NowMs(), 6000);
+  ASSERT_EQ(changes.size(), 2u);
+  EXPECT_EQ(changes[1].first, 0);
+  inner.now = 5500;  // stepped back while running (an NTP correction)
+  EXPECT_EQ(clock.NowMs(), 6000);
+  steady += 250;
+  EXPECT_EQ(clock.NowMs(), 6250);
+  EXPECT_EQ(changes.size(), 3u);
+  inner.now = 7000;
+  EXPECT_EQ(clock.NowMs(), 7000);
+  EXPECT_EQ(changes.size(), 4u);
+}
+
+}  // namespace
+}  // namespace mpp

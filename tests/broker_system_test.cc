@@ -421,6 +421,45 @@ TEST(BrokerSystem, AWholeHallSigningInAtOnceIsServedOnceEach) {
       << broker.StderrText();
 }
 
+// A clock set back (a PC with a flat CMOS battery, an NTP step) made waits
+// of -30 minutes that counted as within the target. Far behind the last
+// event the broker refuses to start; told to start anyway, time goes on from
+// the last event, so no wait is negative or shorter than what really passed.
+TEST(BrokerSystem, AClockBehindTheLastEventIsRefusedOrGoneOnFrom) {
+  TempDir dir;
+  BrokerProcess::Options opt;  // 09:00 on a Monday
+  int64_t issued = 0, last_seen = 0;
+  {
+    BrokerProcess broker(dir, opt);
+    ASSERT_TRUE(broker.Start());
+    TestClient c(broker.command_endpoint());
+    ASSERT_EQ(c.SignIn(1, "ani").error().code(), v1::OK);
+    issued = c.Issue("KTP-REKAM").ticket().issued_ms();
+    last_seen = c.Status().now_ms();
+    ASSERT_EQ(broker.Stop(), 0);
+  }
+  opt.clock_start = "2026-11-30T08:30:00+07:00";  // half an hour back
+  {
+    BrokerProcess behind(dir, opt);
+    EXPECT_EQ(behind.RunToExit(), 2);
+    EXPECT_NE(behind.StderrText().find("is behind the last event"), std::string::npos)
+        << behind.StderrText();
+    EXPECT_NE(behind.StderrText().find("by 30 min"), std::string::npos);
+    EXPECT_NE(behind.StderrText().find("--allow-clock-behind"), std::string::npos);
+  }
+  opt.extra_args = {"--allow-clock-behind"};
+  BrokerProcess allowed(dir, opt);
+  ASSERT_TRUE(allowed.Start());
+  EXPECT_NE(allowed.StderrText().find("s behind the last time this broker used"),
+            std::string::npos)
+      << allowed.StderrText();
+  TestClient c(allowed.command_endpoint());
+  EXPECT_GE(c.Status().now_ms(), last_seen);
+  const v1::Ticket called = c.CallNext(1).ticket();
+  EXPECT_GE(called.first_called_ms(), issued);
+  EXPECT_GE(called.wait_ms(), 0) << "a wait of " << called.wait_ms() / 60000 << " min";
+}
+
 TEST(BrokerSystem, RunningTextIsPublishedAndSurvivesARestart) {
   TempDir dir;
   BrokerProcess broker(dir);

@@ -875,6 +875,18 @@ StatusOr<std::optional<v1::Catalog>> Store::LatestCatalog() {
   return out;
 }
 
+StatusOr<int64_t> Store::LastEventMs() {
+  sqlite3_stmt* q = nullptr;
+  if (sqlite3_prepare_v2(db_, "SELECT ts_ms FROM events ORDER BY seq DESC LIMIT 1", -1, &q,
+                         nullptr) != SQLITE_OK) {
+    return Status::Error(path_ + ": " + sqlite3_errmsg(db_));
+  }
+  int64_t out = 0;
+  if (sqlite3_step(q) == SQLITE_ROW) out = sqlite3_column_int64(q, 0);
+  sqlite3_finalize(q);
+  return out;
+}
+
 Status Store::AppendBatch(uint64_t first_seq, int64_t ts_ms, const std::vector<v1::Event>& events) {
   if (events.empty()) return Status::Ok();
   if (Status st = Begin(); !st.ok()) return st;

@@ -87,6 +87,9 @@ class Store {
   // The catalog last put in force (CATALOG_CHANGED, or SaveCatalog at the
   // first start), if any.
   StatusOr<std::optional<v1::Catalog>> LatestCatalog();
+  // The time of the last committed event (0 for an empty log): the broker's
+  // clock is never earlier (HeldClock).
+  StatusOr<int64_t> LastEventMs();
   // Keeps `catalog` (by its version) as in force from `ts_ms`; AppendEvent
   // does it for CATALOG_CHANGED, the broker's first start calls it itself.
   Status SaveCatalog(const v1::Catalog& catalog, int64_t ts_ms);
