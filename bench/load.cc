@@ -74,7 +74,7 @@ Spawned SpawnBroker(const std::string& bin, const std::string& config) {
     const std::string db = (s.dir / "mpp.db").string();
     execl(bin.c_str(), bin.c_str(), "--config", config.c_str(), "--db", db.c_str(), "--endpoint",
           "tcp://127.0.0.1:*", "--clock-start", "2026-11-30T09:00:00+07:00", "--log-level", "warn",
-          static_cast<char*>(nullptr));
+          "--init", static_cast<char*>(nullptr));
     _exit(127);
   }
   close(fds[1]);

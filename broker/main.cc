@@ -45,6 +45,45 @@ constexpr mpp::Millis kClockBehindToleranceMs = 60'000;
 
 void OnSignal(int) { g_stop.store(true); }
 
+using mpp::Status;
+
+// The database must be there unless --init asks for a new one, which must not
+// be: a missing directory is an unmounted volume, a missing or empty file (and
+// no -wal beside it) a hall without its data.
+Status CheckDatabasePresence(const std::string& db, bool init) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path path(db);
+  const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
+  if (!fs::is_directory(dir, ec)) {
+    if (!init) {
+      return Status::Error("the data directory " + dir.string() +
+                           " does not exist. Is the data volume mounted? (A new hall: start "
+                           "once with --init, which creates it.)");
+    }
+    fs::create_directories(dir, ec);
+    if (ec) return Status::Error("--init: cannot create " + dir.string() + ": " + ec.message());
+    fs::permissions(dir, fs::perms::owner_all, ec);
+  }
+  const bool has_file = fs::exists(path, ec) && fs::file_size(path, ec) > 0;
+  const bool has_wal = fs::exists(db + "-wal", ec) && fs::file_size(db + "-wal", ec) > 0;
+  const bool present = has_file || has_wal;
+  if (!present && !init) {
+    return Status::Error(
+        "no database at " + db +
+        (fs::exists(path, ec) ? " (the file is empty)" : "") +
+        ". If the hall has run before, its data is not where it should be: is the data volume "
+        "mounted, is --db right? Do not create a new one then - numbering would start at 001 "
+        "again while visitors hold today's numbers; restore a backup (docs/OPERATIONS.md). "
+        "For a new hall, start once with --init.");
+  }
+  if (present && init) {
+    return Status::Error("--init: a database exists at " + db +
+                         "; it is never overwritten. Start without --init.");
+  }
+  return Status::Ok();
+}
+
 // SIGHUP: read the catalog file again (the reactor applies it when the checks pass).
 std::atomic<bool> g_reload{false};
 void OnHangup(int) { g_reload.store(true); }
@@ -74,6 +113,7 @@ int main(int argc, char** argv) {
   int security_summary_s = 60;
   int pin_threads = 0;
   bool allow_clock_behind = false;
+  bool init = false;
   std::string log_level = "info";
   app.add_option("--config", config, "catalog file (TOML)")->capture_default_str();
   app.add_option("--db", db, "SQLite database file")->capture_default_str();
@@ -95,6 +135,9 @@ int main(int argc, char** argv) {
                  "at most 4")
       ->check(CLI::Range(0, 4))
       ->capture_default_str();
+  app.add_flag("--init", init,
+               "create a new, empty database at --db (once, by hand, for a new hall; refused "
+               "when one exists)");
   app.add_flag("--allow-clock-behind", allow_clock_behind,
                "start although the clock is behind the last event: times go on from it until "
                "the clock catches up (docs/OPERATIONS.md, \"The clock\")");
@@ -176,11 +219,19 @@ int main(int argc, char** argv) {
     clock = std::make_unique<mpp::SystemClock>();
   }
 
-  std::error_code ec;
-  const auto parent = std::filesystem::path(db).parent_path();
-  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  // A new, empty hall only when asked: an unmounted data volume or a lost
+  // file would otherwise start the numbering at 001 again while visitors
+  // hold today's numbers.
+  if (Status st = CheckDatabasePresence(db, init); !st.ok()) {
+    std::cerr << "mpp-broker: " << st.message() << "\n";
+    return 2;
+  }
   // One broker per file, for the broker's whole life, before anything is
   // read or migrated; the file is created 0600 (it holds PIN hashes).
+  if (Status st = mpp::store::CheckFolderWritable(db); !st.ok()) {
+    std::cerr << "mpp-broker: " << st.message() << "\n";
+    return 2;
+  }
   auto db_lock = mpp::store::DatabaseLock::Acquire(db);
   if (!db_lock.ok()) {
     std::cerr << "mpp-broker: " << db_lock.status().message() << "\n";

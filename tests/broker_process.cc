@@ -52,6 +52,9 @@ pid_t BrokerProcess::Spawn() {
     args.push_back("--clock-start");
     args.push_back(options_.clock_start);
   }
+  // A new hall on the first start (the broker refuses a missing database
+  // unless asked); tests of that refusal pass Options::init = false.
+  if (options_.init && !std::filesystem::exists(db_path())) args.push_back("--init");
   for (const auto& a : options_.extra_args) args.push_back(a);
   const std::string err_path = dir_.File("broker.stderr");
   const pid_t pid = fork();

@@ -32,6 +32,7 @@ class BrokerProcess {
     std::string endpoint = "tcp://127.0.0.1:*";             // "*": a free port chosen by the kernel
     std::vector<std::string> extra_args;
     std::string log_level = "warn";
+    bool init = true;  // --init when the database file does not exist yet
   };
 
   BrokerProcess(const TempDir& dir, Options options);

@@ -460,6 +460,94 @@ TEST(BrokerSystem, AClockBehindTheLastEventIsRefusedOrGoneOnFrom) {
   EXPECT_GE(called.wait_ms(), 0) << "a wait of " << called.wait_ms() / 60000 << " min";
 }
 
+// An unmounted data volume, a wrong --db or an emptied file used to start an
+// empty hall at number 001 while visitors held today's numbers. A new
+// database is made only with --init, which never touches an existing one.
+TEST(BrokerSystem, AMissingOrEmptyDatabaseIsRefusedUnlessInitAsksForANewOne) {
+  TempDir dir;
+  BrokerProcess::Options opt;
+  opt.init = false;
+  {
+    BrokerProcess missing(dir, opt);
+    EXPECT_EQ(missing.RunToExit(), 2);
+    EXPECT_NE(missing.StderrText().find("no database at " + missing.db_path()), std::string::npos)
+        << missing.StderrText();
+    EXPECT_NE(missing.StderrText().find("is the data volume mounted"), std::string::npos);
+    EXPECT_FALSE(std::filesystem::exists(missing.db_path())) << "nothing created";
+  }
+  {
+    std::ofstream(dir.File("mpp.db")).close();  // an emptied file
+    BrokerProcess empty(dir, opt);
+    EXPECT_EQ(empty.RunToExit(), 2);
+    EXPECT_NE(empty.StderrText().find("(the file is empty)"), std::string::npos)
+        << empty.StderrText();
+    std::filesystem::remove(dir.File("mpp.db"));
+  }
+  // A folder that is not there (the volume is not mounted).
+  const CommandResult no_dir = RunCommand(std::string(MPP_BROKER_BIN) + " --config " +
+                                          SampleCatalog() + " --db " + dir.File("gone/mpp.db") +
+                                          " --endpoint 'tcp://127.0.0.1:*' 2>&1");
+  EXPECT_EQ(no_dir.exit_code, 2);
+  EXPECT_NE(no_dir.out.find("the data directory " + dir.File("gone") + " does not exist"),
+            std::string::npos)
+      << no_dir.out;
+  // --init makes a new hall, once.
+  opt.extra_args = {"--init"};
+  {
+    BrokerProcess fresh(dir, opt);
+    ASSERT_TRUE(fresh.Start());
+    TestClient c(fresh.command_endpoint());
+    EXPECT_EQ(c.Issue("KTP-REKAM").ticket().number(), "A-001");
+    ASSERT_EQ(fresh.Stop(), 0);
+  }
+  BrokerProcess again(dir, opt);
+  EXPECT_EQ(again.RunToExit(), 2);
+  EXPECT_NE(again.StderrText().find("it is never overwritten"), std::string::npos)
+      << again.StderrText();
+  opt.extra_args.clear();
+  BrokerProcess plain(dir, opt);
+  ASSERT_TRUE(plain.Start());
+  TestClient c(plain.command_endpoint());
+  EXPECT_EQ(c.Issue("KTP-REKAM").ticket().number(), "A-002") << "the same hall, not a new one";
+}
+
+// A read-only file or folder (a volume mounted ro, chattr +i) must be refused
+// at start with the reason, not after the first ticket. chattr +i holds even
+// for root, so this runs as the CI's root too.
+TEST(BrokerSystem, ADatabaseThatCannotBeWrittenIsRefusedAtStartSayingWhy) {
+  TempDir dir;
+  BrokerProcess broker(dir);
+  ASSERT_TRUE(broker.Start());
+  ASSERT_EQ(broker.Stop(), 0);
+  auto chattr = [](const std::string& flag, const std::string& path) {
+    return RunCommand("chattr " + flag + " " + path + " 2>&1").exit_code == 0;
+  };
+  if (!chattr("+i", broker.db_path())) {
+    GTEST_SKIP() << "chattr +i is not supported on this file system";
+  }
+  {
+    BrokerProcess immutable_file(dir);
+    const int rc = immutable_file.RunToExit();
+    chattr("-i", broker.db_path());
+    EXPECT_EQ(rc, 2);
+    EXPECT_NE(immutable_file.StderrText().find("cannot open the database " + broker.db_path() +
+                                               " for writing"),
+              std::string::npos)
+        << immutable_file.StderrText();
+    EXPECT_NE(immutable_file.StderrText().find("mounted read-only"), std::string::npos);
+  }
+  ASSERT_TRUE(chattr("+i", dir.path().string()));
+  BrokerProcess immutable_folder(dir);
+  const int rc = immutable_folder.RunToExit();
+  chattr("-i", dir.path().string());
+  EXPECT_EQ(rc, 2);
+  EXPECT_NE(immutable_folder.StderrText().find("of the database cannot be written to"),
+            std::string::npos)
+      << immutable_folder.StderrText();
+  EXPECT_EQ(immutable_folder.StderrText().find("restore the last backup"), std::string::npos)
+      << "not a damaged file";
+}
+
 TEST(BrokerSystem, RunningTextIsPublishedAndSurvivesARestart) {
   TempDir dir;
   BrokerProcess broker(dir);

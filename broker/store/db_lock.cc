@@ -45,7 +45,13 @@ std::string Octal(mode_t mode) {
 StatusOr<DatabaseLock> DatabaseLock::Acquire(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) {
-    return Status::Error("cannot open the database " + path + ": " + std::strerror(errno));
+    const int err = errno;
+    std::string why = "cannot open the database " + path + " for writing: " + std::strerror(err);
+    if (err == EROFS || err == EPERM || err == EACCES) {
+      why += ". The broker writes every ticket to it: is the volume mounted read-only (`mount`), "
+             "the file immutable (`lsattr`), or owned by another user (`ls -l`)?";
+    }
+    return Status::Error(why);
   }
   DatabaseLock lock(fd);
   struct stat st {};
@@ -69,6 +75,23 @@ StatusOr<DatabaseLock> DatabaseLock::Acquire(const std::string& path) {
                          "that one first, or give this one its own --db");
   }
   return lock;
+}
+
+Status CheckFolderWritable(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash + 1);
+  const std::string probe = path + ".write-probe-" + std::to_string(getpid());
+  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return Status::Error("the folder " + dir + " of the database cannot be written to (" +
+                         std::strerror(errno) +
+                         "); SQLite keeps " + path + "-wal and -shm beside the database. Is the "
+                         "volume mounted read-only, the folder immutable (`lsattr -d`), or owned "
+                         "by another user?");
+  }
+  ::close(fd);
+  ::unlink(probe.c_str());
+  return Status::Ok();
 }
 
 DatabaseLock::~DatabaseLock() {

@@ -30,4 +30,8 @@ class DatabaseLock {
   int fd_ = -1;
 };
 
+// The database's folder must take new files: SQLite creates the -wal and
+// -shm files there (a read-only folder would fail at the first write).
+Status CheckFolderWritable(const std::string& path);
+
 }  // namespace mpp::store
