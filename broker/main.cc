@@ -114,6 +114,7 @@ int main(int argc, char** argv) {
   int pin_threads = 0;
   bool allow_clock_behind = false;
   bool init = false;
+  int disk_floor_mb = 512;
   std::string log_level = "info";
   app.add_option("--config", config, "catalog file (TOML)")->capture_default_str();
   app.add_option("--db", db, "SQLite database file")->capture_default_str();
@@ -134,6 +135,10 @@ int main(int argc, char** argv) {
                  "threads checking PINs (Argon2, 64 MiB each while busy); 0 = one per core, "
                  "at most 4")
       ->check(CLI::Range(0, 4))
+      ->capture_default_str();
+  app.add_option("--disk-floor-mb", disk_floor_mb,
+                 "warn when the database's disk has less free space than this (0: never)")
+      ->check(CLI::Range(0, 1 << 20))
       ->capture_default_str();
   app.add_flag("--init", init,
                "create a new, empty database at --db (once, by hand, for a new hall; refused "
@@ -427,6 +432,21 @@ int main(int argc, char** argv) {
   options.config_path = config;
   options.reload = &g_reload;
   options.pin_threads = pin_threads;
+  options.disk_floor_bytes = static_cast<int64_t>(disk_floor_mb) << 20;
+  // After a batch the full disk could not take: the core as the database has it.
+  options.rebuild_core = [&](mpp::Millis at) -> Status {
+    const mpp::CatalogIndex* in_force = &core.catalog();
+    auto again = store.value()->Load(in_force->BusinessDay(at));
+    if (!again.ok()) return again.status();
+    core = mpp::core::QueueCore(in_force);
+    core.Restore(again->tickets, again->counters, again->last_seq, again->last_ticket_id,
+                 again->business_day, at);
+    core.RestoreNumberFloors(again->business_day, again->number_floors);
+    core.RestoreOperators(again->operators);
+    core.RestoreDevices(again->devices);
+    if (again->ticker) core.RestoreTicker(*again->ticker);
+    return Status::Ok();
+  };
   mpp::net::Reactor reactor(&context, &index, &core, store.value().get(), &held_clock, options);
   if (auto st = reactor.Bind(); !st.ok()) {
     std::cerr << "mpp-broker: " << st.message() << "\n";

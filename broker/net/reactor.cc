@@ -1,11 +1,13 @@
 #include "broker/net/reactor.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/statvfs.h>
 
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <map>
 #include <thread>
 #include <zmq_addon.hpp>
@@ -366,6 +368,9 @@ v1::Status Reactor::MakeStatus(Millis now) const {
   s.set_command_endpoint(bound_command_);
   s.set_event_endpoint(bound_event_);
   s.set_clock_scale(clock_->scale());
+  s.set_disk_free_bytes(disk_free_);
+  s.set_disk_low(disk_low_);
+  s.set_writes_refused(disk_full_);
   return s;
 }
 
@@ -523,6 +528,11 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
       replies->push_back(std::move(p));
       return;
     }
+    if (disk_full_) {
+      p.reply = DiskFullEnvelope(in.request_id(), now);
+      replies->push_back(std::move(p));
+      return;
+    }
     if (!resumed && pins_) {
       const std::string job_key = reply_client + '\n' + in.request_id();
       if (auto job = pin_jobs_.find(job_key); job != pin_jobs_.end()) {
@@ -565,11 +575,12 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
     *out.mutable_reply() = std::move(o.reply);
     p.reply = out.SerializeAsString();
     if (!o.events.empty()) {
-      Persist(o.events, now, began, events);
-      if (Status st = store_->SaveReply(reply_client, in.request_id(), now, p.reply, digest);
-          !st.ok()) {
-        spdlog::critical("cannot store reply: {}", st.message());
-        std::abort();
+      Status st = Persist(o.events, now, began, events);
+      if (st.ok()) st = store_->SaveReply(reply_client, in.request_id(), now, p.reply, digest);
+      if (!st.ok()) {
+        replies->push_back(std::move(p));  // answered RESOURCE_EXHAUSTED with the batch
+        FailBatch(replies, events, began, st, now);
+        return;
       }
     }
     replies->push_back(std::move(p));
@@ -583,6 +594,11 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
   }
   if (req.has_status()) {
     *out.mutable_reply()->mutable_status() = MakeStatus(now);
+  } else if (disk_full_ && core_->DayChangeDue(now)) {
+    // The day change waits for disk space; a read must not do it unrecorded.
+    p.reply = DiskFullEnvelope(in.request_id(), now);
+    replies->push_back(std::move(p));
+    return;
   } else {
     *out.mutable_reply() = core_->Apply(req, now).reply;
     if (out.reply().has_snapshot()) core::RedactSnapshot(out.mutable_reply()->mutable_snapshot(), audience);
@@ -758,21 +774,18 @@ std::optional<std::string> Reactor::HandleOne(std::vector<zmq::message_t> frames
   return replies.back().reply;
 }
 
-void Reactor::Persist(std::vector<v1::Event>& applied, Millis now, bool* began,
-                      std::vector<v1::Envelope>* events) {
+Status Reactor::Persist(std::vector<v1::Event>& applied, Millis now, bool* began,
+                        std::vector<v1::Envelope>* events) {
   if (!*began) {
     if (Status st = store_->Begin(); !st.ok()) {
-      spdlog::critical("cannot begin a transaction: {}; exiting so state is rebuilt", st.message());
-      std::abort();
+      return Status::Error("cannot begin a transaction: " + st.message());
     }
     *began = true;
   }
   uint64_t seq = core_->seq() - applied.size() + 1;
   for (auto& e : applied) {
     if (Status st = store_->AppendEvent(seq, now, e); !st.ok()) {
-      spdlog::critical("cannot persist event {}: {}; exiting so state is rebuilt", seq,
-                       st.message());
-      std::abort();
+      return Status::Error("cannot persist event " + std::to_string(seq) + ": " + st.message());
     }
     v1::Envelope ev;
     ev.set_seq(seq++);
@@ -787,6 +800,69 @@ void Reactor::Persist(std::vector<v1::Event>& applied, Millis now, bool* began,
       ev.mutable_event()->mutable_catalog_change()->clear_catalog();
     }
     events->push_back(std::move(ev));
+  }
+  return Status::Ok();
+}
+
+std::string Reactor::DiskFullEnvelope(const std::string& request_id, Millis now) const {
+  return ErrorEnvelope(request_id, v1::RESOURCE_EXHAUSTED,
+                       "Disk server antrean penuh; tidak ada yang dapat dicatat. Hubungi admin.",
+                       "The broker's disk is full: nothing can be recorded until space is freed "
+                       "(the log says so). Reads still work; retry later.",
+                       now);
+}
+
+void Reactor::FailBatch(std::vector<Pending>* replies, std::vector<v1::Envelope>* events,
+                        bool* began, const Status& st, Millis now) {
+  if (!store_->LastErrorWasDiskFull() || !options_.rebuild_core) {
+    // Nothing of the batch was acknowledged; the log on disk is the truth.
+    spdlog::critical("{}; exiting so state is rebuilt from the database", st.message());
+    std::abort();
+  }
+  store_->Rollback();
+  if (Status rebuilt = options_.rebuild_core(now); !rebuilt.ok()) {
+    spdlog::critical("disk full, and the state cannot be rebuilt from the database ({}); exiting",
+                     rebuilt.message());
+    std::abort();
+  }
+  // Every answer of the batch was made on state that was just rolled back.
+  for (auto& p : *replies) {
+    v1::Envelope was;
+    was.ParseFromString(p.reply);
+    p.reply = DiskFullEnvelope(was.request_id(), now);
+  }
+  events->clear();
+  *began = false;
+  if (!disk_full_) {
+    spdlog::critical(
+        "disk full ({}): {} request(s) of this batch were rolled back and refused; every command "
+        "is refused (RESOURCE_EXHAUSTED) until space is freed on the database's disk - reads and "
+        "heartbeats go on, nothing acknowledged is lost",
+        st.message(), replies->size());
+  }
+  disk_full_ = true;
+}
+
+void Reactor::CheckDisk(Millis now) {
+  if (options_.db_path.empty()) return;
+  struct statvfs vfs {};
+  const std::string dir = std::filesystem::path(options_.db_path).parent_path().string();
+  if (statvfs(dir.empty() ? "." : dir.c_str(), &vfs) == 0) {
+    disk_free_ = static_cast<int64_t>(vfs.f_bavail) * static_cast<int64_t>(vfs.f_frsize);
+    disk_low_ = options_.disk_floor_bytes > 0 && disk_free_ < options_.disk_floor_bytes;
+    const auto steady = std::chrono::steady_clock::now();
+    if (disk_low_ && steady >= next_low_warning_) {
+      spdlog::warn(
+          "only {} MB free on the database's disk ({}; floor {} MB): free space before it "
+          "fills - when it does, every command is refused until there is room again",
+          disk_free_ >> 20, dir, options_.disk_floor_bytes >> 20);
+      next_low_warning_ = steady + std::chrono::minutes(10);
+    }
+  }
+  if (!disk_full_) return;
+  if (Status st = store_->ProbeWrite(now); st.ok()) {
+    disk_full_ = false;
+    spdlog::warn("the database's disk takes writes again: commands are accepted");
   }
 }
 
@@ -834,8 +910,11 @@ void Reactor::CommitOnItsOwn(std::vector<v1::Event>& applied, Millis now) {
   if (applied.empty()) return;
   std::vector<v1::Envelope> events;
   bool began = false;
-  Persist(applied, now, &began, &events);
   std::vector<Pending> no_replies;
+  if (Status st = Persist(applied, now, &began, &events); !st.ok()) {
+    FailBatch(&no_replies, &events, &began, st, now);
+    return;
+  }
   Deliver(no_replies, events, began);
 }
 
@@ -847,7 +926,8 @@ void Reactor::ReloadOnSignal() {
 }
 
 void Reactor::ChangeDayIfDue(Millis now) {
-  if (!core_->DayChangeDue(now)) return;
+  // With a full disk the change waits (CheckDisk): it could not be recorded.
+  if (disk_full_ || !core_->DayChangeDue(now)) return;
   const std::string before = core_->business_day();
   core::Outcome o = core_->ChangeDay(now);
   if (o.events.empty()) return;
@@ -922,12 +1002,13 @@ void Reactor::Deliver(std::vector<Pending>& replies, std::vector<v1::Envelope>& 
     counters_.committed_requests += batch;
     counters_.max_batch = std::max(counters_.max_batch, batch);
     if (!st.ok()) {
-      // Nothing was acknowledged; the log on disk is the truth. Restart from it.
-      spdlog::critical("COMMIT failed: {}; exiting so state is rebuilt from the database",
-                       st.message());
-      std::abort();
+      // Nothing was acknowledged: a full disk is survived (FailBatch), any
+      // other failure restarts from the log on disk.
+      FailBatch(&replies, &events, &began, Status::Error("COMMIT failed: " + st.message()),
+                clock_->NowMs());
+    } else if (options_.syncer) {
+      options_.syncer->Request(++commit_generation_);
     }
-    if (options_.syncer) options_.syncer->Request(++commit_generation_);
   }
   // Not yet durable, or behind something that is not: wait for the syncer.
   // A reply without a commit of its own (a refusal, a snapshot) may still
@@ -1070,6 +1151,7 @@ void Reactor::Run(const std::atomic<bool>& stop) {
   published_seq_ = core_->seq();
   published_day_ = core_->business_day();
   published_catalog_ = core_->catalog().catalog().version();
+  CheckDisk(clock_->NowMs());  // the first status already knows the free space
   auto next_heartbeat = steady_clock::now();
   auto next_security = steady_clock::now() + milliseconds(options_.security_summary_ms);
   while (!stop.load()) {
@@ -1079,6 +1161,7 @@ void Reactor::Run(const std::atomic<bool>& stop) {
     if (now >= next_heartbeat) {
       PublishHeartbeat(clock_->NowMs());
       NoteFailedHandshakes(clock_->NowMs());
+      CheckDisk(clock_->NowMs());
       SummarizeDays(clock_->NowMs());
       next_heartbeat = now + milliseconds(options_.heartbeat_ms);
     }

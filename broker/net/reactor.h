@@ -62,6 +62,13 @@ struct ReactorOptions {
   // SIGHUP) read it again and swap it in when the checks pass.
   std::string config_path;
   std::atomic<bool>* reload = nullptr;
+  // Rebuilds the core from the database after a batch could not be written
+  // for want of disk space (its events were rolled back). Null: such a
+  // failure ends the process, as every other write failure does.
+  std::function<Status(Millis now)> rebuild_core;
+  // Free space below this on the database's file system is logged as a
+  // warning and reported in status (0: no warning).
+  int64_t disk_floor_bytes = 512LL << 20;
   // Threads checking PINs (Argon2, 64 MiB each while it runs); 0: one per
   // core, at most PinPool::kMaxWorkers.
   int pin_threads = 0;
@@ -166,8 +173,19 @@ class Reactor {
   // into the open batch, beginning it if `*began` is false, and adds their
   // envelopes to `events`. Aborts when the store refuses: the log on disk is
   // the truth and a restart rebuilds from it.
-  void Persist(std::vector<v1::Event>& applied, Millis now, bool* began,
-               std::vector<v1::Envelope>* events);
+  Status Persist(std::vector<v1::Event>& applied, Millis now, bool* began,
+                 std::vector<v1::Envelope>* events);
+  // A write of the batch failed. For want of disk space: rolls the batch
+  // back, rebuilds the core from the database, answers every request of the
+  // batch RESOURCE_EXHAUSTED and refuses commands until CheckDisk finds space
+  // again. Any other failure ends the process (the state is rebuilt at
+  // start, as before).
+  void FailBatch(std::vector<Pending>* replies, std::vector<v1::Envelope>* events, bool* began,
+                 const Status& st, Millis now);
+  // Once a second: free space (warning below the floor) and, while the disk
+  // is full, a probe write that ends the refusals when it succeeds.
+  void CheckDisk(Millis now);
+  std::string DiskFullEnvelope(const std::string& request_id, Millis now) const;
   // Commits events the core just applied outside any batch (a day change, a
   // catalog reload on SIGHUP, security notices) and publishes them.
   void CommitOnItsOwn(std::vector<v1::Event>& applied, Millis now);
@@ -217,6 +235,10 @@ class Reactor {
   std::unique_ptr<ReportWorker> reports_;
   std::unique_ptr<PinPool> pins_;
   std::unique_ptr<zmq::socket_t> command_monitor_, event_monitor_;
+  bool disk_full_ = false;   // commands refused until a probe write succeeds
+  bool disk_low_ = false;
+  int64_t disk_free_ = -1;
+  std::chrono::steady_clock::time_point next_low_warning_{};
   int monitors_made_ = 0;
   // Commands handed to the PIN threads and not yet answered, by reply client
   // and request id: a client's retry while its sign-in waits is not queued

@@ -1,5 +1,7 @@
 #include "broker/store/store.h"
 
+#include <cerrno>
+
 #include <sqlite3.h>
 #include <sys/stat.h>
 
@@ -873,6 +875,34 @@ StatusOr<std::optional<v1::Catalog>> Store::LatestCatalog() {
   }
   sqlite3_finalize(q);
   return out;
+}
+
+bool Store::LastErrorWasDiskFull() const {
+  const int rc = sqlite3_extended_errcode(db_);
+  return (rc & 0xff) == SQLITE_FULL ||
+         ((rc & 0xff) == SQLITE_IOERR && sqlite3_system_errno(db_) == ENOSPC);
+}
+
+Status Store::ProbeWrite(int64_t ts_ms) {
+  if (Status st = Begin(); !st.ok()) return st;
+  sqlite3_stmt* q = nullptr;
+  sqlite3_prepare_v2(db_,
+                     "INSERT OR REPLACE INTO settings (key, value, ts_ms) VALUES ('disk_probe', "
+                     "?1, ?1)",
+                     -1, &q, nullptr);
+  sqlite3_bind_int64(q, 1, ts_ms);
+  const int rc = sqlite3_step(q);
+  sqlite3_finalize(q);
+  if (rc != SQLITE_DONE) {
+    const std::string why = sqlite3_errmsg(db_);
+    Rollback();
+    return Status::Error(why);
+  }
+  if (Status st = Commit(); !st.ok()) {
+    Rollback();
+    return st;
+  }
+  return Status::Ok();
 }
 
 StatusOr<int64_t> Store::LastEventMs() {

@@ -90,6 +90,12 @@ class Store {
   // The time of the last committed event (0 for an empty log): the broker's
   // clock is never earlier (HeldClock).
   StatusOr<int64_t> LastEventMs();
+  // True when the last failed statement failed for want of disk space
+  // (SQLITE_FULL, or an I/O error with ENOSPC).
+  bool LastErrorWasDiskFull() const;
+  // A small committed write (the settings row `disk_probe`): whether the
+  // disk takes writes again after it was full.
+  Status ProbeWrite(int64_t ts_ms);
   // Keeps `catalog` (by its version) as in force from `ts_ms`; AppendEvent
   // does it for CATALOG_CHANGED, the broker's first start calls it itself.
   Status SaveCatalog(const v1::Catalog& catalog, int64_t ts_ms);
