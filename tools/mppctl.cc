@@ -730,6 +730,13 @@ int main(int argc, char** argv) {
               << "uptime       " << s.uptime_ms() / 1000 << " s\n"
               << "clients      " << s.clients() << " (seen in the last minute)\n"
               << "database     " << s.db_bytes() << " bytes\n"
+              << "disk free    "
+              << (s.disk_free_bytes() >= 0 ? std::to_string(s.disk_free_bytes() >> 20) + " MB"
+                                           : std::string("unknown"))
+              << (s.writes_refused() ? "  FULL: commands are refused until space is freed"
+                  : s.disk_low()     ? "  LOW: free space before it fills"
+                                     : "")
+              << "\n"
               << "business day " << s.business_day() << "\n"
               << "tickets      " << s.tickets_today() << " today, " << s.waiting() << " waiting\n"
               << "broker time  " << mpp::FormatIsoLocal(s.now_ms(), offset_min)
