@@ -307,7 +307,24 @@ class EchoServer {
 // goes to a ROUTER in this process that receives and drops every message
 // instead: the control, what the flood costs the honest client on this
 // machine whatever the broker does with it.
-void RunFlood(const std::string& endpoint, int ops, bool to_sink) {
+// The broker's resident memory now and at its peak (VmRSS, VmHWM), in MB.
+std::pair<double, double> BrokerRssMb(pid_t pid) {
+  if (pid <= 0) return {-1, -1};
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  double rss = -1, hwm = -1;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) rss = std::atof(line.c_str() + 6) / 1024;
+    if (line.rfind("VmHWM:", 0) == 0) hwm = std::atof(line.c_str() + 6) / 1024;
+  }
+  return {rss, hwm};
+}
+
+// `kind` "snapshots": the hostile client sends valid snapshot requests as
+// fast as it can and never reads a reply (each reply is the whole hall).
+void RunFlood(const std::string& endpoint, int ops, bool to_sink, const std::string& kind,
+              pid_t broker_pid) {
+  const bool snapshots = kind == "snapshots";
   auto honest = [&](const char* label, int64_t* flood_sent) {
     zmq::context_t ctx(1);
     mpp::BrokerClient client(&ctx, endpoint, flood_sent ? "honest-flooded" : "honest-alone");
@@ -357,9 +374,25 @@ void RunFlood(const std::string& endpoint, int ops, bool to_sink) {
     zmq::socket_t s(ctx, zmq::socket_type::dealer);
     s.set(zmq::sockopt::linger, 0);
     s.set(zmq::sockopt::sndhwm, 1000);
+    s.set(zmq::sockopt::rcvhwm, 1);  // reads nothing: the broker's queue to it fills
     s.connect(flood_endpoint);
     std::mt19937_64 rng(7);
     std::string junk(200, '\0');
+    while (snapshots && !stop.load()) {
+      v1::Envelope e;
+      e.set_client_id("flood");
+      e.set_request_id("f" + std::to_string(sent.load()));
+      e.mutable_request()->mutable_snapshot();
+      const std::string body = e.SerializeAsString();
+      if (s.send(zmq::buffer(mpp::kProtocolTag),
+                 zmq::send_flags::sndmore | zmq::send_flags::dontwait)
+              .has_value()) {
+        s.send(zmq::buffer(body), zmq::send_flags::none);
+        ++sent;
+      } else {
+        std::this_thread::sleep_for(std::chrono::microseconds(100));
+      }
+    }
     while (!stop.load()) {
       for (auto& ch : junk) ch = static_cast<char>(rng());
       bool ok;
@@ -387,19 +420,31 @@ void RunFlood(const std::string& endpoint, int ops, bool to_sink) {
     }
   });
   int64_t before = 0;
-  while ((before = sent.load()) < 20000) std::this_thread::yield();  // the flood is on
+  const int64_t warm = snapshots ? 2000 : 20000;
+  while ((before = sent.load()) < warm) std::this_thread::yield();  // the flood is on
   int64_t during = 0;
   const auto t0 = Clock::now();
-  honest(to_sink ? "during a flood of garbage to another receiver (control)"
-                 : "during a flood of garbage to the broker",
+  honest(to_sink ? (snapshots ? "during a flood of snapshot requests to another receiver (control)"
+                              : "during a flood of garbage to another receiver (control)")
+         : snapshots ? "during a flood of unread snapshot requests to the broker"
+                     : "during a flood of garbage to the broker",
          &during);
   during = sent.load() - before;
   const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+  const auto [rss_during, peak] = BrokerRssMb(broker_pid);
   stop.store(true);
   flood.join();
   drain.join();
-  std::printf("| flood | %lld bad messages in %.1f s (%.0f/s) while the honest client ran |\n",
-              static_cast<long long>(during), secs, during / secs);
+  std::printf("| flood | %lld %s in %.1f s (%.0f/s) while the honest client ran |\n",
+              static_cast<long long>(during), snapshots ? "snapshot requests" : "bad messages",
+              secs, during / secs);
+  if (broker_pid > 0) {
+    // After the flooding client has gone: is the memory given back?
+    std::this_thread::sleep_for(std::chrono::seconds(3));
+    const auto [rss_after, peak_after] = BrokerRssMb(broker_pid);
+    std::printf("| broker memory | RSS %.0f MB during the flood, peak %.0f MB, %.0f MB 3 s after |\n",
+                rss_during, std::max(peak, peak_after), rss_after);
+  }
 }
 
 // Latency from a counter's call to each of `subs` subscribers receiving it.
@@ -767,6 +812,7 @@ int main(int argc, char** argv) {
   bool spawn = false, fsync = false;
   int flood = 0;
   bool flood_sink = false;
+  std::string flood_kind = "garbage";
   int sign_ins = 0;
   int sub_threads = 4;
   bool echo = false;
@@ -807,6 +853,10 @@ int main(int argc, char** argv) {
                  "instead of the load: N operators sign in at once (with --spawn, counters "
                  "are added to the catalog up to N)")
       ->check(CLI::Range(1, 500));
+  app.add_option("--flood-kind", flood_kind,
+                 "with --flood: garbage (bad frames) or snapshots (valid reads never read back)")
+      ->check(CLI::IsMember({"garbage", "snapshots"}))
+      ->capture_default_str();
   app.add_flag("--flood-sink", flood_sink,
                "with --flood: send the flood to a receiver in this process instead (control)");
   CLI11_PARSE(app, argc, argv);
@@ -868,7 +918,7 @@ int main(int argc, char** argv) {
   if (sign_ins > 0) {
     RunSignIns(broker, sign_ins, spawned.pid);
   } else if (flood > 0) {
-    RunFlood(broker, flood, flood_sink);
+    RunFlood(broker, flood, flood_sink, flood_kind, spawned.pid);
   } else {
     const std::vector<int>& counts = *client_counts;
     if (warmup > 0 && !counts.empty()) {

@@ -53,6 +53,7 @@ class BadInput : public ::testing::Test {
   }
 
   static int net_budget() { return 50; }  // net::Reactor::kBadPerSecond
+  static int reply_queue() { return 32; }  // net::Reactor::kReplyQueue
 
   void ExpectStillServing() {
     TestClient c(broker_.command_endpoint(), "honest");
@@ -118,7 +119,9 @@ TEST_F(BadInput, AFloodingConnectionIsIgnoredAndHonestClientsAreServed) {
     (void)zmq::recv_multipart(raw_, std::back_inserter(reply));
     ++answered;
   }
-  EXPECT_GE(answered, net_budget() - 1);
+  // Answered up to the budget, or as many as one connection's reply queue
+  // holds while it is not reading (the rest are dropped, not queued).
+  EXPECT_GE(answered, std::min(net_budget() - 1, reply_queue()));
   EXPECT_LT(answered, 400) << "every bad message was answered: no budget";
   EXPECT_TRUE(
       WaitFor([&] { return broker_.StderrText().find("ignoring it") != std::string::npos; }, 5000));

@@ -54,6 +54,7 @@ class BrokerProcess {
   // Sends `sig` (SIGSTOP / SIGCONT: a broker that hangs, then recovers).
   void Signal(int sig);
   bool running() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
   const std::string& command_endpoint() const { return command_; }
   const std::string& event_endpoint() const { return events_; }
   std::string db_path() const { return dir_.File("mpp.db"); }

@@ -619,6 +619,57 @@ TEST(BrokerSystem, AFullDiskRefusesCommandsKeepsReadingAndRecoversByItself) {
   ASSERT_EQ(broker.Stop(), 0);
 }
 
+// A client that sends thousands of snapshot requests and never reads the
+// replies raised the broker's memory to 1.5 GB, kept after it left, and
+// stalled everyone. Now one connection holds at most a small queue of
+// replies, its reads are not even built once it stops reading, and the log
+// names dropped replies as such.
+TEST(BrokerSystem, AClientThatNeverReadsItsRepliesCannotExhaustTheBrokersMemory) {
+  TempDir dir;
+  BrokerProcess broker(dir);
+  ASSERT_TRUE(broker.Start());
+  TestClient honest(broker.command_endpoint(), "kiosk-honest");
+  for (int i = 0; i < 400; ++i) ASSERT_EQ(honest.Issue("INFO-PENGADUAN").error().code(), v1::OK);
+  const size_t snapshot_bytes = honest.Snapshot().snapshot().ByteSizeLong();
+  ASSERT_GT(snapshot_bytes, 20000u) << "a hall with 400 waiting: every snapshot is big";
+  zmq::context_t ctx(1);
+  zmq::socket_t flood(ctx, zmq::socket_type::dealer);
+  flood.set(zmq::sockopt::linger, 0);
+  flood.set(zmq::sockopt::rcvhwm, 1);
+  flood.set(zmq::sockopt::sndhwm, 100000);
+  flood.connect(broker.command_endpoint());
+  constexpr int kRequests = 4000;  // ~4000 x 40 KB = 160 MB queued before
+  for (int i = 0; i < kRequests; ++i) {
+    v1::Envelope e;
+    e.set_client_id("flood");
+    e.set_request_id("f" + std::to_string(i));
+    e.mutable_request()->mutable_snapshot();
+    flood.send(zmq::buffer(kProtocolTag), zmq::send_flags::sndmore);
+    flood.send(zmq::buffer(e.SerializeAsString()), zmq::send_flags::none);
+  }
+  // Past its read budget the flood is refused, then ignored like garbage;
+  // replies it does not read are dropped and said to be.
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        const std::string log = broker.StderrText();
+        return log.find("reads past its budget") != std::string::npos ||
+               log.find("do not read them") != std::string::npos;
+      },
+      20000))
+      << broker.StderrText();
+  EXPECT_EQ(honest.Issue("INFO-PENGADUAN").error().code(), v1::OK);
+  std::ifstream status("/proc/" + std::to_string(broker.pid()) + "/status");
+  std::string line;
+  long peak_kb = 0;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) peak_kb = std::atol(line.c_str() + 6);
+  }
+  EXPECT_GT(peak_kb, 0);
+  EXPECT_LT(peak_kb, 100 * 1024) << "peak resident memory " << peak_kb / 1024 << " MB";
+  EXPECT_EQ(broker.StderrText().find("bad input or refusals suppressed"), std::string::npos)
+      << "dropped replies are not bad input";
+}
+
 TEST(BrokerSystem, RunningTextIsPublishedAndSurvivesARestart) {
   TempDir dir;
   BrokerProcess broker(dir);

@@ -1,6 +1,7 @@
 #include "broker/net/reactor.h"
 
 #include <spdlog/spdlog.h>
+#include <malloc.h>
 #include <sys/statvfs.h>
 
 #include <cerrno>
@@ -78,7 +79,7 @@ Status Reactor::Bind() {
     router_.set(zmq::sockopt::linger, 0);
     router_.set(zmq::sockopt::router_mandatory, 1);
     router_.set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(kMaxMessageBytes));
-    router_.set(zmq::sockopt::sndhwm, 10000);
+    router_.set(zmq::sockopt::sndhwm, kReplyQueue);
     router_.set(zmq::sockopt::rcvhwm, 10000);
     SetPubOptions(pub_);
     router_.bind(options_.command_endpoint);
@@ -184,6 +185,11 @@ void Reactor::NoteFailedHandshakes(Millis now) {
         why = "a client with the wrong broker.pub (its hello could not be decrypted)";
       } else if (event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) {
         continue;  // refused by ZAP: the ZAP handler logs those with the key
+      } else if (event == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) {
+        // The peer hung up mid-handshake: most often a client without keys
+        // (it gives up on the CURVE greeting), sometimes a port scanner.
+        why = std::string("a handshake broken off (") + std::strerror(static_cast<int>(value)) +
+              "), most often a client without CURVE keys";
       } else {
         why = "a broken secure handshake (ZMTP error " + std::to_string(value) + ")";
       }
@@ -313,8 +319,8 @@ void Reactor::CountBad(const std::string& peer) {
     if (now - last_quarantine_log_ >= std::chrono::seconds(1)) {
       last_quarantine_log_ = now;
       spdlog::warn(
-          "security: a connection sent {} bad messages within a second; ignoring it "
-          "for the rest of that second",
+          "security: a connection sent {} bad messages (or reads past its budget) within a "
+          "second; ignoring it for the rest of that second",
           kBadPerSecond);
     }
   }
@@ -588,6 +594,19 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
   }
 
   out.set_seq(core_->seq());
+  if (req.has_snapshot() || req.has_get_catalog() || req.has_list_devices() || req.has_report()) {
+    bool drop = false;
+    if (!AllowHeavyRead(peer, &drop)) {
+      ++counters_.reads_refused;
+      CountBad(peer);  // a flood of reads is ignored like a flood of garbage
+      if (drop) return;  // it does not read its replies: nothing is built or queued
+      p.reply = ErrorEnvelope(in.request_id(), v1::UNAVAILABLE,
+                              "Terlalu banyak permintaan baca; coba lagi sebentar.",
+                              "Too many reads from this connection; try again in a moment.", now);
+      replies->push_back(std::move(p));
+      return;
+    }
+  }
   if (req.has_report()) {
     ForwardReport(std::move(p.identity), in, std::move(out), replies, now);
     return;
@@ -843,6 +862,54 @@ void Reactor::FailBatch(std::vector<Pending>* replies, std::vector<v1::Envelope>
   disk_full_ = true;
 }
 
+bool Reactor::AllowHeavyRead(const std::string& peer, bool* drop) {
+  const auto now = std::chrono::steady_clock::now();
+  if (auto it = unread_peers_.find(peer);
+      it != unread_peers_.end() && now - it->second < std::chrono::milliseconds(kUnreadMs)) {
+    *drop = true;
+    flood_seen_ = true;
+    return false;
+  }
+  ReadBudget& b = read_budgets_[peer];
+  if (b.last != std::chrono::steady_clock::time_point{}) {
+    b.tokens = std::min(kReadBurst, b.tokens + kReadsPerSecond *
+                                                   std::chrono::duration<double>(now - b.last).count());
+  }
+  b.last = now;
+  if (b.tokens < 1) {
+    flood_seen_ = true;
+    return false;
+  }
+  b.tokens -= 1;
+  return true;
+}
+
+void Reactor::TendFloods() {
+  const auto now = std::chrono::steady_clock::now();
+  const int64_t dropped = counters_.replies_dropped - dropped_logged_;
+  if (dropped > 0) {
+    spdlog::warn(
+        "dropped {} replies in the last seconds to {} connection(s) that do not read them (their "
+        "queue of {} was full); their reads are not built until they read again",
+        dropped, unread_peers_.size(), kReplyQueue);
+    dropped_logged_ = counters_.replies_dropped;
+    flood_seen_ = true;
+    return;  // still flooding: trim once it has ended
+  }
+  for (auto it = unread_peers_.begin(); it != unread_peers_.end();) {
+    it = now - it->second > std::chrono::seconds(10) ? unread_peers_.erase(it) : std::next(it);
+  }
+  for (auto it = read_budgets_.begin(); it != read_budgets_.end();) {
+    it = now - it->second.last > std::chrono::minutes(1) ? read_budgets_.erase(it) : std::next(it);
+  }
+  if (flood_seen_) {
+    // The replies a flood queued are freed now; glibc keeps freed memory in
+    // its arenas unless asked to give it back.
+    flood_seen_ = false;
+    malloc_trim(0);
+  }
+}
+
 void Reactor::CheckDisk(Millis now) {
   if (options_.db_path.empty()) return;
   struct statvfs vfs {};
@@ -1036,9 +1103,14 @@ void Reactor::Send(std::vector<Pending>& replies, std::vector<v1::Envelope>& eve
       router_.send(zmq::buffer(kProtocolTag), zmq::send_flags::sndmore | zmq::send_flags::dontwait);
       router_.send(zmq::buffer(p.reply), zmq::send_flags::dontwait);
     } catch (const zmq::error_t& e) {
-      // EHOSTUNREACH: the client left. EAGAIN: its queue is full. Either way
-      // the reply is stored; a retry gets it.
-      if (LogAllowed()) spdlog::debug("reply not delivered: {}", e.what());
+      // EHOSTUNREACH: the client left. EAGAIN: its queue is full - it does
+      // not read (TendFloods logs the count). Either way a stored reply is
+      // there for a retry.
+      if (e.num() == EAGAIN) {
+        ++counters_.replies_dropped;
+        unread_peers_[std::string(static_cast<const char*>(p.identity.data()),
+                                  p.identity.size())] = std::chrono::steady_clock::now();
+      }
     }
   }
   bool revoked = false;
@@ -1162,6 +1234,7 @@ void Reactor::Run(const std::atomic<bool>& stop) {
       PublishHeartbeat(clock_->NowMs());
       NoteFailedHandshakes(clock_->NowMs());
       CheckDisk(clock_->NowMs());
+      TendFloods();
       SummarizeDays(clock_->NowMs());
       next_heartbeat = now + milliseconds(options_.heartbeat_ms);
     }

@@ -113,6 +113,8 @@ class Reactor {
     int64_t dropped_bad = 0;       // messages dropped unread while ignored
     int64_t event_rebinds = 0;     // event socket renewed after a revocation
     int64_t pin_retries_absorbed = 0;  // retries of a command a PIN thread still had
+    int64_t replies_dropped = 0;       // to a connection whose queue was full (not reading)
+    int64_t reads_refused = 0;         // over a connection's read budget, or it does not read
   };
   // Bad messages a connection may send in one second before it is ignored
   // (unread, unanswered) for the rest of that second.
@@ -120,6 +122,17 @@ class Reactor {
   // Messages of ignored connections a batch drops before it serves the
   // requests it already holds.
   static constexpr int kDropsBeforeServing = 32;
+  // Replies queued to one connection before further ones are dropped (the
+  // client does not read them): with whole-hall snapshots of 0.1-0.5 MB,
+  // 16 MB at most. Honest clients have one or a few requests out.
+  static constexpr int kReplyQueue = 32;
+  // Heavy reads (snapshot, catalog, device list, report) per connection: a
+  // burst of kReadBurst, then kReadsPerSecond; the rest refused UNAVAILABLE.
+  // A connection whose queue was full in the last kUnreadMs gets no heavy
+  // read built at all.
+  static constexpr double kReadBurst = 40;
+  static constexpr double kReadsPerSecond = 20;
+  static constexpr int kUnreadMs = 2000;
   const Counters& counters() const { return counters_; }
 
  private:
@@ -235,6 +248,22 @@ class Reactor {
   std::unique_ptr<ReportWorker> reports_;
   std::unique_ptr<PinPool> pins_;
   std::unique_ptr<zmq::socket_t> command_monitor_, event_monitor_;
+  // Heavy-read budgets and the connections that do not read their replies,
+  // by ROUTER identity (AllowHeavyRead); forgotten after a minute idle.
+  struct ReadBudget {
+    double tokens = kReadBurst;
+    std::chrono::steady_clock::time_point last{};
+  };
+  std::unordered_map<std::string, ReadBudget> read_budgets_;
+  std::unordered_map<std::string, std::chrono::steady_clock::time_point> unread_peers_;
+  int64_t dropped_logged_ = 0;        // replies_dropped at the last log line
+  bool flood_seen_ = false;           // since the last memory trim
+  // Whether `peer` may have a heavy read built now; false: refuse (or drop,
+  // when `*drop`: it does not read).
+  bool AllowHeavyRead(const std::string& peer, bool* drop);
+  // Once a second: logs dropped replies, forgets idle budgets and, after a
+  // flood has ended, gives freed memory back to the system.
+  void TendFloods();
   bool disk_full_ = false;   // commands refused until a probe write succeeds
   bool disk_low_ = false;
   int64_t disk_free_ = -1;
