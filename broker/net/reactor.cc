@@ -246,6 +246,7 @@ void Reactor::AcceptSubscriptions() {
       // Applies to the subscriber whose message was received last.
       if (subscribe) {
         pub_.set(zmq::sockopt::subscribe, grant);
+        granted_.insert(topic);
       } else {
         pub_.set(zmq::sockopt::unsubscribe, grant);
       }
@@ -284,6 +285,7 @@ void Reactor::RebindEvents() {
     }
   }
   pub_ = std::move(fresh);
+  granted_.clear();
   Monitor(pub_, &event_monitor_);
   ++counters_.event_rebinds;
   spdlog::warn(
@@ -1134,6 +1136,8 @@ void Reactor::Send(std::vector<Pending>& replies, std::vector<v1::Envelope>& eve
 
 void Reactor::Publish(const v1::Envelope& ev) {
   auto send = [&](const std::string& topic, const std::string& body) {
+    // A topic nobody was ever granted on this socket has no subscriber.
+    if (!granted_.count(topic)) return;
     pub_.send(zmq::buffer(topic), zmq::send_flags::sndmore);
     pub_.send(zmq::buffer(body), zmq::send_flags::none);
   };

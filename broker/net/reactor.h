@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <zmq.hpp>
@@ -248,6 +249,9 @@ class Reactor {
   std::unique_ptr<ReportWorker> reports_;
   std::unique_ptr<PinPool> pins_;
   std::unique_ptr<zmq::socket_t> command_monitor_, event_monitor_;
+  // Event topics granted to any subscriber of the current event socket
+  // (never shrinks until the socket is renewed): sends to the others skipped.
+  std::set<std::string> granted_;
   // Heavy-read budgets and the connections that do not read their replies,
   // by ROUTER identity (AllowHeavyRead); forgotten after a minute idle.
   struct ReadBudget {
