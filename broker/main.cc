@@ -11,6 +11,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
+#include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
 #include <chrono>
@@ -224,6 +225,34 @@ int main(int argc, char** argv) {
     clock = std::make_unique<mpp::SystemClock>();
   }
 
+  // Every device holds two connections (commands, events), each a file
+  // descriptor: raise the soft limit to the hard one, and say when even that
+  // is short of this catalog's hall.
+  {
+    struct rlimit rl {};
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+      const rlim_t want = std::min<rlim_t>(rl.rlim_max, 65536);
+      if (rl.rlim_cur < want) {
+        rl.rlim_cur = want;
+        setrlimit(RLIMIT_NOFILE, &rl);
+        getrlimit(RLIMIT_NOFILE, &rl);
+      }
+      // Workstation, rating pad, a display and a kiosk per counter, twice
+      // over for their two connections, and ~64 for the broker itself.
+      const long long needed = 8LL * index.catalog().counters_size() + 64;
+      if (static_cast<long long>(rl.rlim_cur) < needed) {
+        spdlog::warn(
+            "the open-file limit is {} (hard limit {}): about {} devices can connect, and this "
+            "hall ({} counters) may need {} file descriptors; raise LimitNOFILE "
+            "(docs/OPERATIONS.md, \"Open files\")",
+            static_cast<long long>(rl.rlim_cur), static_cast<long long>(rl.rlim_max),
+            (static_cast<long long>(rl.rlim_cur) - 64) / 2, index.catalog().counters_size(),
+            needed);
+      } else {
+        spdlog::info("open-file limit {}", static_cast<long long>(rl.rlim_cur));
+      }
+    }
+  }
   // A new, empty hall only when asked: an unmounted data volume or a lost
   // file would otherwise start the numbering at 001 again while visitors
   // hold today's numbers.

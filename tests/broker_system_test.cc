@@ -670,6 +670,53 @@ TEST(BrokerSystem, AClientThatNeverReadsItsRepliesCannotExhaustTheBrokersMemory)
       << "dropped replies are not bad input";
 }
 
+// Out of file descriptors, new devices used to be silently not accepted
+// (libzmq retries the accept) with nothing in the log. Now the log says so and
+// how to fix it; connected devices go on being served, and new ones are
+// accepted again once descriptors are free.
+TEST(BrokerSystem, OutOfFileDescriptorsIsLoggedAndConnectedDevicesAreStillServed) {
+  TempDir dir;
+  BrokerProcess broker(dir);
+  ASSERT_TRUE(broker.Start());
+  TestClient connected(broker.command_endpoint(), "kiosk-connected");
+  ASSERT_EQ(connected.Issue("KTP-REKAM").error().code(), v1::OK);
+  const std::string fd_dir = "/proc/" + std::to_string(broker.pid()) + "/fd";
+  int open_fds = 0;
+  for ([[maybe_unused]] const auto& f : std::filesystem::directory_iterator(fd_dir)) ++open_fds;
+  // The broker may have 8 more descriptors than it has now.
+  const std::string limit = std::to_string(open_fds + 8);
+  // The soft limit only (raising a hard limit back needs CAP_SYS_RESOURCE).
+  ASSERT_EQ(RunCommand("prlimit --pid " + std::to_string(broker.pid()) + " --nofile=" + limit +
+                       ": 2>&1")
+                .exit_code,
+            0);
+  zmq::context_t ctx(1);
+  std::vector<std::unique_ptr<TestClient>> crowd;
+  for (int i = 0; i < 20; ++i) {
+    crowd.push_back(std::make_unique<TestClient>(broker.command_endpoint(),
+                                                 "kiosk-" + std::to_string(i)));
+    v1::Request r;
+    r.mutable_status();
+    (void)crowd.back()->Call(r, 300);  // most get no answer: not accepted
+  }
+  EXPECT_TRUE(WaitFor(
+      [&] { return broker.StderrText().find("out of file descriptors") != std::string::npos; },
+      5000))
+      << broker.StderrText();
+  EXPECT_NE(broker.StderrText().find("raise LimitNOFILE"), std::string::npos);
+  // The device connected before is still served.
+  EXPECT_EQ(connected.Issue("KTP-REKAM").error().code(), v1::OK);
+  // The crowd leaves; a new device is accepted again.
+  crowd.clear();
+  ASSERT_EQ(RunCommand("prlimit --pid " + std::to_string(broker.pid()) + " --nofile=1024:")
+                .exit_code,
+            0);
+  TestClient later(broker.command_endpoint(), "kiosk-later");
+  v1::Request r;
+  r.mutable_status();
+  EXPECT_TRUE(later.Call(r, 5000).ok());
+}
+
 TEST(BrokerSystem, RunningTextIsPublishedAndSurvivesARestart) {
   TempDir dir;
   BrokerProcess broker(dir);

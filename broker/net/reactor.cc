@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 #include <malloc.h>
+#include <sys/resource.h>
 #include <sys/statvfs.h>
 
 #include <cerrno>
@@ -86,10 +87,10 @@ Status Reactor::Bind() {
     bound_command_ = router_.get(zmq::sockopt::last_endpoint);
     pub_.bind(events);
     bound_event_ = pub_.get(zmq::sockopt::last_endpoint);
-    if (options_.devices) {
-      Monitor(router_, &command_monitor_);
-      Monitor(pub_, &event_monitor_);
-    }
+    // Failed handshakes (with keys) and failed accepts (out of file
+    // descriptors) are seen only by a socket monitor.
+    Monitor(router_, &command_monitor_);
+    Monitor(pub_, &event_monitor_);
     const int pin_threads = options_.pin_threads > 0
                                 ? options_.pin_threads
                                 : static_cast<int>(std::thread::hardware_concurrency());
@@ -150,7 +151,7 @@ void Reactor::Monitor(zmq::socket_t& s, std::unique_ptr<zmq::socket_t>* reader) 
   if (zmq_socket_monitor(s.handle(), endpoint.c_str(),
                          ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
                              ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
-                             ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) != 0) {
+                             ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_ACCEPT_FAILED) != 0) {
     spdlog::warn("security: cannot watch handshakes: {}", zmq_strerror(zmq_errno()));
     return;
   }
@@ -163,6 +164,7 @@ void Reactor::Monitor(zmq::socket_t& s, std::unique_ptr<zmq::socket_t>* reader) 
 
 void Reactor::NoteFailedHandshakes(Millis now) {
   std::map<std::pair<std::string, std::string>, int> counts;
+  std::map<std::string, std::map<int, int>> accept_failures;  // port -> errno -> count
   for (auto [reader, port] : {std::pair{command_monitor_.get(), "command"},
                               std::pair{event_monitor_.get(), "event"}}) {
     if (!reader) continue;
@@ -177,6 +179,10 @@ void Reactor::NoteFailedHandshakes(Millis now) {
       std::memcpy(&event, frames[0].data(), 2);
       std::memcpy(&value, static_cast<const char*>(frames[0].data()) + 2, 4);
       std::string why;
+      if (event == ZMQ_EVENT_ACCEPT_FAILED) {
+        accept_failures[port][static_cast<int>(value)]++;
+        continue;
+      }
       if (event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL &&
           value == ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH) {
         why = "a client without CURVE keys (keys on one side only)";
@@ -194,6 +200,23 @@ void Reactor::NoteFailedHandshakes(Millis now) {
         why = "a broken secure handshake (ZMTP error " + std::to_string(value) + ")";
       }
       ++counts[{port, why}];
+    }
+  }
+  for (const auto& [port, by_errno] : accept_failures) {
+    for (const auto& [err, n] : by_errno) {
+      // libzmq retries a failed accept at once: the count is of tries, not of devices.
+      if (err == EMFILE || err == ENFILE) {
+        struct rlimit rl {};
+        getrlimit(RLIMIT_NOFILE, &rl);
+        spdlog::error(
+            "cannot accept new connections on the {} port: out of file descriptors (limit {}; "
+            "{} tries in the last second). Devices that connect now are not served: raise "
+            "LimitNOFILE (docs/OPERATIONS.md, \"Open files\") and restart",
+            port, static_cast<long long>(rl.rlim_cur), n);
+      } else if (LogAllowed()) {
+        spdlog::warn("cannot accept a connection on the {} port: {} ({} tries)", port,
+                     std::strerror(err), n);
+      }
     }
   }
   for (const auto& [key, n] : counts) {
