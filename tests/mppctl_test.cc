@@ -1,5 +1,8 @@
 // mppctl end to end: the real CLI binary against the real broker.
 #include <gtest/gtest.h>
+
+#include <filesystem>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -35,6 +38,32 @@ class MppctlTest : public ::testing::Test {
   TempDir dir_;
   BrokerProcess broker_{dir_};
 };
+
+// The one way to copy a live database: consistent with what is still in the
+// -wal file, 0600, never over an existing file, and a broker starts on it.
+TEST_F(MppctlTest, ABackupOfTheLiveDatabaseHasEveryAcknowledgedTicket) {
+  for (int i = 0; i < 30; ++i) ASSERT_EQ(Json(Run("--json issue KTP-REKAM"))["ok"], true);
+  // The broker is running: its last tickets are in mpp.db-wal, not yet in mpp.db.
+  const std::string copy = dir_.File("backup/mpp-2026-11-30.db");
+  std::filesystem::create_directories(dir_.File("backup"));
+  const Result r = Run("backup --db " + broker_.db_path() + " --to " + copy);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("30 tickets"), std::string::npos) << r.out;
+  struct stat st {};
+  ASSERT_EQ(stat(copy.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  const Result again = Run("backup --db " + broker_.db_path() + " --to " + copy);
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_NE(again.out.find("never overwrites"), std::string::npos) << again.out;
+  // A broker serves the copy: every ticket there, numbering goes on.
+  TempDir other;
+  std::filesystem::copy_file(copy, other.File("mpp.db"));
+  BrokerProcess restored(other);
+  ASSERT_TRUE(restored.Start());
+  TestClient c(restored.command_endpoint());
+  EXPECT_EQ(c.Status().tickets_today(), 30);
+  EXPECT_EQ(c.Issue("KTP-REKAM").ticket().number(), "A-031");
+}
 
 TEST_F(MppctlTest, AWholeCounterDayFromTheShell) {
   json j = Json(Run("--json issue KTP-REKAM"));

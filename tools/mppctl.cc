@@ -21,6 +21,7 @@
 #include <zmq_addon.hpp>
 
 #include "broker/report/report.h"
+#include "broker/store/backup.h"
 #include "common/client.h"
 #include "common/keys.h"
 #include "common/time_util.h"
@@ -475,6 +476,13 @@ int main(int argc, char** argv) {
   c_ticker_set->add_option("TEXT", ticker_text)->required();
   auto* c_ticker_reset = c_ticker->add_subcommand("reset", "go back to the catalog's text");
   c_ticker->require_subcommand(1);
+  std::string backup_db = "var/mpp.db", backup_to;
+  auto* c_backup = app.add_subcommand(
+      "backup",
+      "copy the database consistently while the broker runs (never cp: committed tickets may "
+      "still be in its -wal file)");
+  c_backup->add_option("--db", backup_db, "the broker's database")->capture_default_str();
+  c_backup->add_option("--to", backup_to, "the new file (never overwritten)")->required();
   int skip = 0;
   auto* c_restore = app.add_subcommand(
       "restore",
@@ -569,6 +577,17 @@ int main(int argc, char** argv) {
   }
 
   if (c_watch->parsed()) return Watch(g, zone, count);
+  if (c_backup->parsed()) {
+    mpp::store::BackupInfo info;
+    if (mpp::Status st = mpp::store::BackupDatabase(backup_db, backup_to, &info); !st.ok()) {
+      std::cerr << "mppctl: " << st.message() << "\n";
+      return 2;
+    }
+    std::cout << (en ? "backup " : "cadangan ") << backup_to << ": " << info.bytes
+              << " bytes, seq " << info.last_seq << ", " << info.tickets << " tickets"
+              << (info.last_day.empty() ? "" : ", last day " + info.last_day) << "\n";
+    return 0;
+  }
   if (c_report->parsed() && o_db->count() == 0) {
     req.mutable_report()->set_from(from);
     req.mutable_report()->set_to(to.empty() ? from : to);
