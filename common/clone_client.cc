@@ -208,6 +208,8 @@ void CloneClient::Run() {
             }
           } else if (env.has_heartbeat()) {
             view_.broker_offset_ms = env.time_ms() - local.NowMs();
+            view_.disk_low = env.heartbeat().disk_low();
+            view_.writes_refused = env.heartbeat().writes_refused();
             if (CatalogChangedLocked(env.heartbeat().catalog_version())) {
               view_.state.MarkUnsynced();
             }

@@ -44,6 +44,10 @@ class CloneClient {
     // the handshake (BrokerClient's PERMISSION_DENIED): not registered, or
     // revoked. Retrying goes on; the screens can tell staff what to fix.
     bool key_refused = false;
+    // From the last heartbeat: the broker's disk is low, or full (commands
+    // refused until there is space) - for the manager's alerts.
+    bool disk_low = false;
+    bool writes_refused = false;
   };
 
   CloneClient(Options options, std::function<void()> on_change);

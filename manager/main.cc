@@ -208,7 +208,8 @@ int main(int argc, char** argv) {
       if (script) script->BeforeFrame(io, targets, holds);
     });
     if (catalog) {
-      const auto live = mpp::manager::BuildLive(view.state, *catalog, now, ui.lang);
+      const auto live = mpp::manager::BuildLive(view.state, *catalog, now, ui.lang,
+                                                {view.disk_low, view.writes_refused});
       mpp::manager::DrawManager(&ui, live, *catalog, view.state.ticker(), connected, now, fonts,
                                 static_cast<float>(gui.width()), static_cast<float>(gui.height()),
                                 &targets);

@@ -20,7 +20,8 @@ std::string ServiceName(const v1::Service& s, Lang lang) {
 
 }  // namespace
 
-LiveView BuildLive(const LiveState& state, const CatalogIndex& catalog, Millis now, Lang lang) {
+LiveView BuildLive(const LiveState& state, const CatalogIndex& catalog, Millis now, Lang lang,
+                   const BrokerHealth& health) {
   LiveView v;
   std::map<std::string, ServiceLive> by_service;
   for (const auto& [id, t] : state.tickets()) {
@@ -58,8 +59,20 @@ LiveView BuildLive(const LiveState& state, const CatalogIndex& catalog, Millis n
     return a.code < b.code;
   });
 
-  // Alerts, the worst first: nobody serving a queue, waits over target (by
-  // how far over), counters resting while their queues grow.
+  // Alerts, the worst first: the broker cannot record anything, its disk is
+  // filling, nobody serving a queue, waits over target (by how far over),
+  // counters resting while their queues grow.
+  if (health.writes_refused) {
+    v.alerts.push_back(
+        {Alert::Kind::kDiskFull, "server",
+         T(lang, "Disk server antrean penuh: tiket dan panggilan tidak dapat dicatat. Hubungi admin TI.",
+           "The queue server's disk is full: tickets and calls cannot be recorded. Call IT.")});
+  } else if (health.disk_low) {
+    v.alerts.push_back(
+        {Alert::Kind::kDiskLow, "server",
+         T(lang, "Disk server antrean hampir penuh: minta admin TI mengosongkan ruang.",
+           "The queue server's disk is almost full: ask IT to free space.")});
+  }
   std::vector<std::pair<double, Alert>> over;
   for (const auto& s : v.services) {
     if (s.waiting > 0 && s.open_counters == 0) {

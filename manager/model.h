@@ -37,7 +37,7 @@ struct CounterLive {
 };
 
 struct Alert {
-  enum class Kind { kWaitOverTarget, kBreakWhileQueueGrows, kNoCounterOpen };
+  enum class Kind { kDiskFull, kDiskLow, kWaitOverTarget, kBreakWhileQueueGrows, kNoCounterOpen };
   Kind kind;
   std::string subject;  // service code or "Loket 3"
   std::string text;
@@ -55,7 +55,14 @@ struct LiveView {
 // break and still wait (at least this many).
 inline constexpr int kBreakQueueAlert = 3;
 
-LiveView BuildLive(const LiveState& state, const CatalogIndex& catalog, Millis now, Lang lang);
+// What the broker's heartbeats say of itself.
+struct BrokerHealth {
+  bool disk_low = false;
+  bool writes_refused = false;  // the disk is full
+};
+
+LiveView BuildLive(const LiveState& state, const CatalogIndex& catalog, Millis now, Lang lang,
+                   const BrokerHealth& health = {});
 
 // ---- compliance ----
 

@@ -40,15 +40,31 @@ class LiveTest : public ::testing::Test {
     c->set_since_ms(since);
     c->set_break_reason(reason);
   }
-  LiveView Build(Lang lang = Lang::kId) {
+  LiveView Build(Lang lang = Lang::kId, BrokerHealth health = {}) {
     LiveState state;
     state.ApplySnapshot(snap_);
-    return BuildLive(state, *catalog_, now_, lang);
+    return BuildLive(state, *catalog_, now_, lang, health);
   }
   std::unique_ptr<CatalogIndex> catalog_;
   Millis now_ = 0;
   v1::Snapshot snap_;
 };
+
+// The broker's heartbeats say its disk is low or full: the first alert, as
+// nothing else on the dashboard matters if tickets cannot be recorded.
+TEST_F(LiveTest, AFullOrFillingDiskIsTheFirstAlert) {
+  Ticket(3, "SKCK-BARU", v1::WAITING, 10 * kMin);  // also an alert: no Polres counter open
+  EXPECT_EQ(Build().alerts.size(), 1u);
+  LiveView low = Build(Lang::kId, {/*disk_low=*/true, /*writes_refused=*/false});
+  ASSERT_EQ(low.alerts.size(), 2u);
+  EXPECT_EQ(low.alerts[0].kind, Alert::Kind::kDiskLow);
+  EXPECT_EQ(low.alerts[0].text,
+            "Disk server antrean hampir penuh: minta admin TI mengosongkan ruang.");
+  LiveView full = Build(Lang::kEn, {true, true});
+  ASSERT_EQ(full.alerts.size(), 2u);
+  EXPECT_EQ(full.alerts[0].kind, Alert::Kind::kDiskFull);
+  EXPECT_NE(full.alerts[0].text.find("cannot be recorded"), std::string::npos);
+}
 
 TEST_F(LiveTest, QueuesOrderedByOverdueWaitsAndAlertsSayWhy) {
   // KTP-REKAM (target 30 min): 42 and 5 minutes; SKCK-BARU (30): 10 minutes.

@@ -598,6 +598,18 @@ TEST(BrokerSystem, AFullDiskRefusesCommandsKeepsReadingAndRecoversByItself) {
   EXPECT_EQ(c.Snapshot().snapshot().tickets_size(), acknowledged);
   EXPECT_EQ(c.Issue("KTP-REKAM").error().code(), v1::RESOURCE_EXHAUSTED);
   EXPECT_NE(broker.StderrText().find("disk full"), std::string::npos) << broker.StderrText();
+  {
+    // The heartbeats say so too (the manager's dashboard alerts from them).
+    zmq::context_t ctx(1);
+    zmq::socket_t sub(ctx, zmq::socket_type::sub);
+    ASSERT_TRUE(SubscribeLive(sub, broker.event_endpoint()));
+    bool said = false;
+    for (int i = 0; i < 5 && !said; ++i) {
+      const auto env = Receive(sub, 3000);
+      said = env && env->has_heartbeat() && env->heartbeat().writes_refused();
+    }
+    EXPECT_TRUE(said);
+  }
   // Space again: accepted by itself within a few probes (one a second).
   std::filesystem::remove(dir.File("filler"));
   v1::Reply after;

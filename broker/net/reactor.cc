@@ -1217,6 +1217,8 @@ void Reactor::PublishHeartbeat(Millis now) {
   env.mutable_heartbeat()->set_business_day(held_.empty() ? core_->business_day() : published_day_);
   env.mutable_heartbeat()->set_catalog_version(held_.empty() ? core_->catalog().catalog().version()
                                                              : published_catalog_);
+  env.mutable_heartbeat()->set_disk_low(disk_low_);
+  env.mutable_heartbeat()->set_writes_refused(disk_full_);
   pub_.send(zmq::buffer(kTopicHeartbeat), zmq::send_flags::sndmore);
   pub_.send(zmq::buffer(env.SerializeAsString()), zmq::send_flags::none);
 }
