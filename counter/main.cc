@@ -43,6 +43,7 @@ bool CounterHolds(const mpp::counter::CounterModel& m, const std::string& what) 
   if (what == "signed-out") return m.has_catalog() && !m.signed_in();
   if (what == "dialog") return m.dialog() != CounterModel::Dialog::kNone;
   if (what == "ready") return m.signed_in() && !m.busy();
+  if (what == "answered") return !m.busy();  // no request waiting for the broker
   const auto c = m.Current();
   if (what == "idle") return m.signed_in() && !c.has_ticket && !m.busy();
   const auto colon = what.find(':');

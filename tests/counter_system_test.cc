@@ -63,7 +63,7 @@ TEST_F(CounterSystem, AnOperatorServesATicketAndTheVisitorRatesIt) {
                                     "tap field:pin\n"
                                     "type 1111\n"
                                     "key Enter\n"
-                                    "wait connected\n"
+                                    "wait answered\n"
                                     "screenshot " +
                                         shots +
                                         "-wrong-pin.png\n"
