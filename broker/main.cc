@@ -48,6 +48,17 @@ void OnSignal(int) { g_stop.store(true); }
 
 using mpp::Status;
 
+// The core as the database has it (at start, and after a batch a full disk
+// could not take).
+void RestoreCore(const mpp::store::Loaded& loaded, mpp::Millis now, mpp::core::QueueCore* core) {
+  core->Restore(loaded.tickets, loaded.counters, loaded.last_seq, loaded.last_ticket_id,
+                loaded.business_day, now);
+  core->RestoreNumberFloors(loaded.business_day, loaded.number_floors);
+  core->RestoreOperators(loaded.operators);
+  core->RestoreDevices(loaded.devices);
+  if (loaded.ticker) core->RestoreTicker(*loaded.ticker);
+}
+
 // The database must be there unless --init asks for a new one, which must not
 // be: a missing directory is an unmounted volume, a missing or empty file (and
 // no -wal beside it) a hall without its data.
@@ -358,12 +369,7 @@ int main(int argc, char** argv) {
     previous = std::make_unique<mpp::CatalogIndex>(**stored_catalog);
   }
   mpp::core::QueueCore core(previous ? previous.get() : &index);
-  core.Restore(loaded->tickets, loaded->counters, loaded->last_seq, loaded->last_ticket_id,
-               loaded->business_day, now);
-  core.RestoreNumberFloors(loaded->business_day, loaded->number_floors);
-  core.RestoreOperators(loaded->operators);
-  core.RestoreDevices(loaded->devices);
-  if (loaded->ticker) core.RestoreTicker(*loaded->ticker);
+  RestoreCore(*loaded, now, &core);
   if (core.DayChangeDue(now)) {
     // Started on a later day: the ended day's unfinished tickets expire and
     // its sign-ins end now, committed before anything is served (nobody is
@@ -468,12 +474,7 @@ int main(int argc, char** argv) {
     auto again = store.value()->Load(in_force->BusinessDay(at));
     if (!again.ok()) return again.status();
     core = mpp::core::QueueCore(in_force);
-    core.Restore(again->tickets, again->counters, again->last_seq, again->last_ticket_id,
-                 again->business_day, at);
-    core.RestoreNumberFloors(again->business_day, again->number_floors);
-    core.RestoreOperators(again->operators);
-    core.RestoreDevices(again->devices);
-    if (again->ticker) core.RestoreTicker(*again->ticker);
+    RestoreCore(*again, at, &core);
     return Status::Ok();
   };
   mpp::net::Reactor reactor(&context, &index, &core, store.value().get(), &held_clock, options);

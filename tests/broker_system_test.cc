@@ -729,6 +729,47 @@ TEST(BrokerSystem, OutOfFileDescriptorsIsLoggedAndConnectedDevicesAreStillServed
   EXPECT_TRUE(later.Call(r, 5000).ok());
 }
 
+// One device signing in several counters at once (an administrator's
+// mppctl, mpp-sim running a whole hall) is not "a second sign-in while the
+// first is checked": the limit is one per device and counter.
+TEST(BrokerSystem, OneDeviceMaySignInSeveralCountersAtOnce) {
+  TempDir dir;
+  BrokerProcess broker(dir);
+  ASSERT_TRUE(broker.Start());
+  {
+    TestClient admin(broker.command_endpoint(), "admin");
+    for (int i = 1; i <= 3; ++i) {
+      v1::Request add;
+      add.mutable_set_operator()->set_operator_id("op-" + std::to_string(i));
+      add.mutable_set_operator()->set_pin("1234");
+      ASSERT_EQ(admin.Must(add).error().code(), v1::OK);
+    }
+  }
+  zmq::context_t ctx(1);
+  zmq::socket_t s(ctx, zmq::socket_type::dealer);
+  s.set(zmq::sockopt::linger, 0);
+  s.connect(broker.command_endpoint());
+  for (int i = 1; i <= 3; ++i) {
+    v1::Envelope e;
+    e.set_client_id("sim");  // one client, as mpp-sim is
+    e.set_request_id("in-" + std::to_string(i));
+    e.mutable_request()->mutable_sign_in()->set_counter_id(i);
+    e.mutable_request()->mutable_sign_in()->set_operator_id("op-" + std::to_string(i));
+    e.mutable_request()->mutable_sign_in()->set_pin("1234");
+    s.send(zmq::buffer(kProtocolTag), zmq::send_flags::sndmore);
+    s.send(zmq::buffer(e.SerializeAsString()), zmq::send_flags::none);
+  }
+  for (int i = 0; i < 3; ++i) {
+    zmq::pollitem_t item{s.handle(), 0, ZMQ_POLLIN, 0};
+    ASSERT_GT(zmq::poll(&item, 1, std::chrono::milliseconds(30000)), 0);
+    std::vector<zmq::message_t> frames;
+    ASSERT_TRUE(zmq::recv_multipart(s, std::back_inserter(frames)));
+    v1::Envelope reply;
+    ASSERT_TRUE(reply.ParseFromArray(frames[1].data(), static_cast<int>(frames[1].size())));
+    EXPECT_EQ(reply.reply().error().code(), v1::OK) << reply.reply().error().message_en();
+  }
+}
+
 TEST(BrokerSystem, RunningTextIsPublishedAndSurvivesARestart) {
   TempDir dir;
   BrokerProcess broker(dir);

@@ -574,11 +574,16 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
         return;
       }
       if (NeedsPinWork(req, caller, now)) {
-        if (req.has_sign_in() && pin_callers_.count(caller)) {
+        // One sign-in in flight per device and counter: a workstation's
+        // resends never queue up, an admin device may sign in many counters.
+        if (req.has_sign_in() &&
+            pin_callers_.count(caller + '#' + std::to_string(req.sign_in().counter_id()))) {
           p.reply = ErrorEnvelope(
               in.request_id(), v1::UNAVAILABLE,
-              "PIN sebelumnya dari perangkat ini masih diperiksa; tunggu sebentar.",
-              "A sign-in from this device is still being checked; wait for its answer.", now);
+              "PIN sebelumnya untuk loket ini masih diperiksa; tunggu sebentar.",
+              "A sign-in at this counter from this device is still being checked; wait for its "
+              "answer.",
+              now);
           replies->push_back(std::move(p));
           return;
         }
@@ -739,8 +744,8 @@ void Reactor::HandToPinThread(zmq::message_t identity, const std::string& user,
     PinJob& job = pin_jobs_[job_key];
     job.identity = std::move(identity);
     if (in.request().has_sign_in()) {
-      job.caller = caller;
-      ++pin_callers_[caller];
+      job.caller = caller + '#' + std::to_string(in.request().sign_in().counter_id());
+      ++pin_callers_[job.caller];
     }
     return;
   }

@@ -276,7 +276,8 @@ class Reactor {
   // Commands handed to the PIN threads and not yet answered, by reply client
   // and request id: a client's retry while its sign-in waits is not queued
   // again, only remembered as where the answer goes (the retry may come on a
-  // new connection). Also: which callers have a sign-in out (one each).
+  // new connection). Also: which device and counter ("caller#counter") have a
+  // sign-in out (one each).
   struct PinJob {
     zmq::message_t identity;  // the latest connection that asked
     std::string caller;
