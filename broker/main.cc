@@ -31,6 +31,7 @@
 #include "broker/store/wal_syncer.h"
 #include "common/catalog.h"
 #include "common/keys.h"
+#include "common/paths.h"
 #include "common/time_util.h"
 #include "common/wire.h"
 
@@ -114,8 +115,8 @@ int main(int argc, char** argv) {
   // mutex on each of its allocations (several per request). Before any use.
   sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
   CLI::App app{"mpp-broker - the MPP queue broker"};
-  std::string config = "config/mpp-cilegon.toml";
-  std::string db = "var/mpp.db";
+  std::string config = mpp::DefaultCatalogPath();
+  std::string db = mpp::DefaultDatabasePath();
   std::string endpoint = "tcp://127.0.0.1:5555";
   std::string events;
   std::string clock_start;
@@ -126,6 +127,7 @@ int main(int argc, char** argv) {
   int pin_threads = 0;
   bool allow_clock_behind = false;
   bool init = false;
+  bool init_only = false;
   int disk_floor_mb = 512;
   std::string log_level = "info";
   app.add_option("--config", config, "catalog file (TOML)")->capture_default_str();
@@ -155,6 +157,9 @@ int main(int argc, char** argv) {
   app.add_flag("--init", init,
                "create a new, empty database at --db (once, by hand, for a new hall; refused "
                "when one exists)");
+  app.add_flag("--init-only", init_only,
+               "with --init: create the database, run the start-up checks, and exit (the "
+               "package's first configuration does this)");
   app.add_flag("--allow-clock-behind", allow_clock_behind,
                "start although the clock is behind the last event: times go on from it until "
                "the clock catches up (docs/OPERATIONS.md, \"The clock\")");
@@ -163,6 +168,7 @@ int main(int argc, char** argv) {
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
+  if (init_only) init = true;
 
   // stdout carries only the ready line; logs go to stderr.
   spdlog::set_default_logger(spdlog::stderr_color_mt("mpp-broker"));
@@ -425,6 +431,11 @@ int main(int argc, char** argv) {
                        std::chrono::steady_clock::now() - t0)
                        .count());
     }
+  }
+  if (init_only) {
+    std::cout << "mpp-broker: database " << db << " ready (schema "
+              << store.value()->schema_version() << ", seq " << core.seq() << ")\n";
+    return 0;
   }
   spdlog::info(
       "catalog {}: {} services, {} counters; database {} (schema {}), seq {}, business day {} "

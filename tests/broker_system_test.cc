@@ -770,6 +770,34 @@ TEST(BrokerSystem, OneDeviceMaySignInSeveralCountersAtOnce) {
   }
 }
 
+// The package's first configuration creates the hall with --init-only (and
+// exits); installed, the programs' defaults are /etc/mpp and /var/lib/mpp,
+// while a build tree keeps the source checkout's.
+TEST(BrokerSystem, InitOnlyCreatesTheDatabaseAndInstalledDefaultsAreTheSystemPaths) {
+  TempDir dir;
+  const std::string db = dir.File("mpp.db");
+  const std::string init = std::string(MPP_BROKER_BIN) + " --init-only --config " +
+                           SampleCatalog() + " --db " + db + " --log-level warn 2>&1";
+  const CommandResult first = RunCommand(init);
+  EXPECT_EQ(first.exit_code, 0) << first.out;
+  EXPECT_NE(first.out.find("database " + db + " ready (schema"), std::string::npos) << first.out;
+  struct stat st {};
+  ASSERT_EQ(stat(db.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  const CommandResult second = RunCommand(init);
+  EXPECT_EQ(second.exit_code, 2);
+  EXPECT_NE(second.out.find("never overwritten"), std::string::npos) << second.out;
+
+  const CommandResult built = RunCommand(std::string(MPP_BROKER_BIN) + " --help 2>&1");
+  EXPECT_NE(built.out.find("config/mpp-cilegon.toml"), std::string::npos) << built.out;
+  const std::string installed = dir.File("mpp-broker");  // no CMakeCache.txt beside it
+  std::filesystem::copy_file(MPP_BROKER_BIN, installed);
+  std::filesystem::permissions(installed, std::filesystem::perms::owner_all);
+  const CommandResult help = RunCommand(installed + " --help 2>&1");
+  EXPECT_NE(help.out.find("/etc/mpp/catalog.toml"), std::string::npos) << help.out;
+  EXPECT_NE(help.out.find("/var/lib/mpp/mpp.db"), std::string::npos) << help.out;
+}
+
 TEST(BrokerSystem, RunningTextIsPublishedAndSurvivesARestart) {
   TempDir dir;
   BrokerProcess broker(dir);

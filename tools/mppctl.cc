@@ -24,6 +24,7 @@
 #include "broker/store/backup.h"
 #include "common/client.h"
 #include "common/keys.h"
+#include "common/paths.h"
 #include "common/time_util.h"
 #include "common/wire.h"
 
@@ -454,7 +455,8 @@ int main(int argc, char** argv) {
   auto* c_dev_revoke = c_device->add_subcommand("revoke", "cut a device off");
   c_dev_revoke->add_option("NAME", dev_name)->required();
   c_device->require_subcommand(1);
-  std::string db = "var/mpp.db", config = "config/mpp-cilegon.toml", from, to, by = "service",
+  std::string db = mpp::DefaultDatabasePath(), config = mpp::DefaultCatalogPath(), from, to,
+              by = "service",
               format = "table";
   auto* c_report = app.add_subcommand(
       "report",
@@ -476,7 +478,7 @@ int main(int argc, char** argv) {
   c_ticker_set->add_option("TEXT", ticker_text)->required();
   auto* c_ticker_reset = c_ticker->add_subcommand("reset", "go back to the catalog's text");
   c_ticker->require_subcommand(1);
-  std::string backup_db = "var/mpp.db", backup_to;
+  std::string backup_db = mpp::DefaultDatabasePath(), backup_to;
   auto* c_backup = app.add_subcommand(
       "backup",
       "copy the database consistently while the broker runs (never cp: committed tickets may "
