@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 #include <sys/resource.h>
+#include <systemd/sd-daemon.h>
 
 #include <CLI/CLI.hpp>
 #include <chrono>
@@ -478,6 +479,13 @@ int main(int argc, char** argv) {
   options.config_path = config;
   options.reload = &g_reload;
   options.pin_threads = pin_threads;
+  // Under systemd (Type=notify, WatchdogSec=): the loop's heartbeat pets the
+  // watchdog, so a reactor that hangs is restarted. A no-op elsewhere.
+  uint64_t watchdog_usec = 0;
+  if (sd_watchdog_enabled(0, &watchdog_usec) > 0) {
+    options.on_heartbeat = [] { sd_notify(0, "WATCHDOG=1"); };
+    spdlog::info("systemd watchdog: {} s", watchdog_usec / 1000000.0);
+  }
   options.disk_floor_bytes = static_cast<int64_t>(disk_floor_mb) << 20;
   // After a batch the full disk could not take: the core as the database has it.
   options.rebuild_core = [&](mpp::Millis at) -> Status {
@@ -522,8 +530,12 @@ int main(int argc, char** argv) {
   std::fflush(stdout);
   spdlog::info("serving commands on {}, events on {}", reactor.bound_command_endpoint(),
                reactor.bound_event_endpoint());
+  // The service manager's readiness (Type=notify): bound, checked, serving.
+  sd_notifyf(0, "READY=1\nSTATUS=serving commands on %s, events on %s",
+             reactor.bound_command_endpoint().c_str(), reactor.bound_event_endpoint().c_str());
 
   reactor.Run(g_stop);
+  sd_notify(0, "STOPPING=1");
   const auto& k = reactor.counters();
   spdlog::info(
       "stopping at seq {}: {} messages, {} group commits ({:.1f} requests per commit, "

@@ -2,7 +2,10 @@
 // sockets on free ports.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -796,6 +799,46 @@ TEST(BrokerSystem, InitOnlyCreatesTheDatabaseAndInstalledDefaultsAreTheSystemPat
   const CommandResult help = RunCommand(installed + " --help 2>&1");
   EXPECT_NE(help.out.find("/etc/mpp/catalog.toml"), std::string::npos) << help.out;
   EXPECT_NE(help.out.find("/var/lib/mpp/mpp.db"), std::string::npos) << help.out;
+}
+
+// Under systemd (Type=notify, WatchdogSec=) the broker says READY=1 once it
+// serves, and its loop's heartbeat pets the watchdog. A notify socket of our
+// own stands in for systemd.
+TEST(BrokerSystem, TellsTheServiceManagerItIsReadyAndPetsTheWatchdog) {
+  TempDir dir;
+  const std::string path = dir.File("notify");
+  const int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  setenv("NOTIFY_SOCKET", path.c_str(), 1);
+  setenv("WATCHDOG_USEC", "2000000", 1);
+  BrokerProcess broker(dir);
+  const bool started = broker.Start();
+  unsetenv("NOTIFY_SOCKET");
+  unsetenv("WATCHDOG_USEC");
+  ASSERT_TRUE(started);
+  std::string heard;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        char buf[512];
+        ssize_t n;
+        while ((n = recv(fd, buf, sizeof buf, MSG_DONTWAIT)) > 0) {
+          heard.append(buf, static_cast<size_t>(n)).push_back('\n');
+        }
+        return heard.find("READY=1") != std::string::npos &&
+               heard.find("WATCHDOG=1") != std::string::npos;
+      },
+      10000))
+      << heard;
+  ASSERT_EQ(broker.Stop(), 0);
+  char buf[512];
+  ssize_t n;
+  while ((n = recv(fd, buf, sizeof buf, MSG_DONTWAIT)) > 0) heard.append(buf, static_cast<size_t>(n));
+  EXPECT_NE(heard.find("STOPPING=1"), std::string::npos) << heard;
+  close(fd);
 }
 
 TEST(BrokerSystem, RunningTextIsPublishedAndSurvivesARestart) {

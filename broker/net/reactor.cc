@@ -1269,6 +1269,7 @@ void Reactor::Run(const std::atomic<bool>& stop) {
       NoteFailedHandshakes(clock_->NowMs());
       CheckDisk(clock_->NowMs());
       TendFloods();
+      if (options_.on_heartbeat) options_.on_heartbeat();
       SummarizeDays(clock_->NowMs());
       next_heartbeat = now + milliseconds(options_.heartbeat_ms);
     }

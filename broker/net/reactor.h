@@ -70,6 +70,9 @@ struct ReactorOptions {
   // Free space below this on the database's file system is logged as a
   // warning and reported in status (0: no warning).
   int64_t disk_floor_bytes = 512LL << 20;
+  // Called on every heartbeat (once a second) from the reactor's loop: the
+  // service manager's watchdog (sd_notify WATCHDOG=1) hears the loop turn.
+  std::function<void()> on_heartbeat;
   // Threads checking PINs (Argon2, 64 MiB each while it runs); 0: one per
   // core, at most PinPool::kMaxWorkers.
   int pin_threads = 0;
