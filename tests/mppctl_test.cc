@@ -65,6 +65,35 @@ TEST_F(MppctlTest, ABackupOfTheLiveDatabaseHasEveryAcknowledgedTicket) {
   EXPECT_EQ(c.Issue("KTP-REKAM").ticket().number(), "A-031");
 }
 
+// The administrator's view of operators, and PINs kept out of `ps` and the
+// shell's history (read from standard input).
+TEST_F(MppctlTest, OperatorsAreListedWithTheirAgenciesAndPinsComeFromStdin) {
+  const std::string ctl = std::string(MPP_CTL_BIN) + " --broker " + broker_.command_endpoint();
+  Result r = RunCommand("echo 2580 | " + ctl +
+                        " operator add ani --pin - --name 'Ani Rahmawati' --agency DUKCAPIL 2>&1");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  r = RunCommand("printf '1357\\n' | " + ctl + " operator add budi --pin - 2>&1");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  r = Run("operator disable budi");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const Result list = Run("operator list");
+  ASSERT_EQ(list.exit_code, 0) << list.out;
+  EXPECT_NE(list.out.find("ani"), std::string::npos) << list.out;
+  EXPECT_NE(list.out.find("Ani Rahmawati"), std::string::npos);
+  EXPECT_NE(list.out.find("DUKCAPIL"), std::string::npos);
+  EXPECT_NE(list.out.find("semua instansi"), std::string::npos) << "budi is bound to none";
+  EXPECT_NE(list.out.find("NONAKTIF"), std::string::npos);
+  const json j = Json(Run("--json operator list"));
+  ASSERT_TRUE(j.contains("operators")) << j.dump();
+  for (const auto& o : j["operators"]) EXPECT_FALSE(o.contains("pinHash")) << o.dump();
+  // The PIN read from stdin is the one set: ani signs in with it.
+  r = RunCommand("echo 2580 | " + ctl + " signin 1 ani --pin - 2>&1");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  r = RunCommand(ctl + " signin 2 ani --pin - </dev/null 2>&1");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("no PIN on standard input"), std::string::npos) << r.out;
+}
+
 TEST_F(MppctlTest, AWholeCounterDayFromTheShell) {
   json j = Json(Run("--json issue KTP-REKAM"));
   EXPECT_EQ(j["ok"], true);

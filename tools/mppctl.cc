@@ -9,6 +9,8 @@
 #include <google/protobuf/util/json_util.h>
 #include <unistd.h>
 
+#include <termios.h>
+
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
@@ -16,6 +18,7 @@
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
@@ -314,6 +317,29 @@ v1::TicketRef Ref(const std::string& s) {
 
 }  // namespace
 
+// A PIN from standard input: asked for without echo on a terminal, read as a
+// line from a pipe (`echo 2580 | mppctl operator add ani --pin -`).
+std::optional<std::string> ReadPin() {
+  const bool tty = isatty(STDIN_FILENO);
+  termios saved{};
+  if (tty) {
+    std::cerr << "PIN: " << std::flush;
+    tcgetattr(STDIN_FILENO, &saved);
+    termios quiet = saved;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  }
+  std::string line;
+  const bool got = static_cast<bool>(std::getline(std::cin, line));
+  if (tty) {
+    tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+    std::cerr << "\n";
+  }
+  if (!got || line.empty()) return std::nullopt;
+  if (line.back() == '\r') line.pop_back();
+  return line;
+}
+
 int main(int argc, char** argv) {
   CLI::App app{"mppctl - operate an MPP queue broker from the shell"};
   app.require_subcommand(1);
@@ -391,12 +417,17 @@ int main(int argc, char** argv) {
       app.add_subcommand("signin", "sign OPERATOR in at COUNTER with a PIN (opens it)");
   c_signin->add_option("COUNTER", counter)->required();
   c_signin->add_option("OPERATOR", op)->required();
-  c_signin->add_option("--pin", pin, "the operator's PIN")->required();
+  c_signin->add_option("--pin", pin,
+                       "the operator's PIN; '-' reads it from standard input (asked without "
+                       "echo on a terminal), so it is not in `ps` or the shell's history")
+      ->required();
   auto* c_operator = app.add_subcommand("operator", "add, change, disable or enable an operator");
   c_operator->require_subcommand(1);
   auto* c_op_add = c_operator->add_subcommand("add", "add OPERATOR (or change the PIN or name)");
   c_op_add->add_option("OPERATOR", op)->required();
-  c_op_add->add_option("--pin", pin, "4-8 digits (required for a new operator)");
+  c_op_add->add_option("--pin", pin,
+                       "4-8 digits (required for a new operator); '-' reads it from standard "
+                       "input (asked without echo on a terminal)");
   c_op_add->add_option("--name", name, "full name");
   std::vector<std::string> op_agencies;
   c_op_add->add_option("--agency", op_agencies,
@@ -406,6 +437,8 @@ int main(int argc, char** argv) {
   c_op_disable->add_option("OPERATOR", op)->required();
   auto* c_op_enable = c_operator->add_subcommand("enable", "let OPERATOR sign in again");
   c_op_enable->add_option("OPERATOR", op)->required();
+  auto* c_op_list = c_operator->add_subcommand(
+      "list", "every operator: name, the agencies it may sign in at, disabled (admin only)");
   int64_t rate_ticket = 0;
   int score = 0;
   std::vector<int> skm;
@@ -695,10 +728,38 @@ int main(int argc, char** argv) {
   }
   if (counter_cmds["close"]->parsed()) req.mutable_close()->set_counter_id(counter);
   if (counter_cmds["signout"]->parsed()) req.mutable_sign_out()->set_counter_id(counter);
+  if (pin == "-" && (c_op_add->parsed() || c_signin->parsed())) {
+    auto read = ReadPin();
+    if (!read) {
+      std::cerr << "mppctl: no PIN on standard input\n";
+      return 2;
+    }
+    pin = *read;
+  }
   if (c_signin->parsed()) {
     req.mutable_sign_in()->set_counter_id(counter);
     req.mutable_sign_in()->set_operator_id(op);
     req.mutable_sign_in()->set_pin(pin);
+  }
+  if (c_op_list->parsed()) {
+    v1::Request list;
+    list.mutable_list_operators();
+    v1::Reply r;
+    if (const int rc = Run(g, list, &r, /*print_result=*/false); rc != 0) return rc;
+    if (g.json) {
+      std::cout << ToJson(r.operators()) << "\n";
+      return 0;
+    }
+    for (const auto& o : r.operators().operators()) {
+      std::string agencies;
+      for (const auto& a : o.agencies()) agencies += (agencies.empty() ? "" : ",") + a;
+      if (agencies.empty() || agencies == "*") {
+        agencies = en ? "every agency" : "semua instansi";
+      }
+      std::printf("%-16s %-28s %-24s%s\n", o.id().c_str(), o.name().c_str(), agencies.c_str(),
+                  o.disabled() ? (en ? "  DISABLED" : "  NONAKTIF") : "");
+    }
+    return 0;
   }
   if (c_op_add->parsed() || c_op_disable->parsed() || c_op_enable->parsed()) {
     auto* so = req.mutable_set_operator();

@@ -98,6 +98,7 @@ bool IsMutating(const v1::Request& r) {
     case v1::Request::kStatus:
     case v1::Request::kReport:
     case v1::Request::kListDevices:
+    case v1::Request::kListOperators:
     case v1::Request::kCheckCatalog:
     case v1::Request::COMMAND_NOT_SET:
       return false;
@@ -504,6 +505,17 @@ Outcome QueueCore::ApplyOne(const v1::Request& r, Millis now, const std::string&
     case v1::Request::kListDevices: {
       Outcome o;
       for (const auto& [key, d] : devices_) *o.reply.mutable_devices()->add_devices() = d;
+      return o;
+    }
+    case v1::Request::kListOperators: {
+      Outcome o;
+      for (const auto& [id, op] : operators_) {
+        v1::Operator* out = o.reply.mutable_operators()->add_operators();
+        *out = op;
+        out->clear_pin_hash();  // never leaves the broker
+        out->clear_failures();
+        out->clear_locked_until_ms();
+      }
       return o;
     }
     case v1::Request::kGetCatalog: {
