@@ -806,6 +806,7 @@ void RunSignIns(const std::string& endpoint, int n, pid_t broker_pid) {
 
 int main(int argc, char** argv) {
   CLI::App app{"mpp-load - durable ops/s and event latency against a real broker"};
+  app.set_version_flag("--version", MPP_VERSION_STRING);
   std::string broker, events, clients = "1,16,64", subscribers = "1,200";
   std::string broker_bin, config;
   int ops = 20000, calls = 300;

@@ -116,6 +116,7 @@ int main(int argc, char** argv) {
   // mutex on each of its allocations (several per request). Before any use.
   sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
   CLI::App app{"mpp-broker - the MPP queue broker"};
+  app.set_version_flag("--version", MPP_VERSION_STRING);
   std::string config = mpp::DefaultCatalogPath();
   std::string db = mpp::DefaultDatabasePath();
   std::string endpoint = "tcp://127.0.0.1:5555";

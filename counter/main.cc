@@ -73,6 +73,7 @@ bool PadHolds(const mpp::counter::PadModel& m, bool connected, const std::string
 
 int main(int argc, char** argv) {
   CLI::App app{"mpp-counter - the counter workstation, or its visitor rating pad"};
+  app.set_version_flag("--version", MPP_VERSION_STRING);
   std::string broker = "tcp://127.0.0.1:5555", size, lang_s = "id";
   int counter_id = 0;
   bool pad = false;

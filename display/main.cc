@@ -74,6 +74,7 @@ void WriteAtomically(const std::string& path, const std::string& text) {
 
 int main(int argc, char** argv) {
   CLI::App app{"mpp-display - hallway display with voice calls"};
+  app.set_version_flag("--version", MPP_VERSION_STRING);
   std::string broker = "tcp://127.0.0.1:5555", zone, size = "1920x1080", lang_s = "id";
   std::string screenshot, audio_out, dump_model, client_id, latency_log;
   int frames = 0;

@@ -48,6 +48,7 @@ bool Holds(const mpp::kiosk::KioskModel& m, const std::string& what) {
 
 int main(int argc, char** argv) {
   CLI::App app{"mpp-kiosk - the ticket kiosk of the MPP queue system"};
+  app.set_version_flag("--version", MPP_VERSION_STRING);
   std::string broker = "tcp://127.0.0.1:5555", kiosk_id = "kiosk-1", size = "1080x1920";
   std::string lang_s = "id", printer_spec = "escpos:/dev/usb/lp0";
   int paper_mm = 80;

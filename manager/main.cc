@@ -37,6 +37,7 @@ namespace v1 = mpp::v1;
 
 int main(int argc, char** argv) {
   CLI::App app{"mpp-manager - the MPP manager's dashboard"};
+  app.set_version_flag("--version", MPP_VERSION_STRING);
   std::string broker = "tcp://127.0.0.1:5555", size = "1600x900", lang_s = "id", view_s = "live";
   std::string from, to, by = "service", export_dir = ".";
   app.add_option("--broker", broker, "broker command endpoint")->capture_default_str();

@@ -94,6 +94,17 @@ TEST_F(MppctlTest, OperatorsAreListedWithTheirAgenciesAndPinsComeFromStdin) {
   EXPECT_NE(r.out.find("no PIN on standard input"), std::string::npos) << r.out;
 }
 
+// Every program says its version the same way (an officer checking what is
+// installed, a bug report).
+TEST(Programs, EveryProgramAnswersVersion) {
+  for (const char* bin : {MPP_BROKER_BIN, MPP_CTL_BIN, MPP_SIM_BIN, MPP_LOAD_BIN, MPP_KIOSK_BIN,
+                          MPP_DISPLAY_BIN, MPP_COUNTER_BIN, MPP_MANAGER_BIN}) {
+    const Result r = RunCommand(std::string(bin) + " --version 2>&1");
+    EXPECT_EQ(r.exit_code, 0) << bin << ": " << r.out;
+    EXPECT_NE(r.out.find(MPP_VERSION_STRING), std::string::npos) << bin << ": " << r.out;
+  }
+}
+
 TEST_F(MppctlTest, AWholeCounterDayFromTheShell) {
   json j = Json(Run("--json issue KTP-REKAM"));
   EXPECT_EQ(j["ok"], true);

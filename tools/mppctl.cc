@@ -342,6 +342,7 @@ std::optional<std::string> ReadPin() {
 
 int main(int argc, char** argv) {
   CLI::App app{"mppctl - operate an MPP queue broker from the shell"};
+  app.set_version_flag("--version", MPP_VERSION_STRING);
   app.require_subcommand(1);
   Globals g;
   if (const char* env = std::getenv("MPP_BROKER")) g.broker = env;

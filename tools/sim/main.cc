@@ -320,6 +320,7 @@ void RunCounter(Shared& s, int counter_id) {
 
 int main(int argc, char** argv) {
   CLI::App app{"mpp-sim - a simulated MPP day through the real broker"};
+  app.set_version_flag("--version", MPP_VERSION_STRING);
   std::string broker = "tcp://127.0.0.1:5555";
   std::string until_text, counters_text, pin = "2468", log_level = "warn";
   double volume = 1.0, rate_share = 0.6;
