@@ -1,8 +1,10 @@
 // Framing of the MPP1 protocol (docs/PROTOCOL.md).
 //
 // Command socket (DEALER -> ROUTER): [tag "MPP1"][Envelope].
-// Event socket (PUB -> SUB): [topic][Envelope], topics kTopicEvent and
-// kTopicHeartbeat (both start with "mpp.", the prefix to subscribe to).
+// Event socket (XPUB -> SUB): [topic][Envelope]. Event topics start with
+// kTopicEvent ("mpp.event.<audiences>;", docs/PROTOCOL.md section 1: the
+// broker grants each subscriber its audience's), heartbeats are
+// kTopicHeartbeat; subscribe to kTopicPrefix for both.
 #pragma once
 
 #include <string>

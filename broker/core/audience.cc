@@ -34,10 +34,8 @@ bool SameForAll(const v1::Event& e) {
     case v1::NUMBERS_RAISED:
     case v1::CATALOG_CHANGED:
       return true;
-    case v1::COUNTER_CHANGED:
-      return !e.has_ticket() && e.counter().operator_id().empty();
     default:
-      return false;
+      return false;  // tickets and counters go by zone too (Zoned)
   }
 }
 

@@ -27,8 +27,8 @@ Audience AudienceOf(v1::DeviceRole role);
 
 // The event as `audience` may see it.
 v1::Event ForAudience(const v1::Event& event, Audience audience);
-// True when every audience sees `event` whole (counters, the ticker, the day,
-// the catalog, numbering): published once for all.
+// True when every audience sees `event` whole and it concerns no zone (the
+// ticker, the day, the catalog, numbering): published once for all.
 bool SameForAll(const v1::Event& event);
 // A snapshot for `audience` (tickets and counters as in ForAudience).
 void RedactSnapshot(v1::Snapshot* snapshot, Audience audience);

@@ -565,7 +565,7 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
       return;
     }
     if (!resumed && pins_) {
-      const std::string job_key = reply_client + '\n' + in.request_id();
+      const std::string job_key = PinJobKey(user, in);
       if (auto job = pin_jobs_.find(job_key); job != pin_jobs_.end()) {
         // A retry of a command still waiting for a PIN thread: answered once,
         // where the latest retry came from.
@@ -732,6 +732,11 @@ std::string Reactor::ReplyClient(const std::optional<std::string>& user,
   return options_.devices && user ? *user + "/" + client_id : client_id;
 }
 
+std::string Reactor::PinJobKey(const std::optional<std::string>& user,
+                               const v1::Envelope& in) const {
+  return ReplyClient(user, in.client_id()) + '\n' + in.request_id();
+}
+
 void Reactor::HandToPinThread(zmq::message_t identity, const std::string& user,
                               const std::string& job_key, const std::string& caller,
                               const v1::Envelope& in, std::vector<Pending>* replies, Millis now) {
@@ -745,7 +750,7 @@ void Reactor::HandToPinThread(zmq::message_t identity, const std::string& user,
     job.identity = std::move(identity);
     if (in.request().has_sign_in()) {
       job.caller = caller + '#' + std::to_string(in.request().sign_in().counter_id());
-      ++pin_callers_[job.caller];
+      pin_callers_.insert(job.caller);
     }
     return;
   }
@@ -776,16 +781,11 @@ void Reactor::DeliverPins(int worker) {
     Resumed r;
     r.user = frames[1].to_string();
     // The answer goes where the latest retry came from.
-    const std::string user_key = r.user;
     auto job = pin_jobs_.find(
-        ReplyClient(user_key.empty() ? std::nullopt : std::optional<std::string>(user_key),
-                    in.client_id()) +
-        '\n' + in.request_id());
+        PinJobKey(r.user.empty() ? std::nullopt : std::optional<std::string>(r.user), in));
     if (job != pin_jobs_.end()) {
       frames[0] = std::move(job->second.identity);
-      if (!job->second.caller.empty() && --pin_callers_[job->second.caller] <= 0) {
-        pin_callers_.erase(job->second.caller);
-      }
+      pin_callers_.erase(job->second.caller);
       pin_jobs_.erase(job);
     }
     r.work.pin = in.request().has_sign_in() ? in.request().sign_in().pin()
@@ -1170,7 +1170,7 @@ void Reactor::Publish(const v1::Envelope& ev) {
     pub_.send(zmq::buffer(body), zmq::send_flags::none);
   };
   const v1::Event& e = ev.event();
-  if (core::SameForAll(e) && !core::Zoned(e)) {
+  if (core::SameForAll(e)) {
     send(core::EventTopic("012"), ev.SerializeAsString());
     return;
   }

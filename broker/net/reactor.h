@@ -27,6 +27,7 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <zmq.hpp>
 
 #include "broker/core/queue_core.h"
@@ -173,6 +174,8 @@ class Reactor {
   // id with keys, the client id without.
   std::string ReplyClient(const std::optional<std::string>& user,
                           const std::string& client_id) const;
+  // The key of a command in pin_jobs_ (its reply client and request id).
+  std::string PinJobKey(const std::optional<std::string>& user, const v1::Envelope& in) const;
   // An operator locked by this sign-in: a `security:` log line and notice.
   // Logs a refused sign-in; a device newly held for wrong PINs is also a
   // SECURITY_NOTICE naming it.
@@ -286,7 +289,7 @@ class Reactor {
     std::string caller;
   };
   std::unordered_map<std::string, PinJob> pin_jobs_;
-  std::unordered_map<std::string, int> pin_callers_;
+  std::unordered_set<std::string> pin_callers_;
   std::string bound_command_;
   std::string bound_event_;
   std::chrono::steady_clock::time_point started_;
