@@ -467,16 +467,17 @@ int main(int argc, char** argv) {
   // The ZAP handler exists before any socket binds (fail closed).
   mpp::net::DeviceRegistry registry;
   mpp::net::SecurityTally security;
-  std::unique_ptr<mpp::net::ZapHandler> zap;
+  // Without keys it only refuses connections while descriptors run short.
+  mpp::net::ZapHandler zap(&context, server_keys ? &registry : nullptr, &security, &held_clock);
   if (server_keys) {
     for (const auto& d : loaded->devices) registry.Put(d);
     for (const auto& d : admins) registry.Put(d);
-    zap = std::make_unique<mpp::net::ZapHandler>(&context, &registry, &security, &held_clock);
     options.curve_secret_key = server_keys->secret_z85;
     options.devices = &registry;
     options.security = &security;
     options.security_summary_ms = security_summary_s * 1000;
   }
+  options.refused_no_room = [&zap] { return zap.refused_no_room(); };
   options.config_path = config;
   options.reload = &g_reload;
   options.pin_threads = pin_threads;
@@ -502,8 +503,8 @@ int main(int argc, char** argv) {
     std::cerr << "mpp-broker: " << st.message() << "\n";
     return 2;
   }
-  if (zap) {
-    if (!zap->SelfTest(reactor.bound_command_endpoint(), server_keys->public_z85,
+  if (server_keys) {
+    if (!zap.SelfTest(reactor.bound_command_endpoint(), server_keys->public_z85,
                        std::chrono::seconds(5))) {
       std::cerr << "mpp-broker: start-up check failed: a client with an unknown key was not "
                    "refused by ZAP, so the broker would be open to anyone. Not serving.\n";

@@ -71,9 +71,11 @@ void BrokerClient::ReadLink(Link* link) {
     zmq::message_t head, address;
     if (!monitor_->recv(head, zmq::recv_flags::dontwait)) return;
     if (head.more()) (void)monitor_->recv(address, zmq::recv_flags::none);
-    if (head.size() < sizeof(uint16_t)) continue;
+    if (head.size() < sizeof(uint16_t) + sizeof(uint32_t)) continue;
     uint16_t event;
+    uint32_t value;  // for a refusal by ZAP: its status code
     std::memcpy(&event, head.data(), sizeof event);
+    std::memcpy(&value, static_cast<const char*>(head.data()) + sizeof event, sizeof value);
     switch (event) {
       case ZMQ_EVENT_CONNECTED:
         link->connected = true;
@@ -82,7 +84,13 @@ void BrokerClient::ReadLink(Link* link) {
         link->handshake_ok = true;
         break;
       case ZMQ_EVENT_HANDSHAKE_FAILED_AUTH:
-        link->refused_key = true;
+        // 500: the broker has no descriptor to spare (its ZAP handler's only
+        // use of 500; broker/net/zap_handler.h).
+        if (value == 500) {
+          link->no_room = true;
+        } else {
+          link->refused_key = true;
+        }
         break;
       case ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL:
       case ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL:
@@ -103,6 +111,12 @@ void BrokerClient::StopWatching() {
 std::string BrokerClient::WhyUnanswered(const Link& link, int timeout_ms) const {
   const std::string head =
       "the broker at " + endpoint_ + " did not answer within " + std::to_string(timeout_ms) + " ms";
+  if (link.no_room && !link.handshake_ok) {
+    return "UNAVAILABLE: " + head +
+           ": it has no room for more connections now (its open-file limit is reached); this "
+           "device keeps trying, and the IT officer raises LimitNOFILE (docs/OPERATIONS.md, "
+           "\"Open files\")";
+  }
   if (link.refused_key) {
     return std::string(kKeyRefusedCode) + ": " + head +
            ": it refused this device's key (not registered there, or revoked); an admin adds "

@@ -62,6 +62,7 @@ class BrokerClient {
   // What the socket monitor saw while a call waited.
   struct Link {
     bool connected = false, handshake_ok = false, refused_key = false, handshake_failed = false;
+    bool no_room = false;  // refused for now: the broker is out of file descriptors
   };
   void Reconnect(bool watch);
   void WatchLink();

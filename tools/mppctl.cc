@@ -827,7 +827,14 @@ int main(int argc, char** argv) {
                                          : std::string())
               << "\n"
               << "endpoints    " << s.command_endpoint() << " (commands), " << s.event_endpoint()
-              << " (events)\n";
+              << " (events)\n"
+              << "open files   limit " << s.open_file_limit()
+              << (s.connections_refused_no_room() > 0
+                      ? "; " + std::to_string(s.connections_refused_no_room()) +
+                            " connections refused for want of them since start: raise "
+                            "LimitNOFILE (docs/OPERATIONS.md, \"Open files\")"
+                      : std::string())
+              << "\n";
     return 0;
   }
   return Run(g, req);

@@ -110,6 +110,10 @@ Status Reactor::Bind() {
 }
 
 Status Reactor::Secure(zmq::socket_t& s) const {
+  // Without keys the domain is set too: the ZAP handler refuses connections
+  // while the broker is short of file descriptors (zap_handler.h). Without a
+  // handler (a reactor in a unit test), NULL handshakes go on without ZAP.
+  s.set(zmq::sockopt::zap_domain, "mpp");
   if (!options_.devices) return Status::Ok();
   // Ironhouse: CURVE, ZAP domain set, and option 93 (ZMQ_ZAP_ENFORCE_DOMAIN,
   // a draft name in 4.3.4) so that a missing ZAP handler refuses instead of
@@ -402,6 +406,8 @@ v1::Status Reactor::MakeStatus(Millis now) const {
   s.set_disk_free_bytes(disk_free_);
   s.set_disk_low(disk_low_);
   s.set_writes_refused(disk_full_);
+  if (options_.refused_no_room) s.set_connections_refused_no_room(options_.refused_no_room());
+  s.set_open_file_limit(FdBudget::Limit());
   return s;
 }
 

@@ -56,6 +56,8 @@ struct ReactorOptions {
   // Refused handshakes and commands go to the event log as SECURITY_NOTICE
   // events, summed over this interval.
   SecurityTally* security = nullptr;
+  // Connections refused for want of file descriptors (ZapHandler), for status.
+  std::function<int64_t()> refused_no_room;
   int security_summary_ms = 60000;
   // Makes commits durable off the reactor's thread; the store must then run
   // with SetCommitSync(false). Null: each COMMIT syncs (synchronous=FULL).

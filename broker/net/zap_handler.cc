@@ -1,8 +1,11 @@
 #include "broker/net/zap_handler.h"
 
+#include <dirent.h>
 #include <pthread.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
+#include <algorithm>
 #include <zmq_addon.hpp>
 
 #include "common/keys.h"
@@ -51,6 +54,62 @@ std::vector<v1::SecurityNotice> SecurityTally::Take() {
   return out;
 }
 
+long long FdBudget::Reserve(long long limit) { return std::clamp(limit / 8, 24LL, 64LL); }
+
+long long FdBudget::Limit() {
+  struct rlimit rl {};
+  if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return 0;
+  return static_cast<long long>(rl.rlim_cur);
+}
+
+long long FdBudget::Count() {
+  DIR* dir = opendir("/proc/self/fd");
+  if (!dir) return -1;  // EMFILE: not even one left to list them
+  long long n = 0;
+  while (const dirent* e = readdir(dir)) n += e->d_name[0] != '.';
+  closedir(dir);
+  return n - 1;  // the listing's own descriptor
+}
+
+FdBudget::Room FdBudget::Check() {
+  Room r;
+  r.limit = Limit();
+  if (r.limit == 0) return r;
+  r.reserve = Reserve(r.limit);
+  const auto now = std::chrono::steady_clock::now();
+  const auto age = now - counted_at_;
+  if (age >= std::chrono::milliseconds(100) || (short_ && age >= std::chrono::milliseconds(5))) {
+    counted_ = Count();
+    counted_at_ = now;
+    admitted_since_count_ = 0;
+  }
+  r.in_use = counted_ < 0 ? -1 : counted_ + admitted_since_count_;
+  r.room = r.in_use >= 0 && r.in_use < r.limit - r.reserve;
+  short_ = !r.room;
+  return r;
+}
+
+void ZapHandler::NoteNoRoom(const FdBudget::Room& room, bool refused_now) {
+  if (refused_now) {
+    ++no_room_unlogged_;
+    last_no_room_ = room;
+  }
+  if (no_room_unlogged_ == 0) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (now - no_room_logged_ < std::chrono::seconds(1)) return;
+  no_room_logged_ = now;
+  // Counted only here, at most once a second: /proc/self/fd lists them all.
+  const long long open = FdBudget::Count();
+  spdlog::error(
+      "no room for new connections: {} of {} file descriptors in use (the last {} are kept for "
+      "the broker's own files); {} connections refused in the last second, their devices are "
+      "told so and try again. Connected devices are served. Raise LimitNOFILE "
+      "(docs/OPERATIONS.md, \"Open files\") and restart",
+      open < 0 ? std::string("all") : std::to_string(open), last_no_room_.limit,
+      last_no_room_.reserve, no_room_unlogged_);
+  no_room_unlogged_ = 0;
+}
+
 ZapHandler::ZapHandler(zmq::context_t* context, const DeviceRegistry* registry,
                        SecurityTally* tally, const Clock* clock)
     : context_(context),
@@ -58,7 +117,8 @@ ZapHandler::ZapHandler(zmq::context_t* context, const DeviceRegistry* registry,
       tally_(tally),
       clock_(clock),
       socket_(*context, zmq::socket_type::rep),
-      log_window_(std::chrono::steady_clock::now()) {
+      log_window_(std::chrono::steady_clock::now()),
+      no_room_logged_(std::chrono::steady_clock::now() - std::chrono::seconds(2)) {
   socket_.set(zmq::sockopt::linger, 0);
   socket_.bind("inproc://zeromq.zap.01");
   thread_ = std::thread([this] { Run(); });
@@ -74,15 +134,32 @@ void ZapHandler::Run() {
   while (!stop_.load()) {
     zmq::pollitem_t item{socket_.handle(), 0, ZMQ_POLLIN, 0};
     zmq::poll(&item, 1, std::chrono::milliseconds(100));
-    if (!(item.revents & ZMQ_POLLIN)) continue;
+    if (!(item.revents & ZMQ_POLLIN)) {
+      NoteNoRoom(FdBudget::Room{}, false);  // what is left of the last second
+      continue;
+    }
     std::vector<zmq::message_t> f;
     if (!zmq::recv_multipart(socket_, std::back_inserter(f))) continue;
     // [version][request id][domain][address][routing id][mechanism][credentials...]
     std::string status = "400", text = "unknown device", user;
     std::string key;
     const std::string address = f.size() > 3 ? f[3].to_string() : "?";
-    if (f.size() >= 7 && f[0].to_string_view() == "1.0" && f[5].to_string_view() == "CURVE" &&
-        f[6].size() == 32) {
+    const FdBudget::Room room = fds_.Check();
+    if (!room.room) {
+      // 500, not 300 ("try again later"): a 300 is not told to the client
+      // (libzmq closes silently, RFC 26) and the client's libzmq reconnects
+      // at once, ten times a second, keeping every descriptor busy with
+      // handshakes. A 500 is an ERROR the client sees (the monitor's
+      // HANDSHAKE_FAILED_AUTH, value 500); its socket then stops, and our
+      // clients make a new one at their own pace (common/client.cc).
+      status = "500";
+      text = "no room: the broker is out of file descriptors";
+    } else if (!registry_ && f.size() >= 6 && f[0].to_string_view() == "1.0" &&
+               f[5].to_string_view() == "NULL") {
+      status = "200";  // a broker without keys lets everyone in
+      text = "OK";
+    } else if (registry_ && f.size() >= 7 && f[0].to_string_view() == "1.0" &&
+               f[5].to_string_view() == "CURVE" && f[6].size() == 32) {
       char z85[41];
       zmq_z85_encode(z85, static_cast<const uint8_t*>(f[6].data()), 32);
       key = z85;
@@ -95,7 +172,7 @@ void ZapHandler::Run() {
         text = "revoked device";
       }
     } else {
-      text = "CURVE required";
+      text = registry_ ? "CURVE required" : "a NULL-mechanism handshake expected";
     }
     std::vector<zmq::message_t> reply;
     reply.emplace_back(std::string_view("1.0"));
@@ -106,7 +183,13 @@ void ZapHandler::Run() {
     reply.emplace_back(std::string_view(""));
     zmq::send_multipart(socket_, reply);
     if (status == "200") {
+      fds_.Admitted();
       ++accepted_;
+      continue;
+    }
+    if (status == "500") {
+      ++refused_no_room_;
+      NoteNoRoom(room, true);
       continue;
     }
     ++refused_;

@@ -1,8 +1,12 @@
-// ZAP (ZeroMQ Authentication Protocol, RFC 27) for a broker with CURVE keys:
-// every connection's CURVE public key is looked up among the registered,
-// unrevoked devices; anything else is refused during the handshake. The
-// accepted key becomes the connection's User-Id, from which the reactor
-// authorizes each command.
+// ZAP (ZeroMQ Authentication Protocol, RFC 27). With CURVE keys, every
+// connection's CURVE public key is looked up among the registered, unrevoked
+// devices; anything else is refused during the handshake. The accepted key
+// becomes the connection's User-Id, from which the reactor authorizes each
+// command. With or without keys, a connection is refused (status 500, which
+// the client is told) while the broker is short of file descriptors: refused, the
+// connection closes and its descriptor is free again, where an accept that
+// fails for want of one leaves the device waiting and libzmq's listener
+// retrying in a loop.
 //
 // The handler is bound (inproc://zeromq.zap.01) before any broker socket
 // binds, and the broker sockets set ZMQ_ZAP_ENFORCE_DOMAIN (option 93) so a
@@ -54,10 +58,41 @@ class SecurityTally {
   std::map<std::pair<std::string, std::string>, v1::SecurityNotice> notices_;  // GUARDED_BY(mu_)
 };
 
+// Whether the broker has a file descriptor to spare for one more connection.
+// The last `reserve` descriptors (an eighth of the open-file limit, at least
+// 24 and at most 64) are kept for the broker's own files (the database, its
+// WAL and shared memory, reports, backups) and for connections accepted but
+// not yet answered by ZAP. Descriptors in use are counted from /proc/self/fd
+// (~0.4 us each) at most every 100 ms, or every 5 ms while short; in between,
+// each connection let in counts one more. Used by the ZAP thread only.
+class FdBudget {
+ public:
+  struct Room {
+    bool room = true;
+    long long in_use = 0;  // -1: could not be counted (none left to list them)
+    long long limit = 0;
+    long long reserve = 0;
+  };
+  Room Check();
+  void Admitted() { ++admitted_since_count_; }
+
+  static long long Reserve(long long limit);
+  static long long Limit();  // the soft RLIMIT_NOFILE, 0 if unlimited
+  static long long Count();  // descriptors in use, -1 if they cannot be listed
+
+ private:
+  std::chrono::steady_clock::time_point counted_at_{};
+  long long counted_ = 0;
+  long long admitted_since_count_ = 0;
+  bool short_ = false;
+};
+
 class ZapHandler {
  public:
-  // Binds the ZAP endpoint in `context` and starts the thread. Refusals are
-  // added to `tally` (if not null) at `clock` time.
+  // Binds the ZAP endpoint in `context` and starts the thread. `registry`
+  // null: a broker without keys, where every NULL-mechanism connection is
+  // let in (while there is room). Refusals of keys are added to `tally` (if
+  // not null) at `clock` time.
   ZapHandler(zmq::context_t* context, const DeviceRegistry* registry,
              SecurityTally* tally = nullptr, const Clock* clock = nullptr);
   ~ZapHandler();
@@ -71,10 +106,13 @@ class ZapHandler {
                 std::chrono::milliseconds timeout);
 
   int64_t refused() const { return refused_.load(); }
+  int64_t refused_no_room() const { return refused_no_room_.load(); }
   int64_t accepted() const { return accepted_.load(); }
 
  private:
   void Run();
+  // Logs the connections refused for want of descriptors, once a second.
+  void NoteNoRoom(const FdBudget::Room& room, bool refused_now);
 
   zmq::context_t* context_;
   const DeviceRegistry* registry_;
@@ -82,7 +120,7 @@ class ZapHandler {
   const Clock* clock_;
   zmq::socket_t socket_;
   std::atomic<bool> stop_{false};
-  std::atomic<int64_t> refused_{0}, accepted_{0};
+  std::atomic<int64_t> refused_{0}, accepted_{0}, refused_no_room_{0};
   std::mutex mu_;
   std::condition_variable cv_;
   std::string last_refused_;  // GUARDED_BY(mu_)
@@ -90,6 +128,10 @@ class ZapHandler {
   std::chrono::steady_clock::time_point log_window_;
   int logged_ = 0;
   int64_t suppressed_ = 0;
+  std::chrono::steady_clock::time_point no_room_logged_;
+  int64_t no_room_unlogged_ = 0;
+  FdBudget::Room last_no_room_;
+  FdBudget fds_;
   std::thread thread_;
 };
 
