@@ -32,6 +32,7 @@
 #include "broker/store/wal_syncer.h"
 #include "common/catalog.h"
 #include "common/keys.h"
+#include "common/logging.h"
 #include "common/paths.h"
 #include "common/time_util.h"
 #include "common/wire.h"
@@ -173,10 +174,7 @@ int main(int argc, char** argv) {
   if (init_only) init = true;
 
   // stdout carries only the ready line; logs go to stderr.
-  spdlog::set_default_logger(spdlog::stderr_color_mt("mpp-broker"));
-  spdlog::set_level(spdlog::level::from_str(log_level));
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %^%l%$ mpp-broker: %v");
-  mpp::RouteProtobufLogsToSpdlog();
+  mpp::SetUpLogging("mpp-broker", log_level);
 
   std::optional<mpp::KeyPair> server_keys;
   std::vector<v1::Device> admins;

@@ -1,4 +1,5 @@
 #include "common/gui_program.h"
+#include "common/logging.h"
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -26,9 +27,7 @@ bool StartGuiProgram(const char* program, const GuiProgramOptions& o) {
     std::cerr << program << ": " << st.message() << "\n";
     return false;
   }
-  spdlog::set_default_logger(spdlog::stderr_color_mt(program));
-  spdlog::set_level(spdlog::level::from_str(o.log_level));
-  RouteProtobufLogsToSpdlog();
+  SetUpLogging(program, o.log_level);
   return true;
 }
 

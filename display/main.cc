@@ -26,6 +26,7 @@
 #include "common/clone_client.h"
 #include "common/gui_window.h"
 #include "common/keys.h"
+#include "common/logging.h"
 #include "common/wire.h"
 #include "display/model.h"
 #include "display/phrase.h"
@@ -105,8 +106,7 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  spdlog::set_default_logger(spdlog::stderr_color_mt("mpp-display"));
-  mpp::RouteProtobufLogsToSpdlog();
+  mpp::SetUpLogging("mpp-display", "info");
   mpp::Lang lang = mpp::Lang::kId;
   mpp::ParseLang(lang_s, &lang);
   int width = 1920, height = 1080;

@@ -64,6 +64,7 @@ pid_t BrokerProcess::Spawn() {
     if (err >= 0) dup2(err, STDERR_FILENO);
     close(pipe_fds[0]);
     close(pipe_fds[1]);
+    for (auto& e : options_.env) putenv(e.data());
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);

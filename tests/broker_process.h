@@ -33,6 +33,7 @@ class BrokerProcess {
     std::vector<std::string> extra_args;
     std::string log_level = "warn";
     bool init = true;  // --init when the database file does not exist yet
+    std::vector<std::string> env;  // "NAME=value", added to the broker's environment
   };
 
   BrokerProcess(const TempDir& dir, Options options);

@@ -853,6 +853,39 @@ TEST(BrokerSystem, BeyondTheOpenFileLimitNewDevicesAreRefusedCleanlyNotLeftWaiti
       << broker.StderrText();
 }
 
+// Under systemd, stderr is the journal: each line starts with its syslog
+// priority (sd-daemon(3)) so `journalctl -p warning` finds warnings, and
+// carries no timestamp of its own. Before, every line was "info" there.
+TEST(BrokerSystem, UnderSystemdEachLogLineCarriesItsPriority) {
+  TempDir dir;
+  const std::string err = dir.File("broker.stderr");
+  { std::ofstream create(err); }
+  struct stat st {};
+  ASSERT_EQ(stat(err.c_str(), &st), 0);
+  BrokerProcess::Options o;
+  o.log_level = "info";
+  o.env = {"JOURNAL_STREAM=" + std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino)};
+  BrokerProcess broker(dir, o);
+  ASSERT_TRUE(broker.Start());
+  const std::string text = broker.StderrText();
+  // The simulated clock is a warning; the catalog line is information.
+  EXPECT_NE(text.find("<4>mpp-broker: simulated clock"), std::string::npos) << text;
+  EXPECT_NE(text.find("<6>mpp-broker: catalog "), std::string::npos) << text;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    EXPECT_EQ(line.rfind("<", 0), 0u) << "a line without a priority: " << line;
+  }
+
+  // Not the journal (another file): the usual timestamped lines.
+  TempDir plain_dir;
+  BrokerProcess::Options p;
+  p.env = {"JOURNAL_STREAM=1:2"};
+  BrokerProcess plain(plain_dir, p);
+  ASSERT_TRUE(plain.Start());
+  EXPECT_NE(plain.StderrText().find("warning mpp-broker: simulated clock"), std::string::npos)
+      << plain.StderrText();
+}
+
 // One device signing in several counters at once (an administrator's
 // mppctl, mpp-sim running a whole hall) is not "a second sign-in while the
 // first is checked": the limit is one per device and counter.

@@ -32,6 +32,7 @@
 #include "common/catalog.h"
 #include "common/client.h"
 #include "common/keys.h"
+#include "common/logging.h"
 #include "common/time_util.h"
 #include "common/wire.h"
 #include "tools/sim/day_plan.h"
@@ -357,9 +358,7 @@ int main(int argc, char** argv) {
     std::cerr << "mpp-sim: " << st.message() << "\n";
     return 2;
   }
-  spdlog::set_default_logger(spdlog::stderr_color_mt("mpp-sim"));
-  spdlog::set_level(spdlog::level::from_str(log_level));
-  mpp::RouteProtobufLogsToSpdlog();
+  mpp::SetUpLogging("mpp-sim", log_level);
 
   zmq::context_t context(1);
   mpp::BrokerClient main_client(&context, broker, "sim-main");
