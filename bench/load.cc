@@ -36,6 +36,7 @@
 #include <sodium.h>
 
 #include "bench/targets.h"
+#include "common/cli.h"
 #include "common/client.h"
 #include "common/wire.h"
 
@@ -820,7 +821,7 @@ int main(int argc, char** argv) {
   bool thread_per_client = false;
   bool ceiling = false;
   int warmup = 0;
-  app.add_option("--broker", broker, "command endpoint of a running broker");
+  app.add_option("--broker", broker, "command endpoint of a running broker")->envname("MPP_BROKER");
   app.add_option("--events", events, "event endpoint (default: asked from the broker)");
   app.add_flag("--spawn", spawn, "start a broker with a fresh database");
   app.add_option("--broker-bin", broker_bin, "mpp-broker binary for --spawn");
@@ -860,7 +861,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_flag("--flood-sink", flood_sink,
                "with --flood: send the flood to a receiver in this process instead (control)");
-  CLI11_PARSE(app, argc, argv);
+  MPP_PARSE(app, argc, argv);
   const auto client_counts = ParseList("--clients", clients);
   const auto subscriber_counts = ParseList("--subscribers", subscribers);
   if (!client_counts || !subscriber_counts) return 2;

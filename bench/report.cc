@@ -23,6 +23,7 @@
 #include <random>
 
 #include "broker/store/store.h"
+#include "common/cli.h"
 
 namespace {
 
@@ -131,7 +132,7 @@ int main(int argc, char** argv) {
   app.add_option("--db", path)->capture_default_str();
   app.add_flag("--keep", keep, "reuse an existing --db instead of rebuilding it");
   app.add_flag("--no-summaries", no_summaries, "time reports from tickets alone");
-  CLI11_PARSE(app, argc, argv);
+  MPP_PARSE(app, argc, argv);
   auto catalog = mpp::LoadCatalogFile(config);
   if (!catalog.ok()) {
     std::cerr << catalog.status().message() << "\n";

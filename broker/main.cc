@@ -31,6 +31,7 @@
 #include "broker/store/store.h"
 #include "broker/store/wal_syncer.h"
 #include "common/catalog.h"
+#include "common/cli.h"
 #include "common/keys.h"
 #include "common/logging.h"
 #include "common/paths.h"
@@ -170,7 +171,7 @@ int main(int argc, char** argv) {
                "allow binding a non-loopback address without CURVE keys (not for production)");
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
       ->capture_default_str();
-  CLI11_PARSE(app, argc, argv);
+  MPP_PARSE(app, argc, argv);
   if (init_only) init = true;
 
   // stdout carries only the ready line; logs go to stderr.

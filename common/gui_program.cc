@@ -13,7 +13,8 @@ namespace mpp {
 
 void AddGuiProgramOptions(CLI::App& app, GuiProgramOptions* o, const char* script_help) {
   app.add_option("--keys", o->keys_dir,
-                 "CURVE keys: DIR/device.key and DIR/broker.pub (a broker with keys)");
+                 "CURVE keys: DIR/device.key and DIR/broker.pub (a broker with keys)")
+      ->envname("MPP_KEYS");
   app.add_option("--screenshot", o->screenshot, "write a PNG after --frames frames, then exit");
   app.add_option("--frames", o->frames, "frames to render before the screenshot")
       ->capture_default_str();

@@ -15,6 +15,7 @@
 #include <csignal>
 #include <iostream>
 
+#include "common/cli.h"
 #include "common/clone_client.h"
 #include "common/gui_program.h"
 #include "common/gui_script.h"
@@ -77,7 +78,9 @@ int main(int argc, char** argv) {
   std::string broker = "tcp://127.0.0.1:5555", size, lang_s = "id";
   int counter_id = 0;
   bool pad = false;
-  app.add_option("--broker", broker, "broker command endpoint")->capture_default_str();
+  app.add_option("--broker", broker, "broker command endpoint")
+      ->envname("MPP_BROKER")
+      ->capture_default_str();
   app.add_option("--counter", counter_id, "this workstation's counter id (from the catalog)")
       ->required();
   app.add_flag("--rating-pad", pad, "run as the visitor-facing rating pad of the counter");
@@ -87,7 +90,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   mpp::GuiProgramOptions common;
   mpp::AddGuiProgramOptions(app, &common, "scripted keys and taps (see common/gui_script.h)");
-  CLI11_PARSE(app, argc, argv);
+  MPP_PARSE(app, argc, argv);
   if (!mpp::StartGuiProgram("mpp-counter", common)) return 2;
   const std::string& screenshot = common.screenshot;
   mpp::Lang lang = mpp::Lang::kId;

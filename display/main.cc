@@ -23,6 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/catalog.h"
+#include "common/cli.h"
 #include "common/clone_client.h"
 #include "common/gui_window.h"
 #include "common/keys.h"
@@ -81,10 +82,13 @@ int main(int argc, char** argv) {
   int frames = 0;
   double fps = 4;
   bool fullscreen = false, mute = false;
-  app.add_option("--broker", broker, "broker command endpoint")->capture_default_str();
+  app.add_option("--broker", broker, "broker command endpoint")
+      ->envname("MPP_BROKER")
+      ->capture_default_str();
   std::string keys_dir;
   app.add_option("--keys", keys_dir,
-                 "CURVE keys: DIR/device.key and DIR/broker.pub (a broker with keys)");
+                 "CURVE keys: DIR/device.key and DIR/broker.pub (a broker with keys)")
+      ->envname("MPP_KEYS");
   app.add_option("--zone", zone, "zone shown on this display (empty: whole MPP)");
   app.add_flag("--fullscreen", fullscreen, "full screen on the primary monitor");
   app.add_option("--size", size, "window size WxH")->capture_default_str();
@@ -100,7 +104,7 @@ int main(int argc, char** argv) {
   app.add_option("--client-id", client_id, "client id (default display-ZONE)");
   app.add_option("--latency-log", latency_log,
                  "append 'seq milliseconds' per call: broker call time -> frame on screen");
-  CLI11_PARSE(app, argc, argv);
+  MPP_PARSE(app, argc, argv);
   if (auto st = mpp::UseClientKeysFrom(keys_dir); !st.ok()) {
     std::cerr << "mpp-display: " << st.message() << "\n";
     return 2;

@@ -16,6 +16,7 @@
 #include <csignal>
 #include <iostream>
 
+#include "common/cli.h"
 #include "common/gui_program.h"
 #include "common/gui_script.h"
 #include "common/gui_window.h"
@@ -54,7 +55,9 @@ int main(int argc, char** argv) {
   int paper_mm = 80;
   double idle_s = 60, ticket_s = 20;
   bool fullscreen = false;
-  app.add_option("--broker", broker, "broker command endpoint")->capture_default_str();
+  app.add_option("--broker", broker, "broker command endpoint")
+      ->envname("MPP_BROKER")
+      ->capture_default_str();
   app.add_option("--kiosk-id", kiosk_id, "this kiosk's id (recorded on its tickets)")
       ->capture_default_str();
   app.add_flag("--fullscreen", fullscreen, "full screen on the primary monitor");
@@ -76,7 +79,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   mpp::GuiProgramOptions common;
   mpp::AddGuiProgramOptions(app, &common, "a scripted sequence of taps (see common/gui_script.h)");
-  CLI11_PARSE(app, argc, argv);
+  MPP_PARSE(app, argc, argv);
   if (!mpp::StartGuiProgram("mpp-kiosk", common)) return 2;
   const std::string& screenshot = common.screenshot;
   mpp::Lang lang = mpp::Lang::kId;

@@ -17,6 +17,7 @@
 #include <csignal>
 #include <iostream>
 
+#include "common/cli.h"
 #include "common/clone_client.h"
 #include "common/gui_program.h"
 #include "common/gui_script.h"
@@ -40,7 +41,9 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", MPP_VERSION_STRING);
   std::string broker = "tcp://127.0.0.1:5555", size = "1600x900", lang_s = "id", view_s = "live";
   std::string from, to, by = "service", export_dir = ".";
-  app.add_option("--broker", broker, "broker command endpoint")->capture_default_str();
+  app.add_option("--broker", broker, "broker command endpoint")
+      ->envname("MPP_BROKER")
+      ->capture_default_str();
   app.add_option("--size", size, "window size WxH")->capture_default_str();
   app.add_option("--lang", lang_s, "id or en")
       ->check(CLI::IsMember({"id", "en"}))
@@ -56,7 +59,7 @@ int main(int argc, char** argv) {
   app.add_option("--export-dir", export_dir, "folder for CSV exports")->capture_default_str();
   mpp::GuiProgramOptions common;
   mpp::AddGuiProgramOptions(app, &common, "scripted taps (see common/gui_script.h)");
-  CLI11_PARSE(app, argc, argv);
+  MPP_PARSE(app, argc, argv);
   if (!mpp::StartGuiProgram("mpp-manager", common)) return 2;
   const std::string& screenshot = common.screenshot;
   mpp::manager::UiState ui;

@@ -6,6 +6,8 @@
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <fstream>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -65,6 +67,53 @@ TEST_F(MppctlTest, ABackupOfTheLiveDatabaseHasEveryAcknowledgedTicket) {
   EXPECT_EQ(c.Issue("KTP-REKAM").ticket().number(), "A-031");
 }
 
+// The nightly timer's backup: into a folder, named by the time, keeping the
+// newest N and deleting older ones (and leftovers of an unfinished backup),
+// never anything else in the folder.
+TEST_F(MppctlTest, NightlyBackupsIntoAFolderKeepTheNewestN) {
+  ASSERT_EQ(Json(Run("--json issue KTP-REKAM"))["ok"], true);
+  const std::string folder = dir_.File("backups");
+  std::filesystem::create_directories(folder);
+  // Three older nights (any SQLite file will do for pruning), a leftover and a stranger.
+  for (const char* old : {"mpp-20261101-223000.db", "mpp-20261102-223000.db",
+                          "mpp-20261103-223000.db", "mpp-20261104-223000.db.partial",
+                          "notes.txt"}) {
+    std::ofstream(folder + "/" + old) << "x";
+  }
+  const Result r = Run("--json backup --db " + broker_.db_path() + " --to " + folder + "/ --keep 2");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const json j = Json(r);
+  const std::string made = j["file"];
+  EXPECT_EQ(j["tickets"], 1);
+  EXPECT_EQ(j["deleted"].size(), 3u) << j.dump();
+  std::set<std::string> left;
+  for (const auto& f : std::filesystem::directory_iterator(folder))
+    left.insert(f.path().filename().string());
+  EXPECT_EQ(left, (std::set<std::string>{"mpp-20261103-223000.db",
+                                         std::filesystem::path(made).filename().string(),
+                                         "notes.txt"}));
+  EXPECT_EQ(std::filesystem::path(made).filename().string().size(), 22u) << made;
+  // --keep without a folder is a usage error that says what to do.
+  const Result bad = Run("backup --db " + broker_.db_path() + " --to " + dir_.File("one.db") +
+                         " --keep 2");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.out.find("end it with /"), std::string::npos) << bad.out;
+}
+
+// --json is honoured by every command, and global flags may follow the
+// subcommand.
+TEST_F(MppctlTest, JsonEverywhereAndGlobalFlagsAfterTheSubcommand) {
+  Result r = Run("status --json");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_TRUE(Json(r).contains("status")) << r.out;
+  r = Run("--json keys generate --dir " + dir_.File("k") + " --name device");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(Json(r)["public_key"].get<std::string>().size(), 40u) << r.out;
+  r = Run("report --json --from 2026-11-30");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_TRUE(Json(r).is_object()) << r.out;
+}
+
 // The administrator's view of operators, and PINs kept out of `ps` and the
 // shell's history (read from standard input).
 TEST_F(MppctlTest, OperatorsAreListedWithTheirAgenciesAndPinsComeFromStdin) {
@@ -102,6 +151,24 @@ TEST(Programs, EveryProgramAnswersVersion) {
     const Result r = RunCommand(std::string(bin) + " --version 2>&1");
     EXPECT_EQ(r.exit_code, 0) << bin << ": " << r.out;
     EXPECT_NE(r.out.find(MPP_VERSION_STRING), std::string::npos) << bin << ": " << r.out;
+  }
+}
+
+// The same exit codes everywhere (docs/OPERATIONS.md): 2 for a usage error,
+// with CLI11's message naming the flag, where CLI11's own codes (106, 109)
+// said nothing to a script or a service manager.
+TEST(Programs, EveryProgramExitsTwoOnAUsageError) {
+  // With what each needs besides (CLI11 reports the first error it finds).
+  const std::vector<std::pair<const char*, std::string>> programs = {
+      {MPP_BROKER_BIN, ""},  {MPP_CTL_BIN, " status"},           {MPP_SIM_BIN, ""},
+      {MPP_LOAD_BIN, ""},    {MPP_KIOSK_BIN, ""},                {MPP_DISPLAY_BIN, ""},
+      {MPP_COUNTER_BIN, " --counter 1"}, {MPP_MANAGER_BIN, ""}};
+  for (const auto& [bin, needed] : programs) {
+    Result r = RunCommand(std::string(bin) + needed + " --no-such-flag 2>&1");
+    EXPECT_EQ(r.exit_code, 2) << bin << ": " << r.out;
+    EXPECT_NE(r.out.find("--no-such-flag"), std::string::npos) << bin << ": " << r.out;
+    r = RunCommand(std::string(bin) + " --help 2>&1");
+    EXPECT_EQ(r.exit_code, 0) << bin << ": " << r.out;
   }
 }
 

@@ -25,6 +25,7 @@
 
 #include "broker/report/report.h"
 #include "broker/store/backup.h"
+#include "common/cli.h"
 #include "common/client.h"
 #include "common/keys.h"
 #include "common/paths.h"
@@ -345,8 +346,10 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", MPP_VERSION_STRING);
   app.require_subcommand(1);
   Globals g;
-  if (const char* env = std::getenv("MPP_BROKER")) g.broker = env;
-  app.add_option("--broker", g.broker, "broker command endpoint (env MPP_BROKER)")
+  // Global flags may also follow the subcommand (mppctl status --json).
+  app.fallthrough();
+  app.add_option("--broker", g.broker, "broker command endpoint")
+      ->envname("MPP_BROKER")
       ->capture_default_str();
   app.add_flag("--json", g.json, "print one JSON object per result");
   app.add_option("--timeout", g.timeout_ms, "give up after this many ms")
@@ -359,9 +362,9 @@ int main(int argc, char** argv) {
   app.add_option("--request-id", g.request_id,
                  "reuse a request id (a retry: the broker answers with the stored reply)");
   std::string keys_dir;
-  if (const char* env = std::getenv("MPP_KEYS")) keys_dir = env;
   app.add_option("--keys", keys_dir,
-                 "CURVE keys of this device: DIR/device.key and DIR/broker.pub (env MPP_KEYS)");
+                 "CURVE keys of this device: DIR/device.key and DIR/broker.pub")
+      ->envname("MPP_KEYS");
 
   v1::Request req;
   std::string service, priority = "none", source = "staff", source_id, ticket, reason, op, zone;
@@ -518,7 +521,14 @@ int main(int argc, char** argv) {
       "copy the database consistently while the broker runs (never cp: committed tickets may "
       "still be in its -wal file)");
   c_backup->add_option("--db", backup_db, "the broker's database")->capture_default_str();
-  c_backup->add_option("--to", backup_to, "the new file (never overwritten)")->required();
+  c_backup->add_option("--to", backup_to,
+                       "the new file (never overwritten), or a folder (an existing one, or a path "
+                       "ending in /): there, mpp-YYYYMMDD-HHMMSS.db")
+      ->required();
+  int backup_keep = 0;
+  c_backup->add_option("--keep", backup_keep,
+                       "with a folder: keep the newest N backups there, delete older ones")
+      ->check(CLI::Range(1, 100000));
   int skip = 0;
   auto* c_restore = app.add_subcommand(
       "restore",
@@ -531,26 +541,37 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"table", "csv", "json", "md"}))
       ->capture_default_str();
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 2;
-  }
+  MPP_PARSE(app, argc, argv);
   mpp::RouteProtobufLogsToSpdlog();
   const bool en = g.lang == "en";
+  // A failure that is not the broker's answer: JSON with --json, else a line on stderr.
+  auto fail = [&](const std::string& code, const std::string& message, int exit_code) {
+    if (g.json) {
+      std::cout << json{{"ok", false}, {"code", code}, {"message", message}} << "\n";
+    } else {
+      std::cerr << "mppctl: " << message << "\n";
+    }
+    return exit_code;
+  };
+  if (g.json) format = "json";  // report: --json is --format json
   if (c_keys_gen->parsed()) {
     auto k = mpp::GenerateKeyPair();
-    if (!k.ok()) {
-      std::cerr << "mppctl: " << k.status().message() << "\n";
-      return 1;
-    }
+    if (!k.ok()) return fail("INTERNAL", k.status().message(), mpp::kExitRefused);
     if (auto st = mpp::WriteKeyPair(key_dir, key_name, *k); !st.ok()) {
-      std::cerr << "mppctl: " << st.message() << "\n";
-      return 1;
+      return fail("INVALID_ARGUMENT", st.message(), mpp::kExitUsage);
     }
-    std::cout << key_dir << "/" << key_name << ".key (secret, 0600) and " << key_dir << "/"
-              << key_name << ".pub: " << k->public_z85 << "\n";
-    return 0;
+    const std::string base = key_dir + "/" + key_name;
+    if (g.json) {
+      std::cout << json{{"ok", true},
+                        {"public_key", k->public_z85},
+                        {"secret_file", base + ".key"},
+                        {"public_file", base + ".pub"}}
+                << "\n";
+    } else {
+      std::cout << base << ".key (secret, 0600) and " << base << ".pub: " << k->public_z85
+                << "\n";
+    }
+    return mpp::kExitOk;
   }
   if (!keys_dir.empty()) {
     auto keys = mpp::LoadClientKeys(keys_dir);
@@ -614,15 +635,56 @@ int main(int argc, char** argv) {
 
   if (c_watch->parsed()) return Watch(g, zone, count);
   if (c_backup->parsed()) {
-    mpp::store::BackupInfo info;
-    if (mpp::Status st = mpp::store::BackupDatabase(backup_db, backup_to, &info); !st.ok()) {
-      std::cerr << "mppctl: " << st.message() << "\n";
-      return 2;
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const bool folder =
+        !backup_to.empty() && (backup_to.back() == '/' || fs::is_directory(backup_to, ec));
+    if (backup_keep > 0 && !folder) {
+      return fail("INVALID_ARGUMENT",
+                  "--keep needs --to to be a folder (end it with /), where old backups are",
+                  mpp::kExitUsage);
     }
-    std::cout << (en ? "backup " : "cadangan ") << backup_to << ": " << info.bytes
-              << " bytes, seq " << info.last_seq << ", " << info.tickets << " tickets"
+    std::string file = backup_to;
+    if (folder) {
+      fs::create_directories(backup_to, ec);
+      if (ec) {
+        return fail("FAILED_PRECONDITION",
+                    "cannot create the backup folder " + backup_to + ": " + ec.message(),
+                    mpp::kExitUsage);
+      }
+      file = (fs::path(backup_to) / mpp::store::BackupFileName(mpp::SystemClock().NowMs()))
+                 .string();
+    }
+    mpp::store::BackupInfo info;
+    if (mpp::Status st = mpp::store::BackupDatabase(backup_db, file, &info); !st.ok()) {
+      return fail("FAILED_PRECONDITION", st.message(), mpp::kExitUsage);
+    }
+    std::vector<std::string> deleted;
+    if (backup_keep > 0) {
+      auto pruned = mpp::store::PruneBackups(backup_to, backup_keep);
+      if (!pruned.ok()) {
+        return fail("FAILED_PRECONDITION",
+                    "backup " + file + " written, but " + pruned.status().message(),
+                    mpp::kExitRefused);
+      }
+      deleted = std::move(pruned).value();
+    }
+    if (g.json) {
+      std::cout << json{{"ok", true},
+                        {"file", file},
+                        {"bytes", info.bytes},
+                        {"seq", info.last_seq},
+                        {"tickets", info.tickets},
+                        {"last_day", info.last_day},
+                        {"deleted", deleted}}
+                << "\n";
+      return mpp::kExitOk;
+    }
+    std::cout << (en ? "backup " : "cadangan ") << file << ": " << info.bytes << " bytes, seq "
+              << info.last_seq << ", " << info.tickets << " tickets"
               << (info.last_day.empty() ? "" : ", last day " + info.last_day) << "\n";
-    return 0;
+    for (const auto& d : deleted) std::cout << (en ? "deleted " : "dihapus ") << d << "\n";
+    return mpp::kExitOk;
   }
   if (c_report->parsed() && o_db->count() == 0) {
     req.mutable_report()->set_from(from);

@@ -5,9 +5,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 
 namespace mpp::store {
@@ -98,6 +100,56 @@ Status BackupDatabase(const std::string& db, const std::string& to, BackupInfo* 
   if (ec) return Status::Error("cannot rename " + partial + " to " + to + ": " + ec.message());
   if (info) info->bytes = static_cast<int64_t>(fs::file_size(to, ec));
   return Status::Ok();
+}
+
+std::string BackupFileName(int64_t unix_ms) {
+  const time_t t = static_cast<time_t>(unix_ms / 1000);
+  std::tm local{};
+  localtime_r(&t, &local);
+  char name[40];
+  std::strftime(name, sizeof name, "mpp-%Y%m%d-%H%M%S.db", &local);
+  return name;
+}
+
+bool IsBackupFileName(const std::string& name) {
+  // mpp-YYYYMMDD-HHMMSS.db
+  if (name.size() != 22 || name.rfind("mpp-", 0) != 0 || name[12] != '-' ||
+      name.compare(19, 3, ".db") != 0) {
+    return false;
+  }
+  for (size_t i : {4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 17, 18}) {
+    if (name[i] < '0' || name[i] > '9') return false;
+  }
+  return true;
+}
+
+StatusOr<std::vector<std::string>> PruneBackups(const std::string& dir, int keep) {
+  namespace fs = std::filesystem;
+  if (keep < 1) return Status::Error("--keep must be at least 1 (the backup just made)");
+  std::vector<std::string> backups, deleted;
+  std::error_code ec;
+  for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator();
+       it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    const bool partial = name.size() > 8 && name.compare(name.size() - 8, 8, ".partial") == 0 &&
+                         IsBackupFileName(name.substr(0, name.size() - 8));
+    if (partial) {
+      if (fs::remove(it->path(), ec)) deleted.push_back(it->path().string());
+    } else if (IsBackupFileName(name) && it->is_regular_file()) {
+      backups.push_back(name);
+    }
+  }
+  if (ec) return Status::Error("cannot list backups in " + dir + ": " + ec.message());
+  std::sort(backups.begin(), backups.end());  // oldest first
+  const size_t excess = backups.size() > static_cast<size_t>(keep) ? backups.size() - keep : 0;
+  for (size_t i = 0; i < excess; ++i) {
+    const fs::path p = fs::path(dir) / backups[i];
+    if (!fs::remove(p, ec)) {
+      return Status::Error("cannot delete the old backup " + p.string() + ": " + ec.message());
+    }
+    deleted.push_back(p.string());
+  }
+  return deleted;
 }
 
 }  // namespace mpp::store

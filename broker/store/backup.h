@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 
@@ -22,5 +23,16 @@ struct BackupInfo {
 // Copies `db` to `to` (which must not exist): written as `to`.partial, 0600,
 // synced, checked with quick_check, then renamed.
 Status BackupDatabase(const std::string& db, const std::string& to, BackupInfo* info);
+
+// Backups kept in a folder (the nightly timer's): each named
+// mpp-YYYYMMDD-HHMMSS.db after the local time it was taken, so that names
+// sort by age.
+std::string BackupFileName(int64_t unix_ms);
+bool IsBackupFileName(const std::string& name);
+
+// Deletes the oldest backups in `dir` beyond the newest `keep` (>= 1), and
+// any mpp-*.db.partial left by a backup that did not finish; other files are
+// never touched. Returns the paths deleted.
+StatusOr<std::vector<std::string>> PruneBackups(const std::string& dir, int keep);
 
 }  // namespace mpp::store

@@ -30,6 +30,7 @@
 #include <thread>
 
 #include "common/catalog.h"
+#include "common/cli.h"
 #include "common/client.h"
 #include "common/keys.h"
 #include "common/logging.h"
@@ -327,10 +328,13 @@ int main(int argc, char** argv) {
   double volume = 1.0, rate_share = 0.6;
   uint64_t seed = 1;
   bool prepare = false;
-  app.add_option("--broker", broker, "broker command endpoint")->capture_default_str();
+  app.add_option("--broker", broker, "broker command endpoint")
+      ->envname("MPP_BROKER")
+      ->capture_default_str();
   std::string keys_dir;
   app.add_option("--keys", keys_dir,
-                 "CURVE keys: DIR/device.key and DIR/broker.pub (a broker with keys)");
+                 "CURVE keys: DIR/device.key and DIR/broker.pub (a broker with keys)")
+      ->envname("MPP_KEYS");
   app.add_flag("--prepare-operators", prepare,
                "only add the operators sim-<counter> with --pin, then exit (run it against the "
                "broker on a real-time clock before the simulated day: each PIN hash takes "
@@ -353,7 +357,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
       ->capture_default_str();
-  CLI11_PARSE(app, argc, argv);
+  MPP_PARSE(app, argc, argv);
   if (auto st = mpp::UseClientKeysFrom(keys_dir); !st.ok()) {
     std::cerr << "mpp-sim: " << st.message() << "\n";
     return 2;
