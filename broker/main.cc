@@ -133,6 +133,7 @@ int main(int argc, char** argv) {
   bool init = false;
   bool init_only = false;
   int disk_floor_mb = 512;
+  int silent_after_s = 60;
   std::string log_level = "info";
   app.add_option("--config", config, "catalog file (TOML)")->capture_default_str();
   app.add_option("--db", db, "SQLite database file")->capture_default_str();
@@ -157,6 +158,11 @@ int main(int argc, char** argv) {
   app.add_option("--disk-floor-mb", disk_floor_mb,
                  "warn when the database's disk has less free space than this (0: never)")
       ->check(CLI::Range(0, 1 << 20))
+      ->capture_default_str();
+  app.add_option("--silent-after-s", silent_after_s,
+                 "list a registered device as silent in status after this many seconds without "
+                 "a word from it (screens say hello every 20 s)")
+      ->check(CLI::Range(1, 86400))
       ->capture_default_str();
   app.add_flag("--init", init,
                "create a new, empty database at --db (once, by hand, for a new hall; refused "
@@ -488,6 +494,8 @@ int main(int argc, char** argv) {
     spdlog::info("systemd watchdog: {} s", watchdog_usec / 1000000.0);
   }
   options.disk_floor_bytes = static_cast<int64_t>(disk_floor_mb) << 20;
+  options.silent_after_s = silent_after_s;
+  if (checkpointer.ok()) options.checkpointer = checkpointer.value().get();
   // After a batch the full disk could not take: the core as the database has it.
   options.rebuild_core = [&](mpp::Millis at) -> Status {
     const mpp::CatalogIndex* in_force = &core.catalog();

@@ -66,6 +66,7 @@ void CloneClient::Run() {
   std::unique_ptr<zmq::socket_t> sub;
   std::string events_endpoint;
   auto last_heard = Steady::now();
+  auto last_hello = Steady::now();
   SystemClock local;
 
   // What this client saw of today's numbers, reported when a snapshot shows
@@ -175,6 +176,15 @@ void CloneClient::Run() {
       last_heard = Steady::now();
       set_connected(true);
       if (on_change_) on_change_();
+    }
+    if (options_.hello_ms > 0 &&
+        Steady::now() - last_hello >= std::chrono::milliseconds(options_.hello_ms)) {
+      last_hello = Steady::now();
+      v1::Request r;
+      r.mutable_hello();
+      if (auto sent = cmd.Call(r, call); !sent.ok()) {
+        spdlog::debug("hello unanswered: {}", sent.status().message());
+      }
     }
     zmq::pollitem_t item{sub->handle(), 0, ZMQ_POLLIN, 0};
     try {

@@ -29,6 +29,9 @@ class CloneClient {
     std::string zone;       // empty: the whole MPP
     int silence_ms = 3000;  // no event and no heartbeat this long: resync
     int request_timeout_ms = 1000;
+    // "Still here" (v1::Hello) this often, so the broker can list the device
+    // as silent when it is off; 0: never.
+    int hello_ms = 20000;
   };
   struct View {
     LiveState state;

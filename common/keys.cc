@@ -141,6 +141,11 @@ void UseClientKeys(const ClientKeys& keys) {
   g_keys = keys;
 }
 
+void ForgetClientKeys() {
+  std::lock_guard<std::mutex> lock(g_mu);
+  g_keys.reset();
+}
+
 Status UseClientKeysFrom(const std::string& dir) {
   if (dir.empty()) return Status::Ok();
   auto keys = LoadClientKeys(dir);

@@ -48,6 +48,8 @@ StatusOr<ClientKeys> LoadClientKeys(const std::string& dir);
 void UseClientKeys(const ClientKeys& keys);
 // LoadClientKeys(dir) + UseClientKeys; an empty `dir` does nothing (plaintext).
 Status UseClientKeysFrom(const std::string& dir);
+// Back to plaintext sockets (tests that used UseClientKeys).
+void ForgetClientKeys();
 // Sets CURVE client options on `socket` if UseClientKeys was called.
 void ApplyClientKeys(zmq::socket_t& socket);
 

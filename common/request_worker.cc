@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <chrono>
 #include <optional>
 #include <zmq.hpp>
 
@@ -10,12 +12,13 @@
 namespace mpp {
 
 RequestWorker::RequestWorker(std::string broker, std::string client_id, int timeout_ms,
-                             std::function<void()> wake, int retry_ms)
+                             std::function<void()> wake, int retry_ms, int hello_ms)
     : broker_(std::move(broker)),
       client_id_(std::move(client_id)),
       timeout_ms_(timeout_ms),
       wake_(std::move(wake)),
-      retry_ms_(retry_ms) {}
+      retry_ms_(retry_ms),
+      hello_ms_(hello_ms) {}
 
 RequestWorker::~RequestWorker() { Stop(); }
 
@@ -52,18 +55,39 @@ void RequestWorker::Run() {
   std::optional<BrokerClient> client;
   while (true) {
     std::pair<std::string, v1::Request> item;
+    bool hello = false;
     {
       std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+      auto ready = [&] { return stop_ || !queue_.empty(); };
+      if (hello_ms_ > 0) {
+        hello = !cv_.wait_for(lock, std::chrono::milliseconds(hello_ms_), ready);
+      } else {
+        cv_.wait(lock, ready);
+      }
       if (stop_) return;
-      item = std::move(queue_.front());
-      queue_.pop_front();
+      if (!hello) {
+        item = std::move(queue_.front());
+        queue_.pop_front();
+      }
+    }
+    if (!client) client.emplace(&context, broker_, client_id_);
+    if (hello) {
+      // Nothing to say for a while: "still here". Its answer is nobody's; a
+      // broker that is down shows on the screens through the next request.
+      v1::Request r;
+      r.mutable_hello();
+      BrokerClient::Options o;
+      o.timeout_ms = std::min(timeout_ms_, 2000);
+      o.retry_ms = o.timeout_ms;
+      if (auto sent = client->Call(r, o); !sent.ok()) {
+        spdlog::debug("hello unanswered: {}", sent.status().message());
+      }
+      continue;
     }
     BrokerClient::Options o;
     o.request_id = item.first;
     o.timeout_ms = timeout_ms_;
     o.retry_ms = retry_ms_;
-    if (!client) client.emplace(&context, broker_, client_id_);
     auto reply = client->Call(item.second, o);
     Result r;
     r.request_id = item.first;

@@ -33,8 +33,10 @@ class RequestWorker {
   // `wake` runs on the worker thread after each result (glfwPostEmptyEvent).
   // An unanswered request is resent (same id) every `retry_ms`; a long
   // read such as a year's report passes retry_ms = timeout_ms (no resend).
+  // With nothing to send for `hello_ms`, it says hello (v1::Hello), so the
+  // broker knows the device is on (status lists silent devices); 0: never.
   RequestWorker(std::string broker, std::string client_id, int timeout_ms,
-                std::function<void()> wake, int retry_ms = 1000);
+                std::function<void()> wake, int retry_ms = 1000, int hello_ms = 20000);
   ~RequestWorker();
   RequestWorker(const RequestWorker&) = delete;
   RequestWorker& operator=(const RequestWorker&) = delete;
@@ -51,6 +53,7 @@ class RequestWorker {
   int timeout_ms_;
   std::function<void()> wake_;
   int retry_ms_;
+  int hello_ms_;
   std::thread thread_;
   std::mutex mu_;
   std::condition_variable cv_;

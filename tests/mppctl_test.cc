@@ -1,5 +1,6 @@
 // mppctl end to end: the real CLI binary against the real broker.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <filesystem>
 #include <sys/stat.h>
@@ -112,6 +113,51 @@ TEST_F(MppctlTest, JsonEverywhereAndGlobalFlagsAfterTheSubcommand) {
   r = Run("report --json --from 2026-11-30");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_TRUE(Json(r).is_object()) << r.out;
+}
+
+// mppctl health for monitoring: 0 when healthy, 1 with each problem named
+// (a WAL a reader keeps from being checkpointed, a disk below the floor), 3
+// when the broker does not answer.
+TEST_F(MppctlTest, HealthSaysWhatIsWrongAndExitsNonZero) {
+  Result r = Run("health");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.out.rfind("OK", 0), 0u) << r.out;
+  // A reader that never ends (an sqlite3 shell left open on the file) keeps
+  // the checkpoints from copying what was written after it began.
+  sqlite3* reader = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(broker_.db_path().c_str(), &reader, SQLITE_OPEN_READONLY, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(reader, "BEGIN; SELECT count(*) FROM events;", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  for (int i = 0; i < 5; ++i) ASSERT_EQ(Json(Run("--json issue KTP-REKAM"))["ok"], true);
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        r = Run("health --checkpoint-behind-s 1");
+        return r.exit_code == 1 && r.out.find("not been checkpointed") != std::string::npos;
+      },
+      15000))
+      << r.out;
+  EXPECT_NE(Run("status").out.find("frames not yet copied"), std::string::npos);
+  sqlite3_exec(reader, "COMMIT;", nullptr, nullptr, nullptr);
+  sqlite3_close(reader);
+  EXPECT_TRUE(WaitFor([&] { return Run("health --checkpoint-behind-s 1").exit_code == 0; }, 15000));
+  const json j = Json(Run("--json health"));
+  EXPECT_EQ(j["ok"], true) << j.dump();
+  // Gone: 3, as every command that gets no answer.
+  broker_.Stop();
+  r = Run("--timeout 500 health");
+  EXPECT_EQ(r.exit_code, 3) << r.out;
+}
+
+TEST(MppctlHealth, ADiskBelowTheFloorIsAProblem) {
+  TempDir dir;
+  BrokerProcess::Options o;
+  o.extra_args = {"--disk-floor-mb", "1048576"};  // 1 TB: this disk is "low"
+  BrokerProcess broker(dir, o);
+  ASSERT_TRUE(broker.Start());
+  const Result r = Ctl(broker.command_endpoint(), "health");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("MB free on the database's disk"), std::string::npos) << r.out;
 }
 
 // The administrator's view of operators, and PINs kept out of `ps` and the

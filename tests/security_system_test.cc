@@ -7,6 +7,7 @@
 
 #include <zmq_addon.hpp>
 
+#include "common/clone_client.h"
 #include "common/keys.h"
 #include "common/wire.h"
 #include "tests/broker_process.h"
@@ -627,6 +628,71 @@ TEST_F(SecureBroker, WithKeysThePublicAddressIsAllowed) {
                                             broker_->command_endpoint().rfind(':') + 1),
                    "admin", &admin_);
   EXPECT_TRUE(admin.Call(Status(), 3000).ok());
+}
+
+// "Which TV is off": the broker remembers when and from where each
+// registered device was last heard; status lists (for admins and managers)
+// the devices silent longer than --silent-after-s, and screens say hello
+// every 20 s (here 200 ms) so that only a device that is off goes silent.
+TEST_F(SecureBroker, StatusNamesSilentDevicesAndTheListSaysWhenEachWasLastSeen) {
+  opt_.extra_args.insert(opt_.extra_args.end(), {"--silent-after-s", "1"});
+  StartBroker();
+  const ClientKeys kiosk_keys = Device("kiosk-1", v1::ROLE_KIOSK);
+  const ClientKeys tv_keys = Device("tv-lobby", v1::ROLE_DISPLAY);
+  const ClientKeys manager_keys = Device("manager-1", v1::ROLE_MANAGER);
+  TestClient kiosk(broker_->command_endpoint(), "kiosk-1", &kiosk_keys);
+  TestClient manager(broker_->command_endpoint(), "manager-1", &manager_keys);
+  TestClient admin(broker_->command_endpoint(), "admin", &admin_);
+  ASSERT_EQ(kiosk.Issue("KTP-REKAM").error().code(), v1::OK);
+  auto silent = [&](TestClient& who) {
+    std::map<std::string, v1::Presence> out;
+    const v1::Status st = who.Status();
+    for (const auto& p : st.silent_devices()) out[p.name()] = p;
+    return out;
+  };
+  auto listed = [&](const std::string& name) {
+    v1::Request r;
+    r.mutable_list_devices();
+    const v1::Reply reply = admin.Must(r);
+    for (const auto& d : reply.devices().devices())
+      if (d.name() == name) return d;
+    return v1::Device();
+  };
+  // Seen: when and from where. Never seen: nothing.
+  EXPECT_GT(listed("kiosk-1").last_seen_ms(), 0);
+  EXPECT_EQ(listed("kiosk-1").last_address(), "127.0.0.1");
+  EXPECT_EQ(listed("tv-lobby").last_seen_ms(), 0);
+  // A second on, the TV (never heard from) and the kiosk (quiet since) are
+  // silent; the manager, who is asking, is not. A kiosk is not told.
+  ASSERT_TRUE(WaitFor([&] { return silent(manager).count("kiosk-1") == 1; }, 10000));
+  auto now_silent = silent(manager);
+  ASSERT_EQ(now_silent.count("tv-lobby"), 1u);
+  EXPECT_EQ(now_silent["tv-lobby"].last_seen_ms(), 0);
+  EXPECT_EQ(now_silent["kiosk-1"].last_address(), "127.0.0.1");
+  EXPECT_EQ(now_silent["kiosk-1"].role(), v1::ROLE_KIOSK);
+  EXPECT_EQ(now_silent.count("manager-1"), 0u);
+  EXPECT_EQ(kiosk.Status().silent_devices_size(), 0);
+
+  // The TV comes on: its live view says hello every 200 ms, so the broker
+  // keeps hearing from it after the catalog and snapshot are fetched.
+  UseClientKeys(tv_keys);
+  CloneClient::Options o;
+  o.broker = broker_->command_endpoint();
+  o.client_id = "tv-lobby";
+  o.hello_ms = 200;
+  CloneClient tv(o, nullptr);
+  tv.Start();
+  ASSERT_TRUE(WaitFor([&] { return tv.Read().connected; }, 10000));
+  const int64_t first = listed("tv-lobby").last_seen_ms();
+  EXPECT_TRUE(WaitFor([&] { return listed("tv-lobby").last_seen_ms() > first + 600; }, 10000))
+      << "no hello after the snapshot";
+  EXPECT_EQ(silent(manager).count("tv-lobby"), 0u);
+  // Switched off, it goes silent again, with the time and address of its last word.
+  tv.Stop();
+  ForgetClientKeys();
+  ASSERT_TRUE(WaitFor([&] { return silent(manager).count("tv-lobby") == 1; }, 10000));
+  EXPECT_GT(silent(manager)["tv-lobby"].last_seen_ms(), first);
+  EXPECT_EQ(silent(manager)["tv-lobby"].last_address(), "127.0.0.1");
 }
 
 }  // namespace

@@ -229,6 +229,85 @@ void PrintSnapshot(const v1::Snapshot& s, bool en) {
 
 std::atomic<bool> g_stop{false};
 
+// Whether a heartbeat comes on the event port within `timeout_ms`: the
+// displays' live feed works, not only the command port.
+bool HeartbeatArrives(const std::string& broker, const std::string& event_endpoint,
+                      int timeout_ms) {
+  zmq::context_t ctx(1);
+  zmq::socket_t sub(ctx, zmq::socket_type::sub);
+  sub.set(zmq::sockopt::linger, 0);
+  sub.set(zmq::sockopt::subscribe, std::string(mpp::kTopicHeartbeat));
+  mpp::ApplyClientKeys(sub);
+  sub.connect(mpp::ResolveEventEndpoint(broker, event_endpoint));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (std::chrono::steady_clock::now() < deadline) {
+    zmq::pollitem_t item{sub.handle(), 0, ZMQ_POLLIN, 0};
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (zmq::poll(&item, 1, std::max(left, std::chrono::milliseconds(1))) <= 0) continue;
+    std::vector<zmq::message_t> frames;
+    if (!zmq::recv_multipart(sub, std::back_inserter(frames))) continue;
+    v1::Envelope env;
+    if (frames.size() == 2 && env.ParseFromArray(frames[1].data(), frames[1].size()) &&
+        env.has_heartbeat()) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// mppctl health: 0 healthy, 1 unhealthy (each problem on its own line), 3 no
+// answer. Silent devices are warnings: a screen switched off at night is not
+// the broker's illness.
+int Health(const Globals& g, int checkpoint_behind_s, int heartbeat_ms) {
+  v1::Request req;
+  req.mutable_status();
+  v1::Reply r;
+  if (const int rc = Run(g, req, &r, /*print_result=*/false); rc != 0) return rc;
+  const v1::Status& s = r.status();
+  std::vector<std::string> problems, warnings;
+  if (s.writes_refused()) {
+    problems.push_back("the database's disk is full: every command is refused until space is freed");
+  } else if (s.disk_low()) {
+    problems.push_back("only " + std::to_string(s.disk_free_bytes() >> 20) +
+                       " MB free on the database's disk (below --disk-floor-mb)");
+  }
+  if (s.checkpoint_behind_ms() > static_cast<int64_t>(checkpoint_behind_s) * 1000) {
+    problems.push_back("the WAL has not been checkpointed for " +
+                       std::to_string(s.checkpoint_behind_ms() / 1000) + " s (" +
+                       std::to_string(s.wal_frames_behind()) +
+                       " frames behind): a reader that never ends (an open sqlite3 shell?) or a "
+                       "failing disk; see the broker's log");
+  }
+  if (s.connections_refused_no_room() > 0) {
+    problems.push_back(std::to_string(s.connections_refused_no_room()) +
+                       " connections refused since start for want of file descriptors (limit " +
+                       std::to_string(s.open_file_limit()) +
+                       "): raise LimitNOFILE (docs/OPERATIONS.md, \"Open files\")");
+  }
+  if (!HeartbeatArrives(g.broker, s.event_endpoint(), heartbeat_ms)) {
+    problems.push_back("no heartbeat on the event port " + s.event_endpoint() + " within " +
+                       std::to_string(heartbeat_ms) +
+                       " ms: screens get no live updates (a firewall on that port?)");
+  }
+  for (const auto& d : s.silent_devices()) {
+    warnings.push_back(
+        "device " + d.name() + " (" + mpp::RoleName(d.role()) + ") silent: " +
+        (d.last_seen_ms() > 0 ? "last seen " + mpp::FormatIsoLocal(d.last_seen_ms(), offset_min) +
+                                    (d.last_address().empty() ? "" : " from " + d.last_address())
+                              : std::string("not seen since the broker started")));
+  }
+  if (g.json) {
+    std::cout << json{{"ok", problems.empty()}, {"problems", problems}, {"warnings", warnings}}
+              << "\n";
+  } else {
+    std::cout << (problems.empty() ? "OK" : "UNHEALTHY") << "\n";
+    for (const auto& p : problems) std::cout << "  problem: " << p << "\n";
+    for (const auto& w : warnings) std::cout << "  warning: " << w << "\n";
+  }
+  return problems.empty() ? mpp::kExitOk : mpp::kExitRefused;
+}
+
 int Watch(const Globals& g, const std::string& zone, int count) {
   v1::Request req;
   req.mutable_get_catalog();
@@ -264,6 +343,7 @@ int Watch(const Globals& g, const std::string& zone, int count) {
   zmq::socket_t sub(ctx, zmq::socket_type::sub);
   sub.set(zmq::sockopt::linger, 0);
   sub.set(zmq::sockopt::subscribe, std::string(mpp::kTopicEvent));
+  mpp::ApplyClientKeys(sub);
   sub.connect(mpp::ResolveEventEndpoint(g.broker, reply.event_endpoint()));
   std::signal(SIGINT, [](int) { g_stop = true; });
   std::signal(SIGTERM, [](int) { g_stop = true; });
@@ -469,7 +549,20 @@ int main(int argc, char** argv) {
   auto* c_watch = app.add_subcommand("watch", "print events as they happen");
   c_watch->add_option("--zone", zone, "only this zone");
   c_watch->add_option("--count", count, "stop after N events");
-  auto* c_status = app.add_subcommand("status", "broker health");
+  auto* c_status = app.add_subcommand("status", "the broker's state and its devices");
+  int health_checkpoint_s = 600, health_heartbeat_ms = 3000;
+  auto* c_health = app.add_subcommand(
+      "health",
+      "for monitoring: exit 0 when the broker is healthy, 1 when not (each problem printed), 3 "
+      "when it does not answer");
+  c_health->add_option("--checkpoint-behind-s", health_checkpoint_s,
+                       "unhealthy when the WAL has not been fully checkpointed for this long")
+      ->check(CLI::Range(1, 86400))
+      ->capture_default_str();
+  c_health->add_option("--heartbeat-ms", health_heartbeat_ms,
+                       "unhealthy when no heartbeat comes on the event port within this time")
+      ->check(CLI::Range(100, 60000))
+      ->capture_default_str();
   std::string key_dir, key_name = "device", dev_name, dev_role, dev_key, dev_counters, dev_zones;
   auto* c_keys = app.add_subcommand("keys", "CURVE keypairs (docs/SECURITY.md)");
   auto* c_keys_gen =
@@ -618,8 +711,13 @@ int main(int argc, char** argv) {
         for (int id : d.counter_ids())
           scope += (scope.empty() ? "counters " : ",") + std::to_string(id);
         for (const auto& z : d.zones()) scope += (scope.empty() ? "zones " : ",") + z;
-        std::printf("%-16s %-8s %-14s %s%s\n", d.name().c_str(), mpp::RoleName(d.role()).c_str(),
-                    scope.c_str(), d.public_key().c_str(), d.revoked() ? "  REVOKED" : "");
+        const std::string seen =
+            d.last_seen_ms() > 0 ? mpp::FormatIsoLocal(d.last_seen_ms(), offset_min).substr(0, 19) +
+                                       (d.last_address().empty() ? "" : " " + d.last_address())
+                                 : (en ? "not seen since the broker started" : "belum terlihat");
+        std::printf("%-16s %-8s %-14s %s%s  %s\n", d.name().c_str(),
+                    mpp::RoleName(d.role()).c_str(), scope.c_str(), d.public_key().c_str(),
+                    d.revoked() ? "  REVOKED" : "", seen.c_str());
       }
       return 0;
     }
@@ -864,6 +962,9 @@ int main(int argc, char** argv) {
     PrintSnapshot(r.snapshot(), en);
     return 0;
   }
+  if (c_health->parsed()) {
+    return Health(g, health_checkpoint_s, health_heartbeat_ms);
+  }
   if (c_status->parsed()) {
     req.mutable_status();
     if (g.json) return Run(g, req);
@@ -896,7 +997,25 @@ int main(int argc, char** argv) {
                             " connections refused for want of them since start: raise "
                             "LimitNOFILE (docs/OPERATIONS.md, \"Open files\")"
                       : std::string())
+              << "\n"
+              << "WAL          "
+              << (s.checkpoint_behind_ms() > 0
+                      ? std::to_string(s.wal_frames_behind()) + " frames not yet copied, for " +
+                            std::to_string(s.checkpoint_behind_ms() / 1000) + " s"
+                      : std::string("checkpoints caught up"))
               << "\n";
+    if (s.silent_devices_size() > 0) {
+      std::cout << "silent       " << s.silent_devices_size() << " devices without a word for over "
+                << s.silent_after_s() << " s:\n";
+      for (const auto& d : s.silent_devices()) {
+        std::cout << "  " << d.name() << " (" << mpp::RoleName(d.role()) << "): "
+                  << (d.last_seen_ms() > 0
+                          ? "last seen " + mpp::FormatIsoLocal(d.last_seen_ms(), offset_min) +
+                                (d.last_address().empty() ? "" : " from " + d.last_address())
+                          : std::string("not seen since the broker started"))
+                  << "\n";
+      }
+    }
     return 0;
   }
   return Run(g, req);

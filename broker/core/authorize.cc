@@ -75,6 +75,7 @@ std::optional<Refusal> Authorize(const v1::Device& d, const v1::Request& r, cons
     case v1::Request::kGetCatalog:
     case v1::Request::kSnapshot:
     case v1::Request::kStatus:
+    case v1::Request::kHello:
     case v1::Request::COMMAND_NOT_SET:  // refused later as an unknown command
     // Any registered device that holds live state may tell the broker the
     // numbers it saw (it can only raise numbering, by at most 10,000).

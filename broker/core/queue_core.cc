@@ -100,6 +100,7 @@ bool IsMutating(const v1::Request& r) {
     case v1::Request::kListDevices:
     case v1::Request::kListOperators:
     case v1::Request::kCheckCatalog:
+    case v1::Request::kHello:
     case v1::Request::COMMAND_NOT_SET:
       return false;
     default:
@@ -534,6 +535,7 @@ Outcome QueueCore::ApplyOne(const v1::Request& r, Millis now, const std::string&
       return o;
     }
     case v1::Request::kStatus:
+    case v1::Request::kHello:
     case v1::Request::kReport:  // the reactor's report thread answers these
     case v1::Request::COMMAND_NOT_SET:
       break;

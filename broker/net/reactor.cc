@@ -384,7 +384,16 @@ std::string Reactor::ErrorEnvelope(const std::string& request_id, v1::ErrorCode 
   return env.SerializeAsString();
 }
 
-v1::Status Reactor::MakeStatus(Millis now) const {
+void Reactor::NoteSeen(const std::string& device_name, zmq::message_t& frame, Millis now) {
+  Seen& s = seen_[device_name];
+  s.at = now;
+  try {
+    if (const char* a = frame.gets("Peer-Address")) s.address = a;
+  } catch (const zmq::error_t&) {  // no such property (inproc, tests)
+  }
+}
+
+v1::Status Reactor::MakeStatus(Millis now, bool list_silent) const {
   v1::Status s;
   s.set_seq(core_->seq());
   s.set_uptime_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -407,6 +416,28 @@ v1::Status Reactor::MakeStatus(Millis now) const {
   s.set_disk_low(disk_low_);
   s.set_writes_refused(disk_full_);
   if (options_.refused_no_room) s.set_connections_refused_no_room(options_.refused_no_room());
+  s.set_silent_after_s(options_.silent_after_s);
+  if (options_.devices && list_silent) {
+    const Millis silent_ms = static_cast<Millis>(options_.silent_after_s) * 1000;
+    const bool up_long_enough = s.uptime_ms() > silent_ms;
+    for (const auto& d : options_.devices->All()) {
+      if (d.revoked()) continue;
+      const auto it = seen_.find(d.name());
+      const bool silent = it == seen_.end() ? up_long_enough : now - it->second.at > silent_ms;
+      if (!silent) continue;
+      v1::Presence* p = s.add_silent_devices();
+      p->set_name(d.name());
+      p->set_role(d.role());
+      if (it != seen_.end()) {
+        p->set_last_seen_ms(it->second.at);
+        p->set_last_address(it->second.address);
+      }
+    }
+  }
+  if (options_.checkpointer) {
+    s.set_wal_frames_behind(options_.checkpointer->frames_behind());
+    s.set_checkpoint_behind_ms(options_.checkpointer->behind_for().count());
+  }
   s.set_open_file_limit(FdBudget::Limit());
   return s;
 }
@@ -484,6 +515,7 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
   // comes back from the PIN thread), so a revocation cuts commands off at once.
   std::optional<std::string> user;
   std::string caller = in.client_id();  // whom wrong PINs count against
+  bool sees_devices = true;  // admins and managers (everyone, without keys)
   core::Audience audience = core::Audience::kAdmin;  // what it may read (all, without keys)
   if (resumed) {
     user = resumed->user;
@@ -523,6 +555,8 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
       replies->push_back(std::move(p));
       return;
     }
+    if (!resumed) NoteSeen(device->name(), frames[1], now);
+    sees_devices = device->role() == v1::ROLE_ADMIN || device->role() == v1::ROLE_MANAGER;
     // Who issued a ticket, and who granted its priority, come from the
     // authenticated device, never from the payload.
     core::StampIssuer(*device, in.mutable_request());
@@ -648,7 +682,9 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
     return;
   }
   if (req.has_status()) {
-    *out.mutable_reply()->mutable_status() = MakeStatus(now);
+    *out.mutable_reply()->mutable_status() = MakeStatus(now, sees_devices);
+  } else if (req.has_hello()) {
+    out.mutable_reply();  // heard (NoteSeen, above): nothing to answer
   } else if (disk_full_ && core_->DayChangeDue(now)) {
     // The day change waits for disk space; a read must not do it unrecorded.
     p.reply = DiskFullEnvelope(in.request_id(), now);
@@ -657,6 +693,14 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
   } else {
     *out.mutable_reply() = core_->Apply(req, now).reply;
     if (out.reply().has_snapshot()) core::RedactSnapshot(out.mutable_reply()->mutable_snapshot(), audience);
+    if (out.reply().has_devices()) {
+      for (auto& d : *out.mutable_reply()->mutable_devices()->mutable_devices()) {
+        if (auto it = seen_.find(d.name()); it != seen_.end()) {
+          d.set_last_seen_ms(it->second.at);
+          d.set_last_address(it->second.address);
+        }
+      }
+    }
   }
   out.mutable_reply()->set_event_endpoint(bound_event_);
   p.reply = out.SerializeAsString();

@@ -34,6 +34,7 @@
 #include "broker/net/pin_worker.h"
 #include "broker/net/report_worker.h"
 #include "broker/net/zap_handler.h"
+#include "broker/store/checkpointer.h"
 #include "broker/store/store.h"
 #include "broker/store/wal_syncer.h"
 #include "common/catalog.h"
@@ -58,6 +59,11 @@ struct ReactorOptions {
   SecurityTally* security = nullptr;
   // Connections refused for want of file descriptors (ZapHandler), for status.
   std::function<int64_t()> refused_no_room;
+  // A registered device heard from less recently than this is listed as
+  // silent in status (admins and managers).
+  int silent_after_s = 60;
+  // For status: how far the WAL checkpoints are behind. Null: not reported.
+  const store::Checkpointer* checkpointer = nullptr;
   int security_summary_ms = 60000;
   // Makes commits durable off the reactor's thread; the store must then run
   // with SetCommitSync(false). Null: each COMMIT syncs (synchronous=FULL).
@@ -185,7 +191,10 @@ class Reactor {
                   Millis held_before, Millis now);
   std::string ErrorEnvelope(const std::string& request_id, v1::ErrorCode code,
                             const std::string& id, const std::string& en, Millis now) const;
-  v1::Status MakeStatus(Millis now) const;
+  // `list_silent`: with the silent devices (for an admin or a manager).
+  v1::Status MakeStatus(Millis now, bool list_silent) const;
+  // Remembers when and from where a registered device was last heard.
+  void NoteSeen(const std::string& device_name, zmq::message_t& frame, Millis now);
   void PublishHeartbeat(Millis now);
   // Hands a report request to the report thread (or answers why not).
   void ForwardReport(zmq::message_t identity, const v1::Envelope& in, v1::Envelope out,
@@ -296,6 +305,13 @@ class Reactor {
   std::string bound_event_;
   std::chrono::steady_clock::time_point started_;
   std::unordered_map<std::string, std::chrono::steady_clock::time_point> clients_seen_;
+  // Registered devices (by name) heard from since start: when, and the
+  // address (bounded by the registry: names of registered devices only).
+  struct Seen {
+    Millis at = 0;
+    std::string address;
+  };
+  std::unordered_map<std::string, Seen> seen_;
   // Rate limit for logs about bad input: a budget per 10 s window.
   std::chrono::steady_clock::time_point log_window_;
   int log_budget_used_ = 0;

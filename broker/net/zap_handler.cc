@@ -25,6 +25,14 @@ std::optional<v1::Device> DeviceRegistry::Find(const std::string& public_key) co
   return it->second;
 }
 
+std::vector<v1::Device> DeviceRegistry::All() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<v1::Device> out;
+  out.reserve(devices_.size());
+  for (const auto& [key, d] : devices_) out.push_back(d);
+  return out;
+}
+
 size_t DeviceRegistry::size() const {
   std::lock_guard<std::mutex> lock(mu_);
   return devices_.size();

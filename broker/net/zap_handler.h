@@ -35,6 +35,7 @@ class DeviceRegistry {
  public:
   void Put(const v1::Device& device);
   std::optional<v1::Device> Find(const std::string& public_key) const;
+  std::vector<v1::Device> All() const;
   size_t size() const;
 
  private:

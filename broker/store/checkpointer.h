@@ -39,6 +39,11 @@ class Checkpointer {
   int64_t frames() const { return frames_.load(); }
   // Checkpoints that found something to copy.
   int64_t runs() const { return runs_.load(); }
+  // Frames of the WAL not in the database file at the last checkpoint, and
+  // how long since the WAL was last fully copied (0 when it is): a reader
+  // that never ends, or failing checkpoints, make both grow.
+  int64_t frames_behind() const { return frames_behind_.load(); }
+  std::chrono::milliseconds behind_for() const;
 
  private:
   Checkpointer(sqlite3* db, std::string path, std::chrono::milliseconds interval);
@@ -50,7 +55,9 @@ class Checkpointer {
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;  // GUARDED_BY(mu_)
-  std::atomic<int64_t> frames_{0}, runs_{0};
+  std::atomic<int64_t> frames_{0}, runs_{0}, frames_behind_{0};
+  // steady_clock milliseconds of the last checkpoint that copied everything.
+  std::atomic<int64_t> caught_up_ms_;
   int last_wal_frames_ = 0, last_copied_ = 0;  // the thread's own
   std::thread thread_;
 };
