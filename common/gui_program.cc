@@ -11,7 +11,20 @@
 
 namespace mpp {
 
+void AddScreenOptions(CLI::App& app, ScreenOptions* screen) {
+  app.add_flag("--fullscreen", screen->fullscreen,
+               "full screen at the monitor's resolution (a kiosk, a hall TV, a counter PC)");
+  app.add_option("--monitor", screen->monitor,
+                 "which monitor: 1, 2, ... as the system lists them (0: the primary); a counter "
+                 "PC with its rating pad on a second screen runs one program on each")
+      ->check(CLI::Range(0, 16))
+      ->capture_default_str();
+  app.add_flag("--hide-cursor", screen->hide_cursor,
+               "no mouse pointer over the window (touch screens: kiosks, rating pads)");
+}
+
 void AddGuiProgramOptions(CLI::App& app, GuiProgramOptions* o, const char* script_help) {
+  AddScreenOptions(app, &o->screen);
   app.add_option("--keys", o->keys_dir,
                  "CURVE keys: DIR/device.key and DIR/broker.pub (a broker with keys)")
       ->envname("MPP_KEYS");

@@ -6,9 +6,12 @@
 #include <CLI/CLI.hpp>
 #include <string>
 
+#include "common/gui_window.h"
+
 namespace mpp {
 
 struct GuiProgramOptions {
+  ScreenOptions screen;  // --fullscreen, --monitor, --hide-cursor
   std::string keys_dir;
   std::string screenshot;  // --screenshot FILE.png: write it after `frames` frames, then exit
   int frames = 3;
@@ -16,7 +19,11 @@ struct GuiProgramOptions {
   std::string log_level = "info";
 };
 
-// Adds the shared options to `app`; `script_help` says what the script drives.
+// --fullscreen, --monitor N and --hide-cursor (every GUI program, the display too).
+void AddScreenOptions(CLI::App& app, ScreenOptions* screen);
+
+// Adds the shared options to `app` (the screen's too); `script_help` says
+// what the script drives.
 void AddGuiProgramOptions(CLI::App& app, GuiProgramOptions* options, const char* script_help);
 
 // After parsing: reads the client keys (if any) and sets up the logger named

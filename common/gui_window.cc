@@ -24,20 +24,46 @@ StatusOr<std::unique_ptr<GuiWindow>> GuiWindow::Open(const GuiWindowOptions& o) 
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
   glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
-  GLFWmonitor* monitor = o.fullscreen ? glfwGetPrimaryMonitor() : nullptr;
+  int count = 0;
+  GLFWmonitor** monitors = glfwGetMonitors(&count);
+  GLFWmonitor* target = glfwGetPrimaryMonitor();
+  if (o.screen.monitor > 0) {
+    if (o.screen.monitor > count) {
+      std::string list;
+      for (int i = 0; i < count; ++i) {
+        const GLFWvidmode* m = glfwGetVideoMode(monitors[i]);
+        list += (i ? ", " : "") + std::to_string(i + 1) + " " + glfwGetMonitorName(monitors[i]) +
+                (m ? " " + std::to_string(m->width) + "x" + std::to_string(m->height) : "");
+      }
+      glfwTerminate();
+      return Status::Error("monitor " + std::to_string(o.screen.monitor) +
+                           " not found: this machine has " + std::to_string(count) +
+                           (list.empty() ? "" : " (" + list + ")") +
+                           "; give --monitor one of those numbers, or leave it out for the "
+                           "primary one");
+    }
+    target = monitors[o.screen.monitor - 1];
+  }
   int w = o.width, h = o.height;
-  if (monitor) {
-    const GLFWvidmode* mode = glfwGetVideoMode(monitor);
+  const GLFWvidmode* mode = target ? glfwGetVideoMode(target) : nullptr;
+  if (o.screen.fullscreen && mode) {
     w = mode->width;
     h = mode->height;
   }
-  GLFWwindow* window = glfwCreateWindow(w, h, o.title.c_str(), monitor, nullptr);
+  GLFWwindow* window =
+      glfwCreateWindow(w, h, o.title.c_str(), o.screen.fullscreen ? target : nullptr, nullptr);
   if (!window) {
     glfwTerminate();
     return Status::Error(
         "cannot create an OpenGL 3.3 window (Mesa's llvmpipe is enough: "
         "install libgl1-mesa-dri)");
   }
+  if (!o.screen.fullscreen && o.screen.monitor > 0 && target) {
+    int x = 0, y = 0;  // windowed on the chosen monitor: its top-left corner
+    glfwGetMonitorPos(target, &x, &y);
+    glfwSetWindowPos(window, x, y);
+  }
+  if (o.screen.hide_cursor) glfwSetInputMode(window, GLFW_CURSOR, GLFW_CURSOR_HIDDEN);
   glfwMakeContextCurrent(window);
   glfwSwapInterval(1);
   IMGUI_CHECKVERSION();

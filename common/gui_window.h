@@ -27,11 +27,19 @@ struct GLFWwindow;
 
 namespace mpp {
 
+// Where and how a screen program's window opens (--fullscreen, --monitor,
+// --hide-cursor on every GUI program; common/gui_program.h).
+struct ScreenOptions {
+  bool fullscreen = false;  // at the monitor's resolution, no decorations
+  int monitor = 0;          // 0: the primary; N: the Nth as the system lists them
+  bool hide_cursor = false;  // touch screens: no pointer over the buttons
+};
+
 struct GuiWindowOptions {
   std::string title;
   int width = 1280;
   int height = 720;
-  bool fullscreen = false;  // on the primary monitor, at its resolution
+  ScreenOptions screen;
 };
 
 class GuiWindow {

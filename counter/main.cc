@@ -105,7 +105,7 @@ int main(int argc, char** argv) {
   std::signal(SIGTERM, OnSignal);
   const std::string title =
       std::string(pad ? "MPP - Penilaian Loket " : "MPP - Loket ") + std::to_string(counter_id);
-  auto window = mpp::GuiWindow::Open({title, width, height, false});
+  auto window = mpp::GuiWindow::Open({title, width, height, common.screen});
   if (!window.ok()) {
     std::cerr << "mpp-counter: " << window.status().message() << "\n";
     return 2;

@@ -25,6 +25,7 @@
 #include "common/catalog.h"
 #include "common/cli.h"
 #include "common/clone_client.h"
+#include "common/gui_program.h"
 #include "common/gui_window.h"
 #include "common/keys.h"
 #include "common/logging.h"
@@ -81,7 +82,8 @@ int main(int argc, char** argv) {
   std::string screenshot, audio_out, dump_model, client_id, latency_log;
   int frames = 0;
   double fps = 4;
-  bool fullscreen = false, mute = false;
+  bool mute = false;
+  mpp::ScreenOptions screen;
   app.add_option("--broker", broker, "broker command endpoint")
       ->envname("MPP_BROKER")
       ->capture_default_str();
@@ -90,7 +92,7 @@ int main(int argc, char** argv) {
                  "CURVE keys: DIR/device.key and DIR/broker.pub (a broker with keys)")
       ->envname("MPP_KEYS");
   app.add_option("--zone", zone, "zone shown on this display (empty: whole MPP)");
-  app.add_flag("--fullscreen", fullscreen, "full screen on the primary monitor");
+  mpp::AddScreenOptions(app, &screen);
   app.add_option("--size", size, "window size WxH")->capture_default_str();
   app.add_flag("--mute", mute, "no voice");
   app.add_option("--lang", lang_s, "id or en")->check(CLI::IsMember({"id", "en"}));
@@ -119,7 +121,7 @@ int main(int argc, char** argv) {
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
 
-  auto window = mpp::GuiWindow::Open({"MPP - Layar Antrean", width, height, fullscreen});
+  auto window = mpp::GuiWindow::Open({"MPP - Layar Antrean", width, height, screen});
   if (!window.ok()) {
     std::cerr << "mpp-display: " << window.status().message() << "\n";
     return 2;

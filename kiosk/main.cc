@@ -54,13 +54,11 @@ int main(int argc, char** argv) {
   std::string lang_s = "id", printer_spec = "escpos:/dev/usb/lp0";
   int paper_mm = 80;
   double idle_s = 60, ticket_s = 20;
-  bool fullscreen = false;
   app.add_option("--broker", broker, "broker command endpoint")
       ->envname("MPP_BROKER")
       ->capture_default_str();
   app.add_option("--kiosk-id", kiosk_id, "this kiosk's id (recorded on its tickets)")
       ->capture_default_str();
-  app.add_flag("--fullscreen", fullscreen, "full screen on the primary monitor");
   app.add_option("--size", size, "window size WxH (portrait 1080x1920, landscape 1920x1080)")
       ->capture_default_str();
   app.add_option("--lang", lang_s, "language of the start screen: id or en")
@@ -97,7 +95,7 @@ int main(int argc, char** argv) {
 
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
-  auto window = mpp::GuiWindow::Open({"MPP - Kios Antrean", width, height, fullscreen});
+  auto window = mpp::GuiWindow::Open({"MPP - Kios Antrean", width, height, common.screen});
   if (!window.ok()) {
     std::cerr << "mpp-kiosk: " << window.status().message() << "\n";
     return 2;

@@ -79,7 +79,7 @@ int main(int argc, char** argv) {
 
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
-  auto window = mpp::GuiWindow::Open({"MPP - Dasbor Pengelola", width, height, false});
+  auto window = mpp::GuiWindow::Open({"MPP - Dasbor Pengelola", width, height, common.screen});
   if (!window.ok()) {
     std::cerr << "mpp-manager: " << window.status().message() << "\n";
     return 2;

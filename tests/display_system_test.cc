@@ -3,6 +3,8 @@
 // and the display shows the right state again by itself.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -122,6 +124,47 @@ TEST_F(DisplaySystem, ScreenshotIsWrittenAtFullSize) {
   ASSERT_TRUE(PngSize(png, &w, &h)) << png << " is not a PNG";
   EXPECT_EQ(w, 1920);
   EXPECT_EQ(h, 1080);
+}
+
+// Every screen program opens full screen on the monitor it is given (the
+// counter and the manager could not before, and all took the primary one);
+// a monitor that is not there is a usage error that lists those there are.
+// Xvfb has one monitor, at 1600x900 here: no program's default size.
+TEST(Screens, EveryScreenOpensFullScreenOnTheChosenMonitor) {
+  Xvfb xvfb;
+  ASSERT_TRUE(xvfb.Start(1600, 900));
+  TempDir dir;
+  BrokerProcess broker(dir);
+  ASSERT_TRUE(broker.Start());
+  const std::vector<std::vector<std::string>> programs = {
+      {MPP_DISPLAY_BIN, "--mute"},
+      {MPP_KIOSK_BIN},
+      {MPP_COUNTER_BIN, "--counter", "1"},
+      {MPP_MANAGER_BIN}};
+  for (const auto& program : programs) {
+    const std::string name = std::filesystem::path(program[0]).filename().string();
+    const std::string png = dir.File(name + ".png");
+    std::vector<std::string> args = program;
+    args.insert(args.end(), {"--broker", broker.command_endpoint(), "--fullscreen", "--monitor",
+                             "1", "--hide-cursor", "--screenshot", png, "--frames", "3"});
+    ChildProcess p;
+    ASSERT_TRUE(p.Start(args, {"DISPLAY=" + xvfb.display()}, dir.File(name + ".log")));
+    ASSERT_EQ(p.Wait(60000), 0) << name << ": " << ReadFile(dir.File(name + ".log"));
+    int w = 0, h = 0;
+    ASSERT_TRUE(PngSize(png, &w, &h)) << png;
+    EXPECT_EQ(w, 1600) << name;
+    EXPECT_EQ(h, 900) << name;
+
+    args = program;
+    args.insert(args.end(), {"--broker", broker.command_endpoint(), "--monitor", "2",
+                             "--screenshot", png + ".2.png"});
+    ChildProcess second;
+    ASSERT_TRUE(second.Start(args, {"DISPLAY=" + xvfb.display()}, dir.File(name + ".2.log")));
+    EXPECT_EQ(second.Wait(30000), 2) << name;
+    EXPECT_NE(ReadFile(dir.File(name + ".2.log")).find("monitor 2 not found: this machine has 1"),
+              std::string::npos)
+        << name << ": " << ReadFile(dir.File(name + ".2.log"));
+  }
 }
 
 }  // namespace
