@@ -102,6 +102,11 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.5, 60.0))
       ->capture_default_str();
   app.add_option("--audio-out", audio_out, "write the voice to this WAV file instead of playing");
+  std::string audio_device = "default";
+  app.add_option("--audio-device", audio_device,
+                 "ALSA device for the voice (aplay -L lists them, e.g. hdmi:CARD=PCH,DEV=0); "
+                 "when it is missing (the TV is off) it is tried again before each call")
+      ->capture_default_str();
   app.add_option("--dump-model", dump_model, "keep this JSON file updated with the screen state");
   app.add_option("--client-id", client_id, "client id (default display-ZONE)");
   app.add_option("--latency-log", latency_log,
@@ -136,6 +141,7 @@ int main(int argc, char** argv) {
   mpp::display::Announcer::Options vo;
   vo.lang = lang;
   vo.wav_path = audio_out;
+  vo.device = audio_device;
   vo.mute = mute;
   mpp::display::Announcer voice(vo);
   if (auto st = voice.Start(); !st.ok()) {

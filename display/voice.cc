@@ -125,17 +125,7 @@ Status Announcer::Start() {
     if (!options_.wav_path.empty()) {
       if (Status st = wav_.Open(options_.wav_path, rate_); !st.ok()) return st;
     } else {
-      snd_pcm_t* pcm = nullptr;
-      if (snd_pcm_open(&pcm, "default", SND_PCM_STREAM_PLAYBACK, 0) < 0 ||
-          snd_pcm_set_params(pcm, SND_PCM_FORMAT_S16_LE, SND_PCM_ACCESS_RW_INTERLEAVED, 1,
-                             static_cast<unsigned>(rate_), 1, 200000) < 0) {
-        spdlog::warn(
-            "no sound device: calls are shown but not voiced (use --audio-out FILE.wav "
-            "to route audio elsewhere)");
-        if (pcm) snd_pcm_close(pcm);
-      } else {
-        pcm_ = pcm;
-      }
+      OpenDevice();  // if not now, before each call
     }
   }
   {
@@ -146,6 +136,36 @@ Status Announcer::Start() {
   // keeps no thread affinity, but from here on only Run() calls it.
   thread_ = std::thread([this] { Run(); });
   return Status::Ok();
+}
+
+bool Announcer::OpenDevice() {
+  // After a failed open, the configuration is read afresh: a device defined
+  // or plugged in since (an .asoundrc written, a card that appeared) counts.
+  // Only this thread uses ALSA.
+  if (device_missing_logged_) snd_config_update_free_global();
+  snd_pcm_t* pcm = nullptr;
+  int rc = snd_pcm_open(&pcm, options_.device.c_str(), SND_PCM_STREAM_PLAYBACK, 0);
+  if (rc >= 0) {
+    rc = snd_pcm_set_params(pcm, SND_PCM_FORMAT_S16_LE, SND_PCM_ACCESS_RW_INTERLEAVED, 1,
+                            static_cast<unsigned>(rate_), 1, 200000);
+  }
+  if (rc < 0) {
+    if (pcm) snd_pcm_close(pcm);
+    const auto now = std::chrono::steady_clock::now();
+    if (!device_missing_logged_ || now - missing_logged_at_ > std::chrono::minutes(10)) {
+      spdlog::warn(
+          "no sound device '{}' ({}): calls are shown but not voiced; tried again before each "
+          "call (is the TV or amplifier on? --audio-device names another; aplay -L lists them)",
+          options_.device, snd_strerror(rc));
+      device_missing_logged_ = true;
+      missing_logged_at_ = now;
+    }
+    return false;
+  }
+  if (device_missing_logged_) spdlog::info("sound device '{}' is back: calls are voiced", options_.device);
+  device_missing_logged_ = false;
+  pcm_ = pcm;
+  return true;
 }
 
 void Announcer::Say(const std::string& phrase) {
@@ -200,7 +220,7 @@ void Announcer::Output(const std::vector<int16_t>& pcm) {
     if (Status st = wav_.Append(pcm); !st.ok()) spdlog::error("{}", st.message());
     return;
   }
-  if (!pcm_) return;
+  if (!pcm_ && !OpenDevice()) return;
   auto* dev = static_cast<snd_pcm_t*>(pcm_);
   size_t done = 0;
   const size_t chunk = static_cast<size_t>(rate_ / 10);  // 100 ms: Stop() is heard at once
@@ -217,7 +237,11 @@ void Announcer::Output(const std::vector<int16_t>& pcm) {
         snd_pcm_writei(dev, pcm.data() + done, std::min(chunk, pcm.size() - done));
     if (n < 0) n = snd_pcm_recover(dev, static_cast<int>(n), 1);
     if (n < 0) {
-      spdlog::warn("sound output failed: {}", snd_strerror(static_cast<int>(n)));
+      // Gone (an HDMI TV switched off): closed, and opened again before the next call.
+      spdlog::warn("sound output on '{}' failed: {}; trying the device again at the next call",
+                   options_.device, snd_strerror(static_cast<int>(n)));
+      snd_pcm_close(dev);
+      pcm_ = nullptr;
       return;
     }
     done += static_cast<size_t>(n);

@@ -7,6 +7,7 @@
 // state, so only the Announcer's thread touches it.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -46,13 +47,16 @@ class Announcer {
     Lang lang = Lang::kId;
     std::string wav_path;        // non-empty: write here instead of playing
     bool mute = false;           // neither play nor write (the queue still drains)
+    std::string device = "default";  // ALSA PCM (--audio-device), e.g. "hdmi:CARD=PCH,DEV=0"
     int words_per_minute = 135;  // unhurried, for elderly listeners
   };
   explicit Announcer(Options options);
   ~Announcer();
 
   // Initializes espeak-ng and the output. A missing sound device is not an
-  // error (the display must keep running): it is logged and the calls are dropped silently.
+  // error (the display must keep running, and the TV may just be off): it is
+  // logged, and tried again before each call until it opens; a device that
+  // fails mid-day (the TV switched off) is closed and tried again the same way.
   Status Start();
   // Queues a phrase; returns at once.
   void Say(const std::string& phrase);
@@ -69,11 +73,15 @@ class Announcer {
   void Run();
   std::vector<int16_t> Synthesize(const std::string& text);
   void Output(const std::vector<int16_t>& pcm);
+  // Opens options_.device into pcm_; false (logged at most every 10 min) if not.
+  bool OpenDevice();
 
   Options options_;
   int rate_ = 22050;
   WavWriter wav_;
   void* pcm_ = nullptr;  // snd_pcm_t*, when playing
+  bool device_missing_logged_ = false;
+  std::chrono::steady_clock::time_point missing_logged_at_{};
   std::thread thread_;
   mutable std::mutex mu_;
   mutable std::condition_variable cv_;

@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "tests/temp_dir.h"
+
 namespace mpp::display {
 namespace {
 
@@ -103,6 +105,35 @@ TEST(Voice, StopClosesAValidFileWithoutSpeakingTheRest) {
   EXPECT_LT(a.Spoken().size(), 20u);
   ReadWav(path);  // header matches the data
   std::filesystem::remove(path);
+}
+
+// The TV (and its sound) is off when the display starts: the device is
+// missing. It used to stay silent for the day; now each call tries the device
+// again, and once it is there the calls are heard. The device is an ALSA
+// "file" PCM named in ~/.asoundrc (HOME is this test's folder), written only
+// after the first call; alsa-lib reads a changed configuration at the next open.
+TEST(Voice, ASoundDeviceMissingAtStartIsUsedOnceItAppears) {
+  mpp::testing::TempDir home;
+  setenv("HOME", home.path().c_str(), 1);
+  const std::string raw = (home.path() / "hall.raw").string();
+  const std::string asoundrc = (home.path() / ".asoundrc").string();
+  std::ofstream(asoundrc) << "# no hall device yet\n";
+  Announcer::Options o;
+  o.device = "hall";
+  Announcer a(o);
+  ASSERT_TRUE(a.Start().ok());  // a missing device is not an error
+  a.Say(CallPhrase("A-001", "loket 1", false, Lang::kId));
+  ASSERT_TRUE(a.WaitIdle(30000));
+  EXPECT_FALSE(std::filesystem::exists(raw));
+  // The TV is switched on.
+  std::ofstream(asoundrc) << "pcm.hall { type file; slave { pcm \"null\" } file \"" << raw
+                          << "\" format \"raw\" }\n";
+  a.Say(CallPhrase("A-002", "loket 1", false, Lang::kId));
+  ASSERT_TRUE(a.WaitIdle(30000));
+  a.Stop();
+  ASSERT_TRUE(std::filesystem::exists(raw));
+  // The chime alone is ~0.9 s of 16-bit samples; the call is longer.
+  EXPECT_GT(std::filesystem::file_size(raw), static_cast<uintmax_t>(2 * a.sample_rate() * 2));
 }
 
 TEST(Voice, EnglishVoiceExists) {
