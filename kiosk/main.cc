@@ -64,7 +64,9 @@ int main(int argc, char** argv) {
   app.add_option("--lang", lang_s, "language of the start screen: id or en")
       ->check(CLI::IsMember({"id", "en"}))
       ->capture_default_str();
-  app.add_option("--printer", printer_spec, "escpos:DEVICE, cups:QUEUE, file:DIR or none")
+  app.add_option("--printer", printer_spec,
+                 "escpos:DEVICE, escpos:tcp:HOST[:PORT] (a network printer, 9100), cups:QUEUE, "
+                 "file:DIR or none")
       ->capture_default_str();
   app.add_option("--paper", paper_mm, "thermal paper width in mm")
       ->check(CLI::IsMember({58, 80}))

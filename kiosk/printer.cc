@@ -2,7 +2,9 @@
 
 #include <cups/cups.h>
 #include <fcntl.h>
+#include <netdb.h>
 #include <poll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -53,36 +55,111 @@ std::string DeviceError(const std::string& path, int err) {
   }
 }
 
+// Waits until `fd` is writable or the deadline passes.
+bool WaitWritable(int fd, std::chrono::steady_clock::time_point deadline) {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        deadline - std::chrono::steady_clock::now())
+                        .count();
+  pollfd p{fd, POLLOUT, 0};
+  return left > 0 && poll(&p, 1, static_cast<int>(left)) > 0;
+}
+
+// A network printer's raw port (JetDirect, 9100): connected within the
+// timeout, or a sentence saying what to check.
+StatusOr<int> ConnectPrinter(const std::string& host, const std::string& port,
+                             std::chrono::steady_clock::time_point deadline) {
+  const std::string where = host + ":" + port;
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  if (const int rc = getaddrinfo(host.c_str(), port.c_str(), &hints, &found); rc != 0) {
+    return Status::Error("cannot find the printer " + where + " (" + gai_strerror(rc) +
+                         "): check its address in --printer");
+  }
+  std::string why = "no address";
+  for (addrinfo* a = found; a; a = a->ai_next) {
+    const int fd = socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) continue;
+    if (connect(fd, a->ai_addr, a->ai_addrlen) == 0 ||
+        (errno == EINPROGRESS && WaitWritable(fd, deadline))) {
+      int err = 0;
+      socklen_t len = sizeof err;
+      getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+      if (err == 0) {
+        freeaddrinfo(found);
+        return fd;
+      }
+      why = err == ECONNREFUSED ? "refuses the connection: is it on, and is raw printing on port " +
+                                      port + " enabled?"
+                                : std::string(std::strerror(err));
+    } else {
+      why = errno == EINPROGRESS ? "does not answer within 5 s: check its network cable and "
+                                   "IP address"
+                                 : std::string(std::strerror(errno));
+    }
+    close(fd);
+  }
+  freeaddrinfo(found);
+  return Status::Error("printer " + where + " " + why);
+}
+
+// ESC/POS raster to a USB device file (escpos:/dev/usb/lp0) or a network
+// printer's raw port (escpos:tcp:HOST[:PORT], 9100 by default).
 class EscPosPrinter : public Printer {
  public:
-  EscPosPrinter(std::string path, Paper paper) : path_(std::move(path)), paper_(paper) {}
+  EscPosPrinter(std::string target, Paper paper) : target_(std::move(target)), paper_(paper) {
+    if (target_.rfind("tcp:", 0) == 0) {
+      network_ = true;
+      std::string rest = target_.substr(4);  // HOST, HOST:PORT, [IPv6] or [IPv6]:PORT
+      port_ = "9100";
+      if (!rest.empty() && rest.front() == '[') {
+        const size_t close = rest.find(']');
+        host_ = rest.substr(1, close == std::string::npos ? std::string::npos : close - 1);
+        if (close != std::string::npos && close + 1 < rest.size() && rest[close + 1] == ':')
+          port_ = rest.substr(close + 2);
+      } else if (const size_t colon = rest.find(':'); colon != std::string::npos) {
+        host_ = rest.substr(0, colon);
+        port_ = rest.substr(colon + 1);
+      } else {
+        host_ = rest;
+      }
+    }
+  }
   Status Print(const PrintedTicket& t, const std::string&) override {
     auto raster = RenderTicket(t, paper_);
     if (!raster.ok()) return raster.status();
     const std::string bytes = EscPosRaster(*raster);
-    const int fd = open(path_.c_str(), O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) return Status::Error(DeviceError(path_, errno));
-    Status status;
-    size_t done = 0;
     const auto deadline =
         std::chrono::steady_clock::now() + std::chrono::milliseconds(kDeviceTimeoutMs);
+    int fd = -1;
+    if (network_) {
+      auto connected = ConnectPrinter(host_, port_, deadline);
+      if (!connected.ok()) return connected.status();
+      fd = *connected;
+    } else {
+      fd = open(target_.c_str(), O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+      if (fd < 0) return Status::Error(DeviceError(target_, errno));
+    }
+    const std::string name = network_ ? host_ + ":" + port_ : target_;
+    Status status;
+    size_t done = 0;
     while (done < bytes.size()) {
-      const ssize_t n = write(fd, bytes.data() + done, bytes.size() - done);
+      const ssize_t n = network_ ? send(fd, bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL)
+                                 : write(fd, bytes.data() + done, bytes.size() - done);
       if (n > 0) {
         done += static_cast<size_t>(n);
         continue;
       }
       if (n < 0 && errno == EINTR) continue;
       if (n < 0 && errno != EAGAIN) {
-        status = Status::Error(DeviceError(path_, errno));
+        status = Status::Error(network_ ? "printer " + name + " broke the connection (" +
+                                              std::strerror(errno) + "): check it and reprint"
+                                        : DeviceError(target_, errno));
         break;
       }
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                            deadline - std::chrono::steady_clock::now())
-                            .count();
-      pollfd p{fd, POLLOUT, 0};
-      if (left <= 0 || poll(&p, 1, static_cast<int>(left)) <= 0) {
-        status = Status::Error("printer " + path_ +
+      if (!WaitWritable(fd, deadline)) {
+        status = Status::Error("printer " + name +
                                " does not take data (stuck for 5 s): check paper and cover");
         break;
       }
@@ -90,10 +167,12 @@ class EscPosPrinter : public Printer {
     close(fd);
     return status;
   }
-  std::string Describe() const override { return "escpos:" + path_; }
+  std::string Describe() const override { return "escpos:" + target_; }
 
  private:
-  std::string path_;
+  std::string target_;
+  bool network_ = false;
+  std::string host_, port_;
   Paper paper_;
 };
 
@@ -154,8 +233,8 @@ StatusOr<std::unique_ptr<Printer>> OpenPrinter(const std::string& spec, Paper pa
     if (kind == "cups") return std::unique_ptr<Printer>(new CupsPrinter(arg, paper));
   }
   return Status::Error("--printer '" + spec +
-                       "' is not understood; use escpos:/dev/usb/lp0, cups:QUEUE, file:DIR or "
-                       "none");
+                       "' is not understood; use escpos:/dev/usb/lp0, escpos:tcp:HOST:9100, "
+                       "cups:QUEUE, file:DIR or none");
 }
 
 }  // namespace mpp::kiosk

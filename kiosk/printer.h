@@ -1,6 +1,7 @@
 // Printer: where the kiosk's tickets go.
 //
 //   escpos:/dev/usb/lp0   raw ESC/POS raster to a device file (most USB thermal printers)
+//   escpos:tcp:HOST[:PORT] the same to a network printer's raw port (9100 by default)
 //   cups:QUEUE            the ticket as PDF to a CUPS queue (libcups)
 //   file:DIR              DIR/<day>_<number>_<id>.png and .pdf (tests, demos, archiving)
 //   none                  nothing printed; the number is shown on screen only

@@ -1,6 +1,9 @@
 #include "kiosk/printer.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -8,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 namespace mpp::kiosk {
 namespace {
@@ -63,6 +67,51 @@ TEST_F(PrinterTest, EscPosPrinterSendsExactlyTheRasterBytes) {
   EXPECT_EQ(Slurp(device), EscPosRaster(*raster));
 }
 
+// Most hall printers are on the network: ESC/POS to their raw port (9100).
+// A real listener takes the ticket; it receives exactly the raster bytes.
+TEST_F(PrinterTest, ANetworkPrinterGetsExactlyTheRasterBytes) {
+  const int listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(listener, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(listen(listener, 1), 0);
+  socklen_t len = sizeof addr;
+  getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len);
+  const int port = ntohs(addr.sin_port);
+  std::string received;
+  std::thread printer([&] {
+    const int c = accept(listener, nullptr, nullptr);
+    char buf[65536];
+    for (ssize_t n; (n = read(c, buf, sizeof buf)) > 0;) received.append(buf, static_cast<size_t>(n));
+    close(c);
+  });
+  auto p = OpenPrinter("escpos:tcp:127.0.0.1:" + std::to_string(port), Paper::k80mm);
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ((*p)->Describe(), "escpos:tcp:127.0.0.1:" + std::to_string(port));
+  const Status st = (*p)->Print(Sample(), "x");
+  printer.join();
+  close(listener);
+  ASSERT_TRUE(st.ok()) << st.message();
+  auto raster = RenderTicket(Sample(), Paper::k80mm);
+  ASSERT_TRUE(raster.ok());
+  EXPECT_EQ(received, EscPosRaster(*raster));
+
+  // Nobody listening there any more (switched off): said so, with what to check.
+  const Status off = (*p)->Print(Sample(), "x");
+  ASSERT_FALSE(off.ok());
+  EXPECT_NE(off.message().find("refuses the connection: is it on"), std::string::npos)
+      << off.message();
+  auto unknown = OpenPrinter("escpos:tcp:no-such-printer.invalid", Paper::k80mm);
+  ASSERT_TRUE(unknown.ok());
+  const Status nowhere = (*unknown)->Print(Sample(), "x");
+  ASSERT_FALSE(nowhere.ok());
+  EXPECT_NE(nowhere.message().find("cannot find the printer no-such-printer.invalid:9100"),
+            std::string::npos)
+      << nowhere.message();
+}
+
 TEST_F(PrinterTest, AMissingDeviceSaysToCheckTheCable) {
   auto p = OpenPrinter("escpos:" + (dir_ / "usb/lp9").string(), Paper::k80mm);
   ASSERT_TRUE(p.ok());  // printers get plugged in later: checked at print time
@@ -98,7 +147,7 @@ TEST_F(PrinterTest, BadSpecsAreRefusedWithTheAcceptedForms) {
   for (const char* spec : {"", "lp0", "usb:/dev/usb/lp0", "file:", "cups:", "none:x"}) {
     auto p = OpenPrinter(spec, Paper::k80mm);
     ASSERT_FALSE(p.ok()) << spec;
-    EXPECT_NE(p.status().message().find("escpos:/dev/usb/lp0, cups:QUEUE, file:DIR or none"),
+    EXPECT_NE(p.status().message().find("escpos:/dev/usb/lp0, escpos:tcp:HOST:9100, cups:QUEUE, file:DIR or none"),
               std::string::npos);
   }
   auto missing = OpenPrinter("file:" + (dir_ / "nope").string(), Paper::k80mm);

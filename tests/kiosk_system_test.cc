@@ -269,7 +269,7 @@ TEST_F(KioskSystem, BadArgumentsAreRefusedWithTheFix) {
   ASSERT_TRUE(k.Start({MPP_KIOSK_BIN, "--printer", "usb:/dev/lp0"}, {"DISPLAY=" + xvfb_.display()},
                       dir_.File("bad.log")));
   EXPECT_EQ(k.Wait(10000), 2);
-  EXPECT_NE(ReadFile(dir_.File("bad.log")).find("use escpos:/dev/usb/lp0, cups:QUEUE"),
+  EXPECT_NE(ReadFile(dir_.File("bad.log")).find("use escpos:/dev/usb/lp0, escpos:tcp:HOST:9100, cups:QUEUE"),
             std::string::npos);
   const std::string script = WriteScript("tap\n");
   ASSERT_TRUE(k.Start({MPP_KIOSK_BIN, "--script", script}, {"DISPLAY=" + xvfb_.display()},
