@@ -316,6 +316,14 @@ int main(int argc, char** argv) {
           "sqlite3 {} 'PRAGMA integrity_check'",
           db, db);
     }
+    if (!store.value()->pre_migration_copy().empty()) {
+      // Warning level: an upgrade is rare, and the officer should see the way back.
+      spdlog::warn(
+          "database {} migrated to schema {}; the file as it was is copied to {} - keep it "
+          "until this version has run a day (the way back: docs/OPERATIONS.md, \"Upgrade and "
+          "rollback\")",
+          db, store.value()->schema_version(), store.value()->pre_migration_copy());
+    }
   }
   // The clock never runs behind what was committed: a clock set back (a bad
   // CMOS battery, an NTP step) would make waits negative and improve the

@@ -2,8 +2,11 @@
 // already holds: the clients that survived tell it what they saw, and an
 // administrator can skip a margin when none did (docs/OPERATIONS.md).
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <filesystem>
+#include <functional>
+#include <nlohmann/json.hpp>
 
 #include "common/clone_client.h"
 #include "tests/broker_process.h"
@@ -84,6 +87,77 @@ TEST(Restore, AnAdministratorSkipsAMarginWhenNoClientSurvived) {
   EXPECT_EQ(admin.Issue("SKCK-BARU").ticket().number(), "B-051") << "every prefix, used or not";
   skip.mutable_skip_numbers()->set_margin(0);
   EXPECT_EQ(admin.Must(skip).error().code(), v1::INVALID_ARGUMENT);
+}
+
+// An upgrade: a hall's database written by the broker of schema 8 (a
+// simulated morning, tests/data/schema8-2026-11-30.db, made with that
+// release's mpp-broker and mpp-sim) is opened by this broker the next
+// morning. It migrates the file after copying it as it was (the way back),
+// says so, and the day's report is the one that release's mppctl printed
+// (tests/data/schema8-2026-11-30.report.json) - field for field, for every
+// field it had.
+TEST(Upgrade, AnOlderDatabaseIsCopiedMigratedAndReportsTheSameDay) {
+  TempDir dir;
+  const std::string fixture = std::string(MPP_SOURCE_DIR) + "/tests/data/schema8-2026-11-30.db";
+  fs::copy_file(fixture, dir.File("mpp.db"));
+  fs::permissions(dir.File("mpp.db"), fs::perms::owner_read | fs::perms::owner_write);
+  BrokerProcess::Options o;
+  o.clock_start = "2026-12-01T07:00:00+07:00";  // upgraded overnight
+  o.log_level = "info";
+  BrokerProcess broker(dir, o);
+  ASSERT_TRUE(broker.Start()) << broker.StderrText();
+  const std::string log = broker.StderrText();
+  EXPECT_NE(log.find("migrated to schema 9"), std::string::npos) << log;
+  std::string copy;
+  for (const auto& f : fs::directory_iterator(dir.path()))
+    if (f.path().filename().string().rfind("mpp.db.schema8-", 0) == 0) copy = f.path().string();
+  ASSERT_FALSE(copy.empty()) << "no copy of the schema 8 file beside it";
+  EXPECT_NE(log.find(copy), std::string::npos) << "the log names the copy: " << log;
+  // The copy is the file as it was: its schema and every row.
+  auto counts = [](const std::string& file) {
+    sqlite3* db = nullptr;
+    std::string out;
+    if (sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+      sqlite3_stmt* q = nullptr;
+      sqlite3_prepare_v2(db,
+                         "SELECT (SELECT user_version FROM pragma_user_version), "
+                         "(SELECT count(*) FROM tickets), (SELECT count(*) FROM events)",
+                         -1, &q, nullptr);
+      if (sqlite3_step(q) == SQLITE_ROW) {
+        for (int i = 0; i < 3; ++i) out += std::to_string(sqlite3_column_int64(q, i)) + " ";
+      }
+      sqlite3_finalize(q);
+    }
+    sqlite3_close(db);
+    return out;
+  };
+  EXPECT_EQ(counts(copy), "8 42 226 ");
+  EXPECT_EQ(counts(copy), counts(fixture));
+
+  const CommandResult r = RunCommand(std::string(MPP_CTL_BIN) + " --broker " +
+                                     broker.command_endpoint() +
+                                     " report --from 2026-11-30 --format json 2>&1");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const nlohmann::json now = nlohmann::json::parse(r.out);
+  const nlohmann::json before = nlohmann::json::parse(
+      ReadFile(std::string(MPP_SOURCE_DIR) + "/tests/data/schema8-2026-11-30.report.json"));
+  // Every field the old report had, with its value (new fields may be added).
+  std::function<void(const nlohmann::json&, const nlohmann::json&, const std::string&)> same =
+      [&](const nlohmann::json& a, const nlohmann::json& b, const std::string& at) {
+        if (a.is_object()) {
+          ASSERT_TRUE(b.is_object()) << at;
+          for (auto it = a.begin(); it != a.end(); ++it) {
+            ASSERT_TRUE(b.contains(it.key())) << at << "/" << it.key() << " is gone";
+            same(it.value(), b[it.key()], at + "/" + it.key());
+          }
+        } else if (a.is_array()) {
+          ASSERT_TRUE(b.is_array() && a.size() == b.size()) << at;
+          for (size_t i = 0; i < a.size(); ++i) same(a[i], b[i], at + "[" + std::to_string(i) + "]");
+        } else {
+          EXPECT_EQ(a, b) << at;
+        }
+      };
+  same(before, now, "");
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <tuple>
 
+#include "broker/store/schema_version.h"
 #include "common/time_util.h"
 
 namespace mpp::report {
@@ -312,7 +313,24 @@ StatusOr<std::unique_ptr<sqlite3, decltype(&sqlite3_close)>> OpenReadOnly(const 
     return Status::Error("cannot open " + path + " read-only: " + m);
   }
   sqlite3_exec(db, "PRAGMA mmap_size=1073741824", nullptr, nullptr, nullptr);
-  return std::unique_ptr<sqlite3, decltype(&sqlite3_close)>(db, &sqlite3_close);
+  std::unique_ptr<sqlite3, decltype(&sqlite3_close)> owned(db, &sqlite3_close);
+  // A file of an older broker is migrated by the broker, not read here as if
+  // it were current (its columns differ).
+  sqlite3_stmt* q = nullptr;
+  int version = 0;
+  if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q, nullptr) == SQLITE_OK &&
+      sqlite3_step(q) == SQLITE_ROW) {
+    version = sqlite3_column_int(q, 0);
+  }
+  sqlite3_finalize(q);
+  if (version > 0 && version < store::kSchemaVersion) {
+    return Status::Error(path + " has schema " + std::to_string(version) +
+                         ", older than this version reads (" +
+                         std::to_string(store::kSchemaVersion) +
+                         "): start mpp-broker on it once (it migrates the file, keeping a copy of "
+                         "it as it was), or report with the mppctl of the version that wrote it");
+  }
+  return owned;
 }
 
 // Where a row belongs: its service, counter, operator, business day and the

@@ -1,14 +1,15 @@
 #include "broker/store/store.h"
 
-#include <cerrno>
-
 #include <sqlite3.h>
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <ctime>
 
 #include "broker/report/report.h"
+#include "broker/store/backup.h"
 
 namespace mpp::store {
 namespace {
@@ -324,6 +325,24 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, int max_ve
        {"PRAGMA journal_mode=WAL;", "PRAGMA synchronous=FULL;", "PRAGMA foreign_keys=ON;",
         "PRAGMA cache_size=-65536;", "PRAGMA temp_store=MEMORY;"}) {
     if (Status st = s->Exec(pragma); !st.ok()) return st;
+  }
+  // An older schema is copied before it is migrated: the way back.
+  if (const int64_t version = s->PragmaInt("PRAGMA user_version");
+      version > 0 && version < max_version) {
+    char stamp[32];
+    const time_t t = time(nullptr);
+    std::tm local{};
+    localtime_r(&t, &local);
+    std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &local);
+    const std::string copy = path + ".schema" + std::to_string(version) + "-" + stamp + ".bak";
+    BackupInfo info;
+    if (Status st = BackupDatabase(path, copy, &info); !st.ok()) {
+      return Status::Error(path + ": schema " + std::to_string(version) + " must be migrated to " +
+                           std::to_string(max_version) +
+                           ", and the copy taken first failed, so nothing was changed: " +
+                           st.message() + " (free some space beside the database and start again)");
+    }
+    s->pre_migration_copy_ = copy;
   }
   if (Status st = s->Migrate(max_version); !st.ok()) return st;
   if (Status st = s->Prepare(); !st.ok()) return st;

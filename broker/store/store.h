@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "broker/store/schema_version.h"
 #include "mpp/v1/mpp.pb.h"
 
 struct sqlite3;
@@ -29,7 +30,6 @@ struct sqlite3_stmt;
 
 namespace mpp::store {
 
-inline constexpr int kSchemaVersion = 9;
 // PRAGMA application_id of a broker's database: "MPP1" (0x4D505031).
 inline constexpr int64_t kApplicationId = 0x4D505031;
 
@@ -52,7 +52,10 @@ struct Loaded {
 class Store {
  public:
   // Opens (creating if needed) and migrates the database at `path`; refuses a
-  // file of another program. With `check_budget_ms` > 0 it first runs
+  // file of another program. Before migrating a database of an older schema
+  // it copies it (backup API, checked) to PATH.schemaN-YYYYMMDD-HHMMSS.bak
+  // beside it, and refuses to migrate if it cannot (pre_migration_copy()
+  // names the copy): the way back for a rollback. With `check_budget_ms` > 0 it first runs
   // CheckIntegrity (`*check_finished` says whether it got through).
   // `max_version` is for tests that build an older schema.
   static StatusOr<std::unique_ptr<Store>> Open(const std::string& path,
@@ -129,6 +132,7 @@ class Store {
   // damaged and says how to restore.
   Status CheckIntegrity(int budget_ms, bool* finished);
 
+  const std::string& pre_migration_copy() const { return pre_migration_copy_; }
   int schema_version() const { return schema_version_; }
   int64_t FileBytes() const;
   const std::string& path() const { return path_; }
@@ -151,6 +155,7 @@ class Store {
   sqlite3* db_ = nullptr;
   std::string path_;
   int schema_version_ = 0;
+  std::string pre_migration_copy_;
   sqlite3_stmt* insert_event_ = nullptr;
   sqlite3_stmt* upsert_ticket_ = nullptr;
   sqlite3_stmt* upsert_counter_ = nullptr;

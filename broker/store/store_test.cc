@@ -292,6 +292,24 @@ TEST_F(StoreTest, MigratesAnOlderSchemaKeepingItsData) {
   ASSERT_TRUE(loaded.ok());
   ASSERT_EQ(loaded->tickets.size(), 1u);
   EXPECT_EQ(loaded->tickets[0].number(), "A-007");
+  // The file as it was, copied before the migration: schema 1, with the ticket.
+  const std::string copy = s.value()->pre_migration_copy();
+  ASSERT_NE(copy.find(path_ + ".schema1-"), std::string::npos) << copy;
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(copy.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* q = nullptr;
+  sqlite3_prepare_v2(db, "SELECT (SELECT user_version FROM pragma_user_version), count(*) FROM tickets",
+                     -1, &q, nullptr);
+  ASSERT_EQ(sqlite3_step(q), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(q, 0), 1);
+  EXPECT_EQ(sqlite3_column_int(q, 1), 1);
+  sqlite3_finalize(q);
+  sqlite3_close(db);
+  // A database already at the current schema is not copied.
+  s->reset();
+  auto again = Store::Open(path_);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again.value()->pre_migration_copy(), "");
 }
 
 TEST_F(StoreTest, RefusesAFileFromANewerBroker) {
