@@ -252,9 +252,14 @@ StatusOr<std::string> ExportCsv(const v1::ComplianceReport& report, const std::s
     return Status::Error("cannot write " + path + ": " + std::strerror(errno) +
                          "; choose a writable folder with --export-dir");
   }
-  out << report::Format(report::FromProto(report), "csv");
+  // For Excel with Indonesian settings (BOM, ';', decimal comma), and the same
+  // as a workbook beside it, which any regional setting reads.
+  const report::Report r = report::FromProto(report);
+  out << report::Format(r, "excel");
   out.close();
   if (!out) return Status::Error("writing " + path + " failed: " + std::strerror(errno));
+  const std::string xlsx = path.substr(0, path.size() - 4) + ".xlsx";
+  if (Status st = report::WriteXlsx(r, xlsx); !st.ok()) return st;
   return path;
 }
 

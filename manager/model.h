@@ -101,7 +101,8 @@ std::optional<double> ServiceWithinPct(const v1::ReportRow& row);
 // Percent of estimates at issue within +/-10 minutes of the real wait.
 std::optional<double> EstimateWithinPct(const v1::ReportRow& row);
 
-// Writes the report as CSV into `dir` as laporan-FROM-TO-BY.csv; returns the path.
+// Writes the report into `dir` as laporan-FROM-TO-BY.csv (for Excel with
+// Indonesian settings: BOM, ';', decimal comma) and .xlsx; returns the CSV's path.
 StatusOr<std::string> ExportCsv(const v1::ComplianceReport& report, const std::string& dir);
 
 // Heat colour for a mean wait against the catalog's typical target: green to

@@ -185,8 +185,14 @@ TEST(Compliance, HeatMapCellsAndCsvExport) {
   std::ifstream in(*path);
   std::stringstream text;
   text << in.rdbuf();
-  EXPECT_EQ(text.str().rfind("group,name,issued,", 0), 0u);
-  EXPECT_NE(text.str().find("\n1-08,,3,"), std::string::npos) << text.str();
+  // For Excel with Indonesian settings: BOM, ';' and a decimal comma.
+  EXPECT_EQ(text.str().rfind("\xEF\xBB\xBFgroup;name;issued;", 0), 0u);
+  EXPECT_NE(text.str().find("\r\n1-08;;3;0;0;0;0;0;0;0;12,0;"), std::string::npos) << text.str();
+  // And the same as a workbook beside it.
+  std::ifstream xlsx(dir + "/laporan-2026-11-30_2026-12-01-weekday-hour.xlsx", std::ios::binary);
+  char magic[2] = {};
+  xlsx.read(magic, 2);
+  EXPECT_EQ(std::string(magic, 2), "PK") << "not a zip (xlsx) file";
   std::filesystem::remove_all(dir);
   const auto bad = ExportCsv(rep, "/nonexistent/folder");
   ASSERT_FALSE(bad.ok());

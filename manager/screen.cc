@@ -258,7 +258,7 @@ void Toolbar(UiState* ui, const Fonts& f, float x, float y, float w, TapTargets*
     ui->want_report = true;
   }
   ImGui::SameLine();
-  if (Button(targets, "export", T(l, "Ekspor CSV", "Export CSV"), ImVec2(0, bh),
+  if (Button(targets, "export", T(l, "Ekspor ke Excel", "Export to Excel"), ImVec2(0, bh),
              ui->report.has_value())) {
     ui->want_export = true;
   }

@@ -69,11 +69,20 @@ TEST(ManagerSystem, LiveComplianceExportAndRunningText) {
     EXPECT_EQ(w, 1600) << view;
     EXPECT_EQ(h, 900) << view;
   }
-  // The export is the broker's report for today, as CSV.
-  const std::string csv = ReadFile(exports + "/laporan-2026-11-30_2026-11-30-service.csv");
-  EXPECT_EQ(csv.rfind("group,name,issued,served,", 0), 0u) << csv;
-  EXPECT_NE(csv.find("\nKTP-REKAM,Perekaman KTP-el,3,1,"), std::string::npos) << csv;
-  EXPECT_NE(csv.find("\nTOTAL,,4,1,"), std::string::npos) << csv;
+  // The export is the broker's report for today, as CSV for Excel with
+  // Indonesian settings (BOM, ';', decimal comma) and as a workbook.
+  const std::string base = exports + "/laporan-2026-11-30_2026-11-30-service";
+  const std::string csv = ReadFile(base + ".csv");
+  EXPECT_EQ(csv.rfind("\xEF\xBB\xBFgroup;name;issued;served;", 0), 0u) << csv;
+  EXPECT_NE(csv.find("\r\nKTP-REKAM;Perekaman KTP-el;3;1;"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("\r\nTOTAL;;4;1;"), std::string::npos) << csv;
+  const CommandResult sheets = RunCommand("unzip -p '" + base + ".xlsx' xl/workbook.xml");
+  ASSERT_EQ(sheets.exit_code, 0) << "not a workbook: " << base << ".xlsx";
+  for (const char* sheet : {"Kepatuhan", "SKM", "Kelengkapan"})
+    EXPECT_NE(sheets.out.find(std::string("name=\"") + sheet + "\""), std::string::npos) << sheet;
+  const std::string strings = RunCommand("unzip -p '" + base + ".xlsx' xl/sharedStrings.xml").out;
+  EXPECT_NE(strings.find("Perekaman KTP-el"), std::string::npos);
+  EXPECT_NE(strings.find("U9 Penanganan pengaduan"), std::string::npos);
   // The running text typed on the dashboard is what displays get now.
   EXPECT_EQ(c.Snapshot().snapshot().ticker(), "Layanan SIM tutup pukul 12.00 hari ini");
 }

@@ -160,6 +160,35 @@ TEST(MppctlHealth, ADiskBelowTheFloorIsAProblem) {
   EXPECT_NE(r.out.find("MB free on the database's disk"), std::string::npos) << r.out;
 }
 
+// Reports for the Ombudsman and KemenPAN-RB: a workbook with the SKM elements,
+// and CSV that Excel with Indonesian settings opens right.
+TEST_F(MppctlTest, ReportsAsAnExcelWorkbookAndAnIndonesianExcelCsv) {
+  ASSERT_EQ(Run("operator add ani --pin 1234").exit_code, 0);
+  ASSERT_EQ(Run("signin 1 ani --pin 1234").exit_code, 0);
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(Json(Run("--json issue KTP-REKAM"))["ok"], true);
+  ASSERT_EQ(Run("call 1").exit_code, 0);
+  const std::string xlsx = dir_.File("laporan.xlsx");
+  Result r = Run("report --from 2026-11-30 --format xlsx --out " + xlsx);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const Result sheet = RunCommand("unzip -p " + xlsx + " xl/worksheets/sheet1.xml");
+  ASSERT_EQ(sheet.exit_code, 0) << "not a workbook";
+  // "issued" of KTP-REKAM is a number cell holding 3, not the text "3".
+  EXPECT_NE(sheet.out.find("<c r=\"C4\"><v>3</v></c>"), std::string::npos)
+      << sheet.out.substr(0, 2000);
+  const std::string strings = RunCommand("unzip -p " + xlsx + " xl/sharedStrings.xml").out;
+  for (const char* s : {"Perekaman KTP-el", "U1 Persyaratan", "U9 Penanganan pengaduan", "Responden"})
+    EXPECT_NE(strings.find(s), std::string::npos) << s;
+  // A workbook to stdout would be garbage on a terminal: --out is asked for.
+  r = Run("report --from 2026-11-30 --format xlsx");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("--out"), std::string::npos) << r.out;
+  r = Run("report --from 2026-11-30 --format excel");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.out.rfind("\xEF\xBB\xBFgroup;name;", 0), 0u) << r.out;
+  EXPECT_NE(r.out.find("\r\nKTP-REKAM;Perekaman KTP-el;3;0;"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(";100,0;"), std::string::npos) << "a decimal comma: " << r.out;
+}
+
 // The administrator's view of operators, and PINs kept out of `ps` and the
 // shell's history (read from standard input).
 TEST_F(MppctlTest, OperatorsAreListedWithTheirAgenciesAndPinsComeFromStdin) {

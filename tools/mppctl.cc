@@ -630,9 +630,13 @@ int main(int argc, char** argv) {
   c_restore->add_option("--skip", skip, "numbers to skip on every prefix (1-10000)")
       ->required()
       ->check(CLI::Range(1, 10000));
-  c_report->add_option("--format", format, "table, csv, json or md")
-      ->check(CLI::IsMember({"table", "csv", "json", "md"}))
+  c_report->add_option("--format", format,
+                       "table, csv (for scripts), excel (CSV for Excel with Indonesian settings: "
+                       "BOM, ';', decimal comma), xlsx (a workbook, needs --out), json or md")
+      ->check(CLI::IsMember({"table", "csv", "excel", "xlsx", "json", "md"}))
       ->capture_default_str();
+  std::string report_out;
+  c_report->add_option("--out", report_out, "write the report to this file instead of stdout");
 
   MPP_PARSE(app, argc, argv);
   mpp::RouteProtobufLogsToSpdlog();
@@ -647,6 +651,33 @@ int main(int argc, char** argv) {
     return exit_code;
   };
   if (g.json) format = "json";  // report: --json is --format json
+  if (c_report->parsed() && format == "xlsx" && report_out.empty()) {
+    return fail("INVALID_ARGUMENT",
+                "--format xlsx writes a workbook: give the file with --out laporan.xlsx",
+                mpp::kExitUsage);
+  }
+  // The report in `format`, to --out or stdout.
+  auto emit = [&](const mpp::report::Report& r) {
+    if (format == "xlsx") {
+      if (mpp::Status st = mpp::report::WriteXlsx(r, report_out); !st.ok()) {
+        return fail("FAILED_PRECONDITION", st.message(), mpp::kExitUsage);
+      }
+      std::cerr << "mppctl: " << report_out << " written\n";
+      return mpp::kExitOk;
+    }
+    const std::string text = mpp::report::Format(r, format);
+    if (report_out.empty()) {
+      std::cout << text;
+      return mpp::kExitOk;
+    }
+    std::ofstream out(report_out, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.close();
+    if (!out) {
+      return fail("FAILED_PRECONDITION", "cannot write " + report_out, mpp::kExitUsage);
+    }
+    return mpp::kExitOk;
+  };
   if (c_keys_gen->parsed()) {
     auto k = mpp::GenerateKeyPair();
     if (!k.ok()) return fail("INTERNAL", k.status().message(), mpp::kExitRefused);
@@ -794,8 +825,7 @@ int main(int argc, char** argv) {
     if (const int rc = Run(rg, req, &r, /*print_result=*/false, /*retry=*/false); rc != 0) {
       return rc;
     }
-    std::cout << mpp::report::Format(mpp::report::FromProto(r.report()), format);
-    return 0;
+    return emit(mpp::report::FromProto(r.report()));
   }
   if (c_report->parsed()) {
     auto catalog = mpp::LoadCatalogFile(config);
@@ -811,8 +841,7 @@ int main(int argc, char** argv) {
       std::cerr << "mppctl: " << rep.status().message() << "\n";
       return 2;
     }
-    std::cout << mpp::report::Format(*rep, format);
-    return 0;
+    return emit(*rep);
   }
   if (c_cat_check->parsed() || c_cat_reload->parsed()) {
     if (c_cat_check->parsed()) {

@@ -1,12 +1,14 @@
 #include "broker/report/report.h"
 
 #include <sqlite3.h>
+#include <xlsxwriter.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <numeric>
 #include <set>
 #include <sstream>
@@ -14,6 +16,7 @@
 #include <tuple>
 
 #include "broker/store/schema_version.h"
+#include "common/i18n.h"
 #include "common/time_util.h"
 
 namespace mpp::report {
@@ -848,44 +851,60 @@ std::string Csv(const std::string& v) {
   return out + "\"";
 }
 
-std::string JsonString(const std::string& v) {
-  std::string out = "\"";
-  for (char c : v) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-      continue;
-    }
-    out += c;
-  }
-  return out + "\"";
-}
-
-std::string JsonRow(const Row& r) {
-  std::ostringstream o;
+// A row as JSON: the columns of Cells(), numbers as numbers ("-" as null),
+// then the priorities by reason and the nine SKM element scores.
+nlohmann::ordered_json JsonRow(const Row& r) {
+  nlohmann::ordered_json o;
   const auto cells = Cells(r);
   const auto& cols = Columns();
-  o << "{";
   for (size_t i = 0; i < cols.size(); ++i) {
-    if (i) o << ",";
-    o << JsonString(cols[i]) << ":";
-    const bool text = i < 2 || cols[i] == "skm_grade" || cells[i] == "-";
-    o << (text ? (cells[i] == "-" ? "null" : JsonString(cells[i])) : cells[i]);
+    const bool text = i < 2 || cols[i] == "skm_grade";
+    if (cells[i] == "-") {
+      o[cols[i]] = nullptr;
+    } else if (text) {
+      o[cols[i]] = cells[i];
+    } else if (cells[i].find('.') != std::string::npos) {
+      o[cols[i]] = std::stod(cells[i]);
+    } else {
+      o[cols[i]] = std::stoll(cells[i]);
+    }
   }
-  o << ",\"priority_by_reason\":{";
-  bool first = true;
-  for (const auto& [reason, n] : r.priority_by_reason) {
-    o << (first ? "" : ",") << JsonString(reason) << ":" << n;
-    first = false;
-  }
-  o << "},\"skm_nrr\":[";
+  o["priority_by_reason"] = nlohmann::ordered_json::object();
+  for (const auto& [reason, n] : r.priority_by_reason) o["priority_by_reason"][reason] = n;
+  o["skm_nrr"] = nlohmann::ordered_json::array();
   for (int i = 0; i < 9; ++i) {
-    o << (i ? "," : "") << (r.skm.answered[i] ? Num(r.skm.nrr[i]) : "null");
+    if (r.skm.answered[i]) {
+      o["skm_nrr"].push_back(std::stod(Num(r.skm.nrr[i])));  // 2 decimals, as printed
+    } else {
+      o["skm_nrr"].push_back(nullptr);
+    }
   }
-  o << "]}";
-  return o.str();
+  return o;
+}
+
+// CSV for Excel with Indonesian regional settings: a UTF-8 byte order mark
+// (or the names' accents come out wrong), ';' between fields and a decimal
+// comma (',' is the decimal separator there, and '.' separates thousands), CRLF.
+std::string ExcelCsv(const std::vector<std::string>& cols,
+                     const std::vector<std::vector<std::string>>& table) {
+  auto field = [](std::string v, bool number) {
+    if (number) std::replace(v.begin(), v.end(), '.', ',');
+    if (v.find_first_of(";\"\r\n") == std::string::npos) return v;
+    std::string out = "\"";
+    for (char c : v) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+  };
+  std::string o = "\xEF\xBB\xBF";
+  for (size_t i = 0; i < cols.size(); ++i) o += (i ? ";" : "") + field(cols[i], false);
+  o += "\r\n";
+  for (const auto& row : table) {
+    for (size_t i = 0; i < row.size(); ++i) {
+      const bool text = i < 2 || cols[i] == "skm_grade";
+      o += (i ? ";" : "") + field(row[i], !text);
+    }
+    o += "\r\n";
+  }
+  return o;
 }
 
 }  // namespace
@@ -905,20 +924,20 @@ std::string Format(const Report& rep, const std::string& format) {
     }
     return o.str();
   }
+  if (format == "excel") return ExcelCsv(cols, table);
   if (format == "json") {
-    o << "{\"from\":" << JsonString(rep.from) << ",\"to\":" << JsonString(rep.to)
-      << ",\"by\":" << JsonString(GroupByName(rep.by)) << ",\"rows\":[";
-    for (size_t i = 0; i < rep.rows.size(); ++i) o << (i ? "," : "") << JsonRow(rep.rows[i]);
-    o << "],\"total\":" << JsonRow(rep.total) << ",\"completeness\":[";
-    for (size_t i = 0; i < rep.completeness.size(); ++i) {
-      const auto& c = rep.completeness[i];
-      o << (i ? "," : "") << "{\"service\":" << JsonString(c.service)
-        << ",\"present\":" << c.present << ",\"missing\":[";
-      for (size_t j = 0; j < c.missing.size(); ++j) o << (j ? "," : "") << JsonString(c.missing[j]);
-      o << "]}";
+    nlohmann::ordered_json j;
+    j["from"] = rep.from;
+    j["to"] = rep.to;
+    j["by"] = GroupByName(rep.by);
+    j["rows"] = nlohmann::ordered_json::array();
+    for (const Row& r : rep.rows) j["rows"].push_back(JsonRow(r));
+    j["total"] = JsonRow(rep.total);
+    j["completeness"] = nlohmann::ordered_json::array();
+    for (const auto& c : rep.completeness) {
+      j["completeness"].push_back({{"service", c.service}, {"present", c.present}, {"missing", c.missing}});
     }
-    o << "]}\n";
-    return o.str();
+    return j.dump() + "\n";
   }
   // The readable formats show the columns a manager reads first.
   static const size_t kShort[] = {0, 2, 3, 4, 5, 8, 10, 11, 13, 15, 18, 19, 20, 21, 22, 24, 25};
@@ -1089,6 +1108,109 @@ Report FromProto(const v1::ComplianceReport& p) {
     rep.completeness.push_back(std::move(c));
   }
   return rep;
+}
+
+Status WriteXlsx(const Report& rep, const std::string& path) {
+  lxw_workbook* wb = workbook_new(path.c_str());
+  if (!wb) return Status::Error("cannot create " + path + " (is the folder writable?)");
+  lxw_format* bold = workbook_add_format(wb);
+  format_set_bold(bold);
+  lxw_format* title = workbook_add_format(wb);
+  format_set_bold(title);
+  format_set_font_size(title, 13);
+  lxw_format* one = workbook_add_format(wb);
+  format_set_num_format(one, "0.0");
+  lxw_format* two = workbook_add_format(wb);
+  format_set_num_format(two, "0.00");
+  const std::string range = rep.from == rep.to ? rep.from : rep.from + " - " + rep.to;
+
+  // Sheet 1: every column of the report, numbers as numbers (so any regional
+  // setting shows them right), the total last and bold.
+  lxw_worksheet* ws = workbook_add_worksheet(wb, "Kepatuhan");
+  worksheet_write_string(ws, 0, 0,
+                         ("Laporan kepatuhan standar pelayanan " + range + " (per " +
+                          GroupByName(rep.by) + "; waktu dalam menit)")
+                             .c_str(),
+                         title);
+  const auto& cols = Columns();
+  for (size_t c = 0; c < cols.size(); ++c)
+    worksheet_write_string(ws, 2, static_cast<lxw_col_t>(c), cols[c].c_str(), bold);
+  std::vector<const Row*> rows;
+  for (const Row& r : rep.rows) rows.push_back(&r);
+  rows.push_back(&rep.total);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const auto cells = Cells(*rows[i]);
+    const bool total = i + 1 == rows.size();
+    const auto row = static_cast<lxw_row_t>(3 + i);
+    for (size_t c = 0; c < cells.size(); ++c) {
+      const auto col = static_cast<lxw_col_t>(c);
+      const bool text = c < 2 || cols[c] == "skm_grade";
+      if (cells[c] == "-") continue;  // nothing to judge: an empty cell
+      if (text) {
+        worksheet_write_string(ws, row, col, (total && c == 0 ? std::string("TOTAL") : cells[c]).c_str(),
+                               total ? bold : nullptr);
+      } else {
+        const bool fraction = cells[c].find('.') != std::string::npos;
+        worksheet_write_number(ws, row, col, std::stod(cells[c]), fraction ? one : nullptr);
+      }
+    }
+  }
+  worksheet_set_column(ws, 0, 0, 16, nullptr);
+  worksheet_set_column(ws, 1, 1, 34, nullptr);
+  worksheet_freeze_panes(ws, 3, 2);
+
+  // Sheet 2: the SKM (PermenPAN-RB 14/2017): respondents, the nine elements'
+  // average scores (NRR, 1..4), the index converted to 0..100 and the grade.
+  lxw_worksheet* skm = workbook_add_worksheet(wb, "SKM");
+  worksheet_write_string(skm, 0, 0, ("Survei Kepuasan Masyarakat " + range).c_str(), title);
+  worksheet_write_string(skm, 2, 0, "group", bold);
+  worksheet_write_string(skm, 2, 1, "name", bold);
+  worksheet_write_string(skm, 2, 2, "Responden", bold);
+  for (int e = 0; e < 9; ++e)
+    worksheet_write_string(skm, 2, static_cast<lxw_col_t>(3 + e), SkmElement(e, Lang::kId).c_str(), bold);
+  worksheet_write_string(skm, 2, 12, "IKM (0-100)", bold);
+  worksheet_write_string(skm, 2, 13, "Mutu", bold);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const Row& r = *rows[i];
+    const bool total = i + 1 == rows.size();
+    const auto row = static_cast<lxw_row_t>(3 + i);
+    worksheet_write_string(skm, row, 0, total ? "TOTAL" : r.key.c_str(), total ? bold : nullptr);
+    worksheet_write_string(skm, row, 1, r.label.c_str(), nullptr);
+    worksheet_write_number(skm, row, 2, r.skm.respondents, nullptr);
+    if (r.skm.respondents == 0) continue;
+    for (int e = 0; e < 9; ++e) {
+      if (r.skm.answered[e]) worksheet_write_number(skm, row, static_cast<lxw_col_t>(3 + e), r.skm.nrr[e], two);
+    }
+    worksheet_write_number(skm, row, 12, r.skm.score, two);
+    worksheet_write_string(skm, row, 13, (std::string(1, r.skm.grade) + " " + r.skm.label).c_str(), nullptr);
+  }
+  worksheet_set_column(skm, 1, 1, 34, nullptr);
+  worksheet_set_column(skm, 3, 11, 14, nullptr);
+  worksheet_freeze_panes(skm, 3, 2);
+
+  // Sheet 3: which of the six published components each service lacks.
+  lxw_worksheet* pub = workbook_add_worksheet(wb, "Kelengkapan");
+  worksheet_write_string(pub, 0, 0, "Kelengkapan standar pelayanan yang dipublikasikan", title);
+  worksheet_write_string(pub, 2, 0, "service", bold);
+  worksheet_write_string(pub, 2, 1, "komponen ada (dari 6)", bold);
+  worksheet_write_string(pub, 2, 2, "belum ada", bold);
+  for (size_t i = 0; i < rep.completeness.size(); ++i) {
+    const auto& c = rep.completeness[i];
+    std::string missing;
+    for (const auto& m : c.missing) missing += (missing.empty() ? "" : ", ") + m;
+    const auto row = static_cast<lxw_row_t>(3 + i);
+    worksheet_write_string(pub, row, 0, c.service.c_str(), nullptr);
+    worksheet_write_number(pub, row, 1, c.present, nullptr);
+    worksheet_write_string(pub, row, 2, missing.c_str(), nullptr);
+  }
+  worksheet_set_column(pub, 0, 0, 18, nullptr);
+  worksheet_set_column(pub, 2, 2, 60, nullptr);
+
+  const lxw_error err = workbook_close(wb);
+  if (err != LXW_NO_ERROR) {
+    return Status::Error("cannot write " + path + ": " + lxw_strerror(err));
+  }
+  return Status::Ok();
 }
 
 }  // namespace mpp::report

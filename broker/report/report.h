@@ -100,8 +100,15 @@ StatusOr<Report> Build(const std::string& db_path, const CatalogIndex& catalog,
 Status SummarizeDay(sqlite3* db, int utc_offset_min, const std::string& day, int64_t now_ms,
                     int* tickets = nullptr);
 
-// "table" (aligned text), "csv", "json" or "md"; empty string for an unknown format.
+// "table" (aligned text), "csv" (RFC 4180: ',' and '.', for scripts), "excel"
+// (CSV for Excel with Indonesian regional settings: UTF-8 BOM, ';', decimal
+// comma, CRLF), "json" or "md"; empty string for an unknown format.
 std::string Format(const Report& report, const std::string& format);
+
+// The report as an Excel workbook (libxlsxwriter): "Kepatuhan" (every column,
+// numbers as numbers, the total bold), "SKM" (respondents, U1..U9, the index
+// and grade per group) and "Kelengkapan" (the published components).
+Status WriteXlsx(const Report& report, const std::string& path);
 
 // The wire form (the broker's `report` command) and back; lossless.
 v1::ComplianceReport ToProto(const Report& report);
