@@ -247,6 +247,32 @@ TEST(Programs, EveryProgramExitsTwoOnAUsageError) {
   }
 }
 
+// Every program has a manual page made from its --help (help2man), and bash
+// completes subcommands, options and an option's values from --help too.
+TEST(Programs, ManPagesAndBashCompletionComeFromTheProgramsOwnHelp) {
+  const std::string bin_dir = std::filesystem::path(MPP_CTL_BIN).parent_path().string();
+  for (const char* prog : {"mpp-broker", "mppctl", "mpp-kiosk", "mpp-display", "mpp-counter",
+                           "mpp-manager", "mpp-sim", "mpp-load"}) {
+    const Result page = RunCommand("zcat " + bin_dir + "/man/" + prog + ".1.gz");
+    ASSERT_EQ(page.exit_code, 0) << prog << ": no manual page";
+    EXPECT_NE(page.out.find(".SH NAME"), std::string::npos) << prog;
+    EXPECT_NE(page.out.find(std::string("\\-\\-version")), std::string::npos) << prog;
+  }
+  // Completion as bash runs it: COMP_WORDS/COMP_CWORD set, the function called.
+  const std::string script = std::string(MPP_SOURCE_DIR) + "/config/bash-completion/mpp";
+  auto complete = [&](const std::string& words) {
+    const Result r = RunCommand("PATH=" + bin_dir + ":$PATH bash -c 'source " + script +
+                                "; COMP_WORDS=(" + words + "); COMP_CWORD=$((${#COMP_WORDS[@]}-1)); "
+                                "_mpp_complete; echo \"${COMPREPLY[*]}\"' 2>&1");
+    return r.out;
+  };
+  EXPECT_EQ(complete("mppctl oper"), "operator\n");
+  EXPECT_EQ(complete("mppctl operator a"), "add\n");
+  EXPECT_EQ(complete("mppctl report --form"), "--format\n");
+  EXPECT_EQ(complete("mppctl report --format x"), "xlsx\n");
+  EXPECT_EQ(complete("mpp-display --hide"), "--hide-cursor\n");
+}
+
 TEST_F(MppctlTest, AWholeCounterDayFromTheShell) {
   json j = Json(Run("--json issue KTP-REKAM"));
   EXPECT_EQ(j["ok"], true);
