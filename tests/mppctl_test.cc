@@ -273,6 +273,17 @@ TEST(Programs, ManPagesAndBashCompletionComeFromTheProgramsOwnHelp) {
   EXPECT_EQ(complete("mpp-display --hide"), "--hide-cursor\n");
 }
 
+// Typed arguments: a ticket id or a counter list that is not a number is a
+// usage error naming it, not a request for ticket 0 or counter 0.
+TEST(Programs, MppctlRefusesIdsThatAreNotNumbers) {
+  Result r = RunCommand(std::string(MPP_CTL_BIN) + " cancel '#abc' 2>&1");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("'#abc' is not a ticket id: write #1234"), std::string::npos) << r.out;
+  r = RunCommand(std::string(MPP_CTL_BIN) + " device add loket-3 --role counter --counters 3,x --key k 2>&1");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("--counters: Value x not in range"), std::string::npos) << r.out;
+}
+
 TEST_F(MppctlTest, AWholeCounterDayFromTheShell) {
   json j = Json(Run("--json issue KTP-REKAM"));
   EXPECT_EQ(j["ok"], true);

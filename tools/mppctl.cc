@@ -386,15 +386,29 @@ int Watch(const Globals& g, const std::string& zone, int count) {
   return 0;
 }
 
+// A ticket on the command line: its number or #id (#1234, 64-bit).
 v1::TicketRef Ref(const std::string& s) {
   v1::TicketRef r;
   if (!s.empty() && s[0] == '#') {
-    r.set_id(std::atoll(s.c_str() + 1));
+    r.set_id(std::stoll(s.substr(1)));  // checked by kTicketArg
   } else {
     r.set_number(s);
   }
   return r;
 }
+
+const CLI::Validator kTicketArg(
+    [](std::string& s) -> std::string {
+      if (s.empty()) return "a ticket is its number (A-007) or #id (#1234)";
+      if (s[0] != '#') return "";
+      const std::string digits = s.substr(1);
+      if (digits.empty() || digits.size() > 18 ||
+          digits.find_first_not_of("0123456789") != std::string::npos || digits == "0") {
+        return "'" + s + "' is not a ticket id: write #1234 (the id) or A-007 (the number)";
+      }
+      return "";
+    },
+    "TICKET");
 
 }  // namespace
 
@@ -536,13 +550,13 @@ int main(int argc, char** argv) {
       ->delimiter(',')
       ->expected(9);
   auto* c_unhold = app.add_subcommand("unhold", "return a held TICKET (A-007 or #id) to its queue");
-  c_unhold->add_option("TICKET", ticket)->required();
+  c_unhold->add_option("TICKET", ticket)->required()->check(kTicketArg);
   auto* c_cancel = app.add_subcommand("cancel", "cancel a waiting or held TICKET");
-  c_cancel->add_option("TICKET", ticket)->required();
+  c_cancel->add_option("TICKET", ticket)->required()->check(kTicketArg);
   std::string print_error;
   auto* c_printed = app.add_subcommand(
       "printed", "report whether TICKET's paper was printed (--failed REASON when it was not)");
-  c_printed->add_option("TICKET", ticket)->required();
+  c_printed->add_option("TICKET", ticket)->required()->check(kTicketArg);
   c_printed->add_option("--failed", print_error, "what the printer said, e.g. \"paper out\"");
   auto* c_snapshot = app.add_subcommand("snapshot", "print the live state");
   c_snapshot->add_option("--zone", zone, "only this zone");
@@ -563,7 +577,8 @@ int main(int argc, char** argv) {
                        "unhealthy when no heartbeat comes on the event port within this time")
       ->check(CLI::Range(100, 60000))
       ->capture_default_str();
-  std::string key_dir, key_name = "device", dev_name, dev_role, dev_key, dev_counters, dev_zones;
+  std::string key_dir, key_name = "device", dev_name, dev_role, dev_key, dev_zones;
+  std::vector<int> dev_counters;
   auto* c_keys = app.add_subcommand("keys", "CURVE keypairs (docs/SECURITY.md)");
   auto* c_keys_gen =
       c_keys->add_subcommand("generate", "write DIR/NAME.key (secret, mode 0600) and DIR/NAME.pub");
@@ -579,7 +594,9 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"kiosk", "counter", "display", "manager", "admin"}));
   c_dev_add->add_option("--key", dev_key, "the device's .pub file, or the key as z85:KEY")
       ->required();
-  c_dev_add->add_option("--counters", dev_counters, "counter role: its counters, e.g. 3 or 3,4");
+  c_dev_add->add_option("--counters", dev_counters, "counter role: its counters, e.g. 3 or 3,4")
+      ->delimiter(',')
+      ->check(CLI::Range(1, 9999));
   c_dev_add->add_option("--zones", dev_zones, "display role: its zones, e.g. A");
   auto* c_dev_list = c_device->add_subcommand("list", "the allowed and revoked devices");
   auto* c_dev_revoke = c_device->add_subcommand("revoke", "cut a device off");
@@ -717,11 +734,9 @@ int main(int argc, char** argv) {
     v1::DeviceRole role = v1::DEVICE_ROLE_UNSPECIFIED;
     mpp::ParseRole(dev_role, &role);  // CLI11 already checked it is one of the five
     d->set_role(role);
-    std::stringstream cs(dev_counters), zs(dev_zones);
+    for (int id : dev_counters) d->add_counter_ids(id);
+    std::stringstream zs(dev_zones);
     std::string item;
-    while (std::getline(cs, item, ',')) {
-      if (!item.empty()) d->add_counter_ids(std::atoi(item.c_str()));
-    }
     while (std::getline(zs, item, ',')) {
       if (!item.empty()) d->add_zones(item);
     }
