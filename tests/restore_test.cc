@@ -160,5 +160,92 @@ TEST(Upgrade, AnOlderDatabaseIsCopiedMigratedAndReportsTheSameDay) {
   same(before, now, "");
 }
 
+// A closed year's events and tickets move to an archive file; the hall's
+// reports do not change (closed days are read from their summaries), the
+// archive reports its year on its own, and the broker goes on numbering.
+TEST(Archive, AClosedYearMovesOutAndEveryReportStaysTheSame) {
+  TempDir dir;
+  const std::string ctl = std::string(MPP_CTL_BIN);
+  BrokerProcess::Options o;
+  o.clock_start = "2025-12-30T09:00:00+07:00";
+  {
+    BrokerProcess last_year(dir, o);
+    ASSERT_TRUE(last_year.Start());
+    TestClient c(last_year.command_endpoint());
+    c.SignIn(1, "ani");
+    for (int i = 0; i < 5; ++i) c.Issue("KTP-REKAM");
+    for (int i = 0; i < 3; ++i) {
+      c.CallNext(1);
+      c.StartServing(1);
+      c.Finish(1);
+    }
+    ASSERT_EQ(last_year.Stop(), 0);
+  }
+  // `where`: --broker URL, or --db FILE --config CATALOG (options of report).
+  auto report = [&](const std::string& where) {
+    return RunCommand(ctl + " report --from 2025-12-30 --format json " + where + " 2>&1").out;
+  };
+  o.clock_start = "2026-01-02T08:00:00+07:00";
+  std::string before;
+  int64_t seq_before = 0;
+  {
+    BrokerProcess next(dir, o);  // closes 2025-12-30 (expires its open tickets, summarizes it)
+    ASSERT_TRUE(next.Start());
+    TestClient c(next.command_endpoint());
+    EXPECT_EQ(c.Issue("KTP-REKAM").ticket().number(), "A-001");
+    before = report("--broker " + next.command_endpoint());
+    ASSERT_NE(before.find("\"issued\":5"), std::string::npos) << before;
+    seq_before = static_cast<int64_t>(c.Status().seq());
+    // Never under a running broker.
+    const CommandResult busy = RunCommand(ctl + " archive --db " + next.db_path() +
+                                          " --through 2025 --to " + dir.File("a.db") + " 2>&1");
+    EXPECT_EQ(busy.exit_code, 2);
+    EXPECT_NE(busy.out.find("stop the broker first"), std::string::npos) << busy.out;
+    EXPECT_FALSE(fs::exists(dir.File("a.db")));
+    ASSERT_EQ(next.Stop(), 0);
+  }
+  const std::string db = dir.File("mpp.db"), archive = dir.File("mpp-2025.db");
+  // The year in progress is not closed.
+  CommandResult r = RunCommand(ctl + " archive --db " + db + " --through 2026 --to " +
+                               dir.File("b.db") + " 2>&1");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("2026 is not closed"), std::string::npos) << r.out;
+  r = RunCommand(ctl + " --json archive --db " + db + " --through 2025 --to " + archive +
+                 " --vacuum 2>&1");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const nlohmann::json moved = nlohmann::json::parse(r.out);
+  EXPECT_EQ(moved["tickets"], 5);
+  EXPECT_EQ(moved["first_day"], "2025-12-30");
+  EXPECT_GT(moved["events"].get<int64_t>(), 10);
+  // The archive alone reports the year as the hall did.
+  EXPECT_EQ(report("--db " + archive + " --config " + SampleCatalog()), before);
+  // The hall's database no longer holds 2025's tickets, reports it the same,
+  // and the broker numbers on from where it was.
+  o.clock_start = "2026-01-02T09:00:00+07:00";
+  BrokerProcess after(dir, o);
+  ASSERT_TRUE(after.Start()) << after.StderrText();
+  EXPECT_EQ(report("--broker " + after.command_endpoint()), before);
+  TestClient c(after.command_endpoint());
+  EXPECT_EQ(c.Issue("KTP-REKAM").ticket().number(), "A-002");
+  EXPECT_GT(static_cast<int64_t>(c.Status().seq()), seq_before);
+  sqlite3* h = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* q = nullptr;
+  sqlite3_prepare_v2(h, "SELECT count(*) FROM tickets WHERE business_day < '2026-01-01'", -1, &q,
+                     nullptr);
+  ASSERT_EQ(sqlite3_step(q), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(q, 0), 0);
+  sqlite3_finalize(q);
+  sqlite3_close(h);
+  // A broker never serves from an archive.
+  TempDir other;
+  fs::copy_file(archive, other.File("mpp.db"));
+  fs::permissions(other.File("mpp.db"), fs::perms::owner_read | fs::perms::owner_write);
+  BrokerProcess wrong(other, o);
+  EXPECT_EQ(wrong.RunToExit(), 2);
+  EXPECT_NE(wrong.StderrText().find("not an MPP broker database"), std::string::npos)
+      << wrong.StderrText();
+}
+
 }  // namespace
 }  // namespace mpp::testing

@@ -24,6 +24,7 @@
 #include <zmq_addon.hpp>
 
 #include "broker/report/report.h"
+#include "broker/store/archive.h"
 #include "broker/store/backup.h"
 #include "common/cli.h"
 #include "common/client.h"
@@ -639,6 +640,22 @@ int main(int argc, char** argv) {
   c_backup->add_option("--keep", backup_keep,
                        "with a folder: keep the newest N backups there, delete older ones")
       ->check(CLI::Range(1, 100000));
+  int archive_year = 0;
+  bool archive_vacuum = false;
+  std::string archive_to;
+  auto* c_archive = app.add_subcommand(
+      "archive",
+      "move the events and tickets of closed years into a file of their own (the broker "
+      "stopped); reports do not change");
+  c_archive->add_option("--db", backup_db, "the broker's database")->capture_default_str();
+  c_archive->add_option("--through", archive_year, "the last year to move out, e.g. 2025")
+      ->required()
+      ->check(CLI::Range(2000, 9998));
+  c_archive->add_option("--to", archive_to, "the new archive file, e.g. mpp-2025.db")->required();
+  c_archive->add_option("--config", config, "the catalog (for the hall's time zone)")
+      ->capture_default_str();
+  c_archive->add_flag("--vacuum", archive_vacuum,
+                      "shrink the database file afterwards (needs free space about its size)");
   int skip = 0;
   auto* c_restore = app.add_subcommand(
       "restore",
@@ -778,6 +795,31 @@ int main(int argc, char** argv) {
   }
 
   if (c_watch->parsed()) return Watch(g, zone, count);
+  if (c_archive->parsed()) {
+    auto catalog = mpp::LoadCatalogFile(config);
+    if (!catalog.ok()) return fail("INVALID_ARGUMENT", catalog.status().message(), mpp::kExitUsage);
+    const mpp::CatalogIndex index(std::move(*catalog));
+    mpp::store::ArchiveInfo info;
+    if (mpp::Status st = mpp::store::ArchiveYears(backup_db, archive_year, index.utc_offset_min(),
+                                                  archive_to, archive_vacuum, &info);
+        !st.ok()) {
+      return fail("FAILED_PRECONDITION", st.message(), mpp::kExitUsage);
+    }
+    if (g.json) {
+      std::cout << json{{"ok", true},           {"file", archive_to},
+                        {"first_day", info.first_day}, {"last_day", info.last_day},
+                        {"days", info.days},    {"tickets", info.tickets},
+                        {"events", info.events}, {"bytes_before", info.bytes_before},
+                        {"bytes_after", info.bytes_after}}
+                << "\n";
+    } else {
+      std::cout << (en ? "archived " : "diarsipkan ") << info.first_day << " .. " << info.last_day
+                << " (" << info.days << " days, " << info.tickets << " tickets, " << info.events
+                << " events) to " << archive_to << "; database " << (info.bytes_before >> 20)
+                << " MB -> " << (info.bytes_after >> 20) << " MB\n";
+    }
+    return mpp::kExitOk;
+  }
   if (c_backup->parsed()) {
     namespace fs = std::filesystem;
     std::error_code ec;
