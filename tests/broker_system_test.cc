@@ -312,6 +312,18 @@ TEST(BrokerSystem, WrongPinsHoldTheDeviceThatTypesThemNotTheOperator) {
   EXPECT_EQ(sign_in("counter-2", 2, "4321").counter().operator_id(), "ani");
   EXPECT_NE(broker.StderrText().find("security: device counter-1 held"), std::string::npos)
       << broker.StderrText();
+  // The officer knows it was a fumbling new operator: releases the device
+  // instead of waiting out the hold (mppctl device release).
+  EXPECT_NE(sign_in("counter-1", 1, "4321").error().message_en().find("Too many wrong PINs"),
+            std::string::npos);
+  const CommandResult released = RunCommand(std::string(MPP_CTL_BIN) + " --broker " +
+                                            broker.command_endpoint() +
+                                            " device release counter-1 2>&1");
+  EXPECT_EQ(released.exit_code, 0) << released.out;
+  EXPECT_NE(released.out.find("counter-1"), std::string::npos) << released.out;
+  EXPECT_EQ(sign_in("counter-1", 1, "4321").counter().operator_id(), "ani");
+  EXPECT_NE(broker.StderrText().find("security: device counter-1 released by"), std::string::npos)
+      << broker.StderrText();
 }
 
 // Which operator ids exist must not be readable off the replies: an unknown

@@ -602,6 +602,9 @@ int main(int argc, char** argv) {
   auto* c_dev_list = c_device->add_subcommand("list", "the allowed and revoked devices");
   auto* c_dev_revoke = c_device->add_subcommand("revoke", "cut a device off");
   c_dev_revoke->add_option("NAME", dev_name)->required();
+  auto* c_dev_release = c_device->add_subcommand(
+      "release", "let a device held for wrong PINs try again now (its name, or client id without keys)");
+  c_dev_release->add_option("NAME", dev_name)->required();
   c_device->require_subcommand(1);
   std::string db = mpp::DefaultDatabasePath(), config = mpp::DefaultCatalogPath(), from, to,
               by = "service",
@@ -758,6 +761,18 @@ int main(int argc, char** argv) {
       if (!item.empty()) d->add_zones(item);
     }
     return Run(g, req);
+  }
+  if (c_dev_release->parsed()) {
+    req.mutable_release_device()->set_device(dev_name);
+    v1::Reply r;
+    if (const int rc = Run(g, req, &r, /*print_result=*/false); rc != 0) return rc;
+    if (g.json) {
+      std::cout << json{{"ok", true}, {"device", dev_name}} << "\n";
+    } else {
+      std::cout << (en ? "device " + dev_name + " may try PINs again\n"
+                       : "perangkat " + dev_name + " boleh mencoba PIN lagi\n");
+    }
+    return mpp::kExitOk;
   }
   if (c_dev_list->parsed() || c_dev_revoke->parsed()) {
     v1::Request list;

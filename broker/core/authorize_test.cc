@@ -24,6 +24,8 @@ v1::Request Req(const std::string& text) {
   if (text == "operator") r.mutable_set_operator();
   if (text == "device") r.mutable_set_device();
   if (text == "cancel") r.mutable_cancel();
+  if (text == "release") r.mutable_release_device()->set_device("loket-1");
+  if (text == "hello") r.mutable_hello();
   if (text.rfind("call:", 0) == 0) r.mutable_call_next()->set_counter_id(std::stoi(text.substr(5)));
   if (text.rfind("rate:", 0) == 0) r.mutable_rate()->set_counter_id(std::stoi(text.substr(5)));
   return r;
@@ -54,6 +56,12 @@ TEST(Authorize, RolesAndCounterScope) {
       {Dev(v1::ROLE_MANAGER), "operator", false},
       {Dev(v1::ROLE_MANAGER), "device", false},
       {Dev(v1::ROLE_ADMIN), "device", true},
+      {Dev(v1::ROLE_ADMIN), "release", true},
+      {Dev(v1::ROLE_MANAGER), "release", false},
+      {Dev(v1::ROLE_COUNTER, {3}), "release", false},
+      {Dev(v1::ROLE_KIOSK), "release", false},
+      {Dev(v1::ROLE_DISPLAY), "hello", true},
+      {Dev(v1::ROLE_KIOSK), "hello", true},
       {Dev(v1::ROLE_ADMIN), "call:2", true},
   };
   for (const auto& c : cases) {

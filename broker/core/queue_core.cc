@@ -101,6 +101,7 @@ bool IsMutating(const v1::Request& r) {
     case v1::Request::kListOperators:
     case v1::Request::kCheckCatalog:
     case v1::Request::kHello:
+    case v1::Request::kReleaseDevice:  // memory only: nothing to record or replay
     case v1::Request::COMMAND_NOT_SET:
       return false;
     default:
@@ -507,6 +508,15 @@ Outcome QueueCore::ApplyOne(const v1::Request& r, Millis now, const std::string&
       Outcome o;
       for (const auto& [key, d] : devices_) *o.reply.mutable_devices()->add_devices() = d;
       return o;
+    }
+    case v1::Request::kReleaseDevice: {
+      const std::string& name = r.release_device().device();
+      if (name.empty()) {
+        return Refuse(v1::INVALID_ARGUMENT, "Nama perangkat wajib diisi.",
+                      "Name the device to release (its name with keys, its client id without).");
+      }
+      guard_.Succeeded(name);  // the reactor logs who released whom
+      return Outcome();
     }
     case v1::Request::kListOperators: {
       Outcome o;
@@ -1480,7 +1490,7 @@ Outcome QueueCore::SignIn(const v1::SignIn& c, Millis now, const std::string& de
                   "Terlalu banyak PIN salah dari perangkat ini; coba lagi dalam " + minutes +
                       " menit atau hubungi admin.",
                   "Too many wrong PINs from this device; try again in " + minutes +
-                      " min or ask an administrator.");
+                      " min or ask an administrator to release it (mppctl device release).");
   }
   // An unknown id is checked against a dummy hash: the same time and the same
   // answer as a wrong PIN, so replies do not tell which ids exist.

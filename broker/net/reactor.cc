@@ -691,8 +691,14 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
     replies->push_back(std::move(p));
     return;
   } else {
+    const bool was_held = req.has_release_device() &&
+                          core_->sign_in_guard().HeldUntil(req.release_device().device(), now) > 0;
     *out.mutable_reply() = core_->Apply(req, now).reply;
     if (out.reply().has_snapshot()) core::RedactSnapshot(out.mutable_reply()->mutable_snapshot(), audience);
+    if (req.has_release_device() && out.reply().error().code() == v1::OK) {
+      spdlog::warn("security: device {} released by {} ({})", req.release_device().device(), caller,
+                   was_held ? "it was held for wrong PINs" : "it was not held");
+    }
     if (out.reply().has_devices()) {
       for (auto& d : *out.mutable_reply()->mutable_devices()->mutable_devices()) {
         if (auto it = seen_.find(d.name()); it != seen_.end()) {
