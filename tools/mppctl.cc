@@ -655,8 +655,6 @@ int main(int argc, char** argv) {
       ->required()
       ->check(CLI::Range(2000, 9998));
   c_archive->add_option("--to", archive_to, "the new archive file, e.g. mpp-2025.db")->required();
-  c_archive->add_option("--config", config, "the catalog (for the hall's time zone)")
-      ->capture_default_str();
   c_archive->add_flag("--vacuum", archive_vacuum,
                       "shrink the database file afterwards (needs free space about its size)");
   int skip = 0;
@@ -811,12 +809,9 @@ int main(int argc, char** argv) {
 
   if (c_watch->parsed()) return Watch(g, zone, count);
   if (c_archive->parsed()) {
-    auto catalog = mpp::LoadCatalogFile(config);
-    if (!catalog.ok()) return fail("INVALID_ARGUMENT", catalog.status().message(), mpp::kExitUsage);
-    const mpp::CatalogIndex index(std::move(*catalog));
     mpp::store::ArchiveInfo info;
-    if (mpp::Status st = mpp::store::ArchiveYears(backup_db, archive_year, index.utc_offset_min(),
-                                                  archive_to, archive_vacuum, &info);
+    if (mpp::Status st =
+            mpp::store::ArchiveYears(backup_db, archive_year, archive_to, archive_vacuum, &info);
         !st.ok()) {
       return fail("FAILED_PRECONDITION", st.message(), mpp::kExitUsage);
     }

@@ -8,6 +8,7 @@
 #include "broker/store/db_lock.h"
 #include "broker/store/schema_version.h"
 #include "common/time_util.h"
+#include "mpp/v1/mpp.pb.h"
 
 namespace mpp::store {
 namespace {
@@ -55,8 +56,8 @@ std::string Quoted(const std::string& s) {
 
 }  // namespace
 
-Status ArchiveYears(const std::string& db_path, int through_year, int utc_offset_min,
-                    const std::string& to, bool vacuum, ArchiveInfo* info) {
+Status ArchiveYears(const std::string& db_path, int through_year, const std::string& to,
+                    bool vacuum, ArchiveInfo* info) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!fs::exists(db_path, ec)) return Status::Error("no database at " + db_path);
@@ -87,6 +88,23 @@ Status ArchiveYears(const std::string& db_path, int through_year, int utc_offset
     return Status::Error(db_path + " has schema " + d.Text("PRAGMA user_version") +
                          ", not this version's (" + std::to_string(kSchemaVersion) +
                          "): start the broker of this version on it once, then archive");
+  }
+  // The hall's time zone: from the catalog in force, as the broker stored it.
+  int utc_offset_min = 0;
+  {
+    sqlite3_stmt* q = nullptr;
+    bool found = false;
+    if (sqlite3_prepare_v2(d.db, "SELECT data FROM catalogs ORDER BY first_ms DESC LIMIT 1", -1, &q,
+                           nullptr) == SQLITE_OK &&
+        sqlite3_step(q) == SQLITE_ROW) {
+      v1::Catalog catalog;
+      found = catalog.ParseFromArray(sqlite3_column_blob(q, 0), sqlite3_column_bytes(q, 0));
+      utc_offset_min = catalog.utc_offset_min();
+    }
+    sqlite3_finalize(q);
+    if (!found) {
+      return Status::Error(db_path + " holds no catalog yet; start the broker on it once, then archive");
+    }
   }
   const std::string cutoff = std::to_string(through_year + 1) + "-01-01";
   const auto cutoff_ms = LocalMidnightMs(cutoff, utc_offset_min);

@@ -31,8 +31,10 @@ struct ArchiveInfo {
 // unfinished ticket, the file is of another schema or a broker holds it.
 // `vacuum`: rebuild the database afterwards so the file shrinks (needs free
 // space about its size); without, the freed pages are reused by new rows.
-Status ArchiveYears(const std::string& db, int through_year, int utc_offset_min,
-                    const std::string& to, bool vacuum, ArchiveInfo* info);
+// Days end at local midnight of the hall's time zone, read from the catalog
+// in force (stored in the database).
+Status ArchiveYears(const std::string& db, int through_year, const std::string& to, bool vacuum,
+                    ArchiveInfo* info);
 
 // PRAGMA application_id of an archive: "MPPA" (a broker refuses to serve it).
 inline constexpr int64_t kArchiveApplicationId = 0x4D505041;
