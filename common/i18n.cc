@@ -37,12 +37,12 @@ std::string LongDate(Millis utc_ms, int offset, Lang lang) {
 }
 
 std::string LongDateTime(Millis utc_ms, int offset, Lang lang) {
-  return LongDate(utc_ms, offset, lang) + " " + FormatHhMm(ToLocal(utc_ms, offset).minute_of_day);
+  return LongDate(utc_ms, offset, lang) + " " + ClockText(ToLocal(utc_ms, offset).minute_of_day, lang);
 }
 
 std::string OpeningText(Millis open_ms, Millis now_ms, int offset, Lang lang) {
   const LocalTime open = ToLocal(open_ms, offset);
-  const std::string hhmm = FormatHhMm(open.minute_of_day);
+  const std::string hhmm = ClockText(open.minute_of_day, lang);
   const std::string at = T(lang, "pukul ", "at ");
   if (open.Date() == ToLocal(now_ms, offset).Date()) return at + hhmm;
   if (open.Date() == ToLocal(now_ms + 24 * 3600 * 1000LL, offset).Date()) {
@@ -85,6 +85,12 @@ std::string WaitText(Millis wait_ms, Lang lang) {
                   static_cast<long long>(h), static_cast<long long>(m));
   }
   return buf;
+}
+
+std::string ClockText(int minute_of_day, Lang lang) {
+  std::string t = FormatHhMm(minute_of_day);
+  if (lang == Lang::kId) t[2] = '.';
+  return t;
 }
 
 std::string SkmElement(int index, Lang lang) {

@@ -34,6 +34,10 @@ std::string OpeningText(Millis open_ms, Millis now_ms, int utc_offset_min, Lang 
 // "Korban bencana" (English: "Elderly", ...); empty for no priority.
 std::string PriorityReasonText(v1::PriorityReason reason, Lang lang);
 
+// A time of day as a public sign writes it: "08.00" in Indonesian (PUEBI),
+// "08:00" in English.
+std::string ClockText(int minute_of_day, Lang lang);
+
 // The name of SKM element `index` (0..8) of PermenPAN-RB 14/2017:
 // "U1 Persyaratan" ... "U9 Penanganan pengaduan" ("U1 Requirements" ...).
 std::string SkmElement(int index, Lang lang);

@@ -11,22 +11,30 @@ TEST(I18n, LongDateInBothLanguages) {
   const Millis t = At("2026-12-25T08:00:00+07:00");
   EXPECT_EQ(LongDate(t, 420, Lang::kId), "Jumat, 25 Desember 2026");
   EXPECT_EQ(LongDate(t, 420, Lang::kEn), "Friday, 25 December 2026");
-  EXPECT_EQ(LongDateTime(t, 420, Lang::kId), "Jumat, 25 Desember 2026 08:00");
+  EXPECT_EQ(LongDateTime(t, 420, Lang::kId), "Jumat, 25 Desember 2026 08.00");
 }
 
 TEST(I18n, LocalDateIsTheMppsNotUtc) {
   // 23:30 UTC on the 24th is already the 25th at 06:30 in Cilegon (WIB).
   EXPECT_EQ(LongDateTime(At("2026-12-24T23:30:00Z"), 420, Lang::kId),
-            "Jumat, 25 Desember 2026 06:30");
+            "Jumat, 25 Desember 2026 06.30");
 }
 
 TEST(I18n, OpeningTextSaysTodayTomorrowOrTheDate) {
   const Millis now = At("2026-11-30T15:10:00+07:00");  // Monday afternoon
-  EXPECT_EQ(OpeningText(At("2026-11-30T16:00:00+07:00"), now, 420, Lang::kId), "pukul 16:00");
-  EXPECT_EQ(OpeningText(At("2026-12-01T08:00:00+07:00"), now, 420, Lang::kId), "besok pukul 08:00");
+  EXPECT_EQ(OpeningText(At("2026-11-30T16:00:00+07:00"), now, 420, Lang::kId), "pukul 16.00");
+  EXPECT_EQ(OpeningText(At("2026-12-01T08:00:00+07:00"), now, 420, Lang::kId), "besok pukul 08.00");
   EXPECT_EQ(OpeningText(At("2026-12-01T08:00:00+07:00"), now, 420, Lang::kEn), "tomorrow at 08:00");
   EXPECT_EQ(OpeningText(At("2026-12-03T08:00:00+07:00"), now, 420, Lang::kId),
-            "Kamis, 3 Desember 2026 pukul 08:00");
+            "Kamis, 3 Desember 2026 pukul 08.00");
+}
+
+// Public signs in Indonesia write times with a dot (08.00, KBBI/PUEBI);
+// English keeps the colon.
+TEST(I18n, ClockTimesAreWrittenAsOnIndonesianSigns) {
+  EXPECT_EQ(ClockText(8 * 60, Lang::kId), "08.00");
+  EXPECT_EQ(ClockText(13 * 60 + 5, Lang::kId), "13.05");
+  EXPECT_EQ(ClockText(8 * 60, Lang::kEn), "08:00");
 }
 
 TEST(I18n, WaitTextRoundsToFiveMinutes) {

@@ -390,7 +390,8 @@ StandardView KioskModel::Standard() const {
     char buf[200];
     std::snprintf(buf, sizeof buf,
                   T(lang_, "%d orang menunggu. Perkiraan waktu tunggu %s. %d loket melayani.",
-                    "%d waiting. Estimated wait %s. %d counters serving."),
+                    l.open_counters == 1 ? "%d waiting. Estimated wait %s. %d counter serving."
+                                         : "%d waiting. Estimated wait %s. %d counters serving."),
                   l.waiting, WaitText(l.estimated_wait_ms, lang_).c_str(), l.open_counters);
     v.live_text = buf;
     if (l.past_closing) AddPastClosing(&v.live_text);

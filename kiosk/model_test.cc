@@ -181,11 +181,11 @@ TEST_F(KioskModelTest, UnavailableServicesShowWhyAndWhenBeforeTheVisitorTaps) {
   auto services = model_->Services();
   ASSERT_EQ(services.size(), 1u);
   EXPECT_FALSE(services[0].available);
-  EXPECT_EQ(services[0].status_text, "Kuota hari ini habis. Buka lagi besok pukul 08:00");
+  EXPECT_EQ(services[0].status_text, "Kuota hari ini habis. Buka lagi besok pukul 08.00");
   model_->TapBack();
   model_->TapAgency("KMG");
   services = model_->Services();
-  EXPECT_EQ(services[0].status_text, "Tutup. Buka lagi pukul 13:00");
+  EXPECT_EQ(services[0].status_text, "Tutup. Buka lagi pukul 13.00");
   // The standard can still be read, but no ticket can be taken.
   model_->TapService("S4");
   EXPECT_FALSE(model_->Standard().available);
@@ -249,7 +249,7 @@ TEST_F(KioskModelTest, ARefusalFromTheBrokerIsShownInTheVisitorsLanguage) {
   model_->OnIssueResult(job.request_id, env);
   ASSERT_EQ(model_->screen(), Screen::kRefused);
   EXPECT_EQ(model_->RefusalText(),
-            "Kuota layanan Rekam KTP hari ini sudah habis. Buka lagi besok pukul 08:00.");
+            "Kuota layanan Rekam KTP hari ini sudah habis. Buka lagi besok pukul 08.00.");
   model_->TapLanguage();
   EXPECT_EQ(model_->RefusalText(),
             "Today's quota for Rekam KTP is used up. Opens again tomorrow at 08:00.");

@@ -162,7 +162,7 @@ void Agencies(Ctx& c, float y, float bottom) {
          } else if (a.available == 0) {
            std::snprintf(sub, sizeof sub, "%s", T(l, "Tutup saat ini", "Closed now"));
          } else {
-           std::snprintf(sub, sizeof sub, T(l, "%d layanan buka", "%d services open"), a.available);
+           std::snprintf(sub, sizeof sub, T(l, "%d layanan buka", a.available == 1 ? "%d service open" : "%d services open"), a.available);
          }
          if (Button(c, "agency:" + a.code, p, s, a.name, sub, a.available ? kNormal : kPlain, true,
                     c.f.bold)) {

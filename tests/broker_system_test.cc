@@ -220,7 +220,7 @@ TEST(BrokerSystem, RefusalsCarryReasonsAndNextOpening) {
   v1::Reply r = c.Issue("KTP-REKAM");
   EXPECT_EQ(r.error().code(), v1::SERVICE_CLOSED);
   EXPECT_EQ(r.error().next_open_ms(), *ParseIsoTime("2026-11-30T08:00:00+07:00", 0));
-  EXPECT_NE(r.error().message_id().find("08:00"), std::string::npos);
+  EXPECT_NE(r.error().message_id().find("pukul 08.00"), std::string::npos);
   r = c.Issue("HAJI");  // Kemenag: Tuesday and Thursday only
   EXPECT_EQ(r.error().code(), v1::NOT_SERVED_TODAY);
   EXPECT_EQ(r.error().next_open_ms(), *ParseIsoTime("2026-12-01T08:00:00+07:00", 0));

@@ -8,6 +8,7 @@
 
 #include "broker/core/catalog_change.h"
 #include "broker/core/forecast.h"
+#include "common/i18n.h"
 #include "common/keys.h"
 
 namespace mpp::core {
@@ -17,12 +18,12 @@ constexpr size_t kRecentCalls = 20;
 
 std::string DayKey(const std::string& day, const std::string& what) { return day + "|" + what; }
 
-// "Senin, 30-11-2026 08:00" / "Monday 2026-11-30 08:00"
+// "Senin, 30-11-2026 pukul 08.00" / "Monday 2026-11-30 at 08:00"
 std::string WhenId(Millis ms, int offset) {
   const LocalTime t = ToLocal(ms, offset);
   char buf[64];
   std::snprintf(buf, sizeof buf, "%s, %02d-%02d-%04d pukul %s", WeekdayName(t.weekday), t.day,
-                t.month, t.year, FormatHhMm(t.minute_of_day).c_str());
+                t.month, t.year, ClockText(t.minute_of_day, Lang::kId).c_str());
   return buf;
 }
 std::string WhenEn(Millis ms, int offset) {
