@@ -87,6 +87,24 @@ std::string WaitText(Millis wait_ms, Lang lang) {
   return buf;
 }
 
+std::string DurationText(Millis ms, Lang lang, bool seconds) {
+  const int64_t s = ms > 0 ? ms / 1000 : 0;
+  const bool id = lang == Lang::kId;
+  const char* h_unit = id ? "jam" : "h";
+  const char* m_unit = id ? "mnt" : "min";
+  const char* s_unit = id ? "dtk" : "s";
+  auto part = [](int64_t n, const char* unit) { return std::to_string(n) + " " + unit; };
+  if (s >= 3600) {
+    const int64_t m = s / 60 % 60;
+    return part(s / 3600, h_unit) + (m ? " " + part(m, m_unit) : "");
+  }
+  if (!seconds) return s >= 60 ? part(s / 60, m_unit) : std::string("< 1 ") + m_unit;
+  if (s >= 60) {
+    return part(s / 60, m_unit) + (s % 60 ? " " + part(s % 60, s_unit) : "");
+  }
+  return part(s, s_unit);
+}
+
 std::string ClockText(int minute_of_day, Lang lang) {
   std::string t = FormatHhMm(minute_of_day);
   if (lang == Lang::kId) t[2] = '.';

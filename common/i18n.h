@@ -34,6 +34,12 @@ std::string OpeningText(Millis open_ms, Millis now_ms, int utc_offset_min, Lang 
 // "Korban bencana" (English: "Elderly", ...); empty for no priority.
 std::string PriorityReasonText(v1::PriorityReason reason, Lang lang);
 
+// How long, in words that cannot be read as a time of day: "45 dtk",
+// "20 mnt 32 dtk", "1 jam 31 mnt" ("20 min 32 s", "1 h 31 min"); seconds
+// are left out from an hour on (and always without `seconds`: "30 mnt",
+// "< 1 mnt" for a list), and zero parts are not written.
+std::string DurationText(Millis ms, Lang lang, bool seconds = true);
+
 // A time of day as a public sign writes it: "08.00" in Indonesian (PUEBI),
 // "08:00" in English.
 std::string ClockText(int minute_of_day, Lang lang);

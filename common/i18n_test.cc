@@ -37,6 +37,23 @@ TEST(I18n, ClockTimesAreWrittenAsOnIndonesianSigns) {
   EXPECT_EQ(ClockText(8 * 60, Lang::kEn), "08:00");
 }
 
+// How long someone has waited, in words a clock time cannot be mistaken for
+// (issue 20: "20:32" read like half past eight).
+TEST(I18n, DurationsReadAsDurationsNotAsClockTimes) {
+  EXPECT_EQ(DurationText(45'000, Lang::kId), "45 dtk");
+  EXPECT_EQ(DurationText(20 * 60'000 + 32'000, Lang::kId), "20 mnt 32 dtk");
+  EXPECT_EQ(DurationText(20 * 60'000, Lang::kId), "20 mnt");
+  EXPECT_EQ(DurationText(91 * 60'000 + 28'000, Lang::kId), "1 jam 31 mnt");
+  EXPECT_EQ(DurationText(120 * 60'000, Lang::kId), "2 jam");
+  EXPECT_EQ(DurationText(20 * 60'000 + 32'000, Lang::kEn), "20 min 32 s");
+  EXPECT_EQ(DurationText(91 * 60'000, Lang::kEn), "1 h 31 min");
+  EXPECT_EQ(DurationText(-5, Lang::kEn), "0 s");
+  // In a list: whole minutes.
+  EXPECT_EQ(DurationText(30 * 60'000 + 26'000, Lang::kId, false), "30 mnt");
+  EXPECT_EQ(DurationText(20'000, Lang::kId, false), "< 1 mnt");
+  EXPECT_EQ(DurationText(91 * 60'000 + 28'000, Lang::kId, false), "1 jam 31 mnt");
+}
+
 TEST(I18n, WaitTextRoundsToFiveMinutes) {
   EXPECT_EQ(WaitText(0, Lang::kId), "kurang dari 5 menit");
   EXPECT_EQ(WaitText(4 * 60'000, Lang::kId), "kurang dari 5 menit");

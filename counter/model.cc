@@ -450,7 +450,7 @@ CurrentView CounterModel::Current() const {
   char buf[160];
   std::snprintf(buf, sizeof buf,
                 T2("Menunggu %s (target %d menit)", "Waited %s (target %d min)").c_str(),
-                Clock(waited).c_str(), t->wait_target_min());
+                DurationText(waited, options_.lang).c_str(), t->wait_target_min());
   v.waited_text = buf;
   v.wait_tone = ToneFor(waited, t->wait_target_min());
   if (t->state() == v1::SERVING) {
@@ -496,7 +496,7 @@ std::vector<WaitingRow> CounterModel::Waiting() const {
     r.priority = t.priority() != v1::PRIORITY_NONE;
     r.held = held_here;
     const Millis waited = now_ - t.issued_ms();
-    r.waited = Clock(waited);
+    r.waited = DurationText(waited, options_.lang, /*seconds=*/false);
     r.tone = ToneFor(waited, t.wait_target_min());
     std::tuple<int, Millis, int64_t> key{held_here ? 2 : (r.priority ? 0 : 1), t.arrival_ms(),
                                          t.id()};

@@ -174,7 +174,7 @@ TEST_F(CounterModelTest, TimersAreColouredAgainstTheTicketsOwnStandard) {
   EXPECT_EQ(c.timer, "08:00");
   EXPECT_EQ(c.timer_tone, Tone::kAmber);
   EXPECT_EQ(c.standard, "Standar 10 menit");
-  EXPECT_EQ(c.waited_text, "Menunggu 20:00 (target 30 menit)");
+  EXPECT_EQ(c.waited_text, "Menunggu 20 mnt (target 30 menit)");
   EXPECT_EQ(c.wait_tone, Tone::kGreen);
   EXPECT_EQ(c.priority, "Prioritas: Lansia (pernyataan sendiri)");
   Publish(kMonday9 + 32 * 60'000);

@@ -300,10 +300,20 @@ void Main(CounterModel* m, const Fonts& f, float w, float h, SignInForm* form,
   if (ImGui::BeginTable("waiting", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
     ImGui::TableSetupColumn(T(l, "Nomor", "Number"), ImGuiTableColumnFlags_WidthFixed, 110);
     ImGui::TableSetupColumn(T(l, "Layanan", "Service"));
-    ImGui::TableSetupColumn(T(l, "Tunggu", "Waited"), ImGuiTableColumnFlags_WidthFixed, 80);
-    ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, 120);
+    // The wait column as wide as the waits it shows, the button column only
+    // when a held ticket needs its button: the rest is the service's.
+    const std::vector<WaitingRow> rows = m->Waiting();
+    float waited_w = ImGui::CalcTextSize(T(l, "Tunggu", "Waited")).x;
+    bool any_held = false;
+    for (const WaitingRow& r : rows) {
+      waited_w = std::max(waited_w, ImGui::CalcTextSize(r.waited.c_str()).x);
+      any_held |= r.held;
+    }
+    ImGui::TableSetupColumn(T(l, "Tunggu", "Waited"), ImGuiTableColumnFlags_WidthFixed,
+                            waited_w + 8);
+    ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, any_held ? 120 : 1);
     ImGui::TableHeadersRow();
-    for (const WaitingRow& r : m->Waiting()) {
+    for (const WaitingRow& r : rows) {
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
       ImGui::PushFont(f.bold);
