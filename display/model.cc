@@ -1,5 +1,6 @@
 #include "display/model.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace mpp::display {
@@ -20,8 +21,8 @@ DisplayModel BuildDisplayModel(const ModelInput& in) {
   m.clock_text = clock;
   m.connected = in.connected;
   if (!in.connected) {
-    m.banner =
-        T(lang, "Koneksi terputus - menyambung ulang...", "Connection lost - reconnecting...");
+    m.banner = T(lang, "Koneksi terputus - menyambung ulang. Silakan perhatikan panggilan petugas.",
+                 "Connection lost - reconnecting. Please listen for the staff calling your number.");
   }
   const LiveState& s = *in.state;
   m.ticker = s.ticker().empty() ? cat.ticker() : s.ticker();
@@ -111,6 +112,12 @@ DisplayModel BuildDisplayModel(const ModelInput& in) {
     }
     m.waiting.push_back(w);
   }
+  const bool all_closed =
+      !m.counters.empty() && std::all_of(m.counters.begin(), m.counters.end(), [](const CounterPanel& p) {
+        return p.tone == CounterPanel::Tone::kClosed;
+      });
+  m.idle_text = all_closed ? T(lang, "Semua loket tutup saat ini", "All counters are closed now")
+                           : T(lang, "Belum ada panggilan", "No calls yet");
   return m;
 }
 

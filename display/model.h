@@ -39,7 +39,8 @@ struct DisplayModel {
   std::string date_text;   // "Senin, 30 November 2026"
   std::string clock_text;  // "09:15:02"
   bool connected = false;
-  std::string banner;  // non-empty when disconnected
+  std::string banner;  // non-empty when disconnected: what happened and what to do
+  std::string idle_text;  // without a call: "Belum ada panggilan", or every counter closed
   bool has_call = false;
   CallLine now_calling;
   bool highlight = false;         // a fresh call: flash the panel

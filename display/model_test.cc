@@ -119,8 +119,25 @@ TEST_F(ModelTest, ServingBreakAndHistory) {
 TEST_F(ModelTest, DisconnectedKeepsTheLastStateUnderABanner) {
   Event(v1::TICKET_CALLED, 1, "A-001", "S1", v1::CALLED, 1);
   const DisplayModel m = Build("A", /*connected=*/false);
-  EXPECT_EQ(m.banner, "Koneksi terputus - menyambung ulang...");
+  // It tells visitors what to do meanwhile (issue 20).
+  EXPECT_EQ(m.banner,
+            "Koneksi terputus - menyambung ulang. Silakan perhatikan panggilan petugas.");
   EXPECT_EQ(m.now_calling.number, "A-001");
+}
+
+// With no call to show, the panel says why: every counter of the zone is
+// closed, or nobody has been called yet (issue 20: an empty panel).
+TEST_F(ModelTest, AnEmptyPanelSaysWhetherTheCountersAreClosed) {
+  EXPECT_FALSE(Build("A").has_call);
+  EXPECT_EQ(Build("A").idle_text, "Semua loket tutup saat ini");
+  v1::Snapshot s;
+  s.set_seq(6);
+  s.set_business_day("2026-11-30");
+  v1::Counter* open = s.add_counters();
+  open->set_id(1);
+  open->set_status(v1::OPEN);
+  state_.ApplySnapshot(s);
+  EXPECT_EQ(Build("A").idle_text, "Belum ada panggilan");
 }
 
 }  // namespace

@@ -67,7 +67,9 @@ void DrawScreen(const DisplayModel& m, const Fonts& fonts, float w, float h, dou
   if (!m.banner.empty()) {
     const float bh = 76 * s;
     dl->AddRectFilled(ImVec2(0, y), ImVec2(w, y + bh), kRed);
-    Centered(dl, fonts.medium, w / 2, y + 14 * s, kWhite, m.banner, w - 2 * pad);
+    // The advice must be read whole: a smaller face rather than a cut sentence.
+    ImFont* face = Measure(fonts.medium, m.banner).x <= w - 2 * pad ? fonts.medium : fonts.small;
+    Centered(dl, face, w / 2, y + (face == fonts.medium ? 14 : 22) * s, kWhite, m.banner, w - 2 * pad);
     y += bh;
   }
 
@@ -89,8 +91,7 @@ void DrawScreen(const DisplayModel& m, const Fonts& fonts, float w, float h, dou
     Centered(dl, fonts.small, cx, b.y - 52 * s, Rgb(70, 80, 100), m.now_calling.agency,
              b.x - a.x - 2 * pad);
   } else {
-    Centered(dl, fonts.large, cx, a.y + 180 * s, Rgb(120, 130, 150),
-             lang == Lang::kId ? "Belum ada panggilan" : "No calls yet", b.x - a.x);
+    Centered(dl, fonts.large, cx, a.y + 180 * s, Rgb(120, 130, 150), m.idle_text, b.x - a.x);
   }
 
   const ImVec2 ra(left_w + pad / 2, y + pad), rb(w - pad, y + main_h);
