@@ -435,7 +435,19 @@ std::vector<ActionView> CounterModel::Actions() const {
 CurrentView CounterModel::Current() const {
   CurrentView v;
   const v1::Ticket* t = MyTicket();
-  if (!t) return v;
+  if (!t) {
+    const v1::Counter* c = MyCounter();
+    if (c && c->status() == v1::ON_BREAK) {
+      v.idle_hint = T2("Sedang istirahat. Tekan F8 untuk melanjutkan melayani.",
+                       "On a break. Press F8 to resume serving.");
+    } else if (c && c->status() == v1::OPEN && Waiting().empty()) {
+      v.idle_hint = T2("Tidak ada yang menunggu layanan loket ini.",
+                       "Nobody is waiting for this counter's services.");
+    } else if (Enabled(Action::kCallNext)) {
+      v.idle_hint = T2("Tekan F1 untuk memanggil nomor berikutnya.", "Press F1 to call the next.");
+    }
+    return v;
+  }
   v.has_ticket = true;
   v.id = t->id();
   v.number = t->number();

@@ -66,6 +66,9 @@ struct CurrentView {
   std::string standard;     // "Standar 10 menit"
   Tone timer_tone = Tone::kGreen;
   float timer_fraction = 0;  // elapsed / standard, for a bar
+  // Without a ticket: what the operator can do now ("Tekan F1 ...", or how to
+  // end a break, or that nobody waits).
+  std::string idle_hint;
 };
 
 struct WaitingRow {

@@ -88,6 +88,20 @@ TEST_F(CounterModelTest, OnlyTheActionsThatFitTheTicketAreEnabled) {
   EXPECT_NE(model_.Banner().find("terputus"), std::string::npos);
 }
 
+// With no ticket, the card says what the operator can do now: F1 only when F1
+// works (issue 20: on a break it said "press F1" while F1 was off).
+TEST_F(CounterModelTest, TheEmptyCardSaysWhichKeyWorksNow) {
+  EXPECT_EQ(model_.Current().idle_hint, "Tekan F1 untuk memanggil nomor berikutnya.");
+  counter_.set_status(v1::ON_BREAK);
+  Publish(kMonday9);
+  EXPECT_FALSE(model_.Actions()[0].enabled);
+  EXPECT_EQ(model_.Current().idle_hint, "Sedang istirahat. Tekan F8 untuk melanjutkan melayani.");
+  tickets_.clear();
+  counter_.set_status(v1::OPEN);
+  Publish(kMonday9);
+  EXPECT_EQ(model_.Current().idle_hint, "Tidak ada yang menunggu layanan loket ini.");
+}
+
 // BrokerClient's PERMISSION_DENIED (the broker refused the key in the
 // handshake) is not "press again": the operator is sent to the admin.
 TEST_F(CounterModelTest, ARefusedKeyIsShownAsSuchNotAsANetworkHiccup) {

@@ -121,8 +121,7 @@ void CurrentCard(CounterModel* m, const Fonts& f, ImVec2 p0, ImVec2 size) {
     dl->AddText(f.large, f.large->FontSize, ImVec2(x, y), kMuted,
                 T(l, "Tidak ada nomor di loket ini", "No ticket at this counter"));
     y += f.large->FontSize + 8;
-    dl->AddText(f.body, f.body->FontSize, ImVec2(x, y), kMuted,
-                T(l, "Tekan F1 untuk memanggil nomor berikutnya.", "Press F1 to call the next."));
+    dl->AddText(f.body, f.body->FontSize, ImVec2(x, y), kMuted, c.idle_hint.c_str());
     return;
   }
   dl->AddText(f.huge, f.huge->FontSize, ImVec2(x, y), kNavy, c.number.c_str());
@@ -150,8 +149,12 @@ void CurrentCard(CounterModel* m, const Fonts& f, ImVec2 p0, ImVec2 size) {
     y += f.large->FontSize + 8;
     const float bw = size.x - 36;
     dl->AddRectFilled(ImVec2(x, y), ImVec2(x + bw, y + 14), Rgb(225, 229, 236), 7);
-    dl->AddRectFilled(ImVec2(x, y), ImVec2(x + bw * std::min(1.0f, c.timer_fraction), y + 14),
-                      ToneColor(c.timer_tone), 7);
+    // Rounded by at most half its width: a bar just started stays inside the track.
+    const float fill = bw * std::clamp(c.timer_fraction, 0.0f, 1.0f);
+    if (fill >= 1) {
+      dl->AddRectFilled(ImVec2(x, y), ImVec2(x + fill, y + 14), ToneColor(c.timer_tone),
+                        std::min(7.0f, fill / 2));
+    }
     dl->AddLine(ImVec2(x + bw * 0.75f, y - 3), ImVec2(x + bw * 0.75f, y + 17), kMuted, 2);
   }
 }
