@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <string_view>
 
 #include "common/wire.h"
 
@@ -20,25 +21,12 @@ class SyslogPriorityFlag : public spdlog::custom_flag_formatter {
  public:
   void format(const spdlog::details::log_msg& msg, const std::tm&,
               spdlog::memory_buf_t& dest) override {
-    const char* p = "<6>";
-    switch (msg.level) {
-      case spdlog::level::critical:
-        p = "<2>";
-        break;
-      case spdlog::level::err:
-        p = "<3>";
-        break;
-      case spdlog::level::warn:
-        p = "<4>";
-        break;
-      case spdlog::level::info:
-        p = "<6>";
-        break;
-      default:
-        p = "<7>";  // debug, trace
-        break;
-    }
-    dest.append(p, p + 3);
+    // By spdlog's level: trace, debug, info, warn, err, critical, off.
+    static constexpr std::string_view kPriority[] = {"<7>", "<7>", "<6>", "<4>",
+                                                     "<3>", "<2>", "<6>"};
+    const auto level = static_cast<size_t>(msg.level);
+    const std::string_view p = level < std::size(kPriority) ? kPriority[level] : "<6>";
+    dest.append(p.data(), p.data() + p.size());
   }
   std::unique_ptr<custom_flag_formatter> clone() const override {
     return std::make_unique<SyslogPriorityFlag>();

@@ -152,7 +152,7 @@ int main(int argc, char** argv) {
     }
     if (ui.want_export) {
       ui.want_export = false;
-      auto path = mpp::manager::ExportCsv(*ui.report, export_dir);
+      auto path = mpp::manager::ExportReport(*ui.report, export_dir);
       exported = path.ok();
       ui.export_status = path.ok() ? std::string(mpp::T(ui.lang, "Tersimpan: ", "Saved: ")) + *path
                                    : path.status().message();

@@ -244,7 +244,7 @@ std::vector<const v1::ReportRow*> SortedRows(const v1::ComplianceReport& report,
   return rows;
 }
 
-StatusOr<std::string> ExportCsv(const v1::ComplianceReport& report, const std::string& dir) {
+StatusOr<std::string> ExportReport(const v1::ComplianceReport& report, const std::string& dir) {
   const std::string path = (dir.empty() ? std::string(".") : dir) + "/laporan-" + report.from() +
                            "_" + report.to() + "-" + report.by() + ".csv";
   std::ofstream out(path, std::ios::binary | std::ios::trunc);

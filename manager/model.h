@@ -103,7 +103,7 @@ std::optional<double> EstimateWithinPct(const v1::ReportRow& row);
 
 // Writes the report into `dir` as laporan-FROM-TO-BY.csv (for Excel with
 // Indonesian settings: BOM, ';', decimal comma) and .xlsx; returns the CSV's path.
-StatusOr<std::string> ExportCsv(const v1::ComplianceReport& report, const std::string& dir);
+StatusOr<std::string> ExportReport(const v1::ComplianceReport& report, const std::string& dir);
 
 // Heat colour for a mean wait against the catalog's typical target: green to
 // amber to red (RGB, 0..255).

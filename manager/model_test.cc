@@ -157,7 +157,7 @@ TEST(Compliance, SortsWithEmptyValuesLast) {
   EXPECT_FALSE(WaitWithinPct(rep.rows(1)));
 }
 
-TEST(Compliance, HeatMapCellsAndCsvExport) {
+TEST(Compliance, HeatMapCellsAndExcelExport) {
   v1::ComplianceReport rep;
   rep.set_from("2026-11-30");
   rep.set_to("2026-12-01");
@@ -179,7 +179,7 @@ TEST(Compliance, HeatMapCellsAndCsvExport) {
       (std::filesystem::temp_directory_path() / ("mpp-export-" + std::to_string(getpid())))
           .string();
   std::filesystem::create_directories(dir);
-  auto path = ExportCsv(rep, dir);
+  auto path = ExportReport(rep, dir);
   ASSERT_TRUE(path.ok()) << path.status().message();
   EXPECT_EQ(*path, dir + "/laporan-2026-11-30_2026-12-01-weekday-hour.csv");
   std::ifstream in(*path);
@@ -194,7 +194,7 @@ TEST(Compliance, HeatMapCellsAndCsvExport) {
   xlsx.read(magic, 2);
   EXPECT_EQ(std::string(magic, 2), "PK") << "not a zip (xlsx) file";
   std::filesystem::remove_all(dir);
-  const auto bad = ExportCsv(rep, "/nonexistent/folder");
+  const auto bad = ExportReport(rep, "/nonexistent/folder");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("--export-dir"), std::string::npos);
 }

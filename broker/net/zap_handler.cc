@@ -97,24 +97,21 @@ FdBudget::Room FdBudget::Check() {
   return r;
 }
 
-void ZapHandler::NoteNoRoom(const FdBudget::Room& room, bool refused_now) {
-  if (refused_now) {
-    ++no_room_unlogged_;
-    last_no_room_ = room;
-  }
+void ZapHandler::NoteNoRoom(bool refused_now) {
+  if (refused_now) ++no_room_unlogged_;
   if (no_room_unlogged_ == 0) return;
   const auto now = std::chrono::steady_clock::now();
   if (now - no_room_logged_ < std::chrono::seconds(1)) return;
   no_room_logged_ = now;
   // Counted only here, at most once a second: /proc/self/fd lists them all.
-  const long long open = FdBudget::Count();
+  const long long open = FdBudget::Count(), limit = FdBudget::Limit();
   spdlog::error(
       "no room for new connections: {} of {} file descriptors in use (the last {} are kept for "
       "the broker's own files); {} connections refused in the last second, their devices are "
       "told so and try again. Connected devices are served. Raise LimitNOFILE "
       "(docs/OPERATIONS.md, \"Open files\") and restart",
-      open < 0 ? std::string("all") : std::to_string(open), last_no_room_.limit,
-      last_no_room_.reserve, no_room_unlogged_);
+      open < 0 ? std::string("all") : std::to_string(open), limit, FdBudget::Reserve(limit),
+      no_room_unlogged_);
   no_room_unlogged_ = 0;
 }
 
@@ -143,7 +140,7 @@ void ZapHandler::Run() {
     zmq::pollitem_t item{socket_.handle(), 0, ZMQ_POLLIN, 0};
     zmq::poll(&item, 1, std::chrono::milliseconds(100));
     if (!(item.revents & ZMQ_POLLIN)) {
-      NoteNoRoom(FdBudget::Room{}, false);  // what is left of the last second
+      NoteNoRoom(false);  // what is left of the last second
       continue;
     }
     std::vector<zmq::message_t> f;
@@ -197,7 +194,7 @@ void ZapHandler::Run() {
     }
     if (status == "500") {
       ++refused_no_room_;
-      NoteNoRoom(room, true);
+      NoteNoRoom(true);
       continue;
     }
     ++refused_;

@@ -113,7 +113,7 @@ class ZapHandler {
  private:
   void Run();
   // Logs the connections refused for want of descriptors, once a second.
-  void NoteNoRoom(const FdBudget::Room& room, bool refused_now);
+  void NoteNoRoom(bool refused_now);
 
   zmq::context_t* context_;
   const DeviceRegistry* registry_;
@@ -131,7 +131,6 @@ class ZapHandler {
   int64_t suppressed_ = 0;
   std::chrono::steady_clock::time_point no_room_logged_;
   int64_t no_room_unlogged_ = 0;
-  FdBudget::Room last_no_room_;
   FdBudget fds_;
   std::thread thread_;
 };

@@ -3,50 +3,15 @@
 #include <sqlite3.h>
 
 #include <filesystem>
-#include <vector>
 
 #include "broker/store/db_lock.h"
 #include "broker/store/schema_version.h"
+#include "broker/store/sqlite_conn.h"
 #include "common/time_util.h"
 #include "mpp/v1/mpp.pb.h"
 
 namespace mpp::store {
 namespace {
-
-struct Db {
-  sqlite3* db = nullptr;
-  ~Db() { sqlite3_close(db); }
-  Status Exec(const std::string& sql) const {
-    char* err = nullptr;
-    if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-      std::string m = err ? err : sqlite3_errmsg(db);
-      sqlite3_free(err);
-      return Status::Error("SQLite: " + m + " (in: " + sql.substr(0, 80) + ")");
-    }
-    return Status::Ok();
-  }
-  // The first column of the first row, as text ("" if none).
-  std::string Text(const std::string& sql, const std::string& bind = "") const {
-    sqlite3_stmt* q = nullptr;
-    std::string out;
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &q, nullptr) == SQLITE_OK) {
-      if (!bind.empty()) sqlite3_bind_text(q, 1, bind.c_str(), -1, SQLITE_TRANSIENT);
-      if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0)) {
-        out = reinterpret_cast<const char*>(sqlite3_column_text(q, 0));
-      }
-    }
-    sqlite3_finalize(q);
-    return out;
-  }
-  int64_t Int(const std::string& sql, const std::string& bind = "") const {
-    const std::string t = Text(sql, bind);
-    return t.empty() ? 0 : std::stoll(t);
-  }
-};
-
-// The tables an archive holds: moved (events, tickets) or copied (the rest).
-constexpr const char* kMoved[] = {"events", "tickets"};
-constexpr const char* kCopied[] = {"ratings", "report_cells", "report_days", "catalogs"};
 
 std::string Quoted(const std::string& s) {
   std::string out = "'";
@@ -73,7 +38,7 @@ Status ArchiveYears(const std::string& db_path, int through_year, const std::str
     return Status::Error(lock.status().message() +
                          "; stop the broker first (archiving is done with the hall closed)");
   }
-  Db d;
+  SqliteConn d;
   // CREATE: ATTACH makes the archive file with this connection's flags (the
   // database itself was checked to exist above).
   if (sqlite3_open_v2(db_path.c_str(), &d.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
@@ -148,30 +113,25 @@ Status ArchiveYears(const std::string& db_path, int through_year, const std::str
 
   // 1. Copy into the new archive, with the same tables, and check it.
   if (Status st = d.Exec("ATTACH DATABASE " + Quoted(to) + " AS archive"); !st.ok()) return st;
-  std::vector<std::string> tables(std::begin(kMoved), std::end(kMoved));
-  tables.insert(tables.end(), std::begin(kCopied), std::end(kCopied));
+  // Each table the archive holds, and its rows that go there: events and
+  // tickets are moved (deleted below), the rest copied so the archive reports
+  // its years on its own.
+  const std::string where_day = " WHERE " + days_where;
+  const std::pair<std::string, std::string> tables[] = {
+      {"events", " WHERE ts_ms < " + ms}, {"tickets", where_day},     {"ratings", where_day},
+      {"report_cells", where_day},         {"report_days", where_day}, {"catalogs", ""}};
   Status st = d.Exec("BEGIN IMMEDIATE");
-  for (const auto& t : tables) {
+  for (const auto& [table, where] : tables) {
     if (!st.ok()) break;
     const std::string sql =
-        d.Text("SELECT sql FROM main.sqlite_master WHERE type = 'table' AND name = ?1", t);
+        d.Text("SELECT sql FROM main.sqlite_master WHERE type = 'table' AND name = ?1", table);
     if (sql.empty()) {
-      st = Status::Error("table " + t + " is missing from " + db_path);
+      st = Status::Error("table " + table + " is missing from " + db_path);
       break;
     }
-    st = d.Exec("CREATE TABLE archive." + sql.substr(sql.find(t)));
+    st = d.Exec("CREATE TABLE archive." + sql.substr(sql.find(table)));
+    if (st.ok()) st = d.Exec("INSERT INTO archive." + table + " SELECT * FROM main." + table + where);
   }
-  const std::string where_day = " WHERE " + days_where;
-  if (st.ok()) st = d.Exec("INSERT INTO archive.events SELECT * FROM main.events WHERE ts_ms < " + ms);
-  if (st.ok()) st = d.Exec("INSERT INTO archive.tickets SELECT * FROM main.tickets" + where_day);
-  if (st.ok()) st = d.Exec("INSERT INTO archive.ratings SELECT * FROM main.ratings" + where_day);
-  if (st.ok()) {
-    st = d.Exec("INSERT INTO archive.report_cells SELECT * FROM main.report_cells" + where_day);
-  }
-  if (st.ok()) {
-    st = d.Exec("INSERT INTO archive.report_days SELECT * FROM main.report_days" + where_day);
-  }
-  if (st.ok()) st = d.Exec("INSERT INTO archive.catalogs SELECT * FROM main.catalogs");
   if (st.ok()) {
     st = d.Exec("PRAGMA archive.application_id = " + std::to_string(kArchiveApplicationId));
   }

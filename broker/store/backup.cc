@@ -12,28 +12,9 @@
 #include <ctime>
 #include <filesystem>
 
+#include "broker/store/sqlite_conn.h"
+
 namespace mpp::store {
-namespace {
-
-struct Db {
-  sqlite3* db = nullptr;
-  ~Db() { sqlite3_close(db); }
-};
-
-int64_t One(sqlite3* db, const char* sql, std::string* text = nullptr) {
-  sqlite3_stmt* q = nullptr;
-  int64_t out = 0;
-  if (sqlite3_prepare_v2(db, sql, -1, &q, nullptr) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW) {
-    out = sqlite3_column_int64(q, 0);
-    if (text && sqlite3_column_text(q, 0)) {
-      *text = reinterpret_cast<const char*>(sqlite3_column_text(q, 0));
-    }
-  }
-  sqlite3_finalize(q);
-  return out;
-}
-
-}  // namespace
 
 Status BackupDatabase(const std::string& db, const std::string& to, BackupInfo* info) {
   namespace fs = std::filesystem;
@@ -50,7 +31,7 @@ Status BackupDatabase(const std::string& db, const std::string& to, BackupInfo* 
     if (fd < 0) return Status::Error("cannot create " + partial + ": " + std::strerror(errno));
     ::close(fd);
   }
-  Db src, dst;
+  SqliteConn src, dst;
   if (sqlite3_open_v2(db.c_str(), &src.db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
     fs::remove(partial, ec);
     return Status::Error("cannot read " + db + ": " + sqlite3_errmsg(src.db));
@@ -76,16 +57,15 @@ Status BackupDatabase(const std::string& db, const std::string& to, BackupInfo* 
   }
   // The copy is a plain rollback-journal file: one file to move around.
   sqlite3_exec(dst.db, "PRAGMA journal_mode=DELETE", nullptr, nullptr, nullptr);
-  std::string check;
-  One(dst.db, "PRAGMA quick_check", &check);
+  const std::string check = dst.Text("PRAGMA quick_check");
   if (check != "ok") {
     fs::remove(partial, ec);
     return Status::Error("the copy failed its check (" + check + "); nothing was written");
   }
   if (info) {
-    info->last_seq = One(dst.db, "SELECT COALESCE(MAX(seq), 0) FROM events");
-    info->tickets = One(dst.db, "SELECT COUNT(*) FROM tickets");
-    One(dst.db, "SELECT MAX(business_day) FROM tickets", &info->last_day);
+    info->last_seq = dst.Int("SELECT COALESCE(MAX(seq), 0) FROM events");
+    info->tickets = dst.Int("SELECT COUNT(*) FROM tickets");
+    info->last_day = dst.Text("SELECT MAX(business_day) FROM tickets");
   }
   sqlite3_close(dst.db);
   dst.db = nullptr;
