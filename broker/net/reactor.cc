@@ -386,7 +386,11 @@ std::string Reactor::ErrorEnvelope(const std::string& request_id, v1::ErrorCode 
 
 void Reactor::NoteSeen(const std::string& device_name, zmq::message_t& frame, Millis now) {
   Seen& s = seen_[device_name];
+  // The address only when it may have changed (first word, or a silence long
+  // enough for a reconnect): not a metadata lookup and a copy per message.
+  const bool refresh = s.address.empty() || now - s.at > 1000;
   s.at = now;
+  if (!refresh) return;
   try {
     if (const char* a = frame.gets("Peer-Address")) s.address = a;
   } catch (const zmq::error_t&) {  // no such property (inproc, tests)
