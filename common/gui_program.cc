@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "common/keys.h"
+#include "common/layout.h"
 #include "common/wire.h"
 
 namespace mpp {
@@ -23,8 +24,16 @@ void AddScreenOptions(CLI::App& app, ScreenOptions* screen) {
                "no mouse pointer over the window (touch screens: kiosks, rating pads)");
 }
 
+void AddLayoutOption(CLI::App& app) {
+  app.add_flag_callback(
+      "--layout", [] { EnableLayoutRecording(); },
+      "with each screenshot FILE.png write FILE.layout.json: where every text was drawn, its "
+      "box, font and colours (the layout tests read it)");
+}
+
 void AddGuiProgramOptions(CLI::App& app, GuiProgramOptions* o, const char* script_help) {
   AddScreenOptions(app, &o->screen);
+  AddLayoutOption(app);
   app.add_option("--keys", o->keys_dir,
                  "CURVE keys: DIR/device.key and DIR/broker.pub (a broker with keys)")
       ->envname("MPP_KEYS");

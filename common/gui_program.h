@@ -21,6 +21,8 @@ struct GuiProgramOptions {
 
 // --fullscreen, --monitor N and --hide-cursor (every GUI program, the display too).
 void AddScreenOptions(CLI::App& app, ScreenOptions* screen);
+// --layout (every GUI program): turns layout recording on once parsed.
+void AddLayoutOption(CLI::App& app);
 
 // Adds the shared options to `app` (the screen's too); `script_help` says
 // what the script drives.

@@ -13,6 +13,8 @@
 #include <cstdio>
 #include <vector>
 
+#include "common/layout.h"
+
 namespace mpp {
 
 StatusOr<std::unique_ptr<GuiWindow>> GuiWindow::Open(const GuiWindowOptions& o) {
@@ -96,6 +98,7 @@ void GuiWindow::BeginFrame(const std::function<void(ImGuiIO&)>& inject) {
   ImGui_ImplGlfw_NewFrame();
   if (inject) inject(ImGui::GetIO());
   ImGui::NewFrame();
+  BeginLayoutFrame(static_cast<float>(fb_width_), static_cast<float>(fb_height_));
 }
 
 void GuiWindow::Render(ImU32 clear) {
@@ -123,6 +126,20 @@ Status GuiWindow::Screenshot(const std::string& path) const {
     return Status::Error("cannot write the screenshot " + path +
                          ": check that its folder exists and is writable");
   }
+  if (const LayoutFrame* layout = LayoutRecording()) {
+    const std::string json_path =
+        (path.size() > 4 && path.compare(path.size() - 4, 4, ".png") == 0
+             ? path.substr(0, path.size() - 4)
+             : path) +
+        ".layout.json";
+    std::FILE* out = std::fopen(json_path.c_str(), "w");
+    const std::string text = LayoutToJson(*layout);
+    if (!out || std::fwrite(text.data(), 1, text.size(), out) != text.size()) {
+      if (out) std::fclose(out);
+      return Status::Error("cannot write the layout record " + json_path);
+    }
+    std::fclose(out);
+  }
   return Status::Ok();
 }
 
@@ -145,7 +162,7 @@ bool ParseSizeOption(const char* program, const std::string& text, int* width, i
   return false;
 }
 
-ImFont* AddFont(const char* path, float pixels) {
+ImFont* AddFont(const char* path, float pixels, bool ascii_only) {
   if (access(path, R_OK) != 0) return nullptr;  // ImGui would assert on a missing file
   static const ImWchar kRanges[] = {
       0x0020, 0x00FF,  // Basic Latin + Latin-1 (e, n with marks in names)
@@ -153,10 +170,12 @@ ImFont* AddFont(const char* path, float pixels) {
       0x2190, 0x2193,  // arrows
       0,
   };
+  static const ImWchar kAscii[] = {0x0020, 0x007E, 0};
   ImFontConfig cfg;
   if (pixels > 48) cfg.OversampleH = cfg.OversampleV = 1;  // keeps the atlas small
   cfg.PixelSnapH = true;
-  return ImGui::GetIO().Fonts->AddFontFromFileTTF(path, std::round(pixels), &cfg, kRanges);
+  return ImGui::GetIO().Fonts->AddFontFromFileTTF(path, std::round(pixels), &cfg,
+                                                ascii_only ? kAscii : kRanges);
 }
 
 ImVec2 MeasureText(ImFont* f, const std::string& s, float wrap) {
@@ -165,7 +184,59 @@ ImVec2 MeasureText(ImFont* f, const std::string& s, float wrap) {
 
 float DrawText(ImDrawList* dl, ImFont* f, ImVec2 pos, ImU32 col, const std::string& s, float wrap) {
   dl->AddText(f, f->FontSize, pos, col, s.c_str(), nullptr, wrap);
-  return MeasureText(f, s, wrap).y;
+  const ImVec2 size = MeasureText(f, s, wrap);
+  RecordText(f, pos, size, col, s);
+  return size.y;
+}
+
+std::string FitText(ImFont* f, const std::string& whole, float max_w) {
+  if (MeasureText(f, whole).x <= max_w) return whole;
+  std::string s = whole;
+  while (!s.empty() && MeasureText(f, s + "...").x > max_w) {
+    s.pop_back();
+    while (!s.empty() && (static_cast<unsigned char>(s.back()) & 0xC0) == 0x80) s.pop_back();
+  }
+  return s + "...";
+}
+
+namespace {
+
+ImU32 StyleColor(ImGuiCol c) { return ImGui::ColorConvertFloat4ToU32(ImGui::GetStyleColorVec4(c)); }
+
+// Records the last ImGui item's text, bounded by the clip rectangle it was
+// drawn in (a table cell, a window) as well as by the enclosing box.
+void RecordItemText(const std::string& s, ImU32 fg) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 lo = ImGui::GetItemRectMin(), hi = ImGui::GetItemRectMax();
+  RecordText(ImGui::GetFont(), lo, ImVec2(hi.x - lo.x, hi.y - lo.y), fg, s,
+             StyleColor(ImGuiCol_WindowBg), "", dl->GetClipRectMin(), dl->GetClipRectMax());
+}
+
+}  // namespace
+
+void Label(const std::string& s, bool wrapped) {
+  if (wrapped) {
+    ImGui::TextWrapped("%s", s.c_str());
+  } else {
+    ImGui::TextUnformatted(s.c_str());
+  }
+  if (LayoutRecording()) RecordItemText(s, StyleColor(ImGuiCol_Text));
+}
+
+void RecordButtonLabel(const std::string& label, ImU32 fg, ImU32 bg) {
+  if (!LayoutRecording()) return;
+  const std::string shown = label.substr(0, label.find("##"));
+  const ImVec2 lo = ImGui::GetItemRectMin(), hi = ImGui::GetItemRectMax();
+  const ImVec2 pad = ImGui::GetStyle().FramePadding;
+  const ImVec2 align = ImGui::GetStyle().ButtonTextAlign;
+  const ImVec2 size = ImGui::CalcTextSize(shown.c_str());
+  const ImVec2 in_lo(lo.x + pad.x, lo.y + pad.y), in_hi(hi.x - pad.x, hi.y - pad.y);
+  const ImVec2 at(in_lo.x + std::max(0.0f, (in_hi.x - in_lo.x - size.x) * align.x),
+                  in_lo.y + std::max(0.0f, (in_hi.y - in_lo.y - size.y) * align.y));
+  LayoutBox box("button '" + shown + "'", in_lo, in_hi, bg);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  RecordText(ImGui::GetFont(), at, size, fg, shown, bg, "", dl->GetClipRectMin(),
+             dl->GetClipRectMax());
 }
 
 void DrawCentered(ImDrawList* dl, ImFont* f, float cx, float y, ImU32 col, const std::string& s) {

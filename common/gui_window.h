@@ -57,7 +57,8 @@ class GuiWindow {
   // ImGui uses it: scripted taps set io.MousePos / io.MouseDown there.
   void BeginFrame(const std::function<void(ImGuiIO&)>& inject = nullptr);
   void Render(ImU32 clear_color);
-  // Writes the frame rendered last (call between Render and Present).
+  // Writes the frame rendered last (call between Render and Present); with
+  // layout recording on (--layout), FILE.layout.json beside FILE.png too.
   Status Screenshot(const std::string& png_path) const;
   void Present();
 
@@ -86,11 +87,14 @@ inline constexpr const char* kFontBold = "/usr/share/fonts/truetype/dejavu/DejaV
 inline constexpr const char* kFontRegular = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
 
 // Adds `path` at `pixels` to ImGui's atlas with glyphs for Indonesian and
-// English text (Latin-1 and the dashes, quotes and arrows the screens use).
+// English text (Latin-1 and the dashes, quotes and arrows the screens use);
+// `ascii_only` for a very large face that only draws numbers and names.
 // Returns null if the file is missing.
-ImFont* AddFont(const char* path, float pixels);
+ImFont* AddFont(const char* path, float pixels, bool ascii_only = false);
 
 // ---- drawing helpers shared by every screen ----
+// Each records what it draws when layout recording is on (common/layout.h):
+// the text, where it is, its font and colour, inside the innermost LayoutBox.
 
 constexpr ImU32 Rgb(int r, int g, int b) { return IM_COL32(r, g, b, 255); }
 inline ImVec4 ToVec4(ImU32 c) { return ImGui::ColorConvertU32ToFloat4(c); }
@@ -105,5 +109,15 @@ void DrawCentered(ImDrawList* dl, ImFont* font, float cx, float y, ImU32 color,
 // Wrapped at `wrap` with every line centred on `cx`; returns the height.
 float DrawCenteredWrapped(ImDrawList* dl, ImFont* font, float cx, float y, ImU32 color,
                           const std::string& s, float wrap);
+// `s` cut with "..." until it fits `max_w` (the whole of it when it fits).
+std::string FitText(ImFont* font, const std::string& s, float max_w);
+
+// ImGui's own text (a widget, a table cell), in the current font and text
+// colour: TextUnformatted, or TextWrapped at the current wrap position. Its
+// box is the cell or window it is clipped to.
+void Label(const std::string& s, bool wrapped = false);
+// Records the label of the button just drawn (ImGui::Button), centred in it
+// with colour `fg` on `bg`. The part after "##" is not drawn and not recorded.
+void RecordButtonLabel(const std::string& label, ImU32 fg, ImU32 bg);
 
 }  // namespace mpp
