@@ -28,6 +28,7 @@
 #include "common/gui_program.h"
 #include "common/gui_window.h"
 #include "common/keys.h"
+#include "common/layout.h"
 #include "common/logging.h"
 #include "common/wire.h"
 #include "display/model.h"
@@ -93,6 +94,7 @@ int main(int argc, char** argv) {
       ->envname("MPP_KEYS");
   app.add_option("--zone", zone, "zone shown on this display (empty: whole MPP)");
   mpp::AddScreenOptions(app, &screen);
+  mpp::AddLayoutOption(app);
   app.add_option("--size", size, "window size WxH")->capture_default_str();
   app.add_flag("--mute", mute, "no voice");
   app.add_option("--lang", lang_s, "id or en")->check(CLI::IsMember({"id", "en"}));
@@ -131,9 +133,10 @@ int main(int argc, char** argv) {
     std::cerr << "mpp-display: " << window.status().message() << "\n";
     return 2;
   }
+  width = (*window)->width();
   height = (*window)->height();
   mpp::display::Fonts fonts;
-  if (!mpp::display::LoadFonts(static_cast<float>(height), &fonts)) {
+  if (!mpp::display::LoadFonts(static_cast<float>(width), static_cast<float>(height), &fonts)) {
     std::cerr << "mpp-display: DejaVu Sans Bold is missing (install fonts-dejavu-core)\n";
     return 2;
   }
@@ -202,6 +205,8 @@ int main(int argc, char** argv) {
       in.now_ms = in.local_now_ms + view.broker_offset_ms;
       in.last_call_seen_ms = last_call_seen;
       in.lang = lang;
+      in.history_rows = mpp::display::RecentRows(fonts, static_cast<float>(fb_w),
+                                                 static_cast<float>(fb_h), !view.connected);
       const mpp::display::DisplayModel model = mpp::display::BuildDisplayModel(in);
       mpp::display::DrawScreen(model, fonts, static_cast<float>(fb_w), static_cast<float>(fb_h), t,
                                lang);
@@ -214,11 +219,14 @@ int main(int argc, char** argv) {
       }
     } else {
       ImDrawList* dl = ImGui::GetBackgroundDrawList();
-      dl->AddRectFilled(ImVec2(0, 0), ImVec2(static_cast<float>(fb_w), static_cast<float>(fb_h)),
-                        IM_COL32(11, 45, 110, 255));
-      dl->AddText(fonts.medium, fonts.medium->FontSize, ImVec2(40, 40), IM_COL32_WHITE,
-                  lang == mpp::Lang::kId ? "Menghubungkan ke server antrean..."
-                                         : "Connecting to the queue server...");
+      const ImVec2 screen(static_cast<float>(fb_w), static_cast<float>(fb_h));
+      const ImU32 navy = IM_COL32(11, 45, 110, 255);
+      dl->AddRectFilled(ImVec2(0, 0), screen, navy);
+      mpp::LayoutBox box("connecting", ImVec2(0, 0), screen, navy);
+      mpp::DrawText(dl, fonts.medium, ImVec2(40, 40), IM_COL32_WHITE,
+                    lang == mpp::Lang::kId ? "Menghubungkan ke server antrean\u2026"
+                                           : "Connecting to the queue server\u2026",
+                    screen.x - 80);
     }
     gui.Render(IM_COL32(0, 0, 0, 255));
 

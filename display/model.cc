@@ -15,10 +15,9 @@ DisplayModel BuildDisplayModel(const ModelInput& in) {
   }
   m.date_text = LongDate(in.now_ms, cat.utc_offset_min(), lang);
   const LocalTime lt = ToLocal(in.now_ms, cat.utc_offset_min());
-  char clock[40];
-  std::snprintf(clock, sizeof clock, "%02d:%02d:%02d", lt.minute_of_day / 60, lt.minute_of_day % 60,
-                lt.second);
-  m.clock_text = clock;
+  // Minutes only, as a public sign writes them ("09.15"): seconds are not
+  // read from ten metres, and the screen then changes once a minute.
+  m.clock_text = ClockText(lt.minute_of_day, lang);
   m.connected = in.connected;
   if (!in.connected) {
     m.banner = T(lang, "Koneksi terputus - menyambung ulang. Silakan perhatikan panggilan petugas.",
@@ -89,6 +88,7 @@ DisplayModel BuildDisplayModel(const ModelInput& in) {
     } else if (c.status() == v1::ON_BREAK) {
       p.tone = CounterPanel::Tone::kBreak;
       p.state_text = std::string(T(lang, "Istirahat", "On break"));
+      p.short_state = p.state_text;
       // "Istirahat salat" says it already; "Salat" gets the prefix.
       if (c.break_reason().rfind("Istirahat", 0) == 0) {
         p.state_text = c.break_reason();
@@ -99,6 +99,7 @@ DisplayModel BuildDisplayModel(const ModelInput& in) {
       p.tone = CounterPanel::Tone::kClosed;
       p.state_text = T(lang, "Tutup", "Closed");
     }
+    if (p.short_state.empty()) p.short_state = p.state_text;
     m.counters.push_back(p);
   }
 

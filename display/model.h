@@ -18,6 +18,7 @@ struct CounterPanel {
   std::string agency;      // short agency name
   std::string ticket;      // current number, or empty
   std::string state_text;  // "Melayani", "Memanggil", "Istirahat: Salat", "Tutup", "Siap"
+  std::string short_state;  // for a small tile: "Istirahat" without the reason
   enum class Tone { kServing, kCalling, kIdle, kBreak, kClosed } tone = Tone::kClosed;
 };
 
@@ -37,7 +38,7 @@ struct DisplayModel {
   std::string mpp_name;
   std::string zone_name;
   std::string date_text;   // "Senin, 30 November 2026"
-  std::string clock_text;  // "09:15:02"
+  std::string clock_text;  // "09.15" (en "09:15")
   bool connected = false;
   std::string banner;  // non-empty when disconnected: what happened and what to do
   std::string idle_text;  // without a call: "Belum ada panggilan", or every counter closed

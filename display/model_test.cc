@@ -60,7 +60,7 @@ TEST_F(ModelTest, HeaderDateAndClockInLocalTime) {
   EXPECT_EQ(m.mpp_name, "MPP Uji");
   EXPECT_EQ(m.zone_name, "Zona A");
   EXPECT_EQ(m.date_text, "Senin, 30 November 2026");
-  EXPECT_EQ(m.clock_text, "09:15:02");
+  EXPECT_EQ(m.clock_text, "09.15");  // PUEBI, minutes only
   EXPECT_TRUE(m.banner.empty());
   EXPECT_FALSE(m.has_call);
 }

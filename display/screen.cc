@@ -5,6 +5,7 @@
 #include <string>
 
 #include "common/gui_window.h"
+#include "common/layout.h"
 
 namespace mpp::display {
 namespace {
@@ -12,187 +13,407 @@ namespace {
 const ImU32 kNavy = Rgb(11, 45, 110);
 const ImU32 kWhite = Rgb(255, 255, 255);
 const ImU32 kInk = Rgb(20, 24, 33);
+const ImU32 kMuted = Rgb(70, 80, 100);
 const ImU32 kPanel = Rgb(244, 246, 250);
+const ImU32 kPale = Rgb(190, 205, 235);  // secondary text on navy
 const ImU32 kAmber = Rgb(255, 193, 7);
-const ImU32 kRed = Rgb(200, 30, 30);
+const ImU32 kRed = Rgb(180, 24, 24);
 
-ImVec2 Measure(ImFont* f, const std::string& s) { return MeasureText(f, s); }
-
-void Text(ImDrawList* dl, ImFont* f, float x, float y, ImU32 col, const std::string& s) {
-  DrawText(dl, f, ImVec2(x, y), col, s);
-}
-
-// Shrinks a string with "..." until it fits `max_w`.
-std::string Fit(ImFont* f, std::string s, float max_w) {
-  if (Measure(f, s).x <= max_w) return s;
-  while (s.size() > 1 && Measure(f, s + "...").x > max_w) s.pop_back();
-  return s + "...";
-}
-
-void Centered(ImDrawList* dl, ImFont* f, float cx, float y, ImU32 col, const std::string& s,
-              float max_w) {
-  const std::string fitted = Fit(f, s, max_w);
-  Text(dl, f, cx - Measure(f, fitted).x / 2, y, col, fitted);
-}
-
-}  // namespace
-
-bool LoadFonts(float height, Fonts* fonts) {
-  const float s = height / 1080.0f;
-  auto load = [&](float px) { return AddFont(kFontBold, px * s); };
-  fonts->small = load(28);
-  fonts->medium = load(44);
-  fonts->large = load(72);
-  fonts->huge = load(230);
-  return fonts->small && fonts->medium && fonts->large && fonts->huge;
-}
-
-void DrawScreen(const DisplayModel& m, const Fonts& fonts, float w, float h, double t, Lang lang) {
-  ImDrawList* dl = ImGui::GetBackgroundDrawList();
-  const float s = h / 1080.0f;
-  const float pad = 24 * s;
-  dl->AddRectFilled(ImVec2(0, 0), ImVec2(w, h), Rgb(226, 231, 240));
-
-  // Header: MPP name and zone, date and clock.
-  const float header_h = 120 * s;
-  dl->AddRectFilled(ImVec2(0, 0), ImVec2(w, header_h), kNavy);
-  Text(dl, fonts.medium, pad, 14 * s, kWhite, Fit(fonts.medium, m.mpp_name, w * 0.6f));
-  Text(dl, fonts.small, pad, 70 * s, Rgb(190, 205, 235), m.zone_name);
-  const ImVec2 clock = Measure(fonts.large, m.clock_text);
-  Text(dl, fonts.large, w - pad - clock.x, 6 * s, kWhite, m.clock_text);
-  const ImVec2 date = Measure(fonts.small, m.date_text);
-  Text(dl, fonts.small, w - pad - date.x, 82 * s, Rgb(190, 205, 235), m.date_text);
-
-  float y = header_h;
-  if (!m.banner.empty()) {
-    const float bh = 76 * s;
-    dl->AddRectFilled(ImVec2(0, y), ImVec2(w, y + bh), kRed);
-    // The advice must be read whole: a smaller face rather than a cut sentence.
-    ImFont* face = Measure(fonts.medium, m.banner).x <= w - 2 * pad ? fonts.medium : fonts.small;
-    Centered(dl, face, w / 2, y + (face == fonts.medium ? 14 : 22) * s, kWhite, m.banner, w - 2 * pad);
-    y += bh;
+// Counter tiles carry white names and numbers, read from afar: every tone
+// is dark enough for 7:1 against white (amber carries dark ink instead).
+struct Tone {
+  ImU32 bg, fg;
+};
+Tone TileTone(CounterPanel::Tone t) {
+  switch (t) {
+    case CounterPanel::Tone::kServing:
+      return {Rgb(0, 100, 50), kWhite};
+    case CounterPanel::Tone::kCalling:
+      return {kAmber, kInk};
+    case CounterPanel::Tone::kIdle:
+      return {Rgb(0, 70, 170), kWhite};
+    case CounterPanel::Tone::kBreak:
+      return {Rgb(140, 55, 0), kWhite};
+    case CounterPanel::Tone::kClosed:
+      break;
   }
+  return {Rgb(80, 86, 96), kWhite};
+}
 
-  // Now calling (left) and recent calls (right).
-  const float main_h = 470 * s;
-  const float left_w = w * 0.62f;
-  const ImVec2 a(pad, y + pad), b(left_w - pad / 2, y + main_h);
-  const bool flash_on = m.highlight && std::fmod(t, 0.8) < 0.5;
-  dl->AddRectFilled(a, b, flash_on ? kAmber : kWhite, 18 * s);
-  dl->AddRect(a, b, m.highlight ? kAmber : Rgb(180, 190, 210), 18 * s, 0, 6 * s);
-  const float cx = (a.x + b.x) / 2;
-  Centered(dl, fonts.medium, cx, a.y + 16 * s, kNavy,
-           lang == Lang::kId ? "NOMOR ANTREAN" : "NOW CALLING", b.x - a.x);
-  if (m.has_call) {
-    Centered(dl, fonts.huge, cx, a.y + 70 * s, kInk, m.now_calling.number, b.x - a.x);
-    Centered(dl, fonts.large, cx, a.y + 310 * s, kNavy,
-             (lang == Lang::kId ? "Silakan ke " : "Please go to ") + m.now_calling.counter,
-             b.x - a.x - 2 * pad);
-    Centered(dl, fonts.small, cx, b.y - 52 * s, Rgb(70, 80, 100), m.now_calling.agency,
-             b.x - a.x - 2 * pad);
+float Width(ImFont* f, const std::string& s) { return MeasureText(f, s).x; }
+
+// The first face of `faces` (largest first) in which `s` fits `max_w`, or
+// the last one.
+ImFont* Largest(std::initializer_list<ImFont*> faces, const std::string& s, float max_w) {
+  ImFont* chosen = nullptr;
+  for (ImFont* f : faces) {
+    chosen = f;
+    if (Width(f, s) <= max_w) break;
+  }
+  return chosen;
+}
+
+// Where everything goes on a w x h screen (computed the same for drawing and
+// for RecentRows).
+struct Layout {
+  float s, pad;
+  ImVec2 header_max;
+  float banner_y, banner_h;
+  ImVec2 call_min, call_max;      // the called number
+  ImVec2 recent_min, recent_max;  // the recent calls
+  float recent_rows_y, recent_row_h;
+  size_t recent_rows;
+  float tiles_y, tiles_bottom;
+  float waiting_y, waiting_h, chip_h;
+  float ticker_y;
+};
+
+Layout ComputeLayout(const Fonts& f, float w, float h, float banner_h) {
+  Layout l;
+  // One scale for both directions, so a portrait screen keeps the proportions
+  // and gives its extra height to the counter tiles.
+  l.s = std::min(h / 1080.0f, w / 1920.0f);
+  const float s = l.s;
+  l.pad = 20 * s;
+  l.header_max = ImVec2(w, f.large->FontSize + f.small->FontSize + 4 * s);
+  l.banner_y = l.header_max.y;
+  l.banner_h = banner_h;
+  const float top = l.banner_y + banner_h + l.pad;
+  const float main_h = 6 * s + f.medium->FontSize + f.huge->FontSize + f.medium->FontSize +
+                       f.counter->FontSize + f.small->FontSize + 10 * s;
+  const float left_w = w * 0.6f;
+  l.call_min = ImVec2(l.pad, top);
+  l.call_max = ImVec2(left_w - l.pad / 2, top + main_h);
+  l.recent_min = ImVec2(left_w + l.pad / 2, top);
+  l.recent_max = ImVec2(w - l.pad, top + main_h);
+  l.recent_rows_y = top + 12 * s + f.medium->FontSize + 10 * s;
+  l.recent_row_h = f.large->FontSize + 10 * s;
+  l.recent_rows = static_cast<size_t>(
+      std::max(0.0f, std::floor((l.recent_max.y - 8 * s - l.recent_rows_y) / l.recent_row_h)));
+  l.ticker_y = h - (f.medium->FontSize + 24 * s);
+  l.chip_h = f.small->FontSize + 12 * s;
+  l.waiting_h = 2 * l.chip_h + 3 * 8 * s;
+  l.waiting_y = l.ticker_y - l.waiting_h;
+  l.tiles_y = l.call_max.y + l.pad;
+  l.tiles_bottom = l.waiting_y - l.pad / 2;
+  return l;
+}
+
+float BannerHeight(const Fonts& f, const std::string& banner, float w, float s) {
+  if (banner.empty()) return 0;
+  const float pad = 20 * s;
+  if (Width(f.medium, banner) <= w - 2 * pad) return f.medium->FontSize + 24 * s;
+  return MeasureText(f.small, banner, w - 2 * pad).y + 24 * s;
+}
+
+void Header(ImDrawList* dl, const DisplayModel& m, const Fonts& f, const Layout& l, float w) {
+  const float s = l.s, pad = l.pad;
+  dl->AddRectFilled(ImVec2(0, 0), l.header_max, kNavy);
+  LayoutBox box("header", ImVec2(0, 0), l.header_max, kNavy);
+  const float clock_w = Width(f.large, m.clock_text);
+  const float date_w = Width(f.small, m.date_text);
+  const float right_w = std::max(clock_w, date_w);
+  DrawText(dl, f.large, ImVec2(w - pad - clock_w, 0), kWhite, m.clock_text);
+  DrawText(dl, f.small, ImVec2(w - pad - date_w, f.large->FontSize), kPale, m.date_text);
+  // The hall's name and zone on the left, never under the clock.
+  const float name_w = w - right_w - 3 * pad;
+  ImFont* name_face = Largest({f.medium, f.small}, m.mpp_name, name_w);
+  {
+    LayoutBox left("header:name", ImVec2(0, 0), ImVec2(pad + name_w, l.header_max.y), kNavy,
+                   kBoxMayShorten);  // the zone is what matters here
+    const std::string name = FitText(name_face, m.mpp_name, name_w);
+    dl->AddText(name_face, name_face->FontSize, ImVec2(pad, 6 * s), kWhite, name.c_str());
+    RecordText(name_face, ImVec2(pad, 6 * s), MeasureText(name_face, name), kWhite, name, 0,
+               name == m.mpp_name ? "" : m.mpp_name);
+    const std::string zone = FitText(f.small, m.zone_name, name_w);
+    const ImVec2 at(pad, l.header_max.y - f.small->FontSize - 2 * s);
+    dl->AddText(f.small, f.small->FontSize, at, kPale, zone.c_str());
+    RecordText(f.small, at, MeasureText(f.small, zone), kPale, zone, 0,
+               zone == m.zone_name ? "" : m.zone_name);
+  }
+}
+
+void Banner(ImDrawList* dl, const DisplayModel& m, const Fonts& f, const Layout& l, float w) {
+  if (m.banner.empty()) return;
+  const ImVec2 a(0, l.banner_y), b(w, l.banner_y + l.banner_h);
+  dl->AddRectFilled(a, b, kRed);
+  LayoutBox box("banner", a, b, kRed);
+  // The advice must be read whole: a smaller face, then two lines, never a cut sentence.
+  const float wrap = w - 2 * l.pad;
+  if (Width(f.medium, m.banner) <= wrap) {
+    DrawCentered(dl, f.medium, w / 2, a.y + 12 * l.s, kWhite, m.banner);
   } else {
-    Centered(dl, fonts.large, cx, a.y + 180 * s, Rgb(120, 130, 150), m.idle_text, b.x - a.x);
+    DrawCenteredWrapped(dl, f.small, w / 2, a.y + 12 * l.s, kWhite, m.banner, wrap);
   }
+}
 
-  const ImVec2 ra(left_w + pad / 2, y + pad), rb(w - pad, y + main_h);
-  dl->AddRectFilled(ra, rb, kPanel, 18 * s);
-  Text(dl, fonts.medium, ra.x + pad, ra.y + 14 * s, kNavy,
-       lang == Lang::kId ? "PANGGILAN TERAKHIR" : "RECENT CALLS");
-  float ry = ra.y + 80 * s;
-  const float row_h = 62 * s;
+void NowCalling(ImDrawList* dl, const DisplayModel& m, const Fonts& f, const Layout& l, double t,
+                Lang lang) {
+  const float s = l.s;
+  const ImVec2 a = l.call_min, b = l.call_max;
+  const bool flash_on = m.highlight && std::fmod(t, 0.8) < 0.5;
+  const ImU32 bg = flash_on ? kAmber : kWhite;
+  dl->AddRectFilled(a, b, bg, 18 * s);
+  dl->AddRect(a, b, m.highlight ? kAmber : Rgb(180, 190, 210), 18 * s, 0, 6 * s);
+  const float inner = b.x - a.x - 2 * l.pad;
+  const float cx = (a.x + b.x) / 2;
+  LayoutBox box("now calling", ImVec2(a.x + l.pad, a.y), ImVec2(b.x - l.pad, b.y), bg);
+  float y = a.y + 6 * s;
+  DrawCentered(dl, f.medium, cx, y, kNavy, lang == Lang::kId ? "NOMOR ANTREAN" : "NOW CALLING");
+  y += f.medium->FontSize;
+  if (!m.has_call) {
+    const float h = MeasureText(f.large, m.idle_text, inner).y;
+    DrawCenteredWrapped(dl, f.large, cx, (y + b.y - h) / 2, kMuted, m.idle_text, inner);
+    return;
+  }
+  {
+    LayoutRole role("number");
+    // Never cut: a number too long for the huge face takes the counter's.
+    ImFont* face = Largest({f.huge, f.counter}, m.now_calling.number, inner);
+    DrawCentered(dl, face, cx, y + (f.huge->FontSize - face->FontSize) / 2, kInk,
+                 m.now_calling.number);
+  }
+  y += f.huge->FontSize;
+  DrawCentered(dl, f.medium, cx, y, kNavy, lang == Lang::kId ? "Silakan ke" : "Please go to");
+  y += f.medium->FontSize;
+  {
+    LayoutRole role("counter");
+    ImFont* face = Largest({f.counter, f.large, f.medium}, m.now_calling.counter, inner);
+    DrawCentered(dl, face, cx, y + (f.counter->FontSize - face->FontSize) / 2, kNavy,
+                 m.now_calling.counter);
+  }
+  y += f.counter->FontSize;
+  LayoutBox agency("now calling:agency", ImVec2(a.x + l.pad, y), ImVec2(b.x - l.pad, b.y), bg,
+                   kBoxMayShorten);  // the counter says where; the agency only helps
+  const std::string text = FitText(f.small, m.now_calling.agency, inner);
+  const ImVec2 at(cx - Width(f.small, text) / 2, y);
+  dl->AddText(f.small, f.small->FontSize, at, kMuted, text.c_str());
+  RecordText(f.small, at, MeasureText(f.small, text), kMuted, text, 0,
+             text == m.now_calling.agency ? "" : m.now_calling.agency);
+}
+
+void Recent(ImDrawList* dl, const DisplayModel& m, const Fonts& f, const Layout& l, Lang lang) {
+  const float s = l.s;
+  const ImVec2 a = l.recent_min, b = l.recent_max;
+  dl->AddRectFilled(a, b, kPanel, 18 * s);
+  LayoutBox box("recent calls", ImVec2(a.x + l.pad, a.y), ImVec2(b.x - l.pad, b.y), kPanel);
+  DrawText(dl, f.medium, ImVec2(a.x + l.pad, a.y + 12 * s), kNavy,
+           lang == Lang::kId ? "PANGGILAN TERAKHIR" : "RECENT CALLS");
+  const float inner = b.x - a.x - 2 * l.pad;
+  float y = l.recent_rows_y;
+  size_t shown = 0;
   for (const CallLine& c : m.history) {
-    if (ry + row_h > rb.y) break;
-    dl->AddLine(ImVec2(ra.x + pad, ry - 6 * s), ImVec2(rb.x - pad, ry - 6 * s), Rgb(205, 212, 225),
+    if (shown >= l.recent_rows) break;
+    dl->AddLine(ImVec2(a.x + l.pad, y - 5 * s), ImVec2(b.x - l.pad, y - 5 * s), Rgb(205, 212, 225),
                 2 * s);
-    Text(dl, fonts.medium, ra.x + pad, ry, kInk, c.number);
-    const std::string counter = Fit(fonts.medium, c.counter, (rb.x - ra.x) * 0.5f);
-    Text(dl, fonts.medium, rb.x - pad - Measure(fonts.medium, counter).x, ry, kNavy, counter);
-    ry += row_h;
+    // Number on the left, counter on the right, in the largest face both fit.
+    ImFont* face = f.large;
+    for (ImFont* candidate : {f.large, f.medium, f.small}) {
+      face = candidate;
+      if (Width(face, c.number) + Width(face, c.counter) + l.pad <= inner) break;
+    }
+    const float dy = (f.large->FontSize - face->FontSize) / 2;
+    {
+      LayoutRole role("number");
+      DrawText(dl, face, ImVec2(a.x + l.pad, y + dy), kInk, c.number);
+    }
+    LayoutRole role("counter");
+    DrawText(dl, face, ImVec2(b.x - l.pad - Width(face, c.counter), y + dy), kNavy, c.counter);
+    y += l.recent_row_h;
+    ++shown;
   }
+  RecordList("recent calls", static_cast<int>(m.history.size()), static_cast<int>(shown), false);
+}
 
-  // Counter tiles.
-  y += main_h + pad;
+// Counter tiles: name on top, then the number (or the state when there is
+// none), in the largest faces for which every tile fits, wrapping into rows.
+void Tiles(ImDrawList* dl, const DisplayModel& m, const Fonts& f, const Layout& l, float w) {
   const int n = static_cast<int>(m.counters.size());
-  const int cols = std::max(1, std::min(n, 8));
-  const int rows = n == 0 ? 0 : (n + cols - 1) / cols;
-  const float ticker_h = 76 * s;
-  const float waiting_h = 120 * s;  // two rows of chips
-  const float tiles_bottom = h - ticker_h - waiting_h - pad;
-  const float tile_h = rows ? std::min(230 * s, (tiles_bottom - y) / rows - pad / 2) : 0;
-  const float tile_w = (w - pad * (cols + 1)) / cols;
-  for (int i = 0; i < n; ++i) {
-    const CounterPanel& p = m.counters[i];
-    const float tx = pad + (i % cols) * (tile_w + pad);
-    const float ty = y + (i / cols) * (tile_h + pad / 2);
-    ImU32 bg = Rgb(120, 128, 140), fg = kWhite;
-    switch (p.tone) {
-      case CounterPanel::Tone::kServing:
-        bg = Rgb(25, 135, 84);
-        break;
-      case CounterPanel::Tone::kCalling:
-        bg = kAmber;
-        fg = kInk;
-        break;
-      case CounterPanel::Tone::kIdle:
-        bg = Rgb(13, 110, 253);
-        break;
-      case CounterPanel::Tone::kBreak:
-        bg = Rgb(214, 98, 0);
-        break;
-      case CounterPanel::Tone::kClosed:
-        bg = Rgb(120, 128, 140);
-        break;
+  if (n == 0) return;
+  const float s = l.s, gap = 8 * s, hpad = 10 * s, vpad = 5 * s;
+  const float area_w = w - 2 * l.pad, area_h = l.tiles_bottom - l.tiles_y;
+  struct Choice {
+    ImFont *name, *line2;
+  };
+  const Choice choices[] = {
+      {f.medium, f.large}, {f.medium, f.medium}, {f.small, f.medium}, {f.small, f.small}};
+  Choice c = choices[3];
+  int cols = 1, rows = n;
+  float need_h = 0;
+  for (const Choice& candidate : choices) {
+    float need_w = 0;
+    for (const CounterPanel& p : m.counters) {
+      need_w = std::max(need_w, Width(candidate.name, p.name));
+      need_w =
+          std::max(need_w, Width(candidate.line2, p.ticket.empty() ? p.short_state : p.ticket));
     }
-    dl->AddRectFilled(ImVec2(tx, ty), ImVec2(tx + tile_w, ty + tile_h), bg, 14 * s);
-    const float tcx = tx + tile_w / 2;
-    Centered(dl, fonts.medium, tcx, ty + 10 * s, fg, p.name, tile_w - 12 * s);
-    if (!p.ticket.empty()) {
-      // The largest font in which the whole number fits the tile.
-      ImFont* f = Measure(fonts.large, p.ticket).x <= tile_w - 16 * s ? fonts.large : fonts.medium;
-      Centered(dl, f, tcx, ty + tile_h * 0.5f - f->FontSize * 0.55f, fg, p.ticket, tile_w - 12 * s);
-    }
-    Centered(dl, fonts.small, tcx, ty + tile_h - 42 * s, fg, p.state_text, tile_w - 12 * s);
+    need_w += 2 * hpad;
+    need_h = candidate.name->FontSize + candidate.line2->FontSize + 3 * vpad;
+    cols = std::clamp(static_cast<int>((area_w + gap) / (need_w + gap)), 1, n);
+    rows = (n + cols - 1) / cols;
+    cols = (n + rows - 1) / rows;  // balanced rows: 11 + 11, not 16 + 6
+    c = candidate;
+    if (need_w <= area_w && rows * need_h + (rows - 1) * gap <= area_h) break;
   }
+  const float tile_w = (area_w - (cols - 1) * gap) / cols;
+  const int fit_rows =
+      std::max(0, std::min(rows, static_cast<int>((area_h + gap) / (need_h + gap))));
+  const float tile_h =
+      fit_rows ? std::min(need_h * 1.6f, (area_h - (fit_rows - 1) * gap) / fit_rows) : 0;
+  int capacity = fit_rows * cols;
+  const bool more = capacity < n;
+  if (more) --capacity;  // the last place says how many are not shown
+  for (int i = 0; i < std::min(n, capacity); ++i) {
+    const CounterPanel& p = m.counters[i];
+    const Tone tone = TileTone(p.tone);
+    const ImVec2 a(l.pad + (i % cols) * (tile_w + gap), l.tiles_y + (i / cols) * (tile_h + gap));
+    const ImVec2 b(a.x + tile_w, a.y + tile_h);
+    dl->AddRectFilled(a, b, tone.bg, 12 * s);
+    LayoutBox box("tile:" + p.name, ImVec2(a.x + hpad / 2, a.y), ImVec2(b.x - hpad / 2, b.y),
+                  tone.bg);
+    const float cx = (a.x + b.x) / 2;
+    const float y = a.y + (tile_h - need_h) / 2 + vpad;
+    {
+      LayoutRole role("counter");
+      DrawCentered(dl, c.name, cx, y, tone.fg, p.name);
+    }
+    LayoutRole role(p.ticket.empty() ? "" : "number");
+    DrawCentered(dl, c.line2, cx, y + c.name->FontSize + vpad, tone.fg,
+                 p.ticket.empty() ? p.short_state : p.ticket);
+  }
+  if (more && capacity >= 0) {
+    const int i = capacity;
+    const ImVec2 a(l.pad + (i % cols) * (tile_w + gap), l.tiles_y + (i / cols) * (tile_h + gap));
+    LayoutBox box("tiles:more", a, ImVec2(a.x + tile_w, a.y + tile_h), Rgb(226, 231, 240));
+    DrawCentered(dl, c.name, a.x + tile_w / 2, a.y + (tile_h - c.name->FontSize) / 2, kInk,
+                 "+" + std::to_string(n - capacity));
+  }
+  RecordList("counter tiles", n, std::min(n, std::max(0, capacity)), more);
+}
 
-  // Waiting counts: services with people waiting first, in two rows of chips.
-  const float wy = h - ticker_h - waiting_h;
-  dl->AddRectFilled(ImVec2(0, wy), ImVec2(w, wy + waiting_h), kPanel);
+// Waiting counts: services with people waiting first, two rows of chips; what
+// does not fit is counted in a last chip, "+N lagi".
+void Waiting(ImDrawList* dl, const DisplayModel& m, const Fonts& f, const Layout& l, float w,
+             Lang lang) {
+  const float s = l.s, pad = l.pad;
+  const float wy = l.waiting_y;
+  dl->AddRectFilled(ImVec2(0, wy), ImVec2(w, wy + l.waiting_h), kPanel);
+  LayoutBox strip("waiting", ImVec2(0, wy), ImVec2(w, wy + l.waiting_h), kPanel);
   const std::string label = lang == Lang::kId ? "Menunggu:" : "Waiting:";
-  Text(dl, fonts.small, pad, wy + 14 * s, kNavy, label);
-  const float x0 = pad + Measure(fonts.small, label).x + pad;
+  DrawText(dl, f.small, ImVec2(pad, wy + 8 * s + 6 * s), kNavy, label);
+  const float x0 = pad + Width(f.small, label) + pad;
+  const float right = w - pad;
   std::vector<const WaitingLine*> lines;
   for (const WaitingLine& line : m.waiting) lines.push_back(&line);
   std::stable_sort(lines.begin(), lines.end(), [](const WaitingLine* a, const WaitingLine* b) {
     return (a->waiting > 0) > (b->waiting > 0);
   });
-  float wx = x0;
-  float row_y = wy + 8 * s;
-  const float chip_h = 46 * s;
-  for (const WaitingLine* line : lines) {
-    const std::string chip = line->service + "  " + std::to_string(line->waiting);
-    const float cw = Measure(fonts.small, chip).x + pad;
-    if (wx + cw > w - pad) {
-      wx = x0;
-      row_y += chip_h + 8 * s;
-      if (row_y + chip_h > wy + waiting_h) break;
+  struct Chip {
+    std::string text, whole;
+    ImVec2 at;
+    float w;
+    bool busy;
+  };
+  const float inner = pad;  // text inset, both sides together
+  auto more_text = [&](size_t left) {
+    return "+" + std::to_string(left) + (lang == Lang::kId ? " lagi" : " more");
+  };
+  // Lays out chips [0, count) and reports whether they all fit in two rows
+  // (with room for a "+N" chip after them when count < all).
+  auto place = [&](size_t count, std::vector<Chip>* out) {
+    out->clear();
+    float x = x0, y = wy + 8 * s;
+    int row = 0;
+    // `tail` ("  8") is never cut; a long name takes at most a third of the
+    // row, not a row of its own.
+    auto put = [&](const std::string& name, const std::string& tail, bool busy) {
+      const std::string whole = name + tail;
+      const std::string text =
+          FitText(f.small, name, (right - x0) / 3 - inner - Width(f.small, tail)) + tail;
+      const float cw = Width(f.small, text) + inner;
+      if (x + cw > right) {
+        if (++row > 1) return false;
+        x = x0;
+        y += l.chip_h + 8 * s;
+      }
+      out->push_back({text, whole, ImVec2(x, y), cw, busy});
+      x += cw + pad / 2;
+      return true;
+    };
+    for (size_t i = 0; i < count; ++i) {
+      const WaitingLine* line = lines[i];
+      if (!put(line->service, "  " + std::to_string(line->waiting), line->waiting > 0)) {
+        return false;
+      }
     }
-    dl->AddRectFilled(ImVec2(wx, row_y), ImVec2(wx + cw, row_y + chip_h),
-                      line->waiting > 0 ? Rgb(255, 236, 179) : Rgb(230, 234, 242), 10 * s);
-    Text(dl, fonts.small, wx + pad / 2, row_y + 6 * s, kInk, chip);
-    wx += cw + pad / 2;
+    return count == lines.size() || put(more_text(lines.size() - count), "", false);
+  };
+  std::vector<Chip> chips;
+  size_t count = lines.size();
+  while (count > 0 && !place(count, &chips)) --count;
+  if (count == 0) place(0, &chips);
+  for (const Chip& chip : chips) {
+    const ImU32 bg = chip.busy ? Rgb(255, 236, 179) : Rgb(226, 231, 240);
+    const ImVec2 b(chip.at.x + chip.w, chip.at.y + l.chip_h);
+    dl->AddRectFilled(chip.at, b, bg, 10 * s);
+    LayoutBox box("chip", chip.at, b, bg, kBoxMayShorten);  // the prefix on the ticket is enough
+    const ImVec2 at(chip.at.x + inner / 2, chip.at.y + 6 * s);
+    dl->AddText(f.small, f.small->FontSize, at, kInk, chip.text.c_str());
+    RecordText(f.small, at, MeasureText(f.small, chip.text), kInk, chip.text, 0,
+               chip.text == chip.whole ? "" : chip.whole);
   }
+  RecordList("waiting chips", static_cast<int>(lines.size()), static_cast<int>(count),
+             count < lines.size());
+}
 
-  // Ticker: scrolls right to left, 140 px/s at 1080p.
-  const float ty = h - ticker_h;
-  dl->AddRectFilled(ImVec2(0, ty), ImVec2(w, h), kNavy);
-  if (!m.ticker.empty()) {
-    const float tw = Measure(fonts.medium, m.ticker).x;
-    const float span = w + tw;
-    const float x = w - static_cast<float>(std::fmod(t * 140.0 * s, span));
-    dl->PushClipRect(ImVec2(0, ty), ImVec2(w, h));
-    Text(dl, fonts.medium, x, ty + 14 * s, kWhite, m.ticker);
-    dl->PopClipRect();
-  }
+void Ticker(ImDrawList* dl, const DisplayModel& m, const Fonts& f, const Layout& l, float w,
+            float h, double t) {
+  dl->AddRectFilled(ImVec2(0, l.ticker_y), ImVec2(w, h), kNavy);
+  if (m.ticker.empty()) return;
+  // Scrolls right to left, 140 px/s at 1080p.
+  const float tw = Width(f.medium, m.ticker);
+  const float span = w + tw;
+  const float x = w - static_cast<float>(std::fmod(t * 140.0 * l.s, span));
+  LayoutBox box("ticker", ImVec2(0, l.ticker_y), ImVec2(w, h), kNavy, kBoxMoving);
+  dl->PushClipRect(ImVec2(0, l.ticker_y), ImVec2(w, h));
+  DrawText(dl, f.medium, ImVec2(x, l.ticker_y + 12 * l.s), kWhite, m.ticker);
+  dl->PopClipRect();
+}
+
+}  // namespace
+
+bool LoadFonts(float width, float height, Fonts* fonts) {
+  const float s = std::min(height / 1080.0f, width / 1920.0f);
+  fonts->small = AddFont(kFontBold, 28 * s);
+  fonts->medium = AddFont(kFontBold, 44 * s);
+  fonts->large = AddFont(kFontBold, 72 * s);
+  // Numbers and counter names only: ASCII keeps the atlas small at 4K.
+  fonts->counter = AddFont(kFontBold, 124 * s, /*ascii_only=*/true);
+  fonts->huge = AddFont(kFontBold, 262 * s, /*ascii_only=*/true);
+  return fonts->small && fonts->medium && fonts->large && fonts->counter && fonts->huge;
+}
+
+size_t RecentRows(const Fonts& fonts, float width, float height, bool banner) {
+  const float s = std::min(height / 1080.0f, width / 1920.0f);
+  // The banner is one line or two: plan for two, so that rows are never
+  // promised to the model and then dropped.
+  const float banner_h =
+      banner ? std::max(2 * fonts.small->FontSize, fonts.medium->FontSize) + 24 * s : 0;
+  return ComputeLayout(fonts, width, height, banner_h).recent_rows;
+}
+
+void DrawScreen(const DisplayModel& m, const Fonts& fonts, float w, float h, double t, Lang lang) {
+  ImDrawList* dl = ImGui::GetBackgroundDrawList();
+  const float s = std::min(h / 1080.0f, w / 1920.0f);
+  dl->AddRectFilled(ImVec2(0, 0), ImVec2(w, h), Rgb(226, 231, 240));
+  const Layout l = ComputeLayout(fonts, w, h, BannerHeight(fonts, m.banner, w, s));
+  Header(dl, m, fonts, l, w);
+  Banner(dl, m, fonts, l, w);
+  NowCalling(dl, m, fonts, l, t, lang);
+  Recent(dl, m, fonts, l, lang);
+  Tiles(dl, m, fonts, l, w);
+  Waiting(dl, m, fonts, l, w, lang);
+  Ticker(dl, m, fonts, l, w, h, t);
 }
 
 }  // namespace mpp::display

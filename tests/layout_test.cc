@@ -1,0 +1,242 @@
+// Layout tests: every screen, at every size a hall uses, in both languages,
+// with the sample catalog, an edge catalog (tests/data/edge-catalog.toml: a
+// 22nd counter in one zone, 4-digit numbers, a 126-character service name)
+// and an empty hall. Each program runs for real under Xvfb against the real
+// broker with --layout, writes a screenshot and the record of every text it
+// drew (common/layout.h), and the record is checked: no text cut by its box,
+// run off the screen or shortened to "...", none over another, no list that
+// drops items without "+N lagi", contrast at least 4.5:1 (7:1 for numbers and
+// counter names on the hall display), and the display's sizes from ten
+// metres. The screenshots stay in build/layout/ for a person to open.
+#include "common/layout.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <functional>
+#include <set>
+
+#include "tests/broker_process.h"
+
+namespace mpp::testing {
+namespace {
+
+struct Size {
+  int w, h;
+  std::string Name() const { return std::to_string(w) + "x" + std::to_string(h); }
+  bool portrait() const { return h > w; }
+};
+const Size kSizes[] = {{1280, 720}, {1366, 768}, {1920, 1080}, {3840, 2160}, {1080, 1920}};
+const char* const kLangs[] = {"id", "en"};
+
+std::string EdgeCatalog() { return std::string(MPP_SOURCE_DIR) + "/tests/data/edge-catalog.toml"; }
+
+std::string ArtefactDir(const std::string& program) {
+  const std::string dir = std::string(MPP_LAYOUT_DIR) + "/" + program;
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+// Loads FILE.layout.json written beside FILE.png.
+::testing::AssertionResult LoadLayout(const std::string& png, LayoutFrame* frame) {
+  const std::string path = png.substr(0, png.size() - 4) + ".layout.json";
+  const std::string text = ReadFile(path);
+  if (text.empty()) return ::testing::AssertionFailure() << "no layout record " << path;
+  auto parsed = LayoutFromJson(text);
+  if (!parsed.ok())
+    return ::testing::AssertionFailure() << path << ": " << parsed.status().message();
+  *frame = std::move(*parsed);
+  return ::testing::AssertionSuccess();
+}
+
+// The problems of one screenshot, each line prefixed with what it shows.
+void Expect(const std::string& what, const LayoutFrame& f, const LayoutRules& rules,
+            std::vector<std::string> extra = {}) {
+  std::vector<std::string> problems = CheckLayout(f, rules);
+  problems.insert(problems.end(), extra.begin(), extra.end());
+  std::string text;
+  for (size_t i = 0; i < problems.size() && i < 12; ++i) text += "\n  " + problems[i];
+  if (problems.size() > 12) text += "\n  ... " + std::to_string(problems.size() - 12) + " more";
+  EXPECT_TRUE(problems.empty()) << what << ":" << text;
+}
+
+const TextRecord* FindText(const LayoutFrame& f, const std::function<bool(const TextRecord&)>& p) {
+  for (const TextRecord& t : f.texts) {
+    if (p(t)) return &t;
+  }
+  return nullptr;
+}
+
+class LayoutTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    xvfb_ = new Xvfb;
+    ASSERT_TRUE(xvfb_->Start(3840, 2160));
+  }
+  static void TearDownTestSuite() {
+    delete xvfb_;
+    xvfb_ = nullptr;
+  }
+  std::vector<std::string> Env() const { return {"DISPLAY=" + xvfb_->display()}; }
+
+  // Runs `argv` to its exit (it writes `png` and its layout record).
+  ::testing::AssertionResult Run(std::vector<std::string> argv, const std::string& png) {
+    std::filesystem::remove(png);
+    ChildProcess p;
+    const std::string err = dir_.File("screen.stderr");
+    if (!p.Start(argv, Env(), err)) return ::testing::AssertionFailure() << "cannot start";
+    const int code = p.Wait(60000);
+    if (code != 0 || !std::filesystem::exists(png)) {
+      return ::testing::AssertionFailure()
+             << argv[0] << " exited " << code << " without " << png << ": " << ReadFile(err);
+    }
+    return ::testing::AssertionSuccess();
+  }
+
+  static Xvfb* xvfb_;
+  TempDir dir_;
+};
+Xvfb* LayoutTest::xvfb_ = nullptr;
+
+// ------------------------------------------------------------- display --
+
+LayoutRules DisplayRules() {
+  LayoutRules r;
+  r.role_contrast = {{"number", 7.0}, {"counter", 7.0}};
+  return r;
+}
+
+// Sizes from ten metres, on landscape screens (16:9, where they scale with
+// the height): the called number's digits >= 15 % of the height, the counter
+// to go to >= 7 %, the recent calls >= 4 %.
+std::vector<std::string> DisplaySizes(const LayoutFrame& f, bool has_call, bool has_history) {
+  std::vector<std::string> out;
+  if (!has_call) return out;
+  auto share = [&](const TextRecord* t) { return t ? t->ink_px / f.height : 0.0f; };
+  const TextRecord* number =
+      FindText(f, [](const TextRecord& t) { return t.box == "now calling" && t.role == "number"; });
+  const TextRecord* counter = FindText(
+      f, [](const TextRecord& t) { return t.box == "now calling" && t.role == "counter"; });
+  const TextRecord* recent = FindText(
+      f, [](const TextRecord& t) { return t.box == "recent calls" && t.role == "number"; });
+  if (share(number) < 0.15f) {
+    out.push_back("the called number is " + std::to_string(100 * share(number)) + " % high");
+  }
+  if (share(counter) < 0.07f) {
+    out.push_back("the counter to go to is " + std::to_string(100 * share(counter)) + " % high");
+  }
+  if (has_history && share(recent) < 0.04f) {
+    out.push_back("the recent calls are " + std::to_string(100 * share(recent)) + " % high");
+  }
+  return out;
+}
+
+struct DisplayCase {
+  std::string name;
+  std::string catalog;
+  std::string zone;
+  std::function<void(TestClient&)> setup;
+  int counters = 0;  // tiles that must all be on screen
+  bool has_call = false;
+  bool has_history = false;
+};
+
+void DisplayMatrix(LayoutTest* test, const DisplayCase& c, TempDir& dir,
+                   const std::function<::testing::AssertionResult(std::vector<std::string>,
+                                                                  const std::string&)>& run) {
+  BrokerProcess::Options o;
+  o.config = c.catalog;
+  BrokerProcess broker(dir, o);
+  ASSERT_TRUE(broker.Start());
+  {
+    TestClient client(broker.command_endpoint());
+    c.setup(client);
+  }
+  const std::string out = ArtefactDir("display");
+  for (const Size& size : kSizes) {
+    for (const char* lang : kLangs) {
+      const std::string what = c.name + "-" + size.Name() + "-" + lang;
+      const std::string png = out + "/" + what + ".png";
+      std::vector<std::string> argv = {MPP_DISPLAY_BIN,
+                                       "--broker",
+                                       broker.command_endpoint(),
+                                       "--size",
+                                       size.Name(),
+                                       "--lang",
+                                       lang,
+                                       "--mute",
+                                       "--layout",
+                                       "--screenshot",
+                                       png,
+                                       "--frames",
+                                       "3"};
+      if (!c.zone.empty()) {
+        argv.push_back("--zone");
+        argv.push_back(c.zone);
+      }
+      ASSERT_TRUE(run(argv, png)) << what;
+      LayoutFrame f;
+      ASSERT_TRUE(LoadLayout(png, &f)) << what;
+      std::vector<std::string> extra;
+      if (!size.portrait()) extra = DisplaySizes(f, c.has_call, c.has_history);
+      std::set<std::string> tiles;
+      for (const TextRecord& t : f.texts) {
+        if (t.box.rfind("tile:", 0) == 0 && t.role == "counter") tiles.insert(t.text);
+      }
+      if (static_cast<int>(tiles.size()) != c.counters) {
+        extra.push_back(std::to_string(tiles.size()) + " counter tiles on screen, not " +
+                        std::to_string(c.counters));
+      }
+      Expect(what, f, DisplayRules(), extra);
+    }
+  }
+  (void)test;
+}
+
+TEST_F(LayoutTest, DisplayWithTheSampleHallFitsEverySize) {
+  DisplayCase c{"sample-zone-A",
+                SampleCatalog(),
+                "A",
+                [](TestClient& t) {
+                  for (int counter : {1, 2, 4, 7}) {
+                    t.SignIn(counter, "op" + std::to_string(counter));
+                  }
+                  for (int i = 0; i < 9; ++i) {
+                    t.Issue(i % 3 == 0 ? "KTP-REKAM" : i % 3 == 1 ? "KK" : "SKCK-BARU");
+                  }
+                  for (int counter : {1, 4, 7, 2}) t.CallNext(counter);
+                  t.StartServing(1);
+                },
+                8,
+                true,
+                true};
+  DisplayMatrix(this, c, dir_, [this](auto argv, auto png) { return Run(argv, png); });
+}
+
+TEST_F(LayoutTest, DisplayWithTwentyTwoCountersAndLongNamesFitsEverySize) {
+  DisplayCase c{
+      "edge-zone-A",
+      EdgeCatalog(),
+      "A",
+      [](TestClient& t) {
+        for (int counter = 1; counter <= 22; ++counter) {
+          t.SignIn(counter, "op" + std::to_string(counter));
+        }
+        for (int i = 0; i < 30; ++i) {
+          t.Issue(i % 3 == 0 ? "IZIN-PENELITIAN-ASING" : i % 3 == 1 ? "KTP-REKAM" : "SKCK-BARU");
+        }
+        for (int counter : {1, 7, 22, 2, 8, 22}) t.CallNext(counter);
+      },
+      22,
+      true,
+      true};
+  DisplayMatrix(this, c, dir_, [this](auto argv, auto png) { return Run(argv, png); });
+}
+
+TEST_F(LayoutTest, DisplayOfAnEmptyHallFitsEverySize) {
+  DisplayCase c{"empty-hall", SampleCatalog(), "", [](TestClient&) {}, 21, false, false};
+  DisplayMatrix(this, c, dir_, [this](auto argv, auto png) { return Run(argv, png); });
+}
+
+}  // namespace
+}  // namespace mpp::testing
