@@ -81,7 +81,7 @@ void EnableLayoutRecording() {
 void BeginLayoutFrame(float width, float height) {
   auto& r = TheRecorder();
   if (!r) return;
-  r->frame = LayoutFrame{width, height, {}, {}};
+  r->frame = LayoutFrame{width, height, {}, {}, {}};
   r->boxes.clear();
   r->role.clear();
 }
@@ -89,6 +89,12 @@ void BeginLayoutFrame(float width, float height) {
 LayoutBox::LayoutBox(const std::string& name, ImVec2 min, ImVec2 max, ImU32 bg, int flags) {
   auto& r = TheRecorder();
   if (!r) return;
+  if (!r->boxes.empty()) {
+    const Box& parent = r->boxes.back();
+    int parent_flags = 0;
+    for (const Box& outer : r->boxes) parent_flags |= outer.flags;
+    r->frame.boxes.push_back({name, parent.name, min, max, parent.min, parent.max, parent_flags});
+  }
   r->boxes.push_back({name, min, max, bg, flags});
   active_ = true;
 }
@@ -224,6 +230,16 @@ std::vector<std::string> CheckLayout(const LayoutFrame& f, const LayoutRules& ru
       }
     }
   }
+  for (const BoxRecord& b : f.boxes) {
+    const bool x_out = !(b.parent_flags & kBoxMoving) &&
+                       (b.min.x < b.parent_min.x - kSlack || b.max.x > b.parent_max.x + kSlack);
+    const bool y_out = !(b.parent_flags & kBoxScrollsY) &&
+                       (b.min.y < b.parent_min.y - kSlack || b.max.y > b.parent_max.y + kSlack);
+    if (x_out || y_out) {
+      out.push_back(fmt::format("box {} at {} runs out of {} {}", b.name, Rect(b.min, b.max),
+                                b.parent, Rect(b.parent_min, b.parent_max)));
+    }
+  }
   for (const ListRecord& l : f.lists) {
     if (l.shown < l.total && !l.says_more) {
       out.push_back(fmt::format("dropped: {} shows {} of {} items without saying so", l.name,
@@ -255,7 +271,21 @@ std::string LayoutToJson(const LayoutFrame& f) {
     lists.push_back(
         {{"name", l.name}, {"total", l.total}, {"shown", l.shown}, {"says_more", l.says_more}});
   }
-  return json{{"width", f.width}, {"height", f.height}, {"texts", texts}, {"lists", lists}}.dump(1);
+  json boxes = json::array();
+  for (const BoxRecord& b : f.boxes) {
+    boxes.push_back(
+        {{"name", b.name},
+         {"parent", b.parent},
+         {"rect", {b.min.x, b.min.y, b.max.x, b.max.y}},
+         {"parent_rect", {b.parent_min.x, b.parent_min.y, b.parent_max.x, b.parent_max.y}},
+         {"parent_flags", b.parent_flags}});
+  }
+  return json{{"width", f.width},
+              {"height", f.height},
+              {"texts", texts},
+              {"lists", lists},
+              {"boxes", boxes}}
+      .dump(1);
 }
 
 StatusOr<LayoutFrame> LayoutFromJson(const std::string& text) {
@@ -290,6 +320,16 @@ StatusOr<LayoutFrame> LayoutFromJson(const std::string& text) {
     for (const json& l : j.at("lists")) {
       f.lists.push_back({l.at("name").get<std::string>(), l.at("total").get<int>(),
                          l.at("shown").get<int>(), l.at("says_more").get<bool>()});
+    }
+    for (const json& b : j.value("boxes", json::array())) {
+      const auto& r = b.at("rect");
+      const auto& p = b.at("parent_rect");
+      f.boxes.push_back({b.at("name").get<std::string>(), b.at("parent").get<std::string>(),
+                         ImVec2(r[0].get<float>(), r[1].get<float>()),
+                         ImVec2(r[2].get<float>(), r[3].get<float>()),
+                         ImVec2(p[0].get<float>(), p[1].get<float>()),
+                         ImVec2(p[2].get<float>(), p[3].get<float>()),
+                         b.at("parent_flags").get<int>()});
     }
     return f;
   } catch (const json::exception& e) {

@@ -55,10 +55,20 @@ struct ListRecord {
   bool says_more = false;  // it drew "+N lagi" (or scrolls to the rest)
 };
 
+// A box drawn inside another (a notice inside its panel, a button inside its
+// row): it must stay inside, or what it covers is hidden.
+struct BoxRecord {
+  std::string name, parent;
+  ImVec2 min, max;
+  ImVec2 parent_min, parent_max;
+  int parent_flags = kBoxPlain;
+};
+
 struct LayoutFrame {
   float width = 0, height = 0;
   std::vector<TextRecord> texts;
   std::vector<ListRecord> lists;
+  std::vector<BoxRecord> boxes;  // the nested ones
 };
 
 // The frame being recorded on this thread, or null when recording is off.

@@ -105,6 +105,18 @@ TEST(LayoutCheck, AListThatDropsItemsMustSaySo) {
   EXPECT_TRUE(CheckLayout(f, {}).empty());
 }
 
+TEST(LayoutCheck, ABoxThatRunsOutOfItsParentIsCaught) {
+  LayoutFrame f = Frame({});
+  f.boxes.push_back({"print failed", "print status", ImVec2(40, 560), ImVec2(1320, 690),
+                     ImVec2(0, 560), ImVec2(1366, 660), kBoxPlain});
+  EXPECT_TRUE(Mentions(CheckLayout(f, {}), "box print failed"));
+  f.boxes[0].parent_flags = kBoxScrollsY;  // inside a list that scrolls: fine
+  EXPECT_TRUE(CheckLayout(f, {}).empty());
+  auto back = LayoutFromJson(LayoutToJson(f));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->boxes.size(), 1u);
+}
+
 TEST(LayoutCheck, ContrastRatioMatchesWcagReferenceValues) {
   EXPECT_NEAR(ContrastRatio(IM_COL32(0, 0, 0, 255), IM_COL32(255, 255, 255, 255)), 21.0, 1e-6);
   EXPECT_NEAR(ContrastRatio(IM_COL32(118, 118, 118, 255), IM_COL32(255, 255, 255, 255)), 4.54,

@@ -118,7 +118,7 @@ void CounterModel::SubmitSignIn(const std::string& operator_id, const std::strin
   r.mutable_sign_in()->set_pin(pin);
   Send(std::move(r));
   sign_in_tries_ = 1;
-  message_ = T2("Memeriksa PIN...", "Checking the PIN...");
+  message_ = T2("Memeriksa PIN\u2026", "Checking the PIN\u2026");
   message_error_ = false;
 }
 
@@ -131,7 +131,7 @@ bool CounterModel::ResendSignInLater(const std::string& why_id, const std::strin
   ++sign_in_tries_;
   resend_at_ = now_ + delay;
   pending_failed_ = false;  // still busy: the form stays locked
-  message_ = T2("Memeriksa PIN... ", "Checking the PIN... ") +
+  message_ = T2("Memeriksa PIN\u2026 ", "Checking the PIN\u2026 ") +
              (options_.lang == Lang::kId ? why_id : why_en);
   message_error_ = false;
   return true;
@@ -359,7 +359,7 @@ std::string CounterModel::OperatorText() const {
 
 std::string CounterModel::ConnectingText() const {
   if (key_refused_) return T2(kKeyRefusedId, kKeyRefusedEn);
-  return T2("Menghubungkan ke server antrean...", "Connecting to the queue server...");
+  return T2("Menghubungkan ke server antrean\u2026", "Connecting to the queue server\u2026");
 }
 
 std::string CounterModel::Banner() const {
@@ -371,9 +371,9 @@ std::string CounterModel::Banner() const {
   }
   return T2(
       "Koneksi ke server antrean terputus. Tombol dinonaktifkan; menyambung ulang "
-      "otomatis...",
+      "otomatis\u2026",
       "Connection to the queue server lost. Actions are disabled; reconnecting by "
-      "itself...");
+      "itself\u2026");
 }
 
 std::string CounterModel::ConfirmText() const {

@@ -116,7 +116,7 @@ TEST_F(CounterModelTest, ARefusedKeyIsShownAsSuchNotAsANetworkHiccup) {
       << model_.message();
   // Told by the clone client: the connecting screen gives the same words, the
   // banner (while not connected) a short line instead of "reconnecting".
-  EXPECT_EQ(model_.ConnectingText(), "Menghubungkan ke server antrean...");
+  EXPECT_EQ(model_.ConnectingText(), "Menghubungkan ke server antrean\u2026");
   Publish(kMonday9, /*connected=*/false);
   EXPECT_NE(model_.Banner().find("terputus"), std::string::npos) << model_.Banner();
   model_.SetKeyRefused(true);
@@ -252,7 +252,7 @@ TEST_F(CounterModelTest, ASignInTheBrokerCouldNotCheckYetIsResentWithBackoff) {
   counter_.set_status(v1::CLOSED);
   Publish(kMonday9);
   model_.SubmitSignIn("ani", "2580");
-  EXPECT_EQ(model_.message(), "Memeriksa PIN...");
+  EXPECT_EQ(model_.message(), "Memeriksa PIN\u2026");
   auto jobs = model_.TakeJobs();
   ASSERT_EQ(jobs.size(), 1u);
   const std::string id = jobs[0].request_id;
@@ -261,7 +261,7 @@ TEST_F(CounterModelTest, ASignInTheBrokerCouldNotCheckYetIsResentWithBackoff) {
   model_.OnResult(id, busy);
   EXPECT_TRUE(model_.busy());
   EXPECT_FALSE(model_.message_is_error());
-  EXPECT_EQ(model_.message(), "Memeriksa PIN... server sibuk, mencoba lagi.");
+  EXPECT_EQ(model_.message(), "Memeriksa PIN\u2026 server sibuk, mencoba lagi.");
   Publish(kMonday9 + 999);
   EXPECT_TRUE(model_.TakeJobs().empty()) << "not before a second";
   Publish(kMonday9 + 1000);

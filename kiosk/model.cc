@@ -128,6 +128,7 @@ void KioskModel::OnPrintResult(int64_t ticket_id, const Status& status) {
   } else {
     ticket_view_.print = TicketView::Print::kFailed;
     ticket_view_.print_error = status.message();
+    ticket_view_.print_advice = PrintAdvice(status.message(), lang_);
   }
   Touch();  // the visitor needs time to read the result
 }
@@ -447,6 +448,21 @@ void KioskModel::AddPastClosing(std::string* text) const {
   *text += T(lang_, "Kemungkinan tidak terlayani hari ini.", "You may not be served today.");
 }
 
+std::string PrintAdvice(const std::string& error, Lang lang) {
+  auto has = [&](const char* word) { return error.find(word) != std::string::npos; };
+  if (has("paper")) {
+    return T(lang, "kertas printer habis; pasang gulungan kertas baru.",
+             "the printer is out of paper; load a new roll.");
+  }
+  if (has("not connected") || has("cannot find") || has("broke the connection") || has("no such") ||
+      has("did not answer") || has("refused")) {
+    return T(lang, "printer tidak tersambung; periksa kabel dan dayanya.",
+             "the printer is not connected; check its cable and power.");
+  }
+  return T(lang, "printer bermasalah; periksa printer, rinciannya ada di log kiosk.",
+           "the printer has a problem; check it, the details are in the kiosk log.");
+}
+
 void KioskModel::BuildTicketView(const v1::Ticket& t, int ahead, Millis estimate) {
   const TicketView::Print print = ticket_view_.print;
   const std::string error = ticket_view_.print_error;
@@ -482,6 +498,7 @@ void KioskModel::BuildTicketView(const v1::Ticket& t, int ahead, Millis estimate
   if (same) {
     v.print = print;
     v.print_error = error;
+    if (print == TicketView::Print::kFailed) v.print_advice = PrintAdvice(error, lang_);
   }
   ticket_view_ = std::move(v);
 }

@@ -95,8 +95,13 @@ struct TicketView {
   std::string priority_text;
   std::string issued_text;
   enum class Print { kPrinting, kPrinted, kFailed } print = Print::kPrinting;
-  std::string print_error;
+  std::string print_error;   // the printer's technical words: the log and status, not the screen
+  std::string print_advice;  // for staff, in the screen's language: what to check
 };
+
+// What staff should check after a failed print, in plain words in `lang`
+// ("Kertas printer habis: ..."), from the printer's technical message.
+std::string PrintAdvice(const std::string& error, Lang lang);
 
 class KioskModel {
  public:

@@ -330,6 +330,8 @@ TEST_F(KioskModelTest, TheTicketScreenClearsSoonerButLongerWhenThePrintFailed) {
   model_->OnPrintResult(41, Status::Error("printer is out of paper: load a new roll"));
   EXPECT_EQ(model_->Ticket().print, TicketView::Print::kFailed);
   EXPECT_EQ(model_->Ticket().print_error, "printer is out of paper: load a new roll");
+  // The screen gets plain Indonesian advice, not the printer's English.
+  EXPECT_EQ(model_->Ticket().print_advice, "kertas printer habis; pasang gulungan kertas baru.");
   Snapshot(50'000);
   model_->Tick(50'000);
   EXPECT_EQ(model_->screen(), Screen::kTicket);  // time to photograph the number

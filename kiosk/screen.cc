@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
+#include <optional>
 
 #include "common/gui_window.h"
+#include "common/layout.h"
 
 namespace mpp::kiosk {
 namespace {
@@ -58,13 +60,20 @@ bool Button(Ctx& c, const std::string& id, ImVec2 p0, ImVec2 size, const std::st
   const ImVec2 p1(p0.x + size.x, p0.y + size.y);
   c.dl->AddRectFilled(p0, p1, held ? style.fill_pressed : style.fill, 14 * c.u);
   if (style.border) c.dl->AddRect(p0, p1, style.border, 14 * c.u, 0, 3 * c.u);
-  ImFont* lf = label_font ? label_font : c.f.large;
   const float pad = 24 * c.u;
   const float wrap = size.x - 2 * pad;
-  const float lh = MeasureText(lf, label, wrap).y;
+  // A long label takes a smaller face rather than pushing its status line
+  // out of the button: the largest of these in which both fit.
+  ImFont* lf = label_font ? label_font : c.f.large;
   const float sh = sub.empty() ? 0 : MeasureText(c.f.body, sub, wrap).y + 8 * c.u;
+  for (ImFont* smaller : {c.f.large, c.f.bold, c.f.small}) {
+    if (MeasureText(lf, label, wrap).y + sh + pad * 0.6f <= size.y) break;
+    if (smaller->FontSize < lf->FontSize) lf = smaller;
+  }
+  const float lh = MeasureText(lf, label, wrap).y;
   float y = p0.y + std::max(pad * 0.6f, (size.y - lh - sh) / 2);
   c.dl->PushClipRect(p0, p1, true);
+  LayoutBox box("button:" + id, p0, p1, style.fill);
   y += DrawCenteredWrapped(c.dl, lf, p0.x + size.x / 2, y, style.text, label, wrap) + 8 * c.u;
   if (!sub.empty()) {
     const ImU32 sub_col = style.text == kWhite ? Rgb(214, 226, 245) : kMuted;
@@ -78,6 +87,7 @@ bool Button(Ctx& c, const std::string& id, ImVec2 p0, ImVec2 size, const std::st
 float Header(Ctx& c) {
   const float hh = 130 * c.u;
   c.dl->AddRectFilled(ImVec2(0, 0), ImVec2(c.w, hh), kNavy);
+  LayoutBox box("header", ImVec2(0, 0), ImVec2(c.w, hh), kNavy);
   const float pad = 32 * c.u;
   const ImVec2 size(230 * c.u, 90 * c.u);
   const float name_w = c.w - size.x - 3 * pad;
@@ -100,6 +110,7 @@ float OfflineBanner(Ctx& c, float y) {
   const float pad = 28 * c.u;
   const float th = MeasureText(c.f.bold, text, c.w - 2 * pad).y;
   c.dl->AddRectFilled(ImVec2(0, y), ImVec2(c.w, y + th + 2 * pad), kRed);
+  LayoutBox box("offline", ImVec2(0, y), ImVec2(c.w, y + th + 2 * pad), kRed);
   DrawText(c.dl, c.f.bold, ImVec2(pad, y + pad), kWhite, text, c.w - 2 * pad);
   return th + 2 * pad;
 }
@@ -109,6 +120,7 @@ float Footer(Ctx& c, bool back, bool home) {
   const float fh = 150 * c.u, pad = 32 * c.u;
   const float y = c.h - fh;
   c.dl->AddRectFilled(ImVec2(0, y), ImVec2(c.w, c.h), Rgb(226, 231, 240));
+  LayoutBox box("footer", ImVec2(0, y), ImVec2(c.w, c.h), Rgb(226, 231, 240));
   const ImVec2 size(std::min(420 * c.u, (c.w - 3 * pad) / 2), fh - 2 * 24 * c.u);
   const Lang l = c.m->lang();
   if (back && Button(c, "back", ImVec2(pad, y + 24 * c.u), size,
@@ -162,7 +174,10 @@ void Agencies(Ctx& c, float y, float bottom) {
          } else if (a.available == 0) {
            std::snprintf(sub, sizeof sub, "%s", T(l, "Tutup saat ini", "Closed now"));
          } else {
-           std::snprintf(sub, sizeof sub, T(l, "%d layanan buka", a.available == 1 ? "%d service open" : "%d services open"), a.available);
+           std::snprintf(
+               sub, sizeof sub,
+               T(l, "%d layanan buka", a.available == 1 ? "%d service open" : "%d services open"),
+               a.available);
          }
          if (Button(c, "agency:" + a.code, p, s, a.name, sub, a.available ? kNormal : kPlain, true,
                     c.f.bold)) {
@@ -188,9 +203,9 @@ void Services(Ctx& c, float y, float bottom) {
 
 void Section(const Fonts& f, const char* heading, const std::string& body) {
   ImGui::PushFont(f.bold);
-  ImGui::TextUnformatted(heading);
+  Label(heading);
   ImGui::PopFont();
-  ImGui::TextWrapped("%s", body.empty() ? "-" : body.c_str());
+  Label(body.empty() ? "-" : body, /*wrapped=*/true);
   ImGui::Spacing();
   ImGui::Spacing();
 }
@@ -198,14 +213,14 @@ void Section(const Fonts& f, const char* heading, const std::string& body) {
 void List(const Fonts& f, const char* heading,
           const google::protobuf::RepeatedPtrField<std::string>& items, bool numbered) {
   ImGui::PushFont(f.bold);
-  ImGui::TextUnformatted(heading);
+  Label(heading);
   ImGui::PopFont();
-  if (items.empty()) ImGui::TextUnformatted("-");
+  if (items.empty()) Label("-");
   for (int i = 0; i < items.size(); ++i) {
     const std::string mark = numbered ? std::to_string(i + 1) + "." : "\xE2\x80\xA2";
-    ImGui::TextUnformatted(mark.c_str());
+    Label(mark);
     ImGui::SameLine(ImGui::GetStyle().WindowPadding.x + ImGui::GetFontSize() * 1.4f);
-    ImGui::TextWrapped("%s", items[i].c_str());
+    Label(items[i], /*wrapped=*/true);
   }
   ImGui::Spacing();
   ImGui::Spacing();
@@ -232,6 +247,8 @@ void Standard(Ctx& c, float y, float bottom) {
     const float th = MeasureText(c.f.bold, v.live_text, tw).y;
     c.dl->AddRectFilled(ImVec2(x0, yy), ImVec2(x1, yy + th + 40 * c.u),
                         v.available ? kGreenBg : kAmberBg, 10 * c.u);
+    LayoutBox box("live status", ImVec2(x0, yy), ImVec2(x1, yy + th + 40 * c.u),
+                  v.available ? kGreenBg : kAmberBg);
     DrawText(c.dl, c.f.bold, ImVec2(x0 + pad, yy + 20 * c.u), kInk, v.live_text, tw);
     yy += th + 60 * c.u;
   }
@@ -272,11 +289,15 @@ void Standard(Ctx& c, float y, float bottom) {
   ImGui::PushStyleVar(ImGuiStyleVar_ChildRounding, 10 * c.u);
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(28 * c.u, 24 * c.u));
   ImGui::PushFont(c.f.body);
-  ImGui::BeginChild("standard", ImVec2(text_right - pad, actions_y - y - 24 * c.u), true);
+  const ImVec2 child_size(text_right - pad, actions_y - y - 24 * c.u);
+  ImGui::BeginChild("standard", child_size, true);
+  LayoutBox box("standard", ImVec2(pad, y), ImVec2(pad + child_size.x, y + child_size.y), kWhite,
+                kBoxScrollsY);
   const v1::PublishedStandard& s = *v.standard;
   ImGui::PushFont(c.f.small);
-  ImGui::TextWrapped("%s", T(l, "Standar pelayanan yang dipublikasikan:",
-                             "Published service standard (as published, in Indonesian):"));
+  Label(T(l, "Standar pelayanan yang dipublikasikan:",
+          "Published service standard (as published, in Indonesian):"),
+        /*wrapped=*/true);
   ImGui::PopFont();
   ImGui::Spacing();
   List(c.f, T(l, "Persyaratan", "Requirements"), s.requirements(), false);
@@ -340,8 +361,8 @@ void Issuing(Ctx& c, float y, float bottom) {
   const float pad = 40 * c.u;
   if (!c.m->issue_failed()) {
     Title(c, y + 200 * c.u,
-          T(l, "Mohon tunggu, nomor antrean Anda sedang dibuat...",
-            "Please wait, your queue number is being made..."));
+          T(l, "Mohon tunggu, nomor antrean Anda sedang dibuat\u2026",
+            "Please wait, your queue number is being made\u2026"));
     return;
   }
   y = Title(c, y + 60 * c.u, T(l, "Belum ada jawaban", "No answer yet"));
@@ -361,33 +382,68 @@ void Ticket(Ctx& c, float y, float bottom) {
   const Lang l = c.m->lang();
   const TicketView& t = c.m->Ticket();
   const float pad = 40 * c.u;
-  // The card: its content first (channel 1), then the card behind it (channel 0).
   const float cx = c.w / 2;
   const float wrap = c.w - 4 * pad;
   const float card_top = y + 30 * c.u;
+  // What goes under the card is measured first: the number shrinks (never
+  // below the large face) so that card and notice both end above the footer.
+  const float sh = 160 * c.u;
+  const float notice_bw = 340 * c.u;
+  const float notice_tw = c.w - 2 * pad - notice_bw - 60 * c.u;
+  const std::string failed_msg = T(l,
+                                   "Tiket gagal dicetak. Nomor Anda tetap berlaku: catat atau foto "
+                                   "nomor di atas, lalu tunggu panggilan.",
+                                   "The ticket could not be printed. Your number is valid: note "
+                                   "it or take a photo, then wait to be called.");
+  const std::string failed_detail =
+      std::string(T(l, "Info petugas: ", "For staff: ")) + t.print_advice;
+  const float failed_h =
+      std::max(sh, MeasureText(c.f.bold, failed_msg, notice_tw).y + 10 * c.u +
+                       MeasureText(c.f.small, failed_detail, notice_tw).y + 40 * c.u);
+  const float notice_h = t.print == TicketView::Print::kFailed ? failed_h : sh;
+  struct Line {
+    ImFont* f;
+    ImU32 col;
+    const std::string* s;
+    float gap_before;
+  };
+  const Line lines[] = {{c.f.large, kInk, &t.service, 0},
+                        {c.f.body, kMuted, &t.agency, 0},
+                        {c.f.large, kRed, &t.priority_text, 0},
+                        {c.f.large, kInk, &t.ahead_text, (c.portrait ? 16 : 0) * c.u},
+                        {c.f.bold, kInk, &t.wait_text, 0},
+                        {c.f.bold, kNavy, &t.where, 16 * c.u},
+                        {c.f.small, kMuted, &t.issued_text, 0}};
+  float lines_h = 0;
+  for (const Line& line : lines) {
+    lines_h += line.gap_before;
+    if (!line.s->empty()) lines_h += MeasureText(line.f, *line.s, wrap).y + 14 * c.u;
+  }
+  const float fixed_h = 30 * c.u + c.f.large->FontSize + 10 * c.u + 10 * c.u + lines_h + 20 * c.u;
+  const float room = bottom - 20 * c.u - notice_h - 20 * c.u - card_top;
+  const float number_px = std::clamp(room - fixed_h, c.f.large->FontSize,
+                                     c.f.huge->FontSize * (c.portrait ? 1.0f : 0.6f));
+
+  // The card: its content first (channel 1), then the card behind it (channel 0).
   c.dl->ChannelsSplit(2);
   c.dl->ChannelsSetCurrent(1);
+  std::optional<LayoutBox> card;  // white, and it must end above the footer
+  card.emplace("ticket card", ImVec2(pad, card_top), ImVec2(c.w - pad, bottom), kWhite);
   float ty = card_top + 30 * c.u;
   DrawCentered(c.dl, c.f.large, cx, ty, kMuted, T(l, "Nomor antrean Anda", "Your queue number"));
   ty += c.f.large->FontSize + 10 * c.u;
-  // Landscape has less height: a smaller number keeps the print notice above the footer.
-  const float number_px = c.f.huge->FontSize * (c.portrait ? 1.0f : 0.6f);
   const float number_w = c.f.huge->CalcTextSizeA(number_px, FLT_MAX, 0, t.number.c_str()).x;
   c.dl->AddText(c.f.huge, number_px, ImVec2(cx - number_w / 2, ty), kNavy, t.number.c_str());
+  RecordText(c.f.huge, ImVec2(cx - number_w / 2, ty), ImVec2(number_w, number_px), kNavy, t.number);
   ty += number_px + 10 * c.u;
-  auto line = [&](ImFont* f, ImU32 col, const std::string& s) {
-    if (!s.empty()) ty += DrawCenteredWrapped(c.dl, f, cx, ty, col, s, wrap) + 14 * c.u;
-  };
-  line(c.f.large, kInk, t.service);
-  line(c.f.body, kMuted, t.agency);
-  line(c.f.large, kRed, t.priority_text);
-  ty += (c.portrait ? 16 : 0) * c.u;
-  line(c.f.large, kInk, t.ahead_text);
-  line(c.f.bold, kInk, t.wait_text);
-  ty += 16 * c.u;
-  line(c.f.bold, kNavy, t.where);
-  line(c.f.small, kMuted, t.issued_text);
+  for (const Line& line : lines) {
+    ty += line.gap_before;
+    if (!line.s->empty()) {
+      ty += DrawCenteredWrapped(c.dl, line.f, cx, ty, line.col, *line.s, wrap) + 14 * c.u;
+    }
+  }
   const float card_bottom = ty + 20 * c.u;
+  card.reset();
   c.dl->ChannelsSetCurrent(0);
   c.dl->AddRectFilled(ImVec2(pad, card_top), ImVec2(c.w - pad, card_bottom), kWhite, 16 * c.u);
   c.dl->AddRect(ImVec2(pad, card_top), ImVec2(c.w - pad, card_bottom), kBorder, 16 * c.u, 0,
@@ -396,11 +452,11 @@ void Ticket(Ctx& c, float y, float bottom) {
 
   // Print status under the card.
   const float sy = card_bottom + 20 * c.u;
-  const float sh = 160 * c.u;
+  LayoutBox status("print status", ImVec2(0, sy), ImVec2(c.w, bottom), kPage);
   switch (t.print) {
     case TicketView::Print::kPrinting:
       DrawCentered(c.dl, c.f.large, cx, sy + 40 * c.u, kNavy,
-                   T(l, "Tiket sedang dicetak...", "Printing your ticket..."));
+                   T(l, "Tiket sedang dicetak\u2026", "Printing your ticket\u2026"));
       break;
     case TicketView::Print::kPrinted:
       DrawCentered(c.dl, c.f.large, cx, sy + 40 * c.u, kGreen,
@@ -409,19 +465,12 @@ void Ticket(Ctx& c, float y, float bottom) {
       break;
     case TicketView::Print::kFailed: {
       // Plain words for the visitor; the printer's own complaint for staff.
-      const float bw = 340 * c.u;
-      const float tw = c.w - 2 * pad - bw - 60 * c.u;
-      const std::string msg = T(l,
-                                "Tiket gagal dicetak. Nomor Anda tetap berlaku: catat atau foto "
-                                "nomor di atas, lalu tunggu panggilan.",
-                                "The ticket could not be printed. Your number is valid: note it "
-                                "or take a photo, then wait to be called.");
-      const std::string detail = std::string(T(l, "Info petugas: ", "For staff: ")) + t.print_error;
-      const float mh =
-          MeasureText(c.f.bold, msg, tw).y + 10 * c.u + MeasureText(c.f.small, detail, tw).y;
-      const float box = std::max(sh, mh + 40 * c.u);
+      const float bw = notice_bw, tw = notice_tw, box = failed_h;
+      const std::string& msg = failed_msg;
+      const std::string& detail = failed_detail;
       c.dl->AddRectFilled(ImVec2(pad, sy), ImVec2(c.w - pad, sy + box), kRedBg, 10 * c.u);
       c.dl->AddRect(ImVec2(pad, sy), ImVec2(c.w - pad, sy + box), kRed, 10 * c.u, 0, 3 * c.u);
+      LayoutBox failed("print failed", ImVec2(pad, sy), ImVec2(c.w - pad, sy + box), kRedBg);
       const float th =
           DrawText(c.dl, c.f.bold, ImVec2(pad + 20 * c.u, sy + 20 * c.u), kRed, msg, tw);
       DrawText(c.dl, c.f.small, ImVec2(pad + 20 * c.u, sy + 30 * c.u + th), kMuted, detail, tw);
@@ -441,6 +490,7 @@ void Refused(Ctx& c, float y, float bottom) {
   const std::string text = c.m->RefusalText();
   const float th = MeasureText(c.f.large, text, c.w - 4 * pad).y;
   c.dl->AddRectFilled(ImVec2(pad, y), ImVec2(c.w - pad, y + th + 60 * c.u), kAmberBg, 12 * c.u);
+  LayoutBox box("refusal", ImVec2(pad, y), ImVec2(c.w - pad, y + th + 60 * c.u), kAmberBg);
   DrawText(c.dl, c.f.large, ImVec2(2 * pad, y + 30 * c.u), kInk, text, c.w - 4 * pad);
 }
 
@@ -486,6 +536,7 @@ void DrawKiosk(KioskModel* m, const Fonts& fonts, float w, float h, TapTargets* 
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                    ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoSavedSettings);
   Ctx c{m, fonts, w, h, std::min(w, h) / 1080.0f, h > w, targets, ImGui::GetWindowDrawList()};
+  LayoutBox page("page", ImVec2(0, 0), ImVec2(w, h), kPage);
   float y = Header(c);
   y += OfflineBanner(c, y);
   const Screen s = m->screen();
@@ -495,9 +546,9 @@ void DrawKiosk(KioskModel* m, const Fonts& fonts, float w, float h, TapTargets* 
   const float bottom = (back || home) ? Footer(c, back, home && s != Screen::kTicket) : h;
   switch (s) {
     case Screen::kConnecting:
-      Title(
-          c, y + 200 * c.u,
-          T(m->lang(), "Menghubungkan ke server antrean...", "Connecting to the queue server..."));
+      Title(c, y + 200 * c.u,
+            T(m->lang(), "Menghubungkan ke server antrean\u2026",
+              "Connecting to the queue server\u2026"));
       break;
     case Screen::kAgencies:
       Agencies(c, y, bottom);

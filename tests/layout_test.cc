@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <set>
 
@@ -236,6 +237,108 @@ TEST_F(LayoutTest, DisplayWithTwentyTwoCountersAndLongNamesFitsEverySize) {
 TEST_F(LayoutTest, DisplayOfAnEmptyHallFitsEverySize) {
   DisplayCase c{"empty-hall", SampleCatalog(), "", [](TestClient&) {}, 21, false, false};
   DisplayMatrix(this, c, dir_, [this](auto argv, auto png) { return Run(argv, png); });
+}
+
+// --------------------------------------------------------------- kiosk --
+
+// A visitor's way through the kiosk; `{shot}` in the script is replaced by
+// the screenshot's path prefix.
+struct ScriptCase {
+  std::string name;
+  std::string catalog;
+  std::vector<std::string> screens;  // the screenshots the script takes, in order
+  std::string script;
+  std::vector<std::string> extra_args;
+};
+
+std::string Replace(std::string text, const std::string& from, const std::string& to) {
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+  return text;
+}
+
+void ScriptMatrix(LayoutTest* test, const char* program, const char* binary, const ScriptCase& c,
+                  TempDir& dir, const std::function<void(TestClient&)>& setup,
+                  const std::function<::testing::AssertionResult(std::vector<std::string>,
+                                                                 const std::string&)>& run) {
+  BrokerProcess::Options o;
+  o.config = c.catalog;
+  BrokerProcess broker(dir, o);
+  ASSERT_TRUE(broker.Start());
+  {
+    TestClient client(broker.command_endpoint());
+    setup(client);
+  }
+  const std::string out = ArtefactDir(program);
+  for (const Size& size : kSizes) {
+    for (const char* lang : kLangs) {
+      const std::string what = c.name + "-" + size.Name() + "-" + lang;
+      const std::string shot = out + "/" + what;
+      const std::string script_path = dir.File(what + ".script");
+      std::ofstream(script_path) << Replace(c.script, "{shot}", shot);
+      std::vector<std::string> argv = {binary,     "--broker",  broker.command_endpoint(),
+                                       "--size",   size.Name(), "--lang",
+                                       lang,       "--layout",  "--script",
+                                       script_path};
+      argv.insert(argv.end(), c.extra_args.begin(), c.extra_args.end());
+      ASSERT_TRUE(run(argv, shot + "-" + c.screens.back() + ".png")) << what;
+      for (const std::string& screen : c.screens) {
+        LayoutFrame f;
+        ASSERT_TRUE(LoadLayout(shot + "-" + screen + ".png", &f)) << what << " " << screen;
+        Expect(what + " " + screen, f, LayoutRules());
+      }
+    }
+  }
+  (void)test;
+}
+
+TEST_F(LayoutTest, KioskFromAgencyToPriorityTicketFitsEverySize) {
+  ScriptCase c{"sample",
+               SampleCatalog(),
+               {"1-agencies", "2-services", "3-standard", "4-priority", "5-ticket"},
+               "wait connected\n"
+               "screenshot {shot}-1-agencies.png\n"
+               "tap agency:DUKCAPIL\n"
+               "wait services\n"
+               "screenshot {shot}-2-services.png\n"
+               "tap service:KTP-REKAM\n"
+               "wait standard\n"
+               "screenshot {shot}-3-standard.png\n"
+               "tap priority\n"
+               "wait priority\n"
+               "screenshot {shot}-4-priority.png\n"
+               "tap reason:lansia\n"
+               "wait ticket\n"
+               "wait printed\n"
+               "screenshot {shot}-5-ticket.png\n"
+               "quit\n",
+               {"--printer", "file:" + dir_.path().string()}};
+  ScriptMatrix(
+      this, "kiosk", MPP_KIOSK_BIN, c, dir_, [](TestClient& t) { t.SignIn(1, "ani"); },
+      [this](auto argv, auto png) { return Run(argv, png); });
+}
+
+TEST_F(LayoutTest, KioskWithALongServiceNameAndAFailedPrintFitsEverySize) {
+  ScriptCase c{"edge",
+               EdgeCatalog(),
+               {"1-services", "2-standard", "3-ticket"},
+               "wait connected\n"
+               "tap agency:DPMPTSP\n"
+               "wait services\n"
+               "screenshot {shot}-1-services.png\n"
+               "tap service:IZIN-PENELITIAN-ASING\n"
+               "wait standard\n"
+               "screenshot {shot}-2-standard.png\n"
+               "tap take\n"
+               "wait ticket\n"
+               "wait print-failed\n"
+               "screenshot {shot}-3-ticket.png\n"
+               "quit\n",
+               {"--printer", "escpos:" + dir_.File("no-such-printer")}};
+  ScriptMatrix(
+      this, "kiosk", MPP_KIOSK_BIN, c, dir_, [](TestClient& t) { t.SignIn(22, "ani"); },
+      [this](auto argv, auto png) { return Run(argv, png); });
 }
 
 }  // namespace
