@@ -2,6 +2,7 @@
 
 #include <GLFW/glfw3.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -90,6 +91,13 @@ StatusOr<GuiScript> GuiScript::Parse(const std::string& text, const std::string&
       if (step.arg.empty()) {
         return Status::Error(where + "'" + step.verb + "' needs an argument");
       }
+    } else if (step.verb == "drag") {
+      std::istringstream a(step.arg);
+      std::string target;
+      if (!(a >> target >> step.distance) || !(a >> std::ws).eof()) {
+        return Status::Error(where + "'drag' takes a target and pixels, e.g. 'drag standard -600'");
+      }
+      step.arg = target;
     } else if (step.verb == "key") {
       if (!KeyCode(step.arg)) {
         return Status::Error(where + "unknown key '" + step.arg +
@@ -99,7 +107,7 @@ StatusOr<GuiScript> GuiScript::Parse(const std::string& text, const std::string&
       if (!step.arg.empty()) return Status::Error(where + "'quit' takes no argument");
     } else {
       return Status::Error(where + "unknown command '" + step.verb +
-                           "'; use wait, tap, key, type, screenshot or quit");
+                           "'; use wait, tap, drag, key, type, screenshot or quit");
     }
     script.steps_.push_back(std::move(step));
   }
@@ -191,6 +199,29 @@ void GuiScript::BeforeFrame(ImGuiIO& io, const TapTargets& targets,
         Advance();
       }
       return;  // one phase per frame
+    }
+    if (s.verb == "drag") {
+      constexpr int kMoves = 8;
+      if (phase_ == 0) {
+        const TapRect* t = targets.Find(s.arg);
+        if (!t || !t->settled) {
+          if (elapsed > kTapFindSeconds)
+            failure_ = Where() + "nothing to drag called '" + s.arg + "'";
+          return;
+        }
+        aimed_ = *t;
+        phase_ = 1;
+      }
+      const ImVec2 from((aimed_.min.x + aimed_.max.x) / 2, (aimed_.min.y + aimed_.max.y) / 2);
+      const int moved = std::clamp(phase_ - 2, 0, kMoves);
+      io.MousePos = ImVec2(from.x, from.y + s.distance * moved / kMoves);
+      io.MouseDown[0] = phase_ >= 2 && phase_ < 3 + kMoves;
+      if (phase_ >= 3 + kMoves) {
+        Advance();
+      } else {
+        ++phase_;
+      }
+      return;  // one move per frame
     }
     if (s.verb == "key") {
       const int k = *KeyCode(s.arg);

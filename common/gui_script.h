@@ -11,6 +11,9 @@
 //   tap TARGET            tap the button registered as TARGET once it is on
 //                         screen, enabled and standing still (waits up to
 //                         10 s); if it moves during the tap, aim again
+//   drag TARGET DY        press on TARGET's middle, move DY pixels down (up
+//                         when negative) over several frames and let go: a
+//                         finger scrolling a list
 //   key NAME              press a key (F1..F12, Enter, Escape)
 //   type TEXT             type TEXT into the focused field
 //   screenshot FILE.png   write what is on screen
@@ -69,9 +72,10 @@ class GuiScript {
  public:
   struct Step {
     int line = 0;
-    std::string verb;  // wait, tap, key, type, screenshot, quit
+    std::string verb;  // wait, tap, drag, key, type, screenshot, quit
     std::string arg;
     double seconds = 0;
+    float distance = 0;  // drag: pixels, down positive
   };
   static StatusOr<GuiScript> Parse(const std::string& text, const std::string& name);
   static StatusOr<GuiScript> Load(const std::string& path);
@@ -100,7 +104,7 @@ class GuiScript {
   std::string name_;
   std::vector<Step> steps_;
   size_t next_ = 0;
-  int phase_ = 0;  // within a step: tap 0 find, 1 move, 2 press, 3 release
+  int phase_ = 0;  // within a step: tap 0 find, 1 move, 2 press, 3 release; drag 3.. moves
   TapRect aimed_;  // where the tap in progress points
   int frames_in_step_ = 0;
   Clock::time_point step_started_;

@@ -30,6 +30,8 @@ TEST(GuiScript, ErrorsNameTheLineAndWhatIsAccepted) {
            Case{"tap\n", "t.script:1: 'tap' needs an argument"},
            Case{"key F13\n", "t.script:1: unknown key 'F13'"},
            Case{"quit now\n", "t.script:1: 'quit' takes no argument"},
+           Case{"drag standard\n", "t.script:1: 'drag' takes a target and pixels"},
+           Case{"drag standard up\n", "t.script:1: 'drag' takes a target and pixels"},
            Case{"#\nclick take\n", "t.script:2: unknown command 'click'; use wait, tap"},
        }) {
     auto s = GuiScript::Parse(c.text, "t.script");
@@ -106,6 +108,33 @@ TEST_F(GuiScriptFrames, ATapHoversThenPressesThenReleasesOnTheButtonsCentre) {
   EXPECT_EQ(s->AfterRender().screenshot, "a.png");
   EXPECT_TRUE(s->AfterRender().quit);
   EXPECT_TRUE(s->finished());
+}
+
+TEST_F(GuiScriptFrames, ADragPressesMovesStepByStepAndLetsGo) {
+  auto s = GuiScript::Parse("drag standard -400\nquit\n", "t");
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  ImGuiIO& io = ImGui::GetIO();
+  TapTargets targets;
+  auto holds = [](const std::string&) { return false; };
+  const TapRect list{ImVec2(0, 200), ImVec2(600, 1000)};
+  Draw(&targets, 0, {{"standard", list}});
+  Draw(&targets, TapTargets::kSettleSeconds, {{"standard", list}});
+  s->BeforeFrame(io, targets, holds);  // over the middle, not pressed yet
+  EXPECT_EQ(io.MousePos.y, 600);
+  EXPECT_FALSE(io.MouseDown[0]);
+  float last_y = io.MousePos.y;
+  int pressed_frames = 0;
+  for (int frame = 0; frame < 20 && s->running() && !s->AfterRender().quit; ++frame) {
+    s->BeforeFrame(io, targets, holds);
+    if (io.MouseDown[0]) {
+      ++pressed_frames;
+      EXPECT_LE(io.MousePos.y, last_y);  // only ever upwards
+    }
+    last_y = io.MousePos.y;
+  }
+  EXPECT_GE(pressed_frames, 8);  // moved over several frames, as a finger does
+  EXPECT_FALSE(io.MouseDown[0]);
+  EXPECT_EQ(io.MousePos.y, 200);  // 400 px up
 }
 
 // The kiosk's "Coba lagi" moved up when the offline banner went away in the

@@ -124,6 +124,9 @@ class KioskModel {
   void Tick(int64_t local_ms);
 
   // ---- taps (each counts as activity; a tap that does not fit the screen is ignored) ----
+  // The visitor scrolls the standard by dragging it: reading, not idle, so
+  // the idle timer starts again.
+  void Scrolled() { Touch(); }
   void TapAgency(const std::string& code);
   void TapService(const std::string& code);
   void TapTakeTicket();  // regular queue

@@ -316,6 +316,20 @@ TEST_F(KioskModelTest, IdleScreensReturnToTheStartInTheKiosksLanguage) {
   EXPECT_EQ(model_->lang(), Lang::kId);
 }
 
+TEST_F(KioskModelTest, ScrollingTheStandardIsNotIdleness) {
+  model_->TapAgency("DUK");
+  model_->TapService("S1");
+  Snapshot(50'000);
+  model_->Tick(50'000);
+  model_->Scrolled();  // reading the requirements, 50 s in
+  Snapshot(100'000);
+  model_->Tick(100'000);
+  EXPECT_EQ(model_->screen(), Screen::kStandard);
+  Snapshot(111'000);
+  model_->Tick(111'000);  // 61 s after the last drag
+  EXPECT_EQ(model_->screen(), Screen::kAgencies);
+}
+
 TEST_F(KioskModelTest, TheTicketScreenClearsSoonerButLongerWhenThePrintFailed) {
   const Job job = TakeS1();
   model_->OnIssueResult(job.request_id, TicketReply(job.request_id, "A-004"));

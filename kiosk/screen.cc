@@ -291,8 +291,18 @@ void Standard(Ctx& c, float y, float bottom) {
   ImGui::PushFont(c.f.body);
   const ImVec2 child_size(text_right - pad, actions_y - y - 24 * c.u);
   ImGui::BeginChild("standard", child_size, true);
+  c.targets->Add("standard", ImVec2(pad, y), ImVec2(pad + child_size.x, y + child_size.y));
   LayoutBox box("standard", ImVec2(pad, y), ImVec2(pad + child_size.x, y + child_size.y), kWhite,
                 kBoxScrollsY);
+  // Touch screens scroll by dragging the text itself, not only the thin bar;
+  // a visitor reading is not idle.
+  if (ImGui::IsWindowHovered() && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 6 * c.u)) {
+    const float dy = ImGui::GetIO().MouseDelta.y;
+    if (dy != 0) {
+      ImGui::SetScrollY(std::clamp(ImGui::GetScrollY() - dy, 0.0f, ImGui::GetScrollMaxY()));
+      c.m->Scrolled();
+    }
+  }
   const v1::PublishedStandard& s = *v.standard;
   ImGui::PushFont(c.f.small);
   Label(T(l, "Standar pelayanan yang dipublikasikan:",

@@ -264,7 +264,7 @@ void Toolbar(UiState* ui, const Fonts& f, float x, float y, float w, TapTargets*
   }
   ImDrawList* dl = ImGui::GetWindowDrawList();
   std::string status = ui->from + " - " + ui->to;
-  if (ui->loading) status += T(l, "   memuat laporan...", "   loading the report...");
+  if (ui->loading) status += T(l, "   memuat laporan\u2026", "   loading the report\u2026");
   if (!ui->report_error.empty()) status += "   " + ui->report_error;
   if (!ui->export_status.empty()) status += "   " + ui->export_status;
   dl->AddText(f.body, f.body->FontSize, ImVec2(x, y + bh + 8),
@@ -427,7 +427,7 @@ void HeatMapCard(const UiState& ui, const Fonts& f, ImVec2 p0, ImVec2 p1) {
                    T(l, "Rata-rata waktu tunggu per jam dan hari (menit)",
                      "Mean waiting time by hour and weekday (minutes)"));
   if (!ui.heat) {
-    dl->AddText(f.body, f.body->FontSize, in, kMuted, T(l, "memuat...", "loading..."));
+    dl->AddText(f.body, f.body->FontSize, in, kMuted, T(l, "memuat\u2026", "loading\u2026"));
     return;
   }
   const HeatMap hm = BuildHeatMap(*ui.heat);
@@ -761,8 +761,8 @@ void DrawManager(UiState* ui, const LiveView& live, const CatalogIndex& catalog,
     const float bh = f.bold->FontSize * 2;
     dl->AddRectFilled(ImVec2(0, y0), ImVec2(w, y0 + bh), kRed);
     dl->AddText(f.bold, f.bold->FontSize, ImVec2(16, y0 + bh * 0.25f), kWhite,
-                T(l, "Koneksi ke broker terputus - data terakhir ditampilkan, menyambung ulang...",
-                  "Connection to the broker lost - showing the last data, reconnecting..."));
+                T(l, "Koneksi ke broker terputus - data terakhir ditampilkan, menyambung ulang\u2026",
+                  "Connection to the broker lost - showing the last data, reconnecting\u2026"));
     y0 += bh;
   }
   switch (ui->view) {

@@ -249,6 +249,10 @@ struct ScriptCase {
   std::vector<std::string> screens;  // the screenshots the script takes, in order
   std::string script;
   std::vector<std::string> extra_args;
+  // More to check on a screen: returns its problems.
+  std::function<std::vector<std::string>(const std::string& screen, const std::string& lang,
+                                         const LayoutFrame&)>
+      extra = nullptr;
 };
 
 std::string Replace(std::string text, const std::string& from, const std::string& to) {
@@ -286,7 +290,8 @@ void ScriptMatrix(LayoutTest* test, const char* program, const char* binary, con
       for (const std::string& screen : c.screens) {
         LayoutFrame f;
         ASSERT_TRUE(LoadLayout(shot + "-" + screen + ".png", &f)) << what << " " << screen;
-        Expect(what + " " + screen, f, LayoutRules());
+        Expect(what + " " + screen, f, LayoutRules(),
+               c.extra ? c.extra(screen, lang, f) : std::vector<std::string>{});
       }
     }
   }
@@ -294,26 +299,31 @@ void ScriptMatrix(LayoutTest* test, const char* program, const char* binary, con
 }
 
 TEST_F(LayoutTest, KioskFromAgencyToPriorityTicketFitsEverySize) {
-  ScriptCase c{"sample",
-               SampleCatalog(),
-               {"1-agencies", "2-services", "3-standard", "4-priority", "5-ticket"},
-               "wait connected\n"
-               "screenshot {shot}-1-agencies.png\n"
-               "tap agency:DUKCAPIL\n"
-               "wait services\n"
-               "screenshot {shot}-2-services.png\n"
-               "tap service:KTP-REKAM\n"
-               "wait standard\n"
-               "screenshot {shot}-3-standard.png\n"
-               "tap priority\n"
-               "wait priority\n"
-               "screenshot {shot}-4-priority.png\n"
-               "tap reason:lansia\n"
-               "wait ticket\n"
-               "wait printed\n"
-               "screenshot {shot}-5-ticket.png\n"
-               "quit\n",
-               {"--printer", "file:" + dir_.path().string()}};
+  ScriptCase c{
+      "sample",
+      SampleCatalog(),
+      {"1-agencies", "2-services", "3-standard", "3b-standard-scrolled", "4-priority", "5-ticket"},
+      "wait connected\n"
+      "screenshot {shot}-1-agencies.png\n"
+      "tap agency:DUKCAPIL\n"
+      "wait services\n"
+      "screenshot {shot}-2-services.png\n"
+      "tap service:KTP-REKAM\n"
+      "wait standard\n"
+      "screenshot {shot}-3-standard.png\n"
+      "drag standard -500\n"
+      "drag standard -500\n"
+      "drag standard -500\n"
+      "screenshot {shot}-3b-standard-scrolled.png\n"
+      "tap priority\n"
+      "wait priority\n"
+      "screenshot {shot}-4-priority.png\n"
+      "tap reason:lansia\n"
+      "wait ticket\n"
+      "wait printed\n"
+      "screenshot {shot}-5-ticket.png\n"
+      "quit\n",
+      {"--printer", "file:" + dir_.path().string()}};
   ScriptMatrix(
       this, "kiosk", MPP_KIOSK_BIN, c, dir_, [](TestClient& t) { t.SignIn(1, "ani"); },
       [this](auto argv, auto png) { return Run(argv, png); });

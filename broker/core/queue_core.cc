@@ -654,12 +654,23 @@ Outcome QueueCore::Issue(const v1::IssueTicket& c, Millis now) {
   const std::string day = business_day_;
   const auto issued = issued_.find(DayKey(day, s->code()));
   if (s->daily_quota() > 0 && issued != issued_.end() && issued->second >= s->daily_quota()) {
+    // Says how many and when to come back, in words a visitor can act on.
     const std::string q = std::to_string(s->daily_quota());
+    const LocalTime lt = ToLocal(now, off);
+    const Millis tomorrow = now - (static_cast<Millis>(lt.minute_of_day) * 60 + lt.second) * 1000 -
+                            lt.millis + 24 * 3600 * 1000;
+    const Availability next = catalog_->ServiceAvailability(*s, tomorrow);
+    const Millis next_open = next.code == v1::OK ? tomorrow : next.next_open_ms;
+    const std::string when_id = next_open > 0
+                                    ? "Silakan datang lagi " + WhenId(next_open, off) + "."
+                                    : "Silakan datang lagi pada hari layanan berikutnya.";
+    const std::string when_en = next_open > 0 ? "Please come back " + WhenEn(next_open, off) + "."
+                                              : "Please come back on the next service day.";
     return Refuse(v1::QUOTA_EXHAUSTED,
-                  "Kuota harian " + s->name() + " (" + q + ") sudah habis. Silakan datang lagi " +
-                      "pada hari layanan berikutnya.",
-                  "Today's quota for " + s->name_en() + " (" + q +
-                      ") is used up. Please come back on the next service day.");
+                  "Kuota harian " + s->name() + " sudah habis: " + q +
+                      " nomor hari ini sudah diambil semua. " + when_id,
+                  "Today's quota for " + s->name_en() + " is used up: all " + q +
+                      " numbers for today have been taken. " + when_en);
   }
   const int seq_no = last_seq_no_[DayKey(day, s->prefix())] + 1;
   v1::Ticket t;
@@ -1426,9 +1437,9 @@ Outcome QueueCore::SetOperator(const v1::SetOperator& c) {
   const int min_digits = std::max(4, catalog_->catalog().pin_min_digits());
   if (!c.pin().empty() && (!ValidPin(c.pin()) || static_cast<int>(c.pin().size()) < min_digits)) {
     const std::string range = std::to_string(min_digits) + " sampai 8";
-    return Refuse(v1::INVALID_ARGUMENT, "PIN harus " + range + " angka.",
-                  "A PIN is " + std::to_string(min_digits) +
-                      " to 8 digits (the catalog's pin_min_digits).");
+    return Refuse(
+        v1::INVALID_ARGUMENT, "PIN harus " + range + " angka.",
+        "A PIN is " + std::to_string(min_digits) + " to 8 digits (the catalog's pin_min_digits).");
   }
   for (const std::string& code : c.agencies()) {
     if (code != "*" && !catalog_->FindAgency(code)) {
@@ -1470,8 +1481,8 @@ std::string QueueCore::DummyPinHash() {
     unsigned char random[16];
     randombytes_buf(random, sizeof random);
     char hash[crypto_pwhash_STRBYTES];
-    if (crypto_pwhash_str(hash, reinterpret_cast<const char*>(random), sizeof random,
-                          pin_opslimit_, pin_memlimit_) == 0) {
+    if (crypto_pwhash_str(hash, reinterpret_cast<const char*>(random), sizeof random, pin_opslimit_,
+                          pin_memlimit_) == 0) {
       dummy_pin_hash_ = hash;
     }
   }

@@ -44,8 +44,8 @@ class QueueCoreTest : public ::testing::Test {
     r.mutable_issue()->set_source_id("kiosk-1");
     return Do(r, now);
   }
-  v1::Reply SignIn(int counter, const std::string& op, Millis now,
-                   const std::string& pin = "1234", const std::string& device = "") {
+  v1::Reply SignIn(int counter, const std::string& op, Millis now, const std::string& pin = "1234",
+                   const std::string& device = "") {
     v1::Request r;
     r.mutable_sign_in()->set_counter_id(counter);
     r.mutable_sign_in()->set_operator_id(op);
@@ -168,6 +168,11 @@ TEST_F(QueueCoreTest, QuotaIsPerServicePerDay) {
   const v1::Reply r = Issue("S3", monday_);
   EXPECT_EQ(r.error().code(), v1::QUOTA_EXHAUSTED);
   EXPECT_NE(r.error().message_en().find("quota"), std::string::npos);
+  // In words, with the day to come back: not a bare "(2)".
+  EXPECT_NE(r.error().message_id().find("2 nomor hari ini sudah diambil semua"), std::string::npos)
+      << r.error().message_id();
+  EXPECT_NE(r.error().message_id().find("Silakan datang lagi Selasa"), std::string::npos)
+      << r.error().message_id();
   EXPECT_EQ(Issue("S3", tuesday_).error().code(), v1::OK);
 }
 
@@ -380,14 +385,18 @@ TEST_F(QueueCoreTest, WrongPinsHoldTheDeviceThatTypesThemNotTheOperator) {
             "Wrong operator id or PIN. This device is held for 1 min; ask an administrator if "
             "needed.");
   // Held: even the right PIN is refused from loket-1 ...
-  EXPECT_NE(SignIn(1, "ani", monday_ + 30'000, "1234", "loket-1").error().message_en().find(
-                "try again in 1 min"),
+  EXPECT_NE(SignIn(1, "ani", monday_ + 30'000, "1234", "loket-1")
+                .error()
+                .message_en()
+                .find("try again in 1 min"),
             std::string::npos);
   // ... but ani signs in at once from another device: the victim is not locked.
   EXPECT_EQ(SignIn(2, "ani", monday_ + 30'000, "1234", "loket-2").error().code(), v1::OK);
   // After the hold, each wrong PIN doubles it (2 min), up to 15 min.
-  EXPECT_NE(SignIn(1, "budi", monday_ + kMin, "0000", "loket-1").error().message_en().find(
-                "held for 2 min"),
+  EXPECT_NE(SignIn(1, "budi", monday_ + kMin, "0000", "loket-1")
+                .error()
+                .message_en()
+                .find("held for 2 min"),
             std::string::npos);
   Millis t = monday_ + kMin;
   std::string last;
@@ -420,8 +429,7 @@ TEST_F(QueueCoreTest, OperatorsSignInOnlyAtTheirAgenciesCounters) {
   // Counter 1 is Disdukcapil's: a right PIN, the wrong agency.
   const v1::Reply wrong_agency = SignIn(1, "polisi", monday_);
   EXPECT_EQ(wrong_agency.error().code(), v1::NOT_PERMITTED);
-  EXPECT_NE(wrong_agency.error().message_en().find("does not serve agency DUK"),
-            std::string::npos)
+  EXPECT_NE(wrong_agency.error().message_en().find("does not serve agency DUK"), std::string::npos)
       << wrong_agency.error().message_en();
   EXPECT_EQ(SignIn(2, "polisi", monday_).error().code(), v1::OK);
   // An agency the catalog does not know is refused; "*" means every agency.
