@@ -25,39 +25,68 @@ double TextWidth(cairo_t* cr, const std::string& text) {
   return ext.x_advance;
 }
 
-// One centered line; shrinks the font until it fits. Returns the height used.
+// Where laid-out lines are reported (TicketLines), or null.
+thread_local std::vector<PrintedLine>* g_lines = nullptr;
+
+// One centered line; a single word too wide for the paper shrinks, but never
+// below kMinTextDots. Returns the height used.
 double CenterLine(cairo_t* cr, double width, double y, const std::string& text, double size) {
   for (;;) {
     cairo_set_font_size(cr, size);
-    if (TextWidth(cr, text) <= width * 0.94 || size < 8) break;
+    if (TextWidth(cr, text) <= width * 0.94 || size * 0.92 < kMinTextDots) break;
     size *= 0.92;
   }
   cairo_font_extents_t fe;
   cairo_font_extents(cr, &fe);
   cairo_move_to(cr, (width - TextWidth(cr, text)) / 2, y + fe.ascent);
   cairo_show_text(cr, text.c_str());
+  if (g_lines) g_lines->push_back({text, size, TextWidth(cr, text)});
   return fe.ascent + fe.descent;
 }
 
-// Centered text; returns the height used. Text too wide for the paper is
-// broken at the space that balances two lines, and only then shrunk, so a
-// long zone or agency name stays readable on 58 mm paper.
+// Centered text, at least kMinTextDots high; returns the height used. Text
+// too wide for the paper is wrapped at spaces onto as many lines as it needs,
+// with the lines balanced (the same number of lines, as even as they come),
+// so a long service name stays readable on 58 mm paper.
 double CenterText(cairo_t* cr, double width, double y, const std::string& text, double size,
                   bool bold) {
   if (text.empty()) return 0;
+  size = std::max(size, kMinTextDots);
   cairo_select_font_face(cr, kFont, CAIRO_FONT_SLANT_NORMAL,
                          bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
   cairo_set_font_size(cr, size);
-  if (TextWidth(cr, text) <= width * 0.94) return CenterLine(cr, width, y, text, size);
-  size_t best = std::string::npos;
-  double best_width = 1e18;
-  for (size_t i = text.find(' '); i != std::string::npos; i = text.find(' ', i + 1)) {
-    const double w = std::max(TextWidth(cr, text.substr(0, i)), TextWidth(cr, text.substr(i + 1)));
-    if (w < best_width) best_width = w, best = i;
+  const double line_w = width * 0.94;
+  if (TextWidth(cr, text) <= line_w) return CenterLine(cr, width, y, text, size);
+  std::vector<std::string> words;
+  for (size_t at = 0; at < text.size();) {
+    const size_t space = text.find(' ', at);
+    const size_t end = space == std::string::npos ? text.size() : space;
+    if (end > at) words.push_back(text.substr(at, end - at));
+    at = end + 1;
   }
-  if (best == std::string::npos) return CenterLine(cr, width, y, text, size);
-  const double h = CenterLine(cr, width, y, text.substr(0, best), size);
-  return h + CenterLine(cr, width, y + h, text.substr(best + 1), size);
+  // Greedy wrap at a narrowing width: the narrowest that needs no more lines
+  // than the full width does gives even lines ("Penerbitan Surat Keterangan
+  // / Penelitian dan ..." rather than a last line of one word).
+  auto wrap = [&](double w) {
+    std::vector<std::string> lines;
+    for (const std::string& word : words) {
+      if (!lines.empty() && TextWidth(cr, lines.back() + " " + word) <= w) {
+        lines.back() += " " + word;
+      } else {
+        lines.push_back(word);
+      }
+    }
+    return lines;
+  };
+  std::vector<std::string> lines = wrap(line_w);
+  for (double w = line_w * 0.95; w > line_w * 0.4; w *= 0.95) {
+    std::vector<std::string> narrower = wrap(w);
+    if (narrower.size() > lines.size()) break;
+    lines = std::move(narrower);
+  }
+  double h = 0;
+  for (const std::string& line : lines) h += CenterLine(cr, width, y + h, line, size);
+  return h;
 }
 
 void Rule(cairo_t* cr, double width, double y) {
@@ -113,6 +142,17 @@ double Layout(cairo_t* cr, const PrintedTicket& t, double width) {
 }  // namespace
 
 int PaperDots(Paper paper) { return paper == Paper::k58mm ? 384 : 576; }
+
+std::vector<PrintedLine> TicketLines(const PrintedTicket& t, Paper paper) {
+  std::vector<PrintedLine> lines;
+  std::unique_ptr<cairo_surface_t, CairoDeleter> rec(
+      cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, nullptr));
+  std::unique_ptr<cairo_t, CairoDeleter> cr(cairo_create(rec.get()));
+  g_lines = &lines;
+  Layout(cr.get(), t, PaperDots(paper));
+  g_lines = nullptr;
+  return lines;
+}
 
 StatusOr<Raster> RenderTicket(const PrintedTicket& t, Paper paper) {
   const int width = PaperDots(paper);

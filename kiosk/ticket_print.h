@@ -40,6 +40,19 @@ struct Raster {
 
 int PaperDots(Paper paper);  // 384 or 576
 
+// No printed text is smaller than this: 2.5 mm at 203 dpi. A long name wraps
+// onto more lines instead of shrinking below it.
+inline constexpr double kMinTextDots = 2.5 / 25.4 * 203.0;
+
+// A line as laid out on the paper (for tests): its text, font size and width
+// in dots.
+struct PrintedLine {
+  std::string text;
+  double size = 0;
+  double width = 0;
+};
+std::vector<PrintedLine> TicketLines(const PrintedTicket& ticket, Paper paper);
+
 StatusOr<Raster> RenderTicket(const PrintedTicket& ticket, Paper paper);
 Status WritePng(const Raster& raster, const std::string& path);
 Status WritePdf(const PrintedTicket& ticket, Paper paper, const std::string& path);

@@ -54,6 +54,28 @@ TEST(TicketPrint, RendersAtThePaperWidthWithInkOnIt) {
   }
 }
 
+// On 58 mm paper a 126-character service name used to shrink to about
+// 0.8 mm; it wraps now, and no line is smaller than 2.5 mm or wider than
+// the paper.
+TEST(TicketPrint, ALongServiceNameWrapsAndNoTextIsSmallerThanTwoAndAHalfMillimetres) {
+  PrintedTicket t = Sample();
+  t.service =
+      "Penerbitan Surat Keterangan Penelitian dan Rekomendasi Izin Kegiatan Penelitian bagi "
+      "Peneliti Asing serta Lembaga Penelitian A";
+  for (Paper paper : {Paper::k58mm, Paper::k80mm}) {
+    const std::vector<PrintedLine> lines = TicketLines(t, paper);
+    std::string service;
+    for (const PrintedLine& line : lines) {
+      EXPECT_GE(line.size, kMinTextDots) << "'" << line.text << "'";
+      EXPECT_LE(line.width, PaperDots(paper)) << "'" << line.text << "'";
+      if (t.service.find(line.text) != std::string::npos && line.text.size() > 12) {
+        service += (service.empty() ? "" : " ") + line.text;
+      }
+    }
+    EXPECT_EQ(service, t.service) << "every word of the name, in order, on lines of its own";
+  }
+}
+
 TEST(TicketPrint, QrCodeDecodesBackToTheTicketId) {
   for (Paper paper : {Paper::k58mm, Paper::k80mm}) {
     auto r = RenderTicket(Sample(), paper);
