@@ -342,6 +342,21 @@ TEST_F(PadModelTest, AsksAfterAFinishAndSendsTheScoreAlone) {
   EXPECT_EQ(pad_.screen(), PadModel::Screen::kIdle);
 }
 
+TEST_F(PadModelTest, AVisitorChoosesTheirLanguageAndTheNextStartsInThePads) {
+  Finish(41, "A-004", kMonday9);
+  pad_.SetLive(state_, true, kMonday9 + 1000, 1000);
+  ASSERT_EQ(pad_.screen(), PadModel::Screen::kAsk);
+  pad_.TapLanguage();
+  EXPECT_EQ(pad_.lang(), Lang::kEn);
+  pad_.TapScore(3);
+  EXPECT_EQ(pad_.lang(), Lang::kEn);  // kept through the survey
+  pad_.TapNoSurvey();
+  for (const Job& j : pad_.TakeJobs()) pad_.OnResult(j.request_id, v1::Envelope());
+  pad_.SetLive(state_, true, kMonday9 + 9000, 9000);
+  EXPECT_EQ(pad_.screen(), PadModel::Screen::kIdle);
+  EXPECT_EQ(pad_.lang(), Lang::kId);  // the next visitor
+}
+
 TEST_F(PadModelTest, TheFullSurveyRecordsNineAnswersWithSkipsAsZero) {
   Finish(7, "B-002", kMonday9);
   pad_.SetLive(state_, true, kMonday9, 0);

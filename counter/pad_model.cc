@@ -69,7 +69,7 @@ std::vector<SkmQuestion> SkmQuestions(Lang lang) {
   };
 }
 
-PadModel::PadModel(Options options) : options_(std::move(options)) {}
+PadModel::PadModel(Options options) : options_(std::move(options)), lang_(options_.lang) {}
 
 void PadModel::SetLive(const LiveState& state, bool connected, Millis broker_now,
                        int64_t local_ms) {
@@ -86,6 +86,7 @@ void PadModel::SetLive(const LiveState& state, bool connected, Millis broker_now
         score_ = 0;
         skm_.clear();
         question_ = 0;
+        lang_ = options_.lang;
         screen_ = Screen::kAsk;
         screen_since_ = local_ms;
       }
@@ -95,9 +96,11 @@ void PadModel::SetLive(const LiveState& state, bool connected, Millis broker_now
   if ((screen_ == Screen::kAsk || screen_ == Screen::kOfferSkm || screen_ == Screen::kSkm) &&
       on_screen > options_.ask_ms && !pending_) {
     screen_ = Screen::kIdle;
+    lang_ = options_.lang;
   }
   if (screen_ == Screen::kThanks && on_screen > options_.thanks_ms && !pending_) {
     screen_ = Screen::kIdle;
+    lang_ = options_.lang;
   }
   if (pending_ && pending_failed_at_ >= 0 && connected &&
       local_ms - pending_failed_at_ >= options_.retry_ms) {

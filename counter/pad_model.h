@@ -47,10 +47,13 @@ class PadModel {
   void TapFullSurvey();       // on kOfferSkm: yes
   void TapNoSurvey();         // on kOfferSkm: no, send the score
   void TapAnswer(int value);  // on kSkm: 1..4, or 0 to skip the question
+  // The visitor's own language, for this visitor only: the next one starts
+  // in the pad's language again.
+  void TapLanguage() { lang_ = lang_ == Lang::kId ? Lang::kEn : Lang::kId; }
   std::vector<Job> TakeJobs();
 
   Screen screen() const { return screen_; }
-  Lang lang() const { return options_.lang; }
+  Lang lang() const { return lang_; }
   const std::string& ticket_number() const { return number_; }
   int question() const { return question_; }  // 0..8 on kSkm
   bool sending() const { return pending_.has_value(); }
@@ -59,6 +62,7 @@ class PadModel {
   void Submit();
 
   Options options_;
+  Lang lang_;
   Screen screen_ = Screen::kIdle;
   int64_t seen_ticket_ = 0;
   int64_t ticket_ = 0;

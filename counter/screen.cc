@@ -1,12 +1,14 @@
 #include "counter/screen.h"
 
 #include <GLFW/glfw3.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cfloat>
 #include <string>
 
 #include "common/gui_window.h"
+#include "common/layout.h"
 
 namespace mpp::counter {
 namespace {
@@ -19,6 +21,8 @@ const ImU32 kPage = Rgb(236, 240, 246);
 const ImU32 kGreen = Rgb(0, 128, 64);
 const ImU32 kAmber = Rgb(214, 140, 0);
 const ImU32 kRed = Rgb(190, 24, 24);
+const ImU32 kDisabled = Rgb(200, 204, 212);
+const ImU32 kDisabledText = Rgb(60, 66, 78);  // 6:1 on the grey: readable, plainly off
 
 ImU32 ToneColor(Tone t) { return t == Tone::kGreen ? kGreen : t == Tone::kAmber ? kAmber : kRed; }
 
@@ -31,11 +35,12 @@ bool Register(TapTargets* targets, const std::string& id, bool enabled = true) {
 bool Button(TapTargets* targets, const std::string& id, const std::string& label, ImVec2 size,
             bool enabled, ImU32 color = kNavy) {
   ImGui::PushID(id.c_str());
-  ImGui::PushStyleColor(ImGuiCol_Button, ToVec4(enabled ? color : Rgb(200, 204, 212)));
-  ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ToVec4(enabled ? color : Rgb(200, 204, 212)));
-  ImGui::PushStyleColor(ImGuiCol_ButtonActive, ToVec4(enabled ? kInk : Rgb(200, 204, 212)));
-  ImGui::PushStyleColor(ImGuiCol_Text, ToVec4(enabled ? kWhite : kMuted));
+  ImGui::PushStyleColor(ImGuiCol_Button, ToVec4(enabled ? color : kDisabled));
+  ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ToVec4(enabled ? color : kDisabled));
+  ImGui::PushStyleColor(ImGuiCol_ButtonActive, ToVec4(enabled ? kInk : kDisabled));
+  ImGui::PushStyleColor(ImGuiCol_Text, ToVec4(enabled ? kWhite : kDisabledText));
   const bool pressed = ImGui::Button(label.c_str(), size) && enabled;
+  RecordButtonLabel(label, enabled ? kWhite : kDisabledText, enabled ? color : kDisabled);
   ImGui::PopStyleColor(4);
   ImGui::PopID();
   const bool settled = Register(targets, id, enabled);
@@ -46,13 +51,18 @@ void Header(CounterModel* m, const Fonts& f, float w, TapTargets* targets) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float h = f.large->FontSize * 2.2f;
   dl->AddRectFilled(ImVec2(0, 0), ImVec2(w, h), kNavy);
-  dl->AddText(f.large, f.large->FontSize, ImVec2(16, h * 0.12f), kWhite, m->CounterName().c_str());
-  dl->AddText(f.body, f.body->FontSize, ImVec2(16, h * 0.12f + f.large->FontSize + 2),
-              Rgb(200, 214, 240), m->OperatorText().c_str());
-  ImGui::SetCursorScreenPos(ImVec2(w - 190, h * 0.2f));
+  LayoutBox box("header", ImVec2(0, 0), ImVec2(w, h), kNavy);
+  const float lang_w = MeasureText(f.bold, "Bahasa Indonesia").x + 2 * 16;
+  {
+    LayoutBox left("header:name", ImVec2(0, 0), ImVec2(w - lang_w - 32, h), kNavy);
+    DrawText(dl, f.large, ImVec2(16, h * 0.12f), kWhite, m->CounterName());
+    DrawText(dl, f.body, ImVec2(16, h * 0.12f + f.large->FontSize + 2), Rgb(200, 214, 240),
+             m->OperatorText());
+  }
   ImGui::PushFont(f.bold);
-  if (Button(targets, "lang", m->lang() == Lang::kId ? "English" : "Bahasa Indonesia",
-             ImVec2(174, h * 0.6f), true, Rgb(40, 80, 150))) {
+  const char* other = m->lang() == Lang::kId ? "English" : "Bahasa Indonesia";
+  ImGui::SetCursorScreenPos(ImVec2(w - lang_w - 16, h * 0.2f));
+  if (Button(targets, "lang", other, ImVec2(lang_w, h * 0.6f), true, Rgb(40, 80, 150))) {
     m->ToggleLanguage();
   }
   ImGui::PopFont();
@@ -61,7 +71,8 @@ void Header(CounterModel* m, const Fonts& f, float w, TapTargets* targets) {
   if (!banner.empty()) {
     const float bh = f.bold->FontSize * 2;
     dl->AddRectFilled(ImVec2(0, h), ImVec2(w, h + bh), kRed);
-    dl->AddText(f.bold, f.bold->FontSize, ImVec2(16, h + bh * 0.25f), kWhite, banner.c_str());
+    LayoutBox banner_box("banner", ImVec2(0, h), ImVec2(w, h + bh), kRed);
+    DrawText(dl, f.bold, ImVec2(16, h + bh * 0.25f), kWhite, banner);
     ImGui::SetCursorScreenPos(ImVec2(0, h + bh));
   }
 }
@@ -75,15 +86,15 @@ void SignIn(CounterModel* m, const Fonts& f, float w, float h, SignInForm* form,
   ImGui::SetCursorScreenPos(ImVec2(x, y));
   ImGui::BeginGroup();
   ImGui::PushFont(f.large);
-  ImGui::TextUnformatted(T(l, "Masuk petugas", "Operator sign-in"));
+  Label(T(l, "Masuk petugas", "Operator sign-in"));
   ImGui::PopFont();
   ImGui::Spacing();
-  ImGui::TextUnformatted(T(l, "ID petugas", "Operator id"));
+  Label(T(l, "ID petugas", "Operator id"));
   ImGui::SetNextItemWidth(pw);
   if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
   ImGui::InputText("##operator", form->operator_id, sizeof form->operator_id);
   Register(targets, "field:operator");
-  ImGui::TextUnformatted("PIN");
+  Label("PIN");
   ImGui::SetNextItemWidth(pw);
   const bool enter =
       ImGui::InputText("##pin", form->pin, sizeof form->pin,
@@ -92,8 +103,8 @@ void SignIn(CounterModel* m, const Fonts& f, float w, float h, SignInForm* form,
   Register(targets, "field:pin");
   ImGui::Spacing();
   const bool can = m->connected() && !m->busy();
-  if ((Button(targets, "signin", T(l, "Masuk  (Enter)", "Sign in  (Enter)"), ImVec2(pw, 56), can,
-              kGreen) ||
+  if ((Button(targets, "signin", T(l, "Masuk  (Enter)", "Sign in  (Enter)"),
+              ImVec2(pw, f.bold->FontSize + 36 * f.scale), can, kGreen) ||
        enter) &&
       can) {
     m->SubmitSignIn(form->operator_id, form->pin);
@@ -102,7 +113,7 @@ void SignIn(CounterModel* m, const Fonts& f, float w, float h, SignInForm* form,
   if (!m->message().empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ToVec4(m->message_is_error() ? kRed : kGreen));
     ImGui::PushTextWrapPos(x + pw);
-    ImGui::TextWrapped("%s", m->message().c_str());
+    Label(m->message(), /*wrapped=*/true);
     ImGui::PopTextWrapPos();
     ImGui::PopStyleColor();
   }
@@ -110,42 +121,70 @@ void SignIn(CounterModel* m, const Fonts& f, float w, float h, SignInForm* form,
   (void)h;
 }
 
+// The service name beside the number: the largest face in which it wraps
+// onto at most two lines, else the body face on as many as it needs. Returns
+// the height of the number's row (the number, or the column beside it when
+// that is taller) and the face.
+float NumberRow(const CurrentView& c, const Fonts& f, float card_w, ImFont** service_face) {
+  const float number_w = MeasureText(f.huge, c.number).x;
+  const float wrap = std::max(100.0f, card_w - 36 - number_w - 30);
+  *service_face = f.body;
+  for (ImFont* face : {f.large, f.bold}) {
+    if (MeasureText(face, c.service, wrap).y <= 2 * face->FontSize + 1) {
+      *service_face = face;
+      break;
+    }
+  }
+  float h = 8 + MeasureText(*service_face, c.service, wrap).y + 4 + f.bold->FontSize + 4 +
+            f.body->FontSize;
+  if (!c.priority.empty()) h += f.bold->FontSize + 4;
+  return std::max(f.huge->FontSize, h);
+}
+
+// The card's height for the current ticket (Main lays out below it).
+float CardHeight(const CurrentView& c, const Fonts& f, float card_w) {
+  ImFont* face = nullptr;
+  const float row = c.has_ticket ? NumberRow(c, f, card_w, &face) : f.huge->FontSize;
+  return row + f.large->FontSize * 2 + 60 * f.scale;
+}
+
 void CurrentCard(CounterModel* m, const Fonts& f, ImVec2 p0, ImVec2 size) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const Lang l = m->lang();
   dl->AddRectFilled(p0, ImVec2(p0.x + size.x, p0.y + size.y), kWhite, 10);
+  LayoutBox box("current", p0, ImVec2(p0.x + size.x, p0.y + size.y), kWhite);
   const CurrentView c = m->Current();
   float y = p0.y + 12;
   const float x = p0.x + 18;
   if (!c.has_ticket) {
-    dl->AddText(f.large, f.large->FontSize, ImVec2(x, y), kMuted,
-                T(l, "Tidak ada nomor di loket ini", "No ticket at this counter"));
+    DrawText(dl, f.large, ImVec2(x, y), kMuted,
+             T(l, "Tidak ada nomor di loket ini", "No ticket at this counter"));
     y += f.large->FontSize + 8;
-    dl->AddText(f.body, f.body->FontSize, ImVec2(x, y), kMuted, c.idle_hint.c_str());
+    DrawText(dl, f.body, ImVec2(x, y), kMuted, c.idle_hint);
     return;
   }
-  dl->AddText(f.huge, f.huge->FontSize, ImVec2(x, y), kNavy, c.number.c_str());
-  const float right =
-      x + f.huge->CalcTextSizeA(f.huge->FontSize, FLT_MAX, 0, c.number.c_str()).x + 30;
+  DrawText(dl, f.huge, ImVec2(x, y), kNavy, c.number);
+  const float right = x + MeasureText(f.huge, c.number).x + 30;
+  ImFont* service_face = nullptr;
+  const float row_h = NumberRow(c, f, size.x, &service_face);
   float ry = y + 8;
-  dl->AddText(f.large, f.large->FontSize, ImVec2(right, ry), kInk, c.service.c_str());
-  ry += f.large->FontSize + 4;
-  dl->AddText(f.bold, f.bold->FontSize, ImVec2(right, ry), kInk, c.state_text.c_str());
+  ry += DrawText(dl, service_face, ImVec2(right, ry), kInk, c.service, p0.x + size.x - 18 - right);
+  ry += 4;
+  DrawText(dl, f.bold, ImVec2(right, ry), kInk, c.state_text);
   ry += f.bold->FontSize + 4;
   if (!c.priority.empty()) {
-    dl->AddText(f.bold, f.bold->FontSize, ImVec2(right, ry), kRed, c.priority.c_str());
+    DrawText(dl, f.bold, ImVec2(right, ry), kRed, c.priority);
     ry += f.bold->FontSize + 4;
   }
-  dl->AddText(f.body, f.body->FontSize, ImVec2(right, ry), ToneColor(c.wait_tone),
-              c.waited_text.c_str());
-  y += f.huge->FontSize + 10;
+  DrawText(dl, f.body, ImVec2(right, ry), ToneColor(c.wait_tone), c.waited_text);
+  y += row_h + 10;
   // The timer, coloured against the standard, with a bar.
   const std::string timer = c.timer_label + "  " + c.timer;
-  dl->AddText(f.large, f.large->FontSize, ImVec2(x, y), ToneColor(c.timer_tone), timer.c_str());
+  DrawText(dl, f.large, ImVec2(x, y), ToneColor(c.timer_tone), timer);
   if (!c.standard.empty()) {
     const float tx =
         x + f.large->CalcTextSizeA(f.large->FontSize, FLT_MAX, 0, timer.c_str()).x + 20;
-    dl->AddText(f.body, f.body->FontSize, ImVec2(tx, y + 8), kMuted, c.standard.c_str());
+    DrawText(dl, f.body, ImVec2(tx, y + 8), kMuted, c.standard);
     y += f.large->FontSize + 8;
     const float bw = size.x - 36;
     dl->AddRectFilled(ImVec2(x, y), ImVec2(x + bw, y + 14), Rgb(225, 229, 236), 7);
@@ -177,7 +216,7 @@ void Dialogs(CounterModel* m, const Fonts& f, float w, float h, SignInForm* form
   switch (m->dialog()) {
     case CounterModel::Dialog::kConfirm: {
       ImGui::PushFont(f.bold);
-      ImGui::TextWrapped("%s", m->ConfirmText().c_str());
+      Label(m->ConfirmText(), /*wrapped=*/true);
       ImGui::PopFont();
       ImGui::Spacing();
       if (Button(targets, "confirm", T(l, "Ya  (Enter)", "Yes  (Enter)"), ImVec2(bw / 2 - 4, 52),
@@ -194,7 +233,7 @@ void Dialogs(CounterModel* m, const Fonts& f, float w, float h, SignInForm* form
     }
     case CounterModel::Dialog::kTransfer: {
       ImGui::PushFont(f.bold);
-      ImGui::TextUnformatted(T(l, "Alihkan ke layanan:", "Transfer to service:"));
+      Label(T(l, "Alihkan ke layanan:", "Transfer to service:"));
       ImGui::PopFont();
       ImGui::SetNextItemWidth(bw);
       if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
@@ -217,7 +256,7 @@ void Dialogs(CounterModel* m, const Fonts& f, float w, float h, SignInForm* form
     }
     case CounterModel::Dialog::kBreak: {
       ImGui::PushFont(f.bold);
-      ImGui::TextUnformatted(T(l, "Alasan istirahat:", "Reason for the break:"));
+      Label(T(l, "Alasan istirahat:", "Reason for the break:"));
       ImGui::PopFont();
       for (const auto& reason : CounterModel::BreakReasons(l)) {
         if (Button(targets, "reason:" + reason, reason, ImVec2(bw, 44), true)) {
@@ -243,14 +282,19 @@ void Main(CounterModel* m, const Fonts& f, float w, float h, SignInForm* form,
   const Lang l = m->lang();
   const ImVec2 top = ImGui::GetCursorScreenPos();
   const float pad = 14;
-  const float left_w = w * 0.6f - pad * 1.5f;
-  const float card_h = f.huge->FontSize + f.large->FontSize * 2 + 60;
+  // Landscape: the ticket and actions on the left, the queue on the right.
+  // Portrait: the queue under the actions, across the screen.
+  const bool portrait = h > w;
+  const float left_w = portrait ? w - 2 * pad : w * 0.6f - pad * 1.5f;
+  const float card_h = CardHeight(m->Current(), f, left_w);
   CurrentCard(m, f, ImVec2(pad, top.y + pad), ImVec2(left_w, card_h));
 
   // Actions: two rows of five, each with its F-key.
   const auto actions = m->Actions();
   const float ay = top.y + pad * 2 + card_h;
-  const float bw = (left_w - 4 * 8) / 5, bh = 74;
+  // Room for a key and a label broken over two lines.
+  const float bw = (left_w - 4 * 8) / 5,
+              bh = 3 * f.bold->FontSize + 2 * ImGui::GetStyle().FramePadding.y + 4 * f.scale;
   ImGui::PushFont(f.bold);
   for (size_t i = 0; i < actions.size(); ++i) {
     const ActionView& a = actions[i];
@@ -260,10 +304,22 @@ void Main(CounterModel* m, const Fonts& f, float w, float h, SignInForm* form,
         : a.action == Action::kNoShow || a.action == Action::kClose || a.action == Action::kSignOut
             ? Rgb(150, 40, 40)
             : kNavy;
-    std::string label = a.label;  // break a label too wide for its button
-    const size_t space = label.find(' ');
-    if (space != std::string::npos && ImGui::CalcTextSize(label.c_str()).x > bw - 12) {
-      label[space] = '\n';
+    // A label too wide for its button breaks at spaces, a line as full as fits.
+    const float inner = bw - 2 * ImGui::GetStyle().FramePadding.x - 2;
+    std::string label;
+    for (size_t at = 0; at <= a.label.size();) {
+      size_t end = a.label.find(' ', at);
+      if (end == std::string::npos) end = a.label.size();
+      const std::string word = a.label.substr(at, end - at);
+      const size_t line_start = label.rfind('\n') == std::string::npos ? 0 : label.rfind('\n') + 1;
+      if (label.empty()) {
+        label = word;
+      } else if (ImGui::CalcTextSize((label.substr(line_start) + " " + word).c_str()).x <= inner) {
+        label += " " + word;
+      } else {
+        label += "\n" + word;
+      }
+      at = end + 1;
     }
     if (Button(targets, a.id, a.key + "\n" + label, ImVec2(bw, bh), a.enabled, color)) {
       m->Press(a.action);
@@ -282,58 +338,79 @@ void Main(CounterModel* m, const Fonts& f, float w, float h, SignInForm* form,
     ImGui::PushStyleColor(ImGuiCol_Text, ToVec4(m->message_is_error() ? kRed : kGreen));
     ImGui::PushFont(f.bold);
     ImGui::PushTextWrapPos(pad + left_w);
-    ImGui::TextWrapped("%s", m->message().c_str());
+    Label(m->message(), /*wrapped=*/true);
     ImGui::PopTextWrapPos();
     ImGui::PopFont();
     ImGui::PopStyleColor();
   }
 
   // The queue of this counter's services.
-  const float rx = pad * 2 + left_w, rw = w - rx - pad;
-  ImGui::SetCursorScreenPos(ImVec2(rx, top.y + pad));
+  const float rx = portrait ? pad : pad * 2 + left_w, rw = w - rx - pad;
+  const float ry = portrait ? my + 3 * f.bold->FontSize + pad : top.y + pad;
+  ImGui::SetCursorScreenPos(ImVec2(rx, ry));
   ImGui::PushStyleColor(ImGuiCol_ChildBg, ToVec4(kWhite));
-  ImGui::BeginChild("queue", ImVec2(rw, h - top.y - 2 * pad), true);
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(10 * f.scale, 8 * f.scale));
+  ImGui::BeginChild("queue", ImVec2(rw, h - ry - pad), true);
+  ImGui::PopStyleVar();
+  LayoutBox queue_box("queue", ImVec2(rx, ry), ImVec2(rx + rw, h - pad), kWhite, kBoxScrollsY);
   ImGui::PushFont(f.bold);
-  ImGui::TextUnformatted(T(l, "Antrean loket ini", "This counter's queue"));
+  Label(T(l, "Antrean loket ini", "This counter's queue"));
   ImGui::PopFont();
+  ImGui::PushTextWrapPos(0);  // at the list's edge: a long service name wraps
   for (const auto& [name, n] : m->Counts()) {
-    ImGui::Text("%s: %d %s", name.c_str(), n, T(l, "menunggu", "waiting"));
+    Label(fmt::format("{}: {} {}", name, n, T(l, "menunggu", "waiting")), /*wrapped=*/true);
   }
+  ImGui::PopTextWrapPos();
   ImGui::Separator();
   if (ImGui::BeginTable("waiting", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
-    ImGui::TableSetupColumn(T(l, "Nomor", "Number"), ImGuiTableColumnFlags_WidthFixed, 110);
-    ImGui::TableSetupColumn(T(l, "Layanan", "Service"));
-    // The wait column as wide as the waits it shows, the button column only
-    // when a held ticket needs its button: the rest is the service's.
+    // The number, wait and mark columns as wide as what they show (the mark
+    // column only when a held ticket or a priority needs it): the rest is
+    // the service's, where a long name wraps.
     const std::vector<WaitingRow> rows = m->Waiting();
+    ImGui::PushFont(f.bold);
+    float number_w = ImGui::CalcTextSize(T(l, "Nomor", "Number")).x;
+    for (const WaitingRow& r : rows)
+      number_w = std::max(number_w, ImGui::CalcTextSize(r.number.c_str()).x);
+    ImGui::PopFont();
     float waited_w = ImGui::CalcTextSize(T(l, "Tunggu", "Waited")).x;
-    bool any_held = false;
+    float mark_w = 1;
+    const float return_w =
+        ImGui::CalcTextSize(T(l, "Kembalikan", "Return")).x + 2 * ImGui::GetStyle().FramePadding.x;
     for (const WaitingRow& r : rows) {
       waited_w = std::max(waited_w, ImGui::CalcTextSize(r.waited.c_str()).x);
-      any_held |= r.held;
+      if (r.held) mark_w = std::max(mark_w, return_w);
+      if (r.priority)
+        mark_w = std::max(mark_w, ImGui::CalcTextSize(T(l, "PRIORITAS", "PRIORITY")).x);
     }
+    ImGui::TableSetupColumn(T(l, "Nomor", "Number"), ImGuiTableColumnFlags_WidthFixed,
+                            number_w + 4 * f.scale);
+    ImGui::TableSetupColumn(T(l, "Layanan", "Service"));
     ImGui::TableSetupColumn(T(l, "Tunggu", "Waited"), ImGuiTableColumnFlags_WidthFixed,
-                            waited_w + 8);
-    ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, any_held ? 120 : 1);
+                            waited_w + 8 * f.scale);
+    ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, mark_w);
     ImGui::TableHeadersRow();
     for (const WaitingRow& r : rows) {
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
       ImGui::PushFont(f.bold);
-      ImGui::TextUnformatted(r.number.c_str());
+      Label(r.number);
       ImGui::PopFont();
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(r.service.c_str());
+      Label(r.service, /*wrapped=*/true);  // wraps in its column
       ImGui::TableNextColumn();
-      ImGui::TextColored(ToVec4(ToneColor(r.tone)), "%s", r.waited.c_str());
+      ImGui::PushStyleColor(ImGuiCol_Text, ToVec4(ToneColor(r.tone)));
+      Label(r.waited);
+      ImGui::PopStyleColor();
       ImGui::TableNextColumn();
       if (r.held) {
-        if (Button(targets, "unhold:" + r.number, T(l, "Kembalikan", "Return"), ImVec2(110, 0),
+        if (Button(targets, "unhold:" + r.number, T(l, "Kembalikan", "Return"), ImVec2(return_w, 0),
                    m->connected() && !m->busy())) {
           m->ReturnHeld(r.id);
         }
       } else if (r.priority) {
-        ImGui::TextColored(ToVec4(kRed), "%s", T(l, "PRIORITAS", "PRIORITY"));
+        ImGui::PushStyleColor(ImGuiCol_Text, ToVec4(kRed));
+        Label(T(l, "PRIORITAS", "PRIORITY"));
+        ImGui::PopStyleColor();
       }
     }
     ImGui::EndTable();
@@ -347,11 +424,13 @@ void Main(CounterModel* m, const Fonts& f, float w, float h, SignInForm* form,
 
 bool LoadFonts(float height, Fonts* f) {
   const float s = std::max(0.8f, height / 768.0f);
+  f->scale = s;
   f->body = AddFont(kFontRegular, 20 * s);
   f->bold = AddFont(kFontBold, 20 * s);
   f->large = AddFont(kFontBold, 30 * s);
   f->huge = AddFont(kFontBold, 104 * s);
-  return f->body && f->bold && f->large && f->huge;
+  f->pad = AddFont(kFontBold, 52 * s);
+  return f->body && f->bold && f->large && f->huge && f->pad;
 }
 
 void DrawCounter(CounterModel* m, const Fonts& f, float w, float h, SignInForm* form,
@@ -376,7 +455,7 @@ void DrawCounter(CounterModel* m, const Fonts& f, float w, float h, SignInForm* 
   if (!m->has_catalog()) {
     ImGui::SetCursorPos(ImVec2(20, ImGui::GetCursorPosY() + 20));
     ImGui::PushTextWrapPos(w - 20);
-    ImGui::TextUnformatted(m->ConnectingText().c_str());
+    Label(m->ConnectingText(), /*wrapped=*/true);
     ImGui::PopTextWrapPos();
   } else if (!m->signed_in()) {
     SignIn(m, f, w, h, form, targets);
@@ -391,6 +470,35 @@ void DrawCounter(CounterModel* m, const Fonts& f, float w, float h, SignInForm* 
 
 // ------------------------------------------------------------ rating pad --
 
+namespace {
+
+// A face for a score, 4 (broad smile) to 1 (frown), in white: the pad's
+// meaning for visitors who read little.
+void Face(ImDrawList* dl, ImVec2 c, float r, int score) {
+  const float t = std::max(2.0f, r * 0.1f);
+  dl->AddCircle(c, r, kWhite, 48, t);
+  dl->AddCircleFilled(ImVec2(c.x - r * 0.35f, c.y - r * 0.25f), r * 0.1f, kWhite);
+  dl->AddCircleFilled(ImVec2(c.x + r * 0.35f, c.y - r * 0.25f), r * 0.1f, kWhite);
+  const float pi = 3.14159265f;
+  switch (score) {
+    case 4:  // broad smile
+      dl->PathArcTo(ImVec2(c.x, c.y + r * 0.05f), r * 0.5f, 0.15f * pi, 0.85f * pi, 24);
+      break;
+    case 3:  // smile
+      dl->PathArcTo(ImVec2(c.x, c.y - r * 0.1f), r * 0.55f, 0.3f * pi, 0.7f * pi, 24);
+      break;
+    case 2:  // slight frown
+      dl->PathArcTo(ImVec2(c.x, c.y + r * 0.85f), r * 0.55f, 1.3f * pi, 1.7f * pi, 24);
+      break;
+    default:  // frown
+      dl->PathArcTo(ImVec2(c.x, c.y + r * 0.75f), r * 0.5f, 1.15f * pi, 1.85f * pi, 24);
+      break;
+  }
+  dl->PathStroke(kWhite, 0, t);
+}
+
+}  // namespace
+
 void DrawRatingPad(PadModel* m, const Fonts& f, float w, float h, TapTargets* targets) {
   targets->BeginFrame(ImGui::GetTime());
   const Lang l = m->lang();
@@ -404,10 +512,22 @@ void DrawRatingPad(PadModel* m, const Fonts& f, float w, float h, TapTargets* ta
       "pad", nullptr,
       ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
   const float bw = ImGui::GetContentRegionAvail().x;
+  LayoutBox page("pad", ImVec2(0, 0), ImVec2(w, h), kPage);
+  // The visitor's own language, top right, for this visitor only.
+  auto LanguageSwitch = [&] {
+    ImGui::PushFont(f.bold);
+    const float lw = ImGui::CalcTextSize("Bahasa Indonesia").x + 40;
+    ImGui::SetCursorPosX(w - 24 - lw);
+    if (Button(targets, "pad-lang", l == Lang::kId ? "English" : "Bahasa Indonesia", ImVec2(lw, 52),
+               true, Rgb(40, 80, 150))) {
+      m->TapLanguage();
+    }
+    ImGui::PopFont();
+  };
   auto title = [&](const std::string& text) {
     ImGui::PushFont(f.large);
     ImGui::PushTextWrapPos(w - 24);
-    ImGui::TextWrapped("%s", text.c_str());
+    Label(text, /*wrapped=*/true);
     ImGui::PopTextWrapPos();
     ImGui::PopFont();
     ImGui::Spacing();
@@ -420,25 +540,52 @@ void DrawRatingPad(PadModel* m, const Fonts& f, float w, float h, TapTargets* ta
               "Thank you for using our services."));
       break;
     case PadModel::Screen::kAsk: {
+      LanguageSwitch();
       title(std::string(
                 T(l, "Bagaimana pelayanan kami untuk nomor ", "How did we serve you (ticket ")) +
             m->ticket_number() + T(l, "?", ")?"));
       static const char* kId[] = {"Sangat Puas", "Puas", "Kurang Puas", "Tidak Puas"};
       static const char* kEn[] = {"Very satisfied", "Satisfied", "Not quite satisfied",
                                   "Not satisfied"};
-      static const ImU32 kColors[] = {Rgb(0, 120, 60), Rgb(60, 150, 80), Rgb(214, 140, 0),
-                                      Rgb(190, 24, 24)};
+      // White on each at least 4.5:1; a face beside each word for visitors
+      // who read little.
+      static const ImU32 kColors[] = {Rgb(0, 110, 55), Rgb(30, 110, 50), Rgb(150, 90, 0),
+                                      Rgb(180, 24, 24)};
       const float bh = (h - ImGui::GetCursorPosY() - 40) / 4 - 10;
+      // The words right of the face: the face takes the left of the button.
+      const float face_r = std::min(bh * 0.3f, bw * 0.12f);
+      const float pad_x = ImGui::GetStyle().FramePadding.x;
+      const float words_x = face_r * 3.2f;  // where the words may start
       for (int i = 0; i < 4; ++i) {
         const int score = 4 - i;
-        if (Button(targets, "score:" + std::to_string(score), l == Lang::kId ? kId[i] : kEn[i],
-                   ImVec2(bw, bh), true, kColors[i])) {
-          m->TapScore(score);
-        }
+        const char* words = l == Lang::kId ? kId[i] : kEn[i];
+        // The large face when the words fit beside the face, centred there.
+        ImFont* face = f.pad;
+        if (MeasureText(face, words).x > bw - words_x - 2 * pad_x) face = f.large;
+        const float text_w = MeasureText(face, words).x;
+        const float inner_w = bw - 2 * pad_x;
+        const float want = words_x + (bw - words_x - text_w) / 2 - pad_x;
+        ImGui::PushStyleVar(
+            ImGuiStyleVar_ButtonTextAlign,
+            ImVec2(std::clamp(want / std::max(1.0f, inner_w - text_w), 0.0f, 1.0f), 0.5f));
+        ImGui::PushFont(face);
+        const bool tapped = Button(targets, "score:" + std::to_string(score), words, ImVec2(bw, bh),
+                                   true, kColors[i]);
+        ImGui::PopFont();
+        ImGui::PopStyleVar();
+        if (tapped) m->TapScore(score);
+        const ImVec2 lo = ImGui::GetItemRectMin(), hi = ImGui::GetItemRectMax();
+        const ImVec2 centre(lo.x + face_r * 1.5f, (lo.y + hi.y) / 2);
+        Face(ImGui::GetWindowDrawList(), centre, face_r, score);
+        // Recorded like a text, so that no word is drawn over it.
+        LayoutBox face_box("face", lo, hi, kColors[i]);
+        RecordText(f.pad, ImVec2(centre.x - face_r, centre.y - face_r),
+                   ImVec2(2 * face_r, 2 * face_r), kWhite, "(face " + std::to_string(score) + ")");
       }
       break;
     }
     case PadModel::Screen::kOfferSkm: {
+      LanguageSwitch();
       title(T(l,
               "Terima kasih! Bersediakah Anda mengisi survei kepuasan lengkap (9 pertanyaan, "
               "sekitar 1 menit)?",
@@ -456,10 +603,11 @@ void DrawRatingPad(PadModel* m, const Fonts& f, float w, float h, TapTargets* ta
       break;
     }
     case PadModel::Screen::kSkm: {
+      LanguageSwitch();
       const auto qs = SkmQuestions(l);
       const SkmQuestion& q = qs[static_cast<size_t>(m->question())];
       ImGui::PushFont(f.bold);
-      ImGui::Text("%d/9  %s", m->question() + 1, q.element.c_str());
+      Label(fmt::format("{}/9  {}", m->question() + 1, q.element));
       ImGui::PopFont();
       title(q.question);
       const float bh = (h - ImGui::GetCursorPosY() - 110) / 4 - 10;
@@ -470,7 +618,7 @@ void DrawRatingPad(PadModel* m, const Fonts& f, float w, float h, TapTargets* ta
         }
       }
       if (Button(targets, "answer:skip", T(l, "Lewati pertanyaan ini", "Skip this question"),
-                 ImVec2(bw, 64), true, Rgb(150, 156, 168))) {
+                 ImVec2(bw, 64), true, kMuted)) {
         m->TapAnswer(0);
       }
       break;
@@ -479,8 +627,9 @@ void DrawRatingPad(PadModel* m, const Fonts& f, float w, float h, TapTargets* ta
       ImGui::SetCursorPosY(h * 0.35f);
       title(T(l, "Terima kasih atas penilaian Anda!", "Thank you for your rating!"));
       ImGui::PushFont(f.body);
-      ImGui::TextWrapped("%s", T(l, "Jawaban Anda tidak dikaitkan dengan identitas Anda.",
-                                 "Your answers are not linked to who you are."));
+      Label(T(l, "Jawaban Anda tidak dikaitkan dengan identitas Anda.",
+              "Your answers are not linked to who you are."),
+            /*wrapped=*/true);
       ImGui::PopFont();
       break;
   }

@@ -18,6 +18,8 @@ struct Fonts {
   ImFont* bold = nullptr;
   ImFont* large = nullptr;  // ~34 px
   ImFont* huge = nullptr;   // ~110 px: the current number
+  ImFont* pad = nullptr;    // ~52 px: the rating pad's answers
+  float scale = 1;          // of every other size: 1 at 768 px
 };
 bool LoadFonts(float height, Fonts* fonts);
 
