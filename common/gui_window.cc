@@ -127,11 +127,10 @@ Status GuiWindow::Screenshot(const std::string& path) const {
                          ": check that its folder exists and is writable");
   }
   if (const LayoutFrame* layout = LayoutRecording()) {
-    const std::string json_path =
-        (path.size() > 4 && path.compare(path.size() - 4, 4, ".png") == 0
-             ? path.substr(0, path.size() - 4)
-             : path) +
-        ".layout.json";
+    const std::string json_path = (path.size() > 4 && path.compare(path.size() - 4, 4, ".png") == 0
+                                       ? path.substr(0, path.size() - 4)
+                                       : path) +
+                                  ".layout.json";
     std::FILE* out = std::fopen(json_path.c_str(), "w");
     const std::string text = LayoutToJson(*layout);
     if (!out || std::fwrite(text.data(), 1, text.size(), out) != text.size()) {
@@ -175,7 +174,7 @@ ImFont* AddFont(const char* path, float pixels, bool ascii_only) {
   if (pixels > 48) cfg.OversampleH = cfg.OversampleV = 1;  // keeps the atlas small
   cfg.PixelSnapH = true;
   return ImGui::GetIO().Fonts->AddFontFromFileTTF(path, std::round(pixels), &cfg,
-                                                ascii_only ? kAscii : kRanges);
+                                                  ascii_only ? kAscii : kRanges);
 }
 
 ImVec2 MeasureText(ImFont* f, const std::string& s, float wrap) {
@@ -187,6 +186,12 @@ float DrawText(ImDrawList* dl, ImFont* f, ImVec2 pos, ImU32 col, const std::stri
   const ImVec2 size = MeasureText(f, s, wrap);
   RecordText(f, pos, size, col, s);
   return size.y;
+}
+
+void DrawTextScaled(ImDrawList* dl, ImFont* f, float pixels, ImVec2 pos, ImU32 col,
+                    const std::string& s) {
+  dl->AddText(f, pixels, pos, col, s.c_str());
+  RecordText(f, pos, f->CalcTextSizeA(pixels, FLT_MAX, 0, s.c_str()), col, s);
 }
 
 std::string FitText(ImFont* f, const std::string& whole, float max_w) {

@@ -30,8 +30,8 @@ namespace mpp {
 // Where and how a screen program's window opens (--fullscreen, --monitor,
 // --hide-cursor on every GUI program; common/gui_program.h).
 struct ScreenOptions {
-  bool fullscreen = false;  // at the monitor's resolution, no decorations
-  int monitor = 0;          // 0: the primary; N: the Nth as the system lists them
+  bool fullscreen = false;   // at the monitor's resolution, no decorations
+  int monitor = 0;           // 0: the primary; N: the Nth as the system lists them
   bool hide_cursor = false;  // touch screens: no pointer over the buttons
 };
 
@@ -109,6 +109,9 @@ void DrawCentered(ImDrawList* dl, ImFont* font, float cx, float y, ImU32 color,
 // Wrapped at `wrap` with every line centred on `cx`; returns the height.
 float DrawCenteredWrapped(ImDrawList* dl, ImFont* font, float cx, float y, ImU32 color,
                           const std::string& s, float wrap);
+// `s` at `pixels` rather than the font's own size (one line).
+void DrawTextScaled(ImDrawList* dl, ImFont* font, float pixels, ImVec2 pos, ImU32 color,
+                    const std::string& s);
 // `s` cut with "..." until it fits `max_w` (the whole of it when it fits).
 std::string FitText(ImFont* font, const std::string& s, float max_w);
 

@@ -65,7 +65,8 @@ LiveView BuildLive(const LiveState& state, const CatalogIndex& catalog, Millis n
   if (health.writes_refused) {
     v.alerts.push_back(
         {Alert::Kind::kDiskFull, "server",
-         T(lang, "Disk server antrean penuh: tiket dan panggilan tidak dapat dicatat. Hubungi admin TI.",
+         T(lang,
+           "Disk server antrean penuh: tiket dan panggilan tidak dapat dicatat. Hubungi admin TI.",
            "The queue server's disk is full: tickets and calls cannot be recorded. Call IT.")});
   } else if (health.disk_low) {
     v.alerts.push_back(
@@ -92,6 +93,36 @@ LiveView BuildLive(const LiveState& state, const CatalogIndex& catalog, Millis n
   std::stable_sort(over.begin(), over.end(),
                    [](const auto& a, const auto& b) { return a.first > b.first; });
   for (auto& [ratio, a] : over) v.alerts.push_back(std::move(a));
+
+  // A queue its open counters cannot finish before the MPP closes today, at
+  // the service's published standard per visitor: time to open another
+  // counter, or to tell the last visitors.
+  const int off = catalog.utc_offset_min();
+  const LocalTime lt = ToLocal(now, off);
+  const Millis midnight =
+      now - (static_cast<Millis>(lt.minute_of_day) * 60 + lt.second) * 1000 - lt.millis;
+  for (const auto& d : catalog.catalog().opening_hours()) {
+    if (d.weekday() != lt.weekday) continue;
+    const Millis closing = midnight + static_cast<Millis>(d.hours().end().minutes()) * 60000;
+    for (const auto& s : v.services) {
+      const v1::Service* def = catalog.FindService(s.code);
+      if (!def || s.waiting == 0 || s.open_counters == 0 || now >= closing) continue;
+      const Millis finish =
+          now + static_cast<Millis>(s.waiting) * def->service_std_min() * 60000 / s.open_counters;
+      if (finish < closing) continue;
+      const int finish_min = ToLocal(finish, off).minute_of_day +
+                             static_cast<int>((finish - midnight) / 86400000) * 1440;
+      v.alerts.push_back(
+          {Alert::Kind::kPastClosing, s.code,
+           s.code + ": " + std::to_string(s.waiting) +
+               T(lang, " menunggu, selesai sekitar ", " waiting, done about ") +
+               (finish_min >= 1440 ? T(lang, "besok", "tomorrow") : ClockText(finish_min, lang)) +
+               T(lang, ", setelah tutup pukul ", ", after closing at ") +
+               ClockText(d.hours().end().minutes(), lang) +
+               T(lang, ": buka loket tambahan atau beri tahu pengunjung",
+                 ": open another counter or tell the visitors")});
+    }
+  }
 
   for (const auto& def : catalog.catalog().counters()) {
     CounterLive c;

@@ -37,7 +37,14 @@ struct CounterLive {
 };
 
 struct Alert {
-  enum class Kind { kDiskFull, kDiskLow, kWaitOverTarget, kBreakWhileQueueGrows, kNoCounterOpen };
+  enum class Kind {
+    kDiskFull,
+    kDiskLow,
+    kWaitOverTarget,
+    kPastClosing,  // the queue cannot be served before the MPP closes today
+    kBreakWhileQueueGrows,
+    kNoCounterOpen
+  };
   Kind kind;
   std::string subject;  // service code or "Loket 3"
   std::string text;

@@ -114,6 +114,28 @@ TEST_F(LiveTest, ABreakAlertsOnlyWhenItsQueueGrows) {
             "Loket 1 istirahat 20 mnt; 3 nomor baru menunggu sejak itu (KTP-REKAM, KTP-CETAK)");
 }
 
+// Ten waiting for KTP-REKAM (10 minutes each) with one counter open at 15:00
+// cannot be served before the 16:00 closing; five can.
+TEST_F(LiveTest, AQueueThatCannotBeFinishedBeforeClosingIsAnAlert) {
+  now_ = *ParseIsoTime("2026-11-30T15:00:00+07:00", 420);
+  Counter(1, v1::OPEN, now_ - 60 * kMin);
+  for (int i = 0; i < 5; ++i) Ticket(10 + i, "KTP-REKAM", v1::WAITING, kMin);
+  auto past_closing = [](const LiveView& v) {
+    for (const Alert& a : v.alerts) {
+      if (a.kind == Alert::Kind::kPastClosing) return a.text;
+    }
+    return std::string();
+  };
+  EXPECT_EQ(past_closing(Build()), "");
+  for (int i = 5; i < 10; ++i) Ticket(10 + i, "KTP-REKAM", v1::WAITING, kMin);
+  EXPECT_EQ(past_closing(Build()),
+            "KTP-REKAM: 10 menunggu, selesai sekitar 16.40, setelah tutup pukul 16.00: buka loket "
+            "tambahan atau beri tahu pengunjung");
+  EXPECT_EQ(past_closing(Build(Lang::kEn)),
+            "KTP-REKAM: 10 waiting, done about 16:40, after closing at 16:00: open another counter "
+            "or tell the visitors");
+}
+
 TEST(Ranges, EndOnTodayAndCrossMonths) {
   EXPECT_EQ(RangeDates(Range::kToday, "2026-12-01"),
             std::make_pair(std::string("2026-12-01"), std::string("2026-12-01")));

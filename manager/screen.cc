@@ -1,9 +1,12 @@
 #include "manager/screen.h"
 
 #include <algorithm>
+#include <cfloat>
 #include <cstdio>
+#include <optional>
 
 #include "common/gui_window.h"
+#include "common/layout.h"
 
 namespace mpp::manager {
 namespace {
@@ -15,7 +18,7 @@ const ImU32 kWhite = Rgb(255, 255, 255);
 const ImU32 kPage = Rgb(236, 240, 246);
 const ImU32 kLine = Rgb(206, 212, 224);
 const ImU32 kGreen = Rgb(0, 128, 64);
-const ImU32 kAmber = Rgb(214, 140, 0);
+const ImU32 kAmber = Rgb(160, 95, 0);  // dark enough for text on white (5:1)
 const ImU32 kRed = Rgb(190, 24, 24);
 
 // Registers the last item as a tap target; true once it stands still (TapTargets).
@@ -27,7 +30,7 @@ bool Register(TapTargets* targets, const std::string& id, bool enabled = true) {
 bool Button(TapTargets* targets, const std::string& id, const std::string& label, ImVec2 size,
             bool enabled = true, bool selected = false, bool on_navy = false) {
   ImU32 bg = !enabled ? Rgb(200, 204, 212) : selected ? kNavy : kWhite;
-  ImU32 fg = !enabled ? kMuted : selected ? kWhite : kNavy;
+  ImU32 fg = !enabled ? Rgb(60, 66, 78) : selected ? kWhite : kNavy;
   if (on_navy) {
     bg = selected ? kWhite : Rgb(40, 80, 150);
     fg = selected ? kNavy : kWhite;
@@ -41,6 +44,7 @@ bool Button(TapTargets* targets, const std::string& id, const std::string& label
   ImGui::PushStyleColor(ImGuiCol_ButtonActive, ToVec4(Rgb(190, 204, 230)));
   ImGui::PushStyleColor(ImGuiCol_Text, ToVec4(fg));
   const bool pressed = ImGui::Button(label.c_str(), size) && enabled;
+  RecordButtonLabel(label, fg, bg);
   ImGui::PopStyleColor(4);
   ImGui::PopID();
   const bool settled = Register(targets, id, enabled);
@@ -68,7 +72,8 @@ ImU32 PctColor(double pct) { return pct >= 90 ? kGreen : pct >= 75 ? kAmber : kR
 ImVec2 Card(ImDrawList* dl, const Fonts& f, ImVec2 p0, ImVec2 p1, const std::string& title) {
   dl->AddRectFilled(p0, p1, kWhite, 8);
   dl->AddRect(p0, p1, kLine, 8);
-  dl->AddText(f.bold, f.bold->FontSize, ImVec2(p0.x + 14, p0.y + 10), kNavy, title.c_str());
+  LayoutBox box("card:" + title, ImVec2(p0.x + 8, p0.y), ImVec2(p1.x - 8, p1.y), kWhite);
+  DrawText(dl, f.bold, ImVec2(p0.x + 14, p0.y + 10), kNavy, title);
   return ImVec2(p0.x + 14, p0.y + 18 + f.bold->FontSize);
 }
 
@@ -77,9 +82,9 @@ void Kpi(ImDrawList* dl, const Fonts& f, ImVec2 p0, ImVec2 p1, const std::string
   dl->AddRectFilled(p0, p1, kWhite, 8);
   dl->AddRect(p0, p1, kLine, 8);
   dl->AddRectFilled(p0, ImVec2(p0.x + 6, p1.y), color, 8, ImDrawFlags_RoundCornersLeft);
-  dl->AddText(f.body, f.body->FontSize, ImVec2(p0.x + 18, p0.y + 10), kMuted, label.c_str());
-  dl->AddText(f.huge, f.huge->FontSize, ImVec2(p0.x + 18, p0.y + 14 + f.body->FontSize), color,
-              value.c_str());
+  LayoutBox box("kpi:" + label, ImVec2(p0.x + 8, p0.y), p1, kWhite);
+  DrawText(dl, f.body, ImVec2(p0.x + 18, p0.y + 10), kMuted, label);
+  DrawText(dl, f.huge, ImVec2(p0.x + 18, p0.y + 14 + f.body->FontSize), color, value);
 }
 
 // ---------------------------------------------------------------- live --
@@ -107,28 +112,37 @@ void DrawLive(const LiveView& v, const CatalogIndex& catalog, const Fonts& f, La
   const float left_w = (w - pad * 3) * 0.58f, right_w = w - pad * 3 - left_w;
   const float lx = x0 + pad, rx = lx + left_w + pad;
 
-  // Alerts, then the queues.
-  const float line = f.body->FontSize * 1.55f;
+  // Alerts, wrapped so each is read whole; the worst five, then how many more.
+  const float text_x = 22, text_w = left_w - 28 - text_x;
   const int shown_alerts = std::min<int>(static_cast<int>(v.alerts.size()), 5);
-  const float alerts_h = f.bold->FontSize + 34 + std::max(1, shown_alerts) * line;
+  const std::string all_fine =
+      T(l, "Semua antrean dalam target; tidak ada loket istirahat dengan antrean tumbuh.",
+        "Every queue is within its target; no counter rests while its queue grows.");
+  float alerts_text_h = v.alerts.empty() ? MeasureText(f.body, all_fine, left_w - 28).y : 0;
+  for (int i = 0; i < shown_alerts; ++i) {
+    alerts_text_h += MeasureText(f.body, v.alerts[static_cast<size_t>(i)].text, text_w).y + 6;
+  }
+  const float alerts_h = f.bold->FontSize + 34 + alerts_text_h;
   ImVec2 in =
       Card(dl, f, ImVec2(lx, y), ImVec2(lx + left_w, y + alerts_h), T(l, "Peringatan", "Alerts"));
-  if (v.alerts.empty()) {
-    dl->AddText(f.body, f.body->FontSize, in, kGreen,
-                T(l, "Semua antrean dalam target; tidak ada loket istirahat dengan antrean tumbuh.",
-                  "Every queue is within its target; no counter rests while its queue grows."));
-  }
-  for (int i = 0; i < shown_alerts; ++i) {
-    const Alert& a = v.alerts[static_cast<size_t>(i)];
-    const ImU32 c = a.kind == Alert::Kind::kBreakWhileQueueGrows ? kAmber : kRed;
-    dl->AddCircleFilled(ImVec2(in.x + 7, in.y + i * line + f.body->FontSize * 0.55f), 6, c);
-    dl->PushClipRect(ImVec2(lx, y), ImVec2(lx + left_w - 10, y + alerts_h), true);
-    dl->AddText(f.body, f.body->FontSize, ImVec2(in.x + 22, in.y + i * line), kInk, a.text.c_str());
-    dl->PopClipRect();
-  }
-  if (static_cast<int>(v.alerts.size()) > shown_alerts) {
-    const std::string more = "+" + std::to_string(v.alerts.size() - shown_alerts);
-    dl->AddText(f.bold, f.bold->FontSize, ImVec2(lx + left_w - 60, y + 10), kRed, more.c_str());
+  {
+    LayoutBox box("alerts", ImVec2(lx + 8, y), ImVec2(lx + left_w - 8, y + alerts_h), kWhite);
+    if (v.alerts.empty()) DrawText(dl, f.body, in, kGreen, all_fine, left_w - 28);
+    float ay = in.y;
+    for (int i = 0; i < shown_alerts; ++i) {
+      const Alert& a = v.alerts[static_cast<size_t>(i)];
+      const ImU32 c = a.kind == Alert::Kind::kBreakWhileQueueGrows ? kAmber : kRed;
+      dl->AddCircleFilled(ImVec2(in.x + 7, ay + f.body->FontSize * 0.55f), 6, c);
+      ay += DrawText(dl, f.body, ImVec2(in.x + text_x, ay), kInk, a.text, text_w) + 6;
+    }
+    if (static_cast<int>(v.alerts.size()) > shown_alerts) {
+      const std::string more =
+          "+" + std::to_string(v.alerts.size() - shown_alerts) + T(l, " lagi", " more");
+      DrawText(dl, f.bold, ImVec2(lx + left_w - 14 - MeasureText(f.bold, more).x, y + 10), kRed,
+               more);
+    }
+    RecordList("alerts", static_cast<int>(v.alerts.size()), shown_alerts,
+               static_cast<int>(v.alerts.size()) > shown_alerts);
   }
   const float qy = y + alerts_h + pad;
   in = Card(dl, f, ImVec2(lx, qy), ImVec2(lx + left_w, y0 + h - pad),
@@ -138,71 +152,113 @@ void DrawLive(const LiveView& v, const CatalogIndex& catalog, const Fonts& f, La
           "queues", 6,
           ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerH,
           ImVec2(left_w - 28, y0 + h - pad - in.y - 12))) {
+    LayoutBox box("queues", in, ImVec2(in.x + left_w - 28, y0 + h - pad - 12), kWhite,
+                  kBoxScrollsY);
+    // The figures as wide as they need; the rest to the service, which wraps.
+    auto fixed = [&](const char* head, const char* widest) {
+      return std::max(ImGui::CalcTextSize(head).x, ImGui::CalcTextSize(widest).x) + 8;
+    };
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableSetupColumn(T(l, "Layanan", "Service"), ImGuiTableColumnFlags_WidthStretch, 3);
     ImGui::TableSetupColumn(T(l, "Instansi", "Agency"), ImGuiTableColumnFlags_WidthStretch, 1.2f);
-    ImGui::TableSetupColumn(T(l, "Menunggu", "Waiting"), ImGuiTableColumnFlags_WidthStretch, 1);
-    ImGui::TableSetupColumn(T(l, "Terlama", "Longest"), ImGuiTableColumnFlags_WidthStretch, 1);
-    ImGui::TableSetupColumn(T(l, "Target", "Target"), ImGuiTableColumnFlags_WidthStretch, 0.9f);
-    ImGui::TableSetupColumn(T(l, "Loket buka", "Open"), ImGuiTableColumnFlags_WidthStretch, 1);
+    ImGui::TableSetupColumn(T(l, "Menunggu", "Waiting"), ImGuiTableColumnFlags_WidthFixed,
+                            fixed(T(l, "Menunggu", "Waiting"), "0000"));
+    ImGui::TableSetupColumn(T(l, "Terlama", "Longest"), ImGuiTableColumnFlags_WidthFixed,
+                            fixed(T(l, "Terlama", "Longest"), "000 mnt"));
+    ImGui::TableSetupColumn(T(l, "Target", "Target"), ImGuiTableColumnFlags_WidthFixed,
+                            fixed(T(l, "Target", "Target"), "000 mnt"));
+    ImGui::TableSetupColumn(T(l, "Loket buka", "Open"), ImGuiTableColumnFlags_WidthFixed,
+                            fixed(T(l, "Loket buka", "Open"), "00"));
     ImGui::TableHeadersRow();
     for (const auto& s : v.services) {
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted((s.code + "  " + s.name).c_str());
+      Label(s.code + "  " + s.name, /*wrapped=*/true);
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(s.agency.c_str());
+      Label(s.agency, /*wrapped=*/true);
       ImGui::TableNextColumn();
-      ImGui::Text("%d", s.waiting);
+      Label(std::to_string(s.waiting));
       ImGui::TableNextColumn();
       if (s.waiting > 0) {
         ImGui::PushStyleColor(ImGuiCol_Text, ToVec4(s.over_target ? kRed : kGreen));
-        ImGui::Text("%lld %s", static_cast<long long>(s.longest_wait_ms / 60000),
-                    T(l, "mnt", "min"));
+        Label(std::to_string(s.longest_wait_ms / 60000) + T(l, " mnt", " min"));
         ImGui::PopStyleColor();
       } else {
-        ImGui::TextUnformatted("-");
+        Label("-");
       }
       ImGui::TableNextColumn();
-      ImGui::Text("%d %s", s.wait_target_min, T(l, "mnt", "min"));
+      Label(std::to_string(s.wait_target_min) + T(l, " mnt", " min"));
       ImGui::TableNextColumn();
       ImGui::PushStyleColor(ImGuiCol_Text, ToVec4(s.open_counters ? kInk : kRed));
-      ImGui::Text("%d", s.open_counters);
+      Label(std::to_string(s.open_counters));
       ImGui::PopStyleColor();
     }
     ImGui::EndTable();
   }
 
-  // Counters as a grid of small cards.
+  // Counters as a grid of small cards, open ones first, in a list that
+  // scrolls: every counter can be seen, however many the hall has.
   in = Card(dl, f, ImVec2(rx, y), ImVec2(rx + right_w, y0 + h - pad), T(l, "Loket", "Counters"));
-  const int cols = 3;
-  const float cw = (right_w - 28 - (cols - 1) * 8) / cols;
-  const float ch = f.bold->FontSize + f.body->FontSize * 2 + 18;
-  int i = 0;
-  for (const auto& c : v.counters) {
-    const float cx = in.x + (i % cols) * (cw + 8), cy = in.y + (i / cols) * (ch + 8);
-    ++i;
-    if (cy + ch > y0 + h - pad - 6) break;
-    const ImU32 col = c.status == v1::OPEN ? kGreen : c.status == v1::ON_BREAK ? kAmber : kMuted;
-    dl->AddRectFilled(ImVec2(cx, cy), ImVec2(cx + cw, cy + ch), Rgb(246, 248, 252), 6);
-    dl->AddRectFilled(ImVec2(cx, cy), ImVec2(cx + 6, cy + ch), col, 6,
-                      ImDrawFlags_RoundCornersLeft);
-    dl->PushClipRect(ImVec2(cx, cy), ImVec2(cx + cw - 4, cy + ch), true);
-    dl->AddText(f.bold, f.bold->FontSize, ImVec2(cx + 14, cy + 6), kInk,
-                (c.name + "  " + c.agency).c_str());
+  std::vector<const CounterLive*> order;
+  for (const auto& c : v.counters) order.push_back(&c);
+  auto rank = [](const CounterLive* c) {
+    return c->status == v1::OPEN ? 0 : c->status == v1::ON_BREAK ? 1 : 2;
+  };
+  std::stable_sort(order.begin(), order.end(),
+                   [&](const CounterLive* a, const CounterLive* b) { return rank(a) < rank(b); });
+  auto line2_of = [&](const CounterLive& c) {
     std::string line2 = c.status_text;
     if (c.status == v1::ON_BREAK && c.since_ms > 0) {
       line2 += " (" + std::to_string((now - c.since_ms) / 60000) + T(l, " mnt)", " min)");
     }
-    dl->AddText(f.body, f.body->FontSize, ImVec2(cx + 14, cy + 8 + f.bold->FontSize), col,
-                line2.c_str());
-    const std::string line3 =
-        c.status == v1::CLOSED ? "" : c.operator_id + (c.ticket.empty() ? "" : "  -  " + c.ticket);
-    dl->AddText(f.body, f.body->FontSize,
-                ImVec2(cx + 14, cy + 10 + f.bold->FontSize + f.body->FontSize), kMuted,
-                line3.c_str());
-    dl->PopClipRect();
+    return line2;
+  };
+  auto line3_of = [](const CounterLive& c) {
+    return c.status == v1::CLOSED ? std::string()
+                                  : c.operator_id + (c.ticket.empty() ? "" : "  -  " + c.ticket);
+  };
+  const float list_w = right_w - 28, list_h = y0 + h - pad - 8 - in.y;
+  float card_w = 0;
+  for (const CounterLive* c : order) {
+    card_w = std::max({card_w, MeasureText(f.bold, c->name + "  " + c->agency).x,
+                       MeasureText(f.body, line2_of(*c)).x, MeasureText(f.body, line3_of(*c)).x});
   }
+  card_w += 14 + 10;
+  const float scrollbar = ImGui::GetStyle().ScrollbarSize;
+  const int cols = std::max(1, static_cast<int>((list_w - scrollbar + 8) / (card_w + 8)));
+  const float cw = (list_w - scrollbar - (cols - 1) * 8) / cols;
+  const float ch = f.bold->FontSize + f.body->FontSize * 2 + 18;
+  ImGui::SetCursorScreenPos(in);
+  ImGui::PushStyleColor(ImGuiCol_ChildBg, ToVec4(kWhite));
+  ImGui::BeginChild("counters", ImVec2(list_w, list_h), false);
+  {
+    LayoutBox list("counters", in, ImVec2(in.x + list_w, in.y + list_h), kWhite, kBoxScrollsY);
+    ImDrawList* cdl = ImGui::GetWindowDrawList();
+    const ImVec2 origin = ImGui::GetCursorScreenPos();
+    int i = 0;
+    for (const CounterLive* cp : order) {
+      const CounterLive& c = *cp;
+      const float cx = origin.x + (i % cols) * (cw + 8), cy = origin.y + (i / cols) * (ch + 8);
+      ++i;
+      const ImU32 col = c.status == v1::OPEN       ? kGreen
+                        : c.status == v1::ON_BREAK ? Rgb(150, 90, 0)
+                                                   : kMuted;
+      const ImU32 card_bg = Rgb(246, 248, 252);
+      cdl->AddRectFilled(ImVec2(cx, cy), ImVec2(cx + cw, cy + ch), card_bg, 6);
+      cdl->AddRectFilled(ImVec2(cx, cy), ImVec2(cx + 6, cy + ch), col, 6,
+                         ImDrawFlags_RoundCornersLeft);
+      LayoutBox card("counter:" + c.name, ImVec2(cx + 8, cy), ImVec2(cx + cw, cy + ch), card_bg);
+      DrawText(cdl, f.bold, ImVec2(cx + 14, cy + 6), kInk, c.name + "  " + c.agency);
+      DrawText(cdl, f.body, ImVec2(cx + 14, cy + 8 + f.bold->FontSize), col, line2_of(c));
+      DrawText(cdl, f.body, ImVec2(cx + 14, cy + 10 + f.bold->FontSize + f.body->FontSize), kMuted,
+               line3_of(c));
+    }
+    // Room for the last row, so the list scrolls to it.
+    ImGui::Dummy(ImVec2(list_w - scrollbar, ((i + cols - 1) / cols) * (ch + 8)));
+    RecordList("counters", static_cast<int>(order.size()), i, false);
+  }
+  ImGui::EndChild();
+  ImGui::PopStyleColor();
   (void)catalog;
 }
 
@@ -267,8 +323,7 @@ void Toolbar(UiState* ui, const Fonts& f, float x, float y, float w, TapTargets*
   if (ui->loading) status += T(l, "   memuat laporan\u2026", "   loading the report\u2026");
   if (!ui->report_error.empty()) status += "   " + ui->report_error;
   if (!ui->export_status.empty()) status += "   " + ui->export_status;
-  dl->AddText(f.body, f.body->FontSize, ImVec2(x, y + bh + 8),
-              ui->report_error.empty() ? kMuted : kRed, status.c_str());
+  DrawText(dl, f.body, ImVec2(x, y + bh + 8), ui->report_error.empty() ? kMuted : kRed, status);
   (void)w;
 }
 
@@ -287,6 +342,7 @@ void ComplianceTable(UiState* ui, const Fonts& f, ImVec2 p, ImVec2 size) {
                          size)) {
     return;
   }
+  LayoutBox box("compliance", p, ImVec2(p.x + size.x, p.y + size.y), kWhite, kBoxScrollsY);
   ImGui::TableSetupScrollFreeze(0, 3);  // two header lines and the total stay in view
   // Two header lines: the first is the sort button, the second says what of.
   struct Head {
@@ -305,11 +361,21 @@ void ComplianceTable(UiState* ui, const Fonts& f, ImVec2 p, ImVec2 size) {
       {T(l, "Layanan", "Service"), T(l, "% standar", "% standard"), Column::kServiceWithin},
       {T(l, "Estimasi", "Estimate"), T(l, "% +/-10 mnt", "% +/-10 min"), Column::kEstimateWithin},
       {"SKM", T(l, "nilai", "score"), Column::kSkm}};
+  // Figures as wide as their headings and widest values; the group takes the rest.
   for (const auto& c : cols) {
-    ImGui::TableSetupColumn(c.top,
-                            c.col == Column::kGroup ? ImGuiTableColumnFlags_DefaultSort
-                                                    : ImGuiTableColumnFlags_PreferSortDescending,
-                            c.col == Column::kGroup ? 2.0f : 1.0f, static_cast<ImGuiID>(c.col));
+    if (c.col == Column::kGroup) {
+      ImGui::TableSetupColumn(
+          c.top, ImGuiTableColumnFlags_DefaultSort | ImGuiTableColumnFlags_WidthStretch, 1.0f,
+          static_cast<ImGuiID>(c.col));
+      continue;
+    }
+    // The sort arrow sits beside the heading.
+    const float head =
+        std::max(MeasureText(f.small, c.top).x + f.small->FontSize, MeasureText(f.small, c.sub).x);
+    const float value = MeasureText(f.bold, "100 %").x;
+    ImGui::TableSetupColumn(
+        c.top, ImGuiTableColumnFlags_PreferSortDescending | ImGuiTableColumnFlags_WidthFixed,
+        std::max(head, value) + 4, static_cast<ImGuiID>(c.col));
   }
   ImGui::PushFont(f.small);
   ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
@@ -323,7 +389,7 @@ void ComplianceTable(UiState* ui, const Fonts& f, ImVec2 p, ImVec2 size) {
   for (int i = 0; i < 10; ++i) {
     ImGui::TableSetColumnIndex(i);
     ImGui::PushStyleColor(ImGuiCol_Text, ToVec4(kMuted));
-    ImGui::TextUnformatted(cols[i].sub);
+    Label(cols[i].sub);
     ImGui::PopStyleColor();
   }
   ImGui::PopFont();
@@ -341,36 +407,34 @@ void ComplianceTable(UiState* ui, const Fonts& f, ImVec2 p, ImVec2 size) {
     ImGui::PushFont(total ? f.bold : f.body);
     std::string name = total ? T(l, "TOTAL", "TOTAL") : r.key();
     if (!r.label().empty()) name += "  " + r.label();
-    ImGui::TextUnformatted(name.c_str());
+    Label(name, /*wrapped=*/true);
     ImGui::TableNextColumn();
-    ImGui::Text("%d", r.issued());
+    Label(std::to_string(r.issued()));
     ImGui::TableNextColumn();
-    ImGui::Text("%d", r.served());
+    Label(std::to_string(r.served()));
     ImGui::TableNextColumn();
-    ImGui::Text("%d", r.no_show());
+    Label(std::to_string(r.no_show()));
     ImGui::TableNextColumn();
-    ImGui::TextUnformatted(r.wait().n() ? Min(l, static_cast<double>(r.wait().median_ms())).c_str()
-                                        : "-");
+    Label(r.wait().n() ? Min(l, static_cast<double>(r.wait().median_ms())) : "-");
     ImGui::TableNextColumn();
-    ImGui::TextUnformatted(r.wait().n() ? Min(l, static_cast<double>(r.wait().p90_ms())).c_str()
-                                        : "-");
+    Label(r.wait().n() ? Min(l, static_cast<double>(r.wait().p90_ms())) : "-");
     ImGui::TableNextColumn();
     const auto wp = WaitWithinPct(r);
     if (wp) ImGui::PushStyleColor(ImGuiCol_Text, ToVec4(PctColor(*wp)));
-    ImGui::TextUnformatted(Cell(wp, "%.0f %%").c_str());
+    Label(Cell(wp, "%.0f %%"));
     if (wp) ImGui::PopStyleColor();
     ImGui::TableNextColumn();
     const auto sp = ServiceWithinPct(r);
     if (sp) ImGui::PushStyleColor(ImGuiCol_Text, ToVec4(PctColor(*sp)));
-    ImGui::TextUnformatted(Cell(sp, "%.0f %%").c_str());
+    Label(Cell(sp, "%.0f %%"));
     if (sp) ImGui::PopStyleColor();
     ImGui::TableNextColumn();
-    ImGui::TextUnformatted(Cell(EstimateWithinPct(r), "%.0f %%").c_str());
+    Label(Cell(EstimateWithinPct(r), "%.0f %%"));
     ImGui::TableNextColumn();
     if (r.skm().respondents() > 0) {
-      ImGui::TextUnformatted((Dec(l, "%.2f", r.skm().score()) + " " + r.skm().grade()).c_str());
+      Label(Dec(l, "%.2f", r.skm().score()) + " " + r.skm().grade());
     } else {
-      ImGui::TextUnformatted("-");
+      Label("-");
     }
     ImGui::PopFont();
   };
@@ -386,9 +450,11 @@ void WithinBars(const UiState& ui, const Fonts& f, ImVec2 p0, ImVec2 p1) {
   ImVec2 in = Card(dl, f, p0, p1,
                    T(l, "% tiket dalam target waktu tunggu (terendah lebih dulu)",
                      "% of tickets within the waiting target (lowest first)"));
+  LayoutBox box("within bars", ImVec2(p0.x + 8, p0.y), ImVec2(p1.x - 8, p1.y), kWhite);
   std::vector<const v1::ReportRow*> rows = SortedRows(*ui.report, Column::kWaitWithin, true);
   const float label_w = (p1.x - p0.x) * 0.34f;
-  const float bar_x = in.x + label_w, bar_w = p1.x - 24 - bar_x - 60;
+  const float pct_w = MeasureText(f.body, "100 %").x + 8;
+  const float bar_x = in.x + label_w, bar_w = p1.x - 24 - bar_x - pct_w;
   const float line = f.body->FontSize * 1.35f;
   int shown = 0;
   for (const v1::ReportRow* r : rows) {
@@ -397,27 +463,32 @@ void WithinBars(const UiState& ui, const Fonts& f, ImVec2 p0, ImVec2 p1) {
     const float y = in.y + shown * line;
     if (y + line > p1.y - 8) break;
     ++shown;
-    dl->PushClipRect(ImVec2(in.x, y), ImVec2(bar_x - 8, y + line), true);
-    dl->AddText(f.body, f.body->FontSize, ImVec2(in.x, y), kInk, r->key().c_str());
-    dl->PopClipRect();
+    {
+      // The whole key is in the table beside: here it may be shortened.
+      LayoutBox label("within bars:label", ImVec2(in.x, y), ImVec2(bar_x - 8, y + line), kWhite,
+                      kBoxMayShorten);
+      const std::string key = FitText(f.body, r->key(), bar_x - 8 - in.x);
+      dl->AddText(f.body, f.body->FontSize, ImVec2(in.x, y), kInk, key.c_str());
+      RecordText(f.body, ImVec2(in.x, y), MeasureText(f.body, key), kInk, key, 0,
+                 key == r->key() ? "" : r->key());
+    }
     dl->AddRectFilled(ImVec2(bar_x, y + 3), ImVec2(bar_x + bar_w, y + line - 3), Rgb(236, 239, 244),
                       3);
     dl->AddRectFilled(ImVec2(bar_x, y + 3),
                       ImVec2(bar_x + bar_w * static_cast<float>(*pct / 100.0), y + line - 3),
                       PctColor(*pct), 3);
-    dl->AddText(f.body, f.body->FontSize, ImVec2(bar_x + bar_w + 8, y), kInk,
-                Dec(l, "%.0f %%", *pct).c_str());
+    DrawText(dl, f.body, ImVec2(bar_x + bar_w + 8, y), kInk, Dec(l, "%.0f %%", *pct));
   }
   if (shown == 0) {
-    dl->AddText(f.body, f.body->FontSize, in, kMuted,
-                T(l, "Belum ada tiket yang dipanggil pada rentang ini.",
-                  "No ticket was called in this range."));
+    DrawText(dl, f.body, in, kMuted,
+             T(l, "Belum ada tiket yang dipanggil pada rentang ini.",
+               "No ticket was called in this range."));
   }
   // The 90 % line managers aim for.
   const float x90 = bar_x + bar_w * 0.9f;
   const float y90 = in.y + std::max(1, shown) * line;
   dl->AddLine(ImVec2(x90, in.y), ImVec2(x90, y90), kNavy, 1.5f);
-  dl->AddText(f.small, f.small->FontSize, ImVec2(x90 - 14, y90 + 2), kNavy, "90 %");
+  DrawText(dl, f.small, ImVec2(x90 - 14, y90 + 2), kNavy, "90 %");
 }
 
 void HeatMapCard(const UiState& ui, const Fonts& f, ImVec2 p0, ImVec2 p1) {
@@ -427,9 +498,10 @@ void HeatMapCard(const UiState& ui, const Fonts& f, ImVec2 p0, ImVec2 p1) {
                    T(l, "Rata-rata waktu tunggu per jam dan hari (menit)",
                      "Mean waiting time by hour and weekday (minutes)"));
   if (!ui.heat) {
-    dl->AddText(f.body, f.body->FontSize, in, kMuted, T(l, "memuat\u2026", "loading\u2026"));
+    DrawText(dl, f.body, in, kMuted, T(l, "memuat\u2026", "loading\u2026"));
     return;
   }
+  LayoutBox box("heat map", ImVec2(p0.x + 8, p0.y), ImVec2(p1.x - 8, p1.y), kWhite);
   const HeatMap hm = BuildHeatMap(*ui.heat);
   static const char* kDaysId[] = {"", "Sen", "Sel", "Rab", "Kam", "Jum", "Sab", "Min"};
   static const char* kDaysEn[] = {"", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
@@ -442,14 +514,14 @@ void HeatMapCard(const UiState& ui, const Fonts& f, ImVec2 p0, ImVec2 p1) {
   for (int hr = 0; hr < hours; ++hr) {
     char buf[8];
     std::snprintf(buf, sizeof buf, "%02d", hm.first_hour + hr);
-    dl->AddText(f.body, f.body->FontSize * 0.85f,
-                ImVec2(in.x + label_w + hr * cw + cw * 0.25f, in.y), kMuted, buf);
+    DrawTextScaled(dl, f.body, f.body->FontSize * 0.85f,
+                   ImVec2(in.x + label_w + hr * cw + cw * 0.25f, in.y), kMuted, buf);
   }
   const float gy = in.y + f.body->FontSize * 1.3f;
   for (int d = 1; d <= 7; ++d) {
     const float y = gy + (d - 1) * chh;
-    dl->AddText(f.body, f.body->FontSize * 0.9f, ImVec2(in.x, y + chh * 0.2f), kInk,
-                l == Lang::kId ? kDaysId[d] : kDaysEn[d]);
+    DrawTextScaled(dl, f.body, f.body->FontSize * 0.9f, ImVec2(in.x, y + chh * 0.2f), kInk,
+                   l == Lang::kId ? kDaysId[d] : kDaysEn[d]);
     for (int hr = 0; hr < hours; ++hr) {
       const int hour = hm.first_hour + hr;
       const ImVec2 a(in.x + label_w + hr * cw + 1, y + 1), b(a.x + cw - 2, y + chh - 2);
@@ -460,24 +532,30 @@ void HeatMapCard(const UiState& ui, const Fonts& f, ImVec2 p0, ImVec2 p1) {
       const auto c = HeatColor(hm.mean_min[d][hour], scale);
       dl->AddRectFilled(a, b, Rgb(c[0], c[1], c[2]), 2);
       if (cw > f.body->FontSize * 1.6f && chh > f.body->FontSize * 0.9f) {
-        const std::string v = Fmt("%.0f", hm.mean_min[d][hour]);
-        dl->AddText(f.body, f.body->FontSize * 0.8f, ImVec2(a.x + 4, a.y + 2), kWhite, v.c_str());
+        // White on the dark cells, ink on the light ones: readable on each.
+        const ImU32 cell = Rgb(c[0], c[1], c[2]);
+        const ImU32 ink = ContrastRatio(kWhite, cell) >= ContrastRatio(kInk, cell) ? kWhite : kInk;
+        LayoutBox cell_box("heat cell", a, b, cell);
+        DrawTextScaled(dl, f.body, f.body->FontSize * 0.8f, ImVec2(a.x + 4, a.y + 2), ink,
+                       Fmt("%.0f", hm.mean_min[d][hour]));
       }
     }
   }
   // Legend.
   const float ly = gy + 7 * chh + 6;
-  const float lw = std::min(240.0f, p1.x - in.x - 200);
+  const std::string legend =
+      "0 - " + Fmt("%.0f", scale) + T(l, " mnt; abu-abu: tidak ada data", " min; grey: no data");
+  const float legend_text_w =
+      f.body->CalcTextSizeA(f.body->FontSize * 0.85f, FLT_MAX, 0, legend.c_str()).x;
+  const float lw = std::clamp(p1.x - 24 - in.x - label_w - legend_text_w - 8, 40.0f, 240.0f);
   for (int i = 0; i < 24; ++i) {
     const auto c = HeatColor(scale * i / 23.0, scale);
     dl->AddRectFilled(ImVec2(in.x + label_w + lw * i / 24, ly),
                       ImVec2(in.x + label_w + lw * (i + 1) / 24, ly + legend_h * 0.6f),
                       Rgb(c[0], c[1], c[2]));
   }
-  dl->AddText(
-      f.body, f.body->FontSize * 0.85f, ImVec2(in.x + label_w + lw + 8, ly - 2), kMuted,
-      ("0 - " + Fmt("%.0f", scale) + T(l, " mnt; abu-abu: tidak ada data", " min; grey: no data"))
-          .c_str());
+  DrawTextScaled(dl, f.body, f.body->FontSize * 0.85f, ImVec2(in.x + label_w + lw + 8, ly - 2),
+                 kMuted, legend);
 }
 
 void DrawCompliance(UiState* ui, const Fonts& f, float x0, float y0, float w, float h,
@@ -516,36 +594,39 @@ void DrawSkm(UiState* ui, const Fonts& f, float x0, float y0, float w, float h, 
   ImVec2 in = Card(dl, f, ImVec2(x0 + pad, top), ImVec2(x0 + pad + left_w, y0 + h - pad),
                    T(l, "Indeks Kepuasan Masyarakat (PermenPAN-RB 14/2017)",
                      "Community Satisfaction Index (PermenPAN-RB 14/2017)"));
+  std::optional<LayoutBox> card;
+  card.emplace("skm", ImVec2(x0 + pad + 8, top), ImVec2(x0 + pad + left_w - 8, y0 + h - pad),
+               kWhite);
   const v1::ReportSkm& k = t.skm();
   float y = in.y + 8;
   if (k.respondents() == 0) {
-    dl->AddText(
-        f.body, f.body->FontSize, ImVec2(in.x, y), kMuted,
-        T(l, "Belum ada responden SKM pada rentang ini.", "No SKM respondents in this range."));
+    y += DrawText(
+        dl, f.body, ImVec2(in.x, y), kMuted,
+        T(l, "Belum ada responden SKM pada rentang ini.", "No SKM respondents in this range."),
+        left_w - 28);
+    y += f.body->FontSize;
   } else {
     const ImU32 gc = k.grade() == "A"   ? kGreen
                      : k.grade() == "B" ? Rgb(40, 120, 200)
                      : k.grade() == "C" ? kAmber
                                         : kRed;
-    dl->AddText(f.huge, f.huge->FontSize * 1.6f, ImVec2(in.x, y), gc,
-                Dec(l, "%.2f", k.score()).c_str());
+    DrawTextScaled(dl, f.huge, f.huge->FontSize * 1.6f, ImVec2(in.x, y), gc,
+                   Dec(l, "%.2f", k.score()));
     y += f.huge->FontSize * 1.7f;
-    dl->AddText(f.large, f.large->FontSize, ImVec2(in.x, y), gc,
-                (std::string(T(l, "Mutu ", "Grade ")) + k.grade() + " - " + k.label()).c_str());
+    DrawText(dl, f.large, ImVec2(in.x, y), gc,
+             std::string(T(l, "Mutu ", "Grade ")) + k.grade() + " - " + k.label());
     y += f.large->FontSize * 1.4f;
-    dl->AddText(f.body, f.body->FontSize, ImVec2(in.x, y), kInk,
-                (std::to_string(k.respondents()) + T(l, " responden; IKM ", " respondents; IKM ") +
-                 Dec(l, "%.3f", k.ikm()) + " x 25")
-                    .c_str());
+    DrawText(dl, f.body, ImVec2(in.x, y), kInk,
+             std::to_string(k.respondents()) + T(l, " responden; IKM ", " respondents; IKM ") +
+                 Dec(l, "%.3f", k.ikm()) + " x 25");
     y += f.body->FontSize * 1.5f;
-    dl->AddText(f.body, f.body->FontSize * 0.85f, ImVec2(in.x, y), kMuted,
-                T(l, "A >= 88,31  B >= 76,61  C >= 65,00  D < 65,00",
-                  "A >= 88.31  B >= 76.61  C >= 65.00  D < 65.00"));
+    DrawTextScaled(dl, f.body, f.body->FontSize * 0.85f, ImVec2(in.x, y), kMuted,
+                   T(l, "A >= 88,31  B >= 76,61  C >= 65,00  D < 65,00",
+                     "A >= 88.31  B >= 76.61  C >= 65.00  D < 65.00"));
     y += f.body->FontSize * 2;
   }
   // One-tap ratings.
-  dl->AddText(f.bold, f.bold->FontSize, ImVec2(in.x, y), kNavy,
-              T(l, "Penilaian satu sentuhan", "One-tap ratings"));
+  DrawText(dl, f.bold, ImVec2(in.x, y), kNavy, T(l, "Penilaian satu sentuhan", "One-tap ratings"));
   y += f.bold->FontSize * 1.5f;
   int total = 0;
   for (int i = 1; i < t.ratings_size(); ++i) total += t.ratings(i);
@@ -555,29 +636,29 @@ void DrawSkm(UiState* ui, const Fonts& f, float x0, float y0, float w, float h, 
   const float bar_x = in.x + left_w * 0.42f, bar_w = left_w * 0.4f;
   for (int s = 4; s >= 1; --s) {
     const int n = s < t.ratings_size() ? t.ratings(s) : 0;
-    dl->AddText(f.body, f.body->FontSize, ImVec2(in.x, y), kInk,
-                l == Lang::kId ? names_id[s] : names_en[s]);
+    DrawText(dl, f.body, ImVec2(in.x, y), kInk, l == Lang::kId ? names_id[s] : names_en[s]);
     dl->AddRectFilled(ImVec2(bar_x, y + 3), ImVec2(bar_x + bar_w, y + f.body->FontSize),
                       Rgb(236, 239, 244), 3);
     if (total > 0) {
       dl->AddRectFilled(ImVec2(bar_x, y + 3),
                         ImVec2(bar_x + bar_w * n / total, y + f.body->FontSize), colors[s], 3);
     }
-    dl->AddText(f.body, f.body->FontSize, ImVec2(bar_x + bar_w + 8, y), kInk,
-                std::to_string(n).c_str());
+    DrawText(dl, f.body, ImVec2(bar_x + bar_w + 8, y), kInk, std::to_string(n));
     y += f.body->FontSize * 1.5f;
   }
 
   // The nine elements.
   const float rx = x0 + 2 * pad + left_w, rw = w - 3 * pad - left_w;
   const float mid = top + (y0 + h - pad - top) * 0.55f;
+  card.reset();
   in = Card(dl, f, ImVec2(rx, top), ImVec2(rx + rw, mid - pad / 2),
             T(l, "Nilai rata-rata per unsur (1-4)", "Mean score per element (1-4)"));
+  card.emplace("skm elements", ImVec2(rx + 8, top), ImVec2(rx + rw - 8, mid - pad / 2), kWhite);
   const float line = std::min(f.body->FontSize * 2.2f, (mid - pad - in.y - 8) / 9);
   const float lx = in.x, bx = in.x + rw * 0.34f, bw = rw * 0.5f;
   for (int i = 0; i < 9; ++i) {
     const float yy = in.y + i * line;
-    dl->AddText(f.body, f.body->FontSize, ImVec2(lx, yy), kInk, SkmElement(i, l).c_str());
+    DrawText(dl, f.body, ImVec2(lx, yy), kInk, SkmElement(i, l));
     dl->AddRectFilled(ImVec2(bx, yy + 3), ImVec2(bx + bw, yy + line - 5), Rgb(236, 239, 244), 3);
     const bool answered = i < k.answered_size() && k.answered(i) > 0;
     if (answered) {
@@ -588,15 +669,17 @@ void DrawSkm(UiState* ui, const Fonts& f, float x0, float y0, float w, float h, 
                                           : kRed;
       dl->AddRectFilled(ImVec2(bx, yy + 3),
                         ImVec2(bx + bw * static_cast<float>(nrr / 4.0), yy + line - 5), c, 3);
-      dl->AddText(f.body, f.body->FontSize, ImVec2(bx + bw + 8, yy), kInk,
-                  (Dec(l, "%.2f", nrr) + "  (n=" + std::to_string(k.answered(i)) + ")").c_str());
+      DrawText(dl, f.body, ImVec2(bx + bw + 8, yy), kInk,
+               Dec(l, "%.2f", nrr) + "  (n=" + std::to_string(k.answered(i)) + ")");
     } else {
-      dl->AddText(f.body, f.body->FontSize, ImVec2(bx + bw + 8, yy), kMuted, "-");
+      DrawText(dl, f.body, ImVec2(bx + bw + 8, yy), kMuted, "-");
     }
   }
   // SKM per group.
+  card.reset();
   in = Card(dl, f, ImVec2(rx, mid + pad / 2), ImVec2(rx + rw, y0 + h - pad),
             T(l, "SKM per kelompok", "SKM per group"));
+  card.emplace("skm per group", in, ImVec2(rx + rw - 8, y0 + h - pad), kWhite, kBoxScrollsY);
   ImGui::SetCursorScreenPos(in);
   if (ImGui::BeginTable(
           "skm", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerH,
@@ -611,15 +694,14 @@ void DrawSkm(UiState* ui, const Fonts& f, float x0, float y0, float w, float h, 
     for (const v1::ReportRow* r : SortedRows(*ui->report, Column::kSkm, false)) {
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted((r->key() + (r->label().empty() ? "" : "  " + r->label())).c_str());
+      Label(r->key() + (r->label().empty() ? "" : "  " + r->label()), /*wrapped=*/true);
       ImGui::TableNextColumn();
-      ImGui::Text("%d", r->skm().respondents());
+      Label(std::to_string(r->skm().respondents()));
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(r->skm().respondents() ? Dec(l, "%.2f", r->skm().score()).c_str()
-                                                    : "-");
+      Label(r->skm().respondents() ? Dec(l, "%.2f", r->skm().score()) : "-");
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(
-          r->skm().respondents() ? (r->skm().grade() + " " + r->skm().label()).c_str() : "-");
+      Label(r->skm().respondents() ? r->skm().grade() + " " + r->skm().label() : "-",
+            /*wrapped=*/true);
     }
     ImGui::EndTable();
   }
@@ -639,16 +721,20 @@ void DrawTicker(UiState* ui, const std::string& live_ticker, const Fonts& f, flo
   ImVec2 in =
       Card(dl, f, ImVec2(x0 + pad, y0 + pad), ImVec2(x0 + w - pad, y0 + pad + card_h),
            T(l, "Teks berjalan di layar ruang tunggu", "Running text on the hall displays"));
-  dl->AddText(
-      f.body, f.body->FontSize, in, kMuted,
-      T(l, "Sekarang tampil (bergulir di layar):", "Showing now (scrolls on the displays):"));
+  LayoutBox card("ticker", ImVec2(x0 + pad + 8, y0 + pad),
+                 ImVec2(x0 + w - pad - 8, y0 + pad + card_h), kWhite);
+  DrawText(dl, f.body, in, kMuted,
+           T(l, "Sekarang tampil (bergulir di layar):", "Showing now (scrolls on the displays):"));
   const float sy = in.y + f.body->FontSize * 1.5f;
   dl->AddRectFilled(ImVec2(in.x, sy), ImVec2(in.x + box_w, sy + text_h + 20), kNavy, 4);
-  DrawText(dl, f.large, ImVec2(in.x + 12, sy + 10), kWhite, live_ticker, box_w - 24);
+  {
+    LayoutBox navy("ticker:now", ImVec2(in.x, sy), ImVec2(in.x + box_w, sy + text_h + 20), kNavy);
+    DrawText(dl, f.large, ImVec2(in.x + 12, sy + 10), kWhite, live_ticker, box_w - 24);
+  }
   float y = sy + text_h + 20 + f.large->FontSize * 0.8f;
-  dl->AddText(f.body, f.body->FontSize, ImVec2(in.x, y), kMuted,
-              T(l, "Teks baru (satu baris, paling banyak 500 karakter):",
-                "New text (one line, at most 500 characters):"));
+  DrawText(dl, f.body, ImVec2(in.x, y), kMuted,
+           T(l, "Teks baru (satu baris, paling banyak 500 karakter):",
+             "New text (one line, at most 500 characters):"));
   y += f.body->FontSize * 1.5f;
   ImGui::SetCursorScreenPos(ImVec2(in.x, y));
   ImGui::PushFont(f.large);
@@ -673,10 +759,9 @@ void DrawTicker(UiState* ui, const std::string& live_ticker, const Fonts& f, flo
     ui->want_ticker = std::string();
   }
   ImGui::SameLine();
-  ImGui::Text("%zu / 500", std::strlen(ui->ticker));
+  Label(std::to_string(std::strlen(ui->ticker)) + " / 500");
   if (!ui->ticker_status.empty()) {
-    dl->AddText(f.body, f.body->FontSize, ImVec2(in.x, y + bh + 10), kInk,
-                ui->ticker_status.c_str());
+    DrawText(dl, f.body, ImVec2(in.x, y + bh + 10), kInk, ui->ticker_status);
   }
 }
 
@@ -725,22 +810,33 @@ void DrawManager(UiState* ui, const LiveView& live, const CatalogIndex& catalog,
                    ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollbar |
                    ImGuiWindowFlags_NoScrollWithMouse);
   ImDrawList* dl = ImGui::GetWindowDrawList();
+  LayoutBox page("page", ImVec2(0, 0), ImVec2(w, h), kPage);
 
   // Header: name, date/time, view tabs, language.
   const float hh = f.large->FontSize * 2.4f;
   dl->AddRectFilled(ImVec2(0, 0), ImVec2(w, hh), kNavy);
-  dl->AddText(f.large, f.large->FontSize, ImVec2(16, 8), kWhite,
-              T(l, "Dasbor Pengelola MPP", "MPP Manager's Dashboard"));
-  dl->AddText(f.body, f.body->FontSize, ImVec2(16, 12 + f.large->FontSize), Rgb(200, 214, 240),
-              (catalog.catalog().name() + "  -  " + LongDateTime(now, catalog.utc_offset_min(), l))
-                  .c_str());
+  std::optional<LayoutBox> header;
+  header.emplace("header", ImVec2(0, 0), ImVec2(w, hh), kNavy);
+  float tx = w * 0.40f;  // where the view tabs start
+  {
+    // The date first: a long hall name is what gives way before the tabs.
+    LayoutBox left("header:title", ImVec2(0, 0), ImVec2(tx - 12, hh), kNavy, kBoxMayShorten);
+    DrawText(dl, f.large, ImVec2(16, 8), kWhite,
+             T(l, "Dasbor Pengelola MPP", "MPP Manager's Dashboard"));
+    const std::string sub =
+        LongDateTime(now, catalog.utc_offset_min(), l) + "  -  " + catalog.catalog().name();
+    const std::string shown = FitText(f.body, sub, tx - 12 - 16);
+    const ImVec2 at(16, 12 + f.large->FontSize);
+    dl->AddText(f.body, f.body->FontSize, at, Rgb(200, 214, 240), shown.c_str());
+    RecordText(f.body, at, MeasureText(f.body, shown), Rgb(200, 214, 240), shown, 0,
+               shown == sub ? "" : sub);
+  }
   const std::pair<View, std::pair<const char*, const char*>> tabs[] = {
       {View::kLive, {"Langsung", "Live"}},
       {View::kCompliance, {"Kepatuhan", "Compliance"}},
       {View::kSkm, {"SKM", "SKM"}},
       {View::kTicker, {"Teks berjalan", "Running text"}}};
   const char* tab_ids[] = {"view-live", "view-compliance", "view-skm", "view-ticker"};
-  float tx = w * 0.40f;
   ImGui::PushFont(f.bold);
   for (int i = 0; i < 4; ++i) {
     ImGui::SetCursorScreenPos(ImVec2(tx, hh * 0.22f));
@@ -750,19 +846,22 @@ void DrawManager(UiState* ui, const LiveView& live, const CatalogIndex& catalog,
     }
     tx = ImGui::GetItemRectMax().x + 8;
   }
-  ImGui::SetCursorScreenPos(ImVec2(w - 190, hh * 0.22f));
+  const float lang_w = ImGui::CalcTextSize("Bahasa Indonesia").x + 24;
+  ImGui::SetCursorScreenPos(ImVec2(w - lang_w - 16, hh * 0.22f));
   if (Button(targets, "lang", l == Lang::kId ? "English" : "Bahasa Indonesia",
-             ImVec2(174, hh * 0.56f), true, false, /*on_navy=*/true)) {
+             ImVec2(lang_w, hh * 0.56f), true, false, /*on_navy=*/true)) {
     ui->lang = l == Lang::kId ? Lang::kEn : Lang::kId;
   }
   ImGui::PopFont();
+  header.reset();
   float y0 = hh;
   if (!connected) {
     const float bh = f.bold->FontSize * 2;
     dl->AddRectFilled(ImVec2(0, y0), ImVec2(w, y0 + bh), kRed);
-    dl->AddText(f.bold, f.bold->FontSize, ImVec2(16, y0 + bh * 0.25f), kWhite,
-                T(l, "Koneksi ke broker terputus - data terakhir ditampilkan, menyambung ulang\u2026",
-                  "Connection to the broker lost - showing the last data, reconnecting\u2026"));
+    LayoutBox banner("banner", ImVec2(0, y0), ImVec2(w, y0 + bh), kRed);
+    DrawText(dl, f.bold, ImVec2(16, y0 + bh * 0.25f), kWhite,
+             T(l, "Koneksi ke broker terputus - data terakhir ditampilkan, menyambung ulang\u2026",
+               "Connection to the broker lost - showing the last data, reconnecting\u2026"));
     y0 += bh;
   }
   switch (ui->view) {

@@ -418,5 +418,50 @@ TEST_F(LayoutTest, RatingPadFitsItsSizesInBothLanguages) {
       [this](auto argv, auto png) { return Run(argv, png); });
 }
 
+// ------------------------------------------------------------- manager --
+
+// The edge hall at 15:00 with the only open counter being 22 (sorted last in
+// the catalog), a queue that cannot be finished before closing, and the
+// report of a day with the 126-character service in it.
+TEST_F(LayoutTest, ManagerViewsFitEverySize) {
+  ScriptCase c{"edge",
+               EdgeCatalog(),
+               {"1-live", "2-compliance", "3-skm", "4-ticker"},
+               "wait connected\n"
+               "wait report 30\n"
+               "screenshot {shot}-1-live.png\n"
+               "tap view-compliance\n"
+               "tap range-today\n"
+               "wait report 30\n"
+               "screenshot {shot}-2-compliance.png\n"
+               "tap view-skm\n"
+               "screenshot {shot}-3-skm.png\n"
+               "tap view-ticker\n"
+               "screenshot {shot}-4-ticker.png\n"
+               "quit\n",
+               {}};
+  c.sizes = {{1280, 720}, {1366, 768}, {1600, 900}, {1920, 1080}, {3840, 2160}};
+  c.extra = [](const std::string& screen, const std::string&, const LayoutFrame& f) {
+    std::vector<std::string> out;
+    if (screen != "1-live") return out;
+    // The only open counter is on screen, not dropped off the grid.
+    if (!FindText(f, [](const TextRecord& t) { return t.box == "counter:Loket 22"; })) {
+      out.push_back("counter 22, the only one open, is not on the live view");
+    }
+    return out;
+  };
+  ScriptMatrix(
+      this, "manager", MPP_MANAGER_BIN, c, dir_,
+      [](TestClient& t) {
+        for (int i = 0; i < 12; ++i) t.Issue("IZIN-PENELITIAN-ASING");
+        t.SignIn(22, "op22");
+        t.CallNext(22);
+        t.StartServing(22);
+        t.Finish(22);
+        t.CallNext(22);
+      },
+      [this](auto argv, auto png) { return Run(argv, png); });
+}
+
 }  // namespace
 }  // namespace mpp::testing
