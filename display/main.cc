@@ -6,8 +6,9 @@
 //               [--screenshot out.png --frames N] [--dump-model model.json]
 //
 // The network runs on its own thread (CloneClient) and wakes the UI, which
-// otherwise sleeps in glfwWaitEventsTimeout (a quarter second, for the clock
-// and the ticker). SIGINT/SIGTERM stop it cleanly.
+// otherwise sleeps in glfwWaitEventsTimeout: --fps while the ticker scrolls or
+// a call flashes, else until the clock's minute turns. SIGINT/SIGTERM stop it
+// cleanly.
 #include <GL/gl.h>
 #include <imgui.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -170,10 +171,16 @@ int main(int argc, char** argv) {
   std::FILE* latency = latency_log.empty() ? nullptr : std::fopen(latency_log.c_str(), "a");
   const auto start = std::chrono::steady_clock::now();
   int exit_code = 0;
+  // Redraws: at --fps while the ticker scrolls or a call flashes; otherwise
+  // only when something changes (the network thread wakes the loop) or the
+  // clock's minute turns - an idle hall display without a ticker draws once
+  // a minute.
+  double next_wait_s = 1.0 / fps;
 
   mpp::GuiWindow& gui = **window;
   while (!g_stop && !gui.ShouldClose()) {
-    gui.WaitEvents(screenshot.empty() ? 1.0 / fps : 0.02);
+    gui.WaitEvents(screenshot.empty() ? next_wait_s : 0.02);
+    next_wait_s = 1.0 / fps;
     mpp::CloneClient::View view = clone.Read();
     if (view.has_catalog && (!catalog || view.catalog_generation != catalog_generation)) {
       catalog = std::make_unique<mpp::CatalogIndex>(clone.Catalog());  // new, or changed
@@ -185,7 +192,8 @@ int main(int argc, char** argv) {
       if (!def || (!zone.empty() && def->zone() != zone)) continue;
       const std::string where =
           lang == mpp::Lang::kId ? def->spoken() : "counter " + std::to_string(def->id());
-      voice.Say(mpp::display::CallPhrase(a.ticket.number(), where, a.recall, lang));
+      voice.Say({def->id(), mpp::display::CallPhrase(a.ticket.number(), where, a.recall, lang),
+                 mpp::display::BriefCallPhrase(a.ticket.number(), where, a.recall, lang)});
       last_call_seen = local.NowMs();
       ++spoken;
       if (latency) shown_pending.push_back(a);
@@ -210,6 +218,12 @@ int main(int argc, char** argv) {
       const mpp::display::DisplayModel model = mpp::display::BuildDisplayModel(in);
       mpp::display::DrawScreen(model, fonts, static_cast<float>(fb_w), static_cast<float>(fb_h), t,
                                lang);
+      if (model.ticker.empty() && !model.highlight) {
+        const double into_minute = static_cast<double>(in.now_ms % 60000) / 1000.0;
+        next_wait_s = 60.0 - into_minute + 0.05;
+      } else if (model.ticker.empty()) {
+        next_wait_s = 0.1;  // the flash of a fresh call
+      }
       if (!dump_model.empty()) {
         const std::string text = ModelJson(model, view.state.seq(), spoken).dump();
         if (text != last_dump) {

@@ -63,4 +63,14 @@ std::string CallPhrase(const std::string& number, const std::string& counter_spo
   return out;
 }
 
+std::string BriefCallPhrase(const std::string& number, const std::string& counter_spoken,
+                            bool recall, Lang lang) {
+  std::string out;
+  if (recall) out += lang == Lang::kId ? "Ulang. " : "Again. ";
+  // The counter without its agency ("loket tiga, Disdukcapil" -> "loket tiga"):
+  // the screen shows the rest.
+  return out + SpokenTicketNumber(number, lang) + ", " +
+         counter_spoken.substr(0, counter_spoken.find(',')) + ".";
+}
+
 }  // namespace mpp::display

@@ -23,4 +23,10 @@ std::string SpokenTicketNumber(const std::string& number, Lang lang);
 std::string CallPhrase(const std::string& number, const std::string& counter_spoken, bool recall,
                        Lang lang);
 
+// The brief form said while other calls wait (display/voice.h), the counter
+// without its agency: "A, nol, nol, tujuh, loket tiga." ("Ulang. ..." for a
+// recall).
+std::string BriefCallPhrase(const std::string& number, const std::string& counter_spoken,
+                            bool recall, Lang lang);
+
 }  // namespace mpp::display

@@ -41,6 +41,15 @@ TEST(Phrase, TableOfCalls) {
   }
 }
 
+TEST(Phrase, TheBriefFormIsTheNumberAndTheCounter) {
+  EXPECT_EQ(BriefCallPhrase("A-007", "loket tiga, Disdukcapil", false, Lang::kId),
+            "A, nol, nol, tujuh, loket tiga.");
+  EXPECT_EQ(BriefCallPhrase("B-014", "loket tujuh", true, Lang::kId),
+            "Ulang. be, nol, satu, empat, loket tujuh.");
+  EXPECT_EQ(BriefCallPhrase("A-007", "counter 3", false, Lang::kEn),
+            "A, zero, zero, seven, counter 3.");
+}
+
 TEST(Phrase, EveryLetterHasAnIndonesianName) {
   EXPECT_EQ(SpokenTicketNumber("QXZ-9", Lang::kId), "ki, eks, zet, sembilan");
   EXPECT_EQ(SpokenTicketNumber("hjl", Lang::kId), "ha, je, el");  // lower case is read too

@@ -121,7 +121,7 @@ Status Announcer::Start() {
     return Status::Error(std::string("espeak-ng has no '") + voice + "' voice");
   }
   espeak_SetParameter(espeakRATE, options_.words_per_minute, 0);
-  if (!options_.mute) {
+  if (!options_.mute && !options_.virtual_time) {
     if (!options_.wav_path.empty()) {
       if (Status st = wav_.Open(options_.wav_path, rate_); !st.ok()) return st;
     } else {
@@ -162,18 +162,41 @@ bool Announcer::OpenDevice() {
     }
     return false;
   }
-  if (device_missing_logged_) spdlog::info("sound device '{}' is back: calls are voiced", options_.device);
+  if (device_missing_logged_)
+    spdlog::info("sound device '{}' is back: calls are voiced", options_.device);
   device_missing_logged_ = false;
   pcm_ = pcm;
   return true;
 }
 
-void Announcer::Say(const std::string& phrase) {
+double Announcer::NowMs() const {
+  if (options_.virtual_time) return virtual_ms_;
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - epoch_)
+      .count();
+}
+
+void Announcer::Say(Call call) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    queue_.push_back(phrase);
+    if (call.counter != 0 && options_.backlog_policy) {
+      // The counter has called again: its older, unspoken call is stale.
+      const size_t before = queue_.size();
+      std::erase_if(queue_, [&](const Queued& q) { return q.call.counter == call.counter; });
+      skipped_ += static_cast<int>(before - queue_.size());
+    }
+    queue_.push_back({std::move(call), NowMs()});
   }
   cv_.notify_all();
+}
+
+int Announcer::skipped() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return skipped_;
+}
+
+std::vector<Announcer::Said> Announcer::History() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return said_;
 }
 
 void Announcer::Stop() {
@@ -194,7 +217,9 @@ void Announcer::Stop() {
 
 std::vector<std::string> Announcer::Spoken() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return spoken_;
+  std::vector<std::string> out;
+  for (const Said& s : said_) out.push_back(s.text);
+  return out;
 }
 
 bool Announcer::WaitIdle(int timeout_ms) const {
@@ -203,8 +228,8 @@ bool Announcer::WaitIdle(int timeout_ms) const {
                       [&] { return queue_.empty() && !busy_; });
 }
 
-std::vector<int16_t> Announcer::Synthesize(const std::string& text) {
-  std::vector<int16_t> pcm = Chime(rate_);
+std::vector<int16_t> Announcer::Synthesize(const std::string& text, bool chime) {
+  std::vector<int16_t> pcm = chime ? Chime(rate_) : std::vector<int16_t>();
   g_sink = &pcm;
   // Synchronous mode: returns when the whole text has gone through OnSynth.
   espeak_Synth(text.c_str(), text.size() + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, nullptr,
@@ -215,6 +240,11 @@ std::vector<int16_t> Announcer::Synthesize(const std::string& text) {
 }
 
 void Announcer::Output(const std::vector<int16_t>& pcm) {
+  if (options_.virtual_time) {
+    std::lock_guard<std::mutex> lock(mu_);
+    virtual_ms_ += 1000.0 * static_cast<double>(pcm.size()) / rate_;
+    return;
+  }
   if (options_.mute) return;
   if (!options_.wav_path.empty()) {
     if (Status st = wav_.Append(pcm); !st.ok()) spdlog::error("{}", st.message());
@@ -252,21 +282,28 @@ void Announcer::Output(const std::vector<int16_t>& pcm) {
 
 void Announcer::Run() {
   while (true) {
-    std::string phrase;
+    Said said;
     {
       std::unique_lock<std::mutex> lock(mu_);
       cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
       if (stop_) return;
-      phrase = std::move(queue_.front());
+      Queued q = std::move(queue_.front());
       queue_.pop_front();
+      said.delay_ms = NowMs() - q.queued_ms;
+      // Under backlog: brief, and the chime only at the start of a burst.
+      said.brief = options_.backlog_policy && !q.call.brief.empty() &&
+                   (!queue_.empty() || said.delay_ms > options_.brief_after_ms);
+      said.text = said.brief ? q.call.brief : q.call.full;
+      said.chime = idle_before_ || !options_.backlog_policy;
       busy_ = true;
     }
-    spdlog::info("voice: {}", phrase);
-    Output(Synthesize(phrase));
+    spdlog::info("voice{}: {}", said.brief ? " (brief, calls waiting)" : "", said.text);
+    Output(Synthesize(said.text, said.chime));
     {
       std::lock_guard<std::mutex> lock(mu_);
-      spoken_.push_back(phrase);
+      said_.push_back(said);
       busy_ = false;
+      idle_before_ = queue_.empty();
     }
     cv_.notify_all();
   }

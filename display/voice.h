@@ -3,7 +3,16 @@
 // plugin where it runs) or written to a WAV file.
 //
 // Announcer owns a thread and a queue: calls are spoken one after another,
-// never overlapping and never dropped under a burst. espeak-ng keeps global
+// never overlapping. A burst of calls (five counters calling within seconds,
+// each call 8-10 s long) would leave the last visitor waiting half a minute
+// for their number, so under backlog the announcer keeps the hall current:
+//   - a call whose counter has already called the next number before it was
+//     spoken is skipped (the screen shows the newer one; it is spoken);
+//   - the chime is played once per burst, not before every call;
+//   - a call that has others waiting behind it, or has waited over 3 s
+//     itself, is said in its brief form ("A, nol, nol, tujuh, loket tiga").
+// bench/voice measures the worst delay from a call to the start of its
+// speech for bursts of 5 and 10 (docs/BENCHMARKS.md). espeak-ng keeps global
 // state, so only the Announcer's thread touches it.
 #pragma once
 
@@ -43,12 +52,31 @@ class WavWriter {
 
 class Announcer {
  public:
+  // One call to speak. `counter` identifies whose call it is (0: none, never
+  // skipped); `brief` is what is said under backlog (empty: `full`).
+  struct Call {
+    int counter = 0;
+    std::string full;
+    std::string brief;
+  };
+  // What was said, for tests, logs and bench/voice.
+  struct Said {
+    std::string text;
+    bool chime = false;
+    bool brief = false;
+    double delay_ms = 0;  // from Say to the start of its sound
+  };
   struct Options {
     Lang lang = Lang::kId;
-    std::string wav_path;        // non-empty: write here instead of playing
-    bool mute = false;           // neither play nor write (the queue still drains)
+    std::string wav_path;            // non-empty: write here instead of playing
+    bool mute = false;               // neither play nor write (the queue still drains)
     std::string device = "default";  // ALSA PCM (--audio-device), e.g. "hdmi:CARD=PCH,DEV=0"
-    int words_per_minute = 135;  // unhurried, for elderly listeners
+    int words_per_minute = 135;      // unhurried, for elderly listeners
+    // Time passes by the sound made, not the wall clock, and nothing is
+    // played (bench/voice: a burst's delays without waiting through it).
+    bool virtual_time = false;
+    double brief_after_ms = 3000;
+    bool backlog_policy = true;  // false: every call whole with its chime (as before)
   };
   explicit Announcer(Options options);
   ~Announcer();
@@ -58,20 +86,25 @@ class Announcer {
   // logged, and tried again before each call until it opens; a device that
   // fails mid-day (the TV switched off) is closed and tried again the same way.
   Status Start();
-  // Queues a phrase; returns at once.
-  void Say(const std::string& phrase);
+  // Queues a call; returns at once.
+  void Say(Call call);
+  void Say(const std::string& phrase) { Say(Call{0, phrase, ""}); }
   // Stops after the phrase being spoken, drops the rest, closes the output.
   void Stop();
 
   // Phrases spoken so far, in order (for tests and logs).
   std::vector<std::string> Spoken() const;
+  std::vector<Said> History() const;
+  // Calls skipped because their counter had called again before they were said.
+  int skipped() const;
   // Blocks until the queue is empty and nothing is being spoken, or `timeout_ms`.
   bool WaitIdle(int timeout_ms) const;
   int sample_rate() const { return rate_; }
 
  private:
   void Run();
-  std::vector<int16_t> Synthesize(const std::string& text);
+  std::vector<int16_t> Synthesize(const std::string& text, bool chime);
+  double NowMs() const;  // the wall clock, or the sound made so far (virtual_time)
   void Output(const std::vector<int16_t>& pcm);
   // Opens options_.device into pcm_; false (logged at most every 10 min) if not.
   bool OpenDevice();
@@ -85,10 +118,18 @@ class Announcer {
   std::thread thread_;
   mutable std::mutex mu_;
   mutable std::condition_variable cv_;
-  std::deque<std::string> queue_;    // GUARDED_BY(mu_)
-  std::vector<std::string> spoken_;  // GUARDED_BY(mu_)
-  bool busy_ = false;                // GUARDED_BY(mu_)
-  bool stop_ = false;                // GUARDED_BY(mu_)
+  struct Queued {
+    Call call;
+    double queued_ms = 0;
+  };
+  std::deque<Queued> queue_;  // GUARDED_BY(mu_)
+  std::vector<Said> said_;    // GUARDED_BY(mu_)
+  int skipped_ = 0;           // GUARDED_BY(mu_)
+  bool idle_before_ = true;   // GUARDED_BY(mu_): the next call starts a burst
+  double virtual_ms_ = 0;     // GUARDED_BY(mu_)
+  std::chrono::steady_clock::time_point epoch_ = std::chrono::steady_clock::now();
+  bool busy_ = false;  // GUARDED_BY(mu_)
+  bool stop_ = false;  // GUARDED_BY(mu_)
 };
 
 }  // namespace mpp::display
