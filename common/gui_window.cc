@@ -4,6 +4,7 @@
 #include <GLFW/glfw3.h>
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
+#include <imgui_internal.h>  // the window's text wrap position (Label)
 #include <stb_image_write.h>
 #include <unistd.h>
 
@@ -177,15 +178,76 @@ ImFont* AddFont(const char* path, float pixels, bool ascii_only) {
                                                   ascii_only ? kAscii : kRanges);
 }
 
+std::vector<std::string> WrapLines(ImFont* f, const std::string& s, float wrap) {
+  auto width = [&](const std::string& t) {
+    return f->CalcTextSizeA(f->FontSize, FLT_MAX, 0, t.c_str()).x;
+  };
+  std::vector<std::string> lines;
+  size_t start = 0;
+  while (start <= s.size()) {
+    size_t nl = s.find('\n', start);
+    if (nl == std::string::npos) nl = s.size();
+    const std::string paragraph = s.substr(start, nl - start);
+    std::string line;
+    bool any = false;
+    for (size_t at = 0; at <= paragraph.size();) {
+      size_t end = paragraph.find(' ', at);
+      if (end == std::string::npos) end = paragraph.size();
+      std::string word = paragraph.substr(at, end - at);
+      at = end + 1;
+      if (word.empty() && end < paragraph.size()) continue;  // runs of spaces
+      const std::string joined = line.empty() ? word : line + " " + word;
+      if (wrap <= 0 || width(joined) <= wrap) {
+        line = joined;
+        any = true;
+        continue;
+      }
+      if (!line.empty()) lines.push_back(line);
+      // A word wider than the line is broken between characters: never lost.
+      while (!word.empty() && width(word) > wrap) {
+        size_t cut = word.size();
+        while (cut > 1 && width(word.substr(0, cut)) > wrap) {
+          --cut;
+          while (cut > 1 && (static_cast<unsigned char>(word[cut]) & 0xC0) == 0x80) --cut;
+        }
+        lines.push_back(word.substr(0, cut));
+        word = word.substr(cut);
+      }
+      line = word;
+      any = true;
+    }
+    if (any || !paragraph.empty() || lines.empty()) lines.push_back(line);
+    if (nl == s.size()) break;
+    start = nl + 1;
+  }
+  return lines;
+}
+
 ImVec2 MeasureText(ImFont* f, const std::string& s, float wrap) {
-  return f->CalcTextSizeA(f->FontSize, FLT_MAX, wrap, s.c_str());
+  if (wrap <= 0) return f->CalcTextSizeA(f->FontSize, FLT_MAX, 0, s.c_str());
+  float w = 0;
+  const std::vector<std::string> lines = WrapLines(f, s, wrap);
+  for (const std::string& line : lines) {
+    w = std::max(w, f->CalcTextSizeA(f->FontSize, FLT_MAX, 0, line.c_str()).x);
+  }
+  return ImVec2(w, f->FontSize * static_cast<float>(lines.size()));
 }
 
 float DrawText(ImDrawList* dl, ImFont* f, ImVec2 pos, ImU32 col, const std::string& s, float wrap) {
-  dl->AddText(f, f->FontSize, pos, col, s.c_str(), nullptr, wrap);
-  const ImVec2 size = MeasureText(f, s, wrap);
-  RecordText(f, pos, size, col, s);
-  return size.y;
+  if (wrap <= 0) {
+    dl->AddText(f, f->FontSize, pos, col, s.c_str());
+    RecordText(f, pos, MeasureText(f, s), col, s);
+    return f->CalcTextSizeA(f->FontSize, FLT_MAX, 0, s.c_str()).y;
+  }
+  // Lines broken at spaces only: ImGui's own wrap also breaks after a '.',
+  // which splits a time written the Indonesian way ("08.|00").
+  float y = pos.y;
+  for (const std::string& line : WrapLines(f, s, wrap)) {
+    dl->AddText(f, f->FontSize, ImVec2(pos.x, y), col, line.c_str());
+    RecordText(f, ImVec2(pos.x, y), MeasureText(f, line), col, line);
+    y += f->FontSize;
+  }
+  return y - pos.y;
 }
 
 void DrawTextScaled(ImDrawList* dl, ImFont* f, float pixels, ImVec2 pos, ImU32 col,
@@ -220,11 +282,21 @@ void RecordItemText(const std::string& s, ImU32 fg) {
 }  // namespace
 
 void Label(const std::string& s, bool wrapped) {
-  if (wrapped) {
-    ImGui::TextWrapped("%s", s.c_str());
-  } else {
+  if (!wrapped) {
     ImGui::TextUnformatted(s.c_str());
+    if (LayoutRecording()) RecordItemText(s, StyleColor(ImGuiCol_Text));
+    return;
   }
+  // As ImGui::TextWrapped (at the wrap position, or the window's edge), but
+  // broken at spaces only (WrapLines).
+  ImGuiWindow* window = ImGui::GetCurrentWindow();
+  const float wrap_pos = window->DC.TextWrapPos < 0 ? 0.0f : window->DC.TextWrapPos;
+  const float width = ImGui::CalcWrapWidthForPos(window->DC.CursorPos, wrap_pos);
+  std::string text;
+  for (const std::string& line : WrapLines(ImGui::GetFont(), s, width)) {
+    text += (text.empty() ? "" : "\n") + line;
+  }
+  ImGui::TextUnformatted(text.c_str());
   if (LayoutRecording()) RecordItemText(s, StyleColor(ImGuiCol_Text));
 }
 
@@ -250,18 +322,10 @@ void DrawCentered(ImDrawList* dl, ImFont* f, float cx, float y, ImU32 col, const
 
 float DrawCenteredWrapped(ImDrawList* dl, ImFont* f, float cx, float y, ImU32 col,
                           const std::string& s, float wrap) {
-  const char* p = s.c_str();
-  const char* end = p + s.size();
   float h = 0;
-  while (p < end) {
-    const char* eol = f->CalcWordWrapPositionA(1.0f, p, end, wrap);
-    if (eol == p) eol = p + 1;  // a word wider than the line: never stall
-    std::string line(p, eol);
-    while (!line.empty() && line.back() == ' ') line.pop_back();
+  for (const std::string& line : WrapLines(f, s, wrap)) {
     DrawCentered(dl, f, cx, y + h, col, line);
     h += f->FontSize;
-    p = eol;
-    while (p < end && (*p == ' ' || *p == '\n')) ++p;
   }
   return h;
 }

@@ -20,6 +20,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 
@@ -98,6 +99,10 @@ ImFont* AddFont(const char* path, float pixels, bool ascii_only = false);
 
 constexpr ImU32 Rgb(int r, int g, int b) { return IM_COL32(r, g, b, 255); }
 inline ImVec4 ToVec4(ImU32 c) { return ImGui::ColorConvertU32ToFloat4(c); }
+// `s` broken into lines no wider than `wrap` at spaces (and at its own line
+// breaks) - never after a '.', so "08.00" stays whole; a word wider than a
+// line is broken between characters.
+std::vector<std::string> WrapLines(ImFont* font, const std::string& s, float wrap);
 // Size of `s` in `font`, wrapped at `wrap` pixels (0: one line).
 ImVec2 MeasureText(ImFont* font, const std::string& s, float wrap = 0);
 // Draws `s` (wrapped at `wrap`, 0: one line); returns its height.

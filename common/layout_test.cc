@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "common/gui_window.h"
+
 namespace mpp {
 namespace {
 
@@ -134,6 +136,47 @@ TEST(LayoutCheck, AFrameSurvivesItsJsonRecord) {
   EXPECT_EQ(back->texts[0].role, "counter");
   EXPECT_FALSE(LayoutFromJson("{\"width\": 3}").ok());
   EXPECT_FALSE(LayoutFromJson("not json").ok());
+}
+
+}  // namespace
+}  // namespace mpp
+
+namespace mpp {
+namespace {
+
+class WrapLinesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ImGui::CreateContext();
+    font_ = ImGui::GetIO().Fonts->AddFontDefault();
+    ImGui::GetIO().Fonts->Build();
+  }
+  void TearDown() override { ImGui::DestroyContext(); }
+  float Width(const std::string& s) { return MeasureText(font_, s).x; }
+  ImFont* font_ = nullptr;
+};
+
+// ImGui's wrap breaks after a '.': the kiosk showed "Buka lagi besok pukul
+// 08." with "00" on the next line.
+TEST_F(WrapLinesTest, ATimeWrittenWithADotIsNeverSplit) {
+  const std::string text = "Tutup. Buka lagi besok pukul 08.00";
+  const auto lines = WrapLines(font_, text, Width("Tutup. Buka lagi besok pukul 08."));
+  EXPECT_EQ(lines, (std::vector<std::string>{"Tutup. Buka lagi besok pukul", "08.00"}));
+}
+
+TEST_F(WrapLinesTest, LinesBreakAtSpacesKeepNewlinesAndNeverLoseText) {
+  EXPECT_EQ(WrapLines(font_, "satu dua tiga", Width("satu dua")),
+            (std::vector<std::string>{"satu dua", "tiga"}));
+  EXPECT_EQ(WrapLines(font_, "satu\ndua", 1000), (std::vector<std::string>{"satu", "dua"}));
+  // A word wider than the line is broken between characters, all of it kept.
+  const auto lines = WrapLines(font_, "Penerbitan", Width("Pener"));
+  std::string joined;
+  for (const auto& l : lines) {
+    EXPECT_LE(Width(l), Width("Pener")) << l;
+    joined += l;
+  }
+  EXPECT_EQ(joined, "Penerbitan");
+  EXPECT_EQ(MeasureText(font_, "satu dua tiga", Width("satu dua")).y, 2 * font_->FontSize);
 }
 
 }  // namespace

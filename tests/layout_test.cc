@@ -255,6 +255,7 @@ struct ScriptCase {
       extra = nullptr;
   std::vector<Size> sizes = {std::begin(kSizes), std::end(kSizes)};
   std::function<bool(const Size&, const std::string& screen)> skip = nullptr;
+  std::string clock_start = "2026-11-30T09:00:00+07:00";
 };
 
 std::string Replace(std::string text, const std::string& from, const std::string& to) {
@@ -270,6 +271,7 @@ void ScriptMatrix(LayoutTest* test, const char* program, const char* binary, con
                                                                  const std::string&)>& run) {
   BrokerProcess::Options o;
   o.config = c.catalog;
+  o.clock_start = c.clock_start;
   BrokerProcess broker(dir, o);
   ASSERT_TRUE(broker.Start());
   {
@@ -351,6 +353,28 @@ TEST_F(LayoutTest, KioskWithALongServiceNameAndAFailedPrintFitsEverySize) {
                {"--printer", "escpos:" + dir_.File("no-such-printer")}};
   ScriptMatrix(
       this, "kiosk", MPP_KIOSK_BIN, c, dir_, [](TestClient& t) { t.SignIn(22, "ani"); },
+      [this](auto argv, auto png) { return Run(argv, png); });
+}
+
+// After closing time every service is closed: grey buttons that say why and
+// when they open, a take button that says it cannot be used now.
+TEST_F(LayoutTest, KioskAfterClosingFitsEverySize) {
+  ScriptCase c{"closed",
+               SampleCatalog(),
+               {"1-agencies", "2-services", "3-standard"},
+               "wait connected\n"
+               "screenshot {shot}-1-agencies.png\n"
+               "tap agency:DUKCAPIL\n"
+               "wait services\n"
+               "screenshot {shot}-2-services.png\n"
+               "tap service:KTP-REKAM\n"
+               "wait standard\n"
+               "screenshot {shot}-3-standard.png\n"
+               "quit\n",
+               {"--printer", "none"}};
+  c.clock_start = "2026-11-30T17:30:00+07:00";
+  ScriptMatrix(
+      this, "kiosk", MPP_KIOSK_BIN, c, dir_, [](TestClient&) {},
       [this](auto argv, auto png) { return Run(argv, png); });
 }
 
