@@ -32,6 +32,7 @@
 #include "common/layout.h"
 #include "common/logging.h"
 #include "common/wire.h"
+#include "display/info_panel.h"
 #include "display/model.h"
 #include "display/phrase.h"
 #include "display/screen.h"
@@ -112,6 +113,14 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--dump-model", dump_model, "keep this JSON file updated with the screen state");
   app.add_option("--client-id", client_id, "client id (default display-ZONE)");
+  std::string info_dir;
+  double info_seconds = 12;
+  app.add_option("--info-dir", info_dir,
+                 "folder of the MPP's own images (PNG, JPEG: requirement posters, "
+                 "announcements) shown in rotation beside the calls; read again every minute");
+  app.add_option("--info-seconds", info_seconds, "seconds each image is shown")
+      ->check(CLI::Range(2.0, 3600.0))
+      ->capture_default_str();
   app.add_option("--latency-log", latency_log,
                  "append 'seq milliseconds' per call: broker call time -> frame on screen");
   MPP_PARSE(app, argc, argv);
@@ -140,6 +149,16 @@ int main(int argc, char** argv) {
   if (!mpp::display::LoadFonts(static_cast<float>(width), static_cast<float>(height), &fonts)) {
     std::cerr << "mpp-display: DejaVu Sans Bold is missing (install fonts-dejavu-core)\n";
     return 2;
+  }
+
+  std::unique_ptr<mpp::display::InfoPanel> info;
+  if (!info_dir.empty()) {
+    if (!std::filesystem::is_directory(info_dir)) {
+      std::cerr << "mpp-display: --info-dir " << info_dir
+                << " is not a folder; create it and put the PNG or JPEG images to show there\n";
+      return 2;
+    }
+    info = std::make_unique<mpp::display::InfoPanel>(info_dir, info_seconds);
   }
 
   mpp::display::Announcer::Options vo;
@@ -203,6 +222,7 @@ int main(int argc, char** argv) {
     const int fb_w = gui.width(), fb_h = gui.height();
     const double t =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (info) info->Update(t);
     if (catalog) {
       mpp::display::ModelInput in;
       in.state = &view.state;
@@ -213,17 +233,19 @@ int main(int argc, char** argv) {
       in.now_ms = in.local_now_ms + view.broker_offset_ms;
       in.last_call_seen_ms = last_call_seen;
       in.lang = lang;
-      in.history_rows = mpp::display::RecentRows(fonts, static_cast<float>(fb_w),
-                                                 static_cast<float>(fb_h), !view.connected);
+      in.history_rows =
+          mpp::display::RecentRows(fonts, static_cast<float>(fb_w), static_cast<float>(fb_h),
+                                   !view.connected, info && info->has_image());
       const mpp::display::DisplayModel model = mpp::display::BuildDisplayModel(in);
       mpp::display::DrawScreen(model, fonts, static_cast<float>(fb_w), static_cast<float>(fb_h), t,
-                               lang);
+                               lang, info.get());
       if (model.ticker.empty() && !model.highlight) {
         const double into_minute = static_cast<double>(in.now_ms % 60000) / 1000.0;
         next_wait_s = 60.0 - into_minute + 0.05;
       } else if (model.ticker.empty()) {
         next_wait_s = 0.1;  // the flash of a fresh call
       }
+      if (info) next_wait_s = std::min(next_wait_s, info->seconds_to_next(t));
       if (!dump_model.empty()) {
         const std::string text = ModelJson(model, view.state.seq(), spoken).dump();
         if (text != last_dump) {

@@ -6,6 +6,7 @@
 
 #include "common/gui_window.h"
 #include "common/layout.h"
+#include "display/info_panel.h"
 
 namespace mpp::display {
 namespace {
@@ -63,12 +64,14 @@ struct Layout {
   ImVec2 recent_min, recent_max;  // the recent calls
   float recent_rows_y, recent_row_h;
   size_t recent_rows;
-  float tiles_y, tiles_bottom;
+  float tiles_y, tiles_bottom, tiles_right;
+  bool info = false;  // the MPP's images: right column (landscape) or under the tiles
+  ImVec2 info_min, info_max;
   float waiting_y, waiting_h, chip_h;
   float ticker_y;
 };
 
-Layout ComputeLayout(const Fonts& f, float w, float h, float banner_h) {
+Layout ComputeLayout(const Fonts& f, float w, float h, float banner_h, bool info) {
   Layout l;
   // One scale for both directions, so a portrait screen keeps the proportions
   // and gives its extra height to the counter tiles.
@@ -96,6 +99,23 @@ Layout ComputeLayout(const Fonts& f, float w, float h, float banner_h) {
   l.waiting_y = l.ticker_y - l.waiting_h;
   l.tiles_y = l.call_max.y + l.pad;
   l.tiles_bottom = l.waiting_y - l.pad / 2;
+  l.tiles_right = w - l.pad;
+  l.info = info;
+  if (info && h > w) {
+    // Portrait: the lower half of the space under the called number.
+    const float mid = (l.tiles_y + l.tiles_bottom) / 2;
+    l.info_min = ImVec2(l.pad, mid + l.pad / 2);
+    l.info_max = ImVec2(w - l.pad, l.tiles_bottom);
+    l.tiles_bottom = mid - l.pad / 2;
+  } else if (info) {
+    // Landscape: the right column below three recent calls, down to the
+    // waiting counts; the tiles keep the left column.
+    l.recent_rows = std::min<size_t>(l.recent_rows, 3);
+    l.recent_max.y = l.recent_rows_y + l.recent_rows * l.recent_row_h + 8 * s;
+    l.info_min = ImVec2(l.recent_min.x, l.recent_max.y + l.pad);
+    l.info_max = ImVec2(l.recent_max.x, l.tiles_bottom);
+    l.tiles_right = l.call_max.x;
+  }
   return l;
 }
 
@@ -231,7 +251,7 @@ void Tiles(ImDrawList* dl, const DisplayModel& m, const Fonts& f, const Layout& 
   const int n = static_cast<int>(m.counters.size());
   if (n == 0) return;
   const float s = l.s, gap = 8 * s, hpad = 10 * s, vpad = 5 * s;
-  const float area_w = w - 2 * l.pad, area_h = l.tiles_bottom - l.tiles_y;
+  const float area_w = l.tiles_right - l.pad, area_h = l.tiles_bottom - l.tiles_y;
   struct Choice {
     ImFont *name, *line2;
   };
@@ -393,25 +413,36 @@ bool LoadFonts(float width, float height, Fonts* fonts) {
   return fonts->small && fonts->medium && fonts->large && fonts->counter && fonts->huge;
 }
 
-size_t RecentRows(const Fonts& fonts, float width, float height, bool banner) {
+size_t RecentRows(const Fonts& fonts, float width, float height, bool banner, bool info) {
   const float s = std::min(height / 1080.0f, width / 1920.0f);
   // The banner is one line or two: plan for two, so that rows are never
   // promised to the model and then dropped.
   const float banner_h =
       banner ? std::max(2 * fonts.small->FontSize, fonts.medium->FontSize) + 24 * s : 0;
-  return ComputeLayout(fonts, width, height, banner_h).recent_rows;
+  return ComputeLayout(fonts, width, height, banner_h, info).recent_rows;
 }
 
-void DrawScreen(const DisplayModel& m, const Fonts& fonts, float w, float h, double t, Lang lang) {
+void DrawScreen(const DisplayModel& m, const Fonts& fonts, float w, float h, double t, Lang lang,
+                const InfoPanel* info) {
   ImDrawList* dl = ImGui::GetBackgroundDrawList();
   const float s = std::min(h / 1080.0f, w / 1920.0f);
   dl->AddRectFilled(ImVec2(0, 0), ImVec2(w, h), Rgb(226, 231, 240));
-  const Layout l = ComputeLayout(fonts, w, h, BannerHeight(fonts, m.banner, w, s));
+  const bool with_info = info && info->has_image();
+  const Layout l = ComputeLayout(fonts, w, h, BannerHeight(fonts, m.banner, w, s), with_info);
   Header(dl, m, fonts, l, w);
   Banner(dl, m, fonts, l, w);
   NowCalling(dl, m, fonts, l, t, lang);
   Recent(dl, m, fonts, l, lang);
   Tiles(dl, m, fonts, l, w);
+  if (with_info) {
+    dl->AddRectFilled(l.info_min, l.info_max, kPanel, 18 * s);
+    const ImVec2 in(l.info_min.x + 8 * s, l.info_min.y + 8 * s);
+    const ImVec2 out(l.info_max.x - 8 * s, l.info_max.y - 8 * s);
+    info->Draw(dl, in, out);
+    // Recorded as a text-sized box: no text may be drawn over the image.
+    LayoutBox box("info panel", l.info_min, l.info_max, kPanel);
+    RecordText(fonts.small, in, ImVec2(out.x - in.x, out.y - in.y), kInk, "(image)");
+  }
   Waiting(dl, m, fonts, l, w, lang);
   Ticker(dl, m, fonts, l, w, h, t);
 }

@@ -25,11 +25,16 @@ struct Fonts {
 // `width` x `height` pixels. Returns false if the font file is missing.
 bool LoadFonts(float width, float height, Fonts* fonts);
 
-// How many recent calls fit under the called number (ModelInput::history_rows).
-size_t RecentRows(const Fonts& fonts, float width, float height, bool banner);
+class InfoPanel;
 
-// `t_seconds` drives the ticker scroll and the call flash.
+// How many recent calls fit under the called number (ModelInput::history_rows);
+// `info`: the information panel takes part of the screen.
+size_t RecentRows(const Fonts& fonts, float width, float height, bool banner, bool info);
+
+// `t_seconds` drives the ticker scroll and the call flash. `info` (may be
+// null): the MPP's images, in the right column (landscape) or under the
+// counter tiles (portrait); never over the called number.
 void DrawScreen(const DisplayModel& m, const Fonts& fonts, float width, float height,
-                double t_seconds, Lang lang);
+                double t_seconds, Lang lang, const InfoPanel* info = nullptr);
 
 }  // namespace mpp::display

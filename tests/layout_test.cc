@@ -140,6 +140,7 @@ struct DisplayCase {
   int counters = 0;  // tiles that must all be on screen
   bool has_call = false;
   bool has_history = false;
+  std::string info_dir = "";  // --info-dir: the image must be on screen too
 };
 
 void DisplayMatrix(LayoutTest* test, const DisplayCase& c, TempDir& dir,
@@ -175,6 +176,10 @@ void DisplayMatrix(LayoutTest* test, const DisplayCase& c, TempDir& dir,
         argv.push_back("--zone");
         argv.push_back(c.zone);
       }
+      if (!c.info_dir.empty()) {
+        argv.push_back("--info-dir");
+        argv.push_back(c.info_dir);
+      }
       ASSERT_TRUE(run(argv, png)) << what;
       LayoutFrame f;
       ASSERT_TRUE(LoadLayout(png, &f)) << what;
@@ -183,6 +188,10 @@ void DisplayMatrix(LayoutTest* test, const DisplayCase& c, TempDir& dir,
       std::set<std::string> tiles;
       for (const TextRecord& t : f.texts) {
         if (t.box.rfind("tile:", 0) == 0 && t.role == "counter") tiles.insert(t.text);
+      }
+      if (!c.info_dir.empty() &&
+          !FindText(f, [](const TextRecord& t) { return t.box == "info panel"; })) {
+        extra.push_back("no image in the information panel");
       }
       if (static_cast<int>(tiles.size()) != c.counters) {
         extra.push_back(std::to_string(tiles.size()) + " counter tiles on screen, not " +
@@ -231,6 +240,36 @@ TEST_F(LayoutTest, DisplayWithTwentyTwoCountersAndLongNamesFitsEverySize) {
       22,
       true,
       true};
+  DisplayMatrix(this, c, dir_, [this](auto argv, auto png) { return Run(argv, png); });
+}
+
+// The MPP's own poster beside the calls: never over the called number, the
+// recent calls or the tiles. The poster is a real PNG: a screenshot of the
+// display itself at a poster's shape.
+TEST_F(LayoutTest, DisplayWithAnInformationPanelFitsEverySize) {
+  const std::string info = dir_.File("info");
+  std::filesystem::create_directories(info);
+  {
+    BrokerProcess broker(dir_);
+    ASSERT_TRUE(broker.Start());
+    ASSERT_TRUE(Run({MPP_DISPLAY_BIN, "--broker", broker.command_endpoint(), "--size", "707x1000",
+                     "--mute", "--screenshot", info + "/1-poster.png", "--frames", "2"},
+                    info + "/1-poster.png"));
+  }
+  DisplayCase c{"sample-with-info",
+                SampleCatalog(),
+                "A",
+                [](TestClient& t) {
+                  for (int counter : {1, 2, 4, 7})
+                    t.SignIn(counter, "op" + std::to_string(counter));
+                  for (int i = 0; i < 9; ++i)
+                    t.Issue(i % 3 == 0 ? "KTP-REKAM" : i % 3 == 1 ? "KK" : "SKCK-BARU");
+                  for (int counter : {1, 4, 7, 2}) t.CallNext(counter);
+                },
+                8,
+                true,
+                true};
+  c.info_dir = info;
   DisplayMatrix(this, c, dir_, [this](auto argv, auto png) { return Run(argv, png); });
 }
 
