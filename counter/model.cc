@@ -260,6 +260,63 @@ void CounterModel::ReturnHeld(int64_t ticket_id) {
   Send(std::move(r));
 }
 
+void CounterModel::ChooseWaiting(int64_t ticket_id) {
+  if (!CanCall()) return;
+  const std::vector<WaitingRow> rows = Waiting();
+  auto it = std::find_if(rows.begin(), rows.end(),
+                         [&](const WaitingRow& r) { return r.id == ticket_id && !r.held; });
+  if (it == rows.end()) return;
+  // The list is in call order (priority first, then arrival); held tickets
+  // come last. The broker has the last word: it refuses a call without a
+  // reason for any ticket that is not next.
+  const auto first =
+      std::find_if(rows.begin(), rows.end(), [](const WaitingRow& r) { return !r.held; });
+  if (first == it) {
+    v1::Request r;
+    r.mutable_call_ticket()->set_counter_id(options_.counter_id);
+    r.mutable_call_ticket()->mutable_ticket()->set_id(ticket_id);
+    r.mutable_call_ticket()->set_reason(v1::IN_ORDER);
+    Send(std::move(r));
+    return;
+  }
+  call_ahead_id_ = ticket_id;
+  call_ahead_number_ = it->number;
+  dialog_ = Dialog::kCallAhead;
+}
+
+void CounterModel::ChooseCallAheadReason(v1::OutOfOrderReason reason) {
+  if (dialog_ != Dialog::kCallAhead) return;
+  dialog_ = Dialog::kNone;
+  if (!CanCall() || reason == v1::IN_ORDER) return;
+  v1::Request r;
+  r.mutable_call_ticket()->set_counter_id(options_.counter_id);
+  r.mutable_call_ticket()->mutable_ticket()->set_id(call_ahead_id_);
+  r.mutable_call_ticket()->set_reason(reason);
+  Send(std::move(r));
+}
+
+std::string CounterModel::CallAheadText() const {
+  return options_.lang == Lang::kId
+             ? "Panggil " + call_ahead_number_ +
+                   " sebelum gilirannya? Pilih alasannya (dicatat dalam laporan):"
+             : "Call " + call_ahead_number_ +
+                   " ahead of its turn? Choose why (it is recorded in the reports):";
+}
+
+std::vector<std::pair<v1::OutOfOrderReason, std::string>> CounterModel::OutOfOrderReasons(
+    Lang lang) {
+  if (lang == Lang::kEn) {
+    return {{v1::RETURNED_WITH_DOCUMENT, "Came back with a missing document"},
+            {v1::PRIORITY_NOTICED_LATE, "Elderly, disabled or pregnant, noticed late"},
+            {v1::WRONG_QUEUE_FIXED, "Sent to the wrong queue by staff"},
+            {v1::OTHER_REASON, "Another reason"}};
+  }
+  return {{v1::RETURNED_WITH_DOCUMENT, "Kembali membawa berkas yang kurang"},
+          {v1::PRIORITY_NOTICED_LATE, "Lansia, disabilitas atau ibu hamil yang terlambat dikenali"},
+          {v1::WRONG_QUEUE_FIXED, "Salah diarahkan ke antrean lain oleh petugas"},
+          {v1::OTHER_REASON, "Alasan lain"}};
+}
+
 std::vector<Job> CounterModel::TakeJobs() { return std::exchange(jobs_, {}); }
 
 void CounterModel::OnResult(const std::string& request_id, const StatusOr<v1::Envelope>& reply) {

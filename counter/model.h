@@ -108,10 +108,16 @@ class CounterModel {
   void ChooseTransfer(const std::string& service);
   void ChooseBreak(const std::string& reason);
   void ReturnHeld(int64_t ticket_id);
+  // A waiting ticket chosen from the list: called at once when it is the
+  // next in line anyway, else the reason dialog opens (kCallAhead).
+  void ChooseWaiting(int64_t ticket_id);
+  // The reason for calling the chosen ticket ahead of its turn (recorded on
+  // the ticket and counted in the reports).
+  void ChooseCallAheadReason(v1::OutOfOrderReason reason);
   std::vector<Job> TakeJobs();
 
   // ---- view ----
-  enum class Dialog { kNone, kConfirm, kTransfer, kBreak };
+  enum class Dialog { kNone, kConfirm, kTransfer, kBreak, kCallAhead };
   bool has_catalog() const { return catalog_ != nullptr; }
   // The catalog has this workstation's counter (false: a wrong --counter).
   bool counter_known() const {
@@ -144,6 +150,11 @@ class CounterModel {
   // Services to transfer to whose name or code contains `filter` (case-insensitive).
   std::vector<std::pair<std::string, std::string>> TransferTargets(const std::string& filter) const;
   static std::vector<std::string> BreakReasons(Lang lang);
+  // Whether a waiting ticket can be called now (as F1 can).
+  bool CanCall() const { return Enabled(Action::kCallNext); }
+  // The question of the kCallAhead dialog ("Panggil A-012 lebih dulu? ...").
+  std::string CallAheadText() const;
+  static std::vector<std::pair<v1::OutOfOrderReason, std::string>> OutOfOrderReasons(Lang lang);
 
  private:
   const v1::Counter* MyCounter() const;
@@ -164,6 +175,8 @@ class CounterModel {
   Millis now_ = 0;
   Dialog dialog_ = Dialog::kNone;
   Action confirming_ = Action::kNoShow;
+  int64_t call_ahead_id_ = 0;  // kCallAhead: the ticket chosen
+  std::string call_ahead_number_;
   std::optional<Job> pending_;  // in flight, or failed without a reply (resent on the next press)
   bool pending_failed_ = false;
   // A sign-in the broker had no time for (UNAVAILABLE) is resent by itself,

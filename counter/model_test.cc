@@ -209,6 +209,30 @@ TEST_F(CounterModelTest, TheWaitingListShowsOnlyThisCountersServicesPriorityFirs
   EXPECT_EQ(counts[0].second, 2);
 }
 
+// The next in line is called at once from the list; any other asks why, and
+// the reason goes to the broker with the call.
+TEST_F(CounterModelTest, AWaitingTicketIsCalledFromTheListWithAReasonWhenAheadOfItsTurn) {
+  ASSERT_TRUE(model_.CanCall());
+  model_.ChooseWaiting(2);  // A-001 is first
+  EXPECT_EQ(model_.dialog(), CounterModel::Dialog::kCallAhead);
+  EXPECT_EQ(model_.CallAheadText().rfind("Panggil A-002 sebelum gilirannya?", 0), 0u);
+  EXPECT_TRUE(model_.TakeJobs().empty()) << "nothing is sent before the reason";
+  ASSERT_EQ(CounterModel::OutOfOrderReasons(Lang::kId).size(), 4u);
+  model_.ChooseCallAheadReason(v1::RETURNED_WITH_DOCUMENT);
+  EXPECT_EQ(model_.dialog(), CounterModel::Dialog::kNone);
+  auto jobs = model_.TakeJobs();
+  ASSERT_EQ(jobs.size(), 1u);
+  EXPECT_EQ(jobs[0].request.call_ticket().ticket().id(), 2);
+  EXPECT_EQ(jobs[0].request.call_ticket().reason(), v1::RETURNED_WITH_DOCUMENT);
+  model_.OnResult(jobs[0].request_id, Ok());
+
+  model_.ChooseWaiting(1);  // the first in line: no question
+  jobs = model_.TakeJobs();
+  ASSERT_EQ(jobs.size(), 1u);
+  EXPECT_EQ(jobs[0].request.call_ticket().reason(), v1::IN_ORDER);
+  EXPECT_EQ(model_.dialog(), CounterModel::Dialog::kNone);
+}
+
 TEST_F(CounterModelTest, TransferListIsSearchable) {
   tickets_[0].set_state(v1::SERVING);
   counter_.set_current_ticket(1);

@@ -254,6 +254,21 @@ void Dialogs(CounterModel* m, const Fonts& f, float w, float h, SignInForm* form
       }
       break;
     }
+    case CounterModel::Dialog::kCallAhead: {
+      ImGui::PushFont(f.bold);
+      Label(m->CallAheadText(), /*wrapped=*/true);
+      ImGui::PopFont();
+      for (const auto& [reason, text] : CounterModel::OutOfOrderReasons(l)) {
+        if (Button(targets, "ahead:" + v1::OutOfOrderReason_Name(reason), text, ImVec2(bw, 44),
+                   true)) {
+          m->ChooseCallAheadReason(reason);
+        }
+      }
+      if (Button(targets, "cancel", T(l, "Batal  (Esc)", "Cancel  (Esc)"), ImVec2(bw, 44), true)) {
+        m->CloseDialog();
+      }
+      break;
+    }
     case CounterModel::Dialog::kBreak: {
       ImGui::PushFont(f.bold);
       Label(T(l, "Alasan istirahat:", "Reason for the break:"));
@@ -361,8 +376,20 @@ void Main(CounterModel* m, const Fonts& f, float w, float h, SignInForm* form,
     Label(fmt::format("{}: {} {}", name, n, T(l, "menunggu", "waiting")), /*wrapped=*/true);
   }
   ImGui::PopTextWrapPos();
+  // A visitor back at the counter says their number: find it, call it.
+  ImGui::SetNextItemWidth(std::min(ImGui::GetContentRegionAvail().x, 260 * f.scale));
+  ImGui::InputTextWithHint("##find", T(l, "Cari nomor\u2026", "Find a number\u2026"),
+                           form->queue_filter, sizeof form->queue_filter);
+  Register(targets, "field:find");
   ImGui::Separator();
-  if (ImGui::BeginTable("waiting", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
+  std::string find = form->queue_filter;
+  std::erase(find, '-');
+  std::transform(find.begin(), find.end(), find.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  const bool can_call = m->CanCall();
+  const char* call_label = T(l, "Panggil", "Call");
+  const float call_w = ImGui::CalcTextSize(call_label).x + 2 * ImGui::GetStyle().FramePadding.x;
+  if (ImGui::BeginTable("waiting", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
     // The number, wait and mark columns as wide as what they show (the mark
     // column only when a held ticket or a priority needs it): the rest is
     // the service's, where a long name wraps.
@@ -387,9 +414,15 @@ void Main(CounterModel* m, const Fonts& f, float w, float h, SignInForm* form,
     ImGui::TableSetupColumn(T(l, "Layanan", "Service"));
     ImGui::TableSetupColumn(T(l, "Tunggu", "Waited"), ImGuiTableColumnFlags_WidthFixed,
                             waited_w + 8 * f.scale);
-    ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, mark_w);
+    ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, mark_w + 6 * f.scale);
+    ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, can_call ? call_w : 1);
     ImGui::TableHeadersRow();
     for (const WaitingRow& r : rows) {
+      if (!find.empty()) {
+        std::string number = r.number;
+        std::erase(number, '-');
+        if (number.find(find) == std::string::npos) continue;
+      }
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
       ImGui::PushFont(f.bold);
@@ -411,6 +444,12 @@ void Main(CounterModel* m, const Fonts& f, float w, float h, SignInForm* form,
         ImGui::PushStyleColor(ImGuiCol_Text, ToVec4(kRed));
         Label(T(l, "PRIORITAS", "PRIORITY"));
         ImGui::PopStyleColor();
+      }
+      ImGui::TableNextColumn();
+      if (can_call && !r.held &&
+          Button(targets, "call:" + r.number, call_label, ImVec2(call_w, 0), true, kGreen)) {
+        m->ChooseWaiting(r.id);
+        form->queue_filter[0] = '\0';
       }
     }
     ImGui::EndTable();

@@ -28,6 +28,7 @@ struct SignInForm {
   char operator_id[40] = "";
   char pin[16] = "";
   char transfer_filter[64] = "";
+  char queue_filter[16] = "";  // "Cari nomor": the waiting list narrowed to matching numbers
 };
 
 void DrawCounter(CounterModel* model, const Fonts& fonts, float width, float height,

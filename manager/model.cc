@@ -247,6 +247,8 @@ std::vector<const v1::ReportRow*> SortedRows(const v1::ComplianceReport& report,
         return r.served();
       case Column::kNoShow:
         return r.no_show();
+      case Column::kOutOfOrder:
+        return r.out_of_order();
       case Column::kWaitMedian:
         if (r.wait().n() == 0) return std::nullopt;
         return static_cast<double>(r.wait().median_ms());

@@ -92,6 +92,7 @@ enum class Column {
   kIssued,
   kServed,
   kNoShow,
+  kOutOfOrder,  // called ahead of their turn
   kWaitMedian,
   kWaitP90,
   kWaitWithin,

@@ -209,7 +209,7 @@ TEST(Compliance, HeatMapCellsAndExcelExport) {
   text << in.rdbuf();
   // For Excel with Indonesian settings: BOM, ';' and a decimal comma.
   EXPECT_EQ(text.str().rfind("\xEF\xBB\xBFgroup;name;issued;", 0), 0u);
-  EXPECT_NE(text.str().find("\r\n1-08;;3;0;0;0;0;0;0;0;12,0;"), std::string::npos) << text.str();
+  EXPECT_NE(text.str().find("\r\n1-08;;3;0;0;0;0;0;0;0;0;12,0;"), std::string::npos) << text.str();
   // And the same as a workbook beside it.
   std::ifstream xlsx(dir + "/laporan-2026-11-30_2026-12-01-weekday-hour.xlsx", std::ios::binary);
   char magic[2] = {};

@@ -335,7 +335,7 @@ void ComplianceTable(UiState* ui, const Fonts& f, ImVec2 p, ImVec2 size) {
   const Lang l = ui->lang;
   const v1::ComplianceReport& rep = *ui->report;
   ImGui::SetCursorScreenPos(p);
-  if (!ImGui::BeginTable("compliance", 10,
+  if (!ImGui::BeginTable("compliance", 11,
                          ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |
                              ImGuiTableFlags_Sortable | ImGuiTableFlags_BordersInnerH |
                              ImGuiTableFlags_SizingStretchProp,
@@ -355,6 +355,7 @@ void ComplianceTable(UiState* ui, const Fonts& f, ImVec2 p, ImVec2 size) {
       {T(l, "Tiket", "Issued"), "", Column::kIssued},
       {T(l, "Dilayani", "Served"), "", Column::kServed},
       {T(l, "Tidak", "No-"), T(l, "hadir", "show"), Column::kNoShow},
+      {T(l, "Luar", "Out of"), T(l, "urutan", "order"), Column::kOutOfOrder},
       {T(l, "Tunggu", "Wait"), T(l, "median", "median"), Column::kWaitMedian},
       {T(l, "Tunggu", "Wait"), "p90", Column::kWaitP90},
       {T(l, "Tunggu", "Wait"), T(l, "% target", "% target"), Column::kWaitWithin},
@@ -379,14 +380,14 @@ void ComplianceTable(UiState* ui, const Fonts& f, ImVec2 p, ImVec2 size) {
   }
   ImGui::PushFont(f.small);
   ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
-  for (int i = 0; i < 10; ++i) {
+  for (int i = 0; i < 11; ++i) {
     ImGui::TableSetColumnIndex(i);
     ImGui::PushID(i);
     ImGui::TableHeader(cols[i].top);
     ImGui::PopID();
   }
   ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
-  for (int i = 0; i < 10; ++i) {
+  for (int i = 0; i < 11; ++i) {
     ImGui::TableSetColumnIndex(i);
     ImGui::PushStyleColor(ImGuiCol_Text, ToVec4(kMuted));
     Label(cols[i].sub);
@@ -414,6 +415,11 @@ void ComplianceTable(UiState* ui, const Fonts& f, ImVec2 p, ImVec2 size) {
     Label(std::to_string(r.served()));
     ImGui::TableNextColumn();
     Label(std::to_string(r.no_show()));
+    ImGui::TableNextColumn();
+    // Calls ahead of their turn, amber when there are any: worth a look.
+    if (r.out_of_order() > 0) ImGui::PushStyleColor(ImGuiCol_Text, ToVec4(kAmber));
+    Label(std::to_string(r.out_of_order()));
+    if (r.out_of_order() > 0) ImGui::PopStyleColor();
     ImGui::TableNextColumn();
     Label(r.wait().n() ? Min(l, static_cast<double>(r.wait().median_ms())) : "-");
     ImGui::TableNextColumn();

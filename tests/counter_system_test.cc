@@ -159,6 +159,54 @@ TEST_F(CounterSystem, AnOperatorServesATicketAndTheVisitorRatesIt) {
   }
 }
 
+// A visitor comes back with the document that was missing: the operator finds
+// their number, calls it ahead of the queue, chooses why - and the day's
+// report counts it, so calling out of order cannot hide.
+TEST_F(CounterSystem, AReturningVisitorIsCalledAheadByNumberWithTheReasonInTheReport) {
+  {
+    TestClient c(broker_.command_endpoint());
+    c.SignIn(1, "ani");
+    for (int i = 0; i < 3; ++i) c.Issue("KTP-REKAM");  // A-001..A-003
+  }
+  const std::string shot = dir_.File("call-ahead.png");
+  const std::string script = Script("ahead.script",
+                                    "wait idle\n"
+                                    "tap field:find\n"
+                                    "type 003\n"
+                                    "tap call:A-003\n"
+                                    "wait dialog\n"
+                                    "screenshot " +
+                                        shot +
+                                        "\n"
+                                        "tap ahead:RETURNED_WITH_DOCUMENT\n"
+                                        "wait calling:A-003\n"
+                                        "quit\n");
+  ChildProcess counter;
+  ASSERT_TRUE(counter.Start({MPP_COUNTER_BIN, "--broker", broker_.command_endpoint(), "--counter",
+                             "1", "--script", script},
+                            Env(), dir_.File("counter.log")));
+  ASSERT_EQ(counter.Wait(60000), 0) << ReadFile(dir_.File("counter.log"));
+  TestClient c(broker_.command_endpoint());
+  const v1::Snapshot snapshot = c.Snapshot().snapshot();
+  for (const auto& t : snapshot.tickets()) {
+    if (t.number() == "A-003") {
+      EXPECT_EQ(t.state(), v1::CALLED);
+      EXPECT_EQ(t.out_of_order(), v1::RETURNED_WITH_DOCUMENT);
+    } else {
+      EXPECT_EQ(t.state(), v1::WAITING) << t.number() << " keeps its place";
+    }
+  }
+  const CommandResult report =
+      RunCommand(std::string(MPP_CTL_BIN) + " --broker " + broker_.command_endpoint() +
+                 " report --from 2026-11-30 --format csv");
+  ASSERT_EQ(report.exit_code, 0) << report.out;
+  EXPECT_NE(report.out.find(",out_of_order,"), std::string::npos) << report.out;
+  EXPECT_NE(report.out.find("KTP-REKAM,Perekaman KTP-el,3,0,0,0,0,0,0,0,1,"), std::string::npos)
+      << report.out;
+  int w = 0, h = 0;
+  EXPECT_TRUE(PngSize(shot, &w, &h));
+}
+
 TEST_F(CounterSystem, ABrokerRestartShowsTheBannerAndTheCounterCarriesOn) {
   {
     TestClient c(broker_.command_endpoint());

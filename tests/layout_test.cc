@@ -441,6 +441,26 @@ TEST_F(LayoutTest, CounterServingALongNamedServiceFitsEverySize) {
       [this](auto argv, auto png) { return Run(argv, png); });
 }
 
+// An idle counter with a queue: each waiting number has its Call button
+// (ahead of its turn asks why), beside the search field.
+TEST_F(LayoutTest, CounterReadyToCallFitsEverySize) {
+  ScriptCase c{"edge-counter-22-idle",
+               EdgeCatalog(),
+               {"idle"},
+               "wait idle\n"
+               "screenshot {shot}-idle.png\n"
+               "quit\n",
+               {"--counter", "22"}};
+  ScriptMatrix(
+      this, "counter", MPP_COUNTER_BIN, c, dir_,
+      [](TestClient& t) {
+        for (int i = 0; i < 4; ++i) t.Issue("IZIN-PENELITIAN-ASING");
+        t.Issue("IZIN-PENELITIAN-ASING", v1::LANSIA);
+        t.SignIn(22, "op22");
+      },
+      [this](auto argv, auto png) { return Run(argv, png); });
+}
+
 TEST_F(LayoutTest, CounterSignInFitsEverySize) {
   ScriptCase c{"signin",
                SampleCatalog(),

@@ -8,6 +8,7 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 
+#include "broker/store/schema_version.h"
 #include "common/clone_client.h"
 #include "tests/broker_process.h"
 
@@ -107,7 +108,9 @@ TEST(Upgrade, AnOlderDatabaseIsCopiedMigratedAndReportsTheSameDay) {
   BrokerProcess broker(dir, o);
   ASSERT_TRUE(broker.Start()) << broker.StderrText();
   const std::string log = broker.StderrText();
-  EXPECT_NE(log.find("migrated to schema 9"), std::string::npos) << log;
+  EXPECT_NE(log.find("migrated to schema " + std::to_string(store::kSchemaVersion)),
+            std::string::npos)
+      << log;
   std::string copy;
   for (const auto& f : fs::directory_iterator(dir.path()))
     if (f.path().filename().string().rfind("mpp.db.schema8-", 0) == 0) copy = f.path().string();
@@ -134,9 +137,9 @@ TEST(Upgrade, AnOlderDatabaseIsCopiedMigratedAndReportsTheSameDay) {
   EXPECT_EQ(counts(copy), "8 42 226 ");
   EXPECT_EQ(counts(copy), counts(fixture));
 
-  const CommandResult r = RunCommand(std::string(MPP_CTL_BIN) + " --broker " +
-                                     broker.command_endpoint() +
-                                     " report --from 2026-11-30 --format json 2>&1");
+  const CommandResult r =
+      RunCommand(std::string(MPP_CTL_BIN) + " --broker " + broker.command_endpoint() +
+                 " report --from 2026-11-30 --format json 2>&1");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   const nlohmann::json now = nlohmann::json::parse(r.out);
   const nlohmann::json before = nlohmann::json::parse(
@@ -152,7 +155,8 @@ TEST(Upgrade, AnOlderDatabaseIsCopiedMigratedAndReportsTheSameDay) {
           }
         } else if (a.is_array()) {
           ASSERT_TRUE(b.is_array() && a.size() == b.size()) << at;
-          for (size_t i = 0; i < a.size(); ++i) same(a[i], b[i], at + "[" + std::to_string(i) + "]");
+          for (size_t i = 0; i < a.size(); ++i)
+            same(a[i], b[i], at + "[" + std::to_string(i) + "]");
         } else {
           EXPECT_EQ(a, b) << at;
         }

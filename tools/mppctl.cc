@@ -7,9 +7,8 @@
 // With --json every command prints one JSON object (watch: one per line) and
 // a ticket's number is always at the top level as "number".
 #include <google/protobuf/util/json_util.h>
-#include <unistd.h>
-
 #include <termios.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <csignal>
@@ -268,7 +267,8 @@ int Health(const Globals& g, int checkpoint_behind_s, int heartbeat_ms) {
   const v1::Status& s = r.status();
   std::vector<std::string> problems, warnings;
   if (s.writes_refused()) {
-    problems.push_back("the database's disk is full: every command is refused until space is freed");
+    problems.push_back(
+        "the database's disk is full: every command is refused until space is freed");
   } else if (s.disk_low()) {
     problems.push_back("only " + std::to_string(s.disk_free_bytes() >> 20) +
                        " MB free on the database's disk (below --disk-floor-mb)");
@@ -292,11 +292,11 @@ int Health(const Globals& g, int checkpoint_behind_s, int heartbeat_ms) {
                        " ms: screens get no live updates (a firewall on that port?)");
   }
   for (const auto& d : s.silent_devices()) {
-    warnings.push_back(
-        "device " + d.name() + " (" + mpp::RoleName(d.role()) + ") silent: " +
-        (d.last_seen_ms() > 0 ? "last seen " + mpp::FormatIsoLocal(d.last_seen_ms(), offset_min) +
-                                    (d.last_address().empty() ? "" : " from " + d.last_address())
-                              : std::string("not seen since the broker started")));
+    warnings.push_back("device " + d.name() + " (" + mpp::RoleName(d.role()) + ") silent: " +
+                       (d.last_seen_ms() > 0
+                            ? "last seen " + mpp::FormatIsoLocal(d.last_seen_ms(), offset_min) +
+                                  (d.last_address().empty() ? "" : " from " + d.last_address())
+                            : std::string("not seen since the broker started")));
   }
   if (g.json) {
     std::cout << json{{"ok", problems.empty()}, {"problems", problems}, {"warnings", warnings}}
@@ -457,8 +457,7 @@ int main(int argc, char** argv) {
   app.add_option("--request-id", g.request_id,
                  "reuse a request id (a retry: the broker answers with the stored reply)");
   std::string keys_dir;
-  app.add_option("--keys", keys_dir,
-                 "CURVE keys of this device: DIR/device.key and DIR/broker.pub")
+  app.add_option("--keys", keys_dir, "CURVE keys of this device: DIR/device.key and DIR/broker.pub")
       ->envname("MPP_KEYS");
 
   v1::Request req;
@@ -505,6 +504,16 @@ int main(int argc, char** argv) {
     counter_cmds[name] = sc;
   }
   counter_cmds["open"]->add_option("--operator", op, "operator id");
+  std::string call_ticket, call_reason;
+  counter_cmds["call"]
+      ->add_option("--ticket", call_ticket,
+                   "call this waiting ticket (A-007 or #id) instead of the next; ahead of its "
+                   "turn it needs --reason, and the reports count it")
+      ->check(kTicketArg);
+  counter_cmds["call"]
+      ->add_option("--reason", call_reason, "why TICKET is called ahead of its turn")
+      ->check(CLI::IsMember(
+          {"returned-with-document", "priority-noticed-late", "wrong-queue-fixed", "other"}));
   auto* c_transfer = app.add_subcommand("transfer", "send COUNTER's ticket to SERVICE's queue");
   c_transfer->add_option("COUNTER", counter)->required();
   c_transfer->add_option("SERVICE", service)->required();
@@ -516,9 +525,10 @@ int main(int argc, char** argv) {
       app.add_subcommand("signin", "sign OPERATOR in at COUNTER with a PIN (opens it)");
   c_signin->add_option("COUNTER", counter)->required();
   c_signin->add_option("OPERATOR", op)->required();
-  c_signin->add_option("--pin", pin,
-                       "the operator's PIN; '-' reads it from standard input (asked without "
-                       "echo on a terminal), so it is not in `ps` or the shell's history")
+  c_signin
+      ->add_option("--pin", pin,
+                   "the operator's PIN; '-' reads it from standard input (asked without "
+                   "echo on a terminal), so it is not in `ps` or the shell's history")
       ->required();
   auto* c_operator = app.add_subcommand("operator", "add, change, disable or enable an operator");
   c_operator->require_subcommand(1);
@@ -570,12 +580,14 @@ int main(int argc, char** argv) {
       "health",
       "for monitoring: exit 0 when the broker is healthy, 1 when not (each problem printed), 3 "
       "when it does not answer");
-  c_health->add_option("--checkpoint-behind-s", health_checkpoint_s,
-                       "unhealthy when the WAL has not been fully checkpointed for this long")
+  c_health
+      ->add_option("--checkpoint-behind-s", health_checkpoint_s,
+                   "unhealthy when the WAL has not been fully checkpointed for this long")
       ->check(CLI::Range(1, 86400))
       ->capture_default_str();
-  c_health->add_option("--heartbeat-ms", health_heartbeat_ms,
-                       "unhealthy when no heartbeat comes on the event port within this time")
+  c_health
+      ->add_option("--heartbeat-ms", health_heartbeat_ms,
+                   "unhealthy when no heartbeat comes on the event port within this time")
       ->check(CLI::Range(100, 60000))
       ->capture_default_str();
   std::string key_dir, key_name = "device", dev_name, dev_role, dev_key, dev_zones;
@@ -603,12 +615,12 @@ int main(int argc, char** argv) {
   auto* c_dev_revoke = c_device->add_subcommand("revoke", "cut a device off");
   c_dev_revoke->add_option("NAME", dev_name)->required();
   auto* c_dev_release = c_device->add_subcommand(
-      "release", "let a device held for wrong PINs try again now (its name, or client id without keys)");
+      "release",
+      "let a device held for wrong PINs try again now (its name, or client id without keys)");
   c_dev_release->add_option("NAME", dev_name)->required();
   c_device->require_subcommand(1);
   std::string db = mpp::DefaultDatabasePath(), config = mpp::DefaultCatalogPath(), from, to,
-              by = "service",
-              format = "table";
+              by = "service", format = "table";
   auto* c_report = app.add_subcommand(
       "report",
       "compliance report: counts, waiting and service times against each ticket's standard, "
@@ -635,13 +647,15 @@ int main(int argc, char** argv) {
       "copy the database consistently while the broker runs (never cp: committed tickets may "
       "still be in its -wal file)");
   c_backup->add_option("--db", backup_db, "the broker's database")->capture_default_str();
-  c_backup->add_option("--to", backup_to,
-                       "the new file (never overwritten), or a folder (an existing one, or a path "
-                       "ending in /): there, mpp-YYYYMMDD-HHMMSS.db")
+  c_backup
+      ->add_option("--to", backup_to,
+                   "the new file (never overwritten), or a folder (an existing one, or a path "
+                   "ending in /): there, mpp-YYYYMMDD-HHMMSS.db")
       ->required();
   int backup_keep = 0;
-  c_backup->add_option("--keep", backup_keep,
-                       "with a folder: keep the newest N backups there, delete older ones")
+  c_backup
+      ->add_option("--keep", backup_keep,
+                   "with a folder: keep the newest N backups there, delete older ones")
       ->check(CLI::Range(1, 100000));
   int archive_year = 0;
   bool archive_vacuum = false;
@@ -665,9 +679,10 @@ int main(int argc, char** argv) {
   c_restore->add_option("--skip", skip, "numbers to skip on every prefix (1-10000)")
       ->required()
       ->check(CLI::Range(1, 10000));
-  c_report->add_option("--format", format,
-                       "table, csv (for scripts), excel (CSV for Excel with Indonesian settings: "
-                       "BOM, ';', decimal comma), xlsx (a workbook, needs --out), json or md")
+  c_report
+      ->add_option("--format", format,
+                   "table, csv (for scripts), excel (CSV for Excel with Indonesian settings: "
+                   "BOM, ';', decimal comma), xlsx (a workbook, needs --out), json or md")
       ->check(CLI::IsMember({"table", "csv", "excel", "xlsx", "json", "md"}))
       ->capture_default_str();
   std::string report_out;
@@ -727,8 +742,7 @@ int main(int argc, char** argv) {
                         {"public_file", base + ".pub"}}
                 << "\n";
     } else {
-      std::cout << base << ".key (secret, 0600) and " << base << ".pub: " << k->public_z85
-                << "\n";
+      std::cout << base << ".key (secret, 0600) and " << base << ".pub: " << k->public_z85 << "\n";
     }
     return mpp::kExitOk;
   }
@@ -816,10 +830,14 @@ int main(int argc, char** argv) {
       return fail("FAILED_PRECONDITION", st.message(), mpp::kExitUsage);
     }
     if (g.json) {
-      std::cout << json{{"ok", true},           {"file", archive_to},
-                        {"first_day", info.first_day}, {"last_day", info.last_day},
-                        {"days", info.days},    {"tickets", info.tickets},
-                        {"events", info.events}, {"bytes_before", info.bytes_before},
+      std::cout << json{{"ok", true},
+                        {"file", archive_to},
+                        {"first_day", info.first_day},
+                        {"last_day", info.last_day},
+                        {"days", info.days},
+                        {"tickets", info.tickets},
+                        {"events", info.events},
+                        {"bytes_before", info.bytes_before},
                         {"bytes_after", info.bytes_after}}
                 << "\n";
     } else {
@@ -848,8 +866,8 @@ int main(int argc, char** argv) {
                     "cannot create the backup folder " + backup_to + ": " + ec.message(),
                     mpp::kExitUsage);
       }
-      file = (fs::path(backup_to) / mpp::store::BackupFileName(mpp::SystemClock().NowMs()))
-                 .string();
+      file =
+          (fs::path(backup_to) / mpp::store::BackupFileName(mpp::SystemClock().NowMs())).string();
     }
     mpp::store::BackupInfo info;
     if (mpp::Status st = mpp::store::BackupDatabase(backup_db, file, &info); !st.ok()) {
@@ -973,7 +991,18 @@ int main(int argc, char** argv) {
     is->set_source_id(source_id.empty() && src == v1::STAFF ? "mppctl" : source_id);
     return Run(g, req);
   }
-  if (counter_cmds["call"]->parsed()) req.mutable_call_next()->set_counter_id(counter);
+  if (counter_cmds["call"]->parsed() && call_ticket.empty()) {
+    req.mutable_call_next()->set_counter_id(counter);
+  } else if (counter_cmds["call"]->parsed()) {
+    v1::CallTicket* c = req.mutable_call_ticket();
+    c->set_counter_id(counter);
+    *c->mutable_ticket() = Ref(call_ticket);
+    c->set_reason(call_reason == "returned-with-document"  ? v1::RETURNED_WITH_DOCUMENT
+                  : call_reason == "priority-noticed-late" ? v1::PRIORITY_NOTICED_LATE
+                  : call_reason == "wrong-queue-fixed"     ? v1::WRONG_QUEUE_FIXED
+                  : call_reason == "other"                 ? v1::OTHER_REASON
+                                                           : v1::IN_ORDER);
+  }
   if (counter_cmds["recall"]->parsed()) req.mutable_recall()->set_counter_id(counter);
   if (counter_cmds["start"]->parsed()) req.mutable_start()->set_counter_id(counter);
   if (counter_cmds["finish"]->parsed()) req.mutable_finish()->set_counter_id(counter);

@@ -10,6 +10,8 @@ int CounterOf(const v1::Request& r) {
   switch (r.command_case()) {
     case v1::Request::kCallNext:
       return r.call_next().counter_id();
+    case v1::Request::kCallTicket:
+      return r.call_ticket().counter_id();
     case v1::Request::kRecall:
       return r.recall().counter_id();
     case v1::Request::kStart:

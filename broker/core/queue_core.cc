@@ -444,6 +444,8 @@ Outcome QueueCore::ApplyOne(const v1::Request& r, Millis now, const std::string&
       return Issue(r.issue(), now);
     case v1::Request::kCallNext:
       return CallNext(r.call_next().counter_id(), now);
+    case v1::Request::kCallTicket:
+      return CallTicket(r.call_ticket(), now);
     case v1::Request::kRecall:
       return Recall(r.recall().counter_id(), now);
     case v1::Request::kStart:
@@ -716,9 +718,8 @@ QueueCore::Desk QueueCore::FindDesk(int counter_id) const {
   return d;
 }
 
-Outcome QueueCore::CallNext(int counter_id, Millis now) {
-  Desk d = FindDesk(counter_id);
-  if (!d.def) return UnknownCounter(counter_id);
+// Why `d` cannot call a ticket now, or nullopt when it can.
+std::optional<Outcome> QueueCore::CannotCall(const Desk& d) const {
   if (d.state.status() == v1::ON_BREAK) {
     return Refuse(v1::FAILED_PRECONDITION, d.def->name() + " sedang istirahat; lanjutkan dulu.",
                   d.def->name() + " is on a break; resume it before calling.");
@@ -734,21 +735,24 @@ Outcome QueueCore::CallNext(int counter_id, Millis now) {
                   d.def->name() + " still has " + d.ticket->number() +
                       "; finish, mark no-show, transfer or hold it first.");
   }
-  // The call-next policy: the smallest CallOrder among the services this
-  // counter serves. Any suitable counter can take any ticket.
+  return std::nullopt;
+}
+
+// The call-next policy: the smallest CallOrder among the services this
+// counter serves. Any suitable counter can take any ticket.
+const CallOrderKey* QueueCore::NextInOrder(const v1::CounterDef& def) const {
   const CallOrderKey* best = nullptr;
-  for (const auto& svc : d.def->services()) {
+  for (const auto& svc : def.services()) {
     auto it = waiting_.find(svc);
     if (it == waiting_.end() || it->second.empty()) continue;
     if (!best || *it->second.begin() < *best) best = &*it->second.begin();
   }
-  if (!best) {
-    return Refuse(v1::QUEUE_EMPTY, "Tidak ada antrean yang menunggu untuk " + d.def->name() + ".",
-                  "Nobody is waiting for the services of " + d.def->name() + ".");
-  }
-  v1::Ticket t = *FindTicket(std::get<2>(*best));
+  return best;
+}
+
+Outcome QueueCore::Called(const Desk& d, v1::Ticket t, Millis now) {
   t.set_state(v1::CALLED);
-  t.set_counter_id(counter_id);
+  t.set_counter_id(d.def->id());
   t.set_operator_id(d.state.operator_id());
   if (t.first_called_ms() == 0) {
     t.set_first_called_ms(now);
@@ -758,6 +762,59 @@ Outcome QueueCore::CallNext(int counter_id, Millis now) {
   v1::Counter c = d.state;
   c.set_current_ticket(t.id());
   return TicketEvent(v1::TICKET_CALLED, std::move(t), &c);
+}
+
+Outcome QueueCore::CallNext(int counter_id, Millis now) {
+  Desk d = FindDesk(counter_id);
+  if (!d.def) return UnknownCounter(counter_id);
+  if (auto refused = CannotCall(d)) return *refused;
+  const CallOrderKey* best = NextInOrder(*d.def);
+  if (!best) {
+    return Refuse(v1::QUEUE_EMPTY, "Tidak ada antrean yang menunggu untuk " + d.def->name() + ".",
+                  "Nobody is waiting for the services of " + d.def->name() + ".");
+  }
+  return Called(d, *FindTicket(std::get<2>(*best)), now);
+}
+
+Outcome QueueCore::CallTicket(const v1::CallTicket& r, Millis now) {
+  Desk d = FindDesk(r.counter_id());
+  if (!d.def) return UnknownCounter(r.counter_id());
+  if (auto refused = CannotCall(d)) return *refused;
+  Outcome refusal;
+  const v1::Ticket* found = ResolveTicket(r.ticket(), &refusal);
+  if (!found) return refusal;
+  if (found->state() != v1::WAITING) {
+    return Refuse(v1::FAILED_PRECONDITION,
+                  found->number() +
+                      " tidak sedang menunggu; hanya nomor yang menunggu yang dapat "
+                      "dipanggil.",
+                  found->number() + " is not waiting; only a waiting ticket can be called.");
+  }
+  if (!catalog_->CounterServes(d.def->id(), found->service())) {
+    return Refuse(v1::FAILED_PRECONDITION,
+                  d.def->name() + " tidak melayani layanan " + found->service() + " (" +
+                      found->number() + "); alihkan tiketnya atau panggil dari loket lain.",
+                  d.def->name() + " does not serve " + found->service() + " (" + found->number() +
+                      "); transfer it or call it from a counter that does.");
+  }
+  if (!v1::OutOfOrderReason_IsValid(r.reason())) {
+    return Refuse(v1::INVALID_ARGUMENT, "Alasan panggilan di luar urutan tidak dikenal.",
+                  "Unknown out-of-order reason.");
+  }
+  v1::Ticket t = *found;
+  const CallOrderKey* next = NextInOrder(*d.def);
+  const bool in_order = next && std::get<2>(*next) == t.id();
+  if (!in_order && r.reason() == v1::IN_ORDER) {
+    return Refuse(v1::INVALID_ARGUMENT,
+                  t.number() +
+                      " belum gilirannya; pilih alasan memanggilnya lebih dulu (dicatat "
+                      "dalam laporan).",
+                  t.number() +
+                      " is not next in line; choose the reason for calling it ahead "
+                      "(it is recorded in the reports).");
+  }
+  t.set_out_of_order(in_order ? v1::IN_ORDER : r.reason());
+  return Called(d, std::move(t), now);
 }
 
 Outcome QueueCore::Recall(int counter_id, Millis now) {

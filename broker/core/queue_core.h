@@ -144,7 +144,6 @@ class QueueCore {
   const std::string& ticker() const { return ticker_; }
   static constexpr size_t kMaxTickerBytes = 500;
 
-
   uint64_t seq() const { return seq_; }
   const std::string& business_day() const { return business_day_; }
   int tickets_today() const;
@@ -176,6 +175,7 @@ class QueueCore {
  private:
   Outcome Issue(const v1::IssueTicket& c, Millis now);
   Outcome CallNext(int counter_id, Millis now);
+  Outcome CallTicket(const v1::CallTicket& r, Millis now);
   Outcome Recall(int counter_id, Millis now);
   Outcome StartServing(int counter_id, Millis now);
   Outcome Finish(int counter_id, Millis now);
@@ -210,6 +210,9 @@ class QueueCore {
   // (INVALID_ARGUMENT: never guess), or no such ticket (NOT_FOUND).
   const v1::Ticket* ResolveTicket(const v1::TicketRef& ref, Outcome* refusal) const;
   Desk FindDesk(int counter_id) const;
+  std::optional<Outcome> CannotCall(const Desk& d) const;
+  const CallOrderKey* NextInOrder(const v1::CounterDef& def) const;
+  Outcome Called(const Desk& d, v1::Ticket t, Millis now);
   Outcome CounterEvent(v1::Counter counter, Millis now);
   Outcome TicketEvent(v1::EventType type, v1::Ticket ticket, const v1::Counter* counter);
   // Sets ahead, estimated_wait_ms and past_closing for the reply's waiting ticket.

@@ -762,6 +762,46 @@ TEST_F(QueueCoreTest, PrintFailuresAreRecordedOnTheTicket) {
   EXPECT_EQ(Do(r, monday_).error().code(), v1::NOT_FOUND);
 }
 
+// A visitor back with the missing document is called ahead of the queue, by
+// number, with the reason recorded on the ticket; calling the one that is
+// next anyway needs no reason and is not marked.
+TEST_F(QueueCoreTest, ATicketCanBeCalledAheadOfItsTurnOnlyWithAReason) {
+  SignIn(1, "ani", monday_);
+  const v1::Ticket first = Issue("S1", monday_).ticket();
+  const v1::Ticket second = Issue("S1", monday_ + kMin).ticket();
+  const v1::Ticket other_service = Issue("S3", monday_).ticket();  // counter 1 does not serve S3
+  auto call = [&](int counter, const std::string& number, v1::OutOfOrderReason reason) {
+    return CounterDo(
+        [&](v1::Request* r) {
+          r->mutable_call_ticket()->set_counter_id(counter);
+          r->mutable_call_ticket()->mutable_ticket()->set_number(number);
+          r->mutable_call_ticket()->set_reason(reason);
+        },
+        monday_ + 2 * kMin);
+  };
+  const v1::Reply no_reason = call(1, second.number(), v1::IN_ORDER);
+  EXPECT_EQ(no_reason.error().code(), v1::INVALID_ARGUMENT);
+  EXPECT_NE(no_reason.error().message_id().find("pilih alasan"), std::string::npos);
+  EXPECT_EQ(call(1, other_service.number(), v1::OTHER_REASON).error().code(),
+            v1::FAILED_PRECONDITION);
+  EXPECT_EQ(call(1, "A-999", v1::OTHER_REASON).error().code(), v1::NOT_FOUND);
+
+  const v1::Reply ahead = call(1, second.number(), v1::RETURNED_WITH_DOCUMENT);
+  ASSERT_EQ(ahead.error().code(), v1::OK) << ahead.error().message_en();
+  EXPECT_EQ(ahead.ticket().id(), second.id());
+  EXPECT_EQ(ahead.ticket().state(), v1::CALLED);
+  EXPECT_EQ(ahead.ticket().out_of_order(), v1::RETURNED_WITH_DOCUMENT);
+  EXPECT_EQ(ahead.ticket().operator_id(), "ani");
+  EXPECT_EQ(events_.back().type(), v1::TICKET_CALLED);
+  // Busy now: no second call until this one is dealt with.
+  EXPECT_EQ(call(1, first.number(), v1::IN_ORDER).error().code(), v1::FAILED_PRECONDITION);
+  Start(1, monday_ + 3 * kMin);
+  Finish(1, monday_ + 4 * kMin);
+  const v1::Reply in_order = call(1, first.number(), v1::IN_ORDER);  // next anyway
+  ASSERT_EQ(in_order.error().code(), v1::OK);
+  EXPECT_EQ(in_order.ticket().out_of_order(), v1::IN_ORDER);
+}
+
 TEST_F(QueueCoreTest, YesterdaysWaitingTicketsAreNotCalledToday) {
   SignIn(1, "ani", monday_);
   Issue("S1", monday_);

@@ -155,7 +155,7 @@ class Query {
 // grouping columns (business_day, service, counter_id, operator_id, issued_ms).
 constexpr const char* kFactColumns =
     "state, priority, transfers, print_failed, wait_ms, service_ms, wait_met, service_met,"
-    " estimated_wait_ms, first_called_ms";
+    " estimated_wait_ms, first_called_ms, out_of_order";
 constexpr int kFirstFact = 5;
 // An estimate within +/-10 minutes of the real wait counts as honest.
 constexpr int64_t kEstimateWithinMs = 10 * 60000;
@@ -165,7 +165,7 @@ constexpr int64_t kEstimateWithinMs = 10 * 60000;
 struct Facts {
   std::string_view state, priority;
   bool transferred, print_failed, waited, served, wait_met, service_met;
-  bool estimated, called;
+  bool estimated, called, out_of_order;
   int64_t wait, service, estimate;
 };
 
@@ -185,6 +185,7 @@ Facts ReadFacts(Query& t) {
   f.estimated = !t.Null(k + 8);
   f.estimate = f.estimated ? t.Int(k + 8) : 0;
   f.called = !t.Null(k + 9);
+  f.out_of_order = !t.Null(k + 10);
   return f;
 }
 
@@ -200,6 +201,7 @@ void AddTicket(const Facts& f, Acc& a) {
   r.expired += f.state == "EXPIRED";
   r.transferred += f.transferred;
   r.print_failed += f.print_failed;
+  r.out_of_order += f.out_of_order;
   if (f.priority != "PRIORITY_NONE") {
     ++r.priority;
     ++r.priority_by_reason[std::string(f.priority)];
@@ -233,6 +235,7 @@ void Merge(const Row& r, const std::vector<int64_t>& waits, const std::vector<in
   o.expired += r.expired;
   o.transferred += r.transferred;
   o.print_failed += r.print_failed;
+  o.out_of_order += r.out_of_order;
   o.priority += r.priority;
   for (const auto& [reason, n] : r.priority_by_reason) o.priority_by_reason[reason] += n;
   o.wait_judged += r.wait_judged;
@@ -424,7 +427,7 @@ void ScanCells(sqlite3* db, const std::string& from, const std::string& to, bool
   const std::string sql =
       "SELECT business_day, service, counter_id, operator_id, weekday, hour, issued, served,"
       " no_show, cancelled, transferred, print_failed, priority, priority_reasons, wait_within,"
-      " service_within, waits, services, expired, estimate_errors FROM report_cells" +
+      " service_within, waits, services, expired, estimate_errors, out_of_order FROM report_cells" +
       std::string(whole_table ? " NOT INDEXED" : "") + " WHERE business_day BETWEEN ?1 AND ?2";
   Query q(db, sql.c_str());
   if (!q.ok()) return;
@@ -458,6 +461,7 @@ void ScanCells(sqlite3* db, const std::string& from, const std::string& to, bool
     errors.clear();
     UnpackMs(q.get(), 19, &errors);
     r.estimate_judged = static_cast<int>(errors.size());
+    r.out_of_order = static_cast<int>(q.Int(20));
     r.estimate_within = static_cast<int>(std::count_if(
         errors.begin(), errors.end(), [](int64_t e) { return e <= kEstimateWithinMs; }));
     Merge(r, waits, services, errors, GroupOf(*groups, key_of(w, &buf)));
@@ -527,8 +531,8 @@ Status SummarizeDay(sqlite3* db, int utc_offset_min, const std::string& day, int
             "INSERT INTO report_cells (business_day, service, counter_id, operator_id, weekday,"
             " hour, issued, served, no_show, cancelled, transferred, print_failed, priority,"
             " priority_reasons, wait_within, service_within, waits, services, expired,"
-            " estimate_errors)"
-            " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20)");
+            " estimate_errors, out_of_order)"
+            " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21)");
   Query done(db,
              "INSERT OR REPLACE INTO report_days (business_day, tickets, cells, ts_ms)"
              " VALUES (?1, ?2, ?3, ?4)");
@@ -557,6 +561,7 @@ Status SummarizeDay(sqlite3* db, int utc_offset_min, const std::string& day, int
     sqlite3_bind_int(s, 19, r.expired);
     const std::string errors = PackMs(acc.estimate_errors);
     sqlite3_bind_blob(s, 20, errors.data(), static_cast<int>(errors.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_int(s, 21, r.out_of_order);
     if (sqlite3_step(s) != SQLITE_DONE) {
       return Status::Error(std::string("summarize: ") + sqlite3_errmsg(db));
     }
@@ -788,6 +793,7 @@ const std::vector<std::string>& Columns() {
                                                  "transferred",
                                                  "print_failed",
                                                  "priority",
+                                                 "out_of_order",
                                                  "wait_mean_min",
                                                  "wait_median_min",
                                                  "wait_p90_min",
@@ -823,6 +829,7 @@ std::vector<std::string> Cells(const Row& r) {
           std::to_string(r.transferred),
           std::to_string(r.print_failed),
           std::to_string(r.priority),
+          std::to_string(r.out_of_order),
           w ? Min(r.wait.mean_ms) : "-",
           w ? Min(static_cast<double>(r.wait.median_ms)) : "-",
           w ? Min(static_cast<double>(r.wait.p90_ms)) : "-",
@@ -935,7 +942,8 @@ std::string Format(const Report& rep, const std::string& format) {
     j["total"] = JsonRow(rep.total);
     j["completeness"] = nlohmann::ordered_json::array();
     for (const auto& c : rep.completeness) {
-      j["completeness"].push_back({{"service", c.service}, {"present", c.present}, {"missing", c.missing}});
+      j["completeness"].push_back(
+          {{"service", c.service}, {"present", c.present}, {"missing", c.missing}});
     }
     return j.dump() + "\n";
   }
@@ -1012,6 +1020,7 @@ void RowToProto(const Row& r, v1::ReportRow* p) {
   p->set_no_show(r.no_show);
   p->set_cancelled(r.cancelled);
   p->set_expired(r.expired);
+  p->set_out_of_order(r.out_of_order);
   p->set_estimate_judged(r.estimate_judged);
   p->set_estimate_within(r.estimate_within);
   p->set_estimate_median_error_ms(r.estimate_median_error_ms);
@@ -1048,6 +1057,7 @@ Row RowFromProto(const v1::ReportRow& p) {
   r.no_show = p.no_show();
   r.cancelled = p.cancelled();
   r.expired = p.expired();
+  r.out_of_order = p.out_of_order();
   r.estimate_judged = p.estimate_judged();
   r.estimate_within = p.estimate_within();
   r.estimate_median_error_ms = p.estimate_median_error_ms();
@@ -1147,7 +1157,8 @@ Status WriteXlsx(const Report& rep, const std::string& path) {
       const bool text = c < 2 || cols[c] == "skm_grade";
       if (cells[c] == "-") continue;  // nothing to judge: an empty cell
       if (text) {
-        worksheet_write_string(ws, row, col, (total && c == 0 ? std::string("TOTAL") : cells[c]).c_str(),
+        worksheet_write_string(ws, row, col,
+                               (total && c == 0 ? std::string("TOTAL") : cells[c]).c_str(),
                                total ? bold : nullptr);
       } else {
         const bool fraction = cells[c].find('.') != std::string::npos;
@@ -1167,7 +1178,8 @@ Status WriteXlsx(const Report& rep, const std::string& path) {
   worksheet_write_string(skm, 2, 1, "name", bold);
   worksheet_write_string(skm, 2, 2, "Responden", bold);
   for (int e = 0; e < 9; ++e)
-    worksheet_write_string(skm, 2, static_cast<lxw_col_t>(3 + e), SkmElement(e, Lang::kId).c_str(), bold);
+    worksheet_write_string(skm, 2, static_cast<lxw_col_t>(3 + e), SkmElement(e, Lang::kId).c_str(),
+                           bold);
   worksheet_write_string(skm, 2, 12, "IKM (0-100)", bold);
   worksheet_write_string(skm, 2, 13, "Mutu", bold);
   for (size_t i = 0; i < rows.size(); ++i) {
@@ -1179,10 +1191,12 @@ Status WriteXlsx(const Report& rep, const std::string& path) {
     worksheet_write_number(skm, row, 2, r.skm.respondents, nullptr);
     if (r.skm.respondents == 0) continue;
     for (int e = 0; e < 9; ++e) {
-      if (r.skm.answered[e]) worksheet_write_number(skm, row, static_cast<lxw_col_t>(3 + e), r.skm.nrr[e], two);
+      if (r.skm.answered[e])
+        worksheet_write_number(skm, row, static_cast<lxw_col_t>(3 + e), r.skm.nrr[e], two);
     }
     worksheet_write_number(skm, row, 12, r.skm.score, two);
-    worksheet_write_string(skm, row, 13, (std::string(1, r.skm.grade) + " " + r.skm.label).c_str(), nullptr);
+    worksheet_write_string(skm, row, 13, (std::string(1, r.skm.grade) + " " + r.skm.label).c_str(),
+                           nullptr);
   }
   worksheet_set_column(skm, 1, 1, 34, nullptr);
   worksheet_set_column(skm, 3, 11, 14, nullptr);

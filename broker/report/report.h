@@ -58,6 +58,7 @@ struct Row {
   int expired = 0;  // unfinished when the business day ended (docs/PROTOCOL.md)
   int priority = 0;
   std::map<std::string, int> priority_by_reason;  // "LANSIA" -> n
+  int out_of_order = 0;  // called ahead of their turn (Ticket.out_of_order)
   Distribution wait, service;
   int wait_judged = 0, wait_within = 0;
   int service_judged = 0, service_within = 0;

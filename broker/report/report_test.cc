@@ -88,7 +88,8 @@ class ReportTest : public ::testing::Test {
   void Add(int64_t id, const std::string& day, const std::string& service, v1::TicketState state,
            int64_t wait_min, int wait_target, int64_t service_min, int service_std, int counter = 0,
            const std::string& op = "", v1::PriorityReason priority = v1::PRIORITY_NONE,
-           bool print_failed = false, int64_t estimate_min = -1) {
+           bool print_failed = false, int64_t estimate_min = -1,
+           v1::OutOfOrderReason out_of_order = v1::IN_ORDER) {
     v1::Event e;
     e.set_type(v1::TICKET_FINISHED);
     v1::Ticket* t = e.mutable_ticket();
@@ -110,6 +111,7 @@ class ReportTest : public ::testing::Test {
     t->set_counter_id(counter);
     t->set_operator_id(op);
     t->set_print_failed(print_failed);
+    t->set_out_of_order(out_of_order);
     if (wait_min >= 0) {
       t->set_first_called_ms(issued + wait_min * kMin);
       t->set_wait_ms(wait_min * kMin);
@@ -206,12 +208,15 @@ INSTANTIATE_TEST_SUITE_P(FromTicketsAndSummaries, ReportFigures,
 
 TEST_P(ReportFigures, ExpiredTicketsAndTheHonestyOfEstimates) {
   // Told 10, waited 12 (2 off); told 30, waited 5 (25 off); told 0, waited 9.
-  Add(1, "2026-11-30", "KTP-REKAM", v1::DONE, 12, 30, 8, 10, 1, "ani", v1::PRIORITY_NONE, false, 10);
+  Add(1, "2026-11-30", "KTP-REKAM", v1::DONE, 12, 30, 8, 10, 1, "ani", v1::PRIORITY_NONE, false,
+      10);
   Add(2, "2026-11-30", "KTP-REKAM", v1::DONE, 5, 30, 8, 10, 1, "ani", v1::PRIORITY_NONE, false, 30);
-  Add(3, "2026-11-30", "KTP-REKAM", v1::NO_SHOW, 9, 30, -1, 10, 1, "ani", v1::PRIORITY_NONE, false, 0);
+  Add(3, "2026-11-30", "KTP-REKAM", v1::NO_SHOW, 9, 30, -1, 10, 1, "ani", v1::PRIORITY_NONE, false,
+      0);
   // Never called before the day ended: its wait is judged (not met), its
   // estimate is not (no real wait to compare with).
-  Add(4, "2026-11-30", "KTP-REKAM", v1::EXPIRED, -1, 30, -1, 10, 0, "", v1::PRIORITY_NONE, false, 45);
+  Add(4, "2026-11-30", "KTP-REKAM", v1::EXPIRED, -1, 30, -1, 10, 0, "", v1::PRIORITY_NONE, false,
+      45);
   // Called, then left serving at midnight: expired, its service not timed.
   Add(5, "2026-11-30", "KTP-REKAM", v1::EXPIRED, 3, 30, -1, 10, 1, "ani");
   const Report r = Run("2026-11-30", "2026-11-30", GroupBy::kService);
@@ -252,6 +257,28 @@ TEST_F(ReportTest, CompletenessIsOfTheStandardInForceAtTheEndOfTheRange) {
   };
   EXPECT_EQ(present(Run("2026-11-30", "2026-11-30", GroupBy::kService)), 5);
   EXPECT_EQ(present(Run("2026-12-01", "2026-12-01", GroupBy::kService)), 6);
+}
+
+// Tickets called ahead of their turn are counted where they were served and
+// by whom, from the tickets and from the day summaries alike: favouritism
+// cannot hide in the averages.
+TEST_P(ReportFigures, OutOfOrderCallsAreCountedPerServiceAndOperator) {
+  Add(1, "2026-11-30", "KTP-REKAM", v1::DONE, 10, 30, 8, 10, 1, "ani");
+  Add(2, "2026-11-30", "KTP-REKAM", v1::DONE, 2, 30, 8, 10, 1, "ani", v1::PRIORITY_NONE, false, -1,
+      v1::RETURNED_WITH_DOCUMENT);
+  Add(3, "2026-11-30", "KTP-CETAK", v1::DONE, 1, 30, 5, 10, 1, "budi", v1::PRIORITY_NONE, false, -1,
+      v1::OTHER_REASON);
+  Add(4, "2026-12-01", "KTP-REKAM", v1::DONE, 3, 30, 8, 10, 1, "ani", v1::PRIORITY_NONE, false, -1,
+      v1::PRIORITY_NOTICED_LATE);
+  const Report by_service = Run("2026-11-30", "2026-12-01", GroupBy::kService);
+  EXPECT_EQ(Find(by_service, "KTP-REKAM")->out_of_order, 2);
+  EXPECT_EQ(Find(by_service, "KTP-CETAK")->out_of_order, 1);
+  EXPECT_EQ(by_service.total.out_of_order, 3);
+  const Report by_op = Run("2026-11-30", "2026-12-01", GroupBy::kOperator);
+  EXPECT_EQ(Find(by_op, "ani")->out_of_order, 2);
+  EXPECT_EQ(Find(by_op, "budi")->out_of_order, 1);
+  EXPECT_NE(Format(by_op, "csv").find(",priority,out_of_order,"), std::string::npos);
+  EXPECT_EQ(FromProto(ToProto(by_op)).total.out_of_order, 3);
 }
 
 TEST_P(ReportFigures, HandComputedFiguresPerServiceWithAStandardChangedMidRange) {
@@ -408,7 +435,7 @@ TEST_F(ReportTest, FormatsAndBadInput) {
   const Report r = Run("2026-11-30", "2026-11-30", GroupBy::kService);
   const std::string csv = Format(r, "csv");
   EXPECT_EQ(csv.rfind("group,name,issued,served,", 0), 0u);
-  EXPECT_NE(csv.find("KTP-REKAM,Perekaman KTP-el,1,1,0,0,0,0,0,0,10.0,10.0,10.0,10.0,100.0,8.0"),
+  EXPECT_NE(csv.find("KTP-REKAM,Perekaman KTP-el,1,1,0,0,0,0,0,0,0,10.0,10.0,10.0,10.0,100.0,8.0"),
             std::string::npos)
       << csv;
   const std::string json = Format(r, "json");

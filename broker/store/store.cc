@@ -194,6 +194,12 @@ CREATE TABLE catalogs (
   data     BLOB    NOT NULL
 );
 )sql",
+    // 10: a ticket called ahead of its turn keeps why (Ticket.out_of_order:
+    // the reason's name, NULL when called in order), counted per summary.
+    R"sql(
+ALTER TABLE tickets ADD COLUMN out_of_order TEXT;
+ALTER TABLE report_cells ADD COLUMN out_of_order INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
 
@@ -434,9 +440,9 @@ Status Store::Prepare() {
        " seq_no, state, priority, priority_granted_by, source, source_id, issued_ms, arrival_ms,"
        " first_called_ms, serving_ms, finished_ms, ended_ms, recalls, counter_id, operator_id,"
        " wait_target_min, service_std_min, transfers, transferred_from, print_failed, wait_ms,"
-       " service_ms, wait_met, service_met, data, estimated_wait_ms) VALUES (?1, ?2, ?3, ?4, ?5,"
-       " ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23,"
-       " ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)"
+       " service_ms, wait_met, service_met, data, estimated_wait_ms, out_of_order) VALUES (?1,"
+       " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
+       " ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33)"
        // An update of the same ticket; a second ticket with a day's number
        // already taken is an error (UNIQUE), never a silent replacement. What
        // a ticket was issued as (day, number, prefix, origin) never changes,
@@ -453,7 +459,7 @@ Status Store::Prepare() {
        " transferred_from=excluded.transferred_from, print_failed=excluded.print_failed, "
        " wait_ms=excluded.wait_ms, service_ms=excluded.service_ms, "
        " wait_met=excluded.wait_met, service_met=excluded.service_met, "
-       " data=excluded.data"},
+       " data=excluded.data, out_of_order=excluded.out_of_order"},
       {&upsert_counter_,
        "INSERT OR REPLACE INTO counters (id, status, operator_id, break_reason, current_ticket,"
        " since_ms, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
@@ -754,6 +760,7 @@ Status Store::AppendEvent(uint64_t seq, int64_t ts_ms, const v1::Event& e) {
     const std::string data = t.SerializeAsString();  // outlives Step()
     s.Blob(31, data);
     if (t.estimated()) s.Int(32, t.estimated_wait_ms());
+    if (t.out_of_order() != v1::IN_ORDER) s.Text(33, v1::OutOfOrderReason_Name(t.out_of_order()));
     if (s.Step() != SQLITE_DONE) {
       return Status::Error(std::string("upsert ticket: ") + sqlite3_errmsg(db_));
     }
