@@ -80,6 +80,8 @@ class LayoutTest : public ::testing::Test {
   }
   std::vector<std::string> Env() const { return {"DISPLAY=" + xvfb_->display()}; }
 
+ public:
+  TempDir& dir() { return dir_; }
   // Runs `argv` to its exit (it writes `png` and its layout record).
   ::testing::AssertionResult Run(std::vector<std::string> argv, const std::string& png) {
     std::filesystem::remove(png);
@@ -94,6 +96,7 @@ class LayoutTest : public ::testing::Test {
     return ::testing::AssertionSuccess();
   }
 
+ protected:
   static Xvfb* xvfb_;
   TempDir dir_;
 };
@@ -143,9 +146,9 @@ struct DisplayCase {
   std::string info_dir = "";  // --info-dir: the image must be on screen too
 };
 
-void DisplayMatrix(LayoutTest* test, const DisplayCase& c, TempDir& dir,
-                   const std::function<::testing::AssertionResult(std::vector<std::string>,
-                                                                  const std::string&)>& run) {
+// Runs the display case at every size and language and checks each frame.
+void DisplayMatrix(LayoutTest* test, const DisplayCase& c) {
+  TempDir& dir = test->dir();
   BrokerProcess::Options o;
   o.config = c.catalog;
   BrokerProcess broker(dir, o);
@@ -180,7 +183,7 @@ void DisplayMatrix(LayoutTest* test, const DisplayCase& c, TempDir& dir,
         argv.push_back("--info-dir");
         argv.push_back(c.info_dir);
       }
-      ASSERT_TRUE(run(argv, png)) << what;
+      ASSERT_TRUE(test->Run(argv, png)) << what;
       LayoutFrame f;
       ASSERT_TRUE(LoadLayout(png, &f)) << what;
       std::vector<std::string> extra;
@@ -200,7 +203,6 @@ void DisplayMatrix(LayoutTest* test, const DisplayCase& c, TempDir& dir,
       Expect(what, f, DisplayRules(), extra);
     }
   }
-  (void)test;
 }
 
 TEST_F(LayoutTest, DisplayWithTheSampleHallFitsEverySize) {
@@ -220,7 +222,7 @@ TEST_F(LayoutTest, DisplayWithTheSampleHallFitsEverySize) {
                 8,
                 true,
                 true};
-  DisplayMatrix(this, c, dir_, [this](auto argv, auto png) { return Run(argv, png); });
+  DisplayMatrix(this, c);
 }
 
 TEST_F(LayoutTest, DisplayWithTwentyTwoCountersAndLongNamesFitsEverySize) {
@@ -240,7 +242,7 @@ TEST_F(LayoutTest, DisplayWithTwentyTwoCountersAndLongNamesFitsEverySize) {
       22,
       true,
       true};
-  DisplayMatrix(this, c, dir_, [this](auto argv, auto png) { return Run(argv, png); });
+  DisplayMatrix(this, c);
 }
 
 // The MPP's own poster beside the calls: never over the called number, the
@@ -270,12 +272,12 @@ TEST_F(LayoutTest, DisplayWithAnInformationPanelFitsEverySize) {
                 true,
                 true};
   c.info_dir = info;
-  DisplayMatrix(this, c, dir_, [this](auto argv, auto png) { return Run(argv, png); });
+  DisplayMatrix(this, c);
 }
 
 TEST_F(LayoutTest, DisplayOfAnEmptyHallFitsEverySize) {
   DisplayCase c{"empty-hall", SampleCatalog(), "", [](TestClient&) {}, 21, false, false};
-  DisplayMatrix(this, c, dir_, [this](auto argv, auto png) { return Run(argv, png); });
+  DisplayMatrix(this, c);
 }
 
 // --------------------------------------------------------------- kiosk --
@@ -304,10 +306,11 @@ std::string Replace(std::string text, const std::string& from, const std::string
   return text;
 }
 
+// Runs a scripted program's case at its sizes and languages and checks
+// every screenshot the script takes.
 void ScriptMatrix(LayoutTest* test, const char* program, const char* binary, const ScriptCase& c,
-                  TempDir& dir, const std::function<void(TestClient&)>& setup,
-                  const std::function<::testing::AssertionResult(std::vector<std::string>,
-                                                                 const std::string&)>& run) {
+                  const std::function<void(TestClient&)>& setup) {
+  TempDir& dir = test->dir();
   BrokerProcess::Options o;
   o.config = c.catalog;
   o.clock_start = c.clock_start;
@@ -329,7 +332,7 @@ void ScriptMatrix(LayoutTest* test, const char* program, const char* binary, con
                                        lang,       "--layout",  "--script",
                                        script_path};
       argv.insert(argv.end(), c.extra_args.begin(), c.extra_args.end());
-      ASSERT_TRUE(run(argv, shot + "-" + c.screens.back() + ".png")) << what;
+      ASSERT_TRUE(test->Run(argv, shot + "-" + c.screens.back() + ".png")) << what;
       for (const std::string& screen : c.screens) {
         if (c.skip && c.skip(size, screen)) continue;
         LayoutFrame f;
@@ -339,7 +342,6 @@ void ScriptMatrix(LayoutTest* test, const char* program, const char* binary, con
       }
     }
   }
-  (void)test;
 }
 
 TEST_F(LayoutTest, KioskFromAgencyToPriorityTicketFitsEverySize) {
@@ -368,9 +370,7 @@ TEST_F(LayoutTest, KioskFromAgencyToPriorityTicketFitsEverySize) {
       "screenshot {shot}-5-ticket.png\n"
       "quit\n",
       {"--printer", "file:" + dir_.path().string()}};
-  ScriptMatrix(
-      this, "kiosk", MPP_KIOSK_BIN, c, dir_, [](TestClient& t) { t.SignIn(1, "ani"); },
-      [this](auto argv, auto png) { return Run(argv, png); });
+  ScriptMatrix(this, "kiosk", MPP_KIOSK_BIN, c, [](TestClient& t) { t.SignIn(1, "ani"); });
 }
 
 TEST_F(LayoutTest, KioskWithALongServiceNameAndAFailedPrintFitsEverySize) {
@@ -390,9 +390,7 @@ TEST_F(LayoutTest, KioskWithALongServiceNameAndAFailedPrintFitsEverySize) {
                "screenshot {shot}-3-ticket.png\n"
                "quit\n",
                {"--printer", "escpos:" + dir_.File("no-such-printer")}};
-  ScriptMatrix(
-      this, "kiosk", MPP_KIOSK_BIN, c, dir_, [](TestClient& t) { t.SignIn(22, "ani"); },
-      [this](auto argv, auto png) { return Run(argv, png); });
+  ScriptMatrix(this, "kiosk", MPP_KIOSK_BIN, c, [](TestClient& t) { t.SignIn(22, "ani"); });
 }
 
 // After closing time every service is closed: grey buttons that say why and
@@ -412,9 +410,7 @@ TEST_F(LayoutTest, KioskAfterClosingFitsEverySize) {
                "quit\n",
                {"--printer", "none"}};
   c.clock_start = "2026-11-30T17:30:00+07:00";
-  ScriptMatrix(
-      this, "kiosk", MPP_KIOSK_BIN, c, dir_, [](TestClient&) {},
-      [this](auto argv, auto png) { return Run(argv, png); });
+  ScriptMatrix(this, "kiosk", MPP_KIOSK_BIN, c, [](TestClient&) {});
 }
 
 // ------------------------------------------------------ counter and pad --
@@ -429,16 +425,13 @@ TEST_F(LayoutTest, CounterServingALongNamedServiceFitsEverySize) {
                "screenshot {shot}-serving.png\n"
                "quit\n",
                {"--counter", "22"}};
-  ScriptMatrix(
-      this, "counter", MPP_COUNTER_BIN, c, dir_,
-      [](TestClient& t) {
-        for (int i = 0; i < 6; ++i) t.Issue("IZIN-PENELITIAN-ASING");
-        t.SignIn(22, "op22");
-        t.CallNext(22);
-        t.StartServing(22);
-        t.Issue("IZIN-PENELITIAN-ASING", v1::LANSIA);
-      },
-      [this](auto argv, auto png) { return Run(argv, png); });
+  ScriptMatrix(this, "counter", MPP_COUNTER_BIN, c, [](TestClient& t) {
+    for (int i = 0; i < 6; ++i) t.Issue("IZIN-PENELITIAN-ASING");
+    t.SignIn(22, "op22");
+    t.CallNext(22);
+    t.StartServing(22);
+    t.Issue("IZIN-PENELITIAN-ASING", v1::LANSIA);
+  });
 }
 
 // An idle counter with a queue: each waiting number has its Call button
@@ -451,14 +444,11 @@ TEST_F(LayoutTest, CounterReadyToCallFitsEverySize) {
                "screenshot {shot}-idle.png\n"
                "quit\n",
                {"--counter", "22"}};
-  ScriptMatrix(
-      this, "counter", MPP_COUNTER_BIN, c, dir_,
-      [](TestClient& t) {
-        for (int i = 0; i < 4; ++i) t.Issue("IZIN-PENELITIAN-ASING");
-        t.Issue("IZIN-PENELITIAN-ASING", v1::LANSIA);
-        t.SignIn(22, "op22");
-      },
-      [this](auto argv, auto png) { return Run(argv, png); });
+  ScriptMatrix(this, "counter", MPP_COUNTER_BIN, c, [](TestClient& t) {
+    for (int i = 0; i < 4; ++i) t.Issue("IZIN-PENELITIAN-ASING");
+    t.Issue("IZIN-PENELITIAN-ASING", v1::LANSIA);
+    t.SignIn(22, "op22");
+  });
 }
 
 TEST_F(LayoutTest, CounterSignInFitsEverySize) {
@@ -469,9 +459,7 @@ TEST_F(LayoutTest, CounterSignInFitsEverySize) {
                "screenshot {shot}-signin.png\n"
                "quit\n",
                {"--counter", "21"}};
-  ScriptMatrix(
-      this, "counter", MPP_COUNTER_BIN, c, dir_, [](TestClient&) {},
-      [this](auto argv, auto png) { return Run(argv, png); });
+  ScriptMatrix(this, "counter", MPP_COUNTER_BIN, c, [](TestClient&) {});
 }
 
 TEST_F(LayoutTest, RatingPadFitsItsSizesInBothLanguages) {
@@ -489,16 +477,13 @@ TEST_F(LayoutTest, RatingPadFitsItsSizesInBothLanguages) {
                "quit\n",
                {"--counter", "1", "--rating-pad"}};
   c.sizes = {{800, 1280}, {1280, 800}, {600, 1024}};
-  ScriptMatrix(
-      this, "pad", MPP_COUNTER_BIN, c, dir_,
-      [](TestClient& t) {
-        t.Issue("KTP-REKAM");
-        t.SignIn(1, "ani");
-        t.CallNext(1);
-        t.StartServing(1);
-        t.Finish(1);
-      },
-      [this](auto argv, auto png) { return Run(argv, png); });
+  ScriptMatrix(this, "pad", MPP_COUNTER_BIN, c, [](TestClient& t) {
+    t.Issue("KTP-REKAM");
+    t.SignIn(1, "ani");
+    t.CallNext(1);
+    t.StartServing(1);
+    t.Finish(1);
+  });
 }
 
 // ------------------------------------------------------------- manager --
@@ -533,17 +518,14 @@ TEST_F(LayoutTest, ManagerViewsFitEverySize) {
     }
     return out;
   };
-  ScriptMatrix(
-      this, "manager", MPP_MANAGER_BIN, c, dir_,
-      [](TestClient& t) {
-        for (int i = 0; i < 12; ++i) t.Issue("IZIN-PENELITIAN-ASING");
-        t.SignIn(22, "op22");
-        t.CallNext(22);
-        t.StartServing(22);
-        t.Finish(22);
-        t.CallNext(22);
-      },
-      [this](auto argv, auto png) { return Run(argv, png); });
+  ScriptMatrix(this, "manager", MPP_MANAGER_BIN, c, [](TestClient& t) {
+    for (int i = 0; i < 12; ++i) t.Issue("IZIN-PENELITIAN-ASING");
+    t.SignIn(22, "op22");
+    t.CallNext(22);
+    t.StartServing(22);
+    t.Finish(22);
+    t.CallNext(22);
+  });
 }
 
 }  // namespace
