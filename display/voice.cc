@@ -294,7 +294,8 @@ void Announcer::Run() {
       said.brief = options_.backlog_policy && !q.call.brief.empty() &&
                    (!queue_.empty() || said.delay_ms > options_.brief_after_ms);
       said.text = said.brief ? q.call.brief : q.call.full;
-      said.chime = idle_before_ || !options_.backlog_policy;
+      // A burst is calls with no silence between them: the chime starts one.
+      said.chime = !options_.backlog_policy || NowMs() - last_end_ms_ > kBurstGapMs;
       busy_ = true;
     }
     spdlog::info("voice{}: {}", said.brief ? " (brief, calls waiting)" : "", said.text);
@@ -303,7 +304,7 @@ void Announcer::Run() {
       std::lock_guard<std::mutex> lock(mu_);
       said_.push_back(said);
       busy_ = false;
-      idle_before_ = queue_.empty();
+      last_end_ms_ = NowMs();
     }
     cv_.notify_all();
   }

@@ -125,8 +125,10 @@ class Announcer {
   std::deque<Queued> queue_;  // GUARDED_BY(mu_)
   std::vector<Said> said_;    // GUARDED_BY(mu_)
   int skipped_ = 0;           // GUARDED_BY(mu_)
-  bool idle_before_ = true;   // GUARDED_BY(mu_): the next call starts a burst
-  double virtual_ms_ = 0;     // GUARDED_BY(mu_)
+  // A call more than this after the last one ended starts a new burst (chime).
+  static constexpr double kBurstGapMs = 2000;
+  double last_end_ms_ = -1e18;  // GUARDED_BY(mu_)
+  double virtual_ms_ = 0;       // GUARDED_BY(mu_)
   std::chrono::steady_clock::time_point epoch_ = std::chrono::steady_clock::now();
   bool busy_ = false;  // GUARDED_BY(mu_)
   bool stop_ = false;  // GUARDED_BY(mu_)
