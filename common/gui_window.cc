@@ -256,6 +256,12 @@ void DrawTextScaled(ImDrawList* dl, ImFont* f, float pixels, ImVec2 pos, ImU32 c
   RecordText(f, pos, f->CalcTextSizeA(pixels, FLT_MAX, 0, s.c_str()), col, s);
 }
 
+void DrawShortened(ImDrawList* dl, ImFont* f, ImVec2 pos, ImU32 col, const std::string& drawn,
+                   const std::string& whole) {
+  dl->AddText(f, f->FontSize, pos, col, drawn.c_str());
+  RecordText(f, pos, MeasureText(f, drawn), col, drawn, 0, drawn == whole ? "" : whole);
+}
+
 std::string FitText(ImFont* f, const std::string& whole, float max_w) {
   if (MeasureText(f, whole).x <= max_w) return whole;
   std::string s = whole;
@@ -280,6 +286,8 @@ void RecordItemText(const std::string& s, ImU32 fg) {
 }
 
 }  // namespace
+
+float FixedColumnWidth(float content) { return content + ImGui::GetStyle().CellPadding.x; }
 
 void Label(const std::string& s, bool wrapped) {
   if (!wrapped) {

@@ -117,8 +117,17 @@ float DrawCenteredWrapped(ImDrawList* dl, ImFont* font, float cx, float y, ImU32
 // `s` at `pixels` rather than the font's own size (one line).
 void DrawTextScaled(ImDrawList* dl, ImFont* font, float pixels, ImVec2 pos, ImU32 color,
                     const std::string& s);
+// `drawn` (one line), recorded as a shortened form of `whole` when they differ
+// (FitText's result, or a text with a kept tail): the layout check then knows
+// it was cut on purpose, which only a LayoutBox with kBoxMayShorten allows.
+void DrawShortened(ImDrawList* dl, ImFont* font, ImVec2 pos, ImU32 color, const std::string& drawn,
+                   const std::string& whole);
 // `s` cut with "..." until it fits `max_w` (the whole of it when it fits).
 std::string FitText(ImFont* font, const std::string& s, float max_w);
+
+// The width to give a fixed table column whose widest text is `content`
+// pixels: ImGui clips a cell one cell padding short of what it was given.
+float FixedColumnWidth(float content);
 
 // ImGui's own text (a widget, a table cell), in the current font and text
 // colour: TextUnformatted, or TextWrapped at the current wrap position. Its

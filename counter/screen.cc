@@ -410,12 +410,13 @@ void Main(CounterModel* m, const Fonts& f, float w, float h, SignInForm* form,
         mark_w = std::max(mark_w, ImGui::CalcTextSize(T(l, "PRIORITAS", "PRIORITY")).x);
     }
     ImGui::TableSetupColumn(T(l, "Nomor", "Number"), ImGuiTableColumnFlags_WidthFixed,
-                            number_w + 4 * f.scale);
+                            FixedColumnWidth(number_w));
     ImGui::TableSetupColumn(T(l, "Layanan", "Service"));
     ImGui::TableSetupColumn(T(l, "Tunggu", "Waited"), ImGuiTableColumnFlags_WidthFixed,
-                            waited_w + 8 * f.scale);
-    ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, mark_w + 6 * f.scale);
-    ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, can_call ? call_w : 1);
+                            FixedColumnWidth(waited_w));
+    ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, FixedColumnWidth(mark_w));
+    ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed,
+                            can_call ? FixedColumnWidth(call_w) : 1);
     ImGui::TableHeadersRow();
     for (const WaitingRow& r : rows) {
       if (!find.empty()) {

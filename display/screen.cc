@@ -65,8 +65,7 @@ struct Layout {
   float recent_rows_y, recent_row_h;
   size_t recent_rows;
   float tiles_y, tiles_bottom, tiles_right;
-  bool info = false;  // the MPP's images: right column (landscape) or under the tiles
-  ImVec2 info_min, info_max;
+  ImVec2 info_min, info_max;  // the MPP's images (when asked): right column or under the tiles
   float waiting_y, waiting_h, chip_h;
   float ticker_y;
 };
@@ -100,7 +99,6 @@ Layout ComputeLayout(const Fonts& f, float w, float h, float banner_h, bool info
   l.tiles_y = l.call_max.y + l.pad;
   l.tiles_bottom = l.waiting_y - l.pad / 2;
   l.tiles_right = w - l.pad;
-  l.info = info;
   if (info && h > w) {
     // Portrait: the lower half of the space under the called number.
     const float mid = (l.tiles_y + l.tiles_bottom) / 2;
@@ -141,15 +139,10 @@ void Header(ImDrawList* dl, const DisplayModel& m, const Fonts& f, const Layout&
   {
     LayoutBox left("header:name", ImVec2(0, 0), ImVec2(pad + name_w, l.header_max.y), kNavy,
                    kBoxMayShorten);  // the zone is what matters here
-    const std::string name = FitText(name_face, m.mpp_name, name_w);
-    dl->AddText(name_face, name_face->FontSize, ImVec2(pad, 6 * s), kWhite, name.c_str());
-    RecordText(name_face, ImVec2(pad, 6 * s), MeasureText(name_face, name), kWhite, name, 0,
-               name == m.mpp_name ? "" : m.mpp_name);
-    const std::string zone = FitText(f.small, m.zone_name, name_w);
-    const ImVec2 at(pad, l.header_max.y - f.small->FontSize - 2 * s);
-    dl->AddText(f.small, f.small->FontSize, at, kPale, zone.c_str());
-    RecordText(f.small, at, MeasureText(f.small, zone), kPale, zone, 0,
-               zone == m.zone_name ? "" : m.zone_name);
+    DrawShortened(dl, name_face, ImVec2(pad, 6 * s), kWhite, FitText(name_face, m.mpp_name, name_w),
+                  m.mpp_name);
+    DrawShortened(dl, f.small, ImVec2(pad, l.header_max.y - f.small->FontSize - 2 * s), kPale,
+                  FitText(f.small, m.zone_name, name_w), m.zone_name);
   }
 }
 
@@ -206,10 +199,8 @@ void NowCalling(ImDrawList* dl, const DisplayModel& m, const Fonts& f, const Lay
   LayoutBox agency("now calling:agency", ImVec2(a.x + l.pad, y), ImVec2(b.x - l.pad, b.y), bg,
                    kBoxMayShorten);  // the counter says where; the agency only helps
   const std::string text = FitText(f.small, m.now_calling.agency, inner);
-  const ImVec2 at(cx - Width(f.small, text) / 2, y);
-  dl->AddText(f.small, f.small->FontSize, at, kMuted, text.c_str());
-  RecordText(f.small, at, MeasureText(f.small, text), kMuted, text, 0,
-             text == m.now_calling.agency ? "" : m.now_calling.agency);
+  DrawShortened(dl, f.small, ImVec2(cx - Width(f.small, text) / 2, y), kMuted, text,
+                m.now_calling.agency);
 }
 
 void Recent(ImDrawList* dl, const DisplayModel& m, const Fonts& f, const Layout& l, Lang lang) {
@@ -377,10 +368,8 @@ void Waiting(ImDrawList* dl, const DisplayModel& m, const Fonts& f, const Layout
     const ImVec2 b(chip.at.x + chip.w, chip.at.y + l.chip_h);
     dl->AddRectFilled(chip.at, b, bg, 10 * s);
     LayoutBox box("chip", chip.at, b, bg, kBoxMayShorten);  // the prefix on the ticket is enough
-    const ImVec2 at(chip.at.x + inner / 2, chip.at.y + 6 * s);
-    dl->AddText(f.small, f.small->FontSize, at, kInk, chip.text.c_str());
-    RecordText(f.small, at, MeasureText(f.small, chip.text), kInk, chip.text, 0,
-               chip.text == chip.whole ? "" : chip.whole);
+    DrawShortened(dl, f.small, ImVec2(chip.at.x + inner / 2, chip.at.y + 6 * s), kInk, chip.text,
+                  chip.whole);
   }
   RecordList("waiting chips", static_cast<int>(lines.size()), static_cast<int>(count),
              count < lines.size());

@@ -156,7 +156,7 @@ void DrawLive(const LiveView& v, const CatalogIndex& catalog, const Fonts& f, La
                   kBoxScrollsY);
     // The figures as wide as they need; the rest to the service, which wraps.
     auto fixed = [&](const char* head, const char* widest) {
-      return std::max(ImGui::CalcTextSize(head).x, ImGui::CalcTextSize(widest).x) + 8;
+      return FixedColumnWidth(std::max(ImGui::CalcTextSize(head).x, ImGui::CalcTextSize(widest).x));
     };
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableSetupColumn(T(l, "Layanan", "Service"), ImGuiTableColumnFlags_WidthStretch, 3);
@@ -376,7 +376,7 @@ void ComplianceTable(UiState* ui, const Fonts& f, ImVec2 p, ImVec2 size) {
     const float value = MeasureText(f.bold, "100 %").x;
     ImGui::TableSetupColumn(
         c.top, ImGuiTableColumnFlags_PreferSortDescending | ImGuiTableColumnFlags_WidthFixed,
-        std::max(head, value) + 4, static_cast<ImGuiID>(c.col));
+        FixedColumnWidth(std::max(head, value)), static_cast<ImGuiID>(c.col));
   }
   ImGui::PushFont(f.small);
   ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
@@ -473,10 +473,8 @@ void WithinBars(const UiState& ui, const Fonts& f, ImVec2 p0, ImVec2 p1) {
       // The whole key is in the table beside: here it may be shortened.
       LayoutBox label("within bars:label", ImVec2(in.x, y), ImVec2(bar_x - 8, y + line), kWhite,
                       kBoxMayShorten);
-      const std::string key = FitText(f.body, r->key(), bar_x - 8 - in.x);
-      dl->AddText(f.body, f.body->FontSize, ImVec2(in.x, y), kInk, key.c_str());
-      RecordText(f.body, ImVec2(in.x, y), MeasureText(f.body, key), kInk, key, 0,
-                 key == r->key() ? "" : r->key());
+      DrawShortened(dl, f.body, ImVec2(in.x, y), kInk, FitText(f.body, r->key(), bar_x - 8 - in.x),
+                    r->key());
     }
     dl->AddRectFilled(ImVec2(bar_x, y + 3), ImVec2(bar_x + bar_w, y + line - 3), Rgb(236, 239, 244),
                       3);
@@ -831,11 +829,8 @@ void DrawManager(UiState* ui, const LiveView& live, const CatalogIndex& catalog,
              T(l, "Dasbor Pengelola MPP", "MPP Manager's Dashboard"));
     const std::string sub =
         LongDateTime(now, catalog.utc_offset_min(), l) + "  -  " + catalog.catalog().name();
-    const std::string shown = FitText(f.body, sub, tx - 12 - 16);
-    const ImVec2 at(16, 12 + f.large->FontSize);
-    dl->AddText(f.body, f.body->FontSize, at, Rgb(200, 214, 240), shown.c_str());
-    RecordText(f.body, at, MeasureText(f.body, shown), Rgb(200, 214, 240), shown, 0,
-               shown == sub ? "" : sub);
+    DrawShortened(dl, f.body, ImVec2(16, 12 + f.large->FontSize), Rgb(200, 214, 240),
+                  FitText(f.body, sub, tx - 12 - 16), sub);
   }
   const std::pair<View, std::pair<const char*, const char*>> tabs[] = {
       {View::kLive, {"Langsung", "Live"}},
