@@ -1,6 +1,8 @@
 #include "common/gui_window.h"
 
+#define GL_GLEXT_PROTOTYPES 1  // framebuffer objects: OpenGL 3.0, exported by libGL
 #include <GL/gl.h>
+#include <GL/glext.h>
 #include <GLFW/glfw3.h>
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
@@ -80,6 +82,8 @@ StatusOr<std::unique_ptr<GuiWindow>> GuiWindow::Open(const GuiWindowOptions& o) 
 }
 
 GuiWindow::~GuiWindow() {
+  if (canvas_fbo_) glDeleteFramebuffers(1, &canvas_fbo_);
+  if (canvas_rb_) glDeleteRenderbuffers(1, &canvas_rb_);
   ImGui_ImplOpenGL3_Shutdown();
   ImGui_ImplGlfw_Shutdown();
   ImGui::DestroyContext();
@@ -104,11 +108,76 @@ void GuiWindow::BeginFrame(const std::function<void(ImGuiIO&)>& inject) {
 
 void GuiWindow::Render(ImU32 clear) {
   ImGui::Render();
+  canvas_whole_ = false;  // the window shows a frame the canvas does not have
+  DrawWhole(clear);
+}
+
+void GuiWindow::RenderKept(ImU32 clear) {
+  ImGui::Render();
+  const bool canvas = BindCanvas();
+  DrawWhole(clear);
+  if (canvas) {
+    canvas_whole_ = true;
+    ShowCanvas();
+  }
+}
+
+bool GuiWindow::HasKeptFrame() const {
+  return canvas_whole_ && canvas_width_ == fb_width_ && canvas_height_ == fb_height_;
+}
+
+void GuiWindow::RenderOver() {
+  ImGui::Render();
+  if (!HasKeptFrame() || !BindCanvas()) return;  // REQUIRES broken: nothing drawn
+  glViewport(0, 0, fb_width_, fb_height_);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  ShowCanvas();
+}
+
+void GuiWindow::DrawWhole(ImU32 clear) {
   glViewport(0, 0, fb_width_, fb_height_);
   const ImVec4 c = ImGui::ColorConvertU32ToFloat4(clear);
   glClearColor(c.x, c.y, c.z, 1);
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+}
+
+bool GuiWindow::BindCanvas() {
+  if (canvas_failed_) return false;
+  if (!canvas_fbo_ || canvas_width_ != fb_width_ || canvas_height_ != fb_height_) {
+    if (!canvas_fbo_) {
+      glGenFramebuffers(1, &canvas_fbo_);
+      glGenRenderbuffers(1, &canvas_rb_);
+    }
+    glBindRenderbuffer(GL_RENDERBUFFER, canvas_rb_);
+    glRenderbufferStorage(GL_RENDERBUFFER, GL_RGBA8, fb_width_, fb_height_);
+    glBindRenderbuffer(GL_RENDERBUFFER, 0);
+    glBindFramebuffer(GL_FRAMEBUFFER, canvas_fbo_);
+    glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_RENDERBUFFER, canvas_rb_);
+    if (glCheckFramebufferStatus(GL_FRAMEBUFFER) != GL_FRAMEBUFFER_COMPLETE) {
+      // Out of video memory, or a driver without it: draw every frame whole.
+      std::fprintf(stderr, "warning: no offscreen canvas of %dx%d; every frame is drawn whole\n",
+                   fb_width_, fb_height_);
+      glBindFramebuffer(GL_FRAMEBUFFER, 0);
+      canvas_failed_ = true;
+      return false;
+    }
+    canvas_width_ = fb_width_;
+    canvas_height_ = fb_height_;
+    canvas_whole_ = false;
+  }
+  glBindFramebuffer(GL_FRAMEBUFFER, canvas_fbo_);
+  return true;
+}
+
+void GuiWindow::ShowCanvas() {
+  // ImGui leaves the scissor test as it found it, but a blit obeys it.
+  glDisable(GL_SCISSOR_TEST);
+  glBindFramebuffer(GL_READ_FRAMEBUFFER, canvas_fbo_);
+  glBindFramebuffer(GL_DRAW_FRAMEBUFFER, 0);
+  glBlitFramebuffer(0, 0, fb_width_, fb_height_, 0, 0, fb_width_, fb_height_, GL_COLOR_BUFFER_BIT,
+                    GL_NEAREST);
+  glBindFramebuffer(GL_FRAMEBUFFER, 0);
 }
 
 Status GuiWindow::Screenshot(const std::string& path) const {

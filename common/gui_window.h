@@ -57,7 +57,20 @@ class GuiWindow {
   // `inject` runs after the platform backend read the real input and before
   // ImGui uses it: scripted taps set io.MousePos / io.MouseDown there.
   void BeginFrame(const std::function<void(ImGuiIO&)>& inject = nullptr);
+  // Draws the frame, whole.
   void Render(ImU32 clear_color);
+
+  // Kept frames (the hall display, whose running text scrolls all day): a
+  // whole frame drawn into an offscreen canvas that keeps its pixels and is
+  // copied to the window, so that the next frames may draw only part of it.
+  // Without a canvas to be had (a driver out of memory) it draws as Render.
+  void RenderKept(ImU32 clear_color);
+  // True when the canvas holds the frame on screen at the window's size: the
+  // last frame was RenderKept or RenderOver, and the size did not change.
+  bool HasKeptFrame() const;
+  // Draws this frame's draw data over the kept frame, without clearing it:
+  // what it does not draw stays as it was. REQUIRES: HasKeptFrame().
+  void RenderOver();
   // Writes the frame rendered last (call between Render and Present); with
   // layout recording on (--layout), FILE.layout.json beside FILE.png too.
   Status Screenshot(const std::string& png_path) const;
@@ -72,9 +85,18 @@ class GuiWindow {
 
  private:
   explicit GuiWindow(GLFWwindow* window) : window_(window) {}
+  void DrawWhole(ImU32 clear_color);  // into the framebuffer bound
+  bool BindCanvas();                  // (re)creates it at the window's size; false: none to be had
+  void ShowCanvas();                  // copies it to the window's back buffer
+
   GLFWwindow* window_;
   int fb_width_ = 0;
   int fb_height_ = 0;
+  // The kept frame (RenderKept): a framebuffer with one colour renderbuffer.
+  unsigned int canvas_fbo_ = 0, canvas_rb_ = 0;
+  int canvas_width_ = 0, canvas_height_ = 0;
+  bool canvas_failed_ = false;
+  bool canvas_whole_ = false;  // it holds the frame on screen
 };
 
 // "1920x1080" -> 1920, 1080. False (and a message) when malformed or smaller

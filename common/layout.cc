@@ -86,6 +86,12 @@ void BeginLayoutFrame(float width, float height) {
   r->role.clear();
 }
 
+void PrependLayout(const LayoutFrame& kept, LayoutFrame* frame) {
+  frame->texts.insert(frame->texts.begin(), kept.texts.begin(), kept.texts.end());
+  frame->lists.insert(frame->lists.begin(), kept.lists.begin(), kept.lists.end());
+  frame->boxes.insert(frame->boxes.begin(), kept.boxes.begin(), kept.boxes.end());
+}
+
 LayoutBox::LayoutBox(const std::string& name, ImVec2 min, ImVec2 max, ImU32 bg, int flags) {
   auto& r = TheRecorder();
   if (!r) return;

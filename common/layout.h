@@ -77,6 +77,9 @@ LayoutFrame* LayoutRecording();
 void EnableLayoutRecording();
 // Starts a new frame of `width` x `height` (GuiWindow::BeginFrame calls it).
 void BeginLayoutFrame(float width, float height);
+// Adds to `frame` what an earlier frame drew and is still on screen: a frame
+// drawn over a kept one (GuiWindow::RenderOver) records only what it drew.
+void PrependLayout(const LayoutFrame& kept, LayoutFrame* frame);
 
 // A box the texts drawn while it lives must stay in, and the colour behind
 // them. Boxes nest; a text belongs to the innermost.

@@ -22,6 +22,7 @@
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "common/catalog.h"
 #include "common/cli.h"
@@ -121,6 +122,10 @@ int main(int argc, char** argv) {
   app.add_option("--info-seconds", info_seconds, "seconds each image is shown")
       ->check(CLI::Range(2.0, 3600.0))
       ->capture_default_str();
+  bool whole_frames = false;
+  app.add_flag("--whole-frames", whole_frames,
+               "draw every frame whole; by default, while only the running text moves, only "
+               "its strip is drawn (over the rest kept offscreen)");
   app.add_option("--latency-log", latency_log,
                  "append 'seq milliseconds' per call: broker call time -> frame on screen");
   MPP_PARSE(app, argc, argv);
@@ -197,6 +202,13 @@ int main(int argc, char** argv) {
   double next_wait_s = 1.0 / fps;
 
   mpp::GuiWindow& gui = **window;
+  // Frames: a change (a call, the clock's minute) is drawn whole straight to
+  // the window, at once; while the model stays the same, the next frame is
+  // kept offscreen and the ones after draw only the ticker's strip over it.
+  std::optional<mpp::display::DisplayModel> kept_model;
+  std::string kept_info;
+  mpp::LayoutFrame kept_layout;  // its layout record without the ticker (--layout)
+  long whole_count = 0, ticker_count = 0;
   while (!g_stop && !gui.ShouldClose()) {
     gui.WaitEvents(screenshot.empty() ? next_wait_s : 0.02);
     next_wait_s = 1.0 / fps;
@@ -219,6 +231,7 @@ int main(int argc, char** argv) {
     }
 
     gui.BeginFrame();
+    enum class Frame { kWhole, kKept, kOver } frame = Frame::kWhole;
     const int fb_w = gui.width(), fb_h = gui.height();
     const double t =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -237,8 +250,26 @@ int main(int argc, char** argv) {
           mpp::display::RecentRows(fonts, static_cast<float>(fb_w), static_cast<float>(fb_h),
                                    !view.connected, info && info->has_image());
       const mpp::display::DisplayModel model = mpp::display::BuildDisplayModel(in);
-      mpp::display::DrawScreen(model, fonts, static_cast<float>(fb_w), static_cast<float>(fb_h), t,
-                               lang, info.get());
+      const std::string info_now = info && info->has_image() ? info->current() : "";
+      // The flash of a fresh call moves with time: it is drawn whole.
+      const bool same = !whole_frames && !model.highlight && kept_model && *kept_model == model &&
+                        kept_info == info_now;
+      const bool only_ticker = same && gui.HasKeptFrame();
+      frame = only_ticker ? Frame::kOver : same ? Frame::kKept : Frame::kWhole;
+      const float fw = static_cast<float>(fb_w), fh = static_cast<float>(fb_h);
+      if (only_ticker) {
+        mpp::display::DrawTicker(model, fonts, fw, fh, t);
+        if (mpp::LayoutFrame* record = mpp::LayoutRecording())
+          mpp::PrependLayout(kept_layout, record);
+        ++ticker_count;
+      } else {
+        mpp::display::DrawStill(model, fonts, fw, fh, t, lang, info.get());
+        if (const mpp::LayoutFrame* record = mpp::LayoutRecording()) kept_layout = *record;
+        mpp::display::DrawTicker(model, fonts, fw, fh, t);
+        kept_model = model;
+        kept_info = info_now;
+        ++whole_count;
+      }
       if (model.ticker.empty() && !model.highlight) {
         const double into_minute = static_cast<double>(in.now_ms % 60000) / 1000.0;
         next_wait_s = 60.0 - into_minute + 0.05;
@@ -254,6 +285,7 @@ int main(int argc, char** argv) {
         }
       }
     } else {
+      kept_model.reset();
       ImDrawList* dl = ImGui::GetBackgroundDrawList();
       const ImVec2 screen(static_cast<float>(fb_w), static_cast<float>(fb_h));
       const ImU32 navy = IM_COL32(11, 45, 110, 255);
@@ -264,7 +296,17 @@ int main(int argc, char** argv) {
                                            : "Connecting to the queue server\u2026",
                     screen.x - 80);
     }
-    gui.Render(IM_COL32(0, 0, 0, 255));
+    switch (frame) {
+      case Frame::kWhole:
+        gui.Render(IM_COL32(0, 0, 0, 255));
+        break;
+      case Frame::kKept:
+        gui.RenderKept(IM_COL32(0, 0, 0, 255));
+        break;
+      case Frame::kOver:
+        gui.RenderOver();
+        break;
+    }
 
     if (!screenshot.empty()) {
       // Count frames once the state is synced (or after 10 s, to show the banner).
@@ -290,6 +332,7 @@ int main(int argc, char** argv) {
     }
   }
   if (latency) std::fclose(latency);
+  spdlog::info("display: {} whole frames, {} ticker-only frames", whole_count, ticker_count);
 
   clone.Stop();
   voice.WaitIdle(screenshot.empty() ? 0 : 15000);  // let a test's last call finish

@@ -70,6 +70,8 @@ struct Layout {
   float ticker_y;
 };
 
+float TickerTop(const Fonts& f, float h, float s) { return h - (f.medium->FontSize + 24 * s); }
+
 Layout ComputeLayout(const Fonts& f, float w, float h, float banner_h, bool info) {
   Layout l;
   // One scale for both directions, so a portrait screen keeps the proportions
@@ -92,7 +94,7 @@ Layout ComputeLayout(const Fonts& f, float w, float h, float banner_h, bool info
   l.recent_row_h = f.large->FontSize + 10 * s;
   l.recent_rows = static_cast<size_t>(
       std::max(0.0f, std::floor((l.recent_max.y - 8 * s - l.recent_rows_y) / l.recent_row_h)));
-  l.ticker_y = h - (f.medium->FontSize + 24 * s);
+  l.ticker_y = TickerTop(f, h, s);
   l.chip_h = f.small->FontSize + 12 * s;
   l.waiting_h = 2 * l.chip_h + 3 * 8 * s;
   l.waiting_y = l.ticker_y - l.waiting_h;
@@ -375,17 +377,20 @@ void Waiting(ImDrawList* dl, const DisplayModel& m, const Fonts& f, const Layout
              count < lines.size());
 }
 
-void Ticker(ImDrawList* dl, const DisplayModel& m, const Fonts& f, const Layout& l, float w,
-            float h, double t) {
-  dl->AddRectFilled(ImVec2(0, l.ticker_y), ImVec2(w, h), kNavy);
+// The strip at the bottom, drawn whole: its own background first, so that
+// drawn alone over a kept frame it leaves no trace of the text's last place.
+void Ticker(ImDrawList* dl, const DisplayModel& m, const Fonts& f, float w, float h, double t) {
+  const float s = std::min(h / 1080.0f, w / 1920.0f);
+  const float ticker_y = TickerTop(f, h, s);
+  dl->AddRectFilled(ImVec2(0, ticker_y), ImVec2(w, h), kNavy);
   if (m.ticker.empty()) return;
   // Scrolls right to left, 140 px/s at 1080p.
   const float tw = Width(f.medium, m.ticker);
   const float span = w + tw;
-  const float x = w - static_cast<float>(std::fmod(t * 140.0 * l.s, span));
-  LayoutBox box("ticker", ImVec2(0, l.ticker_y), ImVec2(w, h), kNavy, kBoxMoving);
-  dl->PushClipRect(ImVec2(0, l.ticker_y), ImVec2(w, h));
-  DrawText(dl, f.medium, ImVec2(x, l.ticker_y + 12 * l.s), kWhite, m.ticker);
+  const float x = w - static_cast<float>(std::fmod(t * 140.0 * s, span));
+  LayoutBox box("ticker", ImVec2(0, ticker_y), ImVec2(w, h), kNavy, kBoxMoving);
+  dl->PushClipRect(ImVec2(0, ticker_y), ImVec2(w, h));
+  DrawText(dl, f.medium, ImVec2(x, ticker_y + 12 * s), kWhite, m.ticker);
   dl->PopClipRect();
 }
 
@@ -413,6 +418,16 @@ size_t RecentRows(const Fonts& fonts, float width, float height, bool banner, bo
 
 void DrawScreen(const DisplayModel& m, const Fonts& fonts, float w, float h, double t, Lang lang,
                 const InfoPanel* info) {
+  DrawStill(m, fonts, w, h, t, lang, info);
+  DrawTicker(m, fonts, w, h, t);
+}
+
+void DrawTicker(const DisplayModel& m, const Fonts& fonts, float w, float h, double t) {
+  Ticker(ImGui::GetBackgroundDrawList(), m, fonts, w, h, t);
+}
+
+void DrawStill(const DisplayModel& m, const Fonts& fonts, float w, float h, double t, Lang lang,
+               const InfoPanel* info) {
   ImDrawList* dl = ImGui::GetBackgroundDrawList();
   const float s = std::min(h / 1080.0f, w / 1920.0f);
   dl->AddRectFilled(ImVec2(0, 0), ImVec2(w, h), Rgb(226, 231, 240));
@@ -433,7 +448,6 @@ void DrawScreen(const DisplayModel& m, const Fonts& fonts, float w, float h, dou
     RecordText(fonts.small, in, ImVec2(out.x - in.x, out.y - in.y), kInk, "(image)");
   }
   Waiting(dl, m, fonts, l, w, lang);
-  Ticker(dl, m, fonts, l, w, h, t);
 }
 
 }  // namespace mpp::display

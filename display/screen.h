@@ -37,4 +37,13 @@ size_t RecentRows(const Fonts& fonts, float width, float height, bool banner, bo
 void DrawScreen(const DisplayModel& m, const Fonts& fonts, float width, float height,
                 double t_seconds, Lang lang, const InfoPanel* info = nullptr);
 
+// DrawScreen in two parts: everything but the running text's strip at the
+// bottom, and that strip alone. While nothing but the ticker moves, the
+// display draws the strip only, over the rest kept from its last whole frame
+// (GuiWindow::KeepFrames): a fraction of the cost of a whole frame.
+void DrawStill(const DisplayModel& m, const Fonts& fonts, float width, float height,
+               double t_seconds, Lang lang, const InfoPanel* info = nullptr);
+void DrawTicker(const DisplayModel& m, const Fonts& fonts, float width, float height,
+                double t_seconds);
+
 }  // namespace mpp::display
