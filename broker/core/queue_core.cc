@@ -111,11 +111,8 @@ bool IsMutating(const v1::Request& r) {
 }
 
 QueueCore::QueueCore(const CatalogIndex* catalog)
-    : catalog_(catalog),
-      ticker_(catalog->catalog().ticker()),
-      pin_opslimit_(crypto_pwhash_OPSLIMIT_INTERACTIVE),
-      pin_memlimit_(crypto_pwhash_MEMLIMIT_INTERACTIVE) {
-  if (sodium_init() < 0) std::abort();  // no usable random source: cannot hash PINs safely
+    : catalog_(catalog), ticker_(catalog->catalog().ticker()) {
+  if (sodium_init() < 0) std::abort();  // libsodium unusable: cannot check PINs
   for (const auto& def : catalog_->catalog().counters()) {
     v1::Counter c;
     c.set_id(def.id());
@@ -1511,39 +1508,28 @@ Outcome QueueCore::SetOperator(const v1::SetOperator& c) {
   op.set_disabled(c.disabled());
   if (!c.agencies().empty()) *op.mutable_agencies() = c.agencies();
   if (!c.pin().empty()) {
-    if (offered_pin_ && offered_pin_->pin == c.pin() && !offered_pin_->new_hash.empty()) {
-      op.set_pin_hash(offered_pin_->new_hash);  // hashed on the PIN thread
-    } else {
-      char hash[crypto_pwhash_STRBYTES];
-      if (crypto_pwhash_str(hash, c.pin().data(), c.pin().size(), pin_opslimit_, pin_memlimit_) !=
-          0) {
-        return Refuse(v1::INTERNAL, "PIN tidak dapat disimpan (memori habis).",
-                      "The PIN could not be hashed (out of memory).");
-      }
-      op.set_pin_hash(hash);
+    // Hashed on the PIN thread (a random salt, ~0.3 s): never here.
+    if (!offered_pin_ || offered_pin_->pin != c.pin()) {
+      return Refuse(v1::INTERNAL, "PIN tidak dapat disimpan; coba lagi.",
+                    "The PIN reached the core unhashed (it must go through the PIN thread); "
+                    "try again.");
     }
+    if (offered_pin_->new_hash.empty()) {
+      return Refuse(v1::INTERNAL, "PIN tidak dapat disimpan (memori habis).",
+                    "The PIN could not be hashed (out of memory).");
+    }
+    op.set_pin_hash(offered_pin_->new_hash);
     op.set_failures(0);
     op.set_locked_until_ms(0);
   }
   return OperatorEvent(std::move(op));
 }
 
-std::string QueueCore::DummyPinHash() {
-  // Another operator's hash has the cost of a real one; computed only in a
-  // hall with no operator (where there is no id to find out).
+std::string QueueCore::AnyPinHash() const {
   for (const auto& [id, op] : operators_) {
     if (!op.pin_hash().empty()) return op.pin_hash();
   }
-  if (dummy_pin_hash_.empty()) {
-    unsigned char random[16];
-    randombytes_buf(random, sizeof random);
-    char hash[crypto_pwhash_STRBYTES];
-    if (crypto_pwhash_str(hash, reinterpret_cast<const char*>(random), sizeof random, pin_opslimit_,
-                          pin_memlimit_) == 0) {
-      dummy_pin_hash_ = hash;
-    }
-  }
-  return dummy_pin_hash_;
+  return "";
 }
 
 Outcome QueueCore::SignIn(const v1::SignIn& c, Millis now, const std::string& device) {
@@ -1561,17 +1547,20 @@ Outcome QueueCore::SignIn(const v1::SignIn& c, Millis now, const std::string& de
                   "Too many wrong PINs from this device; try again in " + minutes +
                       " min or ask an administrator to release it (mppctl device release).");
   }
-  // An unknown id is checked against a dummy hash: the same time and the same
-  // answer as a wrong PIN, so replies do not tell which ids exist.
+  // An unknown id gets the answer of a wrong PIN, so replies do not tell which
+  // ids exist; the PIN thread checked it against a hash of no PIN, so it took
+  // the same time too (net::Reactor).
   const v1::Operator* found = FindOperator(c.operator_id());
   if (found && found->pin_hash().empty()) found = nullptr;
-  const std::string hash = found ? found->pin_hash() : DummyPinHash();
-  const bool precomputed =  // a verdict from the PIN thread counts only for this hash and PIN
-      offered_pin_ && offered_pin_->pin == c.pin() && offered_pin_->hash == hash;
-  const bool verified =
-      precomputed ? offered_pin_->verified
-                  : crypto_pwhash_str_verify(hash.c_str(), c.pin().data(), c.pin().size()) == 0;
-  const bool pin_ok = found && verified;
+  bool pin_ok = false;
+  if (found) {
+    const std::string& hash = found->pin_hash();
+    const bool precomputed =  // a verdict from the PIN thread counts only for this hash and PIN
+        offered_pin_ && offered_pin_->pin == c.pin() && offered_pin_->hash == hash;
+    pin_ok = precomputed
+                 ? offered_pin_->verified
+                 : crypto_pwhash_str_verify(hash.c_str(), c.pin().data(), c.pin().size()) == 0;
+  }
   if (!pin_ok) {
     const SignInGuard::Verdict v = guard_.Failed(device, now);
     if (v.held_until) {

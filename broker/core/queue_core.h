@@ -104,21 +104,13 @@ class QueueCore {
   // Operators (with their PIN hashes) as loaded from the store.
   void RestoreOperators(const std::vector<v1::Operator>& operators);
   const v1::Operator* FindOperator(const std::string& id) const;
-  // Cost of crypto_pwhash for new PINs (libsodium's INTERACTIVE limits by
-  // default; unit tests use the minimum to stay fast).
-  void SetPinHashCost(unsigned long long opslimit, size_t memlimit) {
-    pin_opslimit_ = opslimit;
-    pin_memlimit_ = memlimit;
-  }
-  unsigned long long pin_opslimit() const { return pin_opslimit_; }
-  size_t pin_memlimit() const { return pin_memlimit_; }
-
   // Argon2 work (~0.3 s each) done before Apply on another thread
   // (net::PinWorker), so that a sign-in does not stall the hall. The next
-  // Apply uses it where it fits - a verdict on `pin` against `hash` for
-  // sign_in, a `new_hash` of `pin` for set_operator - and computes inline
-  // where it does not (the operator's hash changed meanwhile). Forgotten after
-  // that Apply.
+  // Apply uses it where it fits: a verdict on `pin` against `hash` for
+  // sign_in (checked inline where it does not fit: the operator's hash changed
+  // meanwhile), and the `new_hash` of `pin` that set_operator requires - a
+  // new hash has a random salt (core/pin_hash.h), so Apply never makes one.
+  // Forgotten after that Apply.
   struct PinWork {
     std::string pin;
     std::string hash;       // the stored hash the verdict is about
@@ -126,9 +118,10 @@ class QueueCore {
     std::string new_hash;   // crypto_pwhash_str(pin), for set_operator
   };
   void OfferPinWork(PinWork work) { offered_pin_ = std::move(work); }
-  // The hash a PIN is checked against when the operator id is unknown (or has
-  // no PIN), so that an unknown id costs the same time as a wrong PIN.
-  std::string DummyPinHash();
+  // Some operator's PIN hash (empty when none has one): the PIN thread checks
+  // a sign-in of an unknown id against it, so that it costs the time of a
+  // wrong PIN (the reactor makes a hash of no PIN when there is none).
+  std::string AnyPinHash() const;
   // Wrong PINs per device (broker/core/sign_in_guard.h).
   const SignInGuard& sign_in_guard() const { return guard_; }
   // Devices allowed on a broker with CURVE keys (docs/SECURITY.md).
@@ -248,11 +241,8 @@ class QueueCore {
   std::map<std::string, std::deque<Millis>> service_times_;  // service -> recent service_ms
   std::map<std::string, v1::Operator> operators_;
   std::map<std::string, v1::Device> devices_;  // by public key
-  unsigned long long pin_opslimit_;
-  size_t pin_memlimit_;
   std::optional<PinWork> offered_pin_;
   SignInGuard guard_;
-  std::string dummy_pin_hash_;  // made on first use, when no operator has a hash
   Outcome ApplyOne(const v1::Request& request, Millis now, const std::string& device);
 };
 

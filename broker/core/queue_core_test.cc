@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "broker/core/pin_hash.h"
 #include "broker/core/test_catalog.h"
 
 namespace mpp::core {
@@ -21,13 +22,18 @@ class QueueCoreTest : public ::testing::Test {
   QueueCoreTest()
       : index_(ParseCatalog(testing::kTestCatalog, "test.toml").value()), core_(&index_) {
     core_.Restore({}, {}, 0, 0, "", monday_);
-    core_.SetPinHashCost(crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN);
     for (const char* op : {"ani", "budi", "polisi", "citra"}) {
       v1::Request r;
       r.mutable_set_operator()->set_operator_id(op);
       r.mutable_set_operator()->set_pin("1234");
+      core_.OfferPinWork({"1234", "", false, Hash("1234")});
       EXPECT_EQ(core_.Apply(r, monday_).reply.error().code(), v1::OK);
     }
+  }
+
+  // What the PIN thread hands in, at libsodium's minimum cost (tests need speed).
+  static std::string Hash(const std::string& pin) {
+    return HashPin(pin, crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN);
   }
 
   v1::Reply Do(const v1::Request& r, Millis now, const std::string& device = "") {
@@ -449,7 +455,6 @@ TEST_F(QueueCoreTest, TheCatalogCanAskForLongerPins) {
   const CatalogIndex longer(index.value());
   QueueCore core(&longer);
   core.Restore({}, {}, 0, 0, "", monday_);
-  core.SetPinHashCost(crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN);
   v1::Request add;
   add.mutable_set_operator()->set_operator_id("ani");
   add.mutable_set_operator()->set_pin("1234");
@@ -457,6 +462,7 @@ TEST_F(QueueCoreTest, TheCatalogCanAskForLongerPins) {
   EXPECT_EQ(short_pin.reply.error().message_en(),
             "A PIN is 6 to 8 digits (the catalog's pin_min_digits).");
   add.mutable_set_operator()->set_pin("123456");
+  core.OfferPinWork({"123456", "", false, Hash("123456")});
   EXPECT_TRUE(core.Apply(add, monday_).ok());
 }
 
@@ -479,6 +485,66 @@ TEST_F(QueueCoreTest, ArgonWorkDoneElsewhereIsUsedOnlyForItsOwnHashAndPin) {
   core_.OfferPinWork({"2468", "", false, "$argon2id$v=19$made-on-the-pin-thread"});
   ASSERT_EQ(Do(r, monday_).error().code(), v1::OK);
   EXPECT_EQ(core_.FindOperator("dewi")->pin_hash(), "$argon2id$v=19$made-on-the-pin-thread");
+}
+
+// The core is a function of its inputs: the same requests with the same
+// work done elsewhere (the PIN thread's hashes) give the same events, byte for
+// byte - nothing random or clock-read happens inside Apply.
+TEST(QueueCoreDeterminism, TheSameRequestsGiveTheSameEvents) {
+  const CatalogIndex index(ParseCatalog(testing::kTestCatalog, "test.toml").value());
+  const Millis monday = At("2026-11-30T09:00:00+07:00");
+  const std::string hash = HashPin("2468", crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN);
+  ASSERT_EQ(hash.rfind("$argon2id$", 0), 0u) << hash;
+  auto run = [&] {
+    QueueCore core(&index);
+    core.Restore({}, {}, 0, 0, "", monday);
+    std::string events;
+    auto apply = [&](const v1::Request& r, Millis now) {
+      for (const auto& e : core.Apply(r, now, "device-1").events) events += e.SerializeAsString();
+    };
+    v1::Request op;
+    op.mutable_set_operator()->set_operator_id("dewi");
+    op.mutable_set_operator()->set_pin("2468");
+    core.OfferPinWork({"2468", "", false, hash});
+    apply(op, monday);
+    v1::Request in;
+    in.mutable_sign_in()->set_counter_id(1);
+    in.mutable_sign_in()->set_operator_id("dewi");
+    in.mutable_sign_in()->set_pin("2468");
+    apply(in, monday + 1000);
+    v1::Request nobody = in;  // an unknown operator: refused, the same way each time
+    nobody.mutable_sign_in()->set_operator_id("siapa");
+    apply(nobody, monday + 1500);
+    v1::Request issue;
+    issue.mutable_issue()->set_service("S1");
+    issue.mutable_issue()->set_source(v1::KIOSK);
+    apply(issue, monday + 2000);
+    v1::Request call;
+    call.mutable_call_next()->set_counter_id(1);
+    apply(call, monday + 3000);
+    return events;
+  };
+  const std::string first = run();
+  EXPECT_FALSE(first.empty());
+  EXPECT_EQ(run(), first);
+}
+
+// Hashing a new PIN draws a random salt and takes ~0.3 s: it is the PIN
+// thread's work (net::PinWorker), handed in with OfferPinWork - never done
+// inside Apply, which refuses a PIN that reaches it unhashed.
+TEST_F(QueueCoreTest, ANewPinIsNeverHashedInsideApply) {
+  v1::Request r;
+  r.mutable_set_operator()->set_operator_id("dewi");
+  r.mutable_set_operator()->set_pin("2468");
+  const v1::Reply unhashed = Do(r, monday_);
+  EXPECT_EQ(unhashed.error().code(), v1::INTERNAL);
+  EXPECT_EQ(core_.FindOperator("dewi"), nullptr);
+  // The PIN thread could not hash it (out of memory): said so.
+  core_.OfferPinWork({"2468", "", false, ""});
+  EXPECT_EQ(Do(r, monday_).error().code(), v1::INTERNAL);
+  core_.OfferPinWork({"2468", "", false, Hash("2468")});
+  EXPECT_EQ(Do(r, monday_).error().code(), v1::OK);
+  EXPECT_EQ(SignIn(1, "dewi", monday_, "2468").error().code(), v1::OK);
 }
 
 TEST_F(QueueCoreTest, PinsAreHashedAndValidated) {
@@ -989,12 +1055,13 @@ std::string RefusingCatalog() {
 TEST(PastClosing, AServiceThatRefusesPastClosingSaysWhyAndIssuesNothing) {
   CatalogIndex index(ParseCatalog(RefusingCatalog(), "refusing.toml").value());
   QueueCore core(&index);
-  core.SetPinHashCost(crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN);
   const Millis late = At("2026-11-30T14:30:00+07:00");  // the test MPP closes at 16.00
   core.Restore({}, {}, 0, 0, "", late);
   v1::Request op;
   op.mutable_set_operator()->set_operator_id("ani");
   op.mutable_set_operator()->set_pin("1234");
+  core.OfferPinWork(
+      {"1234", "", false, HashPin("1234", crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN)});
   ASSERT_TRUE(core.Apply(op, late).ok());
   v1::Request in;
   in.mutable_sign_in()->set_counter_id(1);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "broker/core/pin_hash.h"
 #include "mpp/v1/mpp.pb.h"
 
 namespace mpp::net {
@@ -29,11 +30,8 @@ void PinWorker::Serve(zmq::socket_t& sock, std::vector<zmq::message_t>& frames) 
     const std::string hash = frames[3].to_string();
     verified = crypto_pwhash_str_verify(hash.c_str(), pin.data(), pin.size()) == 0;
   } else if (in.request().has_set_operator()) {
-    const std::string& pin = in.request().set_operator().pin();
-    char hash[crypto_pwhash_STRBYTES];
-    if (crypto_pwhash_str(hash, pin.data(), pin.size(), opslimit_, memlimit_) == 0) {
-      new_hash = hash;  // else empty: the reactor's Apply tries again and reports it
-    }
+    // Empty when libsodium cannot: the core refuses the PIN and says so.
+    new_hash = core::HashPin(in.request().set_operator().pin(), opslimit_, memlimit_);
   }
   sock.send(frames[0], zmq::send_flags::sndmore);
   sock.send(frames[1], zmq::send_flags::sndmore);
@@ -47,14 +45,13 @@ PinPool::PinPool(zmq::context_t* context, const std::string& endpoint_prefix, in
                  unsigned long long opslimit, size_t memlimit) {
   workers = std::clamp(workers, 1, kMaxWorkers);
   for (int i = 0; i < workers; ++i) {
-    workers_.push_back(std::make_unique<PinWorker>(context, endpoint_prefix + "-" + std::to_string(i),
-                                                   opslimit, memlimit));
+    workers_.push_back(std::make_unique<PinWorker>(
+        context, endpoint_prefix + "-" + std::to_string(i), opslimit, memlimit));
     out_.push_back(0);
   }
 }
 
-bool PinPool::Offer(const zmq::message_t& identity,
-                    std::initializer_list<std::string_view> parts) {
+bool PinPool::Offer(const zmq::message_t& identity, std::initializer_list<std::string_view> parts) {
   int best = 0;
   for (int i = 1; i < size(); ++i) {
     if (out_[i] < out_[best]) best = i;

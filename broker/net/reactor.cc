@@ -1,7 +1,7 @@
 #include "broker/net/reactor.h"
 
-#include <spdlog/spdlog.h>
 #include <malloc.h>
+#include <spdlog/spdlog.h>
 #include <sys/resource.h>
 #include <sys/statvfs.h>
 
@@ -96,7 +96,7 @@ Status Reactor::Bind() {
                                 : static_cast<int>(std::thread::hardware_concurrency());
     pins_ = std::make_unique<PinPool>(
         context_, "inproc://mpp-pins-" + std::to_string(reinterpret_cast<uintptr_t>(this)),
-        pin_threads, core_->pin_opslimit(), core_->pin_memlimit());
+        pin_threads, options_.pin_opslimit, options_.pin_memlimit);
     if (!options_.db_path.empty()) {
       reports_ = std::make_unique<ReportWorker>(
           context_, catalog_, options_.db_path,
@@ -154,8 +154,8 @@ void Reactor::Monitor(zmq::socket_t& s, std::unique_ptr<zmq::socket_t>* reader) 
                                std::to_string(++monitors_made_);
   if (zmq_socket_monitor(s.handle(), endpoint.c_str(),
                          ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
-                             ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
-                             ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_ACCEPT_FAILED) != 0) {
+                             ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH |
+                             ZMQ_EVENT_ACCEPT_FAILED) != 0) {
     spdlog::warn("security: cannot watch handshakes: {}", zmq_strerror(zmq_errno()));
     return;
   }
@@ -169,8 +169,8 @@ void Reactor::Monitor(zmq::socket_t& s, std::unique_ptr<zmq::socket_t>* reader) 
 void Reactor::NoteFailedHandshakes(Millis now) {
   std::map<std::pair<std::string, std::string>, int> counts;
   std::map<std::string, std::map<int, int>> accept_failures;  // port -> errno -> count
-  for (auto [reader, port] : {std::pair{command_monitor_.get(), "command"},
-                              std::pair{event_monitor_.get(), "event"}}) {
+  for (auto [reader, port] :
+       {std::pair{command_monitor_.get(), "command"}, std::pair{event_monitor_.get(), "event"}}) {
     if (!reader) continue;
     for (;;) {
       std::vector<zmq::message_t> frames;
@@ -224,10 +224,11 @@ void Reactor::NoteFailedHandshakes(Millis now) {
     }
   }
   for (const auto& [key, n] : counts) {
-    const std::string detail = std::to_string(n) + " failed on the " + key.first +
-                               " port: " + key.second;
+    const std::string detail =
+        std::to_string(n) + " failed on the " + key.first + " port: " + key.second;
     if (LogAllowed()) spdlog::warn("security: secure handshakes: {}", detail);
-    if (options_.security) options_.security->Add("handshake_failed", key.first + " port", detail, now);
+    if (options_.security)
+      options_.security->Add("handshake_failed", key.first + " port", detail, now);
   }
 }
 
@@ -518,8 +519,8 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
   // the payload. The registry is read per message (and again when a request
   // comes back from the PIN thread), so a revocation cuts commands off at once.
   std::optional<std::string> user;
-  std::string caller = in.client_id();  // whom wrong PINs count against
-  bool sees_devices = true;  // admins and managers (everyone, without keys)
+  std::string caller = in.client_id();               // whom wrong PINs count against
+  bool sees_devices = true;                          // admins and managers (everyone, without keys)
   core::Audience audience = core::Audience::kAdmin;  // what it may read (all, without keys)
   if (resumed) {
     user = resumed->user;
@@ -636,10 +637,17 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
         return;
       }
     }
-    if (resumed) core_->OfferPinWork(resumed->work);
+    if (resumed) {
+      core_->OfferPinWork(resumed->work);
+    } else if (!pins_ && req.has_set_operator() && !req.set_operator().pin().empty()) {
+      // No PIN threads (HandleOne: the fuzzer): the new hash is made here.
+      const std::string& pin = req.set_operator().pin();
+      core_->OfferPinWork(
+          {pin, "", false, core::HashPin(pin, options_.pin_opslimit, options_.pin_memlimit)});
+    }
     const Millis held_before = core_->sign_in_guard().HeldUntil(caller, now);
-    core::Outcome o = req.has_reload_catalog() ? ReloadCatalogFile(now)
-                                               : core_->Apply(req, now, caller);
+    core::Outcome o =
+        req.has_reload_catalog() ? ReloadCatalogFile(now) : core_->Apply(req, now, caller);
     if (req.has_sign_in()) NoteSignIn(req.sign_in(), o, caller, held_before, now);
     for (const auto& e : o.events) {
       if (!e.has_numbers_raised()) continue;
@@ -672,7 +680,7 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
     bool drop = false;
     if (!AllowHeavyRead(peer, &drop)) {
       ++counters_.reads_refused;
-      CountBad(peer);  // a flood of reads is ignored like a flood of garbage
+      CountBad(peer);    // a flood of reads is ignored like a flood of garbage
       if (drop) return;  // it does not read its replies: nothing is built or queued
       p.reply = ErrorEnvelope(in.request_id(), v1::UNAVAILABLE,
                               "Terlalu banyak permintaan baca; coba lagi sebentar.",
@@ -698,7 +706,8 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
     const bool was_held = req.has_release_device() &&
                           core_->sign_in_guard().HeldUntil(req.release_device().device(), now) > 0;
     *out.mutable_reply() = core_->Apply(req, now).reply;
-    if (out.reply().has_snapshot()) core::RedactSnapshot(out.mutable_reply()->mutable_snapshot(), audience);
+    if (out.reply().has_snapshot())
+      core::RedactSnapshot(out.mutable_reply()->mutable_snapshot(), audience);
     if (req.has_release_device() && out.reply().error().code() == v1::OK) {
       spdlog::warn("security: device {} released by {} ({})", req.release_device().device(), caller,
                    was_held ? "it was held for wrong PINs" : "it was not held");
@@ -761,10 +770,9 @@ void Reactor::NoteSignIn(const v1::SignIn& sign_in, const core::Outcome& o,
   if (held > held_before) {
     // Always a log line (a hold is rare); with keys also a SECURITY_NOTICE,
     // which names the device, the one thing an administrator can act on.
-    std::string detail =
-        "wrong PINs in a row at counter " + counter + " (last tried: operator " +
-        sign_in.operator_id() + "); held for " + std::to_string((held - now + 59'999) / 60'000) +
-        " min";
+    std::string detail = "wrong PINs in a row at counter " + counter + " (last tried: operator " +
+                         sign_in.operator_id() + "); held for " +
+                         std::to_string((held - now + 59'999) / 60'000) + " min";
     if (options_.devices && caller.rfind("admin:", 0) == 0) {
       detail += "; if this is not your staff, remove its key from the broker's admins folder";
     } else if (options_.devices) {
@@ -803,7 +811,19 @@ void Reactor::HandToPinThread(zmq::message_t identity, const std::string& user,
   std::string hash;
   if (in.request().has_sign_in()) {
     const v1::Operator* op = core_->FindOperator(in.request().sign_in().operator_id());
-    hash = op && !op->pin_hash().empty() ? op->pin_hash() : core_->DummyPinHash();
+    if (op && !op->pin_hash().empty()) {
+      hash = op->pin_hash();
+    } else {
+      // An unknown id costs the time of a wrong PIN: another operator's
+      // hash, or (in a hall with none) a hash of no PIN, made once.
+      hash = core_->AnyPinHash();
+      if (hash.empty()) {
+        if (no_pin_hash_.empty()) {
+          no_pin_hash_ = core::HashOfNoPin(options_.pin_opslimit, options_.pin_memlimit);
+        }
+        hash = no_pin_hash_;
+      }
+    }
   }
   if (pins_->Offer(identity, {user, in.SerializeAsString(), hash})) {
     PinJob& job = pin_jobs_[job_key];
@@ -962,8 +982,9 @@ bool Reactor::AllowHeavyRead(const std::string& peer, bool* drop) {
   }
   ReadBudget& b = read_budgets_[peer];
   if (b.last != std::chrono::steady_clock::time_point{}) {
-    b.tokens = std::min(kReadBurst, b.tokens + kReadsPerSecond *
-                                                   std::chrono::duration<double>(now - b.last).count());
+    b.tokens =
+        std::min(kReadBurst,
+                 b.tokens + kReadsPerSecond * std::chrono::duration<double>(now - b.last).count());
   }
   b.last = now;
   if (b.tokens < 1) {
@@ -1198,8 +1219,8 @@ void Reactor::Send(std::vector<Pending>& replies, std::vector<v1::Envelope>& eve
       // there for a retry.
       if (e.num() == EAGAIN) {
         ++counters_.replies_dropped;
-        unread_peers_[std::string(static_cast<const char*>(p.identity.data()),
-                                  p.identity.size())] = std::chrono::steady_clock::now();
+        unread_peers_[std::string(static_cast<const char*>(p.identity.data()), p.identity.size())] =
+            std::chrono::steady_clock::now();
       }
     }
   }

@@ -30,6 +30,7 @@
 #include <unordered_set>
 #include <zmq.hpp>
 
+#include "broker/core/pin_hash.h"
 #include "broker/core/queue_core.h"
 #include "broker/net/pin_worker.h"
 #include "broker/net/report_worker.h"
@@ -85,6 +86,10 @@ struct ReactorOptions {
   // Threads checking PINs (Argon2, 64 MiB each while it runs); 0: one per
   // core, at most PinPool::kMaxWorkers.
   int pin_threads = 0;
+  // Cost of a new PIN's Argon2 hash; tests and the fuzzer use libsodium's
+  // minimum (1, 8192) for speed.
+  unsigned long long pin_opslimit = core::DefaultPinOpsLimit();
+  size_t pin_memlimit = core::DefaultPinMemLimit();
   // Tests and the fuzzer only: the device key of a message, instead of the
   // ZAP User-Id property (which only a real CURVE connection carries).
   std::function<std::optional<std::string>(const zmq::message_t& frame)> user_id_of;
@@ -118,13 +123,13 @@ class Reactor {
     int64_t commits = 0;   // group commits
     int64_t committed_requests = 0;
     int64_t max_batch = 0;
-    double commit_ms = 0;          // total time spent in COMMIT
-    double handle_ms = 0;          // receiving, parsing, applying, writing rows
-    double send_ms = 0;            // replies and publishing
-    int64_t refused_commands = 0;  // not permitted for the sending device
-    int64_t quarantines = 0;       // connections ignored for a second after bad input
-    int64_t dropped_bad = 0;       // messages dropped unread while ignored
-    int64_t event_rebinds = 0;     // event socket renewed after a revocation
+    double commit_ms = 0;              // total time spent in COMMIT
+    double handle_ms = 0;              // receiving, parsing, applying, writing rows
+    double send_ms = 0;                // replies and publishing
+    int64_t refused_commands = 0;      // not permitted for the sending device
+    int64_t quarantines = 0;           // connections ignored for a second after bad input
+    int64_t dropped_bad = 0;           // messages dropped unread while ignored
+    int64_t event_rebinds = 0;         // event socket renewed after a revocation
     int64_t pin_retries_absorbed = 0;  // retries of a command a PIN thread still had
     int64_t replies_dropped = 0;       // to a connection whose queue was full (not reading)
     int64_t reads_refused = 0;         // over a connection's read budget, or it does not read
@@ -174,9 +179,9 @@ class Reactor {
   // True when applying `req` would run Argon2 (a sign-in the core would
   // check a PIN for, or a new PIN): work for the PIN thread.
   bool NeedsPinWork(const v1::Request& req, const std::string& caller, Millis now) const;
-  void HandToPinThread(zmq::message_t identity, const std::string& user,
-                       const std::string& job_key, const std::string& caller,
-                       const v1::Envelope& in, std::vector<Pending>* replies, Millis now);
+  void HandToPinThread(zmq::message_t identity, const std::string& user, const std::string& job_key,
+                       const std::string& caller, const v1::Envelope& in,
+                       std::vector<Pending>* replies, Millis now);
   void DeliverPins(int worker);
   // Where replies to a command are stored: the device's key and its client
   // id with keys, the client id without.
@@ -277,15 +282,15 @@ class Reactor {
   };
   std::unordered_map<std::string, ReadBudget> read_budgets_;
   std::unordered_map<std::string, std::chrono::steady_clock::time_point> unread_peers_;
-  int64_t dropped_logged_ = 0;        // replies_dropped at the last log line
-  bool flood_seen_ = false;           // since the last memory trim
+  int64_t dropped_logged_ = 0;  // replies_dropped at the last log line
+  bool flood_seen_ = false;     // since the last memory trim
   // Whether `peer` may have a heavy read built now; false: refuse (or drop,
   // when `*drop`: it does not read).
   bool AllowHeavyRead(const std::string& peer, bool* drop);
   // Once a second: logs dropped replies, forgets idle budgets and, after a
   // flood has ended, gives freed memory back to the system.
   void TendFloods();
-  bool disk_full_ = false;   // commands refused until a probe write succeeds
+  bool disk_full_ = false;  // commands refused until a probe write succeeds
   bool disk_low_ = false;
   int64_t disk_free_ = -1;
   std::chrono::steady_clock::time_point next_low_warning_{};
@@ -300,6 +305,7 @@ class Reactor {
     std::string caller;
   };
   std::unordered_map<std::string, PinJob> pin_jobs_;
+  std::string no_pin_hash_;  // core::HashOfNoPin, made when first needed
   std::unordered_set<std::string> pin_callers_;
   std::string bound_command_;
   std::string bound_event_;
