@@ -12,9 +12,7 @@
 
 namespace mpp {
 
-bool IsKeyRefused(const Status& status) {
-  return !status.ok() && status.message().rfind(kKeyRefusedCode, 0) == 0;
-}
+bool IsKeyRefused(const Status& status) { return status.code() == StatusCode::kKeyRefused; }
 
 BrokerClient::BrokerClient(zmq::context_t* context, std::string endpoint, std::string client_id,
                            const ClientKeys* keys)
@@ -118,7 +116,7 @@ std::string BrokerClient::WhyUnanswered(const Link& link, int timeout_ms) const 
            "\"Open files\")";
   }
   if (link.refused_key) {
-    return std::string(kKeyRefusedCode) + ": " + head +
+    return "PERMISSION_DENIED: " + head +
            ": it refused this device's key (not registered there, or revoked); an admin adds "
            "the device with 'mppctl device add' (docs/SECURITY.md)";
   }
@@ -202,7 +200,7 @@ StatusOr<v1::Envelope> BrokerClient::Call(const v1::Request& request, const Opti
   // failing: those repeat every reconnect (~10 a second), so a late reply
   // shows them again without a queue growing while nobody calls.
   Reconnect(/*watch=*/!link.handshake_failed || link.handshake_ok);
-  return Status::Error(why);
+  return Status::Error(link.refused_key ? StatusCode::kKeyRefused : StatusCode::kUnavailable, why);
 }
 
 void ReportNumbersIfBehind(NumberWatch& watch, const v1::Snapshot& snapshot, BrokerClient& client,

@@ -31,8 +31,7 @@
 namespace mpp {
 
 // Call()'s error when the broker refused this device's key in the handshake
-// (its message starts with this code; every other failure with UNAVAILABLE).
-inline constexpr std::string_view kKeyRefusedCode = "PERMISSION_DENIED";
+// (StatusCode::kKeyRefused; every other failure is kUnavailable).
 bool IsKeyRefused(const Status& status);
 
 class BrokerClient {

@@ -69,6 +69,15 @@ bool ParseReadyLine(const std::string& text, std::string* command, std::string* 
 
 std::string ErrorCodeName(v1::ErrorCode code) { return v1::ErrorCode_Name(code); }
 
+// StatusCode mirrors v1::ErrorCode value for value: a code added to the
+// protocol is added there too (StatusCode.TheBrokersErrorCodesMapOneToOne).
+static_assert(static_cast<int>(StatusCode::kResourceExhausted) == v1::RESOURCE_EXHAUSTED &&
+              v1::ErrorCode_MAX == v1::RESOURCE_EXHAUSTED);
+static_assert(static_cast<int>(StatusCode::kUnavailable) == v1::UNAVAILABLE);
+static_assert(static_cast<int>(StatusCode::kNotPermitted) == v1::NOT_PERMITTED);
+
+StatusCode FromErrorCode(v1::ErrorCode code) { return static_cast<StatusCode>(code); }
+
 std::string RoleName(v1::DeviceRole role) {
   switch (role) {
     case v1::ROLE_KIOSK:

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/status.h"
 #include "mpp/v1/mpp.pb.h"
 
 namespace mpp {
@@ -37,6 +38,8 @@ bool ParseReadyLine(const std::string& text, std::string* command, std::string* 
 
 // The English name of an error code, e.g. "QUOTA_EXHAUSTED".
 std::string ErrorCodeName(v1::ErrorCode code);
+// The broker's error code as a Status code (common/status.h: the same values).
+StatusCode FromErrorCode(v1::ErrorCode code);
 
 // A device role as mppctl and messages name it: "kiosk", "counter", "display",
 // "manager", "admin" ("none" for an unset role); ParseRole is its inverse.

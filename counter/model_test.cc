@@ -109,7 +109,8 @@ TEST_F(CounterModelTest, ARefusedKeyIsShownAsSuchNotAsANetworkHiccup) {
   auto jobs = model_.TakeJobs();
   ASSERT_EQ(jobs.size(), 1u);
   model_.OnResult(jobs[0].request_id,
-                  Status::Error("PERMISSION_DENIED: the broker at tcp://x:5555 did not answer "
+                  Status::Error(StatusCode::kKeyRefused,
+                                "PERMISSION_DENIED: the broker at tcp://x:5555 did not answer "
                                 "within 4000 ms: it refused this device's key"));
   EXPECT_TRUE(model_.message_is_error());
   EXPECT_NE(model_.message().find("menolak kunci perangkat ini"), std::string::npos)
@@ -127,7 +128,8 @@ TEST_F(CounterModelTest, ARefusedKeyIsShownAsSuchNotAsANetworkHiccup) {
   model_.Press(Action::kCallNext);
   auto again = model_.TakeJobs();
   ASSERT_EQ(again.size(), 1u);
-  model_.OnResult(again[0].request_id, Status::Error("UNAVAILABLE: did not answer"));
+  model_.OnResult(again[0].request_id,
+                  Status::Error(StatusCode::kUnavailable, "UNAVAILABLE: did not answer"));
   EXPECT_NE(model_.message().find("tidak menjawab"), std::string::npos) << model_.message();
 }
 
@@ -138,7 +140,7 @@ TEST_F(CounterModelTest, ADoublePressSendsOneRequestAndARetryReusesItsId) {
   ASSERT_EQ(jobs.size(), 1u);
   EXPECT_EQ(jobs[0].request.call_next().counter_id(), 1);
   EXPECT_TRUE(model_.busy());
-  model_.OnResult(jobs[0].request_id, Status::Error("UNAVAILABLE"));
+  model_.OnResult(jobs[0].request_id, Status::Error(StatusCode::kUnavailable, "UNAVAILABLE"));
   EXPECT_FALSE(model_.busy());
   EXPECT_TRUE(model_.message_is_error());
   model_.Press(Action::kCallNext);  // the same action again: the same request
@@ -293,7 +295,7 @@ TEST_F(CounterModelTest, ASignInTheBrokerCouldNotCheckYetIsResentWithBackoff) {
   ASSERT_EQ(again.size(), 1u);
   EXPECT_EQ(again[0].request_id, id);
   // No answer in time: the next resend waits two seconds.
-  model_.OnResult(id, Status::Error("UNAVAILABLE: did not answer"));
+  model_.OnResult(id, Status::Error(StatusCode::kUnavailable, "UNAVAILABLE: did not answer"));
   Publish(kMonday9 + 2999);
   EXPECT_TRUE(model_.TakeJobs().empty());
   Publish(kMonday9 + 3000);
@@ -420,7 +422,7 @@ TEST_F(PadModelTest, AnUnansweredRatingIsResentWithTheSameId) {
   pad_.TapNoSurvey();
   auto first = pad_.TakeJobs();
   ASSERT_EQ(first.size(), 1u);
-  pad_.OnResult(first[0].request_id, Status::Error("UNAVAILABLE"));
+  pad_.OnResult(first[0].request_id, Status::Error(StatusCode::kUnavailable, "UNAVAILABLE"));
   pad_.SetLive(state_, true, kMonday9, 1000);
   EXPECT_TRUE(pad_.TakeJobs().empty());  // waits retry_ms
   pad_.SetLive(state_, true, kMonday9, 3500);

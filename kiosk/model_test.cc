@@ -260,7 +260,8 @@ TEST_F(KioskModelTest, ARetriedTapReusesTheRequestIdSoThereIsAtMostOneTicket) {
   const Job first = TakeS1();
   model_->TapTakeTicket();  // a second tap while issuing: not a second request
   EXPECT_TRUE(model_->TakeJobs().empty());
-  model_->OnIssueResult(first.request_id, Status::Error("UNAVAILABLE: no answer"));
+  model_->OnIssueResult(first.request_id,
+                        Status::Error(StatusCode::kUnavailable, "UNAVAILABLE: no answer"));
   EXPECT_EQ(model_->screen(), Screen::kIssuing);
   EXPECT_TRUE(model_->issue_failed());
   EXPECT_FALSE(model_->connected());
@@ -281,7 +282,8 @@ TEST_F(KioskModelTest, ARetriedTapReusesTheRequestIdSoThereIsAtMostOneTicket) {
 
 TEST_F(KioskModelTest, AVisitorWhoGivesUpHandsTheOpenRequestToTheWorker) {
   const Job first = TakeS1();
-  model_->OnIssueResult(first.request_id, Status::Error("UNAVAILABLE: no answer"));
+  model_->OnIssueResult(first.request_id,
+                        Status::Error(StatusCode::kUnavailable, "UNAVAILABLE: no answer"));
   model_->TapHome();
   EXPECT_EQ(model_->screen(), Screen::kAgencies);
   auto jobs = model_->TakeJobs();

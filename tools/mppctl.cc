@@ -126,8 +126,7 @@ int Run(const Globals& g, const v1::Request& req, v1::Reply* out = nullptr,
   auto env = client.Call(req, opt);
   if (!env.ok()) {
     if (g.json) {
-      const std::string code =
-          mpp::IsKeyRefused(env.status()) ? std::string(mpp::kKeyRefusedCode) : "UNAVAILABLE";
+      const std::string code(mpp::StatusCodeName(env.status().code()));
       std::cout << json{{"ok", false}, {"code", code}, {"message", env.status().message()}} << "\n";
     } else {
       std::cerr << "mppctl: " << env.status().message() << "\n";
