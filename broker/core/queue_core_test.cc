@@ -292,6 +292,29 @@ TEST_F(QueueCoreTest, LifecycleRecordsTimesAndJudgesThemAgainstTheStandard) {
   EXPECT_EQ(core_.FindCounterState(1)->current_ticket(), 0);
 }
 
+// The standard is a maximum (DOMAIN.md): a wait or a service of exactly the
+// target meets it; a millisecond more does not.
+TEST_F(QueueCoreTest, ExactlyTheTargetMeetsItAndAMillisecondMoreDoesNot) {
+  SignIn(1, "ani", monday_);
+  Issue("S1", monday_);  // target 30 min, standard 10 min
+  Issue("S1", monday_ + 10 * kMin);
+  v1::Ticket t = Call(1, monday_ + 30 * kMin).ticket();
+  EXPECT_EQ(t.wait_ms(), 30 * kMin);
+  EXPECT_TRUE(t.wait_met());
+  Start(1, monday_ + 30 * kMin);
+  t = Finish(1, monday_ + 40 * kMin).ticket();
+  EXPECT_EQ(t.service_ms(), 10 * kMin);
+  EXPECT_TRUE(t.service_met());
+  t = Call(1, monday_ + 40 * kMin + 1).ticket();  // A-002 waited 30 min + 1 ms
+  EXPECT_EQ(t.wait_ms(), 30 * kMin + 1);
+  EXPECT_FALSE(t.wait_met());
+  const Millis start = monday_ + 41 * kMin;
+  Start(1, start);
+  t = Finish(1, start + 10 * kMin + 1).ticket();
+  EXPECT_EQ(t.service_ms(), 10 * kMin + 1);
+  EXPECT_FALSE(t.service_met());
+}
+
 TEST_F(QueueCoreTest, InvalidTransitionsAreRefusedWithAReason) {
   SignIn(1, "ani", monday_);
   const v1::Reply nothing = Finish(1, monday_);
@@ -704,6 +727,18 @@ TEST_F(QueueCoreTest, SnapshotFiltersByZone) {
   EXPECT_EQ(b.counters_size(), 2);
   ASSERT_EQ(b.tickets_size(), 1);
   EXPECT_EQ(b.tickets(0).number(), "B-001");
+  // A zone's display lists only the calls to its own counters.
+  SignIn(1, "ani", monday_);
+  SignIn(2, "polisi", monday_);
+  Call(1, monday_ + kMin);      // A-001 at Loket 1, zone A
+  Call(2, monday_ + 2 * kMin);  // B-001 at Loket 2, zone B
+  const v1::Snapshot recent_a = core_.MakeSnapshot("A", monday_ + 3 * kMin);
+  ASSERT_EQ(recent_a.recent_calls_size(), 1);
+  EXPECT_EQ(recent_a.recent_calls(0).number(), "A-001");
+  const v1::Snapshot recent_b = core_.MakeSnapshot("B", monday_ + 3 * kMin);
+  ASSERT_EQ(recent_b.recent_calls_size(), 1);
+  EXPECT_EQ(recent_b.recent_calls(0).number(), "B-001");
+  EXPECT_EQ(core_.MakeSnapshot("", monday_ + 3 * kMin).recent_calls_size(), 2);
   v1::Request bad;
   bad.mutable_snapshot()->set_zone("Z");
   EXPECT_EQ(core_.Apply(bad, monday_).reply.error().code(), v1::NOT_FOUND);
