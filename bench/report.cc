@@ -9,6 +9,7 @@
 // the closed days as the broker does (timed), then times report::Build for
 // each grouping. --no-summaries drops the summaries first, to time reports
 // read from the tickets alone. The figures go to docs/BENCHMARKS.md.
+#include "broker/report/build.h"
 #include "broker/report/report.h"
 
 #include <sqlite3.h>

@@ -8,7 +8,7 @@
 #include <regex>
 #include <set>
 
-#include "broker/core/test_catalog.h"
+#include "testing/test_catalog.h"
 
 namespace mpp {
 namespace {

@@ -22,12 +22,6 @@ std::string Trim(std::string s) {
 
 }  // namespace
 
-bool IsZ85Key(const std::string& text) {
-  if (text.size() != 40) return false;
-  uint8_t raw[32];
-  return zmq_z85_decode(raw, text.c_str()) != nullptr;
-}
-
 StatusOr<KeyPair> GenerateKeyPair() {
   char pub[41], sec[41];
   if (zmq_curve_keypair(pub, sec) != 0) {

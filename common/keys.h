@@ -11,6 +11,7 @@
 #include <zmq.hpp>
 
 #include "common/status.h"
+#include "common/z85.h"  // IsZ85Key
 
 namespace mpp {
 
@@ -31,7 +32,6 @@ StatusOr<std::string> ReadPublicKey(const std::string& path_or_key);
 Status CheckKeysFolder(const std::string& dir);
 // "0644": a file mode as people write it.
 std::string OctalMode(unsigned mode);
-bool IsZ85Key(const std::string& text);
 
 // A client's keys: its own pair and the broker's public key.
 struct ClientKeys {

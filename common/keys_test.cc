@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <random>
 
 namespace mpp {
 namespace {
@@ -33,6 +34,36 @@ TEST(Keys, AFileIsReadAsAFileEvenWhenItsPathLooksLikeAKey) {
   auto bad = ReadPublicKey("z85:short");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("40-character"), std::string::npos);
+}
+
+// The base layer's check (common/z85.h) accepts exactly what libzmq decodes.
+TEST(Keys, TheZ85CheckAgreesWithLibzmq) {
+  const std::string alphabet =
+      "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#";
+  std::mt19937 random(20261206);
+  auto agree = [](const std::string& text) {
+    uint8_t raw[32];
+    const bool zmq = text.size() == 40 && zmq_z85_decode(raw, text.c_str()) != nullptr;
+    return IsZ85Key(text) == zmq;
+  };
+  int accepted = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::string text(40, ' ');
+    // Mostly the alphabet's last characters, so that groups overflow 2^32 often.
+    for (char& c : text) {
+      c = random() % 4 ? alphabet[80 + random() % 5] : alphabet[random() % alphabet.size()];
+    }
+    if (random() % 50 == 0) text[random() % 40] = static_cast<char>(' ' + random() % 95);
+    EXPECT_TRUE(agree(text)) << text;
+    accepted += IsZ85Key(text);
+  }
+  EXPECT_GT(accepted, 100);  // both kinds were tried
+  EXPECT_LT(accepted, 19900);
+  EXPECT_TRUE(IsZ85Key(GenerateKeyPair()->public_z85));
+  EXPECT_TRUE(IsZ85Key(std::string(40, '0')));
+  EXPECT_FALSE(IsZ85Key("#####00000000000000000000000000000000000"));  // 85^5 - 1 > 2^32
+  EXPECT_FALSE(IsZ85Key(std::string(39, '0')));
+  EXPECT_FALSE(IsZ85Key(std::string(40, '"')));
 }
 
 TEST(Keys, ModesAreWrittenAsPeopleWriteThem) {

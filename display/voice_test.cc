@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "tests/temp_dir.h"
+#include "testing/temp_dir.h"
 
 namespace mpp::display {
 namespace {

@@ -8,7 +8,7 @@
 #include <zmq.hpp>
 
 #include "broker/core/queue_core.h"
-#include "broker/core/test_catalog.h"
+#include "testing/test_catalog.h"
 #include "broker/net/reactor.h"
 #include "broker/store/store.h"
 #include "common/catalog.h"

@@ -7,7 +7,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "broker/core/test_catalog.h"
+#include "testing/test_catalog.h"
 #include "fuzz/catalog_fuzz_lib.h"
 
 namespace mpp::fuzz {

@@ -17,8 +17,8 @@
 
 #include "common/client.h"
 #include "mpp/v1/mpp.pb.h"
-#include "tests/temp_dir.h"
-#include "tests/wait_for.h"
+#include "testing/temp_dir.h"
+#include "testing/wait_for.h"
 
 namespace mpp::testing {
 

@@ -22,6 +22,7 @@
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
 
+#include "broker/report/build.h"
 #include "broker/report/report.h"
 #include "broker/store/archive.h"
 #include "broker/store/backup.h"

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "broker/core/test_catalog.h"
+#include "testing/test_catalog.h"
 
 namespace mpp::core {
 namespace {

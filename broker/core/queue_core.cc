@@ -9,7 +9,7 @@
 #include "broker/core/catalog_change.h"
 #include "broker/core/forecast.h"
 #include "common/i18n.h"
-#include "common/keys.h"
+#include "common/z85.h"
 
 namespace mpp::core {
 namespace {

@@ -8,7 +8,7 @@
 #include <set>
 
 #include "broker/core/pin_hash.h"
-#include "broker/core/test_catalog.h"
+#include "testing/test_catalog.h"
 
 namespace mpp::core {
 namespace {

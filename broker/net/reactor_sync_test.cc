@@ -12,15 +12,15 @@
 #include <zmq_addon.hpp>
 
 #include "broker/core/queue_core.h"
-#include "broker/core/test_catalog.h"
+#include "testing/test_catalog.h"
 #include "broker/net/reactor.h"
 #include "broker/store/store.h"
 #include "broker/store/wal_syncer.h"
 #include "common/catalog.h"
 #include "common/client.h"
 #include "common/wire.h"
-#include "tests/sync_gate.h"
-#include "tests/temp_dir.h"
+#include "testing/sync_gate.h"
+#include "testing/temp_dir.h"
 
 namespace mpp::net {
 namespace {

@@ -6,6 +6,7 @@
 #include <zmq_addon.hpp>
 
 #include "broker/core/queue_core.h"
+#include "broker/report/build.h"
 #include "broker/report/report.h"
 #include "mpp/v1/mpp.pb.h"
 

@@ -6,6 +6,11 @@
 // "Within standard" uses the targets recorded on each ticket when it was
 // issued/served (tickets.wait_met, tickets.service_met), so a standard
 // changed mid-range never rewrites history.
+//
+// This header and its library (mpp_report) are the reports as values -
+// rows, distributions, SKM, formats, the wire form - with no database: the
+// manager's dashboard links only this. Building one from the broker's SQLite
+// file is broker/report/build.h (mpp_report_db).
 #pragma once
 
 #include <array>
@@ -17,8 +22,6 @@
 #include "common/catalog.h"
 #include "common/status.h"
 #include "mpp/v1/mpp.pb.h"
-
-struct sqlite3;
 
 namespace mpp::report {
 
@@ -84,22 +87,6 @@ struct Report {
   Row total;
   std::vector<Completeness> completeness;
 };
-
-// Opens `db_path` read-only. `from`/`to` are "YYYY-MM-DD" (local business days).
-StatusOr<Report> Build(const std::string& db_path, const CatalogIndex& catalog,
-                       const std::string& from, const std::string& to, GroupBy by);
-
-// Writes the summary of business day `day` (tables report_cells and
-// report_days, schema 6) on the open write connection `db`, inside the
-// caller's transaction: the day's tickets rolled up by service, counter,
-// operator and local weekday and hour of issue, with every waiting and service
-// time kept, so Build reads a few hundred rows per closed day instead of every
-// ticket and still gives exact medians and p90s. Build uses a day's summary
-// whenever one exists, so only a day whose tickets can no longer change may be
-// summarized; the store drops a summary when one of the day's tickets is
-// written again. `*tickets` (if given) receives the number of tickets.
-Status SummarizeDay(sqlite3* db, int utc_offset_min, const std::string& day, int64_t now_ms,
-                    int* tickets = nullptr);
 
 // "table" (aligned text), "csv" (RFC 4180: ',' and '.', for scripts), "excel"
 // (CSV for Excel with Indonesian regional settings: UTF-8 BOM, ';', decimal

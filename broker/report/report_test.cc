@@ -1,3 +1,4 @@
+#include "broker/report/build.h"
 #include "broker/report/report.h"
 
 #include <gtest/gtest.h>

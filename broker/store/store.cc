@@ -8,6 +8,7 @@
 #include <chrono>
 #include <ctime>
 
+#include "broker/report/build.h"
 #include "broker/report/report.h"
 #include "broker/store/backup.h"
 

@@ -6,8 +6,8 @@
 #include <filesystem>
 
 #include "broker/store/checkpointer.h"
-#include "tests/temp_dir.h"
-#include "tests/wait_for.h"
+#include "testing/temp_dir.h"
+#include "testing/wait_for.h"
 
 namespace mpp::store {
 namespace {

@@ -7,9 +7,9 @@
 #include <atomic>
 
 #include "broker/store/store.h"
-#include "tests/sync_gate.h"
-#include "tests/temp_dir.h"
-#include "tests/wait_for.h"
+#include "testing/sync_gate.h"
+#include "testing/temp_dir.h"
+#include "testing/wait_for.h"
 
 namespace mpp::store {
 namespace {
