@@ -5,12 +5,12 @@
 #include <cstdio>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <numeric>
 #include <set>
 #include <sstream>
 #include <string_view>
 #include <tuple>
-#include <nlohmann/json.hpp>
 
 #include "broker/report/report.h"
 #include "common/i18n.h"

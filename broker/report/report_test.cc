@@ -1,4 +1,3 @@
-#include "broker/report/build.h"
 #include "broker/report/report.h"
 
 #include <gtest/gtest.h>
@@ -7,6 +6,7 @@
 
 #include <filesystem>
 
+#include "broker/report/build.h"
 #include "broker/store/store.h"
 
 namespace mpp::report {
