@@ -18,22 +18,13 @@
 #include "broker/core/authorize.h"
 #include "broker/core/catalog_change.h"
 #include "broker/core/digest.h"
-#include "broker/core/field_limits.h"
+#include "broker/net/message_check.h"
 #include "common/wire.h"
 
 namespace mpp::net {
 namespace {
 
-constexpr size_t kMaxIdLength = 128;
 constexpr int kLogBudget = 20;  // bad-input log lines per 10 s
-
-bool ValidId(const std::string& s) {
-  if (s.size() > kMaxIdLength) return false;
-  for (unsigned char c : s) {
-    if (c < 0x21 || c > 0x7e) return false;  // printable ASCII, no spaces
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -447,6 +438,15 @@ v1::Status Reactor::MakeStatus(Millis now, bool list_silent) const {
   return s;
 }
 
+void Reactor::Refuse(Pending p, const std::string& request_id, v1::ErrorCode code,
+                     const std::string& id, const std::string& en, std::vector<Pending>* replies,
+                     Millis now) const {
+  p.reply = ErrorEnvelope(request_id, code, id, en, now);
+  replies->push_back(std::move(p));
+}
+
+// One message, in steps: the door (quarantine, bad input), who sent it, then
+// a command (changes state, stored reply, may go to a PIN thread) or a read.
 void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pending>* replies,
                             std::vector<v1::Envelope>* events, bool* began, Millis now,
                             const Resumed* resumed) {
@@ -460,270 +460,249 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
   }
   Pending p;
   p.identity = std::move(frames[0]);
-  if (frames.size() != 3) {
-    CountBad(peer);
-    if (LogAllowed()) spdlog::warn("bad message: {} frames, expected 2", frames.size() - 1);
-    p.reply = ErrorEnvelope("", v1::INVALID_ARGUMENT, "Format pesan salah.",
-                            "Malformed message: expected 2 frames [MPP1][Envelope].", now);
-    replies->push_back(std::move(p));
-    return;
-  }
-  if (frames[1].to_string_view() != kProtocolTag) {
-    CountBad(peer);
-    if (LogAllowed())
-      spdlog::warn("bad message: unknown protocol tag ({} bytes)", frames[1].size());
-    p.reply = ErrorEnvelope("", v1::UNSUPPORTED_VERSION, "Versi protokol tidak didukung.",
-                            "Unsupported protocol tag; this broker speaks MPP1.", now);
-    replies->push_back(std::move(p));
-    return;
-  }
+  std::vector<std::string_view> parts;
+  for (size_t i = 1; i < frames.size(); ++i) parts.push_back(frames[i].to_string_view());
   v1::Envelope in;
-  if (!in.ParseFromArray(frames[2].data(), static_cast<int>(frames[2].size()))) {
-    CountBad(peer);
-    if (LogAllowed())
-      spdlog::warn("bad message: envelope does not parse ({} bytes)", frames[2].size());
-    p.reply =
-        ErrorEnvelope("", v1::INVALID_ARGUMENT, "Isi pesan tidak dapat dibaca.",
-                      "The envelope is not a valid MPP1 protobuf (or has invalid UTF-8).", now);
-    replies->push_back(std::move(p));
-    return;
-  }
-  if (!in.has_request() || !ValidId(in.client_id()) || !ValidId(in.request_id())) {
-    CountBad(peer);
-    if (LogAllowed()) spdlog::warn("bad message: no request, or bad client/request id");
-    p.reply = ErrorEnvelope(in.request_id(), v1::INVALID_ARGUMENT, "Permintaan tidak sah.",
-                            "An envelope must carry a request, and client_id/request_id of at "
-                            "most 128 printable ASCII characters.",
-                            now);
-    replies->push_back(std::move(p));
+  if (const auto bad = CheckMessage(parts, &in)) {
+    if (bad->garbage) CountBad(peer);
+    if (LogAllowed()) spdlog::warn("{}", bad->log);
+    Refuse(std::move(p), bad->request_id, bad->code, bad->message_id, bad->message_en, replies,
+           now);
     return;
   }
   clients_seen_[in.client_id()] = std::chrono::steady_clock::now();
-  const v1::Request& req = in.request();
-  if (const auto bad = core::CheckFieldLimits(req)) {
-    // Every command, read or write, before anything looks at it; the
-    // refusal names the field and its limit and never echoes the value.
-    const std::string n = std::to_string(bad->bytes), limit = std::to_string(bad->limit);
-    if (LogAllowed())
-      spdlog::warn("refused a request: {} is {} bytes (limit {})", bad->field, n, limit);
-    p.reply = ErrorEnvelope(in.request_id(), v1::INVALID_ARGUMENT,
-                            "Isian " + bad->field + " terlalu panjang (" + n +
-                                " byte); paling banyak " + limit + " byte.",
-                            "Field " + bad->field + " is " + n + " bytes; at most " + limit +
-                                " are accepted (docs/PROTOCOL.md, field limits).",
-                            now);
-    replies->push_back(std::move(p));
+  Caller who;
+  if (auto refusal = Identify(frames[1], resumed, now, &in, &who)) {
+    Refuse(std::move(p), in.request_id(), v1::NOT_PERMITTED, refusal->message_id,
+           refusal->message_en, replies, now);
     return;
   }
-  // The device is the connection's CURVE key (ZAP User-Id), never a field of
-  // the payload. The registry is read per message (and again when a request
-  // comes back from the PIN thread), so a revocation cuts commands off at once.
-  std::optional<std::string> user;
-  std::string caller = in.client_id();               // whom wrong PINs count against
-  bool sees_devices = true;                          // admins and managers (everyone, without keys)
-  core::Audience audience = core::Audience::kAdmin;  // what it may read (all, without keys)
-  if (resumed) {
-    user = resumed->user;
-  } else if (options_.devices) {
-    if (options_.user_id_of) {
-      user = options_.user_id_of(frames[1]);
-    } else {
-      try {
-        user = frames[1].gets("User-Id");
-      } catch (const zmq::error_t&) {
-      }
-    }
+  if (core::IsMutating(in.request())) {
+    HandleCommand(std::move(p), in, who, replies, events, began, now, resumed);
+  } else {
+    HandleRead(std::move(p), peer, in, who, replies, now);
   }
-  if (options_.devices) {
-    const auto device = user ? options_.devices->Find(*user) : std::nullopt;
-    std::optional<core::Refusal> refusal;
-    if (!device) {
-      refusal = core::Refusal{"Perangkat tidak terdaftar.",
-                              "This device is not registered; an administrator adds it with "
-                              "`mppctl device add`."};
-    } else {
-      refusal = core::Authorize(*device, req, *core_);
-    }
-    if (refusal) {
-      if (LogAllowed()) {
-        spdlog::warn("security: refused {} from device {} ({})",
-                     req.GetDescriptor()->oneof_decl(0)->name(), device ? device->name() : "?",
-                     refusal->message_en);
-      }
-      ++counters_.refused_commands;
-      if (options_.security) {
-        options_.security->Add("command_refused", device ? device->name() : user.value_or("-"),
-                               refusal->message_en, now);
-      }
-      p.reply = ErrorEnvelope(in.request_id(), v1::NOT_PERMITTED, refusal->message_id,
-                              refusal->message_en, now);
-      replies->push_back(std::move(p));
-      return;
-    }
-    if (!resumed) NoteSeen(device->name(), frames[1], now);
-    sees_devices = device->role() == v1::ROLE_ADMIN || device->role() == v1::ROLE_MANAGER;
-    // Who issued a ticket, and who granted its priority, come from the
-    // authenticated device, never from the payload.
-    core::StampIssuer(*device, in.mutable_request());
-    caller = device->name();
-    audience = core::AudienceOf(device->role());
-  }
-  v1::Envelope out;
-  out.set_request_id(in.request_id());
-  out.set_time_ms(now);
+}
 
-  if (core::IsMutating(req)) {
-    if (in.request_id().empty()) {
-      p.reply =
-          ErrorEnvelope("", v1::INVALID_ARGUMENT, "request_id wajib diisi.",
-                        "Commands that change state need a request_id (for safe retries).", now);
-      replies->push_back(std::move(p));
-      return;
+// The device is the connection's CURVE key (ZAP User-Id), never a field of
+// the payload. The registry is read per message (and again when a request
+// comes back from the PIN thread), so a revocation cuts commands off at once.
+std::optional<core::Refusal> Reactor::Identify(zmq::message_t& frame, const Resumed* resumed,
+                                               Millis now, v1::Envelope* in, Caller* who) {
+  who->name = in->client_id();
+  if (!options_.devices) return std::nullopt;  // without keys: everyone is an admin
+  if (resumed) {
+    who->user = resumed->user;
+  } else if (options_.user_id_of) {
+    who->user = options_.user_id_of(frame);
+  } else {
+    try {
+      who->user = frame.gets("User-Id");
+    } catch (const zmq::error_t&) {
     }
-    // Stored replies belong to the device (its key, with keys) and its client
-    // id, and answer only the command they were made for.
-    const std::string reply_client = ReplyClient(user, in.client_id());
-    const std::string digest = core::Digest(req, 16);  // what the stored reply answers
-    if (const std::string* stored = store_->FindReply(reply_client, in.request_id())) {
-      if (!store_->SameRequest(reply_client, in.request_id(), digest)) {
-        if (LogAllowed()) {
-          spdlog::warn("refused {} from {}: request_id {} was used before for another command",
-                       req.GetDescriptor()->oneof_decl(0)->name(), in.client_id(), in.request_id());
-        }
-        p.reply = ErrorEnvelope(
-            in.request_id(), v1::INVALID_ARGUMENT,
-            "request_id ini sudah dipakai untuk perintah lain; setiap perintah baru memerlukan "
-            "request_id baru.",
-            "This request_id was already used for another command; a new command needs a new "
-            "request_id (a retry must resend the same command).",
-            now);
-        replies->push_back(std::move(p));
-        return;
-      }
+  }
+  const v1::Request& req = in->request();
+  const auto device = who->user ? options_.devices->Find(*who->user) : std::nullopt;
+  const std::optional<core::Refusal> refusal =
+      device ? core::Authorize(*device, req, *core_)
+             : core::Refusal{"Perangkat tidak terdaftar.",
+                             "This device is not registered; an administrator adds it with "
+                             "`mppctl device add`."};
+  if (refusal) {
+    const std::string name = device ? device->name() : "?";
+    if (LogAllowed()) {
+      spdlog::warn("security: refused {} from device {} ({})",
+                   req.GetDescriptor()->oneof_decl(0)->name(), name, refusal->message_en);
+    }
+    ++counters_.refused_commands;
+    if (options_.security) {
+      options_.security->Add("command_refused", device ? device->name() : who->user.value_or("-"),
+                             refusal->message_en, now);
+    }
+    return refusal;
+  }
+  if (!resumed) NoteSeen(device->name(), frame, now);
+  who->sees_devices = device->role() == v1::ROLE_ADMIN || device->role() == v1::ROLE_MANAGER;
+  // Who issued a ticket, and who granted its priority, come from the
+  // authenticated device, never from the payload.
+  core::StampIssuer(*device, in->mutable_request());
+  who->name = device->name();
+  who->audience = core::AudienceOf(device->role());
+  return std::nullopt;
+}
+
+void Reactor::HandleCommand(Pending p, const v1::Envelope& in, const Caller& who,
+                            std::vector<Pending>* replies, std::vector<v1::Envelope>* events,
+                            bool* began, Millis now, const Resumed* resumed) {
+  const v1::Request& req = in.request();
+  if (in.request_id().empty()) {
+    Refuse(std::move(p), "", v1::INVALID_ARGUMENT, "request_id wajib diisi.",
+           "Commands that change state need a request_id (for safe retries).", replies, now);
+    return;
+  }
+  // Stored replies belong to the device (its key, with keys) and its client
+  // id, and answer only the command they were made for.
+  const std::string reply_client = ReplyClient(who.user, in.client_id());
+  const std::string digest = core::Digest(req, 16);  // what the stored reply answers
+  if (const std::string* stored = store_->FindReply(reply_client, in.request_id())) {
+    if (store_->SameRequest(reply_client, in.request_id(), digest)) {
       p.reply = *stored;  // a retry: same answer, applied once
       replies->push_back(std::move(p));
       return;
     }
-    if (disk_full_) {
-      p.reply = DiskFullEnvelope(in.request_id(), now);
-      replies->push_back(std::move(p));
-      return;
+    if (LogAllowed()) {
+      spdlog::warn("refused {} from {}: request_id {} was used before for another command",
+                   req.GetDescriptor()->oneof_decl(0)->name(), in.client_id(), in.request_id());
     }
-    if (!resumed && pins_) {
-      const std::string job_key = PinJobKey(user, in);
-      if (auto job = pin_jobs_.find(job_key); job != pin_jobs_.end()) {
-        // A retry of a command still waiting for a PIN thread: answered once,
-        // where the latest retry came from.
-        job->second.identity = std::move(p.identity);
-        ++counters_.pin_retries_absorbed;
-        return;
-      }
-      if (NeedsPinWork(req, caller, now)) {
-        // One sign-in in flight per device and counter: a workstation's
-        // resends never queue up, an admin device may sign in many counters.
-        if (req.has_sign_in() &&
-            pin_callers_.count(caller + '#' + std::to_string(req.sign_in().counter_id()))) {
-          p.reply = ErrorEnvelope(
-              in.request_id(), v1::UNAVAILABLE,
-              "PIN sebelumnya untuk loket ini masih diperiksa; tunggu sebentar.",
-              "A sign-in at this counter from this device is still being checked; wait for its "
-              "answer.",
-              now);
-          replies->push_back(std::move(p));
-          return;
-        }
-        HandToPinThread(std::move(p.identity), user.value_or(""), job_key, caller, in, replies,
-                        now);
-        return;
-      }
-    }
-    if (resumed) {
-      core_->OfferPinWork(resumed->work);
-    } else if (!pins_ && req.has_set_operator() && !req.set_operator().pin().empty()) {
-      // No PIN threads (HandleOne: the fuzzer): the new hash is made here.
-      const std::string& pin = req.set_operator().pin();
-      core_->OfferPinWork(
-          {pin, "", false, core::HashPin(pin, options_.pin_opslimit, options_.pin_memlimit)});
-    }
-    const Millis held_before = core_->sign_in_guard().HeldUntil(caller, now);
-    core::Outcome o =
-        req.has_reload_catalog() ? ReloadCatalogFile(now) : core_->Apply(req, now, caller);
-    if (req.has_sign_in()) NoteSignIn(req.sign_in(), o, caller, held_before, now);
-    for (const auto& e : o.events) {
-      if (!e.has_numbers_raised()) continue;
-      spdlog::warn("numbering raised ({}) by client {}: {}", e.numbers_raised().reason(),
-                   in.client_id(), e.numbers_raised().ShortDebugString());
-    }
-    // An empty queue is an everyday answer, not worth a log line.
-    if (!o.ok() && o.reply.error().code() != v1::QUEUE_EMPTY && LogAllowed()) {
-      spdlog::info("refused {} from {}: {}", req.GetDescriptor()->oneof_decl(0)->name(),
-                   in.client_id(), o.reply.error().message_en());
-    }
-    out.set_seq(core_->seq());
-    *out.mutable_reply() = std::move(o.reply);
-    p.reply = out.SerializeAsString();
-    if (!o.events.empty()) {
-      Status st = Persist(o.events, now, began, events);
-      if (st.ok()) st = store_->SaveReply(reply_client, in.request_id(), now, p.reply, digest);
-      if (!st.ok()) {
-        replies->push_back(std::move(p));  // answered RESOURCE_EXHAUSTED with the batch
-        FailBatch(replies, events, began, st, now);
-        return;
-      }
-    }
+    Refuse(std::move(p), in.request_id(), v1::INVALID_ARGUMENT,
+           "request_id ini sudah dipakai untuk perintah lain; setiap perintah baru memerlukan "
+           "request_id baru.",
+           "This request_id was already used for another command; a new command needs a new "
+           "request_id (a retry must resend the same command).",
+           replies, now);
+    return;
+  }
+  if (disk_full_) {
+    p.reply = DiskFullEnvelope(in.request_id(), now);
     replies->push_back(std::move(p));
     return;
   }
+  if (!resumed && pins_ && SentToPinThread(p, in, who, replies, now)) return;
+  if (resumed) {
+    core_->OfferPinWork(resumed->work);
+  } else if (!pins_ && req.has_set_operator() && !req.set_operator().pin().empty()) {
+    // No PIN threads (HandleOne: the fuzzer): the new hash is made here.
+    const std::string& pin = req.set_operator().pin();
+    core_->OfferPinWork(
+        {pin, "", false, core::HashPin(pin, options_.pin_opslimit, options_.pin_memlimit)});
+  }
+  ApplyCommand(std::move(p), in, who.name, reply_client, digest, replies, events, began, now);
+}
 
+bool Reactor::SentToPinThread(Pending& p, const v1::Envelope& in, const Caller& who,
+                              std::vector<Pending>* replies, Millis now) {
+  const v1::Request& req = in.request();
+  const std::string job_key = PinJobKey(who.user, in);
+  if (auto job = pin_jobs_.find(job_key); job != pin_jobs_.end()) {
+    // A retry of a command still waiting for a PIN thread: answered once,
+    // where the latest retry came from.
+    job->second.identity = std::move(p.identity);
+    ++counters_.pin_retries_absorbed;
+    return true;
+  }
+  if (!NeedsPinWork(req, who.name, now)) return false;
+  // One sign-in in flight per device and counter: a workstation's resends
+  // never queue up, an admin device may sign in many counters.
+  if (req.has_sign_in() &&
+      pin_callers_.count(who.name + '#' + std::to_string(req.sign_in().counter_id()))) {
+    Refuse(std::move(p), in.request_id(), v1::UNAVAILABLE,
+           "PIN sebelumnya untuk loket ini masih diperiksa; tunggu sebentar.",
+           "A sign-in at this counter from this device is still being checked; wait for its "
+           "answer.",
+           replies, now);
+    return true;
+  }
+  HandToPinThread(std::move(p.identity), who.user.value_or(""), job_key, who.name, in, replies,
+                  now);
+  return true;
+}
+
+void Reactor::ApplyCommand(Pending p, const v1::Envelope& in, const std::string& caller,
+                           const std::string& reply_client, const std::string& digest,
+                           std::vector<Pending>* replies, std::vector<v1::Envelope>* events,
+                           bool* began, Millis now) {
+  const v1::Request& req = in.request();
+  const Millis held_before = core_->sign_in_guard().HeldUntil(caller, now);
+  core::Outcome o =
+      req.has_reload_catalog() ? ReloadCatalogFile(now) : core_->Apply(req, now, caller);
+  if (req.has_sign_in()) NoteSignIn(req.sign_in(), o, caller, held_before, now);
+  for (const auto& e : o.events) {
+    if (!e.has_numbers_raised()) continue;
+    spdlog::warn("numbering raised ({}) by client {}: {}", e.numbers_raised().reason(),
+                 in.client_id(), e.numbers_raised().ShortDebugString());
+  }
+  // An empty queue is an everyday answer, not worth a log line.
+  if (!o.ok() && o.reply.error().code() != v1::QUEUE_EMPTY && LogAllowed()) {
+    spdlog::info("refused {} from {}: {}", req.GetDescriptor()->oneof_decl(0)->name(),
+                 in.client_id(), o.reply.error().message_en());
+  }
+  v1::Envelope out;
+  out.set_request_id(in.request_id());
+  out.set_time_ms(now);
   out.set_seq(core_->seq());
+  *out.mutable_reply() = std::move(o.reply);
+  p.reply = out.SerializeAsString();
+  if (!o.events.empty()) {
+    Status st = Persist(o.events, now, began, events);
+    if (st.ok()) st = store_->SaveReply(reply_client, in.request_id(), now, p.reply, digest);
+    if (!st.ok()) {
+      replies->push_back(std::move(p));  // answered RESOURCE_EXHAUSTED with the batch
+      FailBatch(replies, events, began, st, now);
+      return;
+    }
+  }
+  replies->push_back(std::move(p));
+}
+
+void Reactor::HandleRead(Pending p, const std::string& peer, const v1::Envelope& in,
+                         const Caller& who, std::vector<Pending>* replies, Millis now) {
+  const v1::Request& req = in.request();
   if (req.has_snapshot() || req.has_get_catalog() || req.has_list_devices() || req.has_report()) {
     bool drop = false;
     if (!AllowHeavyRead(peer, &drop)) {
       ++counters_.reads_refused;
       CountBad(peer);    // a flood of reads is ignored like a flood of garbage
       if (drop) return;  // it does not read its replies: nothing is built or queued
-      p.reply = ErrorEnvelope(in.request_id(), v1::UNAVAILABLE,
-                              "Terlalu banyak permintaan baca; coba lagi sebentar.",
-                              "Too many reads from this connection; try again in a moment.", now);
-      replies->push_back(std::move(p));
+      Refuse(std::move(p), in.request_id(), v1::UNAVAILABLE,
+             "Terlalu banyak permintaan baca; coba lagi sebentar.",
+             "Too many reads from this connection; try again in a moment.", replies, now);
       return;
     }
   }
+  v1::Envelope out;
+  out.set_request_id(in.request_id());
+  out.set_time_ms(now);
+  out.set_seq(core_->seq());
   if (req.has_report()) {
     ForwardReport(std::move(p.identity), in, std::move(out), replies, now);
     return;
   }
-  if (req.has_status()) {
-    *out.mutable_reply()->mutable_status() = MakeStatus(now, sees_devices);
-  } else if (req.has_hello()) {
-    out.mutable_reply();  // heard (NoteSeen, above): nothing to answer
-  } else if (disk_full_ && core_->DayChangeDue(now)) {
+  if (disk_full_ && !req.has_status() && !req.has_hello() && core_->DayChangeDue(now)) {
     // The day change waits for disk space; a read must not do it unrecorded.
     p.reply = DiskFullEnvelope(in.request_id(), now);
     replies->push_back(std::move(p));
     return;
+  }
+  if (req.has_status()) {
+    *out.mutable_reply()->mutable_status() = MakeStatus(now, who.sees_devices);
+  } else if (req.has_hello()) {
+    out.mutable_reply();  // heard (NoteSeen, in Identify): nothing to answer
   } else {
-    const bool was_held = req.has_release_device() &&
-                          core_->sign_in_guard().HeldUntil(req.release_device().device(), now) > 0;
-    *out.mutable_reply() = core_->Apply(req, now).reply;
-    if (out.reply().has_snapshot())
-      core::RedactSnapshot(out.mutable_reply()->mutable_snapshot(), audience);
-    if (req.has_release_device() && out.reply().error().code() == v1::OK) {
-      spdlog::warn("security: device {} released by {} ({})", req.release_device().device(), caller,
-                   was_held ? "it was held for wrong PINs" : "it was not held");
-    }
-    if (out.reply().has_devices()) {
-      for (auto& d : *out.mutable_reply()->mutable_devices()->mutable_devices()) {
-        if (auto it = seen_.find(d.name()); it != seen_.end()) {
-          d.set_last_seen_ms(it->second.at);
-          d.set_last_address(it->second.address);
-        }
-      }
-    }
+    *out.mutable_reply() = ApplyRead(req, who, now);
   }
   out.mutable_reply()->set_event_endpoint(bound_event_);
   p.reply = out.SerializeAsString();
   replies->push_back(std::move(p));
+}
+
+v1::Reply Reactor::ApplyRead(const v1::Request& req, const Caller& who, Millis now) {
+  const bool was_held = req.has_release_device() &&
+                        core_->sign_in_guard().HeldUntil(req.release_device().device(), now) > 0;
+  v1::Reply reply = core_->Apply(req, now).reply;
+  if (reply.has_snapshot()) core::RedactSnapshot(reply.mutable_snapshot(), who.audience);
+  if (req.has_release_device() && reply.error().code() == v1::OK) {
+    spdlog::warn("security: device {} released by {} ({})", req.release_device().device(), who.name,
+                 was_held ? "it was held for wrong PINs" : "it was not held");
+  }
+  if (reply.has_devices()) {
+    for (auto& d : *reply.mutable_devices()->mutable_devices()) {
+      if (auto it = seen_.find(d.name()); it != seen_.end()) {
+        d.set_last_seen_ms(it->second.at);
+        d.set_last_address(it->second.address);
+      }
+    }
+  }
+  return reply;
 }
 
 void Reactor::ForwardReport(zmq::message_t identity, const v1::Envelope& in, v1::Envelope out,

@@ -24,12 +24,15 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
 #include <zmq.hpp>
 
+#include "broker/core/audience.h"
+#include "broker/core/authorize.h"
 #include "broker/core/pin_hash.h"
 #include "broker/core/queue_core.h"
 #include "broker/net/pin_worker.h"
@@ -173,9 +176,45 @@ class Reactor {
   void Send(std::vector<Pending>& replies, std::vector<v1::Envelope>& events);
   // Sends what the syncer's finished syncs cover, in order.
   void ReleaseSynced();
+  // Who sent a message, as far as the broker knows (Identify).
+  struct Caller {
+    std::optional<std::string> user;  // the device's key (with keys)
+    std::string name;                 // the device's name, else the client id: whom wrong PINs
+                                      // count against
+    bool sees_devices = true;         // admins and managers (everyone, without keys)
+    core::Audience audience = core::Audience::kAdmin;  // what it may read
+  };
+
+  // One message from the command socket (or back from a PIN thread, with
+  // `resumed`): its replies, and the events of what it changed.
   void HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pending>* replies,
                      std::vector<v1::Envelope>* events, bool* began, Millis now,
                      const Resumed* resumed = nullptr);
+  // Answers `p` with a refusal.
+  void Refuse(Pending p, const std::string& request_id, v1::ErrorCode code, const std::string& id,
+              const std::string& en, std::vector<Pending>* replies, Millis now) const;
+  // Fills `who` from the connection's key (ZAP User-Id in `frame`) and the
+  // device registry, stamps the issuer on `in`; the refusal when the device
+  // is unknown or may not do this.
+  std::optional<core::Refusal> Identify(zmq::message_t& frame, const Resumed* resumed, Millis now,
+                                        v1::Envelope* in, Caller* who);
+  // A command: once per request id (a retry gets the stored reply), through a
+  // PIN thread when it needs Argon2, applied and persisted in the batch.
+  void HandleCommand(Pending p, const v1::Envelope& in, const Caller& who,
+                     std::vector<Pending>* replies, std::vector<v1::Envelope>* events, bool* began,
+                     Millis now, const Resumed* resumed);
+  // True when the command went to a PIN thread (or was answered because one
+  // is still busy with it); false when it needs none.
+  bool SentToPinThread(Pending& p, const v1::Envelope& in, const Caller& who,
+                       std::vector<Pending>* replies, Millis now);
+  void ApplyCommand(Pending p, const v1::Envelope& in, const std::string& caller,
+                    const std::string& reply_client, const std::string& digest,
+                    std::vector<Pending>* replies, std::vector<v1::Envelope>* events, bool* began,
+                    Millis now);
+  // A read: rate-limited when heavy, reports to the report thread.
+  void HandleRead(Pending p, const std::string& peer, const v1::Envelope& in, const Caller& who,
+                  std::vector<Pending>* replies, Millis now);
+  v1::Reply ApplyRead(const v1::Request& req, const Caller& who, Millis now);
   // True when applying `req` would run Argon2 (a sign-in the core would
   // check a PIN for, or a new PIN): work for the PIN thread.
   bool NeedsPinWork(const v1::Request& req, const std::string& caller, Millis now) const;
