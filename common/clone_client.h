@@ -1,6 +1,8 @@
 // CloneClient: keeps a LiveState in step with the broker on its own thread,
 // by the Clone pattern (docs/PROTOCOL.md section 7): subscribe, snapshot,
 // apply newer events, resync on a gap, on 3 s of silence or on reconnect.
+// The rules are CloneSession's (common/clone_session.h); this class does the
+// I/O they ask for.
 //
 // The UI thread reads copies (Read()) and takes announcements; `on_change` is
 // called from the network thread after every change (a GUI passes
@@ -16,7 +18,9 @@
 #include <string>
 #include <thread>
 
+#include "common/clone_session.h"
 #include "common/live_state.h"
+#include "common/status.h"
 #include "mpp/v1/mpp.pb.h"
 
 namespace mpp {
@@ -68,20 +72,26 @@ class CloneClient {
   std::vector<Announcement> TakeAnnouncements();
 
  private:
+  struct Net;  // the network thread's sockets and what it remembers (clone_client.cc)
   void Run();
-  // True (and the catalog marked for fetching) when `version` is not the
-  // catalog this client holds.
-  bool CatalogChanged(const std::string& version);
-  // The same. REQUIRES: mu_ held.
-  bool CatalogChangedLocked(const std::string& version);
+  // Steps of Run, on the network thread.
+  void FetchCatalog(Net& net);
+  void TakeSnapshot(Net& net);
+  void Listen(Net& net);
+  void SayHello(Net& net);
+  // A call, with its failure logged once per change and key refusals noted.
+  StatusOr<v1::Envelope> Ask(Net& net, const v1::Request& request);
+  // Logs a change of `connected` and wakes the UI.
+  void NoteConnection(Net& net);
+  void Pause(int ms) const;  // interruptible by Stop()
 
   Options options_;
   std::function<void()> on_change_;
   std::atomic<bool> stop_{false};
   std::thread thread_;
   mutable std::mutex mu_;
-  View view_;            // GUARDED_BY(mu_)
-  v1::Catalog catalog_;  // GUARDED_BY(mu_)
+  CloneSession session_;      // GUARDED_BY(mu_)
+  bool key_refused_ = false;  // GUARDED_BY(mu_)
 };
 
 }  // namespace mpp
