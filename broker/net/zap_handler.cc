@@ -145,87 +145,81 @@ void ZapHandler::Run() {
     }
     std::vector<zmq::message_t> f;
     if (!zmq::recv_multipart(socket_, std::back_inserter(f))) continue;
-    // [version][request id][domain][address][routing id][mechanism][credentials...]
-    std::string status = "400", text = "unknown device", user;
-    std::string key;
-    const std::string address = f.size() > 3 ? f[3].to_string() : "?";
-    const FdBudget::Room room = fds_.Check();
-    if (!room.room) {
-      // 500, not 300 ("try again later"): a 300 is not told to the client
-      // (libzmq closes silently, RFC 26) and the client's libzmq reconnects
-      // at once, ten times a second, keeping every descriptor busy with
-      // handshakes. A 500 is an ERROR the client sees (the monitor's
-      // HANDSHAKE_FAILED_AUTH, value 500); its socket then stops, and our
-      // clients make a new one at their own pace (common/client.cc).
-      status = "500";
-      text = "no room: the broker is out of file descriptors";
-    } else if (!registry_ && f.size() >= 6 && f[0].to_string_view() == "1.0" &&
-               f[5].to_string_view() == "NULL") {
-      status = "200";  // a broker without keys lets everyone in
-      text = "OK";
-    } else if (registry_ && f.size() >= 7 && f[0].to_string_view() == "1.0" &&
-               f[5].to_string_view() == "CURVE" && f[6].size() == 32) {
-      char z85[41];
-      zmq_z85_encode(z85, static_cast<const uint8_t*>(f[6].data()), 32);
-      key = z85;
-      const auto device = registry_->Find(key);
-      if (device && !device->revoked()) {
-        status = "200";
-        text = "OK";
-        user = key;
-      } else if (device) {
-        text = "revoked device";
-      }
-    } else {
-      text = registry_ ? "CURVE required" : "a NULL-mechanism handshake expected";
-    }
+    const Verdict v = Decide(f);
     std::vector<zmq::message_t> reply;
     reply.emplace_back(std::string_view("1.0"));
     reply.emplace_back(f.size() > 1 ? f[1].to_string() : std::string());
-    reply.emplace_back(status);
-    reply.emplace_back(text);
-    reply.emplace_back(user);
+    reply.emplace_back(v.status);
+    reply.emplace_back(v.text);
+    reply.emplace_back(v.status == "200" ? v.key : std::string());  // the User-Id
     reply.emplace_back(std::string_view(""));
     zmq::send_multipart(socket_, reply);
-    if (status == "200") {
+    if (v.status == "200") {
       fds_.Admitted();
       ++accepted_;
-      continue;
-    }
-    if (status == "500") {
+    } else if (v.status == "500") {
       ++refused_no_room_;
       NoteNoRoom(true);
-      continue;
-    }
-    ++refused_;
-    if (tally_ && clock_) {
-      tally_->Add("handshake_refused", key.empty() ? address : key, text + " from " + address,
-                  clock_->NowMs());
-    }
-    // Security log: refused handshakes, at most 20 lines a minute.
-    const auto now = std::chrono::steady_clock::now();
-    if (now - log_window_ > std::chrono::minutes(1)) {
-      if (suppressed_ > 0)
-        spdlog::warn("{} more refused handshakes in the last minute", suppressed_);
-      log_window_ = now;
-      logged_ = 0;
-      suppressed_ = 0;
-    }
-    if (logged_ < 20) {
-      ++logged_;
-      spdlog::warn("security: refused a connection from {} ({}; key {})", address, text,
-                   key.empty() ? "-" : key);
     } else {
-      ++suppressed_;
+      NoteRefused(v, f.size() > 3 ? f[3].to_string() : "?");
     }
-    // Last, so that whoever waits on it (the start-up self-test) finds the
-    // refusal already in the log.
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      last_refused_ = key;
-    }
-    cv_.notify_all();
   }
+}
+
+// [version][request id][domain][address][routing id][mechanism][credentials...]
+ZapHandler::Verdict ZapHandler::Decide(const std::vector<zmq::message_t>& f) {
+  Verdict v;
+  if (!fds_.Check().room) {
+    // 500, not 300 ("try again later"): a 300 is not told to the client
+    // (libzmq closes silently, RFC 26) and the client's libzmq reconnects
+    // at once, ten times a second, keeping every descriptor busy with
+    // handshakes. A 500 is an ERROR the client sees (the monitor's
+    // HANDSHAKE_FAILED_AUTH, value 500); its socket then stops, and our
+    // clients make a new one at their own pace (common/client.cc).
+    return {"500", "no room: the broker is out of file descriptors", ""};
+  }
+  const bool zap = f.size() >= 6 && f[0].to_string_view() == "1.0";
+  if (!registry_ && zap && f[5].to_string_view() == "NULL") {
+    return {"200", "OK", ""};  // a broker without keys lets everyone in
+  }
+  if (registry_ && zap && f.size() >= 7 && f[5].to_string_view() == "CURVE" && f[6].size() == 32) {
+    char z85[41];
+    zmq_z85_encode(z85, static_cast<const uint8_t*>(f[6].data()), 32);
+    const auto device = registry_->Find(z85);
+    if (device && !device->revoked()) return {"200", "OK", z85};
+    return {"400", device ? "revoked device" : "unknown device", z85};
+  }
+  return {"400", registry_ ? "CURVE required" : "a NULL-mechanism handshake expected", ""};
+}
+
+void ZapHandler::NoteRefused(const Verdict& v, const std::string& address) {
+  ++refused_;
+  if (tally_ && clock_) {
+    tally_->Add("handshake_refused", v.key.empty() ? address : v.key, v.text + " from " + address,
+                clock_->NowMs());
+  }
+  // Security log: refused handshakes, at most 20 lines a minute.
+  const auto now = std::chrono::steady_clock::now();
+  if (now - log_window_ > std::chrono::minutes(1)) {
+    if (suppressed_ > 0) spdlog::warn("{} more refused handshakes in the last minute", suppressed_);
+    log_window_ = now;
+    logged_ = 0;
+    suppressed_ = 0;
+  }
+  if (logged_ < 20) {
+    ++logged_;
+    spdlog::warn("security: refused a connection from {} ({}; key {})", address, v.text,
+                 v.key.empty() ? "-" : v.key);
+  } else {
+    ++suppressed_;
+  }
+  // Last, so that whoever waits on it (the start-up self-test) finds the
+  // refusal already in the log.
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    last_refused_ = v.key;
+  }
+  cv_.notify_all();
 }
 
 bool ZapHandler::SelfTest(const std::string& command_endpoint, const std::string& server_public,

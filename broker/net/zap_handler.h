@@ -111,7 +111,15 @@ class ZapHandler {
   int64_t accepted() const { return accepted_.load(); }
 
  private:
+  // The answer to one ZAP request: "200" (in; `key` becomes the User-Id),
+  // "400" (refused) or "500" (no room), with its reason.
+  struct Verdict {
+    std::string status, text, key;
+  };
   void Run();
+  Verdict Decide(const std::vector<zmq::message_t>& request);
+  // Counts, tallies and logs (at most 20 lines a minute) a refusal.
+  void NoteRefused(const Verdict& v, const std::string& address);
   // Logs the connections refused for want of descriptors, once a second.
   void NoteNoRoom(bool refused_now);
 
