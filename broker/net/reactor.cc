@@ -26,6 +26,27 @@ namespace {
 
 constexpr int kLogBudget = 20;  // bad-input log lines per 10 s
 
+// A failed handshake as a socket monitor reports it, in words; empty for a
+// refusal by ZAP (the ZAP handler logs those with the key).
+std::string WhyHandshakeFailed(uint16_t event, uint32_t value) {
+  if (event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) return "";
+  if (event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL &&
+      value == ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH) {
+    return "a client without CURVE keys (keys on one side only)";
+  }
+  if (event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL &&
+      value == ZMQ_PROTOCOL_ERROR_ZMTP_CRYPTOGRAPHIC) {
+    return "a client with the wrong broker.pub (its hello could not be decrypted)";
+  }
+  if (event == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) {
+    // The peer hung up mid-handshake: most often a client without keys (it
+    // gives up on the CURVE greeting), sometimes a port scanner.
+    return std::string("a handshake broken off (") + std::strerror(static_cast<int>(value)) +
+           "), most often a client without CURVE keys";
+  }
+  return "a broken secure handshake (ZMTP error " + std::to_string(value) + ")";
+}
+
 }  // namespace
 
 StatusOr<std::string> DeriveEventEndpoint(const std::string& command_endpoint) {
@@ -173,28 +194,11 @@ void Reactor::NoteFailedHandshakes(Millis now) {
       uint32_t value;
       std::memcpy(&event, frames[0].data(), 2);
       std::memcpy(&value, static_cast<const char*>(frames[0].data()) + 2, 4);
-      std::string why;
       if (event == ZMQ_EVENT_ACCEPT_FAILED) {
         accept_failures[port][static_cast<int>(value)]++;
-        continue;
+      } else if (const std::string why = WhyHandshakeFailed(event, value); !why.empty()) {
+        ++counts[{port, why}];
       }
-      if (event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL &&
-          value == ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH) {
-        why = "a client without CURVE keys (keys on one side only)";
-      } else if (event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL &&
-                 value == ZMQ_PROTOCOL_ERROR_ZMTP_CRYPTOGRAPHIC) {
-        why = "a client with the wrong broker.pub (its hello could not be decrypted)";
-      } else if (event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) {
-        continue;  // refused by ZAP: the ZAP handler logs those with the key
-      } else if (event == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) {
-        // The peer hung up mid-handshake: most often a client without keys
-        // (it gives up on the CURVE greeting), sometimes a port scanner.
-        why = std::string("a handshake broken off (") + std::strerror(static_cast<int>(value)) +
-              "), most often a client without CURVE keys";
-      } else {
-        why = "a broken secure handshake (ZMTP error " + std::to_string(value) + ")";
-      }
-      ++counts[{port, why}];
     }
   }
   for (const auto& [port, by_errno] : accept_failures) {
