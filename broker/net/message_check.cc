@@ -23,24 +23,23 @@ bool ValidId(std::string_view id) {
   return true;
 }
 
-std::optional<BadInput> CheckMessage(const std::vector<std::string_view>& frames,
+std::optional<BadInput> CheckMessage(size_t count, std::string_view tag, std::string_view envelope,
                                      v1::Envelope* in) {
-  if (frames.size() != 2) {
+  if (count != 2) {
     return Bad(v1::INVALID_ARGUMENT, "Format pesan salah.",
                "Malformed message: expected 2 frames [MPP1][Envelope].",
-               "bad message: " + std::to_string(frames.size()) + " frames, expected 2");
+               "bad message: " + std::to_string(count) + " frames, expected 2");
   }
-  if (frames[0] != kProtocolTag) {
-    return Bad(
-        v1::UNSUPPORTED_VERSION, "Versi protokol tidak didukung.",
-        "Unsupported protocol tag; this broker speaks MPP1.",
-        "bad message: unknown protocol tag (" + std::to_string(frames[0].size()) + " bytes)");
+  if (tag != kProtocolTag) {
+    return Bad(v1::UNSUPPORTED_VERSION, "Versi protokol tidak didukung.",
+               "Unsupported protocol tag; this broker speaks MPP1.",
+               "bad message: unknown protocol tag (" + std::to_string(tag.size()) + " bytes)");
   }
-  if (!in->ParseFromArray(frames[1].data(), static_cast<int>(frames[1].size()))) {
+  if (!in->ParseFromArray(envelope.data(), static_cast<int>(envelope.size()))) {
     return Bad(
         v1::INVALID_ARGUMENT, "Isi pesan tidak dapat dibaca.",
         "The envelope is not a valid MPP1 protobuf (or has invalid UTF-8).",
-        "bad message: envelope does not parse (" + std::to_string(frames[1].size()) + " bytes)");
+        "bad message: envelope does not parse (" + std::to_string(envelope.size()) + " bytes)");
   }
   if (!in->has_request() || !ValidId(in->client_id()) || !ValidId(in->request_id())) {
     return Bad(v1::INVALID_ARGUMENT, "Permintaan tidak sah.",

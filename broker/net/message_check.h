@@ -12,7 +12,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "mpp/v1/mpp.pb.h"
 
@@ -28,8 +27,10 @@ struct BadInput {
   bool garbage = true;
 };
 
-// `frames` after the identity: [tag][envelope]. Fills `*in` on success.
-std::optional<BadInput> CheckMessage(const std::vector<std::string_view>& frames, v1::Envelope* in);
+// The `count` frames after the identity, the first two of which are `tag`
+// and `envelope` (empty when missing). Fills `*in` on success.
+std::optional<BadInput> CheckMessage(size_t count, std::string_view tag, std::string_view envelope,
+                                     v1::Envelope* in);
 
 // 1..128 printable ASCII characters, no spaces (empty allowed).
 bool ValidId(std::string_view id);

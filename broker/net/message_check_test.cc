@@ -18,7 +18,8 @@ std::string Envelope(const std::string& client_id, const std::string& request_id
 
 std::optional<BadInput> Check(std::vector<std::string_view> frames, v1::Envelope* in = nullptr) {
   v1::Envelope scratch;
-  return CheckMessage(frames, in ? in : &scratch);
+  return CheckMessage(frames.size(), frames.size() > 0 ? frames[0] : "",
+                      frames.size() > 1 ? frames[1] : "", in ? in : &scratch);
 }
 
 TEST(MessageCheck, AWellFormedMessageIsParsed) {

@@ -464,10 +464,10 @@ void Reactor::HandleMessage(std::vector<zmq::message_t>& frames, std::vector<Pen
   }
   Pending p;
   p.identity = std::move(frames[0]);
-  std::vector<std::string_view> parts;
-  for (size_t i = 1; i < frames.size(); ++i) parts.push_back(frames[i].to_string_view());
   v1::Envelope in;
-  if (const auto bad = CheckMessage(parts, &in)) {
+  if (const auto bad =
+          CheckMessage(frames.size() - 1, frames.size() > 1 ? frames[1].to_string_view() : "",
+                       frames.size() > 2 ? frames[2].to_string_view() : "", &in)) {
     if (bad->garbage) CountBad(peer);
     if (LogAllowed()) spdlog::warn("{}", bad->log);
     Refuse(std::move(p), bad->request_id, bad->code, bad->message_id, bad->message_en, replies,
