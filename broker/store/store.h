@@ -2,9 +2,12 @@
 //
 // An append-only `events` table (seq, time, type, payload) plus materialized
 // `tickets`, `counters`, `operators` and `ratings` tables and the `requests` table of stored
-// replies, all written in one transaction per batch (group commit). The file runs in WAL mode with
-// synchronous=FULL, so a COMMIT that returned is on disk: the broker replies and publishes only
-// after it.
+// replies, all written in one transaction per batch (group commit). The file runs in WAL mode.
+// Alone, with synchronous=FULL, a COMMIT that returned is on disk. The broker runs it with
+// synchronous=NORMAL (SetCommitSync(false)) and the WAL syncer thread (store/wal_syncer.h)
+// fdatasyncs the log instead: the reactor replies and publishes a batch only once a sync that
+// began after its COMMIT has finished (docs/ARCHITECTURE.md, "Store"). Either way nothing is
+// acknowledged before it is on disk.
 //
 // Schema changes are numbered migrations recorded in PRAGMA user_version; a
 // file from a newer broker is refused rather than guessed at.
