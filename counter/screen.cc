@@ -9,20 +9,21 @@
 
 #include "common/gui_window.h"
 #include "common/layout.h"
+#include "common/palette.h"
 
 namespace mpp::counter {
 namespace {
 
-const ImU32 kNavy = Rgb(11, 45, 110);
-const ImU32 kInk = Rgb(20, 24, 33);
-const ImU32 kMuted = Rgb(90, 98, 112);
-const ImU32 kWhite = Rgb(255, 255, 255);
-const ImU32 kPage = Rgb(236, 240, 246);
-const ImU32 kGreen = Rgb(0, 128, 64);
-const ImU32 kAmber = Rgb(214, 140, 0);
-const ImU32 kRed = Rgb(190, 24, 24);
-const ImU32 kDisabled = Rgb(200, 204, 212);
-const ImU32 kDisabledText = Rgb(60, 66, 78);  // 6:1 on the grey: readable, plainly off
+using palette::kAmber;
+using palette::kDisabled;
+using palette::kDisabledText;
+using palette::kGreen;
+using palette::kInk;
+using palette::kMuted;
+using palette::kNavy;
+using palette::kPage;
+using palette::kRed;
+using palette::kWhite;
 
 ImU32 ToneColor(Tone t) { return t == Tone::kGreen ? kGreen : t == Tone::kAmber ? kAmber : kRed; }
 

@@ -6,19 +6,20 @@
 
 #include "common/gui_window.h"
 #include "common/layout.h"
+#include "common/palette.h"
 #include "display/info_panel.h"
 
 namespace mpp::display {
 namespace {
 
-const ImU32 kNavy = Rgb(11, 45, 110);
-const ImU32 kWhite = Rgb(255, 255, 255);
-const ImU32 kInk = Rgb(20, 24, 33);
-const ImU32 kMuted = Rgb(70, 80, 100);
-const ImU32 kPanel = Rgb(244, 246, 250);
-const ImU32 kPale = Rgb(190, 205, 235);  // secondary text on navy
-const ImU32 kAmber = Rgb(255, 193, 7);
-const ImU32 kRed = Rgb(180, 24, 24);
+using palette::kInk;
+using palette::kMuted;
+using palette::kNavy;
+using palette::kPale;
+using palette::kPanel;
+using palette::kRed;
+using palette::kSignal;
+using palette::kWhite;
 
 // Counter tiles carry white names and numbers, read from afar: every tone
 // is dark enough for 7:1 against white (amber carries dark ink instead).
@@ -30,7 +31,7 @@ Tone TileTone(CounterPanel::Tone t) {
     case CounterPanel::Tone::kServing:
       return {Rgb(0, 100, 50), kWhite};
     case CounterPanel::Tone::kCalling:
-      return {kAmber, kInk};
+      return {kSignal, kInk};
     case CounterPanel::Tone::kIdle:
       return {Rgb(0, 70, 170), kWhite};
     case CounterPanel::Tone::kBreak:
@@ -167,9 +168,9 @@ void NowCalling(ImDrawList* dl, const DisplayModel& m, const Fonts& f, const Lay
   const float s = l.s;
   const ImVec2 a = l.call_min, b = l.call_max;
   const bool flash_on = m.highlight && std::fmod(t, 0.8) < 0.5;
-  const ImU32 bg = flash_on ? kAmber : kWhite;
+  const ImU32 bg = flash_on ? kSignal : kWhite;
   dl->AddRectFilled(a, b, bg, 18 * s);
-  dl->AddRect(a, b, m.highlight ? kAmber : Rgb(180, 190, 210), 18 * s, 0, 6 * s);
+  dl->AddRect(a, b, m.highlight ? kSignal : Rgb(180, 190, 210), 18 * s, 0, 6 * s);
   const float inner = b.x - a.x - 2 * l.pad;
   const float cx = (a.x + b.x) / 2;
   LayoutBox box("now calling", ImVec2(a.x + l.pad, a.y), ImVec2(b.x - l.pad, b.y), bg);

@@ -7,24 +7,25 @@
 
 #include "common/gui_window.h"
 #include "common/layout.h"
+#include "common/palette.h"
 
 namespace mpp::kiosk {
 namespace {
 
-const ImU32 kNavy = Rgb(11, 45, 110);
-const ImU32 kNavyDark = Rgb(6, 28, 72);
-const ImU32 kWhite = Rgb(255, 255, 255);
-const ImU32 kPage = Rgb(240, 243, 248);
-const ImU32 kInk = Rgb(20, 24, 33);
-const ImU32 kMuted = Rgb(80, 88, 104);
-const ImU32 kGreen = Rgb(0, 122, 61);
-const ImU32 kGreenDark = Rgb(0, 92, 46);
-const ImU32 kRed = Rgb(180, 24, 24);
-const ImU32 kAmberBg = Rgb(255, 236, 179);
-const ImU32 kRedBg = Rgb(253, 224, 224);
-const ImU32 kGreenBg = Rgb(220, 243, 228);
-const ImU32 kGreyBtn = Rgb(214, 218, 226);
-const ImU32 kBorder = Rgb(176, 184, 198);
+using palette::kAmberTint;
+using palette::kBorder;
+using palette::kGreen;
+using palette::kGreenDark;
+using palette::kGreenTint;
+using palette::kGreyButton;
+using palette::kInk;
+using palette::kMuted;
+using palette::kNavy;
+using palette::kNavyDark;
+using palette::kPage;
+using palette::kRed;
+using palette::kRedTint;
+using palette::kWhite;
 
 // The frame being drawn: fonts, size, scale, targets.
 struct Ctx {
@@ -44,7 +45,7 @@ struct ButtonStyle {
 };
 const ButtonStyle kPrimary{kGreen, kGreenDark, kWhite, 0};
 const ButtonStyle kNormal{kNavy, kNavyDark, kWhite, 0};
-const ButtonStyle kPlain{kWhite, kGreyBtn, kNavy, kNavy};
+const ButtonStyle kPlain{kWhite, kGreyButton, kNavy, kNavy};
 
 // A touch button: a rounded box with a bold label and an optional second line,
 // registered in the tap targets. Disabled buttons are grey and do nothing; a
@@ -56,7 +57,7 @@ bool Button(Ctx& c, const std::string& id, ImVec2 p0, ImVec2 size, const std::st
   ImGui::SetCursorScreenPos(p0);
   const bool pressed = ImGui::InvisibleButton(id.c_str(), size) && enabled && settled;
   const bool held = ImGui::IsItemActive() && enabled && settled;  // no false feedback
-  if (!enabled) style = ButtonStyle{kGreyBtn, kGreyBtn, kMuted, kBorder};
+  if (!enabled) style = ButtonStyle{kGreyButton, kGreyButton, kMuted, kBorder};
   const ImVec2 p1(p0.x + size.x, p0.y + size.y);
   c.dl->AddRectFilled(p0, p1, held ? style.fill_pressed : style.fill, 14 * c.u);
   if (style.border) c.dl->AddRect(p0, p1, style.border, 14 * c.u, 0, 3 * c.u);
@@ -246,9 +247,9 @@ void Standard(Ctx& c, float y, float bottom) {
     const float tw = x1 - x0 - 2 * pad;
     const float th = MeasureText(c.f.bold, v.live_text, tw).y;
     c.dl->AddRectFilled(ImVec2(x0, yy), ImVec2(x1, yy + th + 40 * c.u),
-                        v.available ? kGreenBg : kAmberBg, 10 * c.u);
+                        v.available ? kGreenTint : kAmberTint, 10 * c.u);
     LayoutBox box("live status", ImVec2(x0, yy), ImVec2(x1, yy + th + 40 * c.u),
-                  v.available ? kGreenBg : kAmberBg);
+                  v.available ? kGreenTint : kAmberTint);
     DrawText(c.dl, c.f.bold, ImVec2(x0 + pad, yy + 20 * c.u), kInk, v.live_text, tw);
     yy += th + 60 * c.u;
   }
@@ -478,9 +479,9 @@ void Ticket(Ctx& c, float y, float bottom) {
       const float bw = notice_bw, tw = notice_tw, box = failed_h;
       const std::string& msg = failed_msg;
       const std::string& detail = failed_detail;
-      c.dl->AddRectFilled(ImVec2(pad, sy), ImVec2(c.w - pad, sy + box), kRedBg, 10 * c.u);
+      c.dl->AddRectFilled(ImVec2(pad, sy), ImVec2(c.w - pad, sy + box), kRedTint, 10 * c.u);
       c.dl->AddRect(ImVec2(pad, sy), ImVec2(c.w - pad, sy + box), kRed, 10 * c.u, 0, 3 * c.u);
-      LayoutBox failed("print failed", ImVec2(pad, sy), ImVec2(c.w - pad, sy + box), kRedBg);
+      LayoutBox failed("print failed", ImVec2(pad, sy), ImVec2(c.w - pad, sy + box), kRedTint);
       const float th =
           DrawText(c.dl, c.f.bold, ImVec2(pad + 20 * c.u, sy + 20 * c.u), kRed, msg, tw);
       DrawText(c.dl, c.f.small, ImVec2(pad + 20 * c.u, sy + 30 * c.u + th), kMuted, detail, tw);
@@ -499,8 +500,8 @@ void Refused(Ctx& c, float y, float bottom) {
   y = Title(c, y + 60 * c.u, T(l, "Nomor antrean belum dapat diambil", "No number can be issued"));
   const std::string text = c.m->RefusalText();
   const float th = MeasureText(c.f.large, text, c.w - 4 * pad).y;
-  c.dl->AddRectFilled(ImVec2(pad, y), ImVec2(c.w - pad, y + th + 60 * c.u), kAmberBg, 12 * c.u);
-  LayoutBox box("refusal", ImVec2(pad, y), ImVec2(c.w - pad, y + th + 60 * c.u), kAmberBg);
+  c.dl->AddRectFilled(ImVec2(pad, y), ImVec2(c.w - pad, y + th + 60 * c.u), kAmberTint, 12 * c.u);
+  LayoutBox box("refusal", ImVec2(pad, y), ImVec2(c.w - pad, y + th + 60 * c.u), kAmberTint);
   DrawText(c.dl, c.f.large, ImVec2(2 * pad, y + 30 * c.u), kInk, text, c.w - 4 * pad);
 }
 

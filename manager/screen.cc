@@ -5,21 +5,24 @@
 #include <cstdio>
 #include <optional>
 
+#include "broker/report/report.h"
 #include "common/gui_window.h"
 #include "common/layout.h"
+#include "common/palette.h"
 
 namespace mpp::manager {
 namespace {
 
-const ImU32 kNavy = Rgb(11, 45, 110);
-const ImU32 kInk = Rgb(20, 24, 33);
-const ImU32 kMuted = Rgb(90, 98, 112);
-const ImU32 kWhite = Rgb(255, 255, 255);
-const ImU32 kPage = Rgb(236, 240, 246);
-const ImU32 kLine = Rgb(206, 212, 224);
-const ImU32 kGreen = Rgb(0, 128, 64);
-const ImU32 kAmber = Rgb(160, 95, 0);  // dark enough for text on white (5:1)
-const ImU32 kRed = Rgb(190, 24, 24);
+using palette::kAmber;
+using palette::kBlue;
+using palette::kGreen;
+using palette::kInk;
+using palette::kLine;
+using palette::kMuted;
+using palette::kNavy;
+using palette::kPage;
+using palette::kRed;
+using palette::kWhite;
 
 // Registers the last item as a tap target; true once it stands still (TapTargets).
 bool Register(TapTargets* targets, const std::string& id, bool enabled = true) {
@@ -62,6 +65,21 @@ std::string Dec(Lang l, const char* f, double v) {
   std::string out = Fmt(f, v);
   if (l == Lang::kId) std::replace(out.begin(), out.end(), '.', ',');
   return out;
+}
+
+// The colour of a converted score's grade: A green, B blue, C amber, D red.
+ImU32 GradeColour(double score) {
+  std::string label;
+  switch (report::Grade(score, &label)) {
+    case 'A':
+      return kGreen;
+    case 'B':
+      return kBlue;
+    case 'C':
+      return kAmber;
+    default:
+      return kRed;
+  }
 }
 
 std::string Min(Lang l, double ms) { return Dec(l, "%.1f", ms / 60000.0); }
@@ -611,7 +629,7 @@ void DrawSkm(UiState* ui, const Fonts& f, float x0, float y0, float w, float h, 
     y += f.body->FontSize;
   } else {
     const ImU32 gc = k.grade() == "A"   ? kGreen
-                     : k.grade() == "B" ? Rgb(40, 120, 200)
+                     : k.grade() == "B" ? kBlue
                      : k.grade() == "C" ? kAmber
                                         : kRed;
     DrawTextScaled(dl, f.huge, f.huge->FontSize * 1.6f, ImVec2(in.x, y), gc,
@@ -625,8 +643,7 @@ void DrawSkm(UiState* ui, const Fonts& f, float x0, float y0, float w, float h, 
                  Dec(l, "%.3f", k.ikm()) + " x 25");
     y += f.body->FontSize * 1.5f;
     DrawTextScaled(dl, f.body, f.body->FontSize * 0.85f, ImVec2(in.x, y), kMuted,
-                   T(l, "A >= 88,31  B >= 76,61  C >= 65,00  D < 65,00",
-                     "A >= 88.31  B >= 76.61  C >= 65.00  D < 65.00"));
+                   report::GradeLegend(l == Lang::kId ? ',' : '.'));
     y += f.body->FontSize * 2;
   }
   // One-tap ratings.
@@ -636,7 +653,7 @@ void DrawSkm(UiState* ui, const Fonts& f, float x0, float y0, float w, float h, 
   for (int i = 1; i < t.ratings_size(); ++i) total += t.ratings(i);
   const char* names_id[] = {"", "Tidak puas", "Kurang puas", "Puas", "Sangat puas"};
   const char* names_en[] = {"", "Dissatisfied", "Not quite", "Satisfied", "Very satisfied"};
-  const ImU32 colors[] = {0, kRed, kAmber, Rgb(40, 120, 200), kGreen};
+  const ImU32 colors[] = {0, kRed, kAmber, kBlue, kGreen};
   const float bar_x = in.x + left_w * 0.42f, bar_w = left_w * 0.4f;
   for (int s = 4; s >= 1; --s) {
     const int n = s < t.ratings_size() ? t.ratings(s) : 0;
@@ -667,10 +684,7 @@ void DrawSkm(UiState* ui, const Fonts& f, float x0, float y0, float w, float h, 
     const bool answered = i < k.answered_size() && k.answered(i) > 0;
     if (answered) {
       const double nrr = k.nrr(i);
-      const ImU32 c = nrr * 25 >= 88.31   ? kGreen
-                      : nrr * 25 >= 76.61 ? Rgb(40, 120, 200)
-                      : nrr * 25 >= 65    ? kAmber
-                                          : kRed;
+      const ImU32 c = GradeColour(nrr * 25);
       dl->AddRectFilled(ImVec2(bx, yy + 3),
                         ImVec2(bx + bw * static_cast<float>(nrr / 4.0), yy + line - 5), c, 3);
       DrawText(dl, f.body, ImVec2(bx + bw + 8, yy), kInk,

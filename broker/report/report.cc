@@ -71,10 +71,26 @@ Distribution Summarize(std::vector<int64_t> v) {
 
 char Grade(double score, std::string* label) {
   const double s = std::round(score * 100) / 100;
-  if (s >= 88.31) return *label = "Sangat Baik", 'A';
-  if (s >= 76.61) return *label = "Baik", 'B';
-  if (s >= 65.00) return *label = "Kurang Baik", 'C';
-  return *label = "Tidak Baik", 'D';
+  for (const GradeBand& band : kGradeBands) {
+    if (s >= band.min_score) return *label = band.label, band.grade;
+  }
+  const GradeBand& lowest = kGradeBands[std::size(kGradeBands) - 1];  // a negative score
+  return *label = lowest.label, lowest.grade;
+}
+
+std::string GradeLegend(char decimal) {
+  std::string text;
+  for (size_t i = 0; i < std::size(kGradeBands); ++i) {
+    const bool last = i + 1 == std::size(kGradeBands);
+    char number[16];
+    std::snprintf(number, sizeof number, "%.2f",
+                  last ? kGradeBands[i - 1].min_score : kGradeBands[i].min_score);
+    std::string n = number;
+    std::replace(n.begin(), n.end(), '.', decimal);
+    if (!text.empty()) text += "  ";
+    text += std::string(1, kGradeBands[i].grade) + (last ? " < " : " >= ") + n;
+  }
+  return text;
 }
 
 Skm ComputeSkm(const std::vector<std::array<int, 9>>& forms) {

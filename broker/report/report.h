@@ -51,8 +51,22 @@ struct Skm {
   std::string label;  // "Sangat Baik", "Baik", "Kurang Baik", "Tidak Baik"
 };
 Skm ComputeSkm(const std::vector<std::array<int, 9>>& forms);
-// Grade of a converted score (0..100): >= 88.31 A, >= 76.61 B, >= 65.00 C, else D.
+// The SKM grades (PermenPAN-RB 14/2017): each grade's lowest converted score
+// (0..100), best first. The one place they are written.
+struct GradeBand {
+  char grade;
+  double min_score;
+  const char* label;
+};
+inline constexpr GradeBand kGradeBands[] = {{'A', 88.31, "Sangat Baik"},
+                                            {'B', 76.61, "Baik"},
+                                            {'C', 65.00, "Kurang Baik"},
+                                            {'D', 0.0, "Tidak Baik"}};
+// Grade of a converted score (0..100), rounded to 2 decimals first.
 char Grade(double score, std::string* label);
+// "A >= 88.31  B >= 76.61  C >= 65.00  D < 65.00", with `decimal` (',' in
+// Indonesian) as the decimal separator: the legend beside a grade.
+std::string GradeLegend(char decimal);
 
 struct Row {
   std::string key;    // the group: agency code, service code, counter id, operator, day, hour

@@ -12,6 +12,16 @@
 namespace mpp::report {
 namespace {
 
+TEST(Grade, TheLegendIsWrittenFromTheSameBandsAsTheGrades) {
+  EXPECT_EQ(GradeLegend('.'), "A >= 88.31  B >= 76.61  C >= 65.00  D < 65.00");
+  EXPECT_EQ(GradeLegend(','), "A >= 88,31  B >= 76,61  C >= 65,00  D < 65,00");
+  std::string label;
+  for (const GradeBand& band : kGradeBands) {
+    EXPECT_EQ(Grade(band.min_score, &label), band.grade);
+    EXPECT_EQ(label, band.label);
+  }
+}
+
 TEST(Skm, GradeBoundariesAreOnTheRoundedScore) {
   std::string label;
   EXPECT_EQ(Grade(88.31, &label), 'A');
