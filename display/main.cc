@@ -3,7 +3,8 @@
 //
 //   mpp-display --broker tcp://127.0.0.1:5555 --zone A [--fullscreen] [--size 1920x1080]
 //               [--mute] [--lang id|en] [--audio-out calls.wav]
-//               [--screenshot out.png --frames N] [--dump-model model.json]
+//               [--screenshot out.png --frames N] [--script FILE] [--log-level L]
+//               [--dump-model model.json]
 //
 // The network runs on its own thread (CloneClient) and wakes the UI, which
 // otherwise sleeps in glfwWaitEventsTimeout: --fps while the ticker scrolls or
@@ -28,6 +29,7 @@
 #include "common/cli.h"
 #include "common/clone_client.h"
 #include "common/gui_program.h"
+#include "common/gui_script.h"
 #include "common/gui_window.h"
 #include "common/keys.h"
 #include "common/layout.h"
@@ -83,26 +85,16 @@ int main(int argc, char** argv) {
   CLI::App app{"mpp-display - hallway display with voice calls"};
   app.set_version_flag("--version", MPP_VERSION_STRING);
   std::string broker = "tcp://127.0.0.1:5555", zone, size = "1920x1080", lang_s = "id";
-  std::string screenshot, audio_out, dump_model, client_id, latency_log;
-  int frames = 0;
+  std::string audio_out, dump_model, client_id, latency_log;
   double fps = 4;
   bool mute = false;
-  mpp::ScreenOptions screen;
   app.add_option("--broker", broker, "broker command endpoint")
       ->envname("MPP_BROKER")
       ->capture_default_str();
-  std::string keys_dir;
-  app.add_option("--keys", keys_dir,
-                 "CURVE keys: DIR/device.key and DIR/broker.pub (a broker with keys)")
-      ->envname("MPP_KEYS");
   app.add_option("--zone", zone, "zone shown on this display (empty: whole MPP)");
-  mpp::AddScreenOptions(app, &screen);
-  mpp::AddLayoutOption(app);
   app.add_option("--size", size, "window size WxH")->capture_default_str();
   app.add_flag("--mute", mute, "no voice");
   app.add_option("--lang", lang_s, "id or en")->check(CLI::IsMember({"id", "en"}));
-  app.add_option("--screenshot", screenshot, "write a PNG after --frames frames, then exit");
-  app.add_option("--frames", frames, "frames to render before the screenshot (after sync)");
   app.add_option("--fps", fps, "redraws per second when idle (clock, ticker); calls redraw at once")
       ->check(CLI::Range(0.5, 60.0))
       ->capture_default_str();
@@ -128,13 +120,16 @@ int main(int argc, char** argv) {
                "its strip is drawn (over the rest kept offscreen)");
   app.add_option("--latency-log", latency_log,
                  "append 'seq milliseconds' per call: broker call time -> frame on screen");
+  mpp::GuiProgramOptions common;
+  mpp::AddGuiProgramOptions(app, &common,
+                            "waits and screenshots: wait synced|connected|offline|calling:NUMBER "
+                            "(see common/gui_script.h)");
   MPP_PARSE(app, argc, argv);
-  if (auto st = mpp::UseClientKeysFrom(keys_dir); !st.ok()) {
-    std::cerr << "mpp-display: " << st.message() << "\n";
-    return 2;
-  }
+  if (!mpp::StartGuiProgram("mpp-display", common)) return 2;
+  const std::string& screenshot = common.screenshot;
+  std::optional<mpp::GuiScript> script;
+  if (!mpp::LoadScriptOption("mpp-display", common.script_path, &script)) return 2;
 
-  mpp::SetUpLogging("mpp-display", "info");
   mpp::Lang lang = mpp::Lang::kId;
   mpp::ParseLang(lang_s, &lang);
   int width = 1920, height = 1080;
@@ -143,7 +138,7 @@ int main(int argc, char** argv) {
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
 
-  auto window = mpp::GuiWindow::Open({"MPP - Layar Antrean", width, height, screen});
+  auto window = mpp::GuiWindow::Open({"MPP - Layar Antrean", width, height, common.screen});
   if (!window.ok()) {
     std::cerr << "mpp-display: " << window.status().message() << "\n";
     return 2;
@@ -188,13 +183,26 @@ int main(int argc, char** argv) {
   uint64_t catalog_generation = 0;
   mpp::SystemClock local;
   mpp::Millis last_call_seen = 0;
-  int rendered_after_sync = 0;
+  mpp::FrameExit frame_exit{screenshot, common.frames};
+  mpp::TapTargets no_buttons;  // a hall display has none: its scripts wait and take screenshots
+  std::optional<mpp::display::DisplayModel> shown;  // the model on screen, for the script's waits
+  bool synced = false, connected = false;
+  const auto holds = [&](const std::string& what) {
+    if (what == "synced") return synced;
+    if (what == "connected") return connected;
+    if (what == "offline") return !connected;
+    if (what.rfind("calling:", 0) == 0) {
+      return shown && shown->has_call && shown->now_calling.number == what.substr(8);
+    }
+    return false;
+  };
   std::string last_dump;
   size_t spoken = 0;
   std::vector<mpp::Announcement> shown_pending;  // calls to time once their frame is on screen
   std::FILE* latency = latency_log.empty() ? nullptr : std::fopen(latency_log.c_str(), "a");
   const auto start = std::chrono::steady_clock::now();
   int exit_code = 0;
+  const bool busy_at_exit = !screenshot.empty() || script.has_value();
   // Redraws: at --fps while the ticker scrolls or a call flashes; otherwise
   // only when something changes (the network thread wakes the loop) or the
   // clock's minute turns - an idle hall display without a ticker draws once
@@ -210,7 +218,8 @@ int main(int argc, char** argv) {
   mpp::LayoutFrame kept_layout;  // its layout record without the ticker (--layout)
   long whole_count = 0, ticker_count = 0;
   while (!g_stop && !gui.ShouldClose()) {
-    gui.WaitEvents(screenshot.empty() ? next_wait_s : 0.02);
+    const bool busy = (script && script->running()) || !screenshot.empty();
+    gui.WaitEvents(busy ? 0.02 : next_wait_s);
     next_wait_s = 1.0 / fps;
     mpp::CloneClient::View view = clone.Read();
     if (view.has_catalog && (!catalog || view.catalog_generation != catalog_generation)) {
@@ -230,7 +239,11 @@ int main(int argc, char** argv) {
       if (latency) shown_pending.push_back(a);
     }
 
-    gui.BeginFrame();
+    synced = view.state.synced();
+    connected = view.connected;
+    gui.BeginFrame([&](ImGuiIO& io) {
+      if (script) script->BeforeFrame(io, no_buttons, holds);
+    });
     enum class Frame { kWhole, kKept, kOver } frame = Frame::kWhole;
     const int fb_w = gui.width(), fb_h = gui.height();
     const double t =
@@ -250,6 +263,7 @@ int main(int argc, char** argv) {
           mpp::display::RecentRows(fonts, static_cast<float>(fb_w), static_cast<float>(fb_h),
                                    !view.connected, info && info->has_image());
       const mpp::display::DisplayModel model = mpp::display::BuildDisplayModel(in);
+      shown = model;
       const std::string info_now = info && info->has_image() ? info->current() : "";
       // The flash of a fresh call moves with time: it is drawn whole.
       const bool same = !whole_frames && !model.highlight && kept_model && *kept_model == model &&
@@ -308,16 +322,11 @@ int main(int argc, char** argv) {
         break;
     }
 
-    if (!screenshot.empty()) {
-      // Count frames once the state is synced (or after 10 s, to show the banner).
-      if (view.state.synced() || t > 10) ++rendered_after_sync;
-      if (rendered_after_sync >= std::max(1, frames)) {
-        if (auto st = gui.Screenshot(screenshot); !st.ok()) {
-          std::cerr << "mpp-display: " << st.message() << "\n";
-          exit_code = 1;
-        }
-        g_stop = true;
-      }
+    // Frames for --screenshot are counted once the state is synced (or after
+    // 10 s, to show the banner).
+    if (mpp::AfterFrame(script ? &*script : nullptr, &frame_exit, view.state.synced() || t > 10,
+                        gui, "mpp-display", &exit_code)) {
+      g_stop = true;
     }
     gui.Present();
     if (latency && !shown_pending.empty()) {
@@ -335,7 +344,7 @@ int main(int argc, char** argv) {
   spdlog::info("display: {} whole frames, {} ticker-only frames", whole_count, ticker_count);
 
   clone.Stop();
-  voice.WaitIdle(screenshot.empty() ? 0 : 15000);  // let a test's last call finish
+  voice.WaitIdle(busy_at_exit ? 15000 : 0);  // let a test's last call finish
   voice.Stop();
   return exit_code;
 }

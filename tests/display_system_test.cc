@@ -254,6 +254,38 @@ TEST_F(DisplaySystem, OnlyTheTickerIsRedrawnWhileNothingElseChanges) {
   for (const auto& problem : CheckLayout(*record, rules)) ADD_FAILURE() << problem;
 }
 
+// The display is started like the other screen programs (common/gui_program.h):
+// --log-level, and a --script that waits for what the display shows and takes
+// its screenshots - here the call of A-001, after the script has begun.
+TEST_F(DisplaySystem, TakesTheScreenProgramsOptionsAndAScript) {
+  {
+    TestClient c(broker_.command_endpoint());
+    c.SignIn(1, "ani");
+    c.Issue("KTP-REKAM");
+  }
+  const std::string script = dir_.File("display.script");
+  const std::string png = dir_.File("called.png");
+  const std::string started = dir_.File("started");
+  std::ofstream(script) << "wait synced\n"
+                        << "screenshot " << started << ".png\n"
+                        << "wait calling:A-001 20\n"
+                        << "screenshot " << png << "\n"
+                        << "quit\n";
+  ChildProcess display;
+  ASSERT_TRUE(display.Start({MPP_DISPLAY_BIN, "--broker", broker_.command_endpoint(), "--zone", "A",
+                             "--mute", "--log-level", "warn", "--script", script},
+                            Env(), dir_.File("display.log")));
+  ASSERT_TRUE(WaitFor([&] { return std::filesystem::exists(started + ".png"); }, 20000))
+      << ReadFile(dir_.File("display.log"));
+  EXPECT_FALSE(std::filesystem::exists(png)) << "nobody was called yet";
+  TestClient(broker_.command_endpoint()).CallNext(1);
+  ASSERT_EQ(display.Wait(30000), 0) << ReadFile(dir_.File("display.log"));
+  int w = 0, h = 0;
+  EXPECT_TRUE(PngSize(png, &w, &h));
+  const std::string log = ReadFile(dir_.File("display.log"));
+  EXPECT_EQ(log.find(" info "), std::string::npos) << "--log-level warn: " << log;
+}
+
 // Every screen program opens full screen on the monitor it is given (the
 // counter and the manager could not before, and all took the primary one);
 // a monitor that is not there is a usage error that lists those there are.
