@@ -436,712 +436,837 @@ std::optional<std::string> ReadPin() {
   return line;
 }
 
-int main(int argc, char** argv) {
-  CLI::App app{"mppctl - operate an MPP queue broker from the shell"};
-  app.set_version_flag("--version", MPP_VERSION_STRING);
-  app.require_subcommand(1);
-  Globals g;
-  // Global flags may also follow the subcommand (mppctl status --json).
-  app.fallthrough();
-  app.add_option("--broker", g.broker, "broker command endpoint")
-      ->envname("MPP_BROKER")
-      ->capture_default_str();
-  app.add_flag("--json", g.json, "print one JSON object per result");
-  app.add_option("--timeout", g.timeout_ms, "give up after this many ms")
-      ->capture_default_str()
-      ->check(CLI::Range(100, 600000));
-  app.add_option("--lang", g.lang, "language of messages: id or en")
-      ->check(CLI::IsMember({"id", "en"}))
-      ->capture_default_str();
-  app.add_option("--client-id", g.client_id, "client id for retries")->capture_default_str();
-  app.add_option("--request-id", g.request_id,
-                 "reuse a request id (a retry: the broker answers with the stored reply)");
-  std::string keys_dir;
-  app.add_option("--keys", keys_dir, "CURVE keys of this device: DIR/device.key and DIR/broker.pub")
-      ->envname("MPP_KEYS");
+namespace {
 
+// What the subcommands read: the global options and every subcommand's
+// arguments, bound to CLI11 options.
+struct Args {
+  Globals g;
+  std::string keys_dir;
   v1::Request req;
   std::string service, priority = "none", source = "staff", source_id, ticket, reason, op, zone;
   int counter = 0, count = 0;
-
-  auto* c_catalog = app.add_subcommand(
-      "catalog",
-      "print the catalog in force; `check FILE` / `reload` change it while the hall runs");
   std::string catalog_file;
-  auto* c_cat_check = c_catalog->add_subcommand(
-      "check", "what FILE would change against the running hall, and what stops it (admin)");
-  c_cat_check->add_option("FILE", catalog_file, "a catalog file (TOML)")
-      ->required()
-      ->check(CLI::ExistingFile);
-  auto* c_cat_reload = c_catalog->add_subcommand(
-      "reload",
-      "the broker reads its --config file again and applies it when the checks pass, like "
-      "SIGHUP (admin)");
-  auto* c_issue = app.add_subcommand("issue", "issue a ticket for SERVICE");
-  c_issue->add_option("SERVICE", service)->required();
-  c_issue
-      ->add_option("--priority", priority,
-                   "none, lansia, disabilitas, ibu_hamil, balita, korban_bencana")
-      ->capture_default_str();
-  c_issue->add_option("--source", source, "kiosk, online or staff")->capture_default_str();
-  c_issue->add_option("--source-id", source_id, "kiosk id, booking code or operator id");
-  struct CounterCmd {
-    const char* name;
-    const char* help;
-  };
-  std::map<std::string, CLI::App*> counter_cmds;
-  for (auto [name, help] :
-       {CounterCmd{"call", "call the next ticket to COUNTER"},
-        CounterCmd{"recall", "call the current ticket again"},
-        CounterCmd{"start", "start serving the called ticket"},
-        CounterCmd{"finish", "finish the ticket being served"},
-        CounterCmd{"noshow", "mark the called ticket as not present"},
-        CounterCmd{"hold", "park the current ticket (visitor fetches a document)"},
-        CounterCmd{"open", "open COUNTER"}, CounterCmd{"close", "close COUNTER"},
-        CounterCmd{"signout", "sign the operator out of COUNTER (closes it)"}}) {
-    auto* sc = app.add_subcommand(name, help);
-    sc->add_option("COUNTER", counter)->required();
-    counter_cmds[name] = sc;
-  }
-  counter_cmds["open"]->add_option("--operator", op, "operator id");
   std::string call_ticket, call_reason;
-  counter_cmds["call"]
-      ->add_option("--ticket", call_ticket,
-                   "call this waiting ticket (A-007 or #id) instead of the next; ahead of its "
-                   "turn it needs --reason, and the reports count it")
-      ->check(kTicketArg);
-  counter_cmds["call"]
-      ->add_option("--reason", call_reason, "why TICKET is called ahead of its turn")
-      ->check(CLI::IsMember(
-          {"returned-with-document", "priority-noticed-late", "wrong-queue-fixed", "other"}));
-  auto* c_transfer = app.add_subcommand("transfer", "send COUNTER's ticket to SERVICE's queue");
-  c_transfer->add_option("COUNTER", counter)->required();
-  c_transfer->add_option("SERVICE", service)->required();
-  auto* c_pause = app.add_subcommand("pause", "put COUNTER on a break");
-  c_pause->add_option("COUNTER", counter)->required();
-  c_pause->add_option("--reason", reason, "e.g. Istirahat, Salat, Gangguan sistem");
   std::string pin, name;
-  auto* c_signin =
-      app.add_subcommand("signin", "sign OPERATOR in at COUNTER with a PIN (opens it)");
-  c_signin->add_option("COUNTER", counter)->required();
-  c_signin->add_option("OPERATOR", op)->required();
-  c_signin
-      ->add_option("--pin", pin,
-                   "the operator's PIN; '-' reads it from standard input (asked without "
-                   "echo on a terminal), so it is not in `ps` or the shell's history")
-      ->required();
-  auto* c_operator = app.add_subcommand("operator", "add, change, disable or enable an operator");
-  c_operator->require_subcommand(1);
-  auto* c_op_add = c_operator->add_subcommand("add", "add OPERATOR (or change the PIN or name)");
-  c_op_add->add_option("OPERATOR", op)->required();
-  c_op_add->add_option("--pin", pin,
-                       "4-8 digits (required for a new operator); '-' reads it from standard "
-                       "input (asked without echo on a terminal)");
-  c_op_add->add_option("--name", name, "full name");
   std::vector<std::string> op_agencies;
-  c_op_add->add_option("--agency", op_agencies,
-                       "agency code whose counters OPERATOR signs in at (repeat for more; '*' = "
-                       "every agency; default: keep, or every agency for a new operator)");
-  auto* c_op_disable = c_operator->add_subcommand("disable", "stop OPERATOR from signing in");
-  c_op_disable->add_option("OPERATOR", op)->required();
-  auto* c_op_enable = c_operator->add_subcommand("enable", "let OPERATOR sign in again");
-  c_op_enable->add_option("OPERATOR", op)->required();
-  auto* c_op_list = c_operator->add_subcommand(
-      "list", "every operator: name, the agencies it may sign in at, disabled (admin only)");
   int64_t rate_ticket = 0;
   int score = 0;
   std::vector<int> skm;
-  auto* c_rate = app.add_subcommand(
-      "rate", "record a visitor's rating of finished TICKET_ID at COUNTER (SCORE 1..4)");
-  c_rate->add_option("TICKET_ID", rate_ticket)->required();
-  c_rate->add_option("COUNTER", counter)->required();
-  c_rate->add_option("SCORE", score, "4 Sangat Puas, 3 Puas, 2 Kurang Puas, 1 Tidak Puas")
-      ->required();
-  c_rate->add_option("--skm", skm, "the nine SKM answers U1..U9 (1-4, 0 = not answered)")
-      ->delimiter(',')
-      ->expected(9);
-  auto* c_unhold = app.add_subcommand("unhold", "return a held TICKET (A-007 or #id) to its queue");
-  c_unhold->add_option("TICKET", ticket)->required()->check(kTicketArg);
-  auto* c_cancel = app.add_subcommand("cancel", "cancel a waiting or held TICKET");
-  c_cancel->add_option("TICKET", ticket)->required()->check(kTicketArg);
   std::string print_error;
-  auto* c_printed = app.add_subcommand(
-      "printed", "report whether TICKET's paper was printed (--failed REASON when it was not)");
-  c_printed->add_option("TICKET", ticket)->required()->check(kTicketArg);
-  c_printed->add_option("--failed", print_error, "what the printer said, e.g. \"paper out\"");
-  auto* c_snapshot = app.add_subcommand("snapshot", "print the live state");
-  c_snapshot->add_option("--zone", zone, "only this zone");
-  auto* c_watch = app.add_subcommand("watch", "print events as they happen");
-  c_watch->add_option("--zone", zone, "only this zone");
-  c_watch->add_option("--count", count, "stop after N events");
-  auto* c_status = app.add_subcommand("status", "the broker's state and its devices");
   int health_checkpoint_s = 600, health_heartbeat_ms = 3000;
-  auto* c_health = app.add_subcommand(
-      "health",
-      "for monitoring: exit 0 when the broker is healthy, 1 when not (each problem printed), 3 "
-      "when it does not answer");
-  c_health
-      ->add_option("--checkpoint-behind-s", health_checkpoint_s,
-                   "unhealthy when the WAL has not been fully checkpointed for this long")
-      ->check(CLI::Range(1, 86400))
-      ->capture_default_str();
-  c_health
-      ->add_option("--heartbeat-ms", health_heartbeat_ms,
-                   "unhealthy when no heartbeat comes on the event port within this time")
-      ->check(CLI::Range(100, 60000))
-      ->capture_default_str();
   std::string key_dir, key_name = "device", dev_name, dev_role, dev_key, dev_zones;
   std::vector<int> dev_counters;
-  auto* c_keys = app.add_subcommand("keys", "CURVE keypairs (docs/SECURITY.md)");
-  auto* c_keys_gen =
-      c_keys->add_subcommand("generate", "write DIR/NAME.key (secret, mode 0600) and DIR/NAME.pub");
-  c_keys_gen->add_option("--dir", key_dir, "where to write")->required();
-  c_keys_gen->add_option("--name", key_name, "file name: broker, device, ...")
-      ->capture_default_str();
-  c_keys->require_subcommand(1);
-  auto* c_device = app.add_subcommand("device", "devices allowed on a broker with keys (admin)");
-  auto* c_dev_add = c_device->add_subcommand("add", "allow a device's key with a role");
-  c_dev_add->add_option("NAME", dev_name, "e.g. kiosk-1, loket-3, display-a")->required();
-  c_dev_add->add_option("--role", dev_role, "kiosk, counter, display, manager or admin")
-      ->required()
-      ->check(CLI::IsMember({"kiosk", "counter", "display", "manager", "admin"}));
-  c_dev_add->add_option("--key", dev_key, "the device's .pub file, or the key as z85:KEY")
-      ->required();
-  c_dev_add->add_option("--counters", dev_counters, "counter role: its counters, e.g. 3 or 3,4")
-      ->delimiter(',')
-      ->check(CLI::Range(1, 9999));
-  c_dev_add->add_option("--zones", dev_zones, "display role: its zones, e.g. A");
-  auto* c_dev_list = c_device->add_subcommand("list", "the allowed and revoked devices");
-  auto* c_dev_revoke = c_device->add_subcommand("revoke", "cut a device off");
-  c_dev_revoke->add_option("NAME", dev_name)->required();
-  auto* c_dev_release = c_device->add_subcommand(
-      "release",
-      "let a device held for wrong PINs try again now (its name, or client id without keys)");
-  c_dev_release->add_option("NAME", dev_name)->required();
-  c_device->require_subcommand(1);
   std::string db = mpp::DefaultDatabasePath(), config = mpp::DefaultCatalogPath(), from, to,
-              by = "service", format = "table";
-  auto* c_report = app.add_subcommand(
-      "report",
-      "compliance report: counts, waiting and service times against each ticket's standard, "
-      "ratings, SKM. Asks the broker; with --db reads a database file directly");
-  auto* o_db =
-      c_report->add_option("--db", db, "read this SQLite file instead of asking the broker");
-  c_report->add_option("--config", config, "with --db: the catalog the broker runs with")
-      ->capture_default_str();
-  c_report->add_option("--from", from, "first business day, YYYY-MM-DD")->required();
-  c_report->add_option("--to", to, "last business day, YYYY-MM-DD (default: --from)");
-  c_report->add_option("--by", by, "agency, service, counter, operator, day, hour or weekday-hour")
-      ->check(CLI::IsMember(
-          {"agency", "service", "counter", "operator", "day", "hour", "weekday-hour"}))
-      ->capture_default_str();
+              by = "service", format = "table", report_out;
+  CLI::Option* report_db = nullptr;  // given: read the file, else ask the broker
   std::string ticker_text;
-  auto* c_ticker = app.add_subcommand("ticker", "set the displays' running text");
-  auto* c_ticker_set = c_ticker->add_subcommand("set", "show TEXT on every display");
-  c_ticker_set->add_option("TEXT", ticker_text)->required();
-  auto* c_ticker_reset = c_ticker->add_subcommand("reset", "go back to the catalog's text");
-  c_ticker->require_subcommand(1);
   std::string backup_db = mpp::DefaultDatabasePath(), backup_to;
-  auto* c_backup = app.add_subcommand(
-      "backup",
-      "copy the database consistently while the broker runs (never cp: committed tickets may "
-      "still be in its -wal file)");
-  c_backup->add_option("--db", backup_db, "the broker's database")->capture_default_str();
-  c_backup
-      ->add_option("--to", backup_to,
-                   "the new file (never overwritten), or a folder (an existing one, or a path "
-                   "ending in /): there, mpp-YYYYMMDD-HHMMSS.db")
-      ->required();
   int backup_keep = 0;
-  c_backup
-      ->add_option("--keep", backup_keep,
-                   "with a folder: keep the newest N backups there, delete older ones")
-      ->check(CLI::Range(1, 100000));
   int archive_year = 0;
   bool archive_vacuum = false;
   std::string archive_to;
-  auto* c_archive = app.add_subcommand(
-      "archive",
-      "move the events and tickets of closed years into a file of their own (the broker "
-      "stopped); reports do not change");
-  c_archive->add_option("--db", backup_db, "the broker's database")->capture_default_str();
-  c_archive->add_option("--through", archive_year, "the last year to move out, e.g. 2025")
-      ->required()
-      ->check(CLI::Range(2000, 9998));
-  c_archive->add_option("--to", archive_to, "the new archive file, e.g. mpp-2025.db")->required();
-  c_archive->add_flag("--vacuum", archive_vacuum,
-                      "shrink the database file afterwards (needs free space about its size)");
   int skip = 0;
-  auto* c_restore = app.add_subcommand(
-      "restore",
-      "after restoring a backup (docs/OPERATIONS.md): skip N numbers on every prefix today, so "
-      "no number a visitor holds is issued again");
-  c_restore->add_option("--skip", skip, "numbers to skip on every prefix (1-10000)")
+  bool en() const { return g.lang == "en"; }
+};
+
+// One subcommand: what it runs once parsed. A new command is one entry.
+struct Command {
+  CLI::App* app;
+  std::function<int(Args&)> run;
+  bool uses_keys = true;  // talks to the broker (keys generate does not)
+};
+using Commands = std::vector<Command>;
+
+// A failure that is not the broker's answer: JSON with --json, else a line on stderr.
+int Fail(const Args& a, const std::string& code, const std::string& message, int exit_code) {
+  if (a.g.json) {
+    std::cout << json{{"ok", false}, {"code", code}, {"message", message}} << "\n";
+  } else {
+    std::cerr << "mppctl: " << message << "\n";
+  }
+  return exit_code;
+}
+
+// Sends `a.req` once set by `fill`.
+Command Send(CLI::App* app, std::function<void(Args&)> fill) {
+  return {app, [fill](Args& a) {
+            fill(a);
+            return Run(a.g, a.req);
+          }};
+}
+
+// ---- tickets ----
+
+int IssueTicket(Args& a) {
+  auto* is = a.req.mutable_issue();
+  is->set_service(a.service);
+  std::string p = a.priority;
+  for (auto& ch : p) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  v1::PriorityReason pr;
+  if (p == "NONE") {
+    pr = v1::PRIORITY_NONE;
+  } else if (!v1::PriorityReason_Parse(p, &pr)) {
+    std::cerr << "mppctl: unknown priority '" << a.priority
+              << "'; use lansia, disabilitas, ibu_hamil, balita or korban_bencana\n";
+    return 2;
+  }
+  is->set_priority(pr);
+  std::string s = a.source;
+  for (auto& ch : s) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  v1::TicketSource src;
+  if (!v1::TicketSource_Parse(s, &src) || src == v1::SOURCE_UNSPECIFIED) {
+    std::cerr << "mppctl: unknown source '" << a.source << "'; use kiosk, online or staff\n";
+    return 2;
+  }
+  is->set_source(src);
+  is->set_source_id(a.source_id.empty() && src == v1::STAFF ? "mppctl" : a.source_id);
+  return Run(a.g, a.req);
+}
+
+void AddTicketCommands(CLI::App& app, Args& a, Commands* out) {
+  auto* issue = app.add_subcommand("issue", "issue a ticket for SERVICE");
+  issue->add_option("SERVICE", a.service)->required();
+  issue
+      ->add_option("--priority", a.priority,
+                   "none, lansia, disabilitas, ibu_hamil, balita, korban_bencana")
+      ->capture_default_str();
+  issue->add_option("--source", a.source, "kiosk, online or staff")->capture_default_str();
+  issue->add_option("--source-id", a.source_id, "kiosk id, booking code or operator id");
+  out->push_back({issue, IssueTicket});
+
+  auto* rate = app.add_subcommand(
+      "rate", "record a visitor's rating of finished TICKET_ID at COUNTER (SCORE 1..4)");
+  rate->add_option("TICKET_ID", a.rate_ticket)->required();
+  rate->add_option("COUNTER", a.counter)->required();
+  rate->add_option("SCORE", a.score, "4 Sangat Puas, 3 Puas, 2 Kurang Puas, 1 Tidak Puas")
+      ->required();
+  rate->add_option("--skm", a.skm, "the nine SKM answers U1..U9 (1-4, 0 = not answered)")
+      ->delimiter(',')
+      ->expected(9);
+  out->push_back(Send(rate, [](Args& a) {
+    a.req.mutable_rate()->set_ticket_id(a.rate_ticket);
+    a.req.mutable_rate()->set_counter_id(a.counter);
+    a.req.mutable_rate()->set_score(a.score);
+    for (int v : a.skm) a.req.mutable_rate()->add_skm(v);
+  }));
+  auto* unhold = app.add_subcommand("unhold", "return a held TICKET (A-007 or #id) to its queue");
+  unhold->add_option("TICKET", a.ticket)->required()->check(kTicketArg);
+  out->push_back(
+      Send(unhold, [](Args& a) { *a.req.mutable_unhold()->mutable_ticket() = Ref(a.ticket); }));
+  auto* cancel = app.add_subcommand("cancel", "cancel a waiting or held TICKET");
+  cancel->add_option("TICKET", a.ticket)->required()->check(kTicketArg);
+  out->push_back(
+      Send(cancel, [](Args& a) { *a.req.mutable_cancel()->mutable_ticket() = Ref(a.ticket); }));
+  auto* printed = app.add_subcommand(
+      "printed", "report whether TICKET's paper was printed (--failed REASON when it was not)");
+  printed->add_option("TICKET", a.ticket)->required()->check(kTicketArg);
+  printed->add_option("--failed", a.print_error, "what the printer said, e.g. \"paper out\"");
+  out->push_back(Send(printed, [](Args& a) {
+    *a.req.mutable_report_print()->mutable_ticket() = Ref(a.ticket);
+    a.req.mutable_report_print()->set_ok(a.print_error.empty());
+    a.req.mutable_report_print()->set_error(a.print_error);
+  }));
+}
+
+// ---- counters and operators ----
+
+v1::OutOfOrderReason CallReason(const std::string& reason) {
+  return reason == "returned-with-document"  ? v1::RETURNED_WITH_DOCUMENT
+         : reason == "priority-noticed-late" ? v1::PRIORITY_NOTICED_LATE
+         : reason == "wrong-queue-fixed"     ? v1::WRONG_QUEUE_FIXED
+         : reason == "other"                 ? v1::OTHER_REASON
+                                             : v1::IN_ORDER;
+}
+
+// `--pin -`: the PIN from standard input. False (and a message) when none came.
+bool ResolvePin(Args& a) {
+  if (a.pin != "-") return true;
+  auto read = ReadPin();
+  if (!read) {
+    std::cerr << "mppctl: no PIN on standard input\n";
+    return false;
+  }
+  a.pin = *read;
+  return true;
+}
+
+void AddCounterCommands(CLI::App& app, Args& a, Commands* out) {
+  struct Simple {
+    const char* name;
+    const char* help;
+    std::function<void(Args&)> fill;
+  };
+  const Simple simple[] = {
+      {"call", "call the next ticket to COUNTER",
+       [](Args& a) {
+         if (a.call_ticket.empty()) {
+           a.req.mutable_call_next()->set_counter_id(a.counter);
+           return;
+         }
+         v1::CallTicket* c = a.req.mutable_call_ticket();
+         c->set_counter_id(a.counter);
+         *c->mutable_ticket() = Ref(a.call_ticket);
+         c->set_reason(CallReason(a.call_reason));
+       }},
+      {"recall", "call the current ticket again",
+       [](Args& a) { a.req.mutable_recall()->set_counter_id(a.counter); }},
+      {"start", "start serving the called ticket",
+       [](Args& a) { a.req.mutable_start()->set_counter_id(a.counter); }},
+      {"finish", "finish the ticket being served",
+       [](Args& a) { a.req.mutable_finish()->set_counter_id(a.counter); }},
+      {"noshow", "mark the called ticket as not present",
+       [](Args& a) { a.req.mutable_no_show()->set_counter_id(a.counter); }},
+      {"hold", "park the current ticket (visitor fetches a document)",
+       [](Args& a) { a.req.mutable_hold()->set_counter_id(a.counter); }},
+      {"open", "open COUNTER",
+       [](Args& a) {
+         a.req.mutable_open()->set_counter_id(a.counter);
+         a.req.mutable_open()->set_operator_id(a.op);
+       }},
+      {"close", "close COUNTER", [](Args& a) { a.req.mutable_close()->set_counter_id(a.counter); }},
+      {"signout", "sign the operator out of COUNTER (closes it)",
+       [](Args& a) { a.req.mutable_sign_out()->set_counter_id(a.counter); }},
+  };
+  for (const Simple& s : simple) {
+    auto* sc = app.add_subcommand(s.name, s.help);
+    sc->add_option("COUNTER", a.counter)->required();
+    if (std::string(s.name) == "open") sc->add_option("--operator", a.op, "operator id");
+    if (std::string(s.name) == "call") {
+      sc->add_option("--ticket", a.call_ticket,
+                     "call this waiting ticket (A-007 or #id) instead of the next; ahead of its "
+                     "turn it needs --reason, and the reports count it")
+          ->check(kTicketArg);
+      sc->add_option("--reason", a.call_reason, "why TICKET is called ahead of its turn")
+          ->check(CLI::IsMember(
+              {"returned-with-document", "priority-noticed-late", "wrong-queue-fixed", "other"}));
+    }
+    out->push_back(Send(sc, s.fill));
+  }
+  auto* transfer = app.add_subcommand("transfer", "send COUNTER's ticket to SERVICE's queue");
+  transfer->add_option("COUNTER", a.counter)->required();
+  transfer->add_option("SERVICE", a.service)->required();
+  out->push_back(Send(transfer, [](Args& a) {
+    a.req.mutable_transfer()->set_counter_id(a.counter);
+    a.req.mutable_transfer()->set_service(a.service);
+  }));
+  auto* pause = app.add_subcommand("pause", "put COUNTER on a break");
+  pause->add_option("COUNTER", a.counter)->required();
+  pause->add_option("--reason", a.reason, "e.g. Istirahat, Salat, Gangguan sistem");
+  out->push_back(Send(pause, [](Args& a) {
+    a.req.mutable_pause()->set_counter_id(a.counter);
+    a.req.mutable_pause()->set_reason(a.reason);
+  }));
+  auto* signin = app.add_subcommand("signin", "sign OPERATOR in at COUNTER with a PIN (opens it)");
+  signin->add_option("COUNTER", a.counter)->required();
+  signin->add_option("OPERATOR", a.op)->required();
+  signin
+      ->add_option("--pin", a.pin,
+                   "the operator's PIN; '-' reads it from standard input (asked without "
+                   "echo on a terminal), so it is not in `ps` or the shell's history")
+      ->required();
+  out->push_back({signin, [](Args& a) {
+                    if (!ResolvePin(a)) return 2;
+                    a.req.mutable_sign_in()->set_counter_id(a.counter);
+                    a.req.mutable_sign_in()->set_operator_id(a.op);
+                    a.req.mutable_sign_in()->set_pin(a.pin);
+                    return Run(a.g, a.req);
+                  }});
+}
+
+int ListOperators(Args& a) {
+  v1::Request list;
+  list.mutable_list_operators();
+  v1::Reply r;
+  if (const int rc = Run(a.g, list, &r, /*print_result=*/false); rc != 0) return rc;
+  if (a.g.json) {
+    std::cout << ToJson(r.operators()) << "\n";
+    return 0;
+  }
+  for (const auto& o : r.operators().operators()) {
+    std::string agencies;
+    for (const auto& ag : o.agencies()) agencies += (agencies.empty() ? "" : ",") + ag;
+    if (agencies.empty() || agencies == "*") agencies = a.en() ? "every agency" : "semua instansi";
+    std::printf("%-16s %-28s %-24s%s\n", o.id().c_str(), o.name().c_str(), agencies.c_str(),
+                o.disabled() ? (a.en() ? "  DISABLED" : "  NONAKTIF") : "");
+  }
+  return 0;
+}
+
+void AddOperatorCommands(CLI::App& app, Args& a, Commands* out) {
+  auto* op = app.add_subcommand("operator", "add, change, disable or enable an operator");
+  op->require_subcommand(1);
+  auto* add = op->add_subcommand("add", "add OPERATOR (or change the PIN or name)");
+  add->add_option("OPERATOR", a.op)->required();
+  add->add_option("--pin", a.pin,
+                  "4-8 digits (required for a new operator); '-' reads it from standard "
+                  "input (asked without echo on a terminal)");
+  add->add_option("--name", a.name, "full name");
+  add->add_option("--agency", a.op_agencies,
+                  "agency code whose counters OPERATOR signs in at (repeat for more; '*' = "
+                  "every agency; default: keep, or every agency for a new operator)");
+  auto* disable = op->add_subcommand("disable", "stop OPERATOR from signing in");
+  disable->add_option("OPERATOR", a.op)->required();
+  auto* enable = op->add_subcommand("enable", "let OPERATOR sign in again");
+  enable->add_option("OPERATOR", a.op)->required();
+  auto* list = op->add_subcommand(
+      "list", "every operator: name, the agencies it may sign in at, disabled (admin only)");
+  auto set = [](bool disabled) {
+    return [disabled](Args& a) {
+      if (!ResolvePin(a)) return 2;
+      auto* so = a.req.mutable_set_operator();
+      so->set_operator_id(a.op);
+      so->set_pin(a.pin);
+      so->set_name(a.name);
+      so->set_disabled(disabled);
+      for (const auto& ag : a.op_agencies) so->add_agencies(ag);
+      return Run(a.g, a.req);
+    };
+  };
+  out->push_back({add, set(false)});
+  out->push_back({disable, set(true)});
+  out->push_back({enable, set(false)});
+  out->push_back({list, ListOperators});
+}
+
+// ---- keys and devices ----
+
+int GenerateKeys(Args& a) {
+  auto k = mpp::GenerateKeyPair();
+  if (!k.ok()) return Fail(a, "INTERNAL", k.status().message(), mpp::kExitRefused);
+  if (auto st = mpp::WriteKeyPair(a.key_dir, a.key_name, *k); !st.ok()) {
+    return Fail(a, "INVALID_ARGUMENT", st.message(), mpp::kExitUsage);
+  }
+  const std::string base = a.key_dir + "/" + a.key_name;
+  if (a.g.json) {
+    std::cout << json{{"ok", true},
+                      {"public_key", k->public_z85},
+                      {"secret_file", base + ".key"},
+                      {"public_file", base + ".pub"}}
+              << "\n";
+  } else {
+    std::cout << base << ".key (secret, 0600) and " << base << ".pub: " << k->public_z85 << "\n";
+  }
+  return mpp::kExitOk;
+}
+
+int AddDevice(Args& a) {
+  auto key = mpp::ReadPublicKey(a.dev_key);
+  if (!key.ok()) {
+    std::cerr << "mppctl: --key: " << key.status().message() << "\n";
+    return 2;
+  }
+  v1::Device* d = a.req.mutable_set_device()->mutable_device();
+  d->set_public_key(*key);
+  d->set_name(a.dev_name);
+  v1::DeviceRole role = v1::DEVICE_ROLE_UNSPECIFIED;
+  mpp::ParseRole(a.dev_role, &role);  // CLI11 already checked it is one of the five
+  d->set_role(role);
+  for (int id : a.dev_counters) d->add_counter_ids(id);
+  std::stringstream zs(a.dev_zones);
+  std::string item;
+  while (std::getline(zs, item, ',')) {
+    if (!item.empty()) d->add_zones(item);
+  }
+  return Run(a.g, a.req);
+}
+
+int ReleaseDevice(Args& a) {
+  a.req.mutable_release_device()->set_device(a.dev_name);
+  v1::Reply r;
+  if (const int rc = Run(a.g, a.req, &r, /*print_result=*/false); rc != 0) return rc;
+  if (a.g.json) {
+    std::cout << json{{"ok", true}, {"device", a.dev_name}} << "\n";
+  } else {
+    std::cout << (a.en() ? "device " + a.dev_name + " may try PINs again\n"
+                         : "perangkat " + a.dev_name + " boleh mencoba PIN lagi\n");
+  }
+  return mpp::kExitOk;
+}
+
+int ListDevices(Args& a) {
+  v1::Request list;
+  list.mutable_list_devices();
+  v1::Reply r;
+  if (const int rc = Run(a.g, list, &r, /*print_result=*/false); rc != 0) return rc;
+  if (a.g.json) {
+    std::cout << ToJson(r.devices()) << "\n";
+    return 0;
+  }
+  for (const auto& d : r.devices().devices()) {
+    std::string scope;
+    for (int id : d.counter_ids())
+      scope += (scope.empty() ? "counters " : ",") + std::to_string(id);
+    for (const auto& z : d.zones()) scope += (scope.empty() ? "zones " : ",") + z;
+    const std::string seen =
+        d.last_seen_ms() > 0 ? mpp::FormatIsoLocal(d.last_seen_ms(), offset_min).substr(0, 19) +
+                                   (d.last_address().empty() ? "" : " " + d.last_address())
+                             : (a.en() ? "not seen since the broker started" : "belum terlihat");
+    std::printf("%-16s %-8s %-14s %s%s  %s\n", d.name().c_str(), mpp::RoleName(d.role()).c_str(),
+                scope.c_str(), d.public_key().c_str(), d.revoked() ? "  REVOKED" : "",
+                seen.c_str());
+  }
+  return 0;
+}
+
+int RevokeDevice(Args& a) {
+  v1::Request list;
+  list.mutable_list_devices();
+  v1::Reply r;
+  if (const int rc = Run(a.g, list, &r, /*print_result=*/false); rc != 0) return rc;
+  for (const auto& d : r.devices().devices()) {
+    if (d.name() != a.dev_name || d.revoked()) continue;
+    *a.req.mutable_set_device()->mutable_device() = d;
+    a.req.mutable_set_device()->mutable_device()->set_revoked(true);
+    return Run(a.g, a.req);
+  }
+  std::cerr << "mppctl: no active device named '" << a.dev_name << "'; see `mppctl device list`\n";
+  return 1;
+}
+
+void AddKeyAndDeviceCommands(CLI::App& app, Args& a, Commands* out) {
+  auto* keys = app.add_subcommand("keys", "CURVE keypairs (docs/SECURITY.md)");
+  auto* gen =
+      keys->add_subcommand("generate", "write DIR/NAME.key (secret, mode 0600) and DIR/NAME.pub");
+  gen->add_option("--dir", a.key_dir, "where to write")->required();
+  gen->add_option("--name", a.key_name, "file name: broker, device, ...")->capture_default_str();
+  keys->require_subcommand(1);
+  out->push_back({gen, GenerateKeys, /*uses_keys=*/false});
+
+  auto* device = app.add_subcommand("device", "devices allowed on a broker with keys (admin)");
+  auto* add = device->add_subcommand("add", "allow a device's key with a role");
+  add->add_option("NAME", a.dev_name, "e.g. kiosk-1, loket-3, display-a")->required();
+  add->add_option("--role", a.dev_role, "kiosk, counter, display, manager or admin")
       ->required()
-      ->check(CLI::Range(1, 10000));
-  c_report
-      ->add_option("--format", format,
+      ->check(CLI::IsMember({"kiosk", "counter", "display", "manager", "admin"}));
+  add->add_option("--key", a.dev_key, "the device's .pub file, or the key as z85:KEY")->required();
+  add->add_option("--counters", a.dev_counters, "counter role: its counters, e.g. 3 or 3,4")
+      ->delimiter(',')
+      ->check(CLI::Range(1, 9999));
+  add->add_option("--zones", a.dev_zones, "display role: its zones, e.g. A");
+  auto* list = device->add_subcommand("list", "the allowed and revoked devices");
+  auto* revoke = device->add_subcommand("revoke", "cut a device off");
+  revoke->add_option("NAME", a.dev_name)->required();
+  auto* release = device->add_subcommand(
+      "release",
+      "let a device held for wrong PINs try again now (its name, or client id without keys)");
+  release->add_option("NAME", a.dev_name)->required();
+  device->require_subcommand(1);
+  out->push_back({add, AddDevice});
+  out->push_back({list, ListDevices});
+  out->push_back({revoke, RevokeDevice});
+  out->push_back({release, ReleaseDevice});
+}
+
+// ---- what the broker shows ----
+
+int PrintStatus(Args& a) {
+  a.req.mutable_status();
+  if (a.g.json) return Run(a.g, a.req);
+  v1::Reply r;
+  if (const int rc = Run(a.g, a.req, &r, /*print_result=*/false); rc != 0) return rc;
+  const v1::Status& s = r.status();
+  std::cout << "version      " << s.version() << "\n"
+            << "seq          " << s.seq() << "\n"
+            << "uptime       " << s.uptime_ms() / 1000 << " s\n"
+            << "clients      " << s.clients() << " (seen in the last minute)\n"
+            << "database     " << s.db_bytes() << " bytes\n"
+            << "disk free    "
+            << (s.disk_free_bytes() >= 0 ? std::to_string(s.disk_free_bytes() >> 20) + " MB"
+                                         : std::string("unknown"))
+            << (s.writes_refused() ? "  FULL: commands are refused until space is freed"
+                : s.disk_low()     ? "  LOW: free space before it fills"
+                                   : "")
+            << "\n"
+            << "business day " << s.business_day() << "\n"
+            << "tickets      " << s.tickets_today() << " today, " << s.waiting() << " waiting\n"
+            << "broker time  " << mpp::FormatIsoLocal(s.now_ms(), offset_min)
+            << (s.clock_scale() != 1.0 ? " (simulated, " + std::to_string(s.clock_scale()) + "x)"
+                                       : std::string())
+            << "\n"
+            << "endpoints    " << s.command_endpoint() << " (commands), " << s.event_endpoint()
+            << " (events)\n"
+            << "open files   limit " << s.open_file_limit()
+            << (s.connections_refused_no_room() > 0
+                    ? "; " + std::to_string(s.connections_refused_no_room()) +
+                          " connections refused for want of them since start: raise "
+                          "LimitNOFILE (docs/OPERATIONS.md, \"Open files\")"
+                    : std::string())
+            << "\n"
+            << "WAL          "
+            << (s.checkpoint_behind_ms() > 0
+                    ? std::to_string(s.wal_frames_behind()) + " frames not yet copied, for " +
+                          std::to_string(s.checkpoint_behind_ms() / 1000) + " s"
+                    : std::string("checkpoints caught up"))
+            << "\n";
+  if (s.silent_devices_size() > 0) {
+    std::cout << "silent       " << s.silent_devices_size() << " devices without a word for over "
+              << s.silent_after_s() << " s:\n";
+    for (const auto& d : s.silent_devices()) {
+      std::cout << "  " << d.name() << " (" << mpp::RoleName(d.role()) << "): "
+                << (d.last_seen_ms() > 0
+                        ? "last seen " + mpp::FormatIsoLocal(d.last_seen_ms(), offset_min) +
+                              (d.last_address().empty() ? "" : " from " + d.last_address())
+                        : std::string("not seen since the broker started"))
+                << "\n";
+    }
+  }
+  return 0;
+}
+
+int PrintSnapshotOf(Args& a) {
+  a.req.mutable_snapshot()->set_zone(a.zone);
+  if (a.g.json) return Run(a.g, a.req);
+  v1::Reply r;
+  if (const int rc = Run(a.g, a.req, &r, /*print_result=*/false); rc != 0) return rc;
+  PrintSnapshot(r.snapshot(), a.en());
+  return 0;
+}
+
+int PrintCatalog(Args& a) {
+  a.req.mutable_get_catalog();
+  if (a.g.json) return Run(a.g, a.req);
+  v1::Reply r;
+  if (const int rc = Run(a.g, a.req, &r, /*print_result=*/false); rc != 0) return rc;
+  const v1::Catalog& c = r.catalog();
+  std::cout << c.name() << " (" << c.timezone() << ")\n";
+  for (const auto& s : c.services()) {
+    std::printf("  %-16s %-4s %-9s wait<=%3d min  serve<=%3d min  quota %4d  %s\n",
+                s.code().c_str(), s.prefix().c_str(), s.agency().c_str(), s.wait_target_min(),
+                s.service_std_min(), s.daily_quota(), (a.en() ? s.name_en() : s.name()).c_str());
+  }
+  for (const auto& k : c.counters()) {
+    std::printf("  counter %2d %-9s zone %s:", k.id(), k.name().c_str(), k.zone().c_str());
+    for (const auto& s : k.services()) std::printf(" %s", s.c_str());
+    std::printf("\n");
+  }
+  return 0;
+}
+
+// catalog check FILE / catalog reload: what changes (or would), and what stops it.
+int ChangeCatalog(Args& a) {
+  if (a.g.json) return Run(a.g, a.req);
+  v1::Reply r;
+  const int rc = Run(a.g, a.req, &r, /*print_result=*/false);
+  if (rc == 3 || !r.has_catalog_change()) return rc;
+  const v1::CatalogChange& ch = r.catalog_change();
+  std::cout << "catalog version " << ch.previous_version() << " -> " << ch.version() << "\n"
+            << mpp::DescribeCatalogChange(ch);
+  return rc;
+}
+
+void AddReadCommands(CLI::App& app, Args& a, Commands* out) {
+  auto* catalog = app.add_subcommand(
+      "catalog",
+      "print the catalog in force; `check FILE` / `reload` change it while the hall runs");
+  auto* check = catalog->add_subcommand(
+      "check", "what FILE would change against the running hall, and what stops it (admin)");
+  check->add_option("FILE", a.catalog_file, "a catalog file (TOML)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  auto* reload = catalog->add_subcommand(
+      "reload",
+      "the broker reads its --config file again and applies it when the checks pass, like "
+      "SIGHUP (admin)");
+  out->push_back({check, [](Args& a) {
+                    std::ifstream in(a.catalog_file, std::ios::binary);
+                    std::stringstream text;
+                    text << in.rdbuf();
+                    a.req.mutable_check_catalog()->set_toml(text.str());
+                    a.req.mutable_check_catalog()->set_source_name(a.catalog_file);
+                    return ChangeCatalog(a);
+                  }});
+  out->push_back({reload, [](Args& a) {
+                    a.req.mutable_reload_catalog();
+                    return ChangeCatalog(a);
+                  }});
+  out->push_back({catalog, PrintCatalog});  // after its subcommands: only when none was given
+
+  auto* snapshot = app.add_subcommand("snapshot", "print the live state");
+  snapshot->add_option("--zone", a.zone, "only this zone");
+  out->push_back({snapshot, PrintSnapshotOf});
+  auto* watch = app.add_subcommand("watch", "print events as they happen");
+  watch->add_option("--zone", a.zone, "only this zone");
+  watch->add_option("--count", a.count, "stop after N events");
+  out->push_back({watch, [](Args& a) { return Watch(a.g, a.zone, a.count); }});
+  auto* status = app.add_subcommand("status", "the broker's state and its devices");
+  out->push_back({status, PrintStatus});
+  auto* health = app.add_subcommand(
+      "health",
+      "for monitoring: exit 0 when the broker is healthy, 1 when not (each problem printed), 3 "
+      "when it does not answer");
+  health
+      ->add_option("--checkpoint-behind-s", a.health_checkpoint_s,
+                   "unhealthy when the WAL has not been fully checkpointed for this long")
+      ->check(CLI::Range(1, 86400))
+      ->capture_default_str();
+  health
+      ->add_option("--heartbeat-ms", a.health_heartbeat_ms,
+                   "unhealthy when no heartbeat comes on the event port within this time")
+      ->check(CLI::Range(100, 60000))
+      ->capture_default_str();
+  out->push_back(
+      {health, [](Args& a) { return Health(a.g, a.health_checkpoint_s, a.health_heartbeat_ms); }});
+
+  auto* ticker = app.add_subcommand("ticker", "set the displays' running text");
+  auto* set = ticker->add_subcommand("set", "show TEXT on every display");
+  set->add_option("TEXT", a.ticker_text)->required();
+  auto* reset = ticker->add_subcommand("reset", "go back to the catalog's text");
+  ticker->require_subcommand(1);
+  out->push_back(Send(set, [](Args& a) { a.req.mutable_set_ticker()->set_text(a.ticker_text); }));
+  out->push_back(Send(reset, [](Args& a) { a.req.mutable_set_ticker()->set_text(""); }));
+}
+
+// ---- reports and the database ----
+
+// The report in --format, to --out or stdout.
+int Emit(Args& a, const mpp::report::Report& r) {
+  if (a.format == "xlsx") {
+    if (mpp::Status st = mpp::report::WriteXlsx(r, a.report_out); !st.ok()) {
+      return Fail(a, "FAILED_PRECONDITION", st.message(), mpp::kExitUsage);
+    }
+    std::cerr << "mppctl: " << a.report_out << " written\n";
+    return mpp::kExitOk;
+  }
+  const std::string text = mpp::report::Format(r, a.format);
+  if (a.report_out.empty()) {
+    std::cout << text;
+    return mpp::kExitOk;
+  }
+  std::ofstream out(a.report_out, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) return Fail(a, "FAILED_PRECONDITION", "cannot write " + a.report_out, mpp::kExitUsage);
+  return mpp::kExitOk;
+}
+
+int Report(Args& a) {
+  const std::string to = a.to.empty() ? a.from : a.to;
+  if (a.report_db->count() == 0) {  // ask the broker
+    a.req.mutable_report()->set_from(a.from);
+    a.req.mutable_report()->set_to(to);
+    a.req.mutable_report()->set_by(a.by);
+    Globals rg = a.g;
+    rg.timeout_ms = std::max(a.g.timeout_ms, 60000);  // a year's report takes a second or two
+    v1::Reply r;
+    if (const int rc = Run(rg, a.req, &r, /*print_result=*/false, /*retry=*/false); rc != 0) {
+      return rc;
+    }
+    return Emit(a, mpp::report::FromProto(r.report()));
+  }
+  auto catalog = mpp::LoadCatalogFile(a.config);
+  if (!catalog.ok()) {
+    std::cerr << "mppctl: " << catalog.status().message() << "\n";
+    return 2;
+  }
+  mpp::report::GroupBy group;
+  mpp::report::ParseGroupBy(a.by, &group);
+  const mpp::CatalogIndex index(std::move(*catalog));
+  auto rep = mpp::report::Build(a.db, index, a.from, to, group);
+  if (!rep.ok()) {
+    std::cerr << "mppctl: " << rep.status().message() << "\n";
+    return 2;
+  }
+  return Emit(a, *rep);
+}
+
+int Backup(Args& a) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const bool folder =
+      !a.backup_to.empty() && (a.backup_to.back() == '/' || fs::is_directory(a.backup_to, ec));
+  if (a.backup_keep > 0 && !folder) {
+    return Fail(a, "INVALID_ARGUMENT",
+                "--keep needs --to to be a folder (end it with /), where old backups are",
+                mpp::kExitUsage);
+  }
+  std::string file = a.backup_to;
+  if (folder) {
+    fs::create_directories(a.backup_to, ec);
+    if (ec) {
+      return Fail(a, "FAILED_PRECONDITION",
+                  "cannot create the backup folder " + a.backup_to + ": " + ec.message(),
+                  mpp::kExitUsage);
+    }
+    file =
+        (fs::path(a.backup_to) / mpp::store::BackupFileName(mpp::SystemClock().NowMs())).string();
+  }
+  mpp::store::BackupInfo info;
+  if (mpp::Status st = mpp::store::BackupDatabase(a.backup_db, file, &info); !st.ok()) {
+    return Fail(a, "FAILED_PRECONDITION", st.message(), mpp::kExitUsage);
+  }
+  std::vector<std::string> deleted;
+  if (a.backup_keep > 0) {
+    auto pruned = mpp::store::PruneBackups(a.backup_to, a.backup_keep);
+    if (!pruned.ok()) {
+      return Fail(a, "FAILED_PRECONDITION",
+                  "backup " + file + " written, but " + pruned.status().message(),
+                  mpp::kExitRefused);
+    }
+    deleted = std::move(pruned).value();
+  }
+  if (a.g.json) {
+    std::cout << json{{"ok", true},
+                      {"file", file},
+                      {"bytes", info.bytes},
+                      {"seq", info.last_seq},
+                      {"tickets", info.tickets},
+                      {"last_day", info.last_day},
+                      {"deleted", deleted}}
+              << "\n";
+    return mpp::kExitOk;
+  }
+  std::cout << (a.en() ? "backup " : "cadangan ") << file << ": " << info.bytes << " bytes, seq "
+            << info.last_seq << ", " << info.tickets << " tickets"
+            << (info.last_day.empty() ? "" : ", last day " + info.last_day) << "\n";
+  for (const auto& d : deleted) std::cout << (a.en() ? "deleted " : "dihapus ") << d << "\n";
+  return mpp::kExitOk;
+}
+
+int Archive(Args& a) {
+  mpp::store::ArchiveInfo info;
+  if (mpp::Status st = mpp::store::ArchiveYears(a.backup_db, a.archive_year, a.archive_to,
+                                                a.archive_vacuum, &info);
+      !st.ok()) {
+    return Fail(a, "FAILED_PRECONDITION", st.message(), mpp::kExitUsage);
+  }
+  if (a.g.json) {
+    std::cout << json{{"ok", true},
+                      {"file", a.archive_to},
+                      {"first_day", info.first_day},
+                      {"last_day", info.last_day},
+                      {"days", info.days},
+                      {"tickets", info.tickets},
+                      {"events", info.events},
+                      {"bytes_before", info.bytes_before},
+                      {"bytes_after", info.bytes_after}}
+              << "\n";
+  } else {
+    std::cout << (a.en() ? "archived " : "diarsipkan ") << info.first_day << " .. " << info.last_day
+              << " (" << info.days << " days, " << info.tickets << " tickets, " << info.events
+              << " events) to " << a.archive_to << "; database " << (info.bytes_before >> 20)
+              << " MB -> " << (info.bytes_after >> 20) << " MB\n";
+  }
+  return mpp::kExitOk;
+}
+
+void AddDatabaseCommands(CLI::App& app, Args& a, Commands* out) {
+  auto* report = app.add_subcommand(
+      "report",
+      "compliance report: counts, waiting and service times against each ticket's standard, "
+      "ratings, SKM. Asks the broker; with --db reads a database file directly");
+  a.report_db =
+      report->add_option("--db", a.db, "read this SQLite file instead of asking the broker");
+  report->add_option("--config", a.config, "with --db: the catalog the broker runs with")
+      ->capture_default_str();
+  report->add_option("--from", a.from, "first business day, YYYY-MM-DD")->required();
+  report->add_option("--to", a.to, "last business day, YYYY-MM-DD (default: --from)");
+  report->add_option("--by", a.by, "agency, service, counter, operator, day, hour or weekday-hour")
+      ->check(CLI::IsMember(
+          {"agency", "service", "counter", "operator", "day", "hour", "weekday-hour"}))
+      ->capture_default_str();
+  report
+      ->add_option("--format", a.format,
                    "table, csv (for scripts), excel (CSV for Excel with Indonesian settings: "
                    "BOM, ';', decimal comma), xlsx (a workbook, needs --out), json or md")
       ->check(CLI::IsMember({"table", "csv", "excel", "xlsx", "json", "md"}))
       ->capture_default_str();
-  std::string report_out;
-  c_report->add_option("--out", report_out, "write the report to this file instead of stdout");
+  report->add_option("--out", a.report_out, "write the report to this file instead of stdout");
+  out->push_back({report, [](Args& a) {
+                    if (a.format == "xlsx" && a.report_out.empty()) {
+                      return Fail(
+                          a, "INVALID_ARGUMENT",
+                          "--format xlsx writes a workbook: give the file with --out laporan.xlsx",
+                          mpp::kExitUsage);
+                    }
+                    return Report(a);
+                  }});
+
+  auto* backup = app.add_subcommand(
+      "backup",
+      "copy the database consistently while the broker runs (never cp: committed tickets may "
+      "still be in its -wal file)");
+  backup->add_option("--db", a.backup_db, "the broker's database")->capture_default_str();
+  backup
+      ->add_option("--to", a.backup_to,
+                   "the new file (never overwritten), or a folder (an existing one, or a path "
+                   "ending in /): there, mpp-YYYYMMDD-HHMMSS.db")
+      ->required();
+  backup
+      ->add_option("--keep", a.backup_keep,
+                   "with a folder: keep the newest N backups there, delete older ones")
+      ->check(CLI::Range(1, 100000));
+  out->push_back({backup, Backup});
+  auto* archive = app.add_subcommand(
+      "archive",
+      "move the events and tickets of closed years into a file of their own (the broker "
+      "stopped); reports do not change");
+  archive->add_option("--db", a.backup_db, "the broker's database")->capture_default_str();
+  archive->add_option("--through", a.archive_year, "the last year to move out, e.g. 2025")
+      ->required()
+      ->check(CLI::Range(2000, 9998));
+  archive->add_option("--to", a.archive_to, "the new archive file, e.g. mpp-2025.db")->required();
+  archive->add_flag("--vacuum", a.archive_vacuum,
+                    "shrink the database file afterwards (needs free space about its size)");
+  out->push_back({archive, Archive});
+  auto* restore = app.add_subcommand(
+      "restore",
+      "after restoring a backup (docs/OPERATIONS.md): skip N numbers on every prefix today, so "
+      "no number a visitor holds is issued again");
+  restore->add_option("--skip", a.skip, "numbers to skip on every prefix (1-10000)")
+      ->required()
+      ->check(CLI::Range(1, 10000));
+  out->push_back(Send(restore, [](Args& a) { a.req.mutable_skip_numbers()->set_margin(a.skip); }));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"mppctl - operate an MPP queue broker from the shell"};
+  app.set_version_flag("--version", MPP_VERSION_STRING);
+  app.require_subcommand(1);
+  Args a;
+  // Global flags may also follow the subcommand (mppctl status --json).
+  app.fallthrough();
+  app.add_option("--broker", a.g.broker, "broker command endpoint")
+      ->envname("MPP_BROKER")
+      ->capture_default_str();
+  app.add_flag("--json", a.g.json, "print one JSON object per result");
+  app.add_option("--timeout", a.g.timeout_ms, "give up after this many ms")
+      ->capture_default_str()
+      ->check(CLI::Range(100, 600000));
+  app.add_option("--lang", a.g.lang, "language of messages: id or en")
+      ->check(CLI::IsMember({"id", "en"}))
+      ->capture_default_str();
+  app.add_option("--client-id", a.g.client_id, "client id for retries")->capture_default_str();
+  app.add_option("--request-id", a.g.request_id,
+                 "reuse a request id (a retry: the broker answers with the stored reply)");
+  app.add_option("--keys", a.keys_dir,
+                 "CURVE keys of this device: DIR/device.key and DIR/broker.pub")
+      ->envname("MPP_KEYS");
+  // The subcommands, in the order `mppctl --help` lists them.
+  Commands commands;
+  AddReadCommands(app, a, &commands);
+  AddTicketCommands(app, a, &commands);
+  AddCounterCommands(app, a, &commands);
+  AddOperatorCommands(app, a, &commands);
+  AddKeyAndDeviceCommands(app, a, &commands);
+  AddDatabaseCommands(app, a, &commands);
 
   MPP_PARSE(app, argc, argv);
   mpp::RouteProtobufLogsToSpdlog();
-  const bool en = g.lang == "en";
-  // A failure that is not the broker's answer: JSON with --json, else a line on stderr.
-  auto fail = [&](const std::string& code, const std::string& message, int exit_code) {
-    if (g.json) {
-      std::cout << json{{"ok", false}, {"code", code}, {"message", message}} << "\n";
-    } else {
-      std::cerr << "mppctl: " << message << "\n";
-    }
-    return exit_code;
-  };
-  if (g.json) format = "json";  // report: --json is --format json
-  if (c_report->parsed() && format == "xlsx" && report_out.empty()) {
-    return fail("INVALID_ARGUMENT",
-                "--format xlsx writes a workbook: give the file with --out laporan.xlsx",
-                mpp::kExitUsage);
-  }
-  // The report in `format`, to --out or stdout.
-  auto emit = [&](const mpp::report::Report& r) {
-    if (format == "xlsx") {
-      if (mpp::Status st = mpp::report::WriteXlsx(r, report_out); !st.ok()) {
-        return fail("FAILED_PRECONDITION", st.message(), mpp::kExitUsage);
+  if (a.g.json) a.format = "json";  // report: --json is --format json
+  for (const Command& c : commands) {
+    if (!c.app->parsed()) continue;
+    if (c.uses_keys && !a.keys_dir.empty()) {
+      auto keys = mpp::LoadClientKeys(a.keys_dir);
+      if (!keys.ok()) {
+        std::cerr << "mppctl: " << keys.status().message() << "\n";
+        return 2;
       }
-      std::cerr << "mppctl: " << report_out << " written\n";
-      return mpp::kExitOk;
+      mpp::UseClientKeys(*keys);
     }
-    const std::string text = mpp::report::Format(r, format);
-    if (report_out.empty()) {
-      std::cout << text;
-      return mpp::kExitOk;
-    }
-    std::ofstream out(report_out, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.close();
-    if (!out) {
-      return fail("FAILED_PRECONDITION", "cannot write " + report_out, mpp::kExitUsage);
-    }
-    return mpp::kExitOk;
-  };
-  if (c_keys_gen->parsed()) {
-    auto k = mpp::GenerateKeyPair();
-    if (!k.ok()) return fail("INTERNAL", k.status().message(), mpp::kExitRefused);
-    if (auto st = mpp::WriteKeyPair(key_dir, key_name, *k); !st.ok()) {
-      return fail("INVALID_ARGUMENT", st.message(), mpp::kExitUsage);
-    }
-    const std::string base = key_dir + "/" + key_name;
-    if (g.json) {
-      std::cout << json{{"ok", true},
-                        {"public_key", k->public_z85},
-                        {"secret_file", base + ".key"},
-                        {"public_file", base + ".pub"}}
-                << "\n";
-    } else {
-      std::cout << base << ".key (secret, 0600) and " << base << ".pub: " << k->public_z85 << "\n";
-    }
-    return mpp::kExitOk;
+    return c.run(a);
   }
-  if (!keys_dir.empty()) {
-    auto keys = mpp::LoadClientKeys(keys_dir);
-    if (!keys.ok()) {
-      std::cerr << "mppctl: " << keys.status().message() << "\n";
-      return 2;
-    }
-    mpp::UseClientKeys(*keys);
-  }
-  if (c_dev_add->parsed()) {
-    auto key = mpp::ReadPublicKey(dev_key);
-    if (!key.ok()) {
-      std::cerr << "mppctl: --key: " << key.status().message() << "\n";
-      return 2;
-    }
-    v1::Device* d = req.mutable_set_device()->mutable_device();
-    d->set_public_key(*key);
-    d->set_name(dev_name);
-    v1::DeviceRole role = v1::DEVICE_ROLE_UNSPECIFIED;
-    mpp::ParseRole(dev_role, &role);  // CLI11 already checked it is one of the five
-    d->set_role(role);
-    for (int id : dev_counters) d->add_counter_ids(id);
-    std::stringstream zs(dev_zones);
-    std::string item;
-    while (std::getline(zs, item, ',')) {
-      if (!item.empty()) d->add_zones(item);
-    }
-    return Run(g, req);
-  }
-  if (c_dev_release->parsed()) {
-    req.mutable_release_device()->set_device(dev_name);
-    v1::Reply r;
-    if (const int rc = Run(g, req, &r, /*print_result=*/false); rc != 0) return rc;
-    if (g.json) {
-      std::cout << json{{"ok", true}, {"device", dev_name}} << "\n";
-    } else {
-      std::cout << (en ? "device " + dev_name + " may try PINs again\n"
-                       : "perangkat " + dev_name + " boleh mencoba PIN lagi\n");
-    }
-    return mpp::kExitOk;
-  }
-  if (c_dev_list->parsed() || c_dev_revoke->parsed()) {
-    v1::Request list;
-    list.mutable_list_devices();
-    v1::Reply r;
-    if (const int rc = Run(g, list, &r, /*print_result=*/false); rc != 0) return rc;
-    if (c_dev_list->parsed()) {
-      if (g.json) {
-        std::cout << ToJson(r.devices()) << "\n";
-        return 0;
-      }
-      for (const auto& d : r.devices().devices()) {
-        std::string scope;
-        for (int id : d.counter_ids())
-          scope += (scope.empty() ? "counters " : ",") + std::to_string(id);
-        for (const auto& z : d.zones()) scope += (scope.empty() ? "zones " : ",") + z;
-        const std::string seen =
-            d.last_seen_ms() > 0 ? mpp::FormatIsoLocal(d.last_seen_ms(), offset_min).substr(0, 19) +
-                                       (d.last_address().empty() ? "" : " " + d.last_address())
-                                 : (en ? "not seen since the broker started" : "belum terlihat");
-        std::printf("%-16s %-8s %-14s %s%s  %s\n", d.name().c_str(),
-                    mpp::RoleName(d.role()).c_str(), scope.c_str(), d.public_key().c_str(),
-                    d.revoked() ? "  REVOKED" : "", seen.c_str());
-      }
-      return 0;
-    }
-    for (const auto& d : r.devices().devices()) {
-      if (d.name() != dev_name || d.revoked()) continue;
-      *req.mutable_set_device()->mutable_device() = d;
-      req.mutable_set_device()->mutable_device()->set_revoked(true);
-      return Run(g, req);
-    }
-    std::cerr << "mppctl: no active device named '" << dev_name << "'; see `mppctl device list`\n";
-    return 1;
-  }
-
-  if (c_watch->parsed()) return Watch(g, zone, count);
-  if (c_archive->parsed()) {
-    mpp::store::ArchiveInfo info;
-    if (mpp::Status st =
-            mpp::store::ArchiveYears(backup_db, archive_year, archive_to, archive_vacuum, &info);
-        !st.ok()) {
-      return fail("FAILED_PRECONDITION", st.message(), mpp::kExitUsage);
-    }
-    if (g.json) {
-      std::cout << json{{"ok", true},
-                        {"file", archive_to},
-                        {"first_day", info.first_day},
-                        {"last_day", info.last_day},
-                        {"days", info.days},
-                        {"tickets", info.tickets},
-                        {"events", info.events},
-                        {"bytes_before", info.bytes_before},
-                        {"bytes_after", info.bytes_after}}
-                << "\n";
-    } else {
-      std::cout << (en ? "archived " : "diarsipkan ") << info.first_day << " .. " << info.last_day
-                << " (" << info.days << " days, " << info.tickets << " tickets, " << info.events
-                << " events) to " << archive_to << "; database " << (info.bytes_before >> 20)
-                << " MB -> " << (info.bytes_after >> 20) << " MB\n";
-    }
-    return mpp::kExitOk;
-  }
-  if (c_backup->parsed()) {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    const bool folder =
-        !backup_to.empty() && (backup_to.back() == '/' || fs::is_directory(backup_to, ec));
-    if (backup_keep > 0 && !folder) {
-      return fail("INVALID_ARGUMENT",
-                  "--keep needs --to to be a folder (end it with /), where old backups are",
-                  mpp::kExitUsage);
-    }
-    std::string file = backup_to;
-    if (folder) {
-      fs::create_directories(backup_to, ec);
-      if (ec) {
-        return fail("FAILED_PRECONDITION",
-                    "cannot create the backup folder " + backup_to + ": " + ec.message(),
-                    mpp::kExitUsage);
-      }
-      file =
-          (fs::path(backup_to) / mpp::store::BackupFileName(mpp::SystemClock().NowMs())).string();
-    }
-    mpp::store::BackupInfo info;
-    if (mpp::Status st = mpp::store::BackupDatabase(backup_db, file, &info); !st.ok()) {
-      return fail("FAILED_PRECONDITION", st.message(), mpp::kExitUsage);
-    }
-    std::vector<std::string> deleted;
-    if (backup_keep > 0) {
-      auto pruned = mpp::store::PruneBackups(backup_to, backup_keep);
-      if (!pruned.ok()) {
-        return fail("FAILED_PRECONDITION",
-                    "backup " + file + " written, but " + pruned.status().message(),
-                    mpp::kExitRefused);
-      }
-      deleted = std::move(pruned).value();
-    }
-    if (g.json) {
-      std::cout << json{{"ok", true},
-                        {"file", file},
-                        {"bytes", info.bytes},
-                        {"seq", info.last_seq},
-                        {"tickets", info.tickets},
-                        {"last_day", info.last_day},
-                        {"deleted", deleted}}
-                << "\n";
-      return mpp::kExitOk;
-    }
-    std::cout << (en ? "backup " : "cadangan ") << file << ": " << info.bytes << " bytes, seq "
-              << info.last_seq << ", " << info.tickets << " tickets"
-              << (info.last_day.empty() ? "" : ", last day " + info.last_day) << "\n";
-    for (const auto& d : deleted) std::cout << (en ? "deleted " : "dihapus ") << d << "\n";
-    return mpp::kExitOk;
-  }
-  if (c_report->parsed() && o_db->count() == 0) {
-    req.mutable_report()->set_from(from);
-    req.mutable_report()->set_to(to.empty() ? from : to);
-    req.mutable_report()->set_by(by);
-    Globals rg = g;
-    rg.timeout_ms = std::max(g.timeout_ms, 60000);  // a year's report takes a second or two
-    v1::Reply r;
-    if (const int rc = Run(rg, req, &r, /*print_result=*/false, /*retry=*/false); rc != 0) {
-      return rc;
-    }
-    return emit(mpp::report::FromProto(r.report()));
-  }
-  if (c_report->parsed()) {
-    auto catalog = mpp::LoadCatalogFile(config);
-    if (!catalog.ok()) {
-      std::cerr << "mppctl: " << catalog.status().message() << "\n";
-      return 2;
-    }
-    mpp::report::GroupBy group;
-    mpp::report::ParseGroupBy(by, &group);
-    const mpp::CatalogIndex index(std::move(*catalog));
-    auto rep = mpp::report::Build(db, index, from, to.empty() ? from : to, group);
-    if (!rep.ok()) {
-      std::cerr << "mppctl: " << rep.status().message() << "\n";
-      return 2;
-    }
-    return emit(*rep);
-  }
-  if (c_cat_check->parsed() || c_cat_reload->parsed()) {
-    if (c_cat_check->parsed()) {
-      std::ifstream in(catalog_file, std::ios::binary);
-      std::stringstream text;
-      text << in.rdbuf();
-      req.mutable_check_catalog()->set_toml(text.str());
-      req.mutable_check_catalog()->set_source_name(catalog_file);
-    } else {
-      req.mutable_reload_catalog();
-    }
-    if (g.json) return Run(g, req);
-    v1::Reply r;
-    const int rc = Run(g, req, &r, /*print_result=*/false);
-    if (rc == 3 || !r.has_catalog_change()) return rc;
-    const v1::CatalogChange& ch = r.catalog_change();
-    std::cout << "catalog version " << ch.previous_version() << " -> " << ch.version() << "\n"
-              << mpp::DescribeCatalogChange(ch);
-    return rc;
-  }
-  if (c_catalog->parsed()) {
-    req.mutable_get_catalog();
-    if (g.json) return Run(g, req);
-    v1::Reply r;
-    if (const int rc = Run(g, req, &r, /*print_result=*/false); rc != 0) return rc;
-    const v1::Catalog& c = r.catalog();
-    std::cout << c.name() << " (" << c.timezone() << ")\n";
-    for (const auto& s : c.services()) {
-      std::printf("  %-16s %-4s %-9s wait<=%3d min  serve<=%3d min  quota %4d  %s\n",
-                  s.code().c_str(), s.prefix().c_str(), s.agency().c_str(), s.wait_target_min(),
-                  s.service_std_min(), s.daily_quota(), (en ? s.name_en() : s.name()).c_str());
-    }
-    for (const auto& k : c.counters()) {
-      std::printf("  counter %2d %-9s zone %s:", k.id(), k.name().c_str(), k.zone().c_str());
-      for (const auto& s : k.services()) std::printf(" %s", s.c_str());
-      std::printf("\n");
-    }
-    return 0;
-  }
-  if (c_issue->parsed()) {
-    auto* is = req.mutable_issue();
-    is->set_service(service);
-    std::string p = priority;
-    for (auto& ch : p) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-    v1::PriorityReason pr;
-    if (p == "NONE") {
-      pr = v1::PRIORITY_NONE;
-    } else if (!v1::PriorityReason_Parse(p, &pr)) {
-      std::cerr << "mppctl: unknown priority '" << priority
-                << "'; use lansia, disabilitas, ibu_hamil, balita or korban_bencana\n";
-      return 2;
-    }
-    is->set_priority(pr);
-    std::string s = source;
-    for (auto& ch : s) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-    v1::TicketSource src;
-    if (!v1::TicketSource_Parse(s, &src) || src == v1::SOURCE_UNSPECIFIED) {
-      std::cerr << "mppctl: unknown source '" << source << "'; use kiosk, online or staff\n";
-      return 2;
-    }
-    is->set_source(src);
-    is->set_source_id(source_id.empty() && src == v1::STAFF ? "mppctl" : source_id);
-    return Run(g, req);
-  }
-  if (counter_cmds["call"]->parsed() && call_ticket.empty()) {
-    req.mutable_call_next()->set_counter_id(counter);
-  } else if (counter_cmds["call"]->parsed()) {
-    v1::CallTicket* c = req.mutable_call_ticket();
-    c->set_counter_id(counter);
-    *c->mutable_ticket() = Ref(call_ticket);
-    c->set_reason(call_reason == "returned-with-document"  ? v1::RETURNED_WITH_DOCUMENT
-                  : call_reason == "priority-noticed-late" ? v1::PRIORITY_NOTICED_LATE
-                  : call_reason == "wrong-queue-fixed"     ? v1::WRONG_QUEUE_FIXED
-                  : call_reason == "other"                 ? v1::OTHER_REASON
-                                                           : v1::IN_ORDER);
-  }
-  if (counter_cmds["recall"]->parsed()) req.mutable_recall()->set_counter_id(counter);
-  if (counter_cmds["start"]->parsed()) req.mutable_start()->set_counter_id(counter);
-  if (counter_cmds["finish"]->parsed()) req.mutable_finish()->set_counter_id(counter);
-  if (counter_cmds["noshow"]->parsed()) req.mutable_no_show()->set_counter_id(counter);
-  if (counter_cmds["hold"]->parsed()) req.mutable_hold()->set_counter_id(counter);
-  if (counter_cmds["open"]->parsed()) {
-    req.mutable_open()->set_counter_id(counter);
-    req.mutable_open()->set_operator_id(op);
-  }
-  if (counter_cmds["close"]->parsed()) req.mutable_close()->set_counter_id(counter);
-  if (counter_cmds["signout"]->parsed()) req.mutable_sign_out()->set_counter_id(counter);
-  if (pin == "-" && (c_op_add->parsed() || c_signin->parsed())) {
-    auto read = ReadPin();
-    if (!read) {
-      std::cerr << "mppctl: no PIN on standard input\n";
-      return 2;
-    }
-    pin = *read;
-  }
-  if (c_signin->parsed()) {
-    req.mutable_sign_in()->set_counter_id(counter);
-    req.mutable_sign_in()->set_operator_id(op);
-    req.mutable_sign_in()->set_pin(pin);
-  }
-  if (c_op_list->parsed()) {
-    v1::Request list;
-    list.mutable_list_operators();
-    v1::Reply r;
-    if (const int rc = Run(g, list, &r, /*print_result=*/false); rc != 0) return rc;
-    if (g.json) {
-      std::cout << ToJson(r.operators()) << "\n";
-      return 0;
-    }
-    for (const auto& o : r.operators().operators()) {
-      std::string agencies;
-      for (const auto& a : o.agencies()) agencies += (agencies.empty() ? "" : ",") + a;
-      if (agencies.empty() || agencies == "*") {
-        agencies = en ? "every agency" : "semua instansi";
-      }
-      std::printf("%-16s %-28s %-24s%s\n", o.id().c_str(), o.name().c_str(), agencies.c_str(),
-                  o.disabled() ? (en ? "  DISABLED" : "  NONAKTIF") : "");
-    }
-    return 0;
-  }
-  if (c_op_add->parsed() || c_op_disable->parsed() || c_op_enable->parsed()) {
-    auto* so = req.mutable_set_operator();
-    so->set_operator_id(op);
-    so->set_pin(pin);
-    so->set_name(name);
-    so->set_disabled(c_op_disable->parsed());
-    for (const auto& a : op_agencies) so->add_agencies(a);
-  }
-  if (c_rate->parsed()) {
-    req.mutable_rate()->set_ticket_id(rate_ticket);
-    req.mutable_rate()->set_counter_id(counter);
-    req.mutable_rate()->set_score(score);
-    for (int v : skm) req.mutable_rate()->add_skm(v);
-  }
-  if (c_transfer->parsed()) {
-    req.mutable_transfer()->set_counter_id(counter);
-    req.mutable_transfer()->set_service(service);
-  }
-  if (c_pause->parsed()) {
-    req.mutable_pause()->set_counter_id(counter);
-    req.mutable_pause()->set_reason(reason);
-  }
-  if (c_restore->parsed()) req.mutable_skip_numbers()->set_margin(skip);
-  if (c_ticker_set->parsed()) req.mutable_set_ticker()->set_text(ticker_text);
-  if (c_ticker_reset->parsed()) req.mutable_set_ticker()->set_text("");
-  if (c_unhold->parsed()) *req.mutable_unhold()->mutable_ticket() = Ref(ticket);
-  if (c_cancel->parsed()) *req.mutable_cancel()->mutable_ticket() = Ref(ticket);
-  if (c_printed->parsed()) {
-    *req.mutable_report_print()->mutable_ticket() = Ref(ticket);
-    req.mutable_report_print()->set_ok(print_error.empty());
-    req.mutable_report_print()->set_error(print_error);
-  }
-  if (c_snapshot->parsed()) {
-    req.mutable_snapshot()->set_zone(zone);
-    if (g.json) return Run(g, req);
-    v1::Reply r;
-    if (const int rc = Run(g, req, &r, /*print_result=*/false); rc != 0) return rc;
-    PrintSnapshot(r.snapshot(), en);
-    return 0;
-  }
-  if (c_health->parsed()) {
-    return Health(g, health_checkpoint_s, health_heartbeat_ms);
-  }
-  if (c_status->parsed()) {
-    req.mutable_status();
-    if (g.json) return Run(g, req);
-    v1::Reply r;
-    if (const int rc = Run(g, req, &r, /*print_result=*/false); rc != 0) return rc;
-    const v1::Status& s = r.status();
-    std::cout << "version      " << s.version() << "\n"
-              << "seq          " << s.seq() << "\n"
-              << "uptime       " << s.uptime_ms() / 1000 << " s\n"
-              << "clients      " << s.clients() << " (seen in the last minute)\n"
-              << "database     " << s.db_bytes() << " bytes\n"
-              << "disk free    "
-              << (s.disk_free_bytes() >= 0 ? std::to_string(s.disk_free_bytes() >> 20) + " MB"
-                                           : std::string("unknown"))
-              << (s.writes_refused() ? "  FULL: commands are refused until space is freed"
-                  : s.disk_low()     ? "  LOW: free space before it fills"
-                                     : "")
-              << "\n"
-              << "business day " << s.business_day() << "\n"
-              << "tickets      " << s.tickets_today() << " today, " << s.waiting() << " waiting\n"
-              << "broker time  " << mpp::FormatIsoLocal(s.now_ms(), offset_min)
-              << (s.clock_scale() != 1.0 ? " (simulated, " + std::to_string(s.clock_scale()) + "x)"
-                                         : std::string())
-              << "\n"
-              << "endpoints    " << s.command_endpoint() << " (commands), " << s.event_endpoint()
-              << " (events)\n"
-              << "open files   limit " << s.open_file_limit()
-              << (s.connections_refused_no_room() > 0
-                      ? "; " + std::to_string(s.connections_refused_no_room()) +
-                            " connections refused for want of them since start: raise "
-                            "LimitNOFILE (docs/OPERATIONS.md, \"Open files\")"
-                      : std::string())
-              << "\n"
-              << "WAL          "
-              << (s.checkpoint_behind_ms() > 0
-                      ? std::to_string(s.wal_frames_behind()) + " frames not yet copied, for " +
-                            std::to_string(s.checkpoint_behind_ms() / 1000) + " s"
-                      : std::string("checkpoints caught up"))
-              << "\n";
-    if (s.silent_devices_size() > 0) {
-      std::cout << "silent       " << s.silent_devices_size() << " devices without a word for over "
-                << s.silent_after_s() << " s:\n";
-      for (const auto& d : s.silent_devices()) {
-        std::cout << "  " << d.name() << " (" << mpp::RoleName(d.role()) << "): "
-                  << (d.last_seen_ms() > 0
-                          ? "last seen " + mpp::FormatIsoLocal(d.last_seen_ms(), offset_min) +
-                                (d.last_address().empty() ? "" : " from " + d.last_address())
-                          : std::string("not seen since the broker started"))
-                  << "\n";
-      }
-    }
-    return 0;
-  }
-  return Run(g, req);
+  return mpp::kExitUsage;  // not reached: CLI11 requires a subcommand
 }
