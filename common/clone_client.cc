@@ -54,16 +54,6 @@ std::vector<Announcement> CloneClient::TakeAnnouncements() {
   return session_.mutable_state().TakeAnnouncements();
 }
 
-namespace {
-
-int64_t SteadyMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
-
 struct CloneClient::Net {
   Net(const Options& o) : cmd(&ctx, o.broker, o.client_id) {
     call.timeout_ms = o.request_timeout_ms;
@@ -79,7 +69,7 @@ struct CloneClient::Net {
   NumberWatch numbers;
   std::string last_failure;
   bool was_connected = false;
-  int64_t last_hello_ms = SteadyMs();
+  int64_t last_hello_ms = SteadyNowMs();
 };
 
 void CloneClient::Run() {
@@ -105,7 +95,7 @@ void CloneClient::Run() {
     bool silent;
     {
       std::lock_guard<std::mutex> lock(mu_);
-      silent = session_.Tick(SteadyMs());
+      silent = session_.Tick(SteadyNowMs());
     }
     if (silent) net.sub.reset();
     NoteConnection(net);
@@ -138,7 +128,7 @@ void CloneClient::FetchCatalog(Net& net) {
   std::string endpoint;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    session_.CatalogFetched(env->reply(), SteadyMs());
+    session_.CatalogFetched(env->reply(), SteadyNowMs());
     endpoint = ResolveEventEndpoint(options_.broker, session_.event_endpoint());
   }
   // Subscribed before the snapshot: events published meanwhile queue on the
@@ -160,7 +150,7 @@ void CloneClient::TakeSnapshot(Net& net) {
       ReportNumbersIfBehind(net.numbers, env->reply().snapshot(), net.cmd, net.call);
     }
     std::lock_guard<std::mutex> lock(mu_);
-    taken = session_.SnapshotTaken(*env, SteadyMs(), net.local.NowMs());
+    taken = session_.SnapshotTaken(*env, SteadyNowMs(), net.local.NowMs());
   }
   NoteConnection(net);
   if (taken) {
@@ -179,8 +169,8 @@ void CloneClient::TakeSnapshot(Net& net) {
 }
 
 void CloneClient::SayHello(Net& net) {
-  if (options_.hello_ms <= 0 || SteadyMs() - net.last_hello_ms < options_.hello_ms) return;
-  net.last_hello_ms = SteadyMs();
+  if (options_.hello_ms <= 0 || SteadyNowMs() - net.last_hello_ms < options_.hello_ms) return;
+  net.last_hello_ms = SteadyNowMs();
   v1::Request r;
   r.mutable_hello();
   // Not Ask: an unanswered hello is the silence rule's business.
@@ -205,7 +195,7 @@ void CloneClient::Listen(Net& net) {
     if (frames.size() == 2 && env.ParseFromArray(frames[1].data(), frames[1].size())) {
       if (env.has_event() && env.event().has_ticket()) net.numbers.See(env.event().ticket());
       std::lock_guard<std::mutex> lock(mu_);
-      const CloneSession::Heard one = session_.Published(env, SteadyMs(), net.local.NowMs());
+      const CloneSession::Heard one = session_.Published(env, SteadyNowMs(), net.local.NowMs());
       heard.changed |= one.changed;
       heard.fetch_catalog = one.fetch_catalog;
     }

@@ -3,14 +3,9 @@
 #include <pthread.h>
 #include <spdlog/spdlog.h>
 
+#include "common/time_util.h"
+
 namespace mpp::store {
-namespace {
-int64_t SteadyMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-}  // namespace
 
 StatusOr<std::unique_ptr<Checkpointer>> Checkpointer::Start(const std::string& path,
                                                             std::chrono::milliseconds interval) {
@@ -35,7 +30,7 @@ StatusOr<std::unique_ptr<Checkpointer>> Checkpointer::Start(const std::string& p
 }
 
 Checkpointer::Checkpointer(sqlite3* db, std::string path, std::chrono::milliseconds interval)
-    : db_(db), path_(std::move(path)), interval_(interval), caught_up_ms_(SteadyMs()) {}
+    : db_(db), path_(std::move(path)), interval_(interval), caught_up_ms_(SteadyNowMs()) {}
 
 Checkpointer::~Checkpointer() {
   {
@@ -49,7 +44,7 @@ Checkpointer::~Checkpointer() {
 
 std::chrono::milliseconds Checkpointer::behind_for() const {
   if (frames_behind_.load() == 0) return std::chrono::milliseconds(0);
-  return std::chrono::milliseconds(SteadyMs() - caught_up_ms_.load());
+  return std::chrono::milliseconds(SteadyNowMs() - caught_up_ms_.load());
 }
 
 void Checkpointer::Run() {
@@ -72,7 +67,7 @@ void Checkpointer::Run() {
       last_wal_frames_ = wal_frames;
       last_copied_ = copied;
       frames_behind_ = wal_frames - copied;
-      if (copied >= wal_frames) caught_up_ms_ = SteadyMs();
+      if (copied >= wal_frames) caught_up_ms_ = SteadyNowMs();
     } else if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED) {
       const auto now = std::chrono::steady_clock::now();
       if (now - last_warning > std::chrono::minutes(1)) {
