@@ -16,62 +16,35 @@ RequestWorker::RequestWorker(std::string broker, std::string client_id, int time
     : broker_(std::move(broker)),
       client_id_(std::move(client_id)),
       timeout_ms_(timeout_ms),
-      wake_(std::move(wake)),
       retry_ms_(retry_ms),
-      hello_ms_(hello_ms) {}
+      hello_ms_(hello_ms),
+      jobs_(std::move(wake)) {}
 
 RequestWorker::~RequestWorker() { Stop(); }
 
 void RequestWorker::Start() {
-  thread_ = std::thread([this] { Run(); });
+  jobs_.Start([this] { Run(); });
 }
 
-void RequestWorker::Stop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+void RequestWorker::Stop() { jobs_.Stop(); }
 
 void RequestWorker::Submit(std::string request_id, v1::Request request) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    queue_.emplace_back(std::move(request_id), std::move(request));
-  }
-  cv_.notify_all();
+  jobs_.Submit({std::move(request_id), std::move(request)});
 }
 
-std::vector<RequestWorker::Result> RequestWorker::TakeResults() {
-  std::lock_guard<std::mutex> lock(mu_);
-  return std::exchange(results_, {});
-}
+std::vector<RequestWorker::Result> RequestWorker::TakeResults() { return jobs_.TakeResults(); }
 
 void RequestWorker::Run() {
   zmq::context_t context(1);
   // Made at the first request: a new client watches its connection until its
   // first call ends (BrokerClient), which here may be hours after start-up.
   std::optional<BrokerClient> client;
-  while (true) {
-    std::pair<std::string, v1::Request> item;
-    bool hello = false;
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      auto ready = [&] { return stop_ || !queue_.empty(); };
-      if (hello_ms_ > 0) {
-        hello = !cv_.wait_for(lock, std::chrono::milliseconds(hello_ms_), ready);
-      } else {
-        cv_.wait(lock, ready);
-      }
-      if (stop_) return;
-      if (!hello) {
-        item = std::move(queue_.front());
-        queue_.pop_front();
-      }
-    }
+  std::optional<std::pair<std::string, v1::Request>> item;
+  const auto idle = hello_ms_ > 0 ? std::chrono::milliseconds(hello_ms_) : std::chrono::hours(24);
+  while (jobs_.Next(std::chrono::steady_clock::now() + idle, &item)) {
+    if (!item && hello_ms_ <= 0) continue;
     if (!client) client.emplace(&context, broker_, client_id_);
-    if (hello) {
+    if (!item) {
       // Nothing to say for a while: "still here". Its answer is nobody's; a
       // broker that is down shows on the screens through the next request.
       v1::Request r;
@@ -85,12 +58,12 @@ void RequestWorker::Run() {
       continue;
     }
     BrokerClient::Options o;
-    o.request_id = item.first;
+    o.request_id = item->first;
     o.timeout_ms = timeout_ms_;
     o.retry_ms = retry_ms_;
-    auto reply = client->Call(item.second, o);
+    auto reply = client->Call(item->second, o);
     Result r;
-    r.request_id = item.first;
+    r.request_id = item->first;
     if (reply.ok()) {
       r.reply = std::move(*reply);
     } else {
@@ -99,11 +72,7 @@ void RequestWorker::Run() {
       spdlog::warn("{}", reply.status().message());
       r.error = reply.status();
     }
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      results_.push_back(std::move(r));
-    }
-    if (wake_) wake_();
+    jobs_.Post(std::move(r));
   }
 }
 

@@ -4,15 +4,13 @@
 // thread with TakeResults().
 #pragma once
 
-#include <condition_variable>
-#include <deque>
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
+#include <utility>
 #include <vector>
 
+#include "common/job_thread.h"
 #include "common/status.h"
 #include "mpp/v1/mpp.pb.h"
 
@@ -51,15 +49,9 @@ class RequestWorker {
 
   std::string broker_, client_id_;
   int timeout_ms_;
-  std::function<void()> wake_;
   int retry_ms_;
   int hello_ms_;
-  std::thread thread_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;                                      // GUARDED_BY(mu_)
-  std::deque<std::pair<std::string, v1::Request>> queue_;  // GUARDED_BY(mu_)
-  std::vector<Result> results_;                            // GUARDED_BY(mu_)
+  JobThread<std::pair<std::string, v1::Request>, Result> jobs_;
 };
 
 }  // namespace mpp

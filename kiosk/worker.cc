@@ -18,44 +18,21 @@ using SteadyClock = std::chrono::steady_clock;
 
 KioskWorker::KioskWorker(Options options, std::unique_ptr<Printer> printer,
                          std::function<void()> wake)
-    : options_(std::move(options)), printer_(std::move(printer)), wake_(std::move(wake)) {}
+    : options_(std::move(options)), printer_(std::move(printer)), jobs_(std::move(wake)) {}
 
 KioskWorker::~KioskWorker() { Stop(); }
 
 void KioskWorker::Start() {
-  thread_ = std::thread([this] { Run(); });
+  jobs_.Start([this] { Run(); });
 }
 
-void KioskWorker::Stop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+void KioskWorker::Stop() { jobs_.Stop(); }
 
 void KioskWorker::Submit(std::vector<Job> jobs) {
-  if (jobs.empty()) return;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    for (auto& j : jobs) jobs_.push_back(std::move(j));
-  }
-  cv_.notify_all();
+  for (auto& j : jobs) jobs_.Submit(std::move(j));
 }
 
-std::vector<KioskWorker::Result> KioskWorker::TakeResults() {
-  std::lock_guard<std::mutex> lock(mu_);
-  return std::exchange(results_, {});
-}
-
-void KioskWorker::Post(Result result) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    results_.push_back(std::move(result));
-  }
-  if (wake_) wake_();
-}
+std::vector<KioskWorker::Result> KioskWorker::TakeResults() { return jobs_.TakeResults(); }
 
 void KioskWorker::Apply(const std::vector<Result>& results, KioskModel* model, int64_t local_ms) {
   for (const Result& r : results) {
@@ -88,19 +65,11 @@ void KioskWorker::Run() {
   BrokerClient client(&context, options_.broker, options_.client_id);
   auto next_poll = SteadyClock::now();
   auto next_background = SteadyClock::now();
-  while (true) {
-    std::optional<Job> job;
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      auto until = next_poll;
-      if (!background_.empty()) until = std::min(until, next_background);
-      cv_.wait_until(lock, until, [&] { return stop_ || !jobs_.empty(); });
-      if (stop_) break;
-      if (!jobs_.empty()) {
-        job = std::move(jobs_.front());
-        jobs_.pop_front();
-      }
-    }
+  std::optional<Job> job;
+  auto until = [&] {
+    return background_.empty() ? next_poll : std::min(next_poll, next_background);
+  };
+  while (jobs_.Next(until(), &job)) {
     client_ = &client;
     if (job) {
       Handle(*job);

@@ -11,15 +11,12 @@
 // a later successful reprint clears it). Visitors' jobs always go first.
 #pragma once
 
-#include <condition_variable>
-#include <deque>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
-#include <thread>
 #include <vector>
 
+#include "common/job_thread.h"
 #include "common/number_watch.h"
 #include "kiosk/model.h"
 #include "kiosk/printer.h"
@@ -71,7 +68,7 @@ class KioskWorker {
     v1::Request request;
   };
   void Run();
-  void Post(Result result);
+  void Post(Result result) { jobs_.Post(std::move(result)); }
   void Handle(const Job& job);
   void Poll();
   void RunBackground();
@@ -79,13 +76,7 @@ class KioskWorker {
   Options options_;
   NumberWatch numbers_;  // worker thread only
   std::unique_ptr<Printer> printer_;
-  std::function<void()> wake_;
-  std::thread thread_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;            // GUARDED_BY(mu_)
-  std::deque<Job> jobs_;         // GUARDED_BY(mu_)
-  std::vector<Result> results_;  // GUARDED_BY(mu_)
+  JobThread<Job, Result> jobs_;
   // Worker thread only:
   BrokerClient* client_ = nullptr;
   bool have_catalog_ = false;
