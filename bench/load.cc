@@ -9,6 +9,7 @@
 // include real fsyncs. Results are printed as Markdown rows for
 // docs/BENCHMARKS.md. This is a measurement, not a test: it asserts nothing.
 #include <signal.h>
+#include <sodium.h>
 #include <sqlite3.h>
 #include <sys/epoll.h>
 #include <sys/wait.h>
@@ -33,12 +34,12 @@
 #include <vector>
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
-#include <sodium.h>
 
 #include "bench/targets.h"
 #include "common/cli.h"
 #include "common/client.h"
 #include "common/wire.h"
+#include "testing/spawn_broker.h"
 
 namespace {
 
@@ -66,27 +67,15 @@ Spawned SpawnBroker(const std::string& bin, const std::string& config) {
   Spawned s;
   s.dir = std::filesystem::temp_directory_path() / ("mpp-load-" + std::to_string(getpid()));
   std::filesystem::create_directories(s.dir);
-  int fds[2];
-  if (pipe(fds) != 0) return s;
-  s.pid = fork();
-  if (s.pid == 0) {
-    dup2(fds[1], STDOUT_FILENO);
-    close(fds[0]);
-    const std::string db = (s.dir / "mpp.db").string();
-    execl(bin.c_str(), bin.c_str(), "--config", config.c_str(), "--db", db.c_str(), "--endpoint",
-          "tcp://127.0.0.1:*", "--clock-start", "2026-11-30T09:00:00+07:00", "--log-level", "warn",
-          "--init", static_cast<char*>(nullptr));
-    _exit(127);
+  int out = -1;
+  s.pid = mpp::testing::SpawnWithStdoutPipe(
+      {bin, "--config", config, "--db", (s.dir / "mpp.db").string(), "--endpoint",
+       "tcp://127.0.0.1:*", "--clock-start", "2026-11-30T09:00:00+07:00", "--log-level", "warn",
+       "--init"},
+      {}, "", &out);
+  if (s.pid > 0) {
+    (void)mpp::testing::WaitForReadyLine(out, std::chrono::seconds(60), &s.command, &s.events);
   }
-  close(fds[1]);
-  std::string out;
-  char buf[512];
-  while (out.find("mpp-broker ready") == std::string::npos || out.back() != '\n') {
-    const ssize_t n = read(fds[0], buf, sizeof buf);
-    if (n <= 0) break;
-    out.append(buf, static_cast<size_t>(n));
-  }
-  mpp::ParseReadyLine(out, &s.command, &s.events);
   return s;
 }
 
@@ -443,8 +432,9 @@ void RunFlood(const std::string& endpoint, int ops, bool to_sink, const std::str
     // After the flooding client has gone: is the memory given back?
     std::this_thread::sleep_for(std::chrono::seconds(3));
     const auto [rss_after, peak_after] = BrokerRssMb(broker_pid);
-    std::printf("| broker memory | RSS %.0f MB during the flood, peak %.0f MB, %.0f MB 3 s after |\n",
-                rss_during, std::max(peak, peak_after), rss_after);
+    std::printf(
+        "| broker memory | RSS %.0f MB during the flood, peak %.0f MB, %.0f MB 3 s after |\n",
+        rss_during, std::max(peak, peak_after), rss_after);
   }
 }
 
@@ -736,9 +726,9 @@ void RunSignIns(const std::string& endpoint, int n, pid_t broker_pid) {
       o.timeout_ms = 60000;
       auto r = admin.Call(add, o);
       if (!r.ok() || r->reply().error().code() != v1::OK) {
-        std::fprintf(stderr, "mpp-load: cannot add operator %d: %s\n", i,
-                     r.ok() ? r->reply().error().message_en().c_str()
-                            : r.status().message().c_str());
+        std::fprintf(
+            stderr, "mpp-load: cannot add operator %d: %s\n", i,
+            r.ok() ? r->reply().error().message_en().c_str() : r.status().message().c_str());
         return;
       }
     }

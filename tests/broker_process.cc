@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "common/wire.h"
+#include "testing/spawn_broker.h"
 
 namespace mpp::testing {
 
@@ -43,11 +44,9 @@ BrokerProcess::BrokerProcess(const TempDir& dir, Options options)
 BrokerProcess::~BrokerProcess() { Kill(); }
 
 pid_t BrokerProcess::Spawn() {
-  int pipe_fds[2];
-  if (pipe(pipe_fds) != 0) return -1;
-  std::vector<std::string> args = {MPP_BROKER_BIN, "--config",   options_.config,   "--db",
-                                   db_path(),      "--endpoint", options_.endpoint, "--log-level",
-                                   options_.log_level};
+  std::vector<std::string> args = {
+      MPP_BROKER_BIN,    "--config",    options_.config,   "--db", db_path(), "--endpoint",
+      options_.endpoint, "--log-level", options_.log_level};
   if (!options_.clock_start.empty()) {
     args.push_back("--clock-start");
     args.push_back(options_.clock_start);
@@ -56,57 +55,25 @@ pid_t BrokerProcess::Spawn() {
   // unless asked); tests of that refusal pass Options::init = false.
   if (options_.init && !std::filesystem::exists(db_path())) args.push_back("--init");
   for (const auto& a : options_.extra_args) args.push_back(a);
-  const std::string err_path = dir_.File("broker.stderr");
-  const pid_t pid = fork();
-  if (pid == 0) {
-    dup2(pipe_fds[1], STDOUT_FILENO);
-    const int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    if (err >= 0) dup2(err, STDERR_FILENO);
-    close(pipe_fds[0]);
-    close(pipe_fds[1]);
-    for (auto& e : options_.env) putenv(e.data());
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  close(pipe_fds[1]);
-  stdout_fd_ = pipe_fds[0];
-  return pid;
+  return SpawnWithStdoutPipe(args, options_.env, dir_.File("broker.stderr"), &stdout_fd_);
 }
 
 ::testing::AssertionResult BrokerProcess::Start() {
   if (running()) return ::testing::AssertionFailure() << "already running";
   pid_ = Spawn();
   if (pid_ <= 0) return ::testing::AssertionFailure() << "fork failed";
-  std::string out;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  // Wait for the line "mpp-broker ready command=... events=...".
-  while (out.find("mpp-broker ready") == std::string::npos ||
-         out.find('\n', out.find("mpp-broker ready")) == std::string::npos) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      Kill();
-      return ::testing::AssertionFailure() << "no ready line within 20 s; stderr:\n"
-                                           << StderrText();
-    }
-    pollfd p{stdout_fd_, POLLIN, 0};
-    if (poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
-    char buf[512];
-    const ssize_t n = read(stdout_fd_, buf, sizeof buf);
-    if (n <= 0) {
-      const int rc = Stop(2000);
-      return ::testing::AssertionFailure()
-             << "broker exited (" << rc << ") before it was ready; stderr:\n"
-             << StderrText();
-    }
-    out.append(buf, static_cast<size_t>(n));
+  const Status ready = WaitForReadyLine(stdout_fd_, std::chrono::seconds(20), &command_, &events_);
+  if (ready.code() == StatusCode::kUnavailable) {
+    Kill();
+    return ::testing::AssertionFailure() << ready.message() << "; stderr:\n" << StderrText();
   }
-  if (!ParseReadyLine(out, &command_, &events_)) {
-    return ::testing::AssertionFailure() << "unexpected ready line: " << out;
+  if (ready.code() == StatusCode::kInternal) {
+    const int rc = Stop(2000);
+    return ::testing::AssertionFailure()
+           << "broker exited (" << rc << ") before it was ready; stderr:\n"
+           << StderrText();
   }
+  if (!ready.ok()) return ::testing::AssertionFailure() << ready.message();
   return ::testing::AssertionSuccess();
 }
 
