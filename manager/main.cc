@@ -105,8 +105,7 @@ int main(int argc, char** argv) {
 
   std::unique_ptr<mpp::CatalogIndex> catalog;
   uint64_t catalog_generation = 0;
-  std::string report_id, heat_id, ticker_id;
-  bool exported = false, ticker_saved = false;
+  mpp::manager::ManagerRequests requests(from, to, export_dir);
   mpp::TapTargets targets;
   int exit_code = 0;
   mpp::FrameExit frame_exit{screenshot, common.frames};
@@ -121,92 +120,16 @@ int main(int argc, char** argv) {
     }
     const bool connected = view.connected && view.state.synced();
     const mpp::Millis now = local.NowMs() + view.broker_offset_ms;
-    if (ui.today.empty() && connected && !view.state.business_day().empty()) {
-      ui.today = view.state.business_day();
-      const auto range = mpp::manager::RangeDates(ui.range, ui.today);
-      ui.from = from.empty() ? range.first : from;
-      ui.to = to.empty() ? (from.empty() ? range.second : ui.today) : to;
-      ui.want_report = true;
+    requests.OnLive(view.state, connected, &ui);
+    for (auto& job : requests.TakeJobs(&ui)) {
+      (job.queue == mpp::manager::ManagerRequests::Queue::kReports ? reports : commands)
+          .Submit(job.request_id, std::move(job.request));
     }
-    if (!ui.ticker_loaded && connected) {
-      std::snprintf(ui.ticker, sizeof ui.ticker, "%s", view.state.ticker().c_str());
-      ui.ticker_loaded = true;
-    }
-
-    // Requests the screen raised.
-    if (ui.want_report && !ui.loading && !ui.today.empty()) {
-      ui.want_report = false;
-      ui.loading = true;
-      ui.report_error.clear();
-      ui.export_status.clear();
-      exported = false;
-      v1::Request r;
-      r.mutable_report()->set_from(ui.from);
-      r.mutable_report()->set_to(ui.to);
-      r.mutable_report()->set_by(ui.by);
-      report_id = mpp::NewRequestId();
-      reports.Submit(report_id, r);
-      r.mutable_report()->set_by("weekday-hour");
-      heat_id = mpp::NewRequestId();
-      reports.Submit(heat_id, r);
-    }
-    if (ui.want_export) {
-      ui.want_export = false;
-      auto path = mpp::manager::ExportReport(*ui.report, export_dir);
-      exported = path.ok();
-      ui.export_status = path.ok() ? std::string(mpp::T(ui.lang, "Tersimpan: ", "Saved: ")) + *path
-                                   : path.status().message();
-      if (path.ok()) spdlog::info("report exported to {}", *path);
-    }
-    if (ui.want_ticker) {
-      v1::Request r;
-      r.mutable_set_ticker()->set_text(*ui.want_ticker);
-      ui.want_ticker.reset();
-      ticker_id = mpp::NewRequestId();
-      commands.Submit(ticker_id, r);
-      ui.ticker_saving = true;
-      ui.ticker_status = mpp::T(ui.lang, "Menyimpan...", "Saving...");
-    }
-    auto reply_error = [&](const mpp::RequestWorker::Result& res) -> std::string {
-      if (!res.reply) return res.error.message();
-      const v1::Error& e = res.reply->reply().error();
-      if (e.code() == v1::OK) return "";
-      return ui.lang == mpp::Lang::kId ? e.message_id() : e.message_en();
-    };
-    for (auto& res : reports.TakeResults()) {
-      const std::string err = reply_error(res);
-      if (res.request_id == report_id) {
-        if (err.empty()) {
-          ui.report = res.reply->reply().report();
-        } else {
-          ui.report_error = err;
-        }
-      } else if (res.request_id == heat_id) {
-        ui.loading = false;
-        if (err.empty()) {
-          ui.heat = res.reply->reply().report();
-        } else if (ui.report_error.empty()) {
-          ui.report_error = err;
-        }
-      }
-    }
-    for (auto& res : commands.TakeResults()) {
-      if (res.request_id != ticker_id) continue;
-      ui.ticker_saving = false;
-      const std::string err = reply_error(res);
-      ticker_saved = err.empty();
-      ui.ticker_status = err.empty() ? mpp::T(ui.lang, "Tersimpan; tampil di semua layar.",
-                                              "Saved; every display shows it now.")
-                                     : err;
-    }
+    for (auto& res : reports.TakeResults()) requests.OnResult(res, &ui);
+    for (auto& res : commands.TakeResults()) requests.OnResult(res, &ui);
 
     const auto holds = [&](const std::string& what) {
-      if (what == "connected") return connected && catalog != nullptr;
-      if (what == "offline") return !connected;
-      if (what == "report") return ui.report.has_value() && ui.heat.has_value() && !ui.loading;
-      if (what == "exported") return exported;
-      if (what == "ticker-saved") return ticker_saved && !ui.ticker_saving;
-      return false;
+      return requests.Holds(what, ui, connected, catalog != nullptr);
     };
     gui.BeginFrame([&](ImGuiIO& io) {
       if (script) script->BeforeFrame(io, targets, holds);

@@ -785,14 +785,6 @@ void DrawTicker(UiState* ui, const std::string& live_ticker, const Fonts& f, flo
 
 }  // namespace
 
-bool ParseView(const std::string& text, View* view) {
-  if (text == "live") return *view = View::kLive, true;
-  if (text == "compliance") return *view = View::kCompliance, true;
-  if (text == "skm") return *view = View::kSkm, true;
-  if (text == "ticker") return *view = View::kTicker, true;
-  return false;
-}
-
 bool LoadFonts(float height, Fonts* f) {
   const float s = std::max(0.8f, height / 900.0f);
   f->body = AddFont(kFontRegular, 17 * s);

@@ -1,0 +1,116 @@
+#include "manager/session.h"
+
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+
+#include "common/i18n.h"
+#include "common/wire.h"
+
+namespace mpp::manager {
+
+bool ParseView(const std::string& text, View* view) {
+  if (text == "live") return *view = View::kLive, true;
+  if (text == "compliance") return *view = View::kCompliance, true;
+  if (text == "skm") return *view = View::kSkm, true;
+  if (text == "ticker") return *view = View::kTicker, true;
+  return false;
+}
+
+ManagerRequests::ManagerRequests(std::string from, std::string to, std::string export_dir)
+    : from_(std::move(from)), to_(std::move(to)), export_dir_(std::move(export_dir)) {}
+
+void ManagerRequests::OnLive(const LiveState& state, bool connected, UiState* ui) {
+  if (ui->today.empty() && connected && !state.business_day().empty()) {
+    ui->today = state.business_day();
+    const auto range = RangeDates(ui->range, ui->today);
+    ui->from = from_.empty() ? range.first : from_;
+    ui->to = to_.empty() ? (from_.empty() ? range.second : ui->today) : to_;
+    ui->want_report = true;
+  }
+  if (!ui->ticker_loaded && connected) {
+    std::snprintf(ui->ticker, sizeof ui->ticker, "%s", state.ticker().c_str());
+    ui->ticker_loaded = true;
+  }
+}
+
+std::vector<ManagerRequests::Job> ManagerRequests::TakeJobs(UiState* ui) {
+  std::vector<Job> jobs;
+  if (ui->want_report && !ui->loading && !ui->today.empty()) {
+    ui->want_report = false;
+    ui->loading = true;
+    ui->report_error.clear();
+    ui->export_status.clear();
+    exported_ = false;
+    v1::Request r;
+    r.mutable_report()->set_from(ui->from);
+    r.mutable_report()->set_to(ui->to);
+    r.mutable_report()->set_by(ui->by);
+    report_id_ = NewRequestId();
+    jobs.push_back({Queue::kReports, report_id_, r});
+    r.mutable_report()->set_by("weekday-hour");  // the heat map's
+    heat_id_ = NewRequestId();
+    jobs.push_back({Queue::kReports, heat_id_, r});
+  }
+  if (ui->want_export) {
+    ui->want_export = false;
+    auto path = ui->report ? ExportReport(*ui->report, export_dir_)
+                           : StatusOr<std::string>(Status::Error(
+                                 T(ui->lang, "Belum ada laporan.", "No report yet.")));
+    exported_ = path.ok();
+    ui->export_status = path.ok() ? std::string(T(ui->lang, "Tersimpan: ", "Saved: ")) + *path
+                                  : path.status().message();
+    if (path.ok()) spdlog::info("report exported to {}", *path);
+  }
+  if (ui->want_ticker) {
+    v1::Request r;
+    r.mutable_set_ticker()->set_text(*ui->want_ticker);
+    ui->want_ticker.reset();
+    ticker_id_ = NewRequestId();
+    jobs.push_back({Queue::kCommands, ticker_id_, r});
+    ui->ticker_saving = true;
+    ui->ticker_status = T(ui->lang, "Menyimpan...", "Saving...");
+  }
+  return jobs;
+}
+
+void ManagerRequests::OnResult(const RequestWorker::Result& res, UiState* ui) {
+  std::string err;
+  if (!res.reply) {
+    err = res.error.message();
+  } else if (const v1::Error& e = res.reply->reply().error(); e.code() != v1::OK) {
+    err = ui->lang == Lang::kId ? e.message_id() : e.message_en();
+  }
+  if (res.request_id == report_id_) {
+    if (err.empty()) {
+      ui->report = res.reply->reply().report();
+    } else {
+      ui->report_error = err;
+    }
+  } else if (res.request_id == heat_id_) {  // asked after the report: the pair is complete
+    ui->loading = false;
+    if (err.empty()) {
+      ui->heat = res.reply->reply().report();
+    } else if (ui->report_error.empty()) {
+      ui->report_error = err;
+    }
+  } else if (res.request_id == ticker_id_) {
+    ui->ticker_saving = false;
+    ticker_saved_ = err.empty();
+    ui->ticker_status = err.empty() ? T(ui->lang, "Tersimpan; tampil di semua layar.",
+                                        "Saved; every display shows it now.")
+                                    : err;
+  }
+}
+
+bool ManagerRequests::Holds(const std::string& what, const UiState& ui, bool connected,
+                            bool has_catalog) const {
+  if (what == "connected") return connected && has_catalog;
+  if (what == "offline") return !connected;
+  if (what == "report") return ui.report.has_value() && ui.heat.has_value() && !ui.loading;
+  if (what == "exported") return exported_;
+  if (what == "ticker-saved") return ticker_saved_ && !ui.ticker_saving;
+  return false;
+}
+
+}  // namespace mpp::manager

@@ -1,0 +1,81 @@
+// The dashboard between frames: what it shows and what the user asked for
+// (UiState), and its requests to the broker as jobs and results
+// (ManagerRequests) - like the kiosk's and the counter's models, with no
+// socket and no window, so the flow is unit-tested (manager/session_test.cc).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/live_state.h"
+#include "common/request_worker.h"
+#include "manager/model.h"
+#include "mpp/v1/mpp.pb.h"
+
+namespace mpp::manager {
+
+enum class View { kLive, kCompliance, kSkm, kTicker };
+bool ParseView(const std::string& text, View* view);
+
+// What the window shows and what the user asked for. The screen raises the
+// want_* flags; ManagerRequests turns them into jobs and puts replies back.
+struct UiState {
+  Lang lang = Lang::kId;
+  View view = View::kLive;
+  std::string today;  // the broker's business day
+  Range range = Range::kLast30;
+  std::string from, to;  // the chosen range (set from `range` or --from/--to)
+  std::string by = "service";
+  std::optional<v1::ComplianceReport> report;  // grouped `by`
+  std::optional<v1::ComplianceReport> heat;    // grouped by weekday-hour
+  bool loading = false;
+  std::string report_error;
+  Column sort = Column::kGroup;
+  bool ascending = true;
+  char ticker[512] = "";
+  bool ticker_loaded = false;  // the field was filled from the live text
+  bool ticker_saving = false;
+  std::string ticker_status;
+  std::string export_status;
+  // Raised by the screen, cleared by the program when it acts.
+  bool want_report = false;
+  bool want_export = false;
+  std::optional<std::string> want_ticker;  // "" = back to the catalog's text
+};
+
+class ManagerRequests {
+ public:
+  // Which thread a job goes to: a year's report takes a second or two and
+  // must not hold up a command.
+  enum class Queue { kReports, kCommands };
+  struct Job {
+    Queue queue = Queue::kReports;
+    std::string request_id;
+    v1::Request request;
+  };
+
+  // `from`, `to`: the range asked for on the command line (empty: the
+  // view's default); `export_dir`: where exports are written.
+  ManagerRequests(std::string from, std::string to, std::string export_dir);
+
+  // Each frame, with the live state: on first sight of the broker's day the
+  // range is set and the first report asked for; the running text's field is
+  // filled once.
+  void OnLive(const LiveState& state, bool connected, UiState* ui);
+  // The jobs for what the screen asked for (an export is written at once).
+  std::vector<Job> TakeJobs(UiState* ui);
+  // A reply (or a failure) from either thread.
+  void OnResult(const RequestWorker::Result& result, UiState* ui);
+
+  // What a --script may wait for: connected, offline, report, exported,
+  // ticker-saved.
+  bool Holds(const std::string& what, const UiState& ui, bool connected, bool has_catalog) const;
+
+ private:
+  std::string from_, to_, export_dir_;
+  std::string report_id_, heat_id_, ticker_id_;
+  bool exported_ = false, ticker_saved_ = false;
+};
+
+}  // namespace mpp::manager
