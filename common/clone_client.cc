@@ -30,7 +30,7 @@ void CloneClient::Stop() {
 }
 
 CloneClient::View CloneClient::Read() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   View v;
   v.state = session_.state();
   v.connected = session_.connected();
@@ -45,12 +45,12 @@ CloneClient::View CloneClient::Read() const {
 }
 
 v1::Catalog CloneClient::Catalog() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return session_.catalog();
 }
 
 std::vector<Announcement> CloneClient::TakeAnnouncements() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return session_.mutable_state().TakeAnnouncements();
 }
 
@@ -77,7 +77,7 @@ void CloneClient::Run() {
   while (!stop_) {
     CloneSession::Step step;
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(&mu_);
       step = session_.Next();
     }
     switch (step) {
@@ -94,7 +94,7 @@ void CloneClient::Run() {
     }
     bool silent;
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(&mu_);
       silent = session_.Tick(SteadyNowMs());
     }
     if (silent) net.sub.reset();
@@ -109,7 +109,7 @@ StatusOr<v1::Envelope> CloneClient::Ask(Net& net, const v1::Request& request) {
     net.last_failure = env.status().message();
     spdlog::warn("{}", net.last_failure);
   }
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   key_refused_ = IsKeyRefused(env.status());
   if (!env.ok()) session_.CallFailed();
   return env;
@@ -127,7 +127,7 @@ void CloneClient::FetchCatalog(Net& net) {
   }
   std::string endpoint;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     session_.CatalogFetched(env->reply(), SteadyNowMs());
     endpoint = ResolveEventEndpoint(options_.broker, session_.event_endpoint());
   }
@@ -149,7 +149,7 @@ void CloneClient::TakeSnapshot(Net& net) {
     if (env->reply().error().code() == v1::OK) {
       ReportNumbersIfBehind(net.numbers, env->reply().snapshot(), net.cmd, net.call);
     }
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     taken = session_.SnapshotTaken(*env, SteadyNowMs(), net.local.NowMs());
   }
   NoteConnection(net);
@@ -159,7 +159,7 @@ void CloneClient::TakeSnapshot(Net& net) {
   }
   bool subscribed;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     subscribed = session_.subscribed();
   }
   if (!subscribed) {  // unanswered or refused: a fresh connection after a pause
@@ -194,7 +194,7 @@ void CloneClient::Listen(Net& net) {
     v1::Envelope env;
     if (frames.size() == 2 && env.ParseFromArray(frames[1].data(), frames[1].size())) {
       if (env.has_event() && env.event().has_ticket()) net.numbers.See(env.event().ticket());
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(&mu_);
       const CloneSession::Heard one = session_.Published(env, SteadyNowMs(), net.local.NowMs());
       heard.changed |= one.changed;
       heard.fetch_catalog = one.fetch_catalog;
@@ -205,7 +205,7 @@ void CloneClient::Listen(Net& net) {
     v1::Request r;
     r.mutable_get_catalog();
     auto env = net.cmd.Call(r, net.call);
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     session_.CatalogInForce(env.ok(), env.ok() ? env->reply() : v1::Reply());
   }
   if (heard.changed && on_change_) on_change_();
@@ -214,7 +214,7 @@ void CloneClient::Listen(Net& net) {
 void CloneClient::NoteConnection(Net& net) {
   bool connected;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     connected = session_.connected();
   }
   if (connected == net.was_connected) return;

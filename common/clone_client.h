@@ -13,13 +13,13 @@
 
 #include <atomic>
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 
 #include "common/clone_session.h"
 #include "common/live_state.h"
+#include "common/mutex.h"
 #include "common/status.h"
 #include "mpp/v1/mpp.pb.h"
 
@@ -89,9 +89,9 @@ class CloneClient {
   std::function<void()> on_change_;
   std::atomic<bool> stop_{false};
   std::thread thread_;
-  mutable std::mutex mu_;
-  CloneSession session_;      // GUARDED_BY(mu_)
-  bool key_refused_ = false;  // GUARDED_BY(mu_)
+  mutable Mutex mu_;
+  CloneSession session_ GUARDED_BY(mu_);
+  bool key_refused_ GUARDED_BY(mu_) = false;
 };
 
 }  // namespace mpp

@@ -13,14 +13,14 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <deque>
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <thread>
 #include <utility>
 #include <vector>
+
+#include "common/mutex.h"
 
 namespace mpp {
 
@@ -39,30 +39,32 @@ class JobThread {
   // Makes Next return false and joins the thread.
   void Stop() {
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(&mu_);
       stop_ = true;
     }
-    cv_.notify_all();
+    cv_.SignalAll();
     if (thread_.joinable()) thread_.join();
   }
 
   void Submit(Job job) {
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(&mu_);
       jobs_.push_back(std::move(job));
     }
-    cv_.notify_all();
+    cv_.SignalAll();
   }
   std::vector<Result> TakeResults() {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     return std::exchange(results_, {});
   }
 
   // On the thread: waits for a job until `until`. False when stopping; else
   // `*job` is the next job, or empty when `until` came first.
   bool Next(Clock::time_point until, std::optional<Job>* job) {
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait_until(lock, until, [&] { return stop_ || !jobs_.empty(); });
+    MutexLock lock(&mu_);
+    while (!stop_ && jobs_.empty()) {
+      if (!cv_.WaitUntil(&mu_, until)) break;
+    }
     if (stop_) return false;
     job->reset();
     if (!jobs_.empty()) {
@@ -74,7 +76,7 @@ class JobThread {
   // On the thread: a result for the UI, which is woken.
   void Post(Result result) {
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(&mu_);
       results_.push_back(std::move(result));
     }
     if (wake_) wake_();
@@ -83,11 +85,11 @@ class JobThread {
  private:
   std::function<void()> wake_;
   std::thread thread_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;            // GUARDED_BY(mu_)
-  std::deque<Job> jobs_;         // GUARDED_BY(mu_)
-  std::vector<Result> results_;  // GUARDED_BY(mu_)
+  Mutex mu_;
+  CondVar cv_;
+  bool stop_ GUARDED_BY(mu_) = false;
+  std::deque<Job> jobs_ GUARDED_BY(mu_);
+  std::vector<Result> results_ GUARDED_BY(mu_);
 };
 
 }  // namespace mpp

@@ -34,10 +34,10 @@ Checkpointer::Checkpointer(sqlite3* db, std::string path, std::chrono::milliseco
 
 Checkpointer::~Checkpointer() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     stop_ = true;
   }
-  cv_.notify_all();
+  cv_.SignalAll();
   if (thread_.joinable()) thread_.join();
   sqlite3_close_v2(db_);
 }
@@ -50,9 +50,13 @@ std::chrono::milliseconds Checkpointer::behind_for() const {
 void Checkpointer::Run() {
   pthread_setname_np(pthread_self(), "mpp-checkpoint");
   auto last_warning = std::chrono::steady_clock::now() - std::chrono::minutes(2);
-  std::unique_lock<std::mutex> lock(mu_);
-  while (!cv_.wait_for(lock, interval_, [&] { return stop_; })) {
-    lock.unlock();
+  MutexLock lock(&mu_);
+  while (true) {
+    const auto until = std::chrono::steady_clock::now() + interval_;
+    while (!stop_ && cv_.WaitUntil(&mu_, until)) {
+    }
+    if (stop_) return;
+    mu_.Unlock();  // the checkpoint runs without it
     int wal_frames = 0, copied = 0;
     const int rc =
         sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &wal_frames, &copied);
@@ -76,7 +80,7 @@ void Checkpointer::Run() {
                      path_, sqlite3_errmsg(db_));
       }
     }
-    lock.lock();
+    mu_.Lock();
   }
 }
 

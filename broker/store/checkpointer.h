@@ -16,12 +16,11 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 
+#include "common/mutex.h"
 #include "common/status.h"
 
 namespace mpp::store {
@@ -52,9 +51,9 @@ class Checkpointer {
   sqlite3* db_;
   std::string path_;
   std::chrono::milliseconds interval_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;  // GUARDED_BY(mu_)
+  Mutex mu_;
+  CondVar cv_;
+  bool stop_ GUARDED_BY(mu_) = false;
   std::atomic<int64_t> frames_{0}, runs_{0}, frames_behind_{0};
   // steady_clock milliseconds of the last checkpoint that copied everything.
   std::atomic<int64_t> caught_up_ms_;

@@ -38,10 +38,10 @@ WalSyncer::WalSyncer(int wal_fd, int synced_fd, std::string wal_path, std::funct
 
 WalSyncer::~WalSyncer() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     stop_ = true;
   }
-  cv_.notify_one();
+  cv_.Signal();
   thread_.join();
   close(wal_fd_);
   close(synced_fd_);
@@ -49,37 +49,37 @@ WalSyncer::~WalSyncer() {
 
 void WalSyncer::Request(uint64_t generation) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     requested_ = generation;
   }
-  cv_.notify_one();
+  cv_.Signal();
 }
 
 uint64_t WalSyncer::TakeSynced() {
   uint64_t n;
   (void)!read(synced_fd_, &n, sizeof n);  // EAGAIN: nothing new
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return synced_;
 }
 
 int64_t WalSyncer::syncs() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return syncs_;
 }
 
 void WalSyncer::Run() {
   pthread_setname_np(pthread_self(), "mpp-walsync");
-  std::unique_lock<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   while (true) {
-    cv_.wait(lock, [&] { return stop_ || requested_ > synced_; });
+    while (!stop_ && requested_ <= synced_) cv_.Wait(&mu_);
     if (requested_ == synced_) return;  // stopping, and nothing left to sync
     // Every generation requested so far had its COMMIT return before its
     // request, so before this sync begins.
     const uint64_t target = requested_;
-    lock.unlock();
+    mu_.Unlock();  // the sync runs without it: Request and TakeSynced go on
     const int rc = sync_(wal_fd_);
     const int err = errno;
-    lock.lock();
+    mu_.Lock();
     if (rc != 0) {
       // After a failed fsync the kernel may have dropped the dirty pages:
       // nothing since the last good sync can be called durable. Nothing of it

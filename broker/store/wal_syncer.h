@@ -20,14 +20,13 @@
 // Thread-safe: Request and TakeSynced from the reactor, Run on its own thread.
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 
+#include "common/mutex.h"
 #include "common/status.h"
 
 namespace mpp::store {
@@ -60,12 +59,12 @@ class WalSyncer {
   const int synced_fd_;
   const std::string wal_path_;
   const std::function<int(int)> sync_;
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  uint64_t requested_ = 0;  // GUARDED_BY(mu_)
-  uint64_t synced_ = 0;     // GUARDED_BY(mu_)
-  int64_t syncs_ = 0;       // GUARDED_BY(mu_)
-  bool stop_ = false;       // GUARDED_BY(mu_)
+  mutable Mutex mu_;
+  CondVar cv_;
+  uint64_t requested_ GUARDED_BY(mu_) = 0;
+  uint64_t synced_ GUARDED_BY(mu_) = 0;
+  int64_t syncs_ GUARDED_BY(mu_) = 0;
+  bool stop_ GUARDED_BY(mu_) = false;
   std::thread thread_;
 };
 
