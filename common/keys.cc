@@ -9,11 +9,13 @@
 #include <optional>
 #include <sstream>
 
+#include "common/mutex.h"
+
 namespace mpp {
 namespace {
 
-std::mutex g_mu;
-std::optional<ClientKeys> g_keys;  // GUARDED_BY(g_mu)
+Mutex g_mu;
+std::optional<ClientKeys> g_keys GUARDED_BY(g_mu);
 
 std::string Trim(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
@@ -131,12 +133,12 @@ StatusOr<ClientKeys> LoadClientKeys(const std::string& dir) {
 }
 
 void UseClientKeys(const ClientKeys& keys) {
-  std::lock_guard<std::mutex> lock(g_mu);
+  MutexLock lock(&g_mu);
   g_keys = keys;
 }
 
 void ForgetClientKeys() {
-  std::lock_guard<std::mutex> lock(g_mu);
+  MutexLock lock(&g_mu);
   g_keys.reset();
 }
 
@@ -149,7 +151,7 @@ Status UseClientKeysFrom(const std::string& dir) {
 }
 
 void ApplyClientKeys(zmq::socket_t& socket) {
-  std::lock_guard<std::mutex> lock(g_mu);
+  MutexLock lock(&g_mu);
   if (!g_keys) return;
   socket.set(zmq::sockopt::curve_serverkey, g_keys->broker_public);
   socket.set(zmq::sockopt::curve_publickey, g_keys->own.public_z85);

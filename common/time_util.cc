@@ -65,11 +65,11 @@ Millis ForwardClock::NowMs() const {
   Millis behind = -1;  // -1: no change to report
   Millis out;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     if (forward_) {
       const Millis t =
-          anchor_ + static_cast<Millis>(static_cast<double>(steady_ms_() - anchor_steady_) *
-                                        inner_->scale());
+          anchor_ +
+          static_cast<Millis>(static_cast<double>(steady_ms_() - anchor_steady_) * inner_->scale());
       if (real >= t) {
         forward_ = false;
         behind = 0;

@@ -9,9 +9,10 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
+
+#include "common/mutex.h"
 
 namespace mpp {
 
@@ -69,13 +70,12 @@ class ForwardClock : public Clock {
   const Clock* inner_;
   std::function<void(Millis, Millis)> on_change_;
   std::function<int64_t()> steady_ms_;
-  mutable std::mutex mu_;
-  mutable Millis last_;
-  mutable bool forward_ = false;  // running on the steady clock
-  mutable Millis anchor_ = 0;     // the time returned when it left `inner`
-  mutable int64_t anchor_steady_ = 0;
+  mutable Mutex mu_;
+  mutable Millis last_ GUARDED_BY(mu_);
+  mutable bool forward_ GUARDED_BY(mu_) = false;  // running on the steady clock
+  mutable Millis anchor_ GUARDED_BY(mu_) = 0;     // the time returned when it left `inner`
+  mutable int64_t anchor_steady_ GUARDED_BY(mu_) = 0;
 };
-
 
 // A broken-down local time.
 struct LocalTime {

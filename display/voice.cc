@@ -129,7 +129,7 @@ Status Announcer::Start() {
     }
   }
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     stop_ = false;
   }
   // espeak-ng was initialized on this thread; its synthesis is synchronous and
@@ -177,7 +177,7 @@ double Announcer::NowMs() const {
 
 void Announcer::Say(Call call) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     if (call.counter != 0 && options_.backlog_policy) {
       // The counter has called again: its older, unspoken call is stale.
       const size_t before = queue_.size();
@@ -186,26 +186,26 @@ void Announcer::Say(Call call) {
     }
     queue_.push_back({std::move(call), NowMs()});
   }
-  cv_.notify_all();
+  cv_.SignalAll();
 }
 
 int Announcer::skipped() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return skipped_;
 }
 
 std::vector<Announcer::Said> Announcer::History() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return said_;
 }
 
 void Announcer::Stop() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     stop_ = true;
     queue_.clear();
   }
-  cv_.notify_all();
+  cv_.SignalAll();
   if (thread_.joinable()) thread_.join();
   wav_.Close();
   if (pcm_) {
@@ -216,16 +216,19 @@ void Announcer::Stop() {
 }
 
 std::vector<std::string> Announcer::Spoken() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   std::vector<std::string> out;
   for (const Said& s : said_) out.push_back(s.text);
   return out;
 }
 
 bool Announcer::WaitIdle(int timeout_ms) const {
-  std::unique_lock<std::mutex> lock(mu_);
-  return cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms),
-                      [&] { return queue_.empty() && !busy_; });
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  MutexLock lock(&mu_);
+  while (!queue_.empty() || busy_) {
+    if (!cv_.WaitUntil(&mu_, until)) return queue_.empty() && !busy_;
+  }
+  return true;
 }
 
 std::vector<int16_t> Announcer::Synthesize(const std::string& text, bool chime) {
@@ -241,7 +244,7 @@ std::vector<int16_t> Announcer::Synthesize(const std::string& text, bool chime) 
 
 void Announcer::Output(const std::vector<int16_t>& pcm) {
   if (options_.virtual_time) {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     virtual_ms_ += 1000.0 * static_cast<double>(pcm.size()) / rate_;
     return;
   }
@@ -256,7 +259,7 @@ void Announcer::Output(const std::vector<int16_t>& pcm) {
   const size_t chunk = static_cast<size_t>(rate_ / 10);  // 100 ms: Stop() is heard at once
   while (done < pcm.size()) {
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(&mu_);
       if (stop_) {
         snd_pcm_drop(dev);
         snd_pcm_prepare(dev);
@@ -284,8 +287,8 @@ void Announcer::Run() {
   while (true) {
     Said said;
     {
-      std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+      MutexLock lock(&mu_);
+      while (!stop_ && queue_.empty()) cv_.Wait(&mu_);
       if (stop_) return;
       Queued q = std::move(queue_.front());
       queue_.pop_front();
@@ -301,12 +304,12 @@ void Announcer::Run() {
     spdlog::info("voice{}: {}", said.brief ? " (brief, calls waiting)" : "", said.text);
     Output(Synthesize(said.text, said.chime));
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(&mu_);
       said_.push_back(said);
       busy_ = false;
       last_end_ms_ = NowMs();
     }
-    cv_.notify_all();
+    cv_.SignalAll();
   }
 }
 

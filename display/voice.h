@@ -17,14 +17,13 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "common/mutex.h"
 #include "common/status.h"
 #include "display/phrase.h"
 
@@ -104,7 +103,8 @@ class Announcer {
  private:
   void Run();
   std::vector<int16_t> Synthesize(const std::string& text, bool chime);
-  double NowMs() const;  // the wall clock, or the sound made so far (virtual_time)
+  // The wall clock, or the sound made so far (virtual_time).
+  double NowMs() const REQUIRES(mu_);
   void Output(const std::vector<int16_t>& pcm);
   // Opens options_.device into pcm_; false (logged at most every 10 min) if not.
   bool OpenDevice();
@@ -116,22 +116,22 @@ class Announcer {
   bool device_missing_logged_ = false;
   std::chrono::steady_clock::time_point missing_logged_at_{};
   std::thread thread_;
-  mutable std::mutex mu_;
-  mutable std::condition_variable cv_;
+  mutable Mutex mu_;
+  mutable CondVar cv_;
   struct Queued {
     Call call;
     double queued_ms = 0;
   };
-  std::deque<Queued> queue_;  // GUARDED_BY(mu_)
-  std::vector<Said> said_;    // GUARDED_BY(mu_)
-  int skipped_ = 0;           // GUARDED_BY(mu_)
+  std::deque<Queued> queue_ GUARDED_BY(mu_);
+  std::vector<Said> said_ GUARDED_BY(mu_);
+  int skipped_ GUARDED_BY(mu_) = 0;
   // A call more than this after the last one ended starts a new burst (chime).
   static constexpr double kBurstGapMs = 2000;
-  double last_end_ms_ = -1e18;  // GUARDED_BY(mu_)
-  double virtual_ms_ = 0;       // GUARDED_BY(mu_)
+  double last_end_ms_ GUARDED_BY(mu_) = -1e18;
+  double virtual_ms_ GUARDED_BY(mu_) = 0;
   std::chrono::steady_clock::time_point epoch_ = std::chrono::steady_clock::now();
-  bool busy_ = false;  // GUARDED_BY(mu_)
-  bool stop_ = false;  // GUARDED_BY(mu_)
+  bool busy_ GUARDED_BY(mu_) = false;
+  bool stop_ GUARDED_BY(mu_) = false;
 };
 
 }  // namespace mpp::display

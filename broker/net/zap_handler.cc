@@ -14,19 +14,19 @@
 namespace mpp::net {
 
 void DeviceRegistry::Put(const v1::Device& device) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   devices_[device.public_key()] = device;
 }
 
 std::optional<v1::Device> DeviceRegistry::Find(const std::string& public_key) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   auto it = devices_.find(public_key);
   if (it == devices_.end()) return std::nullopt;
   return it->second;
 }
 
 std::vector<v1::Device> DeviceRegistry::All() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   std::vector<v1::Device> out;
   out.reserve(devices_.size());
   for (const auto& [key, d] : devices_) out.push_back(d);
@@ -34,13 +34,13 @@ std::vector<v1::Device> DeviceRegistry::All() const {
 }
 
 size_t DeviceRegistry::size() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return devices_.size();
 }
 
 void SecurityTally::Add(const std::string& kind, const std::string& subject,
                         const std::string& detail, int64_t now_ms) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   auto key = std::make_pair(kind, subject);
   if (!notices_.count(key) && notices_.size() >= max_subjects_) key.second = "(others)";
   v1::SecurityNotice& n = notices_[key];
@@ -55,7 +55,7 @@ void SecurityTally::Add(const std::string& kind, const std::string& subject,
 }
 
 std::vector<v1::SecurityNotice> SecurityTally::Take() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   std::vector<v1::SecurityNotice> out;
   for (auto& [key, n] : notices_) out.push_back(std::move(n));
   notices_.clear();
@@ -216,10 +216,10 @@ void ZapHandler::NoteRefused(const Verdict& v, const std::string& address) {
   // Last, so that whoever waits on it (the start-up self-test) finds the
   // refusal already in the log.
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     last_refused_ = v.key;
   }
-  cv_.notify_all();
+  cv_.SignalAll();
 }
 
 bool ZapHandler::SelfTest(const std::string& command_endpoint, const std::string& server_public,
@@ -232,8 +232,12 @@ bool ZapHandler::SelfTest(const std::string& command_endpoint, const std::string
   probe.set(zmq::sockopt::curve_publickey, probe_keys->public_z85);
   probe.set(zmq::sockopt::curve_secretkey, probe_keys->secret_z85);
   probe.connect(command_endpoint);
-  std::unique_lock<std::mutex> lock(mu_);
-  return cv_.wait_for(lock, timeout, [&] { return last_refused_ == probe_keys->public_z85; });
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  MutexLock lock(&mu_);
+  while (last_refused_ != probe_keys->public_z85) {
+    if (!cv_.WaitUntil(&mu_, until)) return last_refused_ == probe_keys->public_z85;
+  }
+  return true;
 }
 
 }  // namespace mpp::net

@@ -16,15 +16,14 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 #include <zmq.hpp>
 
+#include "common/mutex.h"
 #include "common/time_util.h"
 #include "mpp/v1/mpp.pb.h"
 
@@ -39,8 +38,8 @@ class DeviceRegistry {
   size_t size() const;
 
  private:
-  mutable std::mutex mu_;
-  std::map<std::string, v1::Device> devices_;  // GUARDED_BY(mu_)
+  mutable Mutex mu_;
+  std::map<std::string, v1::Device> devices_ GUARDED_BY(mu_);
 };
 
 // Refused handshakes and commands, summed per kind and subject until the
@@ -55,8 +54,8 @@ class SecurityTally {
 
  private:
   const size_t max_subjects_;
-  std::mutex mu_;
-  std::map<std::pair<std::string, std::string>, v1::SecurityNotice> notices_;  // GUARDED_BY(mu_)
+  Mutex mu_;
+  std::map<std::pair<std::string, std::string>, v1::SecurityNotice> notices_ GUARDED_BY(mu_);
 };
 
 // Whether the broker has a file descriptor to spare for one more connection.
@@ -130,9 +129,9 @@ class ZapHandler {
   zmq::socket_t socket_;
   std::atomic<bool> stop_{false};
   std::atomic<int64_t> refused_{0}, accepted_{0}, refused_no_room_{0};
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::string last_refused_;  // GUARDED_BY(mu_)
+  Mutex mu_;
+  CondVar cv_;
+  std::string last_refused_ GUARDED_BY(mu_);
   // Log lines about refused handshakes: a budget per minute.
   std::chrono::steady_clock::time_point log_window_;
   int logged_ = 0;

@@ -34,6 +34,7 @@
 #include "common/client.h"
 #include "common/keys.h"
 #include "common/logging.h"
+#include "common/mutex.h"
 #include "common/time_util.h"
 #include "common/wire.h"
 #include "tools/sim/day_plan.h"
@@ -95,12 +96,12 @@ struct Shared {
   uint64_t seed = 1;
   std::atomic<bool> arrivals_done{false};
   Tally tally;
-  std::mutex log_mu;
+  mpp::Mutex log_mu;
   // How honest the tickets were: the wait each visitor was told at issue,
   // and |told - real| once the ticket was called (docs/BENCHMARKS.md).
-  std::mutex estimate_mu;
-  std::map<int64_t, Millis> told;  // GUARDED_BY(estimate_mu)
-  std::vector<Millis> errors;      // GUARDED_BY(estimate_mu)
+  mpp::Mutex estimate_mu;
+  std::map<int64_t, Millis> told GUARDED_BY(estimate_mu);
+  std::vector<Millis> errors GUARDED_BY(estimate_mu);
 };
 
 // Sends a request; refusals come back as replies, an unreachable broker as nullopt.
@@ -128,7 +129,7 @@ void RunArrivals(Shared& s, std::vector<mpp::sim::Arrival> plan) {
     if (!reply) continue;
     if (reply->error().code() == v1::OK) {
       ++s.tally.issued;
-      std::lock_guard<std::mutex> lock(s.estimate_mu);
+      mpp::MutexLock lock(&s.estimate_mu);
       s.told[reply->ticket().id()] = reply->estimated_wait_ms();
     } else {
       ++s.tally.refused;  // quota reached, service closed: the visitor goes home
@@ -206,7 +207,7 @@ void RunCounter(Shared& s, int counter_id) {
     in = sign_in();
   }
   if (!in || in->error().code() != v1::OK) {
-    std::lock_guard<std::mutex> lock(s.log_mu);
+    mpp::MutexLock lock(&s.log_mu);
     std::cerr << "mpp-sim: counter " << counter_id
               << " could not sign in: " << (in ? in->error().message_en() : "no answer") << "\n";
     ++s.tally.errors;
@@ -214,7 +215,7 @@ void RunCounter(Shared& s, int counter_id) {
   }
 
   if (s.clock->Now() > s.open + 60000) {
-    std::lock_guard<std::mutex> lock(s.log_mu);
+    mpp::MutexLock lock(&s.log_mu);
     std::cerr << "mpp-sim: warning: counter " << counter_id << " opened at "
               << mpp::FormatIsoLocal(s.clock->Now(), s.catalog->utc_offset_min()).substr(11, 5)
               << ", after the MPP opened: each PIN check takes ~0.3 s on the broker's PIN thread, "
@@ -261,7 +262,7 @@ void RunCounter(Shared& s, int counter_id) {
     empty_after_close = 0;
     ++s.tally.called;
     if (called->ticket().recall_ms().empty() && called->ticket().transfers() == 0) {
-      std::lock_guard<std::mutex> lock(s.estimate_mu);
+      mpp::MutexLock lock(&s.estimate_mu);
       auto told = s.told.find(called->ticket().id());
       if (told != s.told.end()) {
         s.errors.push_back(std::abs(called->ticket().wait_ms() - told->second));
@@ -533,8 +534,12 @@ int main(int argc, char** argv) {
             << ", transferred " << t.transferred << ", rated " << t.rated << " (" << t.skm_forms
             << " SKM forms)" << (t.errors ? ", " + std::to_string(t.errors) + " errors" : "")
             << std::endl;
-  if (!shared.errors.empty()) {
-    std::vector<Millis>& e = shared.errors;
+  std::vector<Millis> e;
+  {
+    mpp::MutexLock lock(&shared.estimate_mu);  // every thread has ended: for the analysis
+    e = shared.errors;
+  }
+  if (!e.empty()) {
     std::sort(e.begin(), e.end());
     const double median =
         e.size() % 2 ? e[e.size() / 2] : (e[e.size() / 2 - 1] + e[e.size() / 2]) / 2.0;
