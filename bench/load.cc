@@ -705,7 +705,7 @@ std::string CatalogWithCounters(const std::string& config, int counters,
     text += "\n" + copy;
   }
   std::filesystem::create_directories(dir);
-  const std::string path = (dir / "sign-ins.toml").string();
+  std::string path = (dir / "sign-ins.toml").string();
   std::ofstream(path) << text;
   return path;
 }

@@ -489,7 +489,7 @@ int Fail(const Args& a, const std::string& code, const std::string& message, int
 }
 
 // Sends `a.req` once set by `fill`.
-Command Send(CLI::App* app, std::function<void(Args&)> fill) {
+Command Send(CLI::App* app, const std::function<void(Args&)>& fill) {
   return {app, [fill](Args& a) {
             fill(a);
             return Run(a.g, a.req);

@@ -7,7 +7,7 @@
 namespace mpp::core {
 namespace {
 
-v1::Device Dev(v1::DeviceRole role, std::vector<int> counters = {}) {
+v1::Device Dev(v1::DeviceRole role, const std::vector<int>& counters = {}) {
   v1::Device d;
   d.set_name("dev");
   d.set_role(role);

@@ -58,7 +58,8 @@ class QueueCoreTest : public ::testing::Test {
     r.mutable_sign_in()->set_pin(pin);
     return Do(r, now, device);
   }
-  v1::Reply Rate(int64_t ticket, int counter, int score, std::vector<int> skm, Millis now) {
+  v1::Reply Rate(int64_t ticket, int counter, int score, const std::vector<int>& skm,
+                 Millis now) {
     v1::Request r;
     r.mutable_rate()->set_ticket_id(ticket);
     r.mutable_rate()->set_counter_id(counter);
@@ -226,7 +227,7 @@ TEST_F(QueueCoreTest, CallNextTakesPriorityFirstThenLongestWaiting) {
   Issue("S1", monday_ + 3 * kMin, v1::BALITA);  // A-003, priority
   const Millis t = monday_ + 10 * kMin;
   auto call_finish = [&](int c) {
-    const std::string n = Call(c, t).ticket().number();
+    std::string n = Call(c, t).ticket().number();
     Start(c, t);
     Finish(c, t);
     return n;

@@ -507,7 +507,7 @@ std::optional<core::Refusal> Reactor::Identify(zmq::message_t& frame, const Resu
   }
   const v1::Request& req = in->request();
   const auto device = who->user ? options_.devices->Find(*who->user) : std::nullopt;
-  const std::optional<core::Refusal> refusal =
+  std::optional<core::Refusal> refusal =
       device ? core::Authorize(*device, req, *core_)
              : core::Refusal{"Perangkat tidak terdaftar.",
                              "This device is not registered; an administrator adds it with "

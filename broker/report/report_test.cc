@@ -145,7 +145,7 @@ class ReportTest : public ::testing::Test {
     ASSERT_TRUE(store_->AppendEvent(++seq_, issued, e).ok());
   }
   void Rate(int64_t id, const std::string& day, int counter, const std::string& op,
-            const std::string& service, int score, std::vector<int> skm) {
+            const std::string& service, int score, const std::vector<int>& skm) {
     v1::Event e;
     e.set_type(v1::RATING_SUBMITTED);
     v1::Rating* r = e.mutable_rating();

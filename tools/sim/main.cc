@@ -115,7 +115,7 @@ std::optional<v1::Reply> Send(mpp::BrokerClient& c, const v1::Request& r, Tally&
   return env->reply();
 }
 
-void RunArrivals(Shared& s, std::vector<mpp::sim::Arrival> plan) {
+void RunArrivals(Shared& s, const std::vector<mpp::sim::Arrival>& plan) {
   mpp::BrokerClient kiosk(s.context, s.broker, "sim-kiosk");
   for (const auto& a : plan) {
     s.clock->SleepUntil(a.at);
