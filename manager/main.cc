@@ -127,6 +127,7 @@ int main(int argc, char** argv) {
     }
     for (auto& res : reports.TakeResults()) requests.OnResult(res, &ui);
     for (auto& res : commands.TakeResults()) requests.OnResult(res, &ui);
+    mpp::manager::PrepareView(&ui);  // the screen only reads
 
     const auto holds = [&](const std::string& what) {
       return requests.Holds(what, ui, connected, catalog != nullptr);

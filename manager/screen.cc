@@ -307,7 +307,7 @@ void Toolbar(UiState* ui, const Fonts& f, float x, float y, float w, TapTargets*
   const char* range_ids[] = {"range-today", "range-7", "range-30", "range-month"};
   int i = 0;
   for (const auto& [r, names] : ranges) {
-    const auto dates = RangeDates(r, ui->today);
+    const auto& dates = ui->prepared.range_dates[static_cast<size_t>(r)];
     const bool selected = ui->from == dates.first && ui->to == dates.second;
     if (Button(targets, range_ids[i++], T(l, names.first, names.second), ImVec2(0, bh), true,
                selected)) {
@@ -463,7 +463,7 @@ void ComplianceTable(UiState* ui, const Fonts& f, ImVec2 p, ImVec2 size) {
     ImGui::PopFont();
   };
   row(rep.total(), true);
-  for (const v1::ReportRow* r : SortedRows(rep, ui->sort, ui->ascending)) row(*r, false);
+  for (const v1::ReportRow* r : ui->prepared.table) row(*r, false);
   ImGui::EndTable();
 }
 
@@ -475,7 +475,7 @@ void WithinBars(const UiState& ui, const Fonts& f, ImVec2 p0, ImVec2 p1) {
                    T(l, "% tiket dalam target waktu tunggu (terendah lebih dulu)",
                      "% of tickets within the waiting target (lowest first)"));
   LayoutBox box("within bars", ImVec2(p0.x + 8, p0.y), ImVec2(p1.x - 8, p1.y), kWhite);
-  std::vector<const v1::ReportRow*> rows = SortedRows(*ui.report, Column::kWaitWithin, true);
+  const std::vector<const v1::ReportRow*>& rows = ui.prepared.by_wait_within;
   const float label_w = (p1.x - p0.x) * 0.34f;
   const float pct_w = MeasureText(f.body, "100 %").x + 8;
   const float bar_x = in.x + label_w, bar_w = p1.x - 24 - bar_x - pct_w;
@@ -519,12 +519,12 @@ void HeatMapCard(const UiState& ui, const Fonts& f, ImVec2 p0, ImVec2 p1) {
   ImVec2 in = Card(dl, f, p0, p1,
                    T(l, "Rata-rata waktu tunggu per jam dan hari (menit)",
                      "Mean waiting time by hour and weekday (minutes)"));
-  if (!ui.heat) {
+  if (!ui.prepared.heat) {
     DrawText(dl, f.body, in, kMuted, T(l, "memuat\u2026", "loading\u2026"));
     return;
   }
   LayoutBox box("heat map", ImVec2(p0.x + 8, p0.y), ImVec2(p1.x - 8, p1.y), kWhite);
-  const HeatMap hm = BuildHeatMap(*ui.heat);
+  const HeatMap& hm = *ui.prepared.heat;
   static const char* kDaysId[] = {"", "Sen", "Sel", "Rab", "Kam", "Jum", "Sab", "Min"};
   static const char* kDaysEn[] = {"", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
   const int hours = hm.last_hour - hm.first_hour + 1;
@@ -709,7 +709,7 @@ void DrawSkm(UiState* ui, const Fonts& f, float x0, float y0, float w, float h, 
     ImGui::TableSetupColumn(T(l, "Nilai", "Score"), ImGuiTableColumnFlags_WidthStretch, 1);
     ImGui::TableSetupColumn(T(l, "Mutu", "Grade"), ImGuiTableColumnFlags_WidthStretch, 1.6f);
     ImGui::TableHeadersRow();
-    for (const v1::ReportRow* r : SortedRows(*ui->report, Column::kSkm, false)) {
+    for (const v1::ReportRow* r : ui->prepared.by_skm) {
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
       Label(r->key() + (r->label().empty() ? "" : "  " + r->label()), /*wrapped=*/true);

@@ -84,6 +84,7 @@ void ManagerRequests::OnResult(const RequestWorker::Result& res, UiState* ui) {
   if (res.request_id == report_id_) {
     if (err.empty()) {
       ui->report = res.reply->reply().report();
+      ++ui->report_version;
     } else {
       ui->report_error = err;
     }
@@ -91,6 +92,7 @@ void ManagerRequests::OnResult(const RequestWorker::Result& res, UiState* ui) {
     ui->loading = false;
     if (err.empty()) {
       ui->heat = res.reply->reply().report();
+      ++ui->heat_version;
     } else if (ui->report_error.empty()) {
       ui->report_error = err;
     }
@@ -100,6 +102,29 @@ void ManagerRequests::OnResult(const RequestWorker::Result& res, UiState* ui) {
     ui->ticker_status = err.empty() ? T(ui->lang, "Tersimpan; tampil di semua layar.",
                                         "Saved; every display shows it now.")
                                     : err;
+  }
+}
+
+void PrepareView(UiState* ui) {
+  UiState::Prepared& p = ui->prepared;
+  if (ui->report && (p.report_version != ui->report_version || p.sort != ui->sort ||
+                     p.ascending != ui->ascending)) {
+    p.table = SortedRows(*ui->report, ui->sort, ui->ascending);
+    p.by_wait_within = SortedRows(*ui->report, Column::kWaitWithin, true);
+    p.by_skm = SortedRows(*ui->report, Column::kSkm, false);
+    p.report_version = ui->report_version;
+    p.sort = ui->sort;
+    p.ascending = ui->ascending;
+  }
+  if (ui->heat && p.heat_version != ui->heat_version) {
+    p.heat = BuildHeatMap(*ui->heat);
+    p.heat_version = ui->heat_version;
+  }
+  if (p.today != ui->today) {
+    p.today = ui->today;
+    for (Range r : {Range::kToday, Range::kLast7, Range::kLast30, Range::kThisMonth}) {
+      p.range_dates[static_cast<size_t>(r)] = RangeDates(r, ui->today);
+    }
   }
 }
 

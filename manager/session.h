@@ -4,6 +4,8 @@
 // socket and no window, so the flow is unit-tested (manager/session_test.cc).
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,7 +44,25 @@ struct UiState {
   bool want_report = false;
   bool want_export = false;
   std::optional<std::string> want_ticker;  // "" = back to the catalog's text
+
+  // Made from the above before each frame (PrepareView), so that drawing only
+  // reads: the rows in the table's order, lowest % within the waiting target
+  // first (the bars), by SKM score (the SKM table), the heat map, and each
+  // range button's dates.
+  struct Prepared {
+    uint64_t report_version = 0, heat_version = 0;  // what they were made from
+    Column sort = Column::kGroup;
+    bool ascending = true;
+    std::vector<const v1::ReportRow*> table, by_wait_within, by_skm;
+    std::optional<HeatMap> heat;
+    std::string today;
+    std::array<std::pair<std::string, std::string>, 4> range_dates;  // by Range
+  } prepared;
+  uint64_t report_version = 0, heat_version = 0;  // +1 each time a report arrives
 };
+
+// Brings `ui->prepared` up to date (cheap when nothing changed).
+void PrepareView(UiState* ui);
 
 class ManagerRequests {
  public:

@@ -137,3 +137,48 @@ TEST(ManagerRequests, ConnectedMeansTheStateAndTheCatalogAreThere) {
 
 }  // namespace
 }  // namespace mpp::manager
+
+namespace mpp::manager {
+namespace {
+
+v1::ComplianceReport TwoRows() {
+  v1::ComplianceReport rep;
+  rep.set_by("service");
+  for (auto [key, within] : {std::pair{"A", 9}, std::pair{"B", 3}}) {
+    v1::ReportRow* r = rep.add_rows();
+    r->set_key(key);
+    r->set_wait_judged(10);
+    r->set_wait_within(within);
+  }
+  return rep;
+}
+
+// What the screen draws is made before the frame, and made again only when a
+// report arrives or the order changes.
+TEST(PrepareView, TheRowsAreOrderedBeforeTheFrameAndAgainWhenTheOrderChanges) {
+  UiState ui;
+  ui.today = "2026-11-30";
+  PrepareView(&ui);
+  EXPECT_TRUE(ui.prepared.table.empty());
+  EXPECT_EQ(ui.prepared.range_dates[static_cast<size_t>(Range::kToday)],
+            std::make_pair(std::string("2026-11-30"), std::string("2026-11-30")));
+  ui.report = TwoRows();
+  ++ui.report_version;
+  PrepareView(&ui);
+  ASSERT_EQ(ui.prepared.table.size(), 2u);
+  EXPECT_EQ(ui.prepared.table[0]->key(), "A");
+  EXPECT_EQ(ui.prepared.by_wait_within[0]->key(), "B") << "lowest % within the target first";
+  ui.ascending = false;
+  PrepareView(&ui);
+  EXPECT_EQ(ui.prepared.table[0]->key(), "B");
+  // A new report replaces the rows the pointers pointed into.
+  ui.report = TwoRows();
+  ui.report->mutable_rows(0)->set_key("C");
+  ++ui.report_version;
+  PrepareView(&ui);
+  EXPECT_EQ(ui.prepared.table[0]->key(), "C");  // still descending
+  EXPECT_FALSE(ui.prepared.heat);
+}
+
+}  // namespace
+}  // namespace mpp::manager
