@@ -23,10 +23,11 @@ TEST(JobThread, JobsAreDoneInOrderAndEachWakesTheUi) {
   });
   for (int i = 1; i <= 3; ++i) jobs.Submit(i);
   std::vector<std::string> results;
+  // A result is taken before its wake call returns: wait for both.
   ASSERT_TRUE(testing::WaitFor(
       [&] {
         for (auto& r : jobs.TakeResults()) results.push_back(r);
-        return results.size() == 3;
+        return results.size() == 3 && wakes.load() == 3;
       },
       5000));
   EXPECT_EQ(results, (std::vector<std::string>{"done 1", "done 2", "done 3"}));

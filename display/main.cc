@@ -185,14 +185,20 @@ int main(int argc, char** argv) {
   mpp::Millis last_call_seen = 0;
   mpp::FrameExit frame_exit{screenshot, common.frames};
   mpp::TapTargets no_buttons;  // a hall display has none: its scripts wait and take screenshots
-  std::optional<mpp::display::DisplayModel> shown;  // the model on screen, for the script's waits
-  bool synced = false, connected = false;
+  // Frames: a change (a call, the clock's minute) is drawn whole straight to
+  // the window, at once; while the model stays the same, the next frame is
+  // kept offscreen and the ones after draw only the ticker's strip over it.
+  // `kept_model` is therefore always the model on screen.
+  std::optional<mpp::display::DisplayModel> kept_model;
+  std::string kept_info;
+  mpp::LayoutFrame kept_layout;  // its layout record without the ticker (--layout)
+  mpp::CloneClient::View view;
   const auto holds = [&](const std::string& what) {
-    if (what == "synced") return synced;
-    if (what == "connected") return connected;
-    if (what == "offline") return !connected;
+    if (what == "synced") return view.state.synced();
+    if (what == "connected") return view.connected;
+    if (what == "offline") return !view.connected;
     if (what.rfind("calling:", 0) == 0) {
-      return shown && shown->has_call && shown->now_calling.number == what.substr(8);
+      return kept_model && kept_model->has_call && kept_model->now_calling.number == what.substr(8);
     }
     return false;
   };
@@ -210,18 +216,12 @@ int main(int argc, char** argv) {
   double next_wait_s = 1.0 / fps;
 
   mpp::GuiWindow& gui = **window;
-  // Frames: a change (a call, the clock's minute) is drawn whole straight to
-  // the window, at once; while the model stays the same, the next frame is
-  // kept offscreen and the ones after draw only the ticker's strip over it.
-  std::optional<mpp::display::DisplayModel> kept_model;
-  std::string kept_info;
-  mpp::LayoutFrame kept_layout;  // its layout record without the ticker (--layout)
   long whole_count = 0, ticker_count = 0;
   while (!g_stop && !gui.ShouldClose()) {
     const bool busy = (script && script->running()) || !screenshot.empty();
     gui.WaitEvents(busy ? 0.02 : next_wait_s);
     next_wait_s = 1.0 / fps;
-    mpp::CloneClient::View view = clone.Read();
+    view = clone.Read();
     if (view.has_catalog && (!catalog || view.catalog_generation != catalog_generation)) {
       catalog = std::make_unique<mpp::CatalogIndex>(clone.Catalog());  // new, or changed
       catalog_generation = view.catalog_generation;
@@ -239,8 +239,6 @@ int main(int argc, char** argv) {
       if (latency) shown_pending.push_back(a);
     }
 
-    synced = view.state.synced();
-    connected = view.connected;
     gui.BeginFrame([&](ImGuiIO& io) {
       if (script) script->BeforeFrame(io, no_buttons, holds);
     });
@@ -263,7 +261,6 @@ int main(int argc, char** argv) {
           mpp::display::RecentRows(fonts, static_cast<float>(fb_w), static_cast<float>(fb_h),
                                    !view.connected, info && info->has_image());
       const mpp::display::DisplayModel model = mpp::display::BuildDisplayModel(in);
-      shown = model;
       const std::string info_now = info && info->has_image() ? info->current() : "";
       // The flash of a fresh call moves with time: it is drawn whole.
       const bool same = !whole_frames && !model.highlight && kept_model && *kept_model == model &&
