@@ -4,6 +4,8 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
+#include <csignal>
 #include <iostream>
 
 #include "common/keys.h"
@@ -11,6 +13,12 @@
 #include "common/wire.h"
 
 namespace mpp {
+namespace {
+
+std::atomic<bool> g_signalled{false};
+void OnSignal(int) { g_signalled = true; }
+
+}  // namespace
 
 void AddScreenOptions(CLI::App& app, ScreenOptions* screen) {
   app.add_flag("--fullscreen", screen->fullscreen,
@@ -52,6 +60,38 @@ bool StartGuiProgram(const char* program, const GuiProgramOptions& o) {
   }
   SetUpLogging(program, o.log_level);
   return true;
+}
+
+GuiLoop::GuiLoop(const char* program, GuiWindow* gui, std::optional<GuiScript> script,
+                 const GuiProgramOptions& o)
+    : program_(program), gui_(gui), script_(std::move(script)), exit_{o.screenshot, o.frames} {
+  std::signal(SIGINT, OnSignal);
+  std::signal(SIGTERM, OnSignal);
+}
+
+bool GuiLoop::Next(double idle_wait_s) {
+  if (stop_ || g_signalled || gui_->ShouldClose()) return false;
+  const bool busy = (script_ && script_->running()) || !exit_.screenshot.empty();
+  gui_->WaitEvents(busy ? 0.02 : idle_wait_s);
+  return !g_signalled && !gui_->ShouldClose();
+}
+
+void GuiLoop::BeginFrame(const TapTargets& targets, const Holds& holds) {
+  gui_->BeginFrame([&](ImGuiIO& io) {
+    if (script_) script_->BeforeFrame(io, targets, holds);
+  });
+}
+
+void GuiLoop::EndFrame(bool ready) {
+  if (AfterFrame(script_ ? &*script_ : nullptr, &exit_, ready, *gui_, program_, &exit_code_)) {
+    stop_ = true;
+  }
+  gui_->Present();
+}
+
+void GuiLoop::Stop(int exit_code) {
+  exit_code_ = exit_code;
+  stop_ = true;
 }
 
 }  // namespace mpp

@@ -10,9 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
-#include <atomic>
 #include <chrono>
-#include <csignal>
 #include <iostream>
 
 #include "common/cli.h"
@@ -27,9 +25,6 @@
 #include "counter/screen.h"
 
 namespace {
-
-std::atomic<bool> g_stop{false};
-void OnSignal(int) { g_stop = true; }
 
 // Conditions a script can wait for: "signed-in", "signed-out", "connected",
 // "offline", "key-refused", "calling:A-001", "serving:A-001", "idle" (no ticket), "dialog",
@@ -92,7 +87,6 @@ int main(int argc, char** argv) {
   mpp::AddGuiProgramOptions(app, &common, "scripted keys and taps (see common/gui_script.h)");
   MPP_PARSE(app, argc, argv);
   if (!mpp::StartGuiProgram("mpp-counter", common)) return 2;
-  const std::string& screenshot = common.screenshot;
   mpp::Lang lang = mpp::Lang::kId;
   mpp::ParseLang(lang_s, &lang);
   if (size.empty()) size = pad ? "800x1280" : "1366x768";
@@ -101,8 +95,6 @@ int main(int argc, char** argv) {
   std::optional<mpp::GuiScript> script;
   if (!mpp::LoadScriptOption("mpp-counter", common.script_path, &script)) return 2;
 
-  std::signal(SIGINT, OnSignal);
-  std::signal(SIGTERM, OnSignal);
   const std::string title =
       std::string(pad ? "MPP - Penilaian Loket " : "MPP - Loket ") + std::to_string(counter_id);
   auto window = mpp::GuiWindow::Open({title, width, height, common.screen});
@@ -131,13 +123,10 @@ int main(int argc, char** argv) {
   mpp::counter::PadModel pad_model({.counter_id = counter_id, .lang = lang});
   mpp::counter::SignInForm form;
   mpp::TapTargets targets;
-  int exit_code = 0;
-  mpp::FrameExit frame_exit{screenshot, common.frames};
   mpp::SystemClock local;
   uint64_t catalog_generation = 0;
-  while (!g_stop && !gui.ShouldClose()) {
-    const bool busy = (script && script->running()) || !screenshot.empty();
-    gui.WaitEvents(busy ? 0.02 : 0.25);  // the timers tick every second
+  mpp::GuiLoop loop("mpp-counter", &gui, std::move(script), common);
+  while (loop.Next(0.25)) {  // the timers tick every second
     mpp::CloneClient::View view = clone.Read();
     if (view.has_catalog &&
         (!model.has_catalog() || view.catalog_generation != catalog_generation)) {
@@ -146,7 +135,7 @@ int main(int argc, char** argv) {
       if (!model.counter_known()) {
         std::cerr << "mpp-counter: counter " << counter_id
                   << " is not in the broker's catalog; see `mppctl catalog`\n";
-        exit_code = 2;
+        loop.Stop(2);
         break;
       }
     }
@@ -168,9 +157,7 @@ int main(int argc, char** argv) {
     const auto holds = [&](const std::string& what) {
       return pad ? PadHolds(pad_model, connected, what) : CounterHolds(model, what);
     };
-    gui.BeginFrame([&](ImGuiIO& io) {
-      if (script) script->BeforeFrame(io, targets, holds);
-    });
+    loop.BeginFrame(targets, holds);
     const float w = static_cast<float>(gui.width()), h = static_cast<float>(gui.height());
     if (pad) {
       mpp::counter::DrawRatingPad(&pad_model, fonts, w, h, &targets);
@@ -180,13 +167,9 @@ int main(int argc, char** argv) {
       for (auto& j : model.TakeJobs()) worker.Submit(j.request_id, j.request);
     }
     gui.Render(IM_COL32(236, 240, 246, 255));
-    if (mpp::AfterFrame(script ? &*script : nullptr, &frame_exit, connected, gui, "mpp-counter",
-                        &exit_code)) {
-      g_stop = true;
-    }
-    gui.Present();
+    loop.EndFrame(connected);
   }
   worker.Stop();
   clone.Stop();
-  return exit_code;
+  return loop.exit_code();
 }

@@ -16,8 +16,6 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
-#include <atomic>
-#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -43,8 +41,6 @@
 
 namespace {
 
-std::atomic<bool> g_stop{false};
-void OnSignal(int) { g_stop = true; }
 
 nlohmann::json ModelJson(const mpp::display::DisplayModel& m, uint64_t seq, size_t spoken) {
   using nlohmann::json;
@@ -126,7 +122,6 @@ int main(int argc, char** argv) {
                             "(see common/gui_script.h)");
   MPP_PARSE(app, argc, argv);
   if (!mpp::StartGuiProgram("mpp-display", common)) return 2;
-  const std::string& screenshot = common.screenshot;
   std::optional<mpp::GuiScript> script;
   if (!mpp::LoadScriptOption("mpp-display", common.script_path, &script)) return 2;
 
@@ -135,8 +130,6 @@ int main(int argc, char** argv) {
   int width = 1920, height = 1080;
   if (!mpp::ParseSizeOption("mpp-display", size, &width, &height)) return 2;
 
-  std::signal(SIGINT, OnSignal);
-  std::signal(SIGTERM, OnSignal);
 
   auto window = mpp::GuiWindow::Open({"MPP - Layar Antrean", width, height, common.screen});
   if (!window.ok()) {
@@ -183,7 +176,6 @@ int main(int argc, char** argv) {
   uint64_t catalog_generation = 0;
   mpp::SystemClock local;
   mpp::Millis last_call_seen = 0;
-  mpp::FrameExit frame_exit{screenshot, common.frames};
   mpp::TapTargets no_buttons;  // a hall display has none: its scripts wait and take screenshots
   // Frames: a change (a call, the clock's minute) is drawn whole straight to
   // the window, at once; while the model stays the same, the next frame is
@@ -207,8 +199,6 @@ int main(int argc, char** argv) {
   std::vector<mpp::Announcement> shown_pending;  // calls to time once their frame is on screen
   std::FILE* latency = latency_log.empty() ? nullptr : std::fopen(latency_log.c_str(), "a");
   const auto start = std::chrono::steady_clock::now();
-  int exit_code = 0;
-  const bool busy_at_exit = !screenshot.empty() || script.has_value();
   // Redraws: at --fps while the ticker scrolls or a call flashes; otherwise
   // only when something changes (the network thread wakes the loop) or the
   // clock's minute turns - an idle hall display without a ticker draws once
@@ -217,9 +207,8 @@ int main(int argc, char** argv) {
 
   mpp::GuiWindow& gui = **window;
   long whole_count = 0, ticker_count = 0;
-  while (!g_stop && !gui.ShouldClose()) {
-    const bool busy = (script && script->running()) || !screenshot.empty();
-    gui.WaitEvents(busy ? 0.02 : next_wait_s);
+  mpp::GuiLoop loop("mpp-display", &gui, std::move(script), common);
+  while (loop.Next(next_wait_s)) {
     next_wait_s = 1.0 / fps;
     view = clone.Read();
     if (view.has_catalog && (!catalog || view.catalog_generation != catalog_generation)) {
@@ -239,9 +228,7 @@ int main(int argc, char** argv) {
       if (latency) shown_pending.push_back(a);
     }
 
-    gui.BeginFrame([&](ImGuiIO& io) {
-      if (script) script->BeforeFrame(io, no_buttons, holds);
-    });
+    loop.BeginFrame(no_buttons, holds);
     enum class Frame { kWhole, kKept, kOver } frame = Frame::kWhole;
     const int fb_w = gui.width(), fb_h = gui.height();
     const double t =
@@ -321,11 +308,7 @@ int main(int argc, char** argv) {
 
     // Frames for --screenshot are counted once the state is synced (or after
     // 10 s, to show the banner).
-    if (mpp::AfterFrame(script ? &*script : nullptr, &frame_exit, view.state.synced() || t > 10,
-                        gui, "mpp-display", &exit_code)) {
-      g_stop = true;
-    }
-    gui.Present();
+    loop.EndFrame(view.state.synced() || t > 10);
     if (latency && !shown_pending.empty()) {
       glFinish();  // the frame is on screen now
       const mpp::Millis now_broker = local.NowMs() + view.broker_offset_ms;
@@ -341,7 +324,7 @@ int main(int argc, char** argv) {
   spdlog::info("display: {} whole frames, {} ticker-only frames", whole_count, ticker_count);
 
   clone.Stop();
-  voice.WaitIdle(busy_at_exit ? 15000 : 0);  // let a test's last call finish
+  voice.WaitIdle(loop.driven() ? 15000 : 0);  // let a test's last call finish
   voice.Stop();
-  return exit_code;
+  return loop.exit_code();
 }

@@ -11,9 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
-#include <atomic>
 #include <chrono>
-#include <csignal>
 #include <iostream>
 
 #include "common/cli.h"
@@ -27,9 +25,6 @@
 #include "kiosk/worker.h"
 
 namespace {
-
-std::atomic<bool> g_stop{false};
-void OnSignal(int) { g_stop = true; }
 
 // Conditions a script can wait for.
 bool Holds(const mpp::kiosk::KioskModel& m, const std::string& what) {
@@ -81,7 +76,6 @@ int main(int argc, char** argv) {
   mpp::AddGuiProgramOptions(app, &common, "a scripted sequence of taps (see common/gui_script.h)");
   MPP_PARSE(app, argc, argv);
   if (!mpp::StartGuiProgram("mpp-kiosk", common)) return 2;
-  const std::string& screenshot = common.screenshot;
   mpp::Lang lang = mpp::Lang::kId;
   mpp::ParseLang(lang_s, &lang);
   int width = 0, height = 0;
@@ -95,8 +89,6 @@ int main(int argc, char** argv) {
   std::optional<mpp::GuiScript> script;
   if (!mpp::LoadScriptOption("mpp-kiosk", common.script_path, &script)) return 2;
 
-  std::signal(SIGINT, OnSignal);
-  std::signal(SIGTERM, OnSignal);
   auto window = mpp::GuiWindow::Open({"MPP - Kios Antrean", width, height, common.screen});
   if (!window.ok()) {
     std::cerr << "mpp-kiosk: " << window.status().message() << "\n";
@@ -123,29 +115,20 @@ int main(int argc, char** argv) {
   worker.Start();
 
   mpp::TapTargets targets;
-  int exit_code = 0;
-  mpp::FrameExit frame_exit{screenshot, common.frames};
   const auto holds = [&](const std::string& what) { return Holds(model, what); };
-  while (!g_stop && !gui.ShouldClose()) {
-    const bool busy = (script && script->running()) || !screenshot.empty();
-    gui.WaitEvents(busy ? 0.02 : 0.25);
+  mpp::GuiLoop loop("mpp-kiosk", &gui, std::move(script), common);
+  while (loop.Next(0.25)) {
     const int64_t now = mpp::SteadyNowMs();
     mpp::kiosk::KioskWorker::Apply(worker.TakeResults(), &model, now);
     model.Tick(now);
-    gui.BeginFrame([&](ImGuiIO& io) {
-      if (script) script->BeforeFrame(io, targets, holds);
-    });
+    loop.BeginFrame(targets, holds);
     mpp::kiosk::DrawKiosk(&model, fonts, static_cast<float>(gui.width()),
                           static_cast<float>(gui.height()), &targets);
     worker.Submit(model.TakeJobs());
     gui.Render(IM_COL32(240, 243, 248, 255));
-    if (mpp::AfterFrame(script ? &*script : nullptr, &frame_exit, model.has_catalog(), gui,
-                        "mpp-kiosk", &exit_code)) {
-      g_stop = true;
-    }
-    gui.Present();
+    loop.EndFrame(model.has_catalog());
   }
   worker.Submit(model.TakeJobs());
   worker.Stop();
-  return exit_code;
+  return loop.exit_code();
 }

@@ -13,8 +13,6 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
-#include <atomic>
-#include <csignal>
 #include <iostream>
 
 #include "common/cli.h"
@@ -26,15 +24,6 @@
 #include "common/wire.h"
 #include "manager/model.h"
 #include "manager/screen.h"
-
-namespace {
-
-std::atomic<bool> g_stop{false};
-void OnSignal(int) { g_stop = true; }
-
-namespace v1 = mpp::v1;
-
-}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"mpp-manager - the MPP manager's dashboard"};
@@ -61,7 +50,6 @@ int main(int argc, char** argv) {
   mpp::AddGuiProgramOptions(app, &common, "scripted taps (see common/gui_script.h)");
   MPP_PARSE(app, argc, argv);
   if (!mpp::StartGuiProgram("mpp-manager", common)) return 2;
-  const std::string& screenshot = common.screenshot;
   mpp::manager::UiState ui;
   mpp::ParseLang(lang_s, &ui.lang);
   mpp::manager::ParseView(view_s, &ui.view);
@@ -77,8 +65,6 @@ int main(int argc, char** argv) {
   std::optional<mpp::GuiScript> script;
   if (!mpp::LoadScriptOption("mpp-manager", common.script_path, &script)) return 2;
 
-  std::signal(SIGINT, OnSignal);
-  std::signal(SIGTERM, OnSignal);
   auto window = mpp::GuiWindow::Open({"MPP - Dasbor Pengelola", width, height, common.screen});
   if (!window.ok()) {
     std::cerr << "mpp-manager: " << window.status().message() << "\n";
@@ -107,12 +93,9 @@ int main(int argc, char** argv) {
   uint64_t catalog_generation = 0;
   mpp::manager::ManagerRequests requests(from, to, export_dir);
   mpp::TapTargets targets;
-  int exit_code = 0;
-  mpp::FrameExit frame_exit{screenshot, common.frames};
   mpp::SystemClock local;
-  while (!g_stop && !gui.ShouldClose()) {
-    const bool busy = (script && script->running()) || !screenshot.empty();
-    gui.WaitEvents(busy ? 0.02 : 0.5);  // the clock and the waits tick
+  mpp::GuiLoop loop("mpp-manager", &gui, std::move(script), common);
+  while (loop.Next(0.5)) {  // the clock and the waits tick
     mpp::CloneClient::View view = clone.Read();
     if (view.has_catalog && (!catalog || view.catalog_generation != catalog_generation)) {
       catalog = std::make_unique<mpp::CatalogIndex>(clone.Catalog());  // new, or changed
@@ -132,9 +115,7 @@ int main(int argc, char** argv) {
     const auto holds = [&](const std::string& what) {
       return requests.Holds(what, ui, connected, catalog != nullptr);
     };
-    gui.BeginFrame([&](ImGuiIO& io) {
-      if (script) script->BeforeFrame(io, targets, holds);
-    });
+    loop.BeginFrame(targets, holds);
     if (catalog) {
       const auto live = mpp::manager::BuildLive(view.state, *catalog, now, ui.lang,
                                                 {view.disk_low, view.writes_refused});
@@ -146,14 +127,10 @@ int main(int argc, char** argv) {
     const bool ready =
         holds("connected") && (ui.view == mpp::manager::View::kLive ||
                                ui.view == mpp::manager::View::kTicker || holds("report"));
-    if (mpp::AfterFrame(script ? &*script : nullptr, &frame_exit, ready, gui, "mpp-manager",
-                        &exit_code)) {
-      g_stop = true;
-    }
-    gui.Present();
+    loop.EndFrame(ready);
   }
   reports.Stop();
   commands.Stop();
   clone.Stop();
-  return exit_code;
+  return loop.exit_code();
 }
