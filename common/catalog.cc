@@ -260,6 +260,18 @@ void ReadMpp(const toml::table& root, Problems* p, v1::Catalog* c) {
   }
   c->set_max_recalls(static_cast<int32_t>(f.Int("max_recalls", false, 3, 0, 10)));
   c->set_pin_min_digits(static_cast<int32_t>(f.Int("pin_min_digits", false, 4, 4, 8)));
+  c->set_public_url(f.Str("public_url", false));
+  if (const std::string& u = c->public_url(); !u.empty()) {
+    const bool scheme = u.rfind("https://", 0) == 0 || u.rfind("http://", 0) == 0;
+    if (!scheme || u.size() > 200 || u.back() == '/' ||
+        u.find_first_of(" \t\"<>") != std::string::npos) {
+      p->Add(f.table().get("public_url")->source(),
+             "[mpp]: public_url is where visitors open their ticket's page, e.g. "
+             "\"https://antrean.mppcilegon.go.id\" (http:// or https://, no trailing /, at most "
+             "200 characters)");
+      c->clear_public_url();
+    }
+  }
   c->set_ticker(f.Str("ticker", false));
   if (c->ticker().size() > kMaxTickerBytes) {
     p->Add(f.table().get("ticker")->source(),
@@ -429,6 +441,7 @@ StatusOr<v1::Catalog> ParseCatalog(std::string_view text, const std::string& sou
     }
     s->set_refuse_past_closing(past_closing == "refuse");
     s->set_retired(f.Bool("retired", false));
+    s->set_almost_turn_ahead(static_cast<int32_t>(f.Int("almost_turn_ahead", false, 3, 0, 50)));
     ReadStandard(f.Node("standard"), ctx, &p, s->mutable_standard(), t->source());
     const auto days = f.StrArray("days", false);
     const toml::node* hours_node = t->get("hours");

@@ -128,4 +128,39 @@ std::string SkmElement(int index, Lang lang) {
   return lang == Lang::kId ? kId[index] : kEn[index];
 }
 
+std::string QueueText(const QueueFacts& l, Millis now_ms, int utc_offset_min, Lang lang) {
+  const std::string when =
+      l.next_open_ms > 0 ? OpeningText(l.next_open_ms, now_ms, utc_offset_min, lang) : "";
+  auto with_next = [&](std::string text) {
+    if (!when.empty()) text += std::string(T(lang, ". Buka lagi ", ". Opens again ")) + when;
+    return text;
+  };
+  char buf[160];
+  switch (l.availability) {
+    case v1::OK:
+      if (l.open_counters == 0) {
+        std::snprintf(buf, sizeof buf,
+                      T(lang, "%d menunggu, loket belum buka", "%d waiting, no counter open yet"),
+                      l.waiting);
+      } else if (l.waiting == 0) {
+        std::snprintf(buf, sizeof buf, "%s", T(lang, "Tidak ada antrean", "No one waiting"));
+      } else {
+        std::snprintf(buf, sizeof buf, T(lang, "%d menunggu, %s", "%d waiting, %s"), l.waiting,
+                      WaitText(l.estimated_wait_ms, lang).c_str());
+      }
+      return buf;
+    case v1::SERVICE_CLOSED:
+      return with_next(T(lang, "Tutup", "Closed"));
+    case v1::NOT_SERVED_TODAY:
+      return with_next(T(lang, "Tidak melayani hari ini", "Not served today"));
+    case v1::MPP_HOLIDAY:
+      return with_next(std::string(T(lang, "Hari libur", "Public holiday")) +
+                       (l.reason.empty() ? "" : ": " + l.reason));
+    case v1::QUOTA_EXHAUSTED:
+      return with_next(T(lang, "Kuota hari ini habis", "Today's quota is used up"));
+    default:
+      return T(lang, "Belum tersedia", "Not available yet");
+  }
+}
+
 }  // namespace mpp

@@ -52,4 +52,18 @@ std::string SkmElement(int index, Lang lang);
 // "sekitar 1 jam 10 menit" (rounded to 5 minutes).
 std::string WaitText(Millis wait_ms, Lang lang);
 
+// How a service stands for a visitor deciding whether to queue or to come at
+// all - the kiosk's service list and the web board say the same: "3 menunggu,
+// sekitar 15 menit", "Tidak ada antrean", "Kuota hari ini habis. Buka lagi
+// besok pukul 08.00", ...
+struct QueueFacts {
+  v1::ErrorCode availability = v1::OK;
+  Millis next_open_ms = 0;
+  std::string reason;  // a holiday's name
+  int waiting = 0;
+  Millis estimated_wait_ms = 0;
+  int open_counters = 0;
+};
+std::string QueueText(const QueueFacts& facts, Millis now_ms, int utc_offset_min, Lang lang);
+
 }  // namespace mpp

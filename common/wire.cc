@@ -90,6 +90,8 @@ std::string RoleName(v1::DeviceRole role) {
       return "manager";
     case v1::ROLE_ADMIN:
       return "admin";
+    case v1::ROLE_WEB:
+      return "web";
     default:
       return "none";
   }
@@ -97,7 +99,8 @@ std::string RoleName(v1::DeviceRole role) {
 
 bool ParseRole(const std::string& text, v1::DeviceRole* role) {
   for (v1::DeviceRole r :
-       {v1::ROLE_KIOSK, v1::ROLE_COUNTER, v1::ROLE_DISPLAY, v1::ROLE_MANAGER, v1::ROLE_ADMIN}) {
+       {v1::ROLE_KIOSK, v1::ROLE_COUNTER, v1::ROLE_DISPLAY, v1::ROLE_MANAGER, v1::ROLE_ADMIN,
+        v1::ROLE_WEB}) {
     if (RoleName(r) == text) {
       *role = r;
       return true;

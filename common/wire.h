@@ -42,7 +42,7 @@ std::string ErrorCodeName(v1::ErrorCode code);
 StatusCode FromErrorCode(v1::ErrorCode code);
 
 // A device role as mppctl and messages name it: "kiosk", "counter", "display",
-// "manager", "admin" ("none" for an unset role); ParseRole is its inverse.
+// "manager", "admin", "web" ("none" for an unset role); ParseRole is its inverse.
 std::string RoleName(v1::DeviceRole role);
 bool ParseRole(const std::string& text, v1::DeviceRole* role);
 

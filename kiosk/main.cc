@@ -46,7 +46,7 @@ int main(int argc, char** argv) {
   CLI::App app{"mpp-kiosk - the ticket kiosk of the MPP queue system"};
   app.set_version_flag("--version", MPP_VERSION_STRING);
   std::string broker = "tcp://127.0.0.1:5555", kiosk_id = "kiosk-1", size = "1080x1920";
-  std::string lang_s = "id", printer_spec = "escpos:/dev/usb/lp0";
+  std::string lang_s = "id", printer_spec = "escpos:/dev/usb/lp0", public_url;
   int paper_mm = 80;
   double idle_s = 60, ticket_s = 20;
   app.add_option("--broker", broker, "broker command endpoint")
@@ -72,6 +72,10 @@ int main(int argc, char** argv) {
   app.add_option("--ticket-seconds", ticket_s, "how long the ticket screen stays")
       ->check(CLI::Range(2.0, 3600.0))
       ->capture_default_str();
+  app.add_option("--public-url", public_url,
+                 "where visitors open their ticket's page (mpp-web), e.g. "
+                 "https://antrean.mppcilegon.go.id: the ticket's QR code becomes URL/t/TOKEN "
+                 "(default: the catalog's [mpp] public_url)");
   mpp::GuiProgramOptions common;
   mpp::AddGuiProgramOptions(app, &common, "a scripted sequence of taps (see common/gui_script.h)");
   MPP_PARSE(app, argc, argv);
@@ -107,6 +111,8 @@ int main(int argc, char** argv) {
   mo.lang = lang;
   mo.idle_ms = static_cast<int64_t>(idle_s * 1000);
   mo.ticket_idle_ms = static_cast<int64_t>(ticket_s * 1000);
+  while (!public_url.empty() && public_url.back() == '/') public_url.pop_back();
+  mo.public_url = public_url;
   mpp::kiosk::KioskModel model(mo);
   mpp::kiosk::KioskWorker::Options wo;
   wo.broker = broker;

@@ -29,7 +29,8 @@ const char* ScreenName(Screen screen) {
   return "?";
 }
 
-std::string TicketQrPayload(const v1::Ticket& t) {
+std::string TicketQrPayload(const v1::Ticket& t, const std::string& public_url) {
+  if (!public_url.empty() && !t.token().empty()) return public_url + "/t/" + t.token();
   return "MPP1/T/" + t.business_day() + "/" + t.number() + "/" + std::to_string(t.id());
 }
 
@@ -283,39 +284,9 @@ KioskModel::Live KioskModel::LiveFor(const std::string& service) const {
 }
 
 std::string KioskModel::AvailabilityText(const Live& l) const {
-  const int offset = catalog_->utc_offset_min();
-  const std::string when =
-      l.next_open_ms > 0 ? OpeningText(l.next_open_ms, BrokerNow(), offset, lang_) : "";
-  auto with_next = [&](std::string text) {
-    if (!when.empty()) text += std::string(T(lang_, ". Buka lagi ", ". Opens again ")) + when;
-    return text;
-  };
-  char buf[160];
-  switch (l.availability) {
-    case v1::OK:
-      if (l.open_counters == 0) {
-        std::snprintf(buf, sizeof buf,
-                      T(lang_, "%d menunggu, loket belum buka", "%d waiting, no counter open yet"),
-                      l.waiting);
-      } else if (l.waiting == 0) {
-        std::snprintf(buf, sizeof buf, "%s", T(lang_, "Tidak ada antrean", "No one waiting"));
-      } else {
-        std::snprintf(buf, sizeof buf, T(lang_, "%d menunggu, %s", "%d waiting, %s"), l.waiting,
-                      WaitText(l.estimated_wait_ms, lang_).c_str());
-      }
-      return buf;
-    case v1::SERVICE_CLOSED:
-      return with_next(T(lang_, "Tutup", "Closed"));
-    case v1::NOT_SERVED_TODAY:
-      return with_next(T(lang_, "Tidak melayani hari ini", "Not served today"));
-    case v1::MPP_HOLIDAY:
-      return with_next(std::string(T(lang_, "Hari libur", "Public holiday")) +
-                       (l.reason.empty() ? "" : ": " + l.reason));
-    case v1::QUOTA_EXHAUSTED:
-      return with_next(T(lang_, "Kuota hari ini habis", "Today's quota is used up"));
-    default:
-      return T(lang_, "Belum tersedia", "Not available yet");
-  }
+  return QueueText({l.availability, l.next_open_ms, l.reason, l.waiting, l.estimated_wait_ms,
+                    l.open_counters},
+                   BrokerNow(), catalog_->utc_offset_min(), lang_);
 }
 
 std::string KioskModel::ServiceName(const v1::Service& s) const {
@@ -495,6 +466,14 @@ void KioskModel::BuildTicketView(const v1::Ticket& t, int ahead, Millis estimate
                       PriorityReasonText(t.priority(), lang_);
   }
   v.issued_text = LongDateTime(t.issued_ms(), catalog_->utc_offset_min(), lang_);
+  const std::string& url =
+      options_.public_url.empty() ? catalog_->catalog().public_url() : options_.public_url;
+  v.qr_text = TicketQrPayload(t, url);
+  v.qr_is_link = !url.empty() && !t.token().empty();
+  if (v.qr_is_link) {
+    v.qr_caption = T(lang_, "Pindai untuk memantau antrean Anda di ponsel",
+                     "Scan to follow your queue on your phone");
+  }
   if (same) {
     v.print = print;
     v.print_error = error;
@@ -520,7 +499,8 @@ Job KioskModel::PrintJob() const {
   if (ticket_past_closing_) AddPastClosing(&p.wait_line);
   p.priority_text = ticket_view_.priority_text;
   p.where = ticket_view_.where;
-  p.qr_payload = TicketQrPayload(ticket_);
+  p.qr_payload = ticket_view_.qr_text;
+  if (ticket_view_.qr_is_link) p.qr_caption = ticket_view_.qr_caption;
   p.complaint = std::string(T(lang_, "Pengaduan: ", "Complaints: ")) + "SP4N-LAPOR! (lapor.go.id)";
   if (const v1::Service* s = catalog_->FindService(ticket_.service());
       s && !s->standard().complaint().empty()) {

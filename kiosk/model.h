@@ -97,6 +97,9 @@ struct TicketView {
   enum class Print { kPrinting, kPrinted, kFailed } print = Print::kPrinting;
   std::string print_error;   // the printer's technical words: the log and status, not the screen
   std::string print_advice;  // for staff, in the screen's language: what to check
+  std::string qr_text;       // the QR code, on screen and paper (TicketQrPayload)
+  bool qr_is_link = false;   // it opens the ticket's page on a phone
+  std::string qr_caption;    // "Pindai untuk memantau antrean Anda di ponsel"
 };
 
 // What staff should check after a failed print, in plain words in `lang`
@@ -111,6 +114,7 @@ class KioskModel {
     int64_t idle_ms = 60'000;          // back to the start after this long without a tap
     int64_t ticket_idle_ms = 20'000;   // on the ticket screen (printed: the visitor is done)
     int64_t offline_after_ms = 6'000;  // no snapshot this long: tickets cannot be issued
+    std::string public_url;  // --public-url; empty: the catalog's [mpp] public_url
   };
   explicit KioskModel(Options options);
 
@@ -208,8 +212,11 @@ class KioskModel {
   std::vector<Job> jobs_;
 };
 
-// The QR code's text: "MPP1/T/<business day>/<number>/<ticket id>". The id is
-// what staff scan; day and number let a person read it without the database.
-std::string TicketQrPayload(const v1::Ticket& ticket);
+// The QR code's text. With a public URL (the kiosk's --public-url, else the
+// catalog's [mpp] public_url) and a ticket token: PUBLIC_URL/t/TOKEN, the
+// ticket's live page on the visitor's phone (mpp-web). Otherwise
+// "MPP1/T/<business day>/<number>/<ticket id>": the id is what staff scan;
+// day and number let a person read it without the database.
+std::string TicketQrPayload(const v1::Ticket& ticket, const std::string& public_url = "");
 
 }  // namespace mpp::kiosk

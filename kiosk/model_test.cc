@@ -219,6 +219,34 @@ TEST_F(KioskModelTest, AWaitPastClosingIsSaidOnScreenAndOnPaper) {
   EXPECT_NE(model_->Ticket().wait_text.find("You may not be served today."), std::string::npos);
 }
 
+TEST_F(KioskModelTest, WithAPublicUrlTheQrOpensTheTicketsPageOnScreenAndPaper) {
+  catalog_.set_public_url("https://antrean.example.go.id");
+  model_->SetCatalog(catalog_);
+  const Job job = TakeS1();
+  v1::Envelope reply = TicketReply(job.request_id, "A-004");
+  reply.mutable_reply()->mutable_ticket()->set_token("20261130abcdefghijklmnopqrst");
+  model_->OnIssueResult(job.request_id, reply);
+  const TicketView& t = model_->Ticket();
+  EXPECT_EQ(t.qr_text, "https://antrean.example.go.id/t/20261130abcdefghijklmnopqrst");
+  EXPECT_TRUE(t.qr_is_link);
+  EXPECT_EQ(t.qr_caption, "Pindai untuk memantau antrean Anda di ponsel");
+  const auto jobs = model_->TakeJobs();
+  ASSERT_EQ(jobs.size(), 1u);
+  EXPECT_EQ(jobs[0].printed.qr_payload, t.qr_text) << "paper and screen show the same code";
+  EXPECT_EQ(jobs[0].printed.qr_caption, t.qr_caption);
+  model_->TapLanguage();
+  EXPECT_EQ(model_->Ticket().qr_caption, "Scan to follow your queue on your phone");
+}
+
+TEST_F(KioskModelTest, WithoutATokenTheQrStaysTheStaffCode) {
+  catalog_.set_public_url("https://antrean.example.go.id");
+  model_->SetCatalog(catalog_);
+  const Job job = TakeS1();
+  model_->OnIssueResult(job.request_id, TicketReply(job.request_id, "A-004"));  // an old broker
+  EXPECT_EQ(model_->Ticket().qr_text, "MPP1/T/2026-11-30/A-004/41");
+  EXPECT_FALSE(model_->Ticket().qr_is_link);
+}
+
 TEST_F(KioskModelTest, AServiceLikelyNotServedBeforeClosingSaysSoBeforeTheTap) {
   v1::Snapshot s;
   s.set_now_ms(kMonday9);

@@ -1,5 +1,7 @@
 #include "kiosk/screen.h"
 
+#include <qrencode.h>
+
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
@@ -389,13 +391,38 @@ void Issuing(Ctx& c, float y, float bottom) {
   }
 }
 
+// `text` as a QR code filling a `side` square (its quiet zone inside), dark
+// modules on the white card; recorded for the layout tests as "qr code".
+void DrawQr(ImDrawList* dl, ImVec2 at, float side, const std::string& text) {
+  QRcode* qr = QRcode_encodeString(text.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+  if (!qr) return;
+  LayoutBox box("qr code", at, ImVec2(at.x + side, at.y + side), kWhite);
+  const int quiet = 2;
+  const float module = std::floor(side / static_cast<float>(qr->width + 2 * quiet));
+  const float x0 = std::floor(at.x + (side - module * qr->width) / 2);
+  const float y0 = std::floor(at.y + (side - module * qr->width) / 2);
+  for (int r = 0; r < qr->width; ++r) {
+    for (int col = 0; col < qr->width; ++col) {
+      if (qr->data[r * qr->width + col] & 1) {
+        const ImVec2 p(x0 + col * module, y0 + r * module);
+        dl->AddRectFilled(p, ImVec2(p.x + module, p.y + module), IM_COL32_BLACK);
+      }
+    }
+  }
+  QRcode_free(qr);
+}
+
 void Ticket(Ctx& c, float y, float bottom) {
   const Lang l = c.m->lang();
   const TicketView& t = c.m->Ticket();
   const float pad = 40 * c.u;
   const float cx = c.w / 2;
-  const float wrap = c.w - 4 * pad;
   const float card_top = y + 30 * c.u;
+  // Landscape: the QR code stands at the card's right, the text keeps clear
+  // of it on both sides (so it stays centred).
+  const bool qr_beside = t.qr_is_link && !c.portrait;
+  const float beside_side = 220 * c.u;
+  const float wrap = c.w - 4 * pad - (qr_beside ? 2 * (beside_side + 40 * c.u) : 0);
   // What goes under the card is measured first: the number shrinks (never
   // below the large face) so that card and notice both end above the footer.
   const float sh = 160 * c.u;
@@ -430,8 +457,18 @@ void Ticket(Ctx& c, float y, float bottom) {
     lines_h += line.gap_before;
     if (!line.s->empty()) lines_h += MeasureText(line.f, *line.s, wrap).y + 14 * c.u;
   }
-  const float fixed_h = 30 * c.u + c.f.large->FontSize + 10 * c.u + 10 * c.u + lines_h + 20 * c.u;
+  float fixed_h = 30 * c.u + c.f.large->FontSize + 10 * c.u + 10 * c.u + lines_h + 20 * c.u;
   const float room = bottom - 20 * c.u - notice_h - 20 * c.u - card_top;
+  // The QR code of the ticket's page (the same as on paper: a visitor whose
+  // ticket did not print can still take it with a phone), where it fits
+  // beside a number of at least the large face.
+  float qr_side = 0, caption_h = 0;
+  if (t.qr_is_link && !qr_beside) {
+    caption_h = MeasureText(c.f.small, t.qr_caption, wrap).y + 14 * c.u;
+    qr_side = std::min(260 * c.u, room - fixed_h - caption_h - 10 * c.u - c.f.large->FontSize);
+    if (qr_side < 140 * c.u) qr_side = 0;  // too small to scan from a step away
+    if (qr_side > 0) fixed_h += qr_side + 10 * c.u + caption_h;
+  }
   const float number_px = std::clamp(room - fixed_h, c.f.large->FontSize,
                                      c.f.huge->FontSize * (c.portrait ? 1.0f : 0.6f));
 
@@ -452,6 +489,19 @@ void Ticket(Ctx& c, float y, float bottom) {
     if (!line.s->empty()) {
       ty += DrawCenteredWrapped(c.dl, line.f, cx, ty, line.col, *line.s, wrap) + 14 * c.u;
     }
+  }
+  if (qr_side > 0) {
+    DrawQr(c.dl, ImVec2(cx - qr_side / 2, ty), qr_side, t.qr_text);
+    ty += qr_side + 10 * c.u;
+    ty += DrawCenteredWrapped(c.dl, c.f.small, cx, ty, kMuted, t.qr_caption, wrap) + 14 * c.u;
+  }
+  if (qr_beside) {
+    const float qx = c.w - pad - 30 * c.u - beside_side, qy = card_top + 30 * c.u;
+    DrawQr(c.dl, ImVec2(qx, qy), beside_side, t.qr_text);
+    const float cap = DrawCenteredWrapped(c.dl, c.f.small, qx + beside_side / 2,
+                                          qy + beside_side + 8 * c.u, kMuted, t.qr_caption,
+                                          beside_side + 40 * c.u);
+    ty = std::max(ty, qy + beside_side + 8 * c.u + cap);
   }
   const float card_bottom = ty + 20 * c.u;
   card.reset();

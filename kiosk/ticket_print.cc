@@ -128,8 +128,10 @@ double Layout(cairo_t* cr, const PrintedTicket& t, double width) {
         }
       }
       cairo_fill(cr);
-      y += size + 10 * s;
+      y += size + 6 * s;
       QRcode_free(qr);
+      if (!t.qr_caption.empty()) y += CenterText(cr, width, y, t.qr_caption, 15 * s, false);
+      y += 4 * s;
     }
   }
   Rule(cr, width, y);

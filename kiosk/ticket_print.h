@@ -25,7 +25,8 @@ struct PrintedTicket {
   std::string wait_line;      // "4 orang di depan Anda, perkiraan sekitar 20 menit"
   std::string priority_text;  // "Prioritas: Lansia", or empty
   std::string where;          // "Tunggu di Zona A"
-  std::string qr_payload;     // ticket id, e.g. "MPP1/T/2026-11-30/A-007/123"
+  std::string qr_payload;     // the ticket's page ("https://.../t/TOKEN") or "MPP1/T/..."
+  std::string qr_caption;     // under the QR when it is a link: "Pindai untuk ..."
   std::string complaint;      // "Pengaduan: SP4N-LAPOR! (lapor.go.id)"
   // Fixed words, in the visitor's language.
   std::string heading = "NOMOR ANTREAN";

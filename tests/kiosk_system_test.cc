@@ -138,8 +138,24 @@ TEST_F(KioskSystem, AScriptedVisitorTakesAPriorityTicketThatIsPrintedAndReadable
   ASSERT_TRUE(PngSize(stem + ".png", &w, &h)) << Log();
   EXPECT_EQ(w, 576);  // 80 mm paper at 203 dpi
   EXPECT_EQ(ReadFile(stem + ".pdf").substr(0, 5), "%PDF-");
-  EXPECT_EQ(Shell("zbarimg --quiet --raw '" + stem + ".png' 2>/dev/null"),
-            "MPP1/T/" + t.business_day() + "/A-003/" + std::to_string(t.id()) + "\n");
+  // The QR code opens the ticket's page: the catalog's public_url, /t/, the
+  // token - which the broker resolves to this ticket (and to nothing else).
+  const std::string printed = Shell("zbarimg --quiet --raw '" + stem + ".png' 2>/dev/null");
+  const std::string base = "https://antrean.mppcilegon.go.id/t/";
+  ASSERT_EQ(printed.rfind(base, 0), 0u) << printed;
+  const std::string token = printed.substr(base.size(), printed.size() - base.size() - 1);
+  ASSERT_EQ(token.size(), 28u) << token;
+  EXPECT_EQ(token.substr(0, 8), t.business_day().substr(0, 4) + t.business_day().substr(5, 2) +
+                                    t.business_day().substr(8, 2));
+  v1::Request status;
+  status.mutable_ticket_status()->add_tokens(token);
+  const v1::Reply found = c.Must(status);
+  ASSERT_EQ(found.ticket_statuses().statuses_size(), 1);
+  EXPECT_EQ(found.ticket_statuses().statuses(0).code(), v1::OK);
+  EXPECT_EQ(found.ticket_statuses().statuses(0).ticket().id(), t.id());
+  EXPECT_EQ(found.ticket_statuses().statuses(0).ahead(), 0) << "a priority ticket, no counter open";
+  // The kiosk's screen shows the same code: a visitor can take it with a phone.
+  EXPECT_EQ(Shell("zbarimg --quiet --raw '" + shots + "-5-ticket.png' 2>/dev/null"), printed);
   for (const char* s : {"-1-agencies", "-2-services", "-3-standard", "-4-priority", "-5-ticket"}) {
     ASSERT_TRUE(PngSize(shots + s + ".png", &w, &h)) << s;
     EXPECT_EQ(w, 1080);

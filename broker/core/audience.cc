@@ -2,7 +2,7 @@
 
 namespace mpp::core {
 
-Audience AudienceOf(v1::DeviceRole role) {
+Audience AudienceOf(v1::DeviceRole role) {  // ROLE_WEB: the public
   switch (role) {
     case v1::ROLE_ADMIN:
       return Audience::kAdmin;
@@ -16,16 +16,18 @@ Audience AudienceOf(v1::DeviceRole role) {
 
 namespace {
 
-void RedactTicket(v1::Ticket* t) {
+void RedactCounter(v1::Counter* c) { c->clear_operator_id(); }
+
+}  // namespace
+
+void RedactTicket(v1::Ticket* t, Audience a) {
+  t->clear_token();
+  if (a != Audience::kPublic) return;
   t->clear_source_id();
   t->clear_priority_granted_by();
   t->clear_print_error();
   t->clear_operator_id();
 }
-
-void RedactCounter(v1::Counter* c) { c->clear_operator_id(); }
-
-}  // namespace
 
 bool SameForAll(const v1::Event& e) {
   switch (e.type()) {
@@ -40,7 +42,11 @@ bool SameForAll(const v1::Event& e) {
 }
 
 v1::Event ForAudience(const v1::Event& e, Audience a) {
-  if (a == Audience::kAdmin) return e;
+  if (a == Audience::kAdmin) {
+    v1::Event out = e;
+    if (out.has_ticket()) RedactTicket(out.mutable_ticket(), a);
+    return out;
+  }
   v1::Event out;
   out.set_type(e.type());
   switch (e.type()) {
@@ -58,8 +64,8 @@ v1::Event ForAudience(const v1::Event& e, Audience a) {
       break;
   }
   out = e;
+  if (out.has_ticket()) RedactTicket(out.mutable_ticket(), a);
   if (a == Audience::kPublic) {
-    if (out.has_ticket()) RedactTicket(out.mutable_ticket());
     if (out.has_counter()) RedactCounter(out.mutable_counter());
     out.clear_rating();  // who rated what is staff's
   }
@@ -67,9 +73,9 @@ v1::Event ForAudience(const v1::Event& e, Audience a) {
 }
 
 void RedactSnapshot(v1::Snapshot* s, Audience a) {
+  for (auto& t : *s->mutable_tickets()) RedactTicket(&t, a);
+  for (auto& t : *s->mutable_recent_calls()) RedactTicket(&t, a);
   if (a != Audience::kPublic) return;
-  for (auto& t : *s->mutable_tickets()) RedactTicket(&t);
-  for (auto& t : *s->mutable_recent_calls()) RedactTicket(&t);
   for (auto& c : *s->mutable_counters()) RedactCounter(&c);
 }
 

@@ -25,6 +25,10 @@ inline constexpr int kAudiences = 3;
 
 Audience AudienceOf(v1::DeviceRole role);
 
+// A ticket as `audience` may see it. No audience sees its token (Ticket.token:
+// only the reply carries it).
+void RedactTicket(v1::Ticket* ticket, Audience audience);
+
 // The event as `audience` may see it.
 v1::Event ForAudience(const v1::Event& event, Audience audience);
 // True when every audience sees `event` whole and it concerns no zone (the

@@ -92,6 +92,9 @@ std::optional<Refusal> Authorize(const v1::Device& d, const v1::Request& r, cons
     case v1::ROLE_MANAGER:
       if (r.has_report() || r.has_set_ticker()) return std::nullopt;
       return NotForRole(d, r);
+    case v1::ROLE_WEB:  // public reads (above) and the visitors' tickets by token
+      if (r.has_ticket_status()) return std::nullopt;
+      return NotForRole(d, r);
     case v1::ROLE_KIOSK: {
       if (r.has_issue()) return std::nullopt;
       if (!r.has_report_print() && !r.has_cancel()) return NotForRole(d, r);

@@ -7,6 +7,7 @@
 //            (call, recall, start, finish, no-show, transfer, hold, return a
 //            ticket it held, open, break, close, sign in/out, the pad's rating)
 //   manager  reads, reports, the running text
+//   web      reads and ticket_status (the visitors' web gateway, mpp-web)
 //   admin    everything, including operators and devices
 #pragma once
 

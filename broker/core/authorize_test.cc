@@ -26,6 +26,7 @@ v1::Request Req(const std::string& text) {
   if (text == "cancel") r.mutable_cancel();
   if (text == "release") r.mutable_release_device()->set_device("loket-1");
   if (text == "hello") r.mutable_hello();
+  if (text == "ticket_status") r.mutable_ticket_status()->add_tokens("x");
   if (text.rfind("call:", 0) == 0) r.mutable_call_next()->set_counter_id(std::stoi(text.substr(5)));
   if (text.rfind("rate:", 0) == 0) r.mutable_rate()->set_counter_id(std::stoi(text.substr(5)));
   return r;
@@ -56,6 +57,15 @@ TEST(Authorize, RolesAndCounterScope) {
       {Dev(v1::ROLE_MANAGER), "operator", false},
       {Dev(v1::ROLE_MANAGER), "device", false},
       {Dev(v1::ROLE_ADMIN), "device", true},
+      {Dev(v1::ROLE_WEB), "ticket_status", true},
+      {Dev(v1::ROLE_WEB), "snapshot", true},
+      {Dev(v1::ROLE_WEB), "hello", true},
+      {Dev(v1::ROLE_WEB), "issue", false},
+      {Dev(v1::ROLE_WEB), "call:1", false},
+      {Dev(v1::ROLE_WEB), "report", false},
+      {Dev(v1::ROLE_WEB), "ticker", false},
+      {Dev(v1::ROLE_KIOSK), "ticket_status", false},
+      {Dev(v1::ROLE_DISPLAY), "ticket_status", false},
       {Dev(v1::ROLE_ADMIN), "release", true},
       {Dev(v1::ROLE_MANAGER), "release", false},
       {Dev(v1::ROLE_COUNTER, {3}), "release", false},

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <iterator>
 
+#include "broker/core/audience.h"
 #include "broker/core/catalog_change.h"
 #include "broker/core/forecast.h"
 #include "common/i18n.h"
@@ -17,6 +18,8 @@ namespace {
 constexpr size_t kRecentCalls = 20;
 
 std::string DayKey(const std::string& day, const std::string& what) { return day + "|" + what; }
+
+bool IsBase32(char c) { return (c >= 'a' && c <= 'z') || (c >= '2' && c <= '7'); }
 
 // "Senin, 30-11-2026 pukul 08.00" / "Monday 2026-11-30 at 08:00"
 std::string WhenId(Millis ms, int offset) {
@@ -92,8 +95,31 @@ bool IsTerminal(v1::TicketState s) {
   return s == v1::DONE || s == v1::NO_SHOW || s == v1::CANCELLED || s == v1::EXPIRED;
 }
 
+bool ValidTokenRandom(const std::string& random) {
+  return random.size() == kTokenRandomLength &&
+         std::all_of(random.begin(), random.end(), IsBase32);
+}
+
+std::string TicketToken(const std::string& business_day, const std::string& random) {
+  std::string token;
+  for (char c : business_day) {
+    if (c != '-') token += c;
+  }
+  return token + random;
+}
+
+std::string TokenDay(const std::string& token) {
+  if (token.size() != kTokenLength ||
+      !std::all_of(token.begin(), token.begin() + 8, [](char c) { return c >= '0' && c <= '9'; }) ||
+      !ValidTokenRandom(token.substr(8))) {
+    return "";
+  }
+  return token.substr(0, 4) + "-" + token.substr(4, 2) + "-" + token.substr(6, 2);
+}
+
 bool IsMutating(const v1::Request& r) {
   switch (r.command_case()) {
+    case v1::Request::kTicketStatus:
     case v1::Request::kGetCatalog:
     case v1::Request::kSnapshot:
     case v1::Request::kStatus:
@@ -172,12 +198,15 @@ void QueueCore::Fold(const v1::Event& e) {
   if (e.has_ticket()) {
     const v1::Ticket& t = e.ticket();
     auto it = tickets_.find(t.id());
+    const bool was_done = it != tickets_.end() && it->second.state() == v1::DONE;
+    if (t.state() == v1::DONE && !was_done) served_[DayKey(t.business_day(), t.service())]++;
     if (it != tickets_.end()) {
       Unindex(it->second);
       it->second = t;
     } else {
       tickets_[t.id()] = t;
       number_index_[DayKey(t.business_day(), t.number())] = t.id();
+      if (!t.token().empty()) token_index_[t.token()] = t.id();
       int& last = last_seq_no_[DayKey(t.business_day(), t.prefix())];
       last = std::max(last, t.seq_no());
       issued_[DayKey(t.business_day(),
@@ -227,6 +256,7 @@ void QueueCore::Fold(const v1::Event& e) {
       if (t.business_day() != day) {
         Unindex(t);
         number_index_.erase(DayKey(t.business_day(), t.number()));
+        token_index_.erase(t.token());
         it = tickets_.erase(it);
       } else {
         ++it;
@@ -235,6 +265,9 @@ void QueueCore::Fold(const v1::Event& e) {
     recent_calls_.clear();
     for (auto it = last_seq_no_.begin(); it != last_seq_no_.end();) {
       it = it->first.compare(0, day.size(), day) == 0 ? std::next(it) : last_seq_no_.erase(it);
+    }
+    for (auto it = served_.begin(); it != served_.end();) {
+      it = it->first.compare(0, day.size(), day) == 0 ? std::next(it) : served_.erase(it);
     }
     for (auto it = issued_.begin(); it != issued_.end();) {
       it = it->first.compare(0, day.size(), day) == 0 ? std::next(it) : issued_.erase(it);
@@ -428,6 +461,8 @@ Outcome QueueCore::Apply(const v1::Request& r, Millis now, const std::string& de
   Outcome day = ChangeDay(now);  // usually nothing: the reactor changes the day first
   Outcome o = ApplyOne(r, now, device);
   offered_pin_.reset();  // it was for this request only
+  // The token goes to the kiosk that issued the ticket, no one else.
+  if (!r.has_issue() && o.reply.has_ticket()) o.reply.mutable_ticket()->clear_token();
   if (!day.events.empty()) {
     o.events.insert(o.events.begin(), std::make_move_iterator(day.events.begin()),
                     std::make_move_iterator(day.events.end()));
@@ -544,6 +579,8 @@ Outcome QueueCore::ApplyOne(const v1::Request& r, Millis now, const std::string&
       *o.reply.mutable_snapshot() = MakeSnapshot(zone, now);
       return o;
     }
+    case v1::Request::kTicketStatus:
+      return TicketStatuses(r.ticket_status(), now);
     case v1::Request::kStatus:
     case v1::Request::kHello:
     case v1::Request::kReport:  // the reactor's report thread answers these
@@ -694,12 +731,48 @@ Outcome QueueCore::Issue(const v1::IssueTicket& c, Millis now) {
   t.set_arrival_ms(now);
   t.set_wait_target_min(s->wait_target_min());
   t.set_service_std_min(s->service_std_min());
+  if (ValidTokenRandom(c.token_random())) t.set_token(TicketToken(day, c.token_random()));
   if (forecast.known) {  // kept, so reports show how honest the estimates were
     t.set_estimated(true);
     t.set_estimated_wait_ms(forecast.wait_ms);
   }
   Outcome o = TicketEvent(v1::TICKET_ISSUED, std::move(t), nullptr);
   PutForecast(forecast, &o.reply);  // the same as after: it was made for this ticket
+  return o;
+}
+
+Outcome QueueCore::TicketStatuses(const v1::GetTicketStatus& r, Millis now) const {
+  if (r.tokens_size() > kMaxStatusTokens) {
+    return Refuse(v1::INVALID_ARGUMENT, "Terlalu banyak token dalam satu permintaan.",
+                  "At most " + std::to_string(kMaxStatusTokens) +
+                      " tokens per ticket_status request; split the list.");
+  }
+  Outcome o;
+  v1::TicketStatusList* list = o.reply.mutable_ticket_statuses();
+  for (const std::string& token : r.tokens()) {
+    v1::TicketStatus* st = list->add_statuses();
+    st->set_token(token.substr(0, kTokenLength));
+    const auto it = token_index_.find(token);
+    const v1::Ticket* t = it == token_index_.end() ? nullptr : FindTicket(it->second);
+    if (!t) {
+      st->set_code(v1::NOT_FOUND);
+      const std::string day = TokenDay(token);
+      if (!day.empty() && day != business_day_) {
+        st->set_other_day(true);
+        st->set_business_day(day);
+      }
+      continue;
+    }
+    *st->mutable_ticket() = *t;
+    RedactTicket(st->mutable_ticket(), Audience::kPublic);
+    if (t->state() == v1::WAITING && t->business_day() == business_day_) {
+      const TicketForecast f = ForecastFor(t->service(), CallOrder(*t), now);
+      st->set_estimated(f.known);
+      st->set_ahead(f.ahead);
+      st->set_estimated_wait_ms(f.wait_ms);
+      st->set_past_closing(f.past_closing);
+    }
+  }
   return o;
 }
 
@@ -1293,6 +1366,8 @@ v1::Snapshot QueueCore::MakeSnapshot(const std::string& zone, Millis now) const 
     }
     auto i = issued_.find(DayKey(business_day_, svc.code()));
     q->set_issued_today(i == issued_.end() ? 0 : i->second);
+    auto done = served_.find(DayKey(business_day_, svc.code()));
+    q->set_served_today(done == served_.end() ? 0 : done->second);
     q->set_open_counters(OpenCountersFor(svc.code()));
     // A regular ticket issued now comes after every waiting one.
     const TicketForecast f = ForecastFor(svc.code(), {1, now, INT64_MAX}, now);

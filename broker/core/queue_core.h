@@ -45,6 +45,17 @@ CallOrderKey CallOrder(const v1::Ticket& t);
 std::string FormatTicketNumber(const std::string& prefix, int digits, int seq_no);
 
 bool IsTerminal(v1::TicketState s);
+
+// A ticket's token (Ticket.token): the business day without dashes, then the
+// reactor's 20 random base32 characters (100 bits), e.g.
+// "20261207" "k3jd5q7x2mbc4ahz9e6w" -> "20261207k3jd...". The day lets the
+// visitor's page say "this ticket was for another day" without a lookup.
+inline constexpr int kTokenRandomLength = 20;
+inline constexpr int kTokenLength = 8 + kTokenRandomLength;
+bool ValidTokenRandom(const std::string& random);
+std::string TicketToken(const std::string& business_day, const std::string& random);
+// The business day ("YYYY-MM-DD") a well-formed token names; empty otherwise.
+std::string TokenDay(const std::string& token);
 bool IsMutating(const v1::Request& r);
 
 class QueueCore {
@@ -164,6 +175,7 @@ class QueueCore {
   TicketForecast ForecastFor(const std::string& service, const CallOrderKey& key, Millis now) const;
   int OpenCountersFor(const std::string& service) const;
   static constexpr size_t kRecentServiceTimes = 20;
+  static constexpr int kMaxStatusTokens = 1000;
 
  private:
   Outcome Issue(const v1::IssueTicket& c, Millis now);
@@ -178,6 +190,7 @@ class QueueCore {
   Outcome Unhold(const v1::TicketRef& ref, Millis now);
   Outcome Cancel(const v1::TicketRef& ref, Millis now);
   Outcome ReportPrint(const v1::ReportPrint& report);
+  Outcome TicketStatuses(const v1::GetTicketStatus& r, Millis now) const;
   Outcome SetOperator(const v1::SetOperator& c);
   Outcome SignIn(const v1::SignIn& c, Millis now, const std::string& device);
   Outcome Rate(const v1::SubmitRating& c, Millis now);
@@ -234,8 +247,10 @@ class QueueCore {
   std::unordered_map<int64_t, v1::Ticket> tickets_;
   std::map<int, v1::Counter> counters_;
   std::unordered_map<std::string, int64_t> number_index_;    // "day|A-007" -> id
+  std::unordered_map<std::string, int64_t> token_index_;     // today's Ticket.token -> id
   std::map<std::string, int> last_seq_no_;                   // "day|prefix" -> last number
   std::map<std::string, int> issued_;                        // "day|service" -> count
+  std::map<std::string, int> served_;                        // "day|service" -> DONE count
   std::map<std::string, std::set<CallOrderKey>> waiting_;    // service -> today's waiting
   std::deque<int64_t> recent_calls_;                         // newest first
   std::map<std::string, std::deque<Millis>> service_times_;  // service -> recent service_ms

@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "broker/core/audience.h"
 #include "broker/core/pin_hash.h"
 #include "testing/test_catalog.h"
 
@@ -1131,6 +1132,115 @@ TEST(PastClosing, AnUnknownPolicyIsRefusedWithItsPlace) {
   EXPECT_NE(c.status().message().find("past_closing is \"warn\""), std::string::npos)
       << c.status().message();
   EXPECT_NE(c.status().message().find("bad.toml:"), std::string::npos);
+}
+
+
+// ------------------------------------------------------------ ticket tokens --
+
+v1::Request IssueWithToken(const std::string& service, const std::string& random) {
+  v1::Request r;
+  r.mutable_issue()->set_service(service);
+  r.mutable_issue()->set_source(v1::KIOSK);
+  r.mutable_issue()->set_token_random(random);
+  return r;
+}
+
+v1::Request StatusOf(std::initializer_list<std::string> tokens) {
+  v1::Request r;
+  for (const auto& t : tokens) r.mutable_ticket_status()->add_tokens(t);
+  return r;
+}
+
+TEST(TicketToken, IsTheDayAndTheRandomPartAndNamesItsDayBack) {
+  EXPECT_EQ(TicketToken("2026-12-07", "abcdefghijklmnopqrst"), "20261207abcdefghijklmnopqrst");
+  EXPECT_EQ(TokenDay("20261207abcdefghijklmnopqrst"), "2026-12-07");
+  EXPECT_EQ(TokenDay("20261207abcdefghijklmnopqrs"), "");     // one short
+  EXPECT_EQ(TokenDay("20261207abcdefghijklmnopqrs1"), "");    // 1 is not base32
+  EXPECT_EQ(TokenDay("2026120xabcdefghijklmnopqrst"), "");    // not a date
+  EXPECT_FALSE(ValidTokenRandom("ABCDEFGHIJKLMNOPQRST"));      // lower case only
+  EXPECT_TRUE(ValidTokenRandom("a2345672345672345672"));
+}
+
+TEST_F(QueueCoreTest, OnlyTheIssueReplyCarriesTheTicketsToken) {
+  const v1::Reply issued = Do(IssueWithToken("S1", "abcdefghijklmnopqrst"), monday_);
+  ASSERT_EQ(issued.error().code(), v1::OK);
+  EXPECT_EQ(issued.ticket().token(), "20261130abcdefghijklmnopqrst");
+  ASSERT_FALSE(events_.empty());
+  EXPECT_EQ(events_.back().ticket().token(), issued.ticket().token()) << "kept in the store";
+  for (int a = 0; a < kAudiences; ++a) {
+    EXPECT_EQ(ForAudience(events_.back(), static_cast<Audience>(a)).ticket().token(), "")
+        << "audience " << a;
+    v1::Snapshot snap = core_.MakeSnapshot("", monday_);
+    RedactSnapshot(&snap, static_cast<Audience>(a));
+    ASSERT_EQ(snap.tickets_size(), 1);
+    EXPECT_EQ(snap.tickets(0).token(), "") << "audience " << a;
+  }
+  SignIn(1, "ani", monday_);
+  const v1::Reply called = Call(1, monday_ + kMin);
+  ASSERT_EQ(called.ticket().number(), issued.ticket().number());
+  EXPECT_EQ(called.ticket().token(), "") << "a counter's reply does not leak it";
+  // A malformed random part (not from the reactor) gives no token at all.
+  EXPECT_EQ(Do(IssueWithToken("S1", "short"), monday_).ticket().token(), "");
+}
+
+TEST_F(QueueCoreTest, TicketStatusByTokenFollowsTheTicketThroughItsDay) {
+  const v1::Reply first = Do(IssueWithToken("S1", "aaaaaaaaaaaaaaaaaaaa"), monday_);
+  const v1::Reply second = Do(IssueWithToken("S1", "bbbbbbbbbbbbbbbbbbbb"), monday_);
+  SignIn(1, "ani", monday_);
+  const std::string t1 = first.ticket().token(), t2 = second.ticket().token();
+
+  v1::Reply r = Do(StatusOf({t1, t2, "20261130cccccccccccccccccccc", "20261129aaaaaaaaaaaaaaaaaaaa",
+                             "nonsense"}),
+                   monday_ + kMin);
+  ASSERT_EQ(r.error().code(), v1::OK);
+  ASSERT_EQ(r.ticket_statuses().statuses_size(), 5);
+  const auto& s1 = r.ticket_statuses().statuses(0);
+  const auto& s2 = r.ticket_statuses().statuses(1);
+  EXPECT_EQ(s1.code(), v1::OK);
+  EXPECT_EQ(s1.ticket().number(), "A-001");
+  EXPECT_EQ(s1.ticket().token(), "") << "the answer names the token once, not in the ticket";
+  EXPECT_EQ(s1.ticket().source_id(), "") << "as the public sees it";
+  EXPECT_TRUE(s2.estimated());
+  EXPECT_EQ(s2.ahead(), 1) << "A-001 is called first";
+  // The same figures the issue reply gave, for a hall that has not moved.
+  const v1::Reply again = Do(StatusOf({t2}), monday_);
+  EXPECT_EQ(again.ticket_statuses().statuses(0).ahead(), 1);
+  EXPECT_GT(again.ticket_statuses().statuses(0).estimated_wait_ms(), 0);
+  const auto& unknown = r.ticket_statuses().statuses(2);
+  EXPECT_EQ(unknown.code(), v1::NOT_FOUND);
+  EXPECT_FALSE(unknown.other_day()) << "a guess for today is just unknown";
+  const auto& yesterday = r.ticket_statuses().statuses(3);
+  EXPECT_EQ(yesterday.code(), v1::NOT_FOUND);
+  EXPECT_TRUE(yesterday.other_day());
+  EXPECT_EQ(yesterday.business_day(), "2026-11-29");
+  EXPECT_EQ(r.ticket_statuses().statuses(4).code(), v1::NOT_FOUND);
+  EXPECT_TRUE(events_.size() > 0 && !Do(StatusOf({t1}), monday_).has_ticket()) << "a read";
+
+  Call(1, monday_ + 2 * kMin);
+  r = Do(StatusOf({t1, t2}), monday_ + 2 * kMin);
+  EXPECT_EQ(r.ticket_statuses().statuses(0).ticket().state(), v1::CALLED);
+  EXPECT_EQ(r.ticket_statuses().statuses(0).ticket().counter_id(), 1);
+  EXPECT_EQ(r.ticket_statuses().statuses(1).ahead(), 0);
+  Start(1, monday_ + 3 * kMin);
+  Finish(1, monday_ + 4 * kMin);
+  r = Do(StatusOf({t1}), monday_ + 4 * kMin);
+  EXPECT_EQ(r.ticket_statuses().statuses(0).ticket().state(), v1::DONE) << "finished says so";
+  const v1::Snapshot snap = core_.MakeSnapshot("", monday_ + 4 * kMin);
+  for (const auto& q : snap.queues()) {
+    EXPECT_EQ(q.served_today(), q.service() == "S1" ? 1 : 0) << q.service();
+  }
+
+  // The next day the token is history: "another day", with its day.
+  r = Do(StatusOf({t1}), tuesday_);
+  EXPECT_EQ(r.ticket_statuses().statuses(0).code(), v1::NOT_FOUND);
+  EXPECT_TRUE(r.ticket_statuses().statuses(0).other_day());
+  EXPECT_EQ(r.ticket_statuses().statuses(0).business_day(), "2026-11-30");
+}
+
+TEST_F(QueueCoreTest, TicketStatusRefusesAnOverlongList) {
+  v1::Request r;
+  for (int i = 0; i <= QueueCore::kMaxStatusTokens; ++i) r.mutable_ticket_status()->add_tokens("x");
+  EXPECT_EQ(Do(r, monday_).error().code(), v1::INVALID_ARGUMENT);
 }
 
 }  // namespace

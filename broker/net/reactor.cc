@@ -1,6 +1,7 @@
 #include "broker/net/reactor.h"
 
 #include <malloc.h>
+#include <sodium.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
 #include <sys/statvfs.h>
@@ -25,6 +26,26 @@ namespace mpp::net {
 namespace {
 
 constexpr int kLogBudget = 20;  // bad-input log lines per 10 s
+
+// The random part of a new ticket's token (QueueCore: TicketToken): 100 bits
+// from libsodium's CSPRNG as 20 base32 characters.
+std::string NewTokenRandom() {
+  static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
+  unsigned char bytes[13];
+  randombytes_buf(bytes, sizeof bytes);
+  std::string out;
+  uint32_t bits = 0;
+  int have = 0;
+  for (unsigned char b : bytes) {
+    bits = (bits << 8) | b;
+    have += 8;
+    while (have >= 5 && out.size() < static_cast<size_t>(core::kTokenRandomLength)) {
+      out += kAlphabet[(bits >> (have - 5)) & 31];
+      have -= 5;
+    }
+  }
+  return out;
+}
 
 // A failed handshake as a socket monitor reports it, in words; empty for a
 // refusal by ZAP (the ZAP handler logs those with the key).
@@ -617,8 +638,17 @@ void Reactor::ApplyCommand(Pending p, const v1::Envelope& in, const std::string&
                            bool* began, Millis now) {
   const v1::Request& req = in.request();
   const Millis held_before = core_->sign_in_guard().HeldUntil(caller, now);
-  core::Outcome o =
-      req.has_reload_catalog() ? ReloadCatalogFile(now) : core_->Apply(req, now, caller);
+  // A new ticket's token is random, so it is made here and not in the core
+  // (which stays a function of its inputs), after the retry check: a retry
+  // gets the stored reply with the first token.
+  v1::Request with_token;
+  if (req.has_issue()) {
+    with_token = req;
+    with_token.mutable_issue()->set_token_random(NewTokenRandom());
+  }
+  core::Outcome o = req.has_reload_catalog() ? ReloadCatalogFile(now)
+                                             : core_->Apply(req.has_issue() ? with_token : req,
+                                                            now, caller);
   if (req.has_sign_in()) NoteSignIn(req.sign_in(), o, caller, held_before, now);
   for (const auto& e : o.events) {
     if (!e.has_numbers_raised()) continue;
@@ -651,7 +681,8 @@ void Reactor::ApplyCommand(Pending p, const v1::Envelope& in, const std::string&
 void Reactor::HandleRead(Pending p, const std::string& peer, const v1::Envelope& in,
                          const Caller& who, std::vector<Pending>* replies, Millis now) {
   const v1::Request& req = in.request();
-  if (req.has_snapshot() || req.has_get_catalog() || req.has_list_devices() || req.has_report()) {
+  if (req.has_snapshot() || req.has_get_catalog() || req.has_list_devices() || req.has_report() ||
+      req.has_ticket_status()) {
     bool drop = false;
     if (!AllowHeavyRead(peer, &drop)) {
       ++counters_.reads_refused;
