@@ -1,0 +1,515 @@
+#include "web/server.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+
+#include "web/pages.h"
+#include "web/status_view.h"
+
+namespace mpp::web {
+namespace {
+
+// A token as the broker makes them: 8 digits of the day, 20 base32 letters.
+bool WellFormedToken(const std::string& t) {
+  if (t.size() != 28) return false;
+  for (size_t i = 0; i < t.size(); ++i) {
+    const char c = t[i];
+    const bool ok = i < 8 ? (c >= '0' && c <= '9') : ((c >= 'a' && c <= 'z') || (c >= '2' && c <= '7'));
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::string PeerAddress(MHD_Connection* c) {
+  const MHD_ConnectionInfo* info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  if (!info || !info->client_addr) return "?";
+  char buf[INET6_ADDRSTRLEN] = "?";
+  const sockaddr* sa = info->client_addr;
+  if (sa->sa_family == AF_INET) {
+    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(sa)->sin_addr, buf, sizeof buf);
+  } else if (sa->sa_family == AF_INET6) {
+    inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr, buf, sizeof buf);
+  }
+  return buf;
+}
+
+std::string Trim(std::string s) {
+  const auto b = s.find_first_not_of(" \t");
+  const auto e = s.find_last_not_of(" \t");
+  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+}
+
+void AddSecurityHeaders(MHD_Response* r) {
+  MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+  MHD_add_response_header(r, "Referrer-Policy", "no-referrer");  // the token stays here
+  MHD_add_response_header(r, "X-Frame-Options", "DENY");
+  MHD_add_response_header(r, "Content-Security-Policy",
+                          "default-src 'self'; style-src 'self'; script-src 'self'; "
+                          "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'");
+}
+
+}  // namespace
+
+struct WebServer::Request {
+  std::string address;
+  Lang lang = Lang::kId;
+  std::string path;
+};
+
+struct WebServer::Stream {
+  WebServer* server = nullptr;
+  MHD_Connection* connection = nullptr;
+  std::string token;
+  Lang lang = Lang::kId;
+  std::string address;
+  std::string out;  // an event being written
+  size_t written = 0;
+  std::string last_json;  // what the page has
+  uint64_t seen_version = 0;
+  uint64_t seen_keepalive = 0;
+};
+
+WebServer::WebServer(Options options, TicketWatch* watch, CloneClient* clone)
+    : options_(std::move(options)),
+      watch_(watch),
+      clone_(clone),
+      pages_(options_.pages_per_s, options_.pages_burst),
+      lookups_(options_.lookups_per_s, options_.lookups_burst) {}
+
+WebServer::~WebServer() { Stop(); }
+
+Status WebServer::Start() {
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(options_.port));
+  if (inet_pton(AF_INET, options_.address.c_str(), &addr.sin_addr) != 1) {
+    return Status::Error("--listen " + options_.address +
+                         " is not an IPv4 address; use e.g. 127.0.0.1 (behind a reverse proxy) "
+                         "or 0.0.0.0 (every interface)");
+  }
+  NoteChange();
+  daemon_ = MHD_start_daemon(
+      MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, nullptr,
+      nullptr, &WebServer::OnRequest, this, MHD_OPTION_SOCK_ADDR, &addr,
+      MHD_OPTION_THREAD_POOL_SIZE, static_cast<unsigned>(std::max(1, options_.threads)),
+      MHD_OPTION_CONNECTION_LIMIT, static_cast<unsigned>(options_.max_streams + 500),
+      MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
+      MHD_OPTION_END);
+  if (!daemon_) {
+    return Status::Error("cannot listen on " + options_.address + ":" +
+                         std::to_string(options_.port) +
+                         " (in use, or a port below 1024 without the right); choose another "
+                         "with --listen HOST:PORT");
+  }
+  const MHD_DaemonInfo* info = MHD_get_daemon_info(daemon_, MHD_DAEMON_INFO_BIND_PORT);
+  port_ = info ? info->port : options_.port;
+  keepalive_ = std::thread([this] { Keepalive(); });
+  return Status::Ok();
+}
+
+void WebServer::Stop() {
+  {
+    MutexLock lock(&mu_);
+    if (stopping_ || !daemon_) {
+      stopping_ = true;
+      return;
+    }
+    stopping_ = true;
+    for (Stream* s : parked_) MHD_resume_connection(s->connection);
+    parked_.clear();
+  }
+  stop_cv_.SignalAll();
+  if (keepalive_.joinable()) keepalive_.join();
+  {
+    // The resumed streams end (their reader sees stopping_); the daemon may
+    // stop only when none is suspended.
+    MutexLock lock(&mu_);
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+    while (streams_ > 0 && stop_cv_.WaitUntil(&mu_, until)) {
+    }
+    for (Stream* s : parked_) MHD_resume_connection(s->connection);
+    parked_.clear();
+  }
+  MHD_stop_daemon(daemon_);
+  daemon_ = nullptr;
+}
+
+void WebServer::Keepalive() {
+  MutexLock lock(&mu_);
+  while (!stopping_) {
+    stop_cv_.WaitUntil(&mu_, std::chrono::steady_clock::now() +
+                                 std::chrono::seconds(options_.keepalive_s));
+    if (stopping_) break;
+    ++keepalive_round_;
+    for (Stream* s : parked_) MHD_resume_connection(s->connection);
+    parked_.clear();
+  }
+}
+
+void WebServer::NoteChange() {
+  CloneClient::View view = clone_->Read();
+  std::shared_ptr<const Shared> cur = Current();
+  std::shared_ptr<const CatalogIndex> catalog = cur ? cur->catalog : nullptr;
+  if (view.has_catalog && (!catalog || view.catalog_generation != cur->view.catalog_generation)) {
+    catalog = std::make_shared<const CatalogIndex>(clone_->Catalog());
+  }
+  watch_->NoteLiveChange(view.state.seq());
+  auto next = std::make_shared<Shared>();
+  next->view = std::move(view);
+  next->catalog = std::move(catalog);
+  MutexLock lock(&mu_);
+  next->version = ++version_;
+  shared_ = std::move(next);
+  for (Stream* s : parked_) MHD_resume_connection(s->connection);
+  parked_.clear();
+}
+
+std::shared_ptr<const WebServer::Shared> WebServer::Current() const {
+  MutexLock lock(&mu_);
+  return shared_;
+}
+
+void WebServer::Count(const std::string& route, int code) {
+  MutexLock lock(&mu_);
+  ++requests_[route + " " + std::to_string(code)];
+  if (code == 429) ++limited_;
+}
+
+MHD_Result WebServer::OnRequest(void* cls, MHD_Connection* c, const char* url, const char* method,
+                                const char* /*version*/, const char* /*upload*/,
+                                size_t* upload_size, void** /*state*/) {
+  if (*upload_size != 0) {  // GET and HEAD only: a body is ignored
+    *upload_size = 0;
+    return MHD_YES;
+  }
+  return static_cast<WebServer*>(cls)->Route(c, url ? url : "", method ? method : "");
+}
+
+MHD_Result WebServer::Page(MHD_Connection* c, int code, const std::string& body, const char* type,
+                           bool cache) {
+  MHD_Response* r = MHD_create_response_from_buffer(body.size(), const_cast<char*>(body.data()),
+                                                    MHD_RESPMEM_MUST_COPY);
+  MHD_add_response_header(r, "Content-Type", type);
+  MHD_add_response_header(r, "Cache-Control", cache ? "public, max-age=3600" : "no-store");
+  AddSecurityHeaders(r);
+  const MHD_Result ret = MHD_queue_response(c, static_cast<unsigned>(code), r);
+  MHD_destroy_response(r);
+  return ret;
+}
+
+MHD_Result WebServer::Route(MHD_Connection* c, const std::string& url, const std::string& method) {
+  Request r;
+  r.address = PeerAddress(c);
+  if (options_.trust_proxy) {
+    if (const char* xff = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For")) {
+      const std::string hops = xff;
+      const auto comma = hops.rfind(',');
+      const std::string last = Trim(comma == std::string::npos ? hops : hops.substr(comma + 1));
+      if (!last.empty()) r.address = last;
+    }
+  }
+  r.lang = options_.lang;
+  if (const char* l = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "lang")) {
+    ParseLang(l, &r.lang);
+  }
+  r.path = url;
+  const std::shared_ptr<const Shared> shared = Current();
+  PageContext ctx{r.lang, url, shared && shared->catalog ? shared->catalog->catalog().name() : ""};
+  auto message = [&](const std::string& route, int code, const char* id, const char* en,
+                     const char* id_text, const char* en_text) {
+    Count(route, code);
+    return Page(c, code, MessagePage(T(r.lang, id, en), T(r.lang, id_text, en_text), ctx));
+  };
+  if (method != "GET" && method != "HEAD") {
+    return message("other", 405, "Tidak didukung", "Not supported",
+                   "Halaman ini hanya dapat dibuka.", "This page can only be opened (GET).");
+  }
+  if (url.size() > static_cast<size_t>(options_.max_url_bytes)) {
+    return message("other", 414, "Alamat terlalu panjang", "Address too long",
+                   "Periksa alamat pada tiket Anda.", "Check the address on your ticket.");
+  }
+  const int64_t now = SteadyNowMs();
+  if (!pages_.Allow(r.address, now)) {
+    Count("other", 429);
+    MHD_Response* resp = MHD_create_response_from_buffer(0, nullptr, MHD_RESPMEM_PERSISTENT);
+    MHD_add_response_header(resp, "Retry-After",
+                            std::to_string(std::max(1, pages_.RetryAfterS(r.address, now))).c_str());
+    const MHD_Result ret = MHD_queue_response(c, 429, resp);
+    MHD_destroy_response(resp);
+    return ret;
+  }
+  if (url == "/static/style.css") {
+    Count("static", 200);
+    return Page(c, 200, kStyleCss, "text/css; charset=utf-8", true);
+  }
+  if (url == "/static/app.js") {
+    Count("static", 200);
+    return Page(c, 200, kAppJs, "text/javascript; charset=utf-8", true);
+  }
+  if (url == "/healthz") {
+    const bool ok = shared && shared->view.connected && shared->view.state.synced();
+    const auto m = watch_->metrics();
+    std::string body = ok ? "ok\n" : "not synced with the broker\n";
+    if (ok && !m.broker_ok) body = "ok (the last ticket_status request was not answered)\n";
+    Count("healthz", ok ? 200 : 503);
+    return Page(c, ok ? 200 : 503, body, "text/plain; charset=utf-8");
+  }
+  if (url == "/metrics") {
+    Count("metrics", 200);
+    return Page(c, 200, Metrics(), "text/plain; version=0.0.4; charset=utf-8");
+  }
+  if (url == "/") {
+    if (!shared || !shared->catalog) {
+      return message("board", 503, "Sedang menyambung", "Connecting",
+                     "Data antrean belum tersedia. Coba lagi sebentar.",
+                     "The queues are not known yet. Try again in a moment.");
+    }
+    Count("board", 200);
+    return Page(c, 200, BoardPage(BuildBoardView(watch_->Board(), *shared->catalog, r.lang), ctx));
+  }
+  if (url.rfind("/t/", 0) == 0) {
+    std::string token = url.substr(3);
+    const bool events = token.size() > 7 && token.compare(token.size() - 7, 7, "/events") == 0;
+    if (events) token.resize(token.size() - 7);
+    return TicketRoute(c, r, token, events);
+  }
+  return message("other", 404, "Halaman tidak ditemukan", "Page not found",
+                 "Periksa alamatnya, atau buka halaman antrean semua layanan.",
+                 "Check the address, or open the page of every service's queue.");
+}
+
+MHD_Result WebServer::TicketRoute(MHD_Connection* c, const Request& r, const std::string& token,
+                                  bool events) {
+  const std::shared_ptr<const Shared> shared = Current();
+  PageContext ctx{r.lang, r.path, shared && shared->catalog ? shared->catalog->catalog().name() : ""};
+  const char* route = events ? "events" : "ticket";
+  std::optional<v1::TicketStatus> status;
+  if (WellFormedToken(token)) {
+    status = watch_->Cached(token);
+    if (!status) {
+      const int64_t now = SteadyNowMs();
+      if (!lookups_.Allow(r.address, now)) {
+        Count(route, 429);
+        const std::string body = MessagePage(
+            T(r.lang, "Terlalu banyak permintaan", "Too many requests"),
+            T(r.lang, "Tunggu sebentar, lalu buka lagi alamat pada tiket Anda.",
+              "Wait a moment, then open the address on your ticket again."),
+            ctx);
+        MHD_Response* resp = MHD_create_response_from_buffer(
+            body.size(), const_cast<char*>(body.data()), MHD_RESPMEM_MUST_COPY);
+        MHD_add_response_header(resp, "Content-Type", "text/html; charset=utf-8");
+        MHD_add_response_header(
+            resp, "Retry-After", std::to_string(std::max(1, lookups_.RetryAfterS(r.address, now))).c_str());
+        AddSecurityHeaders(resp);
+        const MHD_Result ret = MHD_queue_response(c, 429, resp);
+        MHD_destroy_response(resp);
+        return ret;
+      }
+      status = watch_->Lookup(token);
+      if (!status) {
+        Count(route, 503);
+        return Page(c, 503,
+                    MessagePage(T(r.lang, "Sistem antrean belum terhubung", "Not connected"),
+                                T(r.lang, "Coba lagi sebentar. Nomor Anda tetap berlaku.",
+                                  "Try again in a moment. Your number is still valid."),
+                                ctx));
+      }
+    }
+  } else {
+    status.emplace();
+    status->set_code(v1::NOT_FOUND);
+  }
+  if (events) {
+    if (status->code() != v1::OK) {
+      Count(route, 404);
+      return Page(c, 404, "unknown ticket\n", "text/plain; charset=utf-8");
+    }
+    return OpenStream(c, r, token);
+  }
+  TicketInput in;
+  in.status = &*status;
+  in.live = shared ? &shared->view.state : nullptr;
+  in.catalog = shared ? shared->catalog.get() : nullptr;
+  in.lang = r.lang;
+  const TicketView view = BuildTicketView(in);
+  const int code = status->code() == v1::OK ? 200 : 404;
+  Count(route, code);
+  const std::string events_path =
+      "/t/" + token + "/events" + (r.lang == options_.lang ? "" : r.lang == Lang::kEn ? "?lang=en" : "?lang=id");
+  return Page(c, code, TicketPage(view, ctx, events_path));
+}
+
+MHD_Result WebServer::OpenStream(MHD_Connection* c, const Request& r, const std::string& token) {
+  int refused = 0;
+  {
+    MutexLock lock(&mu_);
+    if (stopping_ || streams_ >= options_.max_streams) {
+      refused = 503;
+    } else if (streams_by_address_[r.address] >= options_.streams_per_address) {
+      refused = 429;
+    } else {
+      ++streams_;
+      ++streams_by_address_[r.address];
+    }
+    if (streams_by_address_[r.address] == 0) streams_by_address_.erase(r.address);
+  }
+  if (refused) {
+    Count("events", refused);
+    return Page(c, refused,
+                refused == 503 ? "too many open pages; the page retries by itself\n"
+                               : "too many open pages from this address\n",
+                "text/plain; charset=utf-8");
+  }
+  auto* s = new Stream;
+  s->server = this;
+  s->connection = c;
+  s->token = token;
+  s->lang = r.lang;
+  s->address = r.address;
+  MHD_Response* resp =
+      MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, &WebServer::OnStreamRead, s,
+                                        &WebServer::OnStreamEnd);
+  MHD_add_response_header(resp, "Content-Type", "text/event-stream; charset=utf-8");
+  MHD_add_response_header(resp, "Cache-Control", "no-store");
+  MHD_add_response_header(resp, "X-Accel-Buffering", "no");  // nginx: pass events at once
+  AddSecurityHeaders(resp);
+  Count("events", 200);
+  const MHD_Result ret = MHD_queue_response(c, 200, resp);
+  MHD_destroy_response(resp);
+  return ret;
+}
+
+std::string WebServer::StreamPayload(Stream* s) {
+  uint64_t version = 0, keepalive = 0;
+  std::shared_ptr<const Shared> shared;
+  {
+    MutexLock lock(&mu_);
+    version = version_;
+    keepalive = keepalive_round_;
+    shared = shared_;
+  }
+  s->seen_version = version;
+  if (auto status = watch_->Cached(s->token); status && shared) {
+    TicketInput in;
+    in.status = &*status;
+    in.live = &shared->view.state;
+    in.catalog = shared->catalog.get();
+    in.lang = s->lang;
+    std::string json = TicketEventJson(BuildTicketView(in), s->lang);
+    if (json != s->last_json) {
+      const bool first = s->last_json.empty();
+      s->last_json = std::move(json);
+      s->seen_keepalive = keepalive;
+      MutexLock lock(&mu_);
+      ++stream_events_;
+      return std::string(first ? "retry: 3000\n" : "") + "event: status\ndata: " + s->last_json +
+             "\n\n";
+    }
+  }
+  if (keepalive != s->seen_keepalive) {
+    s->seen_keepalive = keepalive;
+    return ": keepalive\n\n";
+  }
+  return "";
+}
+
+ssize_t WebServer::OnStreamRead(void* cls, uint64_t /*pos*/, char* buf, size_t max) {
+  Stream* s = static_cast<Stream*>(cls);
+  WebServer* self = s->server;
+  for (;;) {
+    if (s->written < s->out.size()) {
+      const size_t n = std::min(max, s->out.size() - s->written);
+      std::memcpy(buf, s->out.data() + s->written, n);
+      s->written += n;
+      return static_cast<ssize_t>(n);
+    }
+    s->out.clear();
+    s->written = 0;
+    {
+      MutexLock lock(&self->mu_);
+      if (self->stopping_) return MHD_CONTENT_READER_END_OF_STREAM;
+    }
+    s->out = self->StreamPayload(s);
+    if (!s->out.empty()) continue;
+    MutexLock lock(&self->mu_);
+    if (self->stopping_) return MHD_CONTENT_READER_END_OF_STREAM;
+    // A change between the payload and here would be missed if parked now.
+    if (self->version_ != s->seen_version || self->keepalive_round_ != s->seen_keepalive) continue;
+    self->parked_.insert(s);
+    MHD_suspend_connection(s->connection);
+    return 0;
+  }
+}
+
+void WebServer::OnStreamEnd(void* cls) {
+  Stream* s = static_cast<Stream*>(cls);
+  WebServer* self = s->server;
+  {
+    MutexLock lock(&self->mu_);
+    self->parked_.erase(s);
+    --self->streams_;
+    if (--self->streams_by_address_[s->address] <= 0) self->streams_by_address_.erase(s->address);
+  }
+  self->stop_cv_.SignalAll();
+  delete s;
+}
+
+std::string WebServer::Metrics() {
+  const TicketWatch::Metrics m = watch_->metrics();
+  const std::shared_ptr<const Shared> shared = Current();
+  std::string out;
+  auto gauge = [&](const char* name, const char* help, const std::string& value,
+                   const char* type = "gauge") {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" +
+           name + " " + value + "\n";
+  };
+  const bool synced = shared && shared->view.connected && shared->view.state.synced();
+  gauge("mpp_web_broker_synced", "1 while mpp-web follows the broker's live state.",
+        synced ? "1" : "0");
+  gauge("mpp_web_broker_round_trip_seconds", "Round trip of the last request to the broker.",
+        std::to_string(m.round_trip_ms / 1000.0));
+  gauge("mpp_web_broker_requests_total", "Requests sent to the broker.",
+        std::to_string(m.requests), "counter");
+  gauge("mpp_web_broker_failures_total", "Requests the broker did not answer.",
+        std::to_string(m.failures), "counter");
+  gauge("mpp_web_watched_tickets", "Tickets followed by at least one page lately.",
+        std::to_string(m.watched));
+  {
+    MutexLock lock(&mu_);
+    gauge("mpp_web_streams", "Open live pages (Server-Sent Events).", std::to_string(streams_));
+    gauge("mpp_web_stream_events_total", "Ticket updates sent to live pages.",
+          std::to_string(stream_events_), "counter");
+    gauge("mpp_web_rate_limited_total", "Requests refused by a rate limit.",
+          std::to_string(limited_), "counter");
+    out += "# HELP mpp_web_requests_total HTTP requests by route and status code.\n"
+           "# TYPE mpp_web_requests_total counter\n";
+    for (const auto& [key, n] : requests_) {
+      const auto sp = key.find(' ');
+      out += "mpp_web_requests_total{route=\"" + key.substr(0, sp) + "\",code=\"" +
+             key.substr(sp + 1) + "\"} " + std::to_string(n) + "\n";
+    }
+  }
+  const v1::Snapshot board = watch_->Board();
+  const char* names[] = {"mpp_tickets_issued_today", "mpp_tickets_served_today",
+                         "mpp_tickets_waiting"};
+  const char* helps[] = {"Tickets issued today, by service.",
+                         "Tickets finished (served) today, by service.",
+                         "Tickets waiting now, by service."};
+  for (int k = 0; k < 3; ++k) {
+    out += std::string("# HELP ") + names[k] + " " + helps[k] + "\n# TYPE " + names[k] +
+           " gauge\n";
+    for (const auto& q : board.queues()) {
+      const int v = k == 0 ? q.issued_today() : k == 1 ? q.served_today() : q.waiting();
+      out += std::string(names[k]) + "{service=\"" + q.service() + "\"} " + std::to_string(v) +
+             "\n";
+    }
+  }
+  return out;
+}
+
+}  // namespace mpp::web

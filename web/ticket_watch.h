@@ -1,0 +1,115 @@
+// TicketWatch: what mpp-web knows of the tickets visitors follow, and the
+// public board, kept fresh by one thread that talks to the broker.
+//
+// The broker gives a ticket's status by its token (ticket_status: the ticket
+// as the public sees it, the people ahead and the wait forecast). Pages ask
+// Lookup(token): a token seen before answers from the cache at once, a new
+// one waits for the thread, which asks for every new token in one request.
+// Tokens the broker knows are then watched: when the live state moves
+// (NoteLiveChange: the clone client saw events) the thread asks again for all
+// of them in one request - at most every `refresh_min_ms` - and calls
+// `on_change` when an answer differs, so the open pages are updated. A token
+// nobody has asked about for `forget_after_ms` is dropped. The board is a
+// snapshot taken every `board_every_ms`.
+//
+// Thread-safe: pages call Lookup/Cached/Board from the HTTP server's threads.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "common/time_util.h"
+#include "common/mutex.h"
+#include "common/thread_annotations.h"
+#include "mpp/v1/mpp.pb.h"
+
+namespace mpp {
+class BrokerClient;
+}
+
+namespace mpp::web {
+
+class TicketWatch {
+ public:
+  struct Options {
+    std::string broker = "tcp://127.0.0.1:5555";
+    std::string client_id = "web";
+    int refresh_min_ms = 250;  // between two refreshes of the watched tokens
+    int board_every_ms = 5000;
+    int lookup_timeout_ms = 3000;
+    int64_t forget_after_ms = 15 * 60 * 1000;
+    size_t max_watched = 50000;
+  };
+  struct Metrics {
+    bool broker_ok = false;       // the last request was answered
+    double round_trip_ms = 0;     // of the last request
+    uint64_t requests = 0;        // ticket_status and snapshot requests sent
+    uint64_t failures = 0;        // ...that got no answer
+    uint64_t lookups = 0;         // new tokens asked for
+    uint64_t refreshes = 0;       // refreshes of the watched tokens
+    size_t watched = 0;
+  };
+
+  TicketWatch(Options options, std::function<void()> on_change);
+  ~TicketWatch();
+  TicketWatch(const TicketWatch&) = delete;
+  TicketWatch& operator=(const TicketWatch&) = delete;
+
+  void Start();
+  void Stop();
+
+  // The status of `token`; waits up to lookup_timeout_ms for one not seen
+  // before. nullopt: the broker did not answer in time (say so, retry later).
+  std::optional<v1::TicketStatus> Lookup(const std::string& token);
+  // The cached status of a watched token (no waiting); also keeps it watched.
+  std::optional<v1::TicketStatus> Cached(const std::string& token);
+  // The live state moved to `seq`: refresh the watched tokens soon.
+  void NoteLiveChange(uint64_t seq);
+  // The last snapshot (empty before the first one).
+  v1::Snapshot Board() const;
+  Metrics metrics() const;
+
+ private:
+  struct Entry {
+    v1::TicketStatus status;
+    int64_t used_ms = 0;
+  };
+  void Run();
+  // One request; nullopt (and the metrics say so) when the broker did not answer.
+  std::optional<v1::Reply> Send(BrokerClient& client, const v1::Request& request) EXCLUDES(mu_);
+  // ticket_status for `tokens`, in requests of at most 1,000.
+  bool Ask(BrokerClient& client, const std::vector<std::string>& tokens,
+           std::vector<v1::TicketStatus>* out) EXCLUDES(mu_);
+  void AnswerLookups(BrokerClient& client) EXCLUDES(mu_);
+  void Refresh(BrokerClient& client) EXCLUDES(mu_);
+  void TakeBoard(BrokerClient& client) EXCLUDES(mu_);
+  void Forget(int64_t now) REQUIRES(mu_);
+
+  const Options options_;
+  const std::function<void()> on_change_;
+  std::thread thread_;
+
+  mutable Mutex mu_;
+  CondVar wake_;     // the thread: new tokens, a live change, stop
+  CondVar answered_;  // pages waiting for a lookup
+  bool stop_ GUARDED_BY(mu_) = false;
+  std::set<std::string> pending_ GUARDED_BY(mu_);  // asked for, not answered yet
+  struct Answer {
+    v1::TicketStatus status;
+    uint64_t round = 0;  // the batch that answered it
+  };
+  std::map<std::string, Answer> answers_ GUARDED_BY(mu_);  // lookups answered
+  uint64_t answer_round_ GUARDED_BY(mu_) = 0;              // +1 per answered batch
+  std::map<std::string, Entry> watched_ GUARDED_BY(mu_);
+  uint64_t live_seq_ GUARDED_BY(mu_) = 0, refreshed_seq_ GUARDED_BY(mu_) = 0;
+  v1::Snapshot board_ GUARDED_BY(mu_);
+  Metrics metrics_ GUARDED_BY(mu_);
+};
+
+}  // namespace mpp::web
