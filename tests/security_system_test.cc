@@ -250,6 +250,45 @@ TEST_F(SecureBroker, EachRoleMayOnlyDoItsJob) {
   EXPECT_EQ(s.tickets_size(), 2);
 }
 
+TEST_F(SecureBroker, TheWebGatewayReadsTicketsByTokenAndNothingElse) {
+  StartBroker();
+  const ClientKeys kiosk = Device("kiosk-1", v1::ROLE_KIOSK);
+  const ClientKeys web = Device("web", v1::ROLE_WEB);
+  TestClient k(broker_->command_endpoint(), "kiosk-1", &kiosk);
+  const v1::Reply issued = k.Issue("KTP-CETAK");
+  const std::string token = issued.ticket().token();
+  ASSERT_EQ(token.size(), 28u) << "the kiosk gets the token to print";
+  TestClient admin(broker_->command_endpoint(), "admin", &admin_);
+  admin.SignIn(3, "ani");
+
+  TestClient w(broker_->command_endpoint(), "web", &web);
+  v1::Request status;
+  status.mutable_ticket_status()->add_tokens(token);
+  const v1::Reply st = w.Must(status);
+  ASSERT_EQ(st.error().code(), v1::OK);
+  ASSERT_EQ(st.ticket_statuses().statuses_size(), 1);
+  const v1::Ticket& t = st.ticket_statuses().statuses(0).ticket();
+  EXPECT_EQ(t.number(), issued.ticket().number());
+  EXPECT_EQ(t.source_id(), "") << "as the public sees it: not which kiosk";
+  EXPECT_EQ(t.token(), "");
+  const v1::Reply snap = w.Snapshot();
+  ASSERT_EQ(snap.error().code(), v1::OK);
+  for (const auto& c : snap.snapshot().counters()) EXPECT_EQ(c.operator_id(), "") << "no staff";
+  for (const auto& tk : snap.snapshot().tickets()) EXPECT_EQ(tk.token(), "") << "no tokens";
+
+  EXPECT_EQ(w.Issue("KTP-REKAM").error().code(), v1::NOT_PERMITTED) << "no tickets from the web";
+  EXPECT_EQ(w.Must(Call(3)).error().code(), v1::NOT_PERMITTED) << "no calls";
+  v1::Request report;
+  report.mutable_report()->set_from("2026-11-30");
+  report.mutable_report()->set_to("2026-11-30");
+  EXPECT_EQ(w.Must(report).error().code(), v1::NOT_PERMITTED) << "no reports";
+  v1::Request ops;
+  ops.mutable_list_operators();
+  EXPECT_EQ(w.Must(ops).error().code(), v1::NOT_PERMITTED) << "no operator data";
+  // A kiosk, a display or a counter cannot look tickets up by token.
+  EXPECT_EQ(k.Must(status).error().code(), v1::NOT_PERMITTED);
+}
+
 TEST_F(SecureBroker, ARevokedDeviceIsCutOffAtOnceAndCannotReconnect) {
   StartBroker();
   const ClientKeys kiosk = Device("kiosk-1", v1::ROLE_KIOSK);

@@ -836,9 +836,10 @@ void AddKeyAndDeviceCommands(CLI::App& app, Args& a, Commands* out) {
   auto* device = app.add_subcommand("device", "devices allowed on a broker with keys (admin)");
   auto* add = device->add_subcommand("add", "allow a device's key with a role");
   add->add_option("NAME", a.dev_name, "e.g. kiosk-1, loket-3, display-a")->required();
-  add->add_option("--role", a.dev_role, "kiosk, counter, display, manager or admin")
+  add->add_option("--role", a.dev_role,
+                  "kiosk, counter, display, manager, admin or web (the visitors' web gateway)")
       ->required()
-      ->check(CLI::IsMember({"kiosk", "counter", "display", "manager", "admin"}));
+      ->check(CLI::IsMember({"kiosk", "counter", "display", "manager", "admin", "web"}));
   add->add_option("--key", a.dev_key, "the device's .pub file, or the key as z85:KEY")->required();
   add->add_option("--counters", a.dev_counters, "counter role: its counters, e.g. 3 or 3,4")
       ->delimiter(',')

@@ -9,11 +9,10 @@
 // it reads public state and tickets by token, nothing else. The live state
 // comes by the Clone pattern (CloneClient), tickets by token from a watch
 // thread (web/ticket_watch.h), HTTP from libmicrohttpd (web/server.h).
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
-#include <pthread.h>
-
 #include <atomic>
 #include <csignal>
 #include <iostream>
@@ -80,6 +79,11 @@ int main(int argc, char** argv) {
                  "requests a minute from one address, on average (bursts of 60)")
       ->transform([](std::string v) { return std::to_string(std::stod(v) / 60.0); })
       ->check(CLI::PositiveNumber);
+  double board_s = 5;
+  app.add_option("--board-seconds", board_s,
+                 "how often the public board and /metrics take the queues from the broker")
+      ->check(CLI::Range(0.2, 3600.0))
+      ->capture_default_str();
   app.add_option("--client-id", client_id, "this gateway's client id (without keys)")
       ->capture_default_str();
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
@@ -91,8 +95,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (!ParseListen(listen, &so.address, &so.port)) {
-    std::cerr << "mpp-web: --listen " << listen
-              << " is not HOST:PORT; write e.g. 127.0.0.1:8080\n";
+    std::cerr << "mpp-web: --listen " << listen << " is not HOST:PORT; write e.g. 127.0.0.1:8080\n";
     return 2;
   }
   mpp::ParseLang(lang_s, &so.lang);
@@ -112,6 +115,7 @@ int main(int argc, char** argv) {
   mpp::web::TicketWatch::Options wo;
   wo.broker = broker;
   wo.client_id = client_id + "-status";
+  wo.board_every_ms = static_cast<int>(board_s * 1000);
   mpp::web::TicketWatch watch(wo, changed);
   mpp::CloneClient::Options co;
   co.broker = broker;

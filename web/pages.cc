@@ -14,9 +14,10 @@ std::string Shell(const std::string& title, const std::string& body, const PageC
   out.reserve(4096 + body.size());
   out += "<!DOCTYPE html>\n<html lang=\"";
   out += l == Lang::kId ? "id" : "en";
-  out += "\">\n<head>\n<meta charset=\"utf-8\">\n"
-         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-         "<meta name=\"referrer\" content=\"no-referrer\">\n<title>";
+  out +=
+      "\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+      "<meta name=\"referrer\" content=\"no-referrer\">\n<title>";
   out += HtmlEscape(title);
   out += "</title>\n<link rel=\"stylesheet\" href=\"/static/style.css\">\n";
   if (refresh_without_script) {
@@ -102,14 +103,13 @@ std::string TicketPage(const TicketView& v, const PageContext& c, const std::str
   body += "</section>\n";
   if (v.phase != TicketPhase::kUnknown && v.phase != TicketPhase::kOtherDay) {
     body += "<p id=\"conn\" class=\"conn\" data-offline=\"";
-    body += T(l, "Koneksi terputus - menyambung kembali\u2026",
-              "Connection lost - reconnecting\u2026");
+    body +=
+        T(l, "Koneksi terputus - menyambung kembali\u2026", "Connection lost - reconnecting\u2026");
     body += "\"></p>\n<button id=\"sound\" type=\"button\" hidden>";
-    body += T(l, "Aktifkan suara dan getar saat dipanggil",
-              "Turn on sound and vibration for the call");
+    body +=
+        T(l, "Aktifkan suara dan getar saat dipanggil", "Turn on sound and vibration for the call");
     body += "</button>\n<p class=\"note\">";
-    body += T(l,
-              "Halaman ini diperbarui sendiri. Simpan tiket kertas Anda sampai layanan selesai.",
+    body += T(l, "Halaman ini diperbarui sendiri. Simpan tiket kertas Anda sampai layanan selesai.",
               "This page updates by itself. Keep your paper ticket until your service is done.");
     body += "</p>\n";
   }
@@ -159,8 +159,9 @@ std::string BoardPage(const BoardView& b, const PageContext& c) {
 }
 
 std::string MessagePage(const std::string& title, const std::string& text, const PageContext& c) {
-  return Shell(title, "<p class=\"headline\">" + HtmlEscape(title) + "</p>\n<p class=\"detail\">" +
-                          HtmlEscape(text) + "</p>\n",
+  return Shell(title,
+               "<p class=\"headline\">" + HtmlEscape(title) + "</p>\n<p class=\"detail\">" +
+                   HtmlEscape(text) + "</p>\n",
                c, "message", false);
 }
 
@@ -199,6 +200,7 @@ h2 { font-size: 22px; margin: 20px 0 8px; }
 .conn { color: #8a1c1c; min-height: 1em; }
 button { display: block; width: 100%; margin: 16px 0; padding: 16px; font-size: 20px;
   border-radius: 12px; border: 0; background: #0b2d6e; color: #fff; }
+button[hidden] { display: none; }
 body.phase-almost #live { border-color: #c77700; background: #fff6e0; }
 body.phase-called #live { border-color: #0f7a3a; background: #e4f7ea; }
 body.phase-called .headline { color: #0f7a3a; font-size: 34px; }
@@ -221,7 +223,12 @@ const char kAppJs[] = R"js(
     if (audio && audio.resume) audio.resume();
     if (button) button.hidden = true;
   }
-  if (button) { button.hidden = false; button.addEventListener('click', unlock); }
+  function offer() {  // only while the call is still to come
+    var c = document.body.className;
+    if (button && !audio) button.hidden = !(c === 'phase-waiting' || c === 'phase-almost');
+  }
+  if (button) button.addEventListener('click', unlock);
+  offer();
   function ring() {
     if (navigator.vibrate) navigator.vibrate([400, 150, 400, 150, 400]);
     try {
@@ -240,6 +247,7 @@ const char kAppJs[] = R"js(
     var d = JSON.parse(e.data);
     live.innerHTML = d.html;
     document.body.className = 'phase-' + d.phase;
+    offer();
     if (d.alert && d.alert !== last) ring();
     last = d.alert;
     if (conn) conn.textContent = '';

@@ -19,7 +19,8 @@ bool WellFormedToken(const std::string& t) {
   if (t.size() != 28) return false;
   for (size_t i = 0; i < t.size(); ++i) {
     const char c = t[i];
-    const bool ok = i < 8 ? (c >= '0' && c <= '9') : ((c >= 'a' && c <= 'z') || (c >= '2' && c <= '7'));
+    const bool ok =
+        i < 8 ? (c >= '0' && c <= '9') : ((c >= 'a' && c <= 'z') || (c >= '2' && c <= '7'));
     if (!ok) return false;
   }
   return true;
@@ -98,8 +99,7 @@ Status WebServer::Start() {
       nullptr, &WebServer::OnRequest, this, MHD_OPTION_SOCK_ADDR, &addr,
       MHD_OPTION_THREAD_POOL_SIZE, static_cast<unsigned>(std::max(1, options_.threads)),
       MHD_OPTION_CONNECTION_LIMIT, static_cast<unsigned>(options_.max_streams + 500),
-      MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
-      MHD_OPTION_END);
+      MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
   if (!daemon_) {
     return Status::Error("cannot listen on " + options_.address + ":" +
                          std::to_string(options_.port) +
@@ -142,8 +142,8 @@ void WebServer::Stop() {
 void WebServer::Keepalive() {
   MutexLock lock(&mu_);
   while (!stopping_) {
-    stop_cv_.WaitUntil(&mu_, std::chrono::steady_clock::now() +
-                                 std::chrono::seconds(options_.keepalive_s));
+    stop_cv_.WaitUntil(
+        &mu_, std::chrono::steady_clock::now() + std::chrono::seconds(options_.keepalive_s));
     if (stopping_) break;
     ++keepalive_round_;
     for (Stream* s : parked_) MHD_resume_connection(s->connection);
@@ -237,8 +237,9 @@ MHD_Result WebServer::Route(MHD_Connection* c, const std::string& url, const std
   if (!pages_.Allow(r.address, now)) {
     Count("other", 429);
     MHD_Response* resp = MHD_create_response_from_buffer(0, nullptr, MHD_RESPMEM_PERSISTENT);
-    MHD_add_response_header(resp, "Retry-After",
-                            std::to_string(std::max(1, pages_.RetryAfterS(r.address, now))).c_str());
+    MHD_add_response_header(
+        resp, "Retry-After",
+        std::to_string(std::max(1, pages_.RetryAfterS(r.address, now))).c_str());
     const MHD_Result ret = MHD_queue_response(c, 429, resp);
     MHD_destroy_response(resp);
     return ret;
@@ -286,7 +287,8 @@ MHD_Result WebServer::Route(MHD_Connection* c, const std::string& url, const std
 MHD_Result WebServer::TicketRoute(MHD_Connection* c, const Request& r, const std::string& token,
                                   bool events) {
   const std::shared_ptr<const Shared> shared = Current();
-  PageContext ctx{r.lang, r.path, shared && shared->catalog ? shared->catalog->catalog().name() : ""};
+  PageContext ctx{r.lang, r.path,
+                  shared && shared->catalog ? shared->catalog->catalog().name() : ""};
   const char* route = events ? "events" : "ticket";
   std::optional<v1::TicketStatus> status;
   if (WellFormedToken(token)) {
@@ -295,16 +297,17 @@ MHD_Result WebServer::TicketRoute(MHD_Connection* c, const Request& r, const std
       const int64_t now = SteadyNowMs();
       if (!lookups_.Allow(r.address, now)) {
         Count(route, 429);
-        const std::string body = MessagePage(
-            T(r.lang, "Terlalu banyak permintaan", "Too many requests"),
-            T(r.lang, "Tunggu sebentar, lalu buka lagi alamat pada tiket Anda.",
-              "Wait a moment, then open the address on your ticket again."),
-            ctx);
+        const std::string body =
+            MessagePage(T(r.lang, "Terlalu banyak permintaan", "Too many requests"),
+                        T(r.lang, "Tunggu sebentar, lalu buka lagi alamat pada tiket Anda.",
+                          "Wait a moment, then open the address on your ticket again."),
+                        ctx);
         MHD_Response* resp = MHD_create_response_from_buffer(
             body.size(), const_cast<char*>(body.data()), MHD_RESPMEM_MUST_COPY);
         MHD_add_response_header(resp, "Content-Type", "text/html; charset=utf-8");
         MHD_add_response_header(
-            resp, "Retry-After", std::to_string(std::max(1, lookups_.RetryAfterS(r.address, now))).c_str());
+            resp, "Retry-After",
+            std::to_string(std::max(1, lookups_.RetryAfterS(r.address, now))).c_str());
         AddSecurityHeaders(resp);
         const MHD_Result ret = MHD_queue_response(c, 429, resp);
         MHD_destroy_response(resp);
@@ -339,8 +342,10 @@ MHD_Result WebServer::TicketRoute(MHD_Connection* c, const Request& r, const std
   const TicketView view = BuildTicketView(in);
   const int code = status->code() == v1::OK ? 200 : 404;
   Count(route, code);
-  const std::string events_path =
-      "/t/" + token + "/events" + (r.lang == options_.lang ? "" : r.lang == Lang::kEn ? "?lang=en" : "?lang=id");
+  const std::string events_path = "/t/" + token + "/events" +
+                                  (r.lang == options_.lang ? ""
+                                   : r.lang == Lang::kEn   ? "?lang=en"
+                                                           : "?lang=id");
   return Page(c, code, TicketPage(view, ctx, events_path));
 }
 
@@ -371,9 +376,8 @@ MHD_Result WebServer::OpenStream(MHD_Connection* c, const Request& r, const std:
   s->token = token;
   s->lang = r.lang;
   s->address = r.address;
-  MHD_Response* resp =
-      MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, &WebServer::OnStreamRead, s,
-                                        &WebServer::OnStreamEnd);
+  MHD_Response* resp = MHD_create_response_from_callback(
+      MHD_SIZE_UNKNOWN, 4096, &WebServer::OnStreamRead, s, &WebServer::OnStreamEnd);
   MHD_add_response_header(resp, "Content-Type", "text/event-stream; charset=utf-8");
   MHD_add_response_header(resp, "Cache-Control", "no-store");
   MHD_add_response_header(resp, "X-Accel-Buffering", "no");  // nginx: pass events at once
@@ -473,8 +477,8 @@ std::string WebServer::Metrics() {
         synced ? "1" : "0");
   gauge("mpp_web_broker_round_trip_seconds", "Round trip of the last request to the broker.",
         std::to_string(m.round_trip_ms / 1000.0));
-  gauge("mpp_web_broker_requests_total", "Requests sent to the broker.",
-        std::to_string(m.requests), "counter");
+  gauge("mpp_web_broker_requests_total", "Requests sent to the broker.", std::to_string(m.requests),
+        "counter");
   gauge("mpp_web_broker_failures_total", "Requests the broker did not answer.",
         std::to_string(m.failures), "counter");
   gauge("mpp_web_watched_tickets", "Tickets followed by at least one page lately.",
@@ -486,8 +490,9 @@ std::string WebServer::Metrics() {
           std::to_string(stream_events_), "counter");
     gauge("mpp_web_rate_limited_total", "Requests refused by a rate limit.",
           std::to_string(limited_), "counter");
-    out += "# HELP mpp_web_requests_total HTTP requests by route and status code.\n"
-           "# TYPE mpp_web_requests_total counter\n";
+    out +=
+        "# HELP mpp_web_requests_total HTTP requests by route and status code.\n"
+        "# TYPE mpp_web_requests_total counter\n";
     for (const auto& [key, n] : requests_) {
       const auto sp = key.find(' ');
       out += "mpp_web_requests_total{route=\"" + key.substr(0, sp) + "\",code=\"" +
@@ -501,12 +506,11 @@ std::string WebServer::Metrics() {
                          "Tickets finished (served) today, by service.",
                          "Tickets waiting now, by service."};
   for (int k = 0; k < 3; ++k) {
-    out += std::string("# HELP ") + names[k] + " " + helps[k] + "\n# TYPE " + names[k] +
-           " gauge\n";
+    out += std::string("# HELP ") + names[k] + " " + helps[k] + "\n# TYPE " + names[k] + " gauge\n";
     for (const auto& q : board.queues()) {
       const int v = k == 0 ? q.issued_today() : k == 1 ? q.served_today() : q.waiting();
-      out += std::string(names[k]) + "{service=\"" + q.service() + "\"} " + std::to_string(v) +
-             "\n";
+      out +=
+          std::string(names[k]) + "{service=\"" + q.service() + "\"} " + std::to_string(v) + "\n";
     }
   }
   return out;

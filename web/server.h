@@ -46,14 +46,14 @@ class WebServer {
  public:
   struct Options {
     std::string address = "127.0.0.1";  // --listen HOST
-    int port = 8080;                     // 0: any free port (tests)
-    int threads = 2;                     // event-loop threads
-    int max_streams = 5000;              // open live pages, all addresses
+    int port = 8080;                    // 0: any free port (tests)
+    int threads = 2;                    // event-loop threads
+    int max_streams = 5000;             // open live pages, all addresses
     int streams_per_address = 20;
     // The visitor's address is the last X-Forwarded-For hop (behind the
     // MPP's reverse proxy); otherwise the connection's peer.
     bool trust_proxy = false;
-    double pages_per_s = 2, pages_burst = 60;     // any request, per address
+    double pages_per_s = 2, pages_burst = 60;        // any request, per address
     double lookups_per_s = 0.2, lookups_burst = 20;  // tokens not known yet, per address
     int keepalive_s = 20;
     int max_url_bytes = 200;

@@ -79,26 +79,26 @@ void Describe(const v1::Ticket& t, const v1::TicketStatus& st, const CatalogInde
       v->detail = v->phase == TicketPhase::kAlmost
                       ? T(lang, "Mohon kembali ke ruang tunggu dan bersiap.",
                           "Please come back to the waiting area and get ready.")
-                      : T(lang, "Anda boleh menunggu di luar ruangan; halaman ini memberi tahu "
-                                "saat giliran Anda dekat.",
+                      : T(lang,
+                          "Anda boleh menunggu di luar ruangan; halaman ini memberi tahu "
+                          "saat giliran Anda dekat.",
                           "You may wait elsewhere; this page tells you when your turn is near.");
       v->ahead_text = AheadText(st.ahead(), lang);
-      v->wait_text =
-          std::string(T(lang, "Perkiraan waktu tunggu: ", "Estimated wait: ")) +
-          (st.estimated() ? WaitText(st.estimated_wait_ms(), lang)
-                          : T(lang, "belum tersedia (loket belum buka)",
-                              "not yet known (no counter open)"));
+      v->wait_text = std::string(T(lang, "Perkiraan waktu tunggu: ", "Estimated wait: ")) +
+                     (st.estimated() ? WaitText(st.estimated_wait_ms(), lang)
+                                     : T(lang, "belum tersedia (loket belum buka)",
+                                         "not yet known (no counter open)"));
       if (st.estimated() && st.past_closing()) {
-        v->wait_text += T(lang, ". Kemungkinan tidak terlayani hari ini.",
-                          ". You may not be served today.");
+        v->wait_text +=
+            T(lang, ". Kemungkinan tidak terlayani hari ini.", ". You may not be served today.");
       }
       break;
     case TicketPhase::kCalled:
       v->headline = T(lang, "Nomor Anda dipanggil!", "Your number is called!");
       v->detail = std::string(T(lang, "Silakan menuju ", "Please go to ")) + counter +
                   ZoneOf(catalog, t.counter_id()) + ".";
-      v->alert_key = "called:" + std::to_string(t.counter_id()) + ":" +
-                     std::to_string(t.recall_ms_size());
+      v->alert_key =
+          "called:" + std::to_string(t.counter_id()) + ":" + std::to_string(t.recall_ms_size());
       break;
     case TicketPhase::kServing:
       v->headline = std::string(T(lang, "Sedang dilayani di ", "Being served at ")) + counter;
@@ -124,8 +124,8 @@ void Describe(const v1::Ticket& t, const v1::TicketStatus& st, const CatalogInde
       v->headline = T(lang, "Tiket ini dibatalkan", "This ticket was cancelled");
       break;
     case TicketPhase::kExpired:
-      v->headline = T(lang, "Hari layanan tiket ini sudah berakhir",
-                      "This ticket's service day has ended");
+      v->headline =
+          T(lang, "Hari layanan tiket ini sudah berakhir", "This ticket's service day has ended");
       break;
     default:
       break;
@@ -232,7 +232,7 @@ BoardView BuildBoardView(const v1::Snapshot& snapshot, const CatalogIndex& catal
       facts.availability = v1::UNAVAILABLE;  // until a snapshot says otherwise
       for (const auto& q : snapshot.queues()) {
         if (q.service() != s.code()) continue;
-        facts = {q.availability(), q.next_open_ms(),  q.unavailable_reason(),
+        facts = {q.availability(), q.next_open_ms(),      q.unavailable_reason(),
                  q.waiting(),      q.estimated_wait_ms(), q.open_counters()};
         item.waiting = q.waiting();
       }

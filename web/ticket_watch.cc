@@ -24,7 +24,9 @@ TicketWatch::TicketWatch(Options options, std::function<void()> on_change)
 
 TicketWatch::~TicketWatch() { Stop(); }
 
-void TicketWatch::Start() { thread_ = std::thread([this] { Run(); }); }
+void TicketWatch::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
 
 void TicketWatch::Stop() {
   {
@@ -82,7 +84,7 @@ TicketWatch::Metrics TicketWatch::metrics() const {
 }
 
 std::optional<v1::Reply> TicketWatch::Send(BrokerClient& client, const v1::Request& request) {
-  const int64_t start = SteadyNowMs();
+  const auto start = std::chrono::steady_clock::now();
   BrokerClient::Options o;
   o.timeout_ms = 3000;
   o.retry_ms = 1000;
@@ -95,7 +97,8 @@ std::optional<v1::Reply> TicketWatch::Send(BrokerClient& client, const v1::Reque
     spdlog::warn("broker did not answer: {}", reply.status().message());
     return std::nullopt;
   }
-  metrics_.round_trip_ms = static_cast<double>(SteadyNowMs() - start);
+  metrics_.round_trip_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   if (reply->reply().error().code() != v1::OK) {
     spdlog::warn("broker refused {}: {}", request.GetDescriptor()->oneof_decl(0)->name(),
                  reply->reply().error().message_en());

@@ -24,9 +24,9 @@
 #include <string>
 #include <thread>
 
-#include "common/time_util.h"
 #include "common/mutex.h"
 #include "common/thread_annotations.h"
+#include "common/time_util.h"
 #include "mpp/v1/mpp.pb.h"
 
 namespace mpp {
@@ -47,12 +47,12 @@ class TicketWatch {
     size_t max_watched = 50000;
   };
   struct Metrics {
-    bool broker_ok = false;       // the last request was answered
-    double round_trip_ms = 0;     // of the last request
-    uint64_t requests = 0;        // ticket_status and snapshot requests sent
-    uint64_t failures = 0;        // ...that got no answer
-    uint64_t lookups = 0;         // new tokens asked for
-    uint64_t refreshes = 0;       // refreshes of the watched tokens
+    bool broker_ok = false;    // the last request was answered
+    double round_trip_ms = 0;  // of the last request
+    uint64_t requests = 0;     // ticket_status and snapshot requests sent
+    uint64_t failures = 0;     // ...that got no answer
+    uint64_t lookups = 0;      // new tokens asked for
+    uint64_t refreshes = 0;    // refreshes of the watched tokens
     size_t watched = 0;
   };
 
@@ -96,7 +96,7 @@ class TicketWatch {
   std::thread thread_;
 
   mutable Mutex mu_;
-  CondVar wake_;     // the thread: new tokens, a live change, stop
+  CondVar wake_;      // the thread: new tokens, a live change, stop
   CondVar answered_;  // pages waiting for a lookup
   bool stop_ GUARDED_BY(mu_) = false;
   std::set<std::string> pending_ GUARDED_BY(mu_);  // asked for, not answered yet

@@ -306,7 +306,7 @@ Outcome QueueCore::SetDevice(const v1::Device& in, Millis now) {
   }
   if (in.role() == v1::DEVICE_ROLE_UNSPECIFIED || !v1::DeviceRole_IsValid(in.role())) {
     return Refuse(v1::INVALID_ARGUMENT, "Peran perangkat wajib diisi.",
-                  "A device needs a role: kiosk, counter, display, manager or admin.");
+                  "A device needs a role: kiosk, counter, display, manager, admin or web.");
   }
   if (in.role() == v1::ROLE_COUNTER && in.counter_ids().empty()) {
     return Refuse(v1::INVALID_ARGUMENT, "Perangkat loket harus terikat ke nomor loket.",
