@@ -599,6 +599,11 @@ const v1::Service* CatalogIndex::FindService(const std::string& code) const {
   return it == service_index_.end() ? nullptr : &catalog_.services(it->second);
 }
 
+int CatalogIndex::ServiceIndex(const std::string& code) const {
+  auto it = service_index_.find(code);
+  return it == service_index_.end() ? -1 : it->second;
+}
+
 const v1::CounterDef* CatalogIndex::FindCounter(int id) const {
   auto it = counter_index_.find(id);
   return it == counter_index_.end() ? nullptr : &catalog_.counters(it->second);

@@ -44,6 +44,8 @@ class CatalogIndex {
   int utc_offset_min() const { return catalog_.utc_offset_min(); }
 
   const v1::Service* FindService(const std::string& code) const;
+  // The service's position in catalog().services(), -1 when there is none.
+  int ServiceIndex(const std::string& code) const;
   const v1::CounterDef* FindCounter(int id) const;
   const v1::Agency* FindAgency(const std::string& code) const;
   bool CounterServes(int counter_id, const std::string& service) const;

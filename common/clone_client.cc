@@ -44,6 +44,12 @@ CloneClient::View CloneClient::Read() const {
   return v;
 }
 
+CloneClient::Glance CloneClient::Peek() const {
+  MutexLock lock(&mu_);
+  return {session_.state().seq(), session_.connected(), session_.state().synced(),
+          session_.catalog_generation()};
+}
+
 v1::Catalog CloneClient::Catalog() const {
   MutexLock lock(&mu_);
   return session_.catalog();

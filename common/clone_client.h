@@ -68,6 +68,15 @@ class CloneClient {
   // A copy of the state for one frame (without the catalog, which is large and
   // changes rarely: take it with Catalog() when catalog_generation changes).
   View Read() const;
+  // Where the state is, without copying it (for a program that reacts to
+  // changes far more often than it reads the whole state).
+  struct Glance {
+    uint64_t seq = 0;
+    bool connected = false;
+    bool synced = false;
+    uint64_t catalog_generation = 0;
+  };
+  Glance Peek() const;
   v1::Catalog Catalog() const;
   std::vector<Announcement> TakeAnnouncements();
 

@@ -37,7 +37,8 @@ std::string LongDate(Millis utc_ms, int offset, Lang lang) {
 }
 
 std::string LongDateTime(Millis utc_ms, int offset, Lang lang) {
-  return LongDate(utc_ms, offset, lang) + " " + ClockText(ToLocal(utc_ms, offset).minute_of_day, lang);
+  return LongDate(utc_ms, offset, lang) + " " +
+         ClockText(ToLocal(utc_ms, offset).minute_of_day, lang);
 }
 
 std::string OpeningText(Millis open_ms, Millis now_ms, int offset, Lang lang) {

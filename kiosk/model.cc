@@ -284,9 +284,9 @@ KioskModel::Live KioskModel::LiveFor(const std::string& service) const {
 }
 
 std::string KioskModel::AvailabilityText(const Live& l) const {
-  return QueueText({l.availability, l.next_open_ms, l.reason, l.waiting, l.estimated_wait_ms,
-                    l.open_counters},
-                   BrokerNow(), catalog_->utc_offset_min(), lang_);
+  return QueueText(
+      {l.availability, l.next_open_ms, l.reason, l.waiting, l.estimated_wait_ms, l.open_counters},
+      BrokerNow(), catalog_->utc_offset_min(), lang_);
 }
 
 std::string KioskModel::ServiceName(const v1::Service& s) const {

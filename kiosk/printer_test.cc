@@ -84,7 +84,8 @@ TEST_F(PrinterTest, ANetworkPrinterGetsExactlyTheRasterBytes) {
   std::thread printer([&] {
     const int c = accept(listener, nullptr, nullptr);
     char buf[65536];
-    for (ssize_t n; (n = read(c, buf, sizeof buf)) > 0;) received.append(buf, static_cast<size_t>(n));
+    for (ssize_t n; (n = read(c, buf, sizeof buf)) > 0;)
+      received.append(buf, static_cast<size_t>(n));
     close(c);
   });
   auto p = OpenPrinter("escpos:tcp:127.0.0.1:" + std::to_string(port), Paper::k80mm);
@@ -147,7 +148,8 @@ TEST_F(PrinterTest, BadSpecsAreRefusedWithTheAcceptedForms) {
   for (const char* spec : {"", "lp0", "usb:/dev/usb/lp0", "file:", "cups:", "none:x"}) {
     auto p = OpenPrinter(spec, Paper::k80mm);
     ASSERT_FALSE(p.ok()) << spec;
-    EXPECT_NE(p.status().message().find("escpos:/dev/usb/lp0, escpos:tcp:HOST:9100, cups:QUEUE, file:DIR or none"),
+    EXPECT_NE(p.status().message().find(
+                  "escpos:/dev/usb/lp0, escpos:tcp:HOST:9100, cups:QUEUE, file:DIR or none"),
               std::string::npos);
   }
   auto missing = OpenPrinter("file:" + (dir_ / "nope").string(), Paper::k80mm);

@@ -498,9 +498,9 @@ void Ticket(Ctx& c, float y, float bottom) {
   if (qr_beside) {
     const float qx = c.w - pad - 30 * c.u - beside_side, qy = card_top + 30 * c.u;
     DrawQr(c.dl, ImVec2(qx, qy), beside_side, t.qr_text);
-    const float cap = DrawCenteredWrapped(c.dl, c.f.small, qx + beside_side / 2,
-                                          qy + beside_side + 8 * c.u, kMuted, t.qr_caption,
-                                          beside_side + 40 * c.u);
+    const float cap =
+        DrawCenteredWrapped(c.dl, c.f.small, qx + beside_side / 2, qy + beside_side + 8 * c.u,
+                            kMuted, t.qr_caption, beside_side + 40 * c.u);
     ty = std::max(ty, qy + beside_side + 8 * c.u + cap);
   }
   const float card_bottom = ty + 20 * c.u;

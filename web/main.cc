@@ -109,18 +109,24 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   mpp::web::WebServer* server_ptr = nullptr;
   std::atomic<bool> ready{false};
-  auto changed = [&] {
-    if (ready) server_ptr->NoteChange();
+  auto live = [&] {
+    if (ready) server_ptr->NoteLive();
+  };
+  auto changed = [&](const std::vector<std::string>& tokens) {
+    if (ready) server_ptr->NoteTickets(tokens);
   };
   mpp::web::TicketWatch::Options wo;
   wo.broker = broker;
   wo.client_id = client_id + "-status";
   wo.board_every_ms = static_cast<int>(board_s * 1000);
-  mpp::web::TicketWatch watch(wo, changed);
+  auto answered = [&] {
+    if (ready) server_ptr->OnAnswered();
+  };
+  mpp::web::TicketWatch watch(wo, changed, answered);
   mpp::CloneClient::Options co;
   co.broker = broker;
   co.client_id = client_id;
-  mpp::CloneClient clone(co, changed);
+  mpp::CloneClient clone(co, live);
   mpp::web::WebServer server(so, &watch, &clone);
   server_ptr = &server;
   clone.Start();

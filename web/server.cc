@@ -56,6 +56,13 @@ void AddSecurityHeaders(MHD_Response* r) {
 
 }  // namespace
 
+constexpr int64_t kLookupTimeoutMs = 5000;
+
+struct WebServer::Parked {  // a request waiting for its token's first answer
+  std::string token;
+  int64_t since_ms = 0;
+};
+
 struct WebServer::Request {
   std::string address;
   Lang lang = Lang::kId;
@@ -93,13 +100,15 @@ Status WebServer::Start() {
                          " is not an IPv4 address; use e.g. 127.0.0.1 (behind a reverse proxy) "
                          "or 0.0.0.0 (every interface)");
   }
-  NoteChange();
+  TakeLiveState();
   daemon_ = MHD_start_daemon(
       MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, nullptr,
       nullptr, &WebServer::OnRequest, this, MHD_OPTION_SOCK_ADDR, &addr,
       MHD_OPTION_THREAD_POOL_SIZE, static_cast<unsigned>(std::max(1, options_.threads)),
       MHD_OPTION_CONNECTION_LIMIT, static_cast<unsigned>(options_.max_streams + 500),
-      MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
+      MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
+      MHD_OPTION_NOTIFY_COMPLETED, &WebServer::OnCompleted, this,
+      MHD_OPTION_CONNECTION_MEMORY_LIMIT, static_cast<size_t>(16384), MHD_OPTION_END);
   if (!daemon_) {
     return Status::Error("cannot listen on " + options_.address + ":" +
                          std::to_string(options_.port) +
@@ -120,8 +129,9 @@ void WebServer::Stop() {
       return;
     }
     stopping_ = true;
-    for (Stream* s : parked_) MHD_resume_connection(s->connection);
-    parked_.clear();
+    ResumeAllStreams();
+    for (MHD_Connection* c : waiting_) MHD_resume_connection(c);
+    waiting_.clear();
   }
   stop_cv_.SignalAll();
   if (keepalive_.joinable()) keepalive_.join();
@@ -132,40 +142,73 @@ void WebServer::Stop() {
     const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(3);
     while (streams_ > 0 && stop_cv_.WaitUntil(&mu_, until)) {
     }
-    for (Stream* s : parked_) MHD_resume_connection(s->connection);
-    parked_.clear();
+    ResumeAllStreams();
+    for (MHD_Connection* c : waiting_) MHD_resume_connection(c);
+    waiting_.clear();
   }
   MHD_stop_daemon(daemon_);
   daemon_ = nullptr;
 }
 
 void WebServer::Keepalive() {
+  // Every second the requests waiting for a token look again (and give up
+  // after kLookupTimeoutMs); every keepalive_s the parked streams write a
+  // comment line.
   MutexLock lock(&mu_);
+  auto next_keepalive =
+      std::chrono::steady_clock::now() + std::chrono::seconds(options_.keepalive_s);
   while (!stopping_) {
-    stop_cv_.WaitUntil(
-        &mu_, std::chrono::steady_clock::now() + std::chrono::seconds(options_.keepalive_s));
+    stop_cv_.WaitUntil(&mu_, std::chrono::steady_clock::now() + std::chrono::seconds(1));
     if (stopping_) break;
+    for (MHD_Connection* c : waiting_) MHD_resume_connection(c);
+    waiting_.clear();
+    if (std::chrono::steady_clock::now() < next_keepalive) continue;
+    next_keepalive += std::chrono::seconds(options_.keepalive_s);
     ++keepalive_round_;
-    for (Stream* s : parked_) MHD_resume_connection(s->connection);
-    parked_.clear();
+    ResumeAllStreams();
   }
 }
 
-void WebServer::NoteChange() {
+void WebServer::NoteLive() {
+  const CloneClient::Glance g = clone_->Peek();
+  watch_->NoteLiveChange(g.seq);
+  bool take = false;
+  {
+    MutexLock lock(&mu_);
+    take = g.connected != glance_.connected || g.synced != glance_.synced ||
+           g.catalog_generation != glance_.catalog_generation || !shared_;
+    glance_ = g;
+  }
+  if (take) TakeLiveState();
+}
+
+void WebServer::NoteTickets(const std::vector<std::string>& tokens) {
+  TakeLiveState();
+  MutexLock lock(&mu_);
+  for (const std::string& token : tokens) {
+    auto [first, last] = parked_.equal_range(token);
+    for (auto it = first; it != last; ++it) MHD_resume_connection(it->second->connection);
+    parked_.erase(first, last);
+  }
+}
+
+void WebServer::TakeLiveState() {
   CloneClient::View view = clone_->Read();
   std::shared_ptr<const Shared> cur = Current();
   std::shared_ptr<const CatalogIndex> catalog = cur ? cur->catalog : nullptr;
   if (view.has_catalog && (!catalog || view.catalog_generation != cur->view.catalog_generation)) {
     catalog = std::make_shared<const CatalogIndex>(clone_->Catalog());
   }
-  watch_->NoteLiveChange(view.state.seq());
   auto next = std::make_shared<Shared>();
   next->view = std::move(view);
   next->catalog = std::move(catalog);
   MutexLock lock(&mu_);
   next->version = ++version_;
   shared_ = std::move(next);
-  for (Stream* s : parked_) MHD_resume_connection(s->connection);
+}
+
+void WebServer::ResumeAllStreams() {
+  for (auto& [token, s] : parked_) MHD_resume_connection(s->connection);
   parked_.clear();
 }
 
@@ -182,12 +225,13 @@ void WebServer::Count(const std::string& route, int code) {
 
 MHD_Result WebServer::OnRequest(void* cls, MHD_Connection* c, const char* url, const char* method,
                                 const char* /*version*/, const char* /*upload*/,
-                                size_t* upload_size, void** /*state*/) {
+                                size_t* upload_size, void** state) {
   if (*upload_size != 0) {  // GET and HEAD only: a body is ignored
     *upload_size = 0;
     return MHD_YES;
   }
-  return static_cast<WebServer*>(cls)->Route(c, url ? url : "", method ? method : "");
+  return static_cast<WebServer*>(cls)->Route(c, url ? url : "", method ? method : "",
+                                             reinterpret_cast<Parked**>(state));
 }
 
 MHD_Result WebServer::Page(MHD_Connection* c, int code, const std::string& body, const char* type,
@@ -202,7 +246,27 @@ MHD_Result WebServer::Page(MHD_Connection* c, int code, const std::string& body,
   return ret;
 }
 
-MHD_Result WebServer::Route(MHD_Connection* c, const std::string& url, const std::string& method) {
+void WebServer::OnCompleted(void* cls, MHD_Connection* c, void** state,
+                            MHD_RequestTerminationCode /*why*/) {
+  auto* self = static_cast<WebServer*>(cls);
+  auto* parked = static_cast<Parked*>(*state);
+  if (!parked) return;
+  {
+    MutexLock lock(&self->mu_);
+    self->waiting_.erase(c);
+  }
+  delete parked;
+  *state = nullptr;
+}
+
+void WebServer::OnAnswered() {
+  MutexLock lock(&mu_);
+  for (MHD_Connection* c : waiting_) MHD_resume_connection(c);
+  waiting_.clear();
+}
+
+MHD_Result WebServer::Route(MHD_Connection* c, const std::string& url, const std::string& method,
+                            Parked** parked) {
   Request r;
   r.address = PeerAddress(c);
   if (options_.trust_proxy) {
@@ -234,7 +298,7 @@ MHD_Result WebServer::Route(MHD_Connection* c, const std::string& url, const std
                    "Periksa alamat pada tiket Anda.", "Check the address on your ticket.");
   }
   const int64_t now = SteadyNowMs();
-  if (!pages_.Allow(r.address, now)) {
+  if (!*parked && !pages_.Allow(r.address, now)) {
     Count("other", 429);
     MHD_Response* resp = MHD_create_response_from_buffer(0, nullptr, MHD_RESPMEM_PERSISTENT);
     MHD_add_response_header(
@@ -253,7 +317,8 @@ MHD_Result WebServer::Route(MHD_Connection* c, const std::string& url, const std
     return Page(c, 200, kAppJs, "text/javascript; charset=utf-8", true);
   }
   if (url == "/healthz") {
-    const bool ok = shared && shared->view.connected && shared->view.state.synced();
+    const CloneClient::Glance g = clone_->Peek();
+    const bool ok = g.connected && g.synced;
     const auto m = watch_->metrics();
     std::string body = ok ? "ok\n" : "not synced with the broker\n";
     if (ok && !m.broker_ok) body = "ok (the last ticket_status request was not answered)\n";
@@ -277,7 +342,7 @@ MHD_Result WebServer::Route(MHD_Connection* c, const std::string& url, const std
     std::string token = url.substr(3);
     const bool events = token.size() > 7 && token.compare(token.size() - 7, 7, "/events") == 0;
     if (events) token.resize(token.size() - 7);
-    return TicketRoute(c, r, token, events);
+    return TicketRoute(c, r, token, events, parked);
   }
   return message("other", 404, "Halaman tidak ditemukan", "Page not found",
                  "Periksa alamatnya, atau buka halaman antrean semua layanan.",
@@ -285,43 +350,60 @@ MHD_Result WebServer::Route(MHD_Connection* c, const std::string& url, const std
 }
 
 MHD_Result WebServer::TicketRoute(MHD_Connection* c, const Request& r, const std::string& token,
-                                  bool events) {
+                                  bool events, Parked** parked) {
   const std::shared_ptr<const Shared> shared = Current();
   PageContext ctx{r.lang, r.path,
                   shared && shared->catalog ? shared->catalog->catalog().name() : ""};
   const char* route = events ? "events" : "ticket";
   std::optional<v1::TicketStatus> status;
   if (WellFormedToken(token)) {
-    status = watch_->Cached(token);
+    const int64_t now = SteadyNowMs();
+    // A guess answered in the last 10 s is not asked again.
+    status = watch_->Peek(token, *parked ? (*parked)->since_ms : now - 10000);
+    if (!status && !*parked && !lookups_.Allow(r.address, now)) {
+      Count(route, 429);
+      const std::string body =
+          MessagePage(T(r.lang, "Terlalu banyak permintaan", "Too many requests"),
+                      T(r.lang, "Tunggu sebentar, lalu buka lagi alamat pada tiket Anda.",
+                        "Wait a moment, then open the address on your ticket again."),
+                      ctx);
+      MHD_Response* resp = MHD_create_response_from_buffer(
+          body.size(), const_cast<char*>(body.data()), MHD_RESPMEM_MUST_COPY);
+      MHD_add_response_header(resp, "Content-Type", "text/html; charset=utf-8");
+      MHD_add_response_header(
+          resp, "Retry-After",
+          std::to_string(std::max(1, lookups_.RetryAfterS(r.address, now))).c_str());
+      AddSecurityHeaders(resp);
+      const MHD_Result ret = MHD_queue_response(c, 429, resp);
+      MHD_destroy_response(resp);
+      return ret;
+    }
     if (!status) {
-      const int64_t now = SteadyNowMs();
-      if (!lookups_.Allow(r.address, now)) {
-        Count(route, 429);
-        const std::string body =
-            MessagePage(T(r.lang, "Terlalu banyak permintaan", "Too many requests"),
-                        T(r.lang, "Tunggu sebentar, lalu buka lagi alamat pada tiket Anda.",
-                          "Wait a moment, then open the address on your ticket again."),
-                        ctx);
-        MHD_Response* resp = MHD_create_response_from_buffer(
-            body.size(), const_cast<char*>(body.data()), MHD_RESPMEM_MUST_COPY);
-        MHD_add_response_header(resp, "Content-Type", "text/html; charset=utf-8");
-        MHD_add_response_header(
-            resp, "Retry-After",
-            std::to_string(std::max(1, lookups_.RetryAfterS(r.address, now))).c_str());
-        AddSecurityHeaders(resp);
-        const MHD_Result ret = MHD_queue_response(c, 429, resp);
-        MHD_destroy_response(resp);
-        return ret;
+      const bool failed = *parked && (watch_->last_failure_ms() >= (*parked)->since_ms ||
+                                      now - (*parked)->since_ms > kLookupTimeoutMs);
+      bool stopping = false;
+      if (!failed) {
+        // Park the request (no thread waits) until the watch has an answer:
+        // registered and suspended under the lock OnAnswered resumes under,
+        // and asked for only then, so the answer cannot come first.
+        MutexLock lock(&mu_);
+        stopping = stopping_;
+        if (!stopping) {
+          if (!*parked) *parked = new Parked{token, now};
+          waiting_.insert(c);
+          MHD_suspend_connection(c);
+        }
       }
-      status = watch_->Lookup(token);
-      if (!status) {
-        Count(route, 503);
-        return Page(c, 503,
-                    MessagePage(T(r.lang, "Sistem antrean belum terhubung", "Not connected"),
-                                T(r.lang, "Coba lagi sebentar. Nomor Anda tetap berlaku.",
-                                  "Try again in a moment. Your number is still valid."),
-                                ctx));
+      if (!failed && !stopping) {
+        watch_->Request(token);
+        return MHD_YES;
       }
+      Count(route, 503);
+      return Page(c, 503,
+                  MessagePage(T(r.lang, "Sistem antrean belum terhubung", "Not connected"),
+                              T(r.lang, "Coba lagi sebentar. Nomor Anda tetap berlaku.",
+                                "Try again in a moment. Your number is still valid."),
+                              ctx));
     }
   } else {
     status.emplace();
@@ -444,7 +526,7 @@ ssize_t WebServer::OnStreamRead(void* cls, uint64_t /*pos*/, char* buf, size_t m
     if (self->stopping_) return MHD_CONTENT_READER_END_OF_STREAM;
     // A change between the payload and here would be missed if parked now.
     if (self->version_ != s->seen_version || self->keepalive_round_ != s->seen_keepalive) continue;
-    self->parked_.insert(s);
+    self->parked_.emplace(s->token, s);
     MHD_suspend_connection(s->connection);
     return 0;
   }
@@ -455,7 +537,13 @@ void WebServer::OnStreamEnd(void* cls) {
   WebServer* self = s->server;
   {
     MutexLock lock(&self->mu_);
-    self->parked_.erase(s);
+    auto [first, last] = self->parked_.equal_range(s->token);
+    for (auto it = first; it != last; ++it) {
+      if (it->second == s) {
+        self->parked_.erase(it);
+        break;
+      }
+    }
     --self->streams_;
     if (--self->streams_by_address_[s->address] <= 0) self->streams_by_address_.erase(s->address);
   }
@@ -472,7 +560,8 @@ std::string WebServer::Metrics() {
     out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" +
            name + " " + value + "\n";
   };
-  const bool synced = shared && shared->view.connected && shared->view.state.synced();
+  const CloneClient::Glance g = clone_->Peek();
+  const bool synced = g.connected && g.synced;
   gauge("mpp_web_broker_synced", "1 while mpp-web follows the broker's live state.",
         synced ? "1" : "0");
   gauge("mpp_web_broker_round_trip_seconds", "Round trip of the last request to the broker.",

@@ -69,14 +69,21 @@ class WebServer {
   int port() const { return port_; }
   // Ends every stream, then the daemon.
   void Stop();
-  // Something visitors see may have changed: take the live state again and
-  // wake the parked streams. Called from the clone client's and the watch's
-  // threads.
-  void NoteChange();
+  // The clone client saw a change: the watch refreshes the tickets it
+  // follows (at most 4 times a second); the state is copied here only when
+  // the connection or the catalog changed. Called on the clone's thread.
+  void NoteLive();
+  // These tickets' statuses changed: take the live state again and wake
+  // their parked streams (no other). Called on the watch's thread.
+  void NoteTickets(const std::vector<std::string>& tokens);
+  // The watch answered new tokens (or failed to): wake the requests parked
+  // for them.
+  void OnAnswered();
 
  private:
   struct Stream;
   struct Request;
+  struct Parked;
   struct Shared {  // what every page reads, replaced whole on a change
     uint64_t version = 0;
     CloneClient::View view;
@@ -88,16 +95,22 @@ class WebServer {
                               void** state);
   static ssize_t OnStreamRead(void* cls, uint64_t pos, char* buf, size_t max);
   static void OnStreamEnd(void* cls);
+  static void OnCompleted(void* cls, MHD_Connection* c, void** state,
+                          MHD_RequestTerminationCode why);
 
-  MHD_Result Route(MHD_Connection* c, const std::string& url, const std::string& method);
+  MHD_Result Route(MHD_Connection* c, const std::string& url, const std::string& method,
+                   Parked** parked);
   MHD_Result Page(MHD_Connection* c, int code, const std::string& body,
                   const char* type = "text/html; charset=utf-8", bool cache = false);
-  MHD_Result TicketRoute(MHD_Connection* c, const Request& r, const std::string& token,
-                         bool events);
+  MHD_Result TicketRoute(MHD_Connection* c, const Request& r, const std::string& token, bool events,
+                         Parked** parked);
   MHD_Result OpenStream(MHD_Connection* c, const Request& r, const std::string& token);
   std::string Metrics();
   std::string StreamPayload(Stream* s);
   std::shared_ptr<const Shared> Current() const;
+  // Copies the clone's state (and its catalog when it changed) for the pages.
+  void TakeLiveState();
+  void ResumeAllStreams() REQUIRES(mu_);
   void Count(const std::string& route, int code);
   void Keepalive();
 
@@ -114,10 +127,11 @@ class WebServer {
   CondVar stop_cv_;
   bool stopping_ GUARDED_BY(mu_) = false;
   std::shared_ptr<const Shared> shared_ GUARDED_BY(mu_);
-  uint64_t catalog_generation_ GUARDED_BY(mu_) = 0;
+  CloneClient::Glance glance_ GUARDED_BY(mu_);
   uint64_t version_ GUARDED_BY(mu_) = 0;
   uint64_t keepalive_round_ GUARDED_BY(mu_) = 0;
-  std::set<Stream*> parked_ GUARDED_BY(mu_);
+  std::multimap<std::string, Stream*> parked_ GUARDED_BY(mu_);  // by token: nothing to send
+  std::set<MHD_Connection*> waiting_ GUARDED_BY(mu_);           // requests waiting for a token
   int streams_ GUARDED_BY(mu_) = 0;
   std::map<std::string, int> streams_by_address_ GUARDED_BY(mu_);
   std::map<std::string, uint64_t> requests_ GUARDED_BY(mu_);  // "route code" -> count

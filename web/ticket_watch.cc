@@ -19,8 +19,10 @@ std::chrono::steady_clock::time_point InMs(int64_t ms) {
 
 }  // namespace
 
-TicketWatch::TicketWatch(Options options, std::function<void()> on_change)
-    : options_(std::move(options)), on_change_(std::move(on_change)) {}
+TicketWatch::TicketWatch(Options options, OnChange on_change, std::function<void()> on_answered)
+    : options_(std::move(options)),
+      on_change_(std::move(on_change)),
+      on_answered_(std::move(on_answered)) {}
 
 TicketWatch::~TicketWatch() { Stop(); }
 
@@ -34,26 +36,30 @@ void TicketWatch::Stop() {
     stop_ = true;
   }
   wake_.SignalAll();
-  answered_.SignalAll();
   if (thread_.joinable()) thread_.join();
 }
 
-std::optional<v1::TicketStatus> TicketWatch::Lookup(const std::string& token) {
+std::optional<v1::TicketStatus> TicketWatch::Peek(const std::string& token, int64_t since_ms) {
   MutexLock lock(&mu_);
-  const uint64_t asked_in = answer_round_;
-  pending_.insert(token);
-  ++metrics_.lookups;
-  wake_.Signal();
-  const auto until = InMs(options_.lookup_timeout_ms);
-  while (!stop_) {
-    // Several pages may wait for one token: the answer stays for all of them.
-    if (auto it = answers_.find(token); it != answers_.end() && it->second.round > asked_in) {
-      if (auto w = watched_.find(token); w != watched_.end()) w->second.used_ms = SteadyNowMs();
-      return it->second.status;
-    }
-    if (!answered_.WaitUntil(&mu_, until)) break;
+  if (auto w = watched_.find(token); w != watched_.end()) {
+    w->second.used_ms = SteadyNowMs();
+    return w->second.status;
+  }
+  if (auto it = answers_.find(token); it != answers_.end() && it->second.at_ms >= since_ms) {
+    return it->second.status;
   }
   return std::nullopt;
+}
+
+void TicketWatch::Request(const std::string& token) {
+  MutexLock lock(&mu_);
+  if (pending_.insert(token).second) ++metrics_.lookups;
+  wake_.Signal();
+}
+
+int64_t TicketWatch::last_failure_ms() const {
+  MutexLock lock(&mu_);
+  return failed_ms_;
 }
 
 std::optional<v1::TicketStatus> TicketWatch::Cached(const std::string& token) {
@@ -130,21 +136,25 @@ void TicketWatch::AnswerLookups(BrokerClient& client) {
   if (tokens.empty()) return;
   std::vector<v1::TicketStatus> statuses;
   const bool ok = Ask(client, tokens, &statuses);
-  MutexLock lock(&mu_);
-  for (const auto& t : tokens) pending_.erase(t);
-  if (!ok) return;  // the pages' waits run out and say the broker is away
-  const int64_t now = SteadyNowMs();
-  // Answers nobody waits for any more must not pile up.
-  if (answers_.size() > 10000) answers_.clear();
-  ++answer_round_;
-  for (size_t i = 0; i < statuses.size() && i < tokens.size(); ++i) {
-    answers_[tokens[i]] = {statuses[i], answer_round_};
-    // Only tokens of real tickets are watched: a guess costs one answer.
-    if (statuses[i].code() == v1::OK && watched_.size() < options_.max_watched) {
-      watched_[tokens[i]] = {statuses[i], now};
+  {
+    MutexLock lock(&mu_);
+    for (const auto& t : tokens) pending_.erase(t);
+    const int64_t now = SteadyNowMs();
+    if (!ok) {
+      failed_ms_ = now;  // the waiting pages say the broker is away
+    } else {
+      // Answers nobody waits for any more must not pile up.
+      if (answers_.size() > 10000) answers_.clear();
+      for (size_t i = 0; i < statuses.size() && i < tokens.size(); ++i) {
+        answers_[tokens[i]] = {statuses[i], now};
+        // Only tokens of real tickets are watched: a guess costs one answer.
+        if (statuses[i].code() == v1::OK && watched_.size() < options_.max_watched) {
+          watched_[tokens[i]] = {statuses[i], now};
+        }
+      }
     }
   }
-  answered_.SignalAll();
+  if (on_answered_) on_answered_();
 }
 
 void TicketWatch::Refresh(BrokerClient& client) {
@@ -159,7 +169,7 @@ void TicketWatch::Refresh(BrokerClient& client) {
   if (tokens.empty()) return;
   std::vector<v1::TicketStatus> statuses;
   if (!Ask(client, tokens, &statuses)) return;
-  bool changed = false;
+  std::vector<std::string> changed;
   {
     MutexLock lock(&mu_);
     for (size_t i = 0; i < statuses.size() && i < tokens.size(); ++i) {
@@ -167,11 +177,11 @@ void TicketWatch::Refresh(BrokerClient& client) {
       if (it == watched_.end()) continue;
       if (!google::protobuf::util::MessageDifferencer::Equals(it->second.status, statuses[i])) {
         it->second.status = statuses[i];
-        changed = true;
+        changed.push_back(tokens[i]);
       }
     }
   }
-  if (changed && on_change_) on_change_();
+  if (!changed.empty() && on_change_) on_change_(changed);
 }
 
 void TicketWatch::TakeBoard(BrokerClient& client) {
@@ -179,11 +189,8 @@ void TicketWatch::TakeBoard(BrokerClient& client) {
   r.mutable_snapshot();
   auto reply = Send(client, r);
   if (!reply) return;
-  {
-    MutexLock lock(&mu_);
-    board_ = reply->snapshot();
-  }
-  if (on_change_) on_change_();
+  MutexLock lock(&mu_);
+  board_ = reply->snapshot();
 }
 
 void TicketWatch::Forget(int64_t now) {
@@ -195,7 +202,7 @@ void TicketWatch::Forget(int64_t now) {
 void TicketWatch::Run() {
   zmq::context_t context(1);
   BrokerClient client(&context, options_.broker, options_.client_id);
-  int64_t next_board = 0, last_refresh = 0;
+  int64_t next_board = 0, last_refresh = 0, last_lookup = 0;
   for (;;) {
     bool lookups = false, refresh_due = false, board_due = false;
     int64_t now = 0;
@@ -204,17 +211,22 @@ void TicketWatch::Run() {
       for (;;) {
         if (stop_) return;
         now = SteadyNowMs();
-        lookups = !pending_.empty();
+        const bool waiting = !pending_.empty();
+        lookups = waiting && now - last_lookup >= options_.lookup_gap_ms;
         const bool live_moved = live_seq_ != refreshed_seq_ && !watched_.empty();
         refresh_due = live_moved && now - last_refresh >= options_.refresh_min_ms;
         board_due = now >= next_board;
         if (lookups || refresh_due || board_due) break;
         int64_t wait = next_board - now;
         if (live_moved) wait = std::min(wait, last_refresh + options_.refresh_min_ms - now);
+        if (waiting) wait = std::min(wait, last_lookup + options_.lookup_gap_ms - now);
         wake_.WaitUntil(&mu_, InMs(std::max<int64_t>(wait, 1)));
       }
     }
-    if (lookups) AnswerLookups(client);
+    if (lookups) {
+      last_lookup = now;
+      AnswerLookups(client);
+    }
     if (refresh_due) {
       last_refresh = now;
       Refresh(client);

@@ -2,13 +2,16 @@
 // public board, kept fresh by one thread that talks to the broker.
 //
 // The broker gives a ticket's status by its token (ticket_status: the ticket
-// as the public sees it, the people ahead and the wait forecast). Pages ask
-// Lookup(token): a token seen before answers from the cache at once, a new
-// one waits for the thread, which asks for every new token in one request.
+// as the public sees it, the people ahead and the wait forecast). A page asks
+// Peek(token); for a token not seen yet it calls Request(token) and waits
+// (parked, not blocking a thread) for `on_answered`: the thread asks for every
+// new token in one request, at most every `lookup_gap_ms` - the broker allows
+// a connection 20 heavy reads a second.
 // Tokens the broker knows are then watched: when the live state moves
 // (NoteLiveChange: the clone client saw events) the thread asks again for all
 // of them in one request - at most every `refresh_min_ms` - and calls
-// `on_change` when an answer differs, so the open pages are updated. A token
+// `on_change` with the tokens whose answer differs, so their open pages are
+// updated (and no other). A token
 // nobody has asked about for `forget_after_ms` is dropped. The board is a
 // snapshot taken every `board_every_ms`.
 //
@@ -23,6 +26,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "common/mutex.h"
 #include "common/thread_annotations.h"
@@ -40,7 +44,8 @@ class TicketWatch {
   struct Options {
     std::string broker = "tcp://127.0.0.1:5555";
     std::string client_id = "web";
-    int refresh_min_ms = 250;  // between two refreshes of the watched tokens
+    int refresh_min_ms = 100;  // between two refreshes of the watched tokens
+    int lookup_gap_ms = 60;    // between two requests for new tokens
     int board_every_ms = 5000;
     int lookup_timeout_ms = 3000;
     int64_t forget_after_ms = 15 * 60 * 1000;
@@ -56,7 +61,10 @@ class TicketWatch {
     size_t watched = 0;
   };
 
-  TicketWatch(Options options, std::function<void()> on_change);
+  // `on_change(tokens)`: these watched tickets' statuses changed.
+  // `on_answered`: new tokens were answered, or the broker did not answer.
+  using OnChange = std::function<void(const std::vector<std::string>& tokens)>;
+  TicketWatch(Options options, OnChange on_change, std::function<void()> on_answered = nullptr);
   ~TicketWatch();
   TicketWatch(const TicketWatch&) = delete;
   TicketWatch& operator=(const TicketWatch&) = delete;
@@ -64,9 +72,13 @@ class TicketWatch {
   void Start();
   void Stop();
 
-  // The status of `token`; waits up to lookup_timeout_ms for one not seen
-  // before. nullopt: the broker did not answer in time (say so, retry later).
-  std::optional<v1::TicketStatus> Lookup(const std::string& token);
+  // The status of `token` if it is watched or was answered since `since_ms`
+  // (steady clock); keeps a watched token fresh. nullopt: not known (yet).
+  std::optional<v1::TicketStatus> Peek(const std::string& token, int64_t since_ms);
+  // Asks the broker for `token` (with the next batch); `on_answered` follows.
+  void Request(const std::string& token);
+  // When the broker last failed to answer a batch of new tokens (0: never).
+  int64_t last_failure_ms() const;
   // The cached status of a watched token (no waiting); also keeps it watched.
   std::optional<v1::TicketStatus> Cached(const std::string& token);
   // The live state moved to `seq`: refresh the watched tokens soon.
@@ -92,20 +104,20 @@ class TicketWatch {
   void Forget(int64_t now) REQUIRES(mu_);
 
   const Options options_;
-  const std::function<void()> on_change_;
+  const OnChange on_change_;
+  const std::function<void()> on_answered_;
   std::thread thread_;
 
   mutable Mutex mu_;
-  CondVar wake_;      // the thread: new tokens, a live change, stop
-  CondVar answered_;  // pages waiting for a lookup
+  CondVar wake_;  // the thread: new tokens, a live change, stop
   bool stop_ GUARDED_BY(mu_) = false;
   std::set<std::string> pending_ GUARDED_BY(mu_);  // asked for, not answered yet
   struct Answer {
     v1::TicketStatus status;
-    uint64_t round = 0;  // the batch that answered it
+    int64_t at_ms = 0;  // when it came
   };
-  std::map<std::string, Answer> answers_ GUARDED_BY(mu_);  // lookups answered
-  uint64_t answer_round_ GUARDED_BY(mu_) = 0;              // +1 per answered batch
+  std::map<std::string, Answer> answers_ GUARDED_BY(mu_);  // new tokens answered
+  int64_t failed_ms_ GUARDED_BY(mu_) = 0;
   std::map<std::string, Entry> watched_ GUARDED_BY(mu_);
   uint64_t live_seq_ GUARDED_BY(mu_) = 0, refreshed_seq_ GUARDED_BY(mu_) = 0;
   v1::Snapshot board_ GUARDED_BY(mu_);

@@ -50,4 +50,18 @@ Forecast ReplayCallRule(const std::vector<ForecastQueue>& queues,
                         const std::vector<ForecastDesk>& desks, size_t target,
                         const CallOrderKey& key, Millis now, int max_calls = kMaxReplayCalls);
 
+// The forecasts of many waiting tickets at once (the web gateway's
+// ticket_status for every page it follows): one replay for all of them
+// instead of one each, with the same figures ReplayCallRule gives each -
+// also past `max_calls`, extrapolated the same way. Each target's key must
+// be in its queue.
+struct ForecastTarget {
+  size_t queue = 0;
+  CallOrderKey key;
+};
+std::vector<Forecast> ReplayCallRuleFor(const std::vector<ForecastQueue>& queues,
+                                        const std::vector<ForecastDesk>& desks,
+                                        const std::vector<ForecastTarget>& targets, Millis now,
+                                        int max_calls = kMaxReplayCalls);
+
 }  // namespace mpp::core

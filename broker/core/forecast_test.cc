@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
 namespace mpp::core {
 namespace {
 
@@ -90,6 +92,51 @@ TEST(Forecast, ALongQueuePastTheReplayBudgetIsExtrapolated) {
   EXPECT_EQ(exact.wait_ms, 500 * 10 * kMin);
   EXPECT_EQ(capped.ahead, exact.ahead);
   EXPECT_EQ(capped.wait_ms, exact.wait_ms);
+}
+
+TEST(Forecast, OneReplayForManyTicketsGivesEachTheFiguresOfItsOwnReplay) {
+  // Random halls: 4 queues, 1-5 counters serving 1-3 of them each, busy or
+  // free, priority and regular keys; every waiting ticket forecast both ways,
+  // with a budget that cuts the replay short and one that does not.
+  std::mt19937 rng(7);
+  for (int hall = 0; hall < 300; ++hall) {
+    std::vector<std::set<CallOrderKey>> sets(4);
+    int64_t id = 1;
+    for (auto& set : sets) {
+      const int n = static_cast<int>(rng() % 25);
+      for (int i = 0; i < n; ++i) {
+        const Millis arrival = static_cast<Millis>(rng() % 1000);
+        set.insert(rng() % 6 == 0 ? Priority(arrival, id++) : Regular(arrival, id++));
+      }
+    }
+    std::vector<ForecastQueue> q;
+    for (auto& set : sets) q.push_back({&set, static_cast<Millis>(1 + rng() % 20) * kMin});
+    std::vector<ForecastDesk> d;
+    const int desks = 1 + static_cast<int>(rng() % 5);
+    for (int i = 0; i < desks; ++i) {
+      ForecastDesk desk;
+      for (size_t k = 0; k < 4; ++k) {
+        if (rng() % 3 == 0) desk.queues.push_back(k);
+      }
+      desk.free_at = kNow + static_cast<Millis>(rng() % 15) * kMin;
+      d.push_back(desk);
+    }
+    std::vector<ForecastTarget> targets;
+    for (size_t k = 0; k < 4; ++k) {
+      for (const auto& key : sets[k]) targets.push_back({k, key});
+    }
+    for (int budget : {kMaxReplayCalls, 7}) {
+      const std::vector<Forecast> all = ReplayCallRuleFor(q, d, targets, kNow, budget);
+      ASSERT_EQ(all.size(), targets.size());
+      for (size_t t = 0; t < targets.size(); ++t) {
+        const Forecast one = ReplayCallRule(q, d, targets[t].queue, targets[t].key, kNow, budget);
+        ASSERT_EQ(all[t].known, one.known) << "hall " << hall << " target " << t;
+        ASSERT_EQ(all[t].ahead, one.ahead)
+            << "hall " << hall << " target " << t << " budget " << budget;
+        ASSERT_EQ(all[t].wait_ms, one.wait_ms) << "hall " << hall << " target " << t;
+      }
+    }
+  }
 }
 
 }  // namespace

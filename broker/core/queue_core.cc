@@ -96,8 +96,7 @@ bool IsTerminal(v1::TicketState s) {
 }
 
 bool ValidTokenRandom(const std::string& random) {
-  return random.size() == kTokenRandomLength &&
-         std::all_of(random.begin(), random.end(), IsBase32);
+  return random.size() == kTokenRandomLength && std::all_of(random.begin(), random.end(), IsBase32);
 }
 
 std::string TicketToken(const std::string& business_day, const std::string& random) {
@@ -749,6 +748,8 @@ Outcome QueueCore::TicketStatuses(const v1::GetTicketStatus& r, Millis now) cons
   }
   Outcome o;
   v1::TicketStatusList* list = o.reply.mutable_ticket_statuses();
+  std::vector<ForecastTarget> waiting;
+  std::vector<v1::TicketStatus*> waiting_status;
   for (const std::string& token : r.tokens()) {
     v1::TicketStatus* st = list->add_statuses();
     st->set_token(token.substr(0, kTokenLength));
@@ -765,13 +766,29 @@ Outcome QueueCore::TicketStatuses(const v1::GetTicketStatus& r, Millis now) cons
     }
     *st->mutable_ticket() = *t;
     RedactTicket(st->mutable_ticket(), Audience::kPublic);
-    if (t->state() == v1::WAITING && t->business_day() == business_day_) {
-      const TicketForecast f = ForecastFor(t->service(), CallOrder(*t), now);
-      st->set_estimated(f.known);
-      st->set_ahead(f.ahead);
-      st->set_estimated_wait_ms(f.wait_ms);
-      st->set_past_closing(f.past_closing);
+    const int queue = catalog_->ServiceIndex(t->service());
+    if (t->state() == v1::WAITING && t->business_day() == business_day_ && queue >= 0) {
+      waiting.push_back({static_cast<size_t>(queue), CallOrder(*t)});
+      waiting_status.push_back(st);
     }
+  }
+  // One replay of the call rule for every waiting ticket asked about: a
+  // thousand pages cost the reactor about one issue's forecast, not a
+  // thousand (the same figures: ReplayCallRuleFor).
+  if (waiting.empty()) return o;
+  std::vector<ForecastQueue> queues;
+  std::vector<ForecastDesk> desks;
+  ForecastInputs(now, &queues, &desks);
+  const std::vector<Forecast> all = ReplayCallRuleFor(queues, desks, waiting, now);
+  for (size_t i = 0; i < all.size(); ++i) {
+    v1::TicketStatus* st = waiting_status[i];
+    const TicketForecast f = all[i].known ? TicketForecast{true, all[i].ahead, all[i].wait_ms,
+                                                           PastClosing(now, all[i].wait_ms)}
+                                          : UnknownForecast(st->ticket().service(), waiting[i].key);
+    st->set_estimated(f.known);
+    st->set_ahead(f.ahead);
+    st->set_estimated_wait_ms(f.wait_ms);
+    st->set_past_closing(f.past_closing);
   }
   return o;
 }
@@ -1255,24 +1272,18 @@ Millis QueueCore::EstimateWaitMs(const std::string& service, int ahead) const {
   return static_cast<Millis>(ahead) * ExpectedServiceMs(service) / servers;
 }
 
-QueueCore::TicketForecast QueueCore::ForecastFor(const std::string& service,
-                                                 const CallOrderKey& key, Millis now) const {
+void QueueCore::ForecastInputs(Millis now, std::vector<ForecastQueue>* queues,
+                               std::vector<ForecastDesk>* desks) const {
   // One queue per catalog service, in catalog order; the open counters with
   // the queues they serve and when their current ticket should be done.
   const auto& services = catalog_->catalog().services();
-  const size_t n = static_cast<size_t>(services.size());
-  std::vector<ForecastQueue> queues(n);
-  size_t target = n;
+  queues->assign(static_cast<size_t>(services.size()), {});
   for (int i = 0; i < services.size(); ++i) {
     const std::string& code = services[i].code();
     auto w = waiting_.find(code);
-    queues[i].waiting = w == waiting_.end() ? nullptr : &w->second;
-    queues[i].service_ms = ExpectedServiceMs(code);
-    if (code == service) target = static_cast<size_t>(i);
+    (*queues)[i].waiting = w == waiting_.end() ? nullptr : &w->second;
+    (*queues)[i].service_ms = ExpectedServiceMs(code);
   }
-  TicketForecast out;
-  if (target == n) return out;
-  std::vector<ForecastDesk> desks;
   for (const auto& [id, c] : counters_) {
     if (c.status() != v1::OPEN) continue;  // a break's end is not known: not counted
     const v1::CounterDef* def = catalog_->FindCounter(id);
@@ -1288,34 +1299,48 @@ QueueCore::TicketForecast QueueCore::ForecastFor(const std::string& service,
       const Millis start = t->state() == v1::SERVING ? t->serving_ms() : now;
       d.free_at = std::max(now, start + ExpectedServiceMs(t->service()));
     }
-    desks.push_back(std::move(d));
+    desks->push_back(std::move(d));
   }
-  const Forecast f = ReplayCallRule(queues, desks, target, key, now);
-  out.known = f.known;
-  if (!f.known) {
-    // No open counter serves it: its own queue, and the old guess (kiosks
-    // say the wait is not known yet).
-    auto w = waiting_.find(service);
-    if (w != waiting_.end() && !w->second.empty()) {
-      const auto& set = w->second;  // O(1) for a key after every waiting one
-      out.ahead = *set.rbegin() < key
-                      ? static_cast<int>(set.size())
-                      : static_cast<int>(std::distance(set.begin(), set.lower_bound(key)));
-    }
-    out.wait_ms = EstimateWaitMs(service, out.ahead);
-    return out;
-  }
-  out.ahead = f.ahead;
-  out.wait_ms = f.wait_ms;
+}
+
+bool QueueCore::PastClosing(Millis now, Millis wait_ms) const {
   // After the MPP's closing time today (its hours for this weekday).
-  const int off = catalog_->utc_offset_min();
-  const LocalTime lt = ToLocal(now, off);
+  const LocalTime lt = ToLocal(now, catalog_->utc_offset_min());
+  bool past = false;
   for (const auto& d : catalog_->catalog().opening_hours()) {
     if (d.weekday() != lt.weekday) continue;
     const Millis closing = day_begin_ms_ + static_cast<Millis>(d.hours().end().minutes()) * 60000;
-    out.past_closing = now < day_end_ms_ && now + f.wait_ms >= closing;
+    past = now < day_end_ms_ && now + wait_ms >= closing;
   }
+  return past;
+}
+
+QueueCore::TicketForecast QueueCore::UnknownForecast(const std::string& service,
+                                                     const CallOrderKey& key) const {
+  // No open counter serves it: its own queue, and the old guess (kiosks say
+  // the wait is not known yet).
+  TicketForecast out;
+  auto w = waiting_.find(service);
+  if (w != waiting_.end() && !w->second.empty()) {
+    const auto& set = w->second;  // O(1) for a key after every waiting one
+    out.ahead = *set.rbegin() < key
+                    ? static_cast<int>(set.size())
+                    : static_cast<int>(std::distance(set.begin(), set.lower_bound(key)));
+  }
+  out.wait_ms = EstimateWaitMs(service, out.ahead);
   return out;
+}
+
+QueueCore::TicketForecast QueueCore::ForecastFor(const std::string& service,
+                                                 const CallOrderKey& key, Millis now) const {
+  const int target = catalog_->ServiceIndex(service);
+  if (target < 0) return TicketForecast();
+  std::vector<ForecastQueue> queues;
+  std::vector<ForecastDesk> desks;
+  ForecastInputs(now, &queues, &desks);
+  const Forecast f = ReplayCallRule(queues, desks, static_cast<size_t>(target), key, now);
+  if (!f.known) return UnknownForecast(service, key);
+  return {true, f.ahead, f.wait_ms, PastClosing(now, f.wait_ms)};
 }
 
 int QueueCore::tickets_today() const {

@@ -29,6 +29,9 @@
 
 namespace mpp::core {
 
+struct ForecastQueue;  // broker/core/forecast.h
+struct ForecastDesk;
+
 struct Outcome {
   v1::Reply reply;                // reply.error().code() == OK on success
   std::vector<v1::Event> events;  // what changed, in order; empty for refusals and reads
@@ -223,6 +226,10 @@ class QueueCore {
   Outcome TicketEvent(v1::EventType type, v1::Ticket ticket, const v1::Counter* counter);
   // Sets ahead, estimated_wait_ms and past_closing for the reply's waiting ticket.
   void SetForecast(v1::Reply* reply, Millis now) const;
+  void ForecastInputs(Millis now, std::vector<ForecastQueue>* queues,
+                      std::vector<ForecastDesk>* desks) const;
+  bool PastClosing(Millis now, Millis wait_ms) const;
+  TicketForecast UnknownForecast(const std::string& service, const CallOrderKey& key) const;
   static void PutForecast(const TicketForecast& f, v1::Reply* reply);
   // Sets business_day_ and its UTC bounds [day_begin_ms_, day_end_ms_).
   void EnterDay(const std::string& day);
