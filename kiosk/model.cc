@@ -213,8 +213,6 @@ void KioskModel::TapBack() {
       screen_ = Screen::kServices;
       break;
     case Screen::kPriority:
-      screen_ = Screen::kStandard;
-      break;
     case Screen::kRefused:
       screen_ = Screen::kStandard;
       break;

@@ -11,7 +11,6 @@
 namespace mpp::kiosk {
 namespace {
 
-constexpr double kDpi = 203.0;
 constexpr const char* kFont = "DejaVu Sans";
 
 struct CairoDeleter {

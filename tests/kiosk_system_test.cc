@@ -43,7 +43,7 @@ class KioskSystem : public ::testing::Test {
     std::filesystem::create_directories(dir_.File("tickets"));
   }
   std::string WriteScript(const std::string& text) {
-    const std::string path = dir_.File("visitor.script");
+    std::string path = dir_.File("visitor.script");
     std::ofstream(path) << text;
     return path;
   }

@@ -32,8 +32,9 @@ class SecureBroker : public ::testing::Test {
     return ClientKeys{broker_public_, *k};
   }
   // Adds a device (as the admin) and returns its keys.
-  ClientKeys Device(const std::string& name, v1::DeviceRole role, std::vector<int> counters = {},
-                    std::vector<std::string> zones = {}) {
+  ClientKeys Device(const std::string& name, v1::DeviceRole role,
+                    const std::vector<int>& counters = {},
+                    const std::vector<std::string>& zones = {}) {
     ClientKeys k = Keys();
     TestClient admin(broker_->command_endpoint(), "admin", &admin_);
     v1::Request r;

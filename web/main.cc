@@ -77,7 +77,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--pages-per-minute", so.pages_per_s,
                  "requests a minute from one address, on average (bursts of 60)")
-      ->transform([](std::string v) { return std::to_string(std::stod(v) / 60.0); })
+      ->transform([](const std::string& v) { return std::to_string(std::stod(v) / 60.0); })
       ->check(CLI::PositiveNumber);
   double board_s = 5;
   app.add_option("--board-seconds", board_s,

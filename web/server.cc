@@ -39,7 +39,7 @@ std::string PeerAddress(MHD_Connection* c) {
   return buf;
 }
 
-std::string Trim(std::string s) {
+std::string Trim(const std::string& s) {
   const auto b = s.find_first_not_of(" \t");
   const auto e = s.find_last_not_of(" \t");
   return b == std::string::npos ? "" : s.substr(b, e - b + 1);
@@ -510,7 +510,7 @@ ssize_t WebServer::OnStreamRead(void* cls, uint64_t /*pos*/, char* buf, size_t m
   for (;;) {
     if (s->written < s->out.size()) {
       const size_t n = std::min(max, s->out.size() - s->written);
-      std::memcpy(buf, s->out.data() + s->written, n);
+      std::copy_n(s->out.data() + s->written, n, buf);
       s->written += n;
       return static_cast<ssize_t>(n);
     }
