@@ -459,7 +459,8 @@ Outcome QueueCore::ChangeDay(Millis now) {
 Outcome QueueCore::Apply(const v1::Request& r, Millis now, const std::string& device) {
   Outcome day = ChangeDay(now);  // usually nothing: the reactor changes the day first
   Outcome o = ApplyOne(r, now, device);
-  offered_pin_.reset();  // it was for this request only
+  offered_pin_.reset();  // it and the token were for this request only
+  offered_token_.clear();
   // The token goes to the kiosk that issued the ticket, no one else.
   if (!r.has_issue() && o.reply.has_ticket()) o.reply.mutable_ticket()->clear_token();
   if (!day.events.empty()) {
@@ -730,7 +731,7 @@ Outcome QueueCore::Issue(const v1::IssueTicket& c, Millis now) {
   t.set_arrival_ms(now);
   t.set_wait_target_min(s->wait_target_min());
   t.set_service_std_min(s->service_std_min());
-  if (ValidTokenRandom(c.token_random())) t.set_token(TicketToken(day, c.token_random()));
+  if (ValidTokenRandom(offered_token_)) t.set_token(TicketToken(day, offered_token_));
   if (forecast.known) {  // kept, so reports show how honest the estimates were
     t.set_estimated(true);
     t.set_estimated_wait_ms(forecast.wait_ms);

@@ -136,6 +136,10 @@ class QueueCore {
   // a sign-in of an unknown id against it, so that it costs the time of a
   // wrong PIN (the reactor makes a hash of no PIN when there is none).
   std::string AnyPinHash() const;
+  // The random part of the next issued ticket's token (20 base32 characters,
+  // kTokenRandomLength), made by the reactor; for the next Apply only. An
+  // issue without one gives a ticket without a token.
+  void OfferTokenRandom(std::string random) { offered_token_ = std::move(random); }
   // Wrong PINs per device (broker/core/sign_in_guard.h).
   const SignInGuard& sign_in_guard() const { return guard_; }
   // Devices allowed on a broker with CURVE keys (docs/SECURITY.md).
@@ -264,6 +268,7 @@ class QueueCore {
   std::map<std::string, v1::Operator> operators_;
   std::map<std::string, v1::Device> devices_;  // by public key
   std::optional<PinWork> offered_pin_;
+  std::string offered_token_;
   SignInGuard guard_;
   Outcome ApplyOne(const v1::Request& request, Millis now, const std::string& device);
 };

@@ -42,6 +42,11 @@ class QueueCoreTest : public ::testing::Test {
     for (const auto& e : o.events) events_.push_back(e);
     return o.reply;
   }
+  // An issue with the reactor's random part of the token offered first.
+  v1::Reply DoWithToken(const v1::Request& r, const std::string& random, Millis now) {
+    core_.OfferTokenRandom(random);
+    return Do(r, now);
+  }
   v1::Reply Issue(const std::string& service, Millis now,
                   v1::PriorityReason p = v1::PRIORITY_NONE) {
     v1::Request r;
@@ -1137,11 +1142,10 @@ TEST(PastClosing, AnUnknownPolicyIsRefusedWithItsPlace) {
 
 // ------------------------------------------------------------ ticket tokens --
 
-v1::Request IssueWithToken(const std::string& service, const std::string& random) {
+v1::Request IssueOf(const std::string& service) {
   v1::Request r;
   r.mutable_issue()->set_service(service);
   r.mutable_issue()->set_source(v1::KIOSK);
-  r.mutable_issue()->set_token_random(random);
   return r;
 }
 
@@ -1162,7 +1166,7 @@ TEST(TicketToken, IsTheDayAndTheRandomPartAndNamesItsDayBack) {
 }
 
 TEST_F(QueueCoreTest, OnlyTheIssueReplyCarriesTheTicketsToken) {
-  const v1::Reply issued = Do(IssueWithToken("S1", "abcdefghijklmnopqrst"), monday_);
+  const v1::Reply issued = DoWithToken(IssueOf("S1"), "abcdefghijklmnopqrst", monday_);
   ASSERT_EQ(issued.error().code(), v1::OK);
   EXPECT_EQ(issued.ticket().token(), "20261130abcdefghijklmnopqrst");
   ASSERT_FALSE(events_.empty());
@@ -1180,12 +1184,15 @@ TEST_F(QueueCoreTest, OnlyTheIssueReplyCarriesTheTicketsToken) {
   ASSERT_EQ(called.ticket().number(), issued.ticket().number());
   EXPECT_EQ(called.ticket().token(), "") << "a counter's reply does not leak it";
   // A malformed random part (not from the reactor) gives no token at all.
-  EXPECT_EQ(Do(IssueWithToken("S1", "short"), monday_).ticket().token(), "");
+  EXPECT_EQ(DoWithToken(IssueOf("S1"), "short", monday_).ticket().token(), "");
+  // An offer is for the next request only: a refused issue does not pass it on.
+  EXPECT_NE(DoWithToken(IssueOf("NOPE"), "cccccccccccccccccccc", monday_).error().code(), v1::OK);
+  EXPECT_EQ(Do(IssueOf("S1"), monday_).ticket().token(), "");
 }
 
 TEST_F(QueueCoreTest, TicketStatusByTokenFollowsTheTicketThroughItsDay) {
-  const v1::Reply first = Do(IssueWithToken("S1", "aaaaaaaaaaaaaaaaaaaa"), monday_);
-  const v1::Reply second = Do(IssueWithToken("S1", "bbbbbbbbbbbbbbbbbbbb"), monday_);
+  const v1::Reply first = DoWithToken(IssueOf("S1"), "aaaaaaaaaaaaaaaaaaaa", monday_);
+  const v1::Reply second = DoWithToken(IssueOf("S1"), "bbbbbbbbbbbbbbbbbbbb", monday_);
   SignIn(1, "ani", monday_);
   const std::string t1 = first.ticket().token(), t2 = second.ticket().token();
 

@@ -638,17 +638,12 @@ void Reactor::ApplyCommand(Pending p, const v1::Envelope& in, const std::string&
                            bool* began, Millis now) {
   const v1::Request& req = in.request();
   const Millis held_before = core_->sign_in_guard().HeldUntil(caller, now);
-  // A new ticket's token is random, so it is made here and not in the core
-  // (which stays a function of its inputs), after the retry check: a retry
-  // gets the stored reply with the first token.
-  v1::Request with_token;
-  if (req.has_issue()) {
-    with_token = req;
-    with_token.mutable_issue()->set_token_random(NewTokenRandom());
-  }
-  core::Outcome o = req.has_reload_catalog() ? ReloadCatalogFile(now)
-                                             : core_->Apply(req.has_issue() ? with_token : req,
-                                                            now, caller);
+  // A new ticket's token is random, so it is made here and handed to the
+  // core (which stays a function of its inputs), after the retry check: a
+  // retry gets the stored reply with the first token.
+  if (req.has_issue()) core_->OfferTokenRandom(NewTokenRandom());
+  core::Outcome o =
+      req.has_reload_catalog() ? ReloadCatalogFile(now) : core_->Apply(req, now, caller);
   if (req.has_sign_in()) NoteSignIn(req.sign_in(), o, caller, held_before, now);
   for (const auto& e : o.events) {
     if (!e.has_numbers_raised()) continue;
