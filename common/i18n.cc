@@ -164,4 +164,15 @@ std::string QueueText(const QueueFacts& l, Millis now_ms, int utc_offset_min, La
   }
 }
 
+std::string AheadText(int ahead, Lang lang) {
+  if (ahead == 0) return T(lang, "Tidak ada orang di depan Anda", "No one is ahead of you");
+  char buf[80];
+  std::snprintf(buf, sizeof buf,
+                lang == Lang::kId ? "%d orang di depan Anda"
+                : ahead == 1      ? "%d person ahead of you"
+                                  : "%d people ahead of you",
+                ahead);
+  return buf;
+}
+
 }  // namespace mpp

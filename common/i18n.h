@@ -52,6 +52,10 @@ std::string SkmElement(int index, Lang lang);
 // "sekitar 1 jam 10 menit" (rounded to 5 minutes).
 std::string WaitText(Millis wait_ms, Lang lang);
 
+// "3 orang di depan Anda" / "3 people ahead of you"; "Tidak ada orang di depan
+// Anda" for none (the kiosk's ticket and the visitor's phone say the same).
+std::string AheadText(int ahead, Lang lang);
+
 // How a service stands for a visitor deciding whether to queue or to come at
 // all - the kiosk's service list and the web board say the same: "3 menunggu,
 // sekitar 15 menit", "Tidak ada antrean", "Kuota hari ini habis. Buka lagi

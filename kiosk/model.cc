@@ -441,17 +441,7 @@ void KioskModel::BuildTicketView(const v1::Ticket& t, int ahead, Millis estimate
   v.number = t.number();
   v.service = s ? ServiceName(*s) : t.service();
   v.agency = s ? AgencyNameOf(s->agency()) : "";
-  char buf[200];
-  if (ahead == 0) {
-    v.ahead_text = T(lang_, "Tidak ada orang di depan Anda", "No one is ahead of you");
-  } else {
-    std::snprintf(buf, sizeof buf,
-                  lang_ == Lang::kId ? "%d orang di depan Anda"
-                  : ahead == 1       ? "%d person ahead of you"
-                                     : "%d people ahead of you",
-                  ahead);
-    v.ahead_text = buf;
-  }
+  v.ahead_text = AheadText(ahead, lang_);
   v.wait_text =
       std::string(T(lang_, "Perkiraan waktu tunggu: ", "Estimated wait: ")) +
       (LiveFor(t.service()).open_counters > 0

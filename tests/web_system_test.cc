@@ -249,6 +249,11 @@ TEST_F(WebSystem, TheBoardHealthAndMetricsTellTheHallsState) {
   const std::string metrics = Fetch(base_ + "/metrics").body;
   EXPECT_NE(metrics.find("mpp_tickets_waiting{service=\"KTP-REKAM\"} 2"), std::string::npos);
   EXPECT_NE(metrics.find("mpp_web_broker_synced 1"), std::string::npos);
+  // The test's client, mpp-web's two: the IT officer sees the hall's programs come and go.
+  std::smatch clients;
+  ASSERT_TRUE(std::regex_search(metrics, clients, std::regex("mpp_broker_clients ([0-9]+)")))
+      << metrics;
+  EXPECT_GE(std::stoi(clients[1]), 2);
   EXPECT_NE(metrics.find("# TYPE mpp_web_requests_total counter"), std::string::npos);
 
   broker_.Kill();  // the IT officer's monitoring sees it

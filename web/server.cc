@@ -572,6 +572,11 @@ std::string WebServer::Metrics() {
         std::to_string(m.failures), "counter");
   gauge("mpp_web_watched_tickets", "Tickets followed by at least one page lately.",
         std::to_string(m.watched));
+  if (m.broker_clients >= 0) {
+    gauge("mpp_broker_clients",
+          "Programs the broker heard from in the last minute: screens, kiosks, counters, ...",
+          std::to_string(m.broker_clients));
+  }
   {
     MutexLock lock(&mu_);
     gauge("mpp_web_streams", "Open live pages (Server-Sent Events).", std::to_string(streams_));

@@ -31,17 +31,6 @@ std::string ZoneOf(const CatalogIndex& catalog, int counter_id) {
   return "";
 }
 
-std::string AheadText(int ahead, Lang lang) {
-  if (ahead == 0) return T(lang, "Tidak ada orang di depan Anda", "No one is ahead of you");
-  char buf[80];
-  std::snprintf(buf, sizeof buf,
-                lang == Lang::kId ? "%d orang di depan Anda"
-                : ahead == 1      ? "%d person ahead of you"
-                                  : "%d people ahead of you",
-                ahead);
-  return buf;
-}
-
 // The phase of a ticket the broker knows: the live state, when it has the
 // ticket, is the fresher of the two.
 TicketPhase PhaseOf(const v1::Ticket& t, int ahead, int almost) {

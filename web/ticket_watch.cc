@@ -189,8 +189,12 @@ void TicketWatch::TakeBoard(BrokerClient& client) {
   r.mutable_snapshot();
   auto reply = Send(client, r);
   if (!reply) return;
+  v1::Request status;
+  status.mutable_status();
+  auto st = Send(client, status);
   MutexLock lock(&mu_);
   board_ = reply->snapshot();
+  metrics_.broker_clients = st ? st->status().clients() : -1;
 }
 
 void TicketWatch::Forget(int64_t now) {

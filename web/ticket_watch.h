@@ -59,6 +59,7 @@ class TicketWatch {
     uint64_t lookups = 0;      // new tokens asked for
     uint64_t refreshes = 0;    // refreshes of the watched tokens
     size_t watched = 0;
+    int broker_clients = -1;  // the broker's clients heard in the last minute (-1: unknown)
   };
 
   // `on_change(tokens)`: these watched tickets' statuses changed.
