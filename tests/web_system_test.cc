@@ -5,6 +5,9 @@
 // (headless Chromium at phone size).
 #include <curl/curl.h>
 #include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -300,6 +303,45 @@ TEST_F(WebSystem, ThePageInARealBrowserAtPhoneSizeUpdatesWhenTheTicketIsCalled) 
   ASSERT_TRUE(browser.Screenshot(dir_.File("called.png")));
   // The page wider than the phone would scroll sideways: it must not.
   EXPECT_EQ(browser.Evaluate("String(document.documentElement.scrollWidth <= 360)"), "true");
+}
+
+// Under systemd (mpp-web.service, Type=notify) mpp-web says READY=1 once it
+// listens and STOPPING=1 on SIGTERM. A notify socket of our own stands in.
+TEST(WebService, TellsTheServiceManagerItIsReadyAndStopping) {
+  TempDir dir;
+  BrokerProcess broker(dir);
+  ASSERT_TRUE(broker.Start());
+  const std::string path = dir.File("notify");
+  const int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ChildProcess web;
+  ASSERT_TRUE(
+      web.Start({MPP_WEB_BIN, "--broker", broker.command_endpoint(), "--listen", "127.0.0.1:0"},
+                {"NOTIFY_SOCKET=" + path}, dir.File("web.log")));
+  std::string heard;
+  auto drain = [&] {
+    char buf[512];
+    ssize_t n;
+    while ((n = recv(fd, buf, sizeof buf, MSG_DONTWAIT)) > 0) {
+      heard.append(buf, static_cast<size_t>(n)).push_back('\n');
+    }
+  };
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        drain();
+        return heard.find("READY=1") != std::string::npos;
+      },
+      20000))
+      << heard << ReadFile(dir.File("web.log"));
+  EXPECT_NE(heard.find("STATUS=serving http://127.0.0.1:"), std::string::npos) << heard;
+  EXPECT_EQ(web.Stop(), 0) << "SIGTERM stops it cleanly";
+  drain();
+  EXPECT_NE(heard.find("STOPPING=1"), std::string::npos) << heard;
+  close(fd);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 // thread (web/ticket_watch.h), HTTP from libmicrohttpd (web/server.h).
 #include <pthread.h>
 #include <spdlog/spdlog.h>
+#include <systemd/sd-daemon.h>
 
 #include <CLI/CLI.hpp>
 #include <atomic>
@@ -142,9 +143,13 @@ int main(int argc, char** argv) {
   std::printf("mpp-web ready http://%s:%d\n", so.address.c_str(), server.port());
   std::fflush(stdout);
   spdlog::info("serving http://{}:{} for broker {}", so.address, server.port(), broker);
+  // Under systemd (Type=notify): ready once listening. No-op elsewhere.
+  sd_notifyf(0, "READY=1\nSTATUS=serving http://%s:%d for broker %s", so.address.c_str(),
+             server.port(), broker.c_str());
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   spdlog::info("stopping");
+  sd_notify(0, "STOPPING=1");
   ready = false;
   server.Stop();
   watch.Stop();
