@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -276,6 +278,30 @@ Xvfb::~Xvfb() {
   options_.endpoint = command_;
   options_.extra_args = {"--events", events_};
   return Start();
+}
+
+NotifySocket::NotifySocket(const std::string& path) : path_(path) {
+  fd_ = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
+  if (fd_ >= 0 && bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd_);
+    fd_ = -1;
+  }
+}
+
+NotifySocket::~NotifySocket() {
+  if (fd_ >= 0) close(fd_);
+}
+
+const std::string& NotifySocket::Heard() {
+  char buf[512];
+  ssize_t n;
+  while (fd_ >= 0 && (n = recv(fd_, buf, sizeof buf, MSG_DONTWAIT)) > 0) {
+    heard_.append(buf, static_cast<size_t>(n)).push_back('\n');
+  }
+  return heard_;
 }
 
 std::string ReadFile(const std::string& path) {

@@ -32,7 +32,7 @@ class BrokerProcess {
     std::string endpoint = "tcp://127.0.0.1:*";             // "*": a free port chosen by the kernel
     std::vector<std::string> extra_args;
     std::string log_level = "warn";
-    bool init = true;  // --init when the database file does not exist yet
+    bool init = true;              // --init when the database file does not exist yet
     std::vector<std::string> env;  // "NAME=value", added to the broker's environment
   };
 
@@ -134,6 +134,25 @@ class Xvfb {
 
 // The whole file, or "" when it cannot be read (for logs in failure messages).
 std::string ReadFile(const std::string& path);
+
+// A datagram socket standing in for systemd's notify socket: start a program
+// with NOTIFY_SOCKET=path() and read what it told the service manager.
+class NotifySocket {
+ public:
+  explicit NotifySocket(const std::string& path);
+  ~NotifySocket();
+  NotifySocket(const NotifySocket&) = delete;
+  NotifySocket& operator=(const NotifySocket&) = delete;
+  bool ok() const { return fd_ >= 0; }
+  const std::string& path() const { return path_; }
+  // Everything received so far, a message a line.
+  const std::string& Heard();
+
+ private:
+  int fd_ = -1;
+  std::string path_;
+  std::string heard_;
+};
 
 // Runs `shell_command` with /bin/sh and returns its exit code (-1 if it did
 // not exit normally) and what it wrote to stdout.

@@ -305,7 +305,8 @@ TEST(BrokerSystem, WrongPinsHoldTheDeviceThatTypesThemNotTheOperator) {
     add.mutable_set_operator()->set_pin("4321");
     ASSERT_EQ(c.Must(add).error().code(), v1::OK);
   }
-  for (int i = 0; i < 4; ++i) EXPECT_EQ(sign_in("counter-1", 1, "1111").error().code(), v1::NOT_PERMITTED);
+  for (int i = 0; i < 4; ++i)
+    EXPECT_EQ(sign_in("counter-1", 1, "1111").error().code(), v1::NOT_PERMITTED);
   EXPECT_NE(sign_in("counter-1", 1, "1111").error().message_en().find("device is held"),
             std::string::npos);
   // The operator was not locked: another workstation signs her in at once.
@@ -316,9 +317,9 @@ TEST(BrokerSystem, WrongPinsHoldTheDeviceThatTypesThemNotTheOperator) {
   // instead of waiting out the hold (mppctl device release).
   EXPECT_NE(sign_in("counter-1", 1, "4321").error().message_en().find("Too many wrong PINs"),
             std::string::npos);
-  const CommandResult released = RunCommand(std::string(MPP_CTL_BIN) + " --broker " +
-                                            broker.command_endpoint() +
-                                            " device release counter-1 2>&1");
+  const CommandResult released =
+      RunCommand(std::string(MPP_CTL_BIN) + " --broker " + broker.command_endpoint() +
+                 " device release counter-1 2>&1");
   EXPECT_EQ(released.exit_code, 0) << released.out;
   EXPECT_NE(released.out.find("counter-1"), std::string::npos) << released.out;
   EXPECT_EQ(sign_in("counter-1", 1, "4321").counter().operator_id(), "ani");
@@ -344,9 +345,8 @@ TEST(BrokerSystem, AnUnknownOperatorIdIsAnsweredLikeAWrongPinInTheSameTime) {
     r.mutable_sign_in()->set_pin("1111");
     const auto start = std::chrono::steady_clock::now();
     const v1::Reply reply = c.Must(r);
-    const double ms = std::chrono::duration<double, std::milli>(
-                          std::chrono::steady_clock::now() - start)
-                          .count();
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     *message = reply.error().message_en();
     return ms;
   };
@@ -431,9 +431,9 @@ TEST(BrokerSystem, AWholeHallSigningInAtOnceIsServedOnceEach) {
   // One answer each: the broker logs at stop how many resends it absorbed.
   ASSERT_EQ(broker.Stop(), 0);
   for (int i = 1; i <= kCounters; ++i) EXPECT_EQ(answers[i], 1) << "counter " << i;
-  EXPECT_NE(broker.StderrText().find(std::to_string(kCounters) +
-                                     " retries of a PIN check absorbed"),
-            std::string::npos)
+  EXPECT_NE(
+      broker.StderrText().find(std::to_string(kCounters) + " retries of a PIN check absorbed"),
+      std::string::npos)
       << broker.StderrText();
 }
 
@@ -465,8 +465,7 @@ TEST(BrokerSystem, AClockBehindTheLastEventIsRefusedOrGoneOnFrom) {
   opt.extra_args = {"--allow-clock-behind"};
   BrokerProcess allowed(dir, opt);
   ASSERT_TRUE(allowed.Start());
-  EXPECT_NE(allowed.StderrText().find("s behind the last time this broker used"),
-            std::string::npos)
+  EXPECT_NE(allowed.StderrText().find("s behind the last time this broker used"), std::string::npos)
       << allowed.StderrText();
   TestClient c(allowed.command_endpoint());
   EXPECT_GE(c.Status().now_ms(), issued) << "never before the last event";
@@ -499,9 +498,9 @@ TEST(BrokerSystem, AMissingOrEmptyDatabaseIsRefusedUnlessInitAsksForANewOne) {
     std::filesystem::remove(dir.File("mpp.db"));
   }
   // A folder that is not there (the volume is not mounted).
-  const CommandResult no_dir = RunCommand(std::string(MPP_BROKER_BIN) + " --config " +
-                                          SampleCatalog() + " --db " + dir.File("gone/mpp.db") +
-                                          " --endpoint 'tcp://127.0.0.1:*' 2>&1");
+  const CommandResult no_dir =
+      RunCommand(std::string(MPP_BROKER_BIN) + " --config " + SampleCatalog() + " --db " +
+                 dir.File("gone/mpp.db") + " --endpoint 'tcp://127.0.0.1:*' 2>&1");
   EXPECT_EQ(no_dir.exit_code, 2);
   EXPECT_NE(no_dir.out.find("the data directory " + dir.File("gone") + " does not exist"),
             std::string::npos)
@@ -592,11 +591,11 @@ TEST(BrokerSystem, AFullDiskRefusesCommandsKeepsReadingAndRecoversByItself) {
   ASSERT_EQ(statvfs(dir.path().c_str(), &vfs), 0);
   const int64_t filler =
       static_cast<int64_t>(vfs.f_bavail) * static_cast<int64_t>(vfs.f_frsize) - 256 * 1024;
-  EXPECT_NEAR(static_cast<double>(before.disk_free_bytes()), static_cast<double>(filler + 256 * 1024),
-              64 * 1024);
+  EXPECT_NEAR(static_cast<double>(before.disk_free_bytes()),
+              static_cast<double>(filler + 256 * 1024), 64 * 1024);
   ASSERT_GT(filler, 0);
-  ASSERT_EQ(RunCommand("head -c " + std::to_string(filler) + " /dev/zero > " +
-                       dir.File("filler") + " 2>&1")
+  ASSERT_EQ(RunCommand("head -c " + std::to_string(filler) + " /dev/zero > " + dir.File("filler") +
+                       " 2>&1")
                 .exit_code,
             0);
   int acknowledged = 0;
@@ -755,8 +754,8 @@ TEST(BrokerSystem, BeyondTheOpenFileLimitNewDevicesAreRefusedCleanlyNotLeftWaiti
     int n = 0;
     for (auto& d : crowd) {
       std::vector<zmq::message_t> frames;
-      while (zmq::recv_multipart(*d.monitor, std::back_inserter(frames),
-                                 zmq::recv_flags::dontwait)) {
+      while (
+          zmq::recv_multipart(*d.monitor, std::back_inserter(frames), zmq::recv_flags::dontwait)) {
         uint16_t event;
         uint32_t value;
         std::memcpy(&event, frames[0].data(), 2);
@@ -800,10 +799,9 @@ TEST(BrokerSystem, BeyondTheOpenFileLimitNewDevicesAreRefusedCleanlyNotLeftWaiti
   std::cout << in << " of " << crowd.size() << " let in at once, " << no_room
             << " told there is no room; descriptors " << open_fds << " before, " << open_now()
             << " after, limit " << limit << "\n";
-  EXPECT_TRUE(
-      WaitFor([&] { return broker.StderrText().find("no room for new connections") !=
-                           std::string::npos; },
-              5000))
+  EXPECT_TRUE(WaitFor(
+      [&] { return broker.StderrText().find("no room for new connections") != std::string::npos; },
+      5000))
       << broker.StderrText();
   EXPECT_NE(broker.StderrText().find("Raise LimitNOFILE"), std::string::npos);
   // mppctl status tells the officer too.
@@ -836,8 +834,8 @@ TEST(BrokerSystem, BeyondTheOpenFileLimitNewDevicesAreRefusedCleanlyNotLeftWaiti
   const double used_s = static_cast<double>(cpu_ticks() - ticks_before) / sysconf(_SC_CLK_TCK);
   const double wall_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_before).count();
-  EXPECT_LT(used_s / wall_s, 0.33) << "the broker used " << used_s << " s of CPU in " << wall_s
-                                   << " s";
+  EXPECT_LT(used_s / wall_s, 0.33)
+      << "the broker used " << used_s << " s of CPU in " << wall_s << " s";
 
   // Devices that come one by one are let in while there is room (a burst
   // fills the reserve with handshakes, so fewer may have got in above); the
@@ -862,8 +860,7 @@ TEST(BrokerSystem, BeyondTheOpenFileLimitNewDevicesAreRefusedCleanlyNotLeftWaiti
     d.socket.reset();
   }
   TestClient later(broker.command_endpoint(), "kiosk-later");
-  EXPECT_TRUE(WaitFor([&] { return later.Call(status, 1000).ok(); }, 20000))
-      << broker.StderrText();
+  EXPECT_TRUE(WaitFor([&] { return later.Call(status, 1000).ok(); }, 20000)) << broker.StderrText();
 }
 
 // Under systemd, stderr is the journal: each line starts with its syslog
@@ -973,39 +970,25 @@ TEST(BrokerSystem, InitOnlyCreatesTheDatabaseAndInstalledDefaultsAreTheSystemPat
 // own stands in for systemd.
 TEST(BrokerSystem, TellsTheServiceManagerItIsReadyAndPetsTheWatchdog) {
   TempDir dir;
-  const std::string path = dir.File("notify");
-  const int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  ASSERT_GE(fd, 0);
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
-  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  setenv("NOTIFY_SOCKET", path.c_str(), 1);
+  NotifySocket notify(dir.File("notify"));
+  ASSERT_TRUE(notify.ok());
+  setenv("NOTIFY_SOCKET", notify.path().c_str(), 1);
   setenv("WATCHDOG_USEC", "2000000", 1);
   BrokerProcess broker(dir);
   const bool started = broker.Start();
   unsetenv("NOTIFY_SOCKET");
   unsetenv("WATCHDOG_USEC");
   ASSERT_TRUE(started);
-  std::string heard;
   ASSERT_TRUE(WaitFor(
       [&] {
-        char buf[512];
-        ssize_t n;
-        while ((n = recv(fd, buf, sizeof buf, MSG_DONTWAIT)) > 0) {
-          heard.append(buf, static_cast<size_t>(n)).push_back('\n');
-        }
+        const std::string& heard = notify.Heard();
         return heard.find("READY=1") != std::string::npos &&
                heard.find("WATCHDOG=1") != std::string::npos;
       },
       10000))
-      << heard;
+      << notify.Heard();
   ASSERT_EQ(broker.Stop(), 0);
-  char buf[512];
-  ssize_t n;
-  while ((n = recv(fd, buf, sizeof buf, MSG_DONTWAIT)) > 0) heard.append(buf, static_cast<size_t>(n));
-  EXPECT_NE(heard.find("STOPPING=1"), std::string::npos) << heard;
-  close(fd);
+  EXPECT_NE(notify.Heard().find("STOPPING=1"), std::string::npos) << notify.Heard();
 }
 
 TEST(BrokerSystem, RunningTextIsPublishedAndSurvivesARestart) {

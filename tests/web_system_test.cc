@@ -5,9 +5,6 @@
 // (headless Chromium at phone size).
 #include <curl/curl.h>
 #include <gtest/gtest.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -311,37 +308,18 @@ TEST(WebService, TellsTheServiceManagerItIsReadyAndStopping) {
   TempDir dir;
   BrokerProcess broker(dir);
   ASSERT_TRUE(broker.Start());
-  const std::string path = dir.File("notify");
-  const int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  ASSERT_GE(fd, 0);
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
-  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  NotifySocket notify(dir.File("notify"));
+  ASSERT_TRUE(notify.ok());
   ChildProcess web;
   ASSERT_TRUE(
       web.Start({MPP_WEB_BIN, "--broker", broker.command_endpoint(), "--listen", "127.0.0.1:0"},
-                {"NOTIFY_SOCKET=" + path}, dir.File("web.log")));
-  std::string heard;
-  auto drain = [&] {
-    char buf[512];
-    ssize_t n;
-    while ((n = recv(fd, buf, sizeof buf, MSG_DONTWAIT)) > 0) {
-      heard.append(buf, static_cast<size_t>(n)).push_back('\n');
-    }
-  };
-  ASSERT_TRUE(WaitFor(
-      [&] {
-        drain();
-        return heard.find("READY=1") != std::string::npos;
-      },
-      20000))
-      << heard << ReadFile(dir.File("web.log"));
-  EXPECT_NE(heard.find("STATUS=serving http://127.0.0.1:"), std::string::npos) << heard;
+                {"NOTIFY_SOCKET=" + notify.path()}, dir.File("web.log")));
+  ASSERT_TRUE(WaitFor([&] { return notify.Heard().find("READY=1") != std::string::npos; }, 20000))
+      << notify.Heard() << ReadFile(dir.File("web.log"));
+  EXPECT_NE(notify.Heard().find("STATUS=serving http://127.0.0.1:"), std::string::npos)
+      << notify.Heard();
   EXPECT_EQ(web.Stop(), 0) << "SIGTERM stops it cleanly";
-  drain();
-  EXPECT_NE(heard.find("STOPPING=1"), std::string::npos) << heard;
-  close(fd);
+  EXPECT_NE(notify.Heard().find("STOPPING=1"), std::string::npos) << notify.Heard();
 }
 
 }  // namespace
