@@ -883,7 +883,7 @@ TEST(BrokerSystem, UnderSystemdEachLogLineCarriesItsPriority) {
   EXPECT_NE(text.find("<6>mpp-broker: catalog "), std::string::npos) << text;
   std::istringstream lines(text);
   for (std::string line; std::getline(lines, line);) {
-    EXPECT_EQ(line.rfind("<", 0), 0u) << "a line without a priority: " << line;
+    EXPECT_EQ(line.rfind('<', 0), 0u) << "a line without a priority: " << line;
   }
 
   // Not the journal (another file): the usual timestamped lines.
