@@ -8,23 +8,12 @@
 #include <chrono>
 #include <cstring>
 
+#include "common/ticket_token.h"
 #include "web/pages.h"
 #include "web/status_view.h"
 
 namespace mpp::web {
 namespace {
-
-// A token as the broker makes them: 8 digits of the day, 20 base32 letters.
-bool WellFormedToken(const std::string& t) {
-  if (t.size() != 28) return false;
-  for (size_t i = 0; i < t.size(); ++i) {
-    const char c = t[i];
-    const bool ok =
-        i < 8 ? (c >= '0' && c <= '9') : ((c >= 'a' && c <= 'z') || (c >= '2' && c <= '7'));
-    if (!ok) return false;
-  }
-  return true;
-}
 
 std::string PeerAddress(MHD_Connection* c) {
   const MHD_ConnectionInfo* info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);

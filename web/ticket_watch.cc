@@ -7,11 +7,10 @@
 #include <zmq.hpp>
 
 #include "common/client.h"
+#include "common/ticket_token.h"
 
 namespace mpp::web {
 namespace {
-
-constexpr int kMaxTokensPerRequest = 1000;  // QueueCore::kMaxStatusTokens
 
 std::chrono::steady_clock::time_point InMs(int64_t ms) {
   return std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
@@ -115,9 +114,9 @@ std::optional<v1::Reply> TicketWatch::Send(BrokerClient& client, const v1::Reque
 
 bool TicketWatch::Ask(BrokerClient& client, const std::vector<std::string>& tokens,
                       std::vector<v1::TicketStatus>* out) {
-  for (size_t i = 0; i < tokens.size(); i += kMaxTokensPerRequest) {
+  for (size_t i = 0; i < tokens.size(); i += kMaxStatusTokens) {
     v1::Request r;
-    for (size_t j = i; j < tokens.size() && j < i + kMaxTokensPerRequest; ++j) {
+    for (size_t j = i; j < tokens.size() && j < i + kMaxStatusTokens; ++j) {
       r.mutable_ticket_status()->add_tokens(tokens[j]);
     }
     auto reply = Send(client, r);

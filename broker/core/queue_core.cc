@@ -10,6 +10,7 @@
 #include "broker/core/catalog_change.h"
 #include "broker/core/forecast.h"
 #include "common/i18n.h"
+#include "common/ticket_token.h"
 #include "common/z85.h"
 
 namespace mpp::core {
@@ -18,8 +19,6 @@ namespace {
 constexpr size_t kRecentCalls = 20;
 
 std::string DayKey(const std::string& day, const std::string& what) { return day + "|" + what; }
-
-bool IsBase32(char c) { return (c >= 'a' && c <= 'z') || (c >= '2' && c <= '7'); }
 
 // "Senin, 30-11-2026 pukul 08.00" / "Monday 2026-11-30 at 08:00"
 std::string WhenId(Millis ms, int offset) {
@@ -93,27 +92,6 @@ std::string FormatTicketNumber(const std::string& prefix, int digits, int seq_no
 
 bool IsTerminal(v1::TicketState s) {
   return s == v1::DONE || s == v1::NO_SHOW || s == v1::CANCELLED || s == v1::EXPIRED;
-}
-
-bool ValidTokenRandom(const std::string& random) {
-  return random.size() == kTokenRandomLength && std::all_of(random.begin(), random.end(), IsBase32);
-}
-
-std::string TicketToken(const std::string& business_day, const std::string& random) {
-  std::string token;
-  for (char c : business_day) {
-    if (c != '-') token += c;
-  }
-  return token + random;
-}
-
-std::string TokenDay(const std::string& token) {
-  if (token.size() != kTokenLength ||
-      !std::all_of(token.begin(), token.begin() + 8, [](char c) { return c >= '0' && c <= '9'; }) ||
-      !ValidTokenRandom(token.substr(8))) {
-    return "";
-  }
-  return token.substr(0, 4) + "-" + token.substr(4, 2) + "-" + token.substr(6, 2);
 }
 
 bool IsMutating(const v1::Request& r) {

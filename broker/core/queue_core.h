@@ -49,16 +49,6 @@ std::string FormatTicketNumber(const std::string& prefix, int digits, int seq_no
 
 bool IsTerminal(v1::TicketState s);
 
-// A ticket's token (Ticket.token): the business day without dashes, then the
-// reactor's 20 random base32 characters (100 bits), e.g.
-// "20261207" "k3jd5q7x2mbc4ahz9e6w" -> "20261207k3jd...". The day lets the
-// visitor's page say "this ticket was for another day" without a lookup.
-inline constexpr int kTokenRandomLength = 20;
-inline constexpr int kTokenLength = 8 + kTokenRandomLength;
-bool ValidTokenRandom(const std::string& random);
-std::string TicketToken(const std::string& business_day, const std::string& random);
-// The business day ("YYYY-MM-DD") a well-formed token names; empty otherwise.
-std::string TokenDay(const std::string& token);
 bool IsMutating(const v1::Request& r);
 
 class QueueCore {
@@ -137,7 +127,7 @@ class QueueCore {
   // wrong PIN (the reactor makes a hash of no PIN when there is none).
   std::string AnyPinHash() const;
   // The random part of the next issued ticket's token (20 base32 characters,
-  // kTokenRandomLength), made by the reactor; for the next Apply only. An
+  // common/ticket_token.h), made by the reactor; for the next Apply only. An
   // issue without one gives a ticket without a token.
   void OfferTokenRandom(std::string random) { offered_token_ = std::move(random); }
   // Wrong PINs per device (broker/core/sign_in_guard.h).
@@ -182,7 +172,6 @@ class QueueCore {
   TicketForecast ForecastFor(const std::string& service, const CallOrderKey& key, Millis now) const;
   int OpenCountersFor(const std::string& service) const;
   static constexpr size_t kRecentServiceTimes = 20;
-  static constexpr int kMaxStatusTokens = 1000;
 
  private:
   Outcome Issue(const v1::IssueTicket& c, Millis now);

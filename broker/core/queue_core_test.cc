@@ -9,6 +9,7 @@
 
 #include "broker/core/audience.h"
 #include "broker/core/pin_hash.h"
+#include "common/ticket_token.h"
 #include "testing/test_catalog.h"
 
 namespace mpp::core {
@@ -64,8 +65,7 @@ class QueueCoreTest : public ::testing::Test {
     r.mutable_sign_in()->set_pin(pin);
     return Do(r, now, device);
   }
-  v1::Reply Rate(int64_t ticket, int counter, int score, const std::vector<int>& skm,
-                 Millis now) {
+  v1::Reply Rate(int64_t ticket, int counter, int score, const std::vector<int>& skm, Millis now) {
     v1::Request r;
     r.mutable_rate()->set_ticket_id(ticket);
     r.mutable_rate()->set_counter_id(counter);
@@ -1139,7 +1139,6 @@ TEST(PastClosing, AnUnknownPolicyIsRefusedWithItsPlace) {
   EXPECT_NE(c.status().message().find("bad.toml:"), std::string::npos);
 }
 
-
 // ------------------------------------------------------------ ticket tokens --
 
 v1::Request IssueOf(const std::string& service) {
@@ -1158,11 +1157,13 @@ v1::Request StatusOf(std::initializer_list<std::string> tokens) {
 TEST(TicketToken, IsTheDayAndTheRandomPartAndNamesItsDayBack) {
   EXPECT_EQ(TicketToken("2026-12-07", "abcdefghijklmnopqrst"), "20261207abcdefghijklmnopqrst");
   EXPECT_EQ(TokenDay("20261207abcdefghijklmnopqrst"), "2026-12-07");
-  EXPECT_EQ(TokenDay("20261207abcdefghijklmnopqrs"), "");     // one short
-  EXPECT_EQ(TokenDay("20261207abcdefghijklmnopqrs1"), "");    // 1 is not base32
-  EXPECT_EQ(TokenDay("2026120xabcdefghijklmnopqrst"), "");    // not a date
-  EXPECT_FALSE(ValidTokenRandom("ABCDEFGHIJKLMNOPQRST"));      // lower case only
+  EXPECT_EQ(TokenDay("20261207abcdefghijklmnopqrs"), "");   // one short
+  EXPECT_EQ(TokenDay("20261207abcdefghijklmnopqrs1"), "");  // 1 is not base32
+  EXPECT_EQ(TokenDay("2026120xabcdefghijklmnopqrst"), "");  // not a date
+  EXPECT_FALSE(ValidTokenRandom("ABCDEFGHIJKLMNOPQRST"));   // lower case only
   EXPECT_TRUE(ValidTokenRandom("a2345672345672345672"));
+  EXPECT_TRUE(WellFormedToken("20261207abcdefghijklmnopqrst"));
+  EXPECT_FALSE(WellFormedToken("../../etc/passwd"));
 }
 
 TEST_F(QueueCoreTest, OnlyTheIssueReplyCarriesTheTicketsToken) {
@@ -1246,7 +1247,7 @@ TEST_F(QueueCoreTest, TicketStatusByTokenFollowsTheTicketThroughItsDay) {
 
 TEST_F(QueueCoreTest, TicketStatusRefusesAnOverlongList) {
   v1::Request r;
-  for (int i = 0; i <= QueueCore::kMaxStatusTokens; ++i) r.mutable_ticket_status()->add_tokens("x");
+  for (int i = 0; i <= kMaxStatusTokens; ++i) r.mutable_ticket_status()->add_tokens("x");
   EXPECT_EQ(Do(r, monday_).error().code(), v1::INVALID_ARGUMENT);
 }
 

@@ -20,6 +20,7 @@
 #include "broker/core/catalog_change.h"
 #include "broker/core/digest.h"
 #include "broker/net/message_check.h"
+#include "common/ticket_token.h"
 #include "common/wire.h"
 
 namespace mpp::net {
@@ -27,7 +28,7 @@ namespace {
 
 constexpr int kLogBudget = 20;  // bad-input log lines per 10 s
 
-// The random part of a new ticket's token (QueueCore: TicketToken): 100 bits
+// The random part of a new ticket's token (common/ticket_token.h): 100 bits
 // from libsodium's CSPRNG as 20 base32 characters.
 std::string NewTokenRandom() {
   static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
@@ -39,7 +40,7 @@ std::string NewTokenRandom() {
   for (unsigned char b : bytes) {
     bits = (bits << 8) | b;
     have += 8;
-    while (have >= 5 && out.size() < static_cast<size_t>(core::kTokenRandomLength)) {
+    while (have >= 5 && out.size() < static_cast<size_t>(kTokenRandomLength)) {
       out += kAlphabet[(bits >> (have - 5)) & 31];
       have -= 5;
     }
