@@ -1,7 +1,6 @@
 #include "broker/net/reactor.h"
 
 #include <malloc.h>
-#include <sodium.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
 #include <sys/statvfs.h>
@@ -20,33 +19,12 @@
 #include "broker/core/catalog_change.h"
 #include "broker/core/digest.h"
 #include "broker/net/message_check.h"
-#include "common/ticket_token.h"
 #include "common/wire.h"
 
 namespace mpp::net {
 namespace {
 
 constexpr int kLogBudget = 20;  // bad-input log lines per 10 s
-
-// The random part of a new ticket's token (common/ticket_token.h): 100 bits
-// from libsodium's CSPRNG as 20 base32 characters.
-std::string NewTokenRandom() {
-  static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
-  unsigned char bytes[13];
-  randombytes_buf(bytes, sizeof bytes);
-  std::string out;
-  uint32_t bits = 0;
-  int have = 0;
-  for (unsigned char b : bytes) {
-    bits = (bits << 8) | b;
-    have += 8;
-    while (have >= 5 && out.size() < static_cast<size_t>(kTokenRandomLength)) {
-      out += kAlphabet[(bits >> (have - 5)) & 31];
-      have -= 5;
-    }
-  }
-  return out;
-}
 
 // A failed handshake as a socket monitor reports it, in words; empty for a
 // refusal by ZAP (the ZAP handler logs those with the key).
@@ -642,7 +620,7 @@ void Reactor::ApplyCommand(Pending p, const v1::Envelope& in, const std::string&
   // A new ticket's token is random, so it is made here and handed to the
   // core (which stays a function of its inputs), after the retry check: a
   // retry gets the stored reply with the first token.
-  if (req.has_issue()) core_->OfferTokenRandom(NewTokenRandom());
+  if (req.has_issue()) core_->OfferTokenRandom(token_source_.Next());
   core::Outcome o =
       req.has_reload_catalog() ? ReloadCatalogFile(now) : core_->Apply(req, now, caller);
   if (req.has_sign_in()) NoteSignIn(req.sign_in(), o, caller, held_before, now);

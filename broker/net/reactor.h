@@ -37,6 +37,7 @@
 #include "broker/core/queue_core.h"
 #include "broker/net/pin_worker.h"
 #include "broker/net/report_worker.h"
+#include "broker/net/token_source.h"
 #include "broker/net/zap_handler.h"
 #include "broker/store/checkpointer.h"
 #include "broker/store/store.h"
@@ -302,6 +303,7 @@ class Reactor {
   zmq::context_t* context_;
   const CatalogIndex* catalog_;
   core::QueueCore* core_;
+  TokenSource token_source_;  // new tickets' tokens
   store::Store* store_;
   const Clock* clock_;
   ReactorOptions options_;
