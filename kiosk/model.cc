@@ -458,6 +458,7 @@ void KioskModel::BuildTicketView(const v1::Ticket& t, int ahead, Millis estimate
       options_.public_url.empty() ? catalog_->catalog().public_url() : options_.public_url;
   v.qr_text = TicketQrPayload(t, url);
   v.qr_is_link = !url.empty() && !t.token().empty();
+  if (v.qr_is_link) v.qr = EncodeQr(v.qr_text);  // once per ticket, not per frame
   if (v.qr_is_link) {
     v.qr_caption = T(lang_, "Pindai untuk memantau antrean Anda di ponsel",
                      "Scan to follow your queue on your phone");

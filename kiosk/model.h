@@ -98,6 +98,7 @@ struct TicketView {
   std::string print_error;   // the printer's technical words: the log and status, not the screen
   std::string print_advice;  // for staff, in the screen's language: what to check
   std::string qr_text;       // the QR code, on screen and paper (TicketQrPayload)
+  QrModules qr;              // qr_text encoded once, for the screen
   bool qr_is_link = false;   // it opens the ticket's page on a phone
   std::string qr_caption;    // "Pindai untuk memantau antrean Anda di ponsel"
 };
@@ -114,7 +115,7 @@ class KioskModel {
     int64_t idle_ms = 60'000;          // back to the start after this long without a tap
     int64_t ticket_idle_ms = 20'000;   // on the ticket screen (printed: the visitor is done)
     int64_t offline_after_ms = 6'000;  // no snapshot this long: tickets cannot be issued
-    std::string public_url;  // --public-url; empty: the catalog's [mpp] public_url
+    std::string public_url;            // --public-url; empty: the catalog's [mpp] public_url
   };
   explicit KioskModel(Options options);
 

@@ -230,6 +230,8 @@ TEST_F(KioskModelTest, WithAPublicUrlTheQrOpensTheTicketsPageOnScreenAndPaper) {
   EXPECT_EQ(t.qr_text, "https://antrean.example.go.id/t/20261130abcdefghijklmnopqrst");
   EXPECT_TRUE(t.qr_is_link);
   EXPECT_EQ(t.qr_caption, "Pindai untuk memantau antrean Anda di ponsel");
+  EXPECT_EQ(t.qr.width, EncodeQr(t.qr_text).width) << "encoded once, with the view";
+  EXPECT_GT(t.qr.width, 20);
   const auto jobs = model_->TakeJobs();
   ASSERT_EQ(jobs.size(), 1u);
   EXPECT_EQ(jobs[0].printed.qr_payload, t.qr_text) << "paper and screen show the same code";

@@ -1,7 +1,5 @@
 #include "kiosk/screen.h"
 
-#include <qrencode.h>
-
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
@@ -391,25 +389,22 @@ void Issuing(Ctx& c, float y, float bottom) {
   }
 }
 
-// `text` as a QR code filling a `side` square (its quiet zone inside), dark
-// modules on the white card; recorded for the layout tests as "qr code".
-void DrawQr(ImDrawList* dl, ImVec2 at, float side, const std::string& text) {
-  QRcode* qr = QRcode_encodeString(text.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-  if (!qr) return;
+// A QR code filling a `side` square (its quiet zone inside), dark modules on
+// the white card; recorded for the layout tests as "qr code".
+void DrawQr(ImDrawList* dl, ImVec2 at, float side, const QrModules& qr) {
+  if (qr.width == 0) return;
   LayoutBox box("qr code", at, ImVec2(at.x + side, at.y + side), kWhite);
   const int quiet = 2;
-  const float module = std::floor(side / static_cast<float>(qr->width + 2 * quiet));
-  const float x0 = std::floor(at.x + (side - module * qr->width) / 2);
-  const float y0 = std::floor(at.y + (side - module * qr->width) / 2);
-  for (int r = 0; r < qr->width; ++r) {
-    for (int col = 0; col < qr->width; ++col) {
-      if (qr->data[r * qr->width + col] & 1) {
-        const ImVec2 p(x0 + col * module, y0 + r * module);
-        dl->AddRectFilled(p, ImVec2(p.x + module, p.y + module), IM_COL32_BLACK);
-      }
+  const float module = std::floor(side / static_cast<float>(qr.width + 2 * quiet));
+  const float x0 = std::floor(at.x + (side - module * qr.width) / 2);
+  const float y0 = std::floor(at.y + (side - module * qr.width) / 2);
+  for (int r = 0; r < qr.width; ++r) {
+    for (int col = 0; col < qr.width; ++col) {
+      if (!qr.at(r, col)) continue;
+      const ImVec2 p(x0 + col * module, y0 + r * module);
+      dl->AddRectFilled(p, ImVec2(p.x + module, p.y + module), IM_COL32_BLACK);
     }
   }
-  QRcode_free(qr);
 }
 
 void Ticket(Ctx& c, float y, float bottom) {
@@ -491,13 +486,13 @@ void Ticket(Ctx& c, float y, float bottom) {
     }
   }
   if (qr_side > 0) {
-    DrawQr(c.dl, ImVec2(cx - qr_side / 2, ty), qr_side, t.qr_text);
+    DrawQr(c.dl, ImVec2(cx - qr_side / 2, ty), qr_side, t.qr);
     ty += qr_side + 10 * c.u;
     ty += DrawCenteredWrapped(c.dl, c.f.small, cx, ty, kMuted, t.qr_caption, wrap) + 14 * c.u;
   }
   if (qr_beside) {
     const float qx = c.w - pad - 30 * c.u - beside_side, qy = card_top + 30 * c.u;
-    DrawQr(c.dl, ImVec2(qx, qy), beside_side, t.qr_text);
+    DrawQr(c.dl, ImVec2(qx, qy), beside_side, t.qr);
     const float cap =
         DrawCenteredWrapped(c.dl, c.f.small, qx + beside_side / 2, qy + beside_side + 8 * c.u,
                             kMuted, t.qr_caption, beside_side + 40 * c.u);

@@ -113,25 +113,19 @@ double Layout(cairo_t* cr, const PrintedTicket& t, double width) {
   y += CenterText(cr, width, y, t.where, 18 * s, false) + 4 * s;
   y += CenterText(cr, width, y, t.issued_text, 16 * s, false) + 10 * s;
 
-  if (!t.qr_payload.empty()) {
-    QRcode* qr = QRcode_encodeString(t.qr_payload.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-    if (qr) {
-      const double module = std::floor(std::min(6.0 * s, (width * 0.5) / qr->width));
-      const double size = module * qr->width;
-      const double x0 = std::floor((width - size) / 2);
-      for (int r = 0; r < qr->width; ++r) {
-        for (int c = 0; c < qr->width; ++c) {
-          if (qr->data[r * qr->width + c] & 1) {
-            cairo_rectangle(cr, x0 + c * module, y + r * module, module, module);
-          }
-        }
+  if (const QrModules qr = EncodeQr(t.qr_payload); qr.width > 0) {
+    const double module = std::floor(std::min(6.0 * s, (width * 0.5) / qr.width));
+    const double size = module * qr.width;
+    const double x0 = std::floor((width - size) / 2);
+    for (int r = 0; r < qr.width; ++r) {
+      for (int c = 0; c < qr.width; ++c) {
+        if (qr.at(r, c)) cairo_rectangle(cr, x0 + c * module, y + r * module, module, module);
       }
-      cairo_fill(cr);
-      y += size + 6 * s;
-      QRcode_free(qr);
-      if (!t.qr_caption.empty()) y += CenterText(cr, width, y, t.qr_caption, 15 * s, false);
-      y += 4 * s;
     }
+    cairo_fill(cr);
+    y += size + 6 * s;
+    if (!t.qr_caption.empty()) y += CenterText(cr, width, y, t.qr_caption, 15 * s, false);
+    y += 4 * s;
   }
   Rule(cr, width, y);
   y += 8 * s;
@@ -141,6 +135,18 @@ double Layout(cairo_t* cr, const PrintedTicket& t, double width) {
 }
 
 }  // namespace
+
+QrModules EncodeQr(const std::string& text) {
+  QrModules out;
+  if (text.empty()) return out;
+  QRcode* qr = QRcode_encodeString(text.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+  if (!qr) return out;
+  out.width = qr->width;
+  out.dark.resize(static_cast<size_t>(qr->width) * static_cast<size_t>(qr->width));
+  for (size_t i = 0; i < out.dark.size(); ++i) out.dark[i] = (qr->data[i] & 1) != 0;
+  QRcode_free(qr);
+  return out;
+}
 
 int PaperDots(Paper paper) { return paper == Paper::k58mm ? 384 : 576; }
 
