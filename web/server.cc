@@ -47,8 +47,18 @@ void AddSecurityHeaders(MHD_Response* r) {
 
 constexpr int64_t kLookupTimeoutMs = 5000;
 
+namespace {
+
+std::string TooManyRequests(const PageContext& ctx) {
+  return MessagePage(T(ctx.lang, "Terlalu banyak permintaan", "Too many requests"),
+                     T(ctx.lang, "Tunggu sebentar, lalu buka lagi alamat pada tiket Anda.",
+                       "Wait a moment, then open the address on your ticket again."),
+                     ctx);
+}
+
+}  // namespace
+
 struct WebServer::Parked {  // a request waiting for its token's first answer
-  std::string token;
   int64_t since_ms = 0;
 };
 
@@ -192,7 +202,7 @@ void WebServer::TakeLiveState() {
   next->view = std::move(view);
   next->catalog = std::move(catalog);
   MutexLock lock(&mu_);
-  next->version = ++version_;
+  ++version_;
   shared_ = std::move(next);
 }
 
@@ -224,11 +234,14 @@ MHD_Result WebServer::OnRequest(void* cls, MHD_Connection* c, const char* url, c
 }
 
 MHD_Result WebServer::Page(MHD_Connection* c, int code, const std::string& body, const char* type,
-                           bool cache) {
+                           bool cache, int retry_after_s) {
   MHD_Response* r = MHD_create_response_from_buffer(body.size(), const_cast<char*>(body.data()),
                                                     MHD_RESPMEM_MUST_COPY);
   MHD_add_response_header(r, "Content-Type", type);
   MHD_add_response_header(r, "Cache-Control", cache ? "public, max-age=3600" : "no-store");
+  if (retry_after_s > 0) {
+    MHD_add_response_header(r, "Retry-After", std::to_string(retry_after_s).c_str());
+  }
   AddSecurityHeaders(r);
   const MHD_Result ret = MHD_queue_response(c, static_cast<unsigned>(code), r);
   MHD_destroy_response(r);
@@ -289,13 +302,8 @@ MHD_Result WebServer::Route(MHD_Connection* c, const std::string& url, const std
   const int64_t now = SteadyNowMs();
   if (!*parked && !pages_.Allow(r.address, now)) {
     Count("other", 429);
-    MHD_Response* resp = MHD_create_response_from_buffer(0, nullptr, MHD_RESPMEM_PERSISTENT);
-    MHD_add_response_header(
-        resp, "Retry-After",
-        std::to_string(std::max(1, pages_.RetryAfterS(r.address, now))).c_str());
-    const MHD_Result ret = MHD_queue_response(c, 429, resp);
-    MHD_destroy_response(resp);
-    return ret;
+    return Page(c, 429, TooManyRequests(ctx), "text/html; charset=utf-8", false,
+                std::max(1, pages_.RetryAfterS(r.address, now)));
   }
   if (url == "/static/style.css") {
     Count("static", 200);
@@ -351,21 +359,8 @@ MHD_Result WebServer::TicketRoute(MHD_Connection* c, const Request& r, const std
     status = watch_->Peek(token, *parked ? (*parked)->since_ms : now - 10000);
     if (!status && !*parked && !lookups_.Allow(r.address, now)) {
       Count(route, 429);
-      const std::string body =
-          MessagePage(T(r.lang, "Terlalu banyak permintaan", "Too many requests"),
-                      T(r.lang, "Tunggu sebentar, lalu buka lagi alamat pada tiket Anda.",
-                        "Wait a moment, then open the address on your ticket again."),
-                      ctx);
-      MHD_Response* resp = MHD_create_response_from_buffer(
-          body.size(), const_cast<char*>(body.data()), MHD_RESPMEM_MUST_COPY);
-      MHD_add_response_header(resp, "Content-Type", "text/html; charset=utf-8");
-      MHD_add_response_header(
-          resp, "Retry-After",
-          std::to_string(std::max(1, lookups_.RetryAfterS(r.address, now))).c_str());
-      AddSecurityHeaders(resp);
-      const MHD_Result ret = MHD_queue_response(c, 429, resp);
-      MHD_destroy_response(resp);
-      return ret;
+      return Page(c, 429, TooManyRequests(ctx), "text/html; charset=utf-8", false,
+                  std::max(1, lookups_.RetryAfterS(r.address, now)));
     }
     if (!status) {
       const bool failed = *parked && (watch_->last_failure_ms() >= (*parked)->since_ms ||
@@ -378,7 +373,7 @@ MHD_Result WebServer::TicketRoute(MHD_Connection* c, const Request& r, const std
         MutexLock lock(&mu_);
         stopping = stopping_;
         if (!stopping) {
-          if (!*parked) *parked = new Parked{token, now};
+          if (!*parked) *parked = new Parked{now};
           waiting_.insert(c);
           MHD_suspend_connection(c);
         }
@@ -469,7 +464,8 @@ std::string WebServer::StreamPayload(Stream* s) {
     shared = shared_;
   }
   s->seen_version = version;
-  if (auto status = watch_->Cached(s->token); status && shared) {
+  // Only followed tickets have statuses to update (no second lookup here).
+  if (auto status = watch_->Peek(s->token, INT64_MAX); status && shared) {
     TicketInput in;
     in.status = &*status;
     in.live = &shared->view.state;

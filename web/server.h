@@ -85,7 +85,6 @@ class WebServer {
   struct Request;
   struct Parked;
   struct Shared {  // what every page reads, replaced whole on a change
-    uint64_t version = 0;
     CloneClient::View view;
     std::shared_ptr<const CatalogIndex> catalog;
   };
@@ -100,8 +99,10 @@ class WebServer {
 
   MHD_Result Route(MHD_Connection* c, const std::string& url, const std::string& method,
                    Parked** parked);
+  // An answer; with `retry_after_s` > 0 it says when to try again (429, 503).
   MHD_Result Page(MHD_Connection* c, int code, const std::string& body,
-                  const char* type = "text/html; charset=utf-8", bool cache = false);
+                  const char* type = "text/html; charset=utf-8", bool cache = false,
+                  int retry_after_s = 0);
   MHD_Result TicketRoute(MHD_Connection* c, const Request& r, const std::string& token, bool events,
                          Parked** parked);
   MHD_Result OpenStream(MHD_Connection* c, const Request& r, const std::string& token);

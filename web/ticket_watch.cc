@@ -61,14 +61,6 @@ int64_t TicketWatch::last_failure_ms() const {
   return failed_ms_;
 }
 
-std::optional<v1::TicketStatus> TicketWatch::Cached(const std::string& token) {
-  MutexLock lock(&mu_);
-  auto it = watched_.find(token);
-  if (it == watched_.end()) return std::nullopt;
-  it->second.used_ms = SteadyNowMs();
-  return it->second.status;
-}
-
 void TicketWatch::NoteLiveChange(uint64_t seq) {
   MutexLock lock(&mu_);
   if (seq == live_seq_) return;

@@ -15,7 +15,7 @@
 // nobody has asked about for `forget_after_ms` is dropped. The board is a
 // snapshot taken every `board_every_ms`.
 //
-// Thread-safe: pages call Lookup/Cached/Board from the HTTP server's threads.
+// Thread-safe: pages call Peek/Request/Board from the HTTP server's threads.
 #pragma once
 
 #include <cstdint>
@@ -73,15 +73,14 @@ class TicketWatch {
   void Start();
   void Stop();
 
-  // The status of `token` if it is watched or was answered since `since_ms`
-  // (steady clock); keeps a watched token fresh. nullopt: not known (yet).
+  // The status of `token` if it is watched (followed by a page) or was
+  // answered since `since_ms` (steady clock; INT64_MAX: watched only); keeps a
+  // watched token fresh. nullopt: not known (yet).
   std::optional<v1::TicketStatus> Peek(const std::string& token, int64_t since_ms);
   // Asks the broker for `token` (with the next batch); `on_answered` follows.
   void Request(const std::string& token);
   // When the broker last failed to answer a batch of new tokens (0: never).
   int64_t last_failure_ms() const;
-  // The cached status of a watched token (no waiting); also keeps it watched.
-  std::optional<v1::TicketStatus> Cached(const std::string& token);
   // The live state moved to `seq`: refresh the watched tokens soon.
   void NoteLiveChange(uint64_t seq);
   // The last snapshot (empty before the first one).
