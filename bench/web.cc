@@ -379,6 +379,6 @@ int main(int argc, char** argv) {
   int status;
   waitpid(web, &status, 0);
   waitpid(broker, &status, 0);
-  if (!getenv("MPP_BENCH_KEEP")) std::filesystem::remove_all(dir);
+  std::filesystem::remove_all(dir);
   return 0;
 }

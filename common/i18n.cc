@@ -175,4 +175,12 @@ std::string AheadText(int ahead, Lang lang) {
   return buf;
 }
 
+const std::string& NameIn(const v1::Service& s, Lang lang) {
+  return lang == Lang::kEn && !s.name_en().empty() ? s.name_en() : s.name();
+}
+
+const std::string& NameIn(const v1::Agency& a, Lang lang) {
+  return lang == Lang::kEn && !a.name_en().empty() ? a.name_en() : a.name();
+}
+
 }  // namespace mpp

@@ -52,6 +52,11 @@ std::string SkmElement(int index, Lang lang);
 // "sekitar 1 jam 10 menit" (rounded to 5 minutes).
 std::string WaitText(Millis wait_ms, Lang lang);
 
+// A service's or an agency's name in `lang`: the catalog's name_en in
+// English when it has one, else its name.
+const std::string& NameIn(const v1::Service& service, Lang lang);
+const std::string& NameIn(const v1::Agency& agency, Lang lang);
+
 // "3 orang di depan Anda" / "3 people ahead of you"; "Tidak ada orang di depan
 // Anda" for none (the kiosk's ticket and the visitor's phone say the same).
 std::string AheadText(int ahead, Lang lang);

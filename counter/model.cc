@@ -387,7 +387,7 @@ void CounterModel::OnResult(const std::string& request_id, const StatusOr<v1::En
 std::string CounterModel::ServiceName(const std::string& code) const {
   const v1::Service* s = catalog_ ? catalog_->FindService(code) : nullptr;
   if (!s) return code;
-  return options_.lang == Lang::kEn && !s->name_en().empty() ? s->name_en() : s->name();
+  return NameIn(*s, options_.lang);
 }
 
 std::string CounterModel::CounterName() const {

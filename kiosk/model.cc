@@ -287,14 +287,12 @@ std::string KioskModel::AvailabilityText(const Live& l) const {
       BrokerNow(), catalog_->utc_offset_min(), lang_);
 }
 
-std::string KioskModel::ServiceName(const v1::Service& s) const {
-  return lang_ == Lang::kEn && !s.name_en().empty() ? s.name_en() : s.name();
-}
+std::string KioskModel::ServiceName(const v1::Service& s) const { return NameIn(s, lang_); }
 
 std::string KioskModel::AgencyNameOf(const std::string& code) const {
   const v1::Agency* a = catalog_ ? catalog_->FindAgency(code) : nullptr;
   if (!a) return code;
-  return lang_ == Lang::kEn && !a->name_en().empty() ? a->name_en() : a->name();
+  return NameIn(*a, lang_);
 }
 
 std::vector<AgencyItem> KioskModel::Agencies() const {

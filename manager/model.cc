@@ -14,10 +14,6 @@ namespace {
 
 std::string Minutes(Millis ms) { return std::to_string(ms / 60000); }
 
-std::string ServiceName(const v1::Service& s, Lang lang) {
-  return lang == Lang::kEn && !s.name_en().empty() ? s.name_en() : s.name();
-}
-
 }  // namespace
 
 LiveView BuildLive(const LiveState& state, const CatalogIndex& catalog, Millis now, Lang lang,
@@ -42,7 +38,7 @@ LiveView BuildLive(const LiveState& state, const CatalogIndex& catalog, Millis n
   for (auto& [code, s] : by_service) {
     s.code = code;
     if (const v1::Service* svc = catalog.FindService(code)) {
-      s.name = ServiceName(*svc, lang);
+      s.name = NameIn(*svc, lang);
       s.agency = svc->agency();
       s.wait_target_min = svc->wait_target_min();
     }

@@ -153,9 +153,8 @@ TEST_F(WebSystem, ATicketsPageFollowsItsCallWithinASecond) {
       << "1 ahead is within the default of 3";
   EXPECT_NE(page.headers.find("Referrer-Policy: no-referrer"), std::string::npos)
       << "the token must not leak to other sites";
-  EXPECT_EQ(Fetch(base_ + "/t/" + mine + "?lang=en").body.find("1 person ahead of you") ==
-                std::string::npos,
-            false);
+  EXPECT_NE(Fetch(base_ + "/t/" + mine + "?lang=en").body.find("1 person ahead of you"),
+            std::string::npos);
 
   EventStream stream(base_ + "/t/" + mine + "/events");
   ASSERT_TRUE(WaitFor([&] { return stream.Arrived("A-002").has_value(); }, 10000))

@@ -5,14 +5,9 @@
 namespace mpp::web {
 namespace {
 
-std::string ServiceName(const v1::Service& s, Lang lang) {
-  return lang == Lang::kEn && !s.name_en().empty() ? s.name_en() : s.name();
-}
-
 std::string AgencyName(const CatalogIndex& catalog, const std::string& code, Lang lang) {
   const v1::Agency* a = catalog.FindAgency(code);
-  if (!a) return code;
-  return lang == Lang::kEn && !a->name_en().empty() ? a->name_en() : a->name();
+  return a ? NameIn(*a, lang) : code;
 }
 
 std::string CounterName(const CatalogIndex& catalog, int id) {
@@ -183,7 +178,7 @@ TicketView BuildTicketView(const TicketInput& in) {
   }
   const v1::Service* s = catalog.FindService(t.service());
   v.number = t.number();
-  v.service = s ? ServiceName(*s, lang) : t.service();
+  v.service = s ? NameIn(*s, lang) : t.service();
   v.agency = s ? AgencyName(catalog, s->agency(), lang) : "";
   const int almost = s ? s->almost_turn_ahead() : 0;
   // After a call seen live but not yet answered for, "ahead" is stale: a
@@ -216,7 +211,7 @@ BoardView BuildBoardView(const v1::Snapshot& snapshot, const CatalogIndex& catal
       if (s.agency() != a.code() || s.retired()) continue;
       BoardService item;
       item.code = s.code();
-      item.name = ServiceName(s, lang);
+      item.name = NameIn(s, lang);
       QueueFacts facts;
       facts.availability = v1::UNAVAILABLE;  // until a snapshot says otherwise
       for (const auto& q : snapshot.queues()) {
