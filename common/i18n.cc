@@ -183,4 +183,18 @@ const std::string& NameIn(const v1::Agency& a, Lang lang) {
   return lang == Lang::kEn && !a.name_en().empty() ? a.name_en() : a.name();
 }
 
+void AppendPastClosing(std::string* text, Lang lang) {
+  *text += !text->empty() && text->back() == '.' ? " " : ". ";
+  *text += T(lang, "Kemungkinan tidak terlayani hari ini.", "You may not be served today.");
+}
+
+std::string EstimateText(bool known, Millis wait_ms, bool past_closing, Lang lang) {
+  std::string text =
+      std::string(T(lang, "Perkiraan waktu tunggu: ", "Estimated wait: ")) +
+      (known ? WaitText(wait_ms, lang)
+             : T(lang, "belum tersedia (loket belum buka)", "not yet known (no counter open)"));
+  if (known && past_closing) AppendPastClosing(&text, lang);
+  return text;
+}
+
 }  // namespace mpp

@@ -52,6 +52,15 @@ std::string SkmElement(int index, Lang lang);
 // "sekitar 1 jam 10 menit" (rounded to 5 minutes).
 std::string WaitText(Millis wait_ms, Lang lang);
 
+// "Kemungkinan tidak terlayani hari ini." as a sentence of its own after
+// `text` (which may or may not end with a period).
+void AppendPastClosing(std::string* text, Lang lang);
+// A waiting ticket's estimate, as the kiosk's ticket and the visitor's page
+// say it: "Perkiraan waktu tunggu: sekitar 25 menit" (with AppendPastClosing
+// when `past_closing`), or "... belum tersedia (loket belum buka)" when no
+// open counter serves it (`known` false).
+std::string EstimateText(bool known, Millis wait_ms, bool past_closing, Lang lang);
+
 // A service's or an agency's name in `lang`: the catalog's name_en in
 // English when it has one, else its name.
 const std::string& NameIn(const v1::Service& service, Lang lang);

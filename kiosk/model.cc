@@ -409,11 +409,7 @@ std::string KioskModel::WhereToWait(const std::string& service) const {
   return std::string(T(lang_, "Silakan tunggu di ", "Please wait in ")) + names;
 }
 
-void KioskModel::AddPastClosing(std::string* text) const {
-  // A sentence of its own, after text that may or may not end with a period.
-  *text += !text->empty() && text->back() == '.' ? " " : ". ";
-  *text += T(lang_, "Kemungkinan tidak terlayani hari ini.", "You may not be served today.");
-}
+void KioskModel::AddPastClosing(std::string* text) const { AppendPastClosing(text, lang_); }
 
 std::string PrintAdvice(const std::string& error, Lang lang) {
   auto has = [&](const char* word) { return error.find(word) != std::string::npos; };
@@ -441,11 +437,7 @@ void KioskModel::BuildTicketView(const v1::Ticket& t, int ahead, Millis estimate
   v.agency = s ? AgencyNameOf(s->agency()) : "";
   v.ahead_text = AheadText(ahead, lang_);
   v.wait_text =
-      std::string(T(lang_, "Perkiraan waktu tunggu: ", "Estimated wait: ")) +
-      (LiveFor(t.service()).open_counters > 0
-           ? WaitText(estimate, lang_)
-           : T(lang_, "belum tersedia (loket belum buka)", "not yet known (no counter open)"));
-  if (ticket_past_closing_) AddPastClosing(&v.wait_text);
+      EstimateText(LiveFor(t.service()).open_counters > 0, estimate, ticket_past_closing_, lang_);
   v.where = WhereToWait(t.service());
   if (t.priority() != v1::PRIORITY_NONE) {
     v.priority_text = std::string(T(lang_, "Prioritas: ", "Priority: ")) +

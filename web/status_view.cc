@@ -68,14 +68,7 @@ void Describe(const v1::Ticket& t, const v1::TicketStatus& st, const CatalogInde
                           "saat giliran Anda dekat.",
                           "You may wait elsewhere; this page tells you when your turn is near.");
       v->ahead_text = AheadText(st.ahead(), lang);
-      v->wait_text = std::string(T(lang, "Perkiraan waktu tunggu: ", "Estimated wait: ")) +
-                     (st.estimated() ? WaitText(st.estimated_wait_ms(), lang)
-                                     : T(lang, "belum tersedia (loket belum buka)",
-                                         "not yet known (no counter open)"));
-      if (st.estimated() && st.past_closing()) {
-        v->wait_text +=
-            T(lang, ". Kemungkinan tidak terlayani hari ini.", ". You may not be served today.");
-      }
+      v->wait_text = EstimateText(st.estimated(), st.estimated_wait_ms(), st.past_closing(), lang);
       break;
     case TicketPhase::kCalled:
       v->headline = T(lang, "Nomor Anda dipanggil!", "Your number is called!");

@@ -91,6 +91,11 @@ TEST_F(TicketViewTest, NoEstimateIsClaimedWhileNoCounterServesIt) {
   v1::TicketStatus st = Waiting(2);
   st.set_estimated(false);
   EXPECT_EQ(View(st).wait_text, "Perkiraan waktu tunggu: belum tersedia (loket belum buka)");
+  v1::TicketStatus late = Waiting(2);
+  late.set_past_closing(true);
+  EXPECT_EQ(View(late).wait_text,
+            "Perkiraan waktu tunggu: sekitar 10 menit. Kemungkinan tidak terlayani hari ini.")
+      << "the kiosk's words on paper and screen";
 }
 
 TEST_F(TicketViewTest, TheLiveStateShowsACallBeforeTheBrokersNextAnswer) {
