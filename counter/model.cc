@@ -50,7 +50,7 @@ std::string Lower(std::string s) {
 
 }  // namespace
 
-CounterModel::CounterModel(Options options) : options_(std::move(options)) {}
+CounterModel::CounterModel(Options options) : options_(options) {}
 
 void CounterModel::SetCatalog(const v1::Catalog& catalog) {
   catalog_ = std::make_unique<CatalogIndex>(catalog);
@@ -148,15 +148,12 @@ bool CounterModel::Enabled(Action a) const {
     case Action::kCallNext:
       return open && !t;
     case Action::kRecall:
-      return called;
     case Action::kStart:
+    case Action::kNoShow:
       return called;
     case Action::kFinish:
       return serving;
-    case Action::kNoShow:
-      return called;
     case Action::kTransfer:
-      return serving || called;
     case Action::kHold:
       return serving || called;
     case Action::kBreak:

@@ -47,7 +47,9 @@ int PaperDots(Paper paper);  // 384 or 576
 struct QrModules {
   int width = 0;
   std::vector<bool> dark;
-  bool at(int row, int col) const { return dark[static_cast<size_t>(row * width + col)]; }
+  bool at(int row, int col) const {
+    return dark[static_cast<size_t>(row) * static_cast<size_t>(width) + static_cast<size_t>(col)];
+  }
 };
 QrModules EncodeQr(const std::string& text);
 
