@@ -60,6 +60,7 @@ void RestoreCore(const mpp::store::Loaded& loaded, mpp::Millis now, mpp::core::Q
   core->RestoreNumberFloors(loaded.business_day, loaded.number_floors);
   core->RestoreOperators(loaded.operators);
   core->RestoreDevices(loaded.devices);
+  core->RestoreBookings(loaded.bookings);
   if (loaded.ticker) core->RestoreTicker(*loaded.ticker);
 }
 

@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include <fstream>
+#include <limits>
 #include <set>
 #include <sstream>
 
@@ -335,6 +336,24 @@ void ReadMpp(const toml::table& root, Problems* p, v1::Catalog* c) {
   f.Finish();
 }
 
+// [service.appointments]: slot_min, per_slot, days_ahead, walk_in_share, grace_min.
+void ReadAppointments(const toml::node* n, const std::string& ctx, Problems* p,
+                      v1::AppointmentRules* out) {
+  if (!n) return;
+  const toml::table* t = n->as_table();
+  if (!t) {
+    p->Add(n->source(), ctx + ": 'appointments' must be a table ([service.appointments])");
+    return;
+  }
+  Fields f(*t, ctx + " appointments", p);
+  out->set_slot_min(static_cast<int32_t>(f.Int("slot_min", true, 0, 5, 240)));
+  out->set_per_slot(static_cast<int32_t>(f.Int("per_slot", true, 0, 1, 100)));
+  out->set_days_ahead(static_cast<int32_t>(f.Int("days_ahead", false, 14, 1, 90)));
+  out->set_walk_in_share_pct(static_cast<int32_t>(f.Int("walk_in_share", false, 50, 0, 100)));
+  out->set_grace_min(static_cast<int32_t>(f.Int("grace_min", false, 5, 0, 60)));
+  f.Finish();
+}
+
 void ReadStandard(const toml::node* n, const std::string& ctx, Problems* p,
                   v1::PublishedStandard* s, const toml::source_region& owner) {
   if (!n || !n->as_table()) {
@@ -443,6 +462,8 @@ StatusOr<v1::Catalog> ParseCatalog(std::string_view text, const std::string& sou
     s->set_retired(f.Bool("retired", false));
     s->set_almost_turn_ahead(static_cast<int32_t>(f.Int("almost_turn_ahead", false, 3, 0, 50)));
     ReadStandard(f.Node("standard"), ctx, &p, s->mutable_standard(), t->source());
+    ReadAppointments(f.Node("appointments"), ctx, &p, s->mutable_appointments());
+    if (!s->has_appointments()) s->clear_appointments();
     const auto days = f.StrArray("days", false);
     const toml::node* hours_node = t->get("hours");
     const std::string hours = f.Str("hours", false);
@@ -659,6 +680,35 @@ std::optional<v1::Interval> CatalogIndex::WindowOn(const v1::Service& service, i
   const v1::DayHours* d = FindDay(service.schedule(), weekday);
   if (!d) return std::nullopt;
   return d->hours();
+}
+
+std::vector<int> CatalogIndex::AppointmentSlots(const v1::Service& service,
+                                                const std::string& day) const {
+  std::vector<int> out;
+  const int len = service.appointments().slot_min();
+  if (len <= 0 || service.retired()) return out;
+  const auto midnight = LocalMidnightMs(day, utc_offset_min());
+  if (!midnight) return out;
+  const LocalTime lt = ToLocal(*midnight, utc_offset_min());
+  if (lt.Date() != day || HolidayOn(lt)) return out;
+  const auto w = WindowOn(service, lt.weekday);
+  if (!w) return out;
+  for (int start = w->start().minutes(); start + len <= w->end().minutes(); start += len) {
+    bool in_break = false;
+    for (const auto& b : catalog_.breaks()) {
+      in_break |= b.weekday() == lt.weekday && start < b.hours().end().minutes() &&
+                  b.hours().start().minutes() < start + len;
+    }
+    if (!in_break) out.push_back(start);
+  }
+  return out;
+}
+
+int CatalogIndex::BookableOn(const v1::Service& service) const {
+  const v1::AppointmentRules& a = service.appointments();
+  if (service.daily_quota() <= 0) return std::numeric_limits<int>::max();
+  return static_cast<int>(static_cast<int64_t>(service.daily_quota()) *
+                          (100 - a.walk_in_share_pct()) / 100);
 }
 
 Millis CatalogIndex::NextOpening(const v1::Service& service, Millis midnight) const {

@@ -58,6 +58,14 @@ class CatalogIndex {
   const v1::Holiday* HolidayOn(const std::string& date) const;
   // The service's ticket-issuing window on a weekday (1..7), if any.
   std::optional<v1::Interval> WindowOn(const v1::Service& service, int weekday) const;
+  // The starts (minutes after local midnight) of the service's appointment
+  // slots on `day` ("YYYY-MM-DD"): from its opening, slot_min apart, each
+  // ending by its closing and clear of the MPP's breaks; none on a holiday,
+  // a day it is not served, or without appointments.
+  std::vector<int> AppointmentSlots(const v1::Service& service, const std::string& day) const;
+  // Bookings the service takes a day: its daily quota less the walk-ins'
+  // share (INT_MAX without a quota).
+  int BookableOn(const v1::Service& service) const;
   // Whether `service` issues tickets at `now`, and if not, why and when next.
   Availability ServiceAvailability(const v1::Service& service, Millis now) const;
   // The first date on or after `from_day` ("YYYY-MM-DD") on which the MPP opens

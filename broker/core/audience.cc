@@ -65,6 +65,12 @@ v1::Event ForAudience(const v1::Event& e, Audience a) {
   }
   out = e;
   if (out.has_ticket()) RedactTicket(out.mutable_ticket(), a);
+  if (out.has_booking()) {  // the code is the booking's key; who booked stays in the MPP
+    out.mutable_booking()->clear_code();
+    out.mutable_booking()->clear_name();
+    out.mutable_booking()->clear_phone();
+    out.mutable_booking()->clear_source_id();
+  }
   if (a == Audience::kPublic) {
     if (out.has_counter()) RedactCounter(out.mutable_counter());
     out.clear_rating();  // who rated what is staff's

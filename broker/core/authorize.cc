@@ -78,6 +78,7 @@ std::optional<Refusal> Authorize(const v1::Device& d, const v1::Request& r, cons
     case v1::Request::kSnapshot:
     case v1::Request::kStatus:
     case v1::Request::kHello:
+    case v1::Request::kListSlots:  // the appointment slots are public
     case v1::Request::COMMAND_NOT_SET:  // refused later as an unknown command
     // Any registered device that holds live state may tell the broker the
     // numbers it saw (it can only raise numbering, by at most 10,000).
@@ -92,17 +93,21 @@ std::optional<Refusal> Authorize(const v1::Device& d, const v1::Request& r, cons
     case v1::ROLE_MANAGER:
       if (r.has_report() || r.has_set_ticker()) return std::nullopt;
       return NotForRole(d, r);
-    case v1::ROLE_WEB:  // public reads (above) and the visitors' tickets by token
-      if (r.has_ticket_status()) return std::nullopt;
+    case v1::ROLE_WEB:  // public reads (above), the visitors' tickets by token, bookings
+      if (r.has_ticket_status() || r.has_book() || r.has_get_booking() || r.has_cancel_booking()) {
+        return std::nullopt;
+      }
       return NotForRole(d, r);
     case v1::ROLE_KIOSK: {
-      if (r.has_issue()) return std::nullopt;
+      if (r.has_issue() || r.has_check_in()) return std::nullopt;
       if (!r.has_report_print() && !r.has_cancel()) return NotForRole(d, r);
       // Only its own tickets: a visitor who gave up at this kiosk, a print here.
       const v1::TicketRef& ref = r.has_cancel() ? r.cancel().ticket() : r.report_print().ticket();
       const v1::Ticket* t =
           ref.id() ? core.FindTicket(ref.id()) : core.FindTicketByNumber(ref.number());
-      if (!t || (t->source() == v1::KIOSK && t->source_id() == d.name())) {
+      // (A booking's ticket is ONLINE, with the kiosk that checked it in.)
+      if (!t || ((t->source() == v1::KIOSK || t->source() == v1::ONLINE) &&
+                 t->source_id() == d.name())) {
         return std::nullopt;  // unknown: the core says so
       }
       return Refusal{"Kios '" + d.name() + "' hanya boleh mengubah tiket yang dicetaknya sendiri.",

@@ -27,6 +27,11 @@ v1::Request Req(const std::string& text) {
   if (text == "release") r.mutable_release_device()->set_device("loket-1");
   if (text == "hello") r.mutable_hello();
   if (text == "ticket_status") r.mutable_ticket_status()->add_tokens("x");
+  if (text == "list_slots") r.mutable_list_slots()->set_service("KTP-REKAM");
+  if (text == "book") r.mutable_book()->set_service("KTP-REKAM");
+  if (text == "get_booking") r.mutable_get_booking()->set_code("x");
+  if (text == "cancel_booking") r.mutable_cancel_booking()->set_code("x");
+  if (text == "check_in") r.mutable_check_in()->set_code("x");
   if (text.rfind("call:", 0) == 0) r.mutable_call_next()->set_counter_id(std::stoi(text.substr(5)));
   if (text.rfind("rate:", 0) == 0) r.mutable_rate()->set_counter_id(std::stoi(text.substr(5)));
   return r;
@@ -65,6 +70,19 @@ TEST(Authorize, RolesAndCounterScope) {
       {Dev(v1::ROLE_WEB), "report", false},
       {Dev(v1::ROLE_WEB), "ticker", false},
       {Dev(v1::ROLE_KIOSK), "ticket_status", false},
+      // Appointments: the web books, looks up and cancels; a kiosk checks
+      // in; everyone may list the free slots; nobody else touches bookings.
+      {Dev(v1::ROLE_WEB), "book", true},
+      {Dev(v1::ROLE_WEB), "get_booking", true},
+      {Dev(v1::ROLE_WEB), "cancel_booking", true},
+      {Dev(v1::ROLE_WEB), "check_in", false},
+      {Dev(v1::ROLE_KIOSK), "check_in", true},
+      {Dev(v1::ROLE_KIOSK), "book", false},
+      {Dev(v1::ROLE_KIOSK), "cancel_booking", false},
+      {Dev(v1::ROLE_DISPLAY), "list_slots", true},
+      {Dev(v1::ROLE_DISPLAY), "get_booking", false},
+      {Dev(v1::ROLE_COUNTER, {3}), "book", false},
+      {Dev(v1::ROLE_MANAGER), "check_in", false},
       {Dev(v1::ROLE_DISPLAY), "ticket_status", false},
       {Dev(v1::ROLE_ADMIN), "release", true},
       {Dev(v1::ROLE_MANAGER), "release", false},

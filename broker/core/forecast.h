@@ -4,8 +4,9 @@
 // A replay of the call rule (docs/PROTOCOL.md section 10) over the counters
 // open now: each counter becomes free when its current ticket should be done
 // (the service's expected service time after it started), then calls the
-// smallest call-order key among the heads of the queues it serves, and is
-// busy for that service's expected time. Counters shared by several services
+// smallest call-order key among the heads of the queues it serves - but after
+// an on-time appointment a walk-in if one waits (at most every other call is
+// an appointment) - and is busy for that service's expected time. Counters shared by several services
 // therefore count every ticket they will call first, of any service, and a
 // priority ticket of another service is ahead of a regular one.
 //
@@ -30,11 +31,14 @@ inline constexpr int kMaxReplayCalls = 500;
 struct ForecastQueue {
   const std::set<CallOrderKey>* waiting = nullptr;  // may be null: nobody waits
   Millis service_ms = 0;                            // expected time at the counter for one ticket
+  // The keys of `waiting` that are on-time appointments (may be null: none).
+  const std::set<CallOrderKey>* appointments = nullptr;
 };
 
 struct ForecastDesk {
   std::vector<size_t> queues;  // indexes into the queue list, the services it serves
   Millis free_at = 0;          // when its current ticket should be done (now if none)
+  bool last_appointment = false;  // its last call was an on-time appointment
 };
 
 struct Forecast {
@@ -44,8 +48,8 @@ struct Forecast {
 };
 
 // Replays the call rule from `now` until the ticket with `key` in queue
-// `target` is called. `key` need not be in the queue: a key after every
-// waiting one forecasts a ticket issued now.
+// `target` is called. `key` need not be in the queue: a key not stored is a
+// walk-in (after every waiting one: a ticket issued now).
 Forecast ReplayCallRule(const std::vector<ForecastQueue>& queues,
                         const std::vector<ForecastDesk>& desks, size_t target,
                         const CallOrderKey& key, Millis now, int max_calls = kMaxReplayCalls);

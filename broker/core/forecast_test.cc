@@ -94,23 +94,55 @@ TEST(Forecast, ALongQueuePastTheReplayBudgetIsExtrapolated) {
   EXPECT_EQ(capped.wait_ms, exact.wait_ms);
 }
 
+TEST(Forecast, AppointmentsTakeAtMostEveryOtherCallAtACounter) {
+  // Three on-time appointments of the 09:00 slot (key 9:00) checked in before
+  // three walk-ins who came at 9:01..9:03: one counter calls A, W, A, W, A, W -
+  // not all three appointments first.
+  const Millis slot = 9 * 60 * kMin;
+  std::set<CallOrderKey> all, appts;
+  for (int i = 0; i < 3; ++i) {
+    appts.insert(Regular(slot, 10 + i));
+    all.insert(Regular(slot, 10 + i));
+    all.insert(Regular(slot + (i + 1) * kMin, 20 + i));
+  }
+  std::vector<ForecastQueue> q = {{&all, 10 * kMin, &appts}};
+  std::vector<ForecastDesk> d = {{{0}, kNow}};
+  EXPECT_EQ(ReplayCallRule(q, d, 0, Regular(slot, 11), kNow).ahead, 2);  // A10, W20
+  EXPECT_EQ(ReplayCallRule(q, d, 0, Regular(slot + kMin, 20), kNow).ahead, 1);
+  EXPECT_EQ(ReplayCallRule(q, d, 0, Regular(slot + 3 * kMin, 22), kNow).ahead, 5);
+  // A ticket issued now is a walk-in after all six.
+  EXPECT_EQ(ReplayCallRule(q, d, 0, Regular(kNow, 99), kNow).ahead, 6);
+  // The counter's last call was an appointment: a walk-in first.
+  d[0].last_appointment = true;
+  EXPECT_EQ(ReplayCallRule(q, d, 0, Regular(slot + kMin, 20), kNow).ahead, 0);
+  EXPECT_EQ(ReplayCallRule(q, d, 0, Regular(slot, 10), kNow).ahead, 1);
+  // Without walk-ins waiting, appointments follow each other.
+  std::set<CallOrderKey> only = appts;
+  q[0].waiting = &only;
+  EXPECT_EQ(ReplayCallRule(q, d, 0, Regular(slot, 12), kNow).ahead, 2);
+}
+
 TEST(Forecast, OneReplayForManyTicketsGivesEachTheFiguresOfItsOwnReplay) {
   // Random halls: 4 queues, 1-5 counters serving 1-3 of them each, busy or
-  // free, priority and regular keys; every waiting ticket forecast both ways,
+  // free, priority, regular and appointment keys; every waiting ticket forecast both ways,
   // with a budget that cuts the replay short and one that does not.
   std::mt19937 rng(7);
   for (int hall = 0; hall < 300; ++hall) {
-    std::vector<std::set<CallOrderKey>> sets(4);
+    std::vector<std::set<CallOrderKey>> sets(4), appts(4);
     int64_t id = 1;
-    for (auto& set : sets) {
+    for (size_t k = 0; k < 4; ++k) {
       const int n = static_cast<int>(rng() % 25);
       for (int i = 0; i < n; ++i) {
         const Millis arrival = static_cast<Millis>(rng() % 1000);
-        set.insert(rng() % 6 == 0 ? Priority(arrival, id++) : Regular(arrival, id++));
+        const CallOrderKey key = rng() % 6 == 0 ? Priority(arrival, id++) : Regular(arrival, id++);
+        sets[k].insert(key);
+        if (std::get<0>(key) == 1 && rng() % 4 == 0) appts[k].insert(key);  // on-time appointments
       }
     }
     std::vector<ForecastQueue> q;
-    for (auto& set : sets) q.push_back({&set, static_cast<Millis>(1 + rng() % 20) * kMin});
+    for (size_t k = 0; k < 4; ++k) {
+      q.push_back({&sets[k], static_cast<Millis>(1 + rng() % 20) * kMin, &appts[k]});
+    }
     std::vector<ForecastDesk> d;
     const int desks = 1 + static_cast<int>(rng() % 5);
     for (int i = 0; i < desks; ++i) {
@@ -119,6 +151,7 @@ TEST(Forecast, OneReplayForManyTicketsGivesEachTheFiguresOfItsOwnReplay) {
         if (rng() % 3 == 0) desk.queues.push_back(k);
       }
       desk.free_at = kNow + static_cast<Millis>(rng() % 15) * kMin;
+      desk.last_appointment = rng() % 2 == 0;
       d.push_back(desk);
     }
     std::vector<ForecastTarget> targets;

@@ -8,6 +8,7 @@
 
 #include "broker/core/audience.h"
 #include "broker/core/catalog_change.h"
+#include "broker/core/core_text.h"
 #include "broker/core/forecast.h"
 #include "common/i18n.h"
 #include "common/ticket_token.h"
@@ -17,50 +18,6 @@ namespace mpp::core {
 namespace {
 
 constexpr size_t kRecentCalls = 20;
-
-std::string DayKey(const std::string& day, const std::string& what) { return day + "|" + what; }
-
-// "Senin, 30-11-2026 pukul 08.00" / "Monday 2026-11-30 at 08:00"
-std::string WhenId(Millis ms, int offset) {
-  const LocalTime t = ToLocal(ms, offset);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%s, %02d-%02d-%04d pukul %s", WeekdayName(t.weekday), t.day,
-                t.month, t.year, ClockText(t.minute_of_day, Lang::kId).c_str());
-  return buf;
-}
-std::string WhenEn(Millis ms, int offset) {
-  static const char* kDays[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
-                                "Friday", "Saturday", "Sunday"};
-  const LocalTime t = ToLocal(ms, offset);
-  return std::string(kDays[t.weekday - 1]) + " " + t.Date() + " at " + FormatHhMm(t.minute_of_day);
-}
-
-Outcome Refuse(v1::ErrorCode code, const std::string& id, const std::string& en,
-               Millis next_open = 0) {
-  Outcome o;
-  o.reply = ErrorReply(code, id, en, next_open);
-  return o;
-}
-
-// True when `text` (valid UTF-8, as protobuf guarantees) holds a C0 or C1
-// control character or a line/paragraph separator (U+2028, U+2029): what
-// would break a one-line text on a screen.
-bool HasControlOrSeparator(const std::string& text) {
-  for (size_t i = 0; i < text.size(); ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x20 || c == 0x7f) return true;
-    // U+0080..U+009F are C2 80..C2 9F; U+2028/U+2029 are E2 80 A8/A9.
-    if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) < 0xA0) {
-      return true;
-    }
-    if (c == 0xE2 && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x80 &&
-        (static_cast<unsigned char>(text[i + 2]) == 0xA8 ||
-         static_cast<unsigned char>(text[i + 2]) == 0xA9)) {
-      return true;
-    }
-  }
-  return false;
-}
 
 Outcome UnknownCounter(int counter_id) {
   const std::string n = std::to_string(counter_id);
@@ -84,6 +41,10 @@ CallOrderKey CallOrder(const v1::Ticket& t) {
   return {t.priority() != v1::PRIORITY_NONE ? 0 : 1, t.arrival_ms(), t.id()};
 }
 
+bool MergedAppointment(const v1::Ticket& t) {
+  return t.appointment_ms() > 0 && !t.appointment_late() && t.transfers() == 0;
+}
+
 std::string FormatTicketNumber(const std::string& prefix, int digits, int seq_no) {
   std::string n = std::to_string(seq_no);
   if (static_cast<int>(n.size()) < digits) n.insert(0, digits - n.size(), '0');
@@ -97,6 +58,8 @@ bool IsTerminal(v1::TicketState s) {
 bool IsMutating(const v1::Request& r) {
   switch (r.command_case()) {
     case v1::Request::kTicketStatus:
+    case v1::Request::kListSlots:
+    case v1::Request::kGetBooking:
     case v1::Request::kGetCatalog:
     case v1::Request::kSnapshot:
     case v1::Request::kStatus:
@@ -163,12 +126,18 @@ void QueueCore::Restore(const std::vector<v1::Ticket>& tickets,
 void QueueCore::Index(const v1::Ticket& t) {
   if (t.state() == v1::WAITING && t.business_day() == business_day_) {
     waiting_[t.service()].insert(CallOrder(t));
+    if (MergedAppointment(t)) appointments_[t.service()].insert(CallOrder(t));
   }
 }
 
 void QueueCore::Unindex(const v1::Ticket& t) {
   auto it = waiting_.find(t.service());
   if (it != waiting_.end()) it->second.erase(CallOrder(t));
+  if (MergedAppointment(t)) {
+    if (auto a = appointments_.find(t.service()); a != appointments_.end()) {
+      a->second.erase(CallOrder(t));
+    }
+  }
 }
 
 void QueueCore::Fold(const v1::Event& e) {
@@ -204,6 +173,7 @@ void QueueCore::Fold(const v1::Event& e) {
     }
   }
   if (e.has_counter()) counters_[e.counter().id()] = e.counter();
+  if (e.has_booking()) FoldBooking(e.booking());
   if (e.has_operator_info()) operators_[e.operator_info().id()] = e.operator_info();
   if (e.type() == v1::TICKER_CHANGED) ticker_ = e.ticker();
   if (e.has_device()) devices_[e.device().public_key()] = e.device();
@@ -248,6 +218,15 @@ void QueueCore::Fold(const v1::Event& e) {
     }
     for (auto it = issued_.begin(); it != issued_.end();) {
       it = it->first.compare(0, day.size(), day) == 0 ? std::next(it) : issued_.erase(it);
+    }
+    // Bookings of ended days are history (MissBookings closed the open ones).
+    for (auto it = bookings_.begin(); it != bookings_.end();) {
+      if (it->second.day() < day) {
+        CountBooking(it->second, -1);
+        it = bookings_.erase(it);
+      } else {
+        ++it;
+      }
     }
   }
 }
@@ -422,8 +401,12 @@ Outcome QueueCore::ChangeDay(Millis now) {
     o.events.push_back(CounterEvent(std::move(next), now).events[0]);
     ++closed;
   }
+  std::vector<v1::Event> missed = MissBookings(day, now);
+  const int bookings_missed = static_cast<int>(missed.size());
+  std::move(missed.begin(), missed.end(), std::back_inserter(o.events));
   v1::Event e;
   e.set_type(v1::DAY_CHANGED);
+  e.mutable_day_change()->set_bookings_missed(bookings_missed);
   e.mutable_day_change()->set_business_day(day);
   e.mutable_day_change()->set_previous_day(business_day_);
   e.mutable_day_change()->set_expired(static_cast<int>(open.size()));
@@ -440,7 +423,9 @@ Outcome QueueCore::Apply(const v1::Request& r, Millis now, const std::string& de
   offered_pin_.reset();  // it and the token were for this request only
   offered_token_.clear();
   // The token goes to the kiosk that issued the ticket, no one else.
-  if (!r.has_issue() && o.reply.has_ticket()) o.reply.mutable_ticket()->clear_token();
+  if (!r.has_issue() && !r.has_check_in() && o.reply.has_ticket()) {
+    o.reply.mutable_ticket()->clear_token();
+  }
   if (!day.events.empty()) {
     o.events.insert(o.events.begin(), std::make_move_iterator(day.events.begin()),
                     std::make_move_iterator(day.events.end()));
@@ -472,6 +457,16 @@ Outcome QueueCore::ApplyOne(const v1::Request& r, Millis now, const std::string&
       return Unhold(r.unhold().ticket(), now);
     case v1::Request::kCancel:
       return Cancel(r.cancel().ticket(), now);
+    case v1::Request::kListSlots:
+      return ListSlots(r.list_slots(), now);
+    case v1::Request::kBook:
+      return Book(r.book(), now, device);
+    case v1::Request::kGetBooking:
+      return GetBooking(r.get_booking());
+    case v1::Request::kCancelBooking:
+      return CancelBooking(r.cancel_booking(), now);
+    case v1::Request::kCheckIn:
+      return CheckIn(r.check_in(), now, device);
     case v1::Request::kReportPrint:
       return ReportPrint(r.report_print());
     case v1::Request::kOpen:
@@ -625,6 +620,82 @@ Outcome QueueCore::Issue(const v1::IssueTicket& c, Millis now) {
                   "Layanan " + s->name() + " tidak memakai antrean prioritas.",
                   "Service " + s->name_en() + " has no priority queue; issue a regular ticket.");
   }
+  if (auto refused = NotIssuing(*s, now)) return *refused;
+  const int off = catalog_->utc_offset_min();
+  // The forecast of the ticket about to be issued (its key: the next id).
+  const CallOrderKey key{c.priority() != v1::PRIORITY_NONE ? 0 : 1, now, last_ticket_id_ + 1};
+  const TicketForecast forecast = ForecastFor(s->code(), key, now);
+  if (forecast.past_closing && s->refuse_past_closing()) {
+    const std::string minutes = std::to_string(forecast.wait_ms / 60000);
+    return Refuse(v1::PAST_CLOSING,
+                  "Antrean " + s->name() + " diperkirakan tidak terlayani sebelum MPP tutup hari " +
+                      "ini (perkiraan tunggu " + minutes + " menit). Silakan datang lagi pada " +
+                      "hari layanan berikutnya.",
+                  "The queue for " + s->name_en() + " is not expected to be served before the " +
+                      "MPP closes today (estimated wait " + minutes +
+                      " minutes). Please come back on the next service day.");
+  }
+  if (s->daily_quota() > 0 && QuotaUsed(s->code()) >= s->daily_quota()) {
+    // Says how many and when to come back, in words a visitor can act on.
+    const std::string q = std::to_string(s->daily_quota());
+    const LocalTime lt = ToLocal(now, off);
+    const Millis tomorrow = now - (static_cast<Millis>(lt.minute_of_day) * 60 + lt.second) * 1000 -
+                            lt.millis + 24 * 3600 * 1000;
+    const Availability next = catalog_->ServiceAvailability(*s, tomorrow);
+    const Millis next_open = next.code == v1::OK ? tomorrow : next.next_open_ms;
+    const std::string when_id = next_open > 0
+                                    ? "Silakan datang lagi " + WhenId(next_open, off) + "."
+                                    : "Silakan datang lagi pada hari layanan berikutnya.";
+    const std::string when_en = next_open > 0 ? "Please come back " + WhenEn(next_open, off) + "."
+                                              : "Please come back on the next service day.";
+    return Refuse(v1::QUOTA_EXHAUSTED,
+                  "Kuota harian " + s->name() + " sudah habis: " + q +
+                      " nomor hari ini sudah diambil semua. " + when_id,
+                  "Today's quota for " + s->name_en() + " is used up: all " + q +
+                      " numbers for today have been taken. " + when_en);
+  }
+  v1::Ticket t = NewTicket(*s, now);
+  t.set_priority(c.priority());
+  if (c.priority() != v1::PRIORITY_NONE) {
+    t.set_priority_granted_by(c.source() == v1::STAFF
+                                  ? (c.source_id().empty() ? "staff" : c.source_id())
+                              : c.source() == v1::ONLINE ? "online"
+                                                         : "self");
+  }
+  t.set_source(c.source() == v1::SOURCE_UNSPECIFIED ? v1::KIOSK : c.source());
+  t.set_source_id(c.source_id());
+  if (forecast.known) {  // kept, so reports show how honest the estimates were
+    t.set_estimated(true);
+    t.set_estimated_wait_ms(forecast.wait_ms);
+  }
+  Outcome o = TicketEvent(v1::TICKET_ISSUED, std::move(t), nullptr);
+  PutForecast(forecast, &o.reply);  // the same as after: it was made for this ticket
+  return o;
+}
+
+v1::Ticket QueueCore::NewTicket(const v1::Service& svc, Millis now) {
+  const v1::Service* s = &svc;
+  const std::string& day = business_day_;
+  const int seq_no = last_seq_no_[DayKey(day, s->prefix())] + 1;
+  v1::Ticket t;
+  t.set_id(last_ticket_id_ + 1);
+  t.set_number(FormatTicketNumber(s->prefix(), s->digits(), seq_no));
+  t.set_service(s->code());
+  t.set_issued_service(s->code());
+  t.set_prefix(s->prefix());
+  t.set_seq_no(seq_no);
+  t.set_business_day(day);
+  t.set_state(v1::WAITING);
+  t.set_issued_ms(now);
+  t.set_arrival_ms(now);
+  t.set_wait_target_min(s->wait_target_min());
+  t.set_service_std_min(s->service_std_min());
+  if (ValidTokenRandom(offered_token_)) t.set_token(TicketToken(day, offered_token_));
+  return t;
+}
+
+std::optional<Outcome> QueueCore::NotIssuing(const v1::Service& svc, Millis now) const {
+  const v1::Service* s = &svc;
   const int off = catalog_->utc_offset_min();
   const Availability a = catalog_->ServiceAvailability(*s, now);
   switch (a.code) {
@@ -652,71 +723,15 @@ Outcome QueueCore::Issue(const v1::IssueTicket& c, Millis now) {
     default:
       break;
   }
-  // The forecast of the ticket about to be issued (its key: the next id).
-  const CallOrderKey key{c.priority() != v1::PRIORITY_NONE ? 0 : 1, now, last_ticket_id_ + 1};
-  const TicketForecast forecast = ForecastFor(s->code(), key, now);
-  if (forecast.past_closing && s->refuse_past_closing()) {
-    const std::string minutes = std::to_string(forecast.wait_ms / 60000);
-    return Refuse(v1::PAST_CLOSING,
-                  "Antrean " + s->name() + " diperkirakan tidak terlayani sebelum MPP tutup hari " +
-                      "ini (perkiraan tunggu " + minutes + " menit). Silakan datang lagi pada " +
-                      "hari layanan berikutnya.",
-                  "The queue for " + s->name_en() + " is not expected to be served before the " +
-                      "MPP closes today (estimated wait " + minutes +
-                      " minutes). Please come back on the next service day.");
-  }
-  const std::string day = business_day_;
-  const auto issued = issued_.find(DayKey(day, s->code()));
-  if (s->daily_quota() > 0 && issued != issued_.end() && issued->second >= s->daily_quota()) {
-    // Says how many and when to come back, in words a visitor can act on.
-    const std::string q = std::to_string(s->daily_quota());
-    const LocalTime lt = ToLocal(now, off);
-    const Millis tomorrow = now - (static_cast<Millis>(lt.minute_of_day) * 60 + lt.second) * 1000 -
-                            lt.millis + 24 * 3600 * 1000;
-    const Availability next = catalog_->ServiceAvailability(*s, tomorrow);
-    const Millis next_open = next.code == v1::OK ? tomorrow : next.next_open_ms;
-    const std::string when_id = next_open > 0
-                                    ? "Silakan datang lagi " + WhenId(next_open, off) + "."
-                                    : "Silakan datang lagi pada hari layanan berikutnya.";
-    const std::string when_en = next_open > 0 ? "Please come back " + WhenEn(next_open, off) + "."
-                                              : "Please come back on the next service day.";
-    return Refuse(v1::QUOTA_EXHAUSTED,
-                  "Kuota harian " + s->name() + " sudah habis: " + q +
-                      " nomor hari ini sudah diambil semua. " + when_id,
-                  "Today's quota for " + s->name_en() + " is used up: all " + q +
-                      " numbers for today have been taken. " + when_en);
-  }
-  const int seq_no = last_seq_no_[DayKey(day, s->prefix())] + 1;
-  v1::Ticket t;
-  t.set_id(last_ticket_id_ + 1);
-  t.set_number(FormatTicketNumber(s->prefix(), s->digits(), seq_no));
-  t.set_service(s->code());
-  t.set_issued_service(s->code());
-  t.set_prefix(s->prefix());
-  t.set_seq_no(seq_no);
-  t.set_business_day(day);
-  t.set_state(v1::WAITING);
-  t.set_priority(c.priority());
-  if (c.priority() != v1::PRIORITY_NONE) {
-    t.set_priority_granted_by(c.source() == v1::STAFF
-                                  ? (c.source_id().empty() ? "staff" : c.source_id())
-                              : c.source() == v1::ONLINE ? "online"
-                                                         : "self");
-  }
-  t.set_source(c.source() == v1::SOURCE_UNSPECIFIED ? v1::KIOSK : c.source());
-  t.set_source_id(c.source_id());
-  t.set_issued_ms(now);
-  t.set_arrival_ms(now);
-  t.set_wait_target_min(s->wait_target_min());
-  t.set_service_std_min(s->service_std_min());
-  if (ValidTokenRandom(offered_token_)) t.set_token(TicketToken(day, offered_token_));
-  if (forecast.known) {  // kept, so reports show how honest the estimates were
-    t.set_estimated(true);
-    t.set_estimated_wait_ms(forecast.wait_ms);
-  }
-  Outcome o = TicketEvent(v1::TICKET_ISSUED, std::move(t), nullptr);
-  PutForecast(forecast, &o.reply);  // the same as after: it was made for this ticket
-  return o;
+  return std::nullopt;
+}
+
+int QueueCore::QuotaUsed(const std::string& service) const {
+  const std::string key = DayKey(business_day_, service);
+  const auto issued = issued_.find(key);
+  const auto booked = outstanding_.find(key);
+  return (issued == issued_.end() ? 0 : issued->second) +
+         (booked == outstanding_.end() ? 0 : booked->second);
 }
 
 Outcome QueueCore::TicketStatuses(const v1::GetTicketStatus& r, Millis now) const {
@@ -804,28 +819,42 @@ std::optional<Outcome> QueueCore::CannotCall(const Desk& d) const {
   return std::nullopt;
 }
 
-// The call-next policy: the smallest CallOrder among the services this
-// counter serves. Any suitable counter can take any ticket.
-const CallOrderKey* QueueCore::NextInOrder(const v1::CounterDef& def) const {
+// The call-next policy (docs/PROTOCOL.md section 10): the smallest CallOrder
+// among the services this counter serves - but after a merged appointment,
+// the smallest walk-in if one waits. Any suitable counter can take any
+// ticket. The forecast replays the same rule (forecast.cc, PickNext).
+const CallOrderKey* QueueCore::NextInOrder(const Desk& d) const {
   const CallOrderKey* best = nullptr;
-  for (const auto& svc : def.services()) {
+  const CallOrderKey* walk = nullptr;  // the smallest key that is not an appointment
+  for (const auto& svc : d.def->services()) {
     auto it = waiting_.find(svc);
     if (it == waiting_.end() || it->second.empty()) continue;
     if (!best || *it->second.begin() < *best) best = &*it->second.begin();
+    const auto a = appointments_.find(svc);
+    for (const CallOrderKey& k : it->second) {
+      if (a != appointments_.end() && a->second.count(k)) continue;
+      if (!walk || k < *walk) walk = &k;
+      break;
+    }
   }
+  if (best && walk && best != walk && d.state.last_call_appointment()) return walk;
   return best;
 }
 
 Outcome QueueCore::Called(const Desk& d, v1::Ticket t, Millis now) {
+  const bool appointment = MergedAppointment(t);
   t.set_state(v1::CALLED);
   t.set_counter_id(d.def->id());
   t.set_operator_id(d.state.operator_id());
   if (t.first_called_ms() == 0) {
     t.set_first_called_ms(now);
-    t.set_wait_ms(now - t.issued_ms());
+    // An appointment's wait counts from its slot's start (it may come early).
+    const Millis since = appointment ? std::max(t.issued_ms(), t.appointment_ms()) : t.issued_ms();
+    t.set_wait_ms(std::max<Millis>(0, now - since));
     t.set_wait_met(t.wait_ms() <= static_cast<Millis>(t.wait_target_min()) * 60000);
   }
   v1::Counter c = d.state;
+  c.set_last_call_appointment(appointment);
   c.set_current_ticket(t.id());
   return TicketEvent(v1::TICKET_CALLED, std::move(t), &c);
 }
@@ -834,7 +863,7 @@ Outcome QueueCore::CallNext(int counter_id, Millis now) {
   Desk d = FindDesk(counter_id);
   if (!d.def) return UnknownCounter(counter_id);
   if (auto refused = CannotCall(d)) return *refused;
-  const CallOrderKey* best = NextInOrder(*d.def);
+  const CallOrderKey* best = NextInOrder(d);
   if (!best) {
     return Refuse(v1::QUEUE_EMPTY, "Tidak ada antrean yang menunggu untuk " + d.def->name() + ".",
                   "Nobody is waiting for the services of " + d.def->name() + ".");
@@ -868,7 +897,7 @@ Outcome QueueCore::CallTicket(const v1::CallTicket& r, Millis now) {
                   "Unknown out-of-order reason.");
   }
   v1::Ticket t = *found;
-  const CallOrderKey* next = NextInOrder(*d.def);
+  const CallOrderKey* next = NextInOrder(d);
   const bool in_order = next && std::get<2>(*next) == t.id();
   if (!in_order && r.reason() == v1::IN_ORDER) {
     return Refuse(v1::INVALID_ARGUMENT,
@@ -996,8 +1025,7 @@ Outcome QueueCore::Transfer(const v1::Transfer& cmd, Millis now) {
                       "come back on its service day.",
                   a.next_open_ms);
   }
-  if (const auto issued = issued_.find(DayKey(business_day_, s->code()));
-      s->daily_quota() > 0 && issued != issued_.end() && issued->second >= s->daily_quota()) {
+  if (s->daily_quota() > 0 && QuotaUsed(s->code()) >= s->daily_quota()) {
     return Refuse(v1::QUOTA_EXHAUSTED,
                   "Kuota harian " + s->name() + " sudah habis; tiket tidak dapat dialihkan ke " +
                       "sana hari ini.",
@@ -1261,6 +1289,8 @@ void QueueCore::ForecastInputs(Millis now, std::vector<ForecastQueue>* queues,
     const std::string& code = services[i].code();
     auto w = waiting_.find(code);
     (*queues)[i].waiting = w == waiting_.end() ? nullptr : &w->second;
+    auto a = appointments_.find(code);
+    (*queues)[i].appointments = a == appointments_.end() ? nullptr : &a->second;
     (*queues)[i].service_ms = ExpectedServiceMs(code);
   }
   for (const auto& [id, c] : counters_) {
@@ -1274,6 +1304,7 @@ void QueueCore::ForecastInputs(Millis now, std::vector<ForecastQueue>* queues,
       }
     }
     d.free_at = now;
+    d.last_appointment = c.last_call_appointment();
     if (const v1::Ticket* t = c.current_ticket() ? FindTicket(c.current_ticket()) : nullptr) {
       const Millis start = t->state() == v1::SERVING ? t->serving_ms() : now;
       d.free_at = std::max(now, start + ExpectedServiceMs(t->service()));
@@ -1382,7 +1413,7 @@ v1::Snapshot QueueCore::MakeSnapshot(const std::string& zone, Millis now) const 
     q->set_availability(a.code);
     q->set_next_open_ms(a.next_open_ms);
     q->set_unavailable_reason(a.reason);
-    if (a.code == v1::OK && svc.daily_quota() > 0 && q->issued_today() >= svc.daily_quota()) {
+    if (a.code == v1::OK && svc.daily_quota() > 0 && QuotaUsed(svc.code()) >= svc.daily_quota()) {
       q->set_availability(v1::QUOTA_EXHAUSTED);
       q->set_unavailable_reason("daily quota used");
       // The next day the service is open.

@@ -43,6 +43,11 @@ struct Outcome {
 using CallOrderKey = std::tuple<int, Millis, int64_t>;
 CallOrderKey CallOrder(const v1::Ticket& t);
 
+// A ticket checked in on time for its appointment, in its booked service:
+// ordered from its slot's start, and taking at most every other call of a
+// counter (docs/PROTOCOL.md section 10). Transferred or late, a walk-in.
+bool MergedAppointment(const v1::Ticket& t);
+
 // "A" + 7 with 3 digits -> "A-007". Past 10^digits the number simply widens
 // ("A-1000"): numbers never wrap, so they stay unique within the day.
 std::string FormatTicketNumber(const std::string& prefix, int digits, int seq_no);
@@ -130,6 +135,11 @@ class QueueCore {
   // common/ticket_token.h), made by the reactor; for the next Apply only. An
   // issue without one gives a ticket without a token.
   void OfferTokenRandom(std::string random) { offered_token_ = std::move(random); }
+  // Bookings of the store's business day and later days (appointments;
+  // broker/core/bookings.cc). Call after Restore.
+  void RestoreBookings(const std::vector<v1::Booking>& bookings);
+  // The booking with `code` (as Booking.code), if it is of today or later.
+  const v1::Booking* FindBooking(const std::string& code) const;
   // Wrong PINs per device (broker/core/sign_in_guard.h).
   const SignInGuard& sign_in_guard() const { return guard_; }
   // Devices allowed on a broker with CURVE keys (docs/SECURITY.md).
@@ -187,6 +197,27 @@ class QueueCore {
   Outcome Cancel(const v1::TicketRef& ref, Millis now);
   Outcome ReportPrint(const v1::ReportPrint& report);
   Outcome TicketStatuses(const v1::GetTicketStatus& r, Millis now) const;
+  // Appointments (bookings.cc).
+  Outcome ListSlots(const v1::ListSlots& c, Millis now) const;
+  Outcome Book(const v1::Book& c, Millis now, const std::string& device);
+  Outcome GetBooking(const v1::BookingRef& ref) const;
+  Outcome CancelBooking(const v1::BookingRef& ref, Millis now);
+  Outcome CheckIn(const v1::BookingRef& ref, Millis now, const std::string& device);
+  // The booking `ref` names, or nullptr with `*refusal` set.
+  const v1::Booking* ResolveBooking(const v1::BookingRef& ref, Outcome* refusal) const;
+  Outcome BookingEvent(v1::Booking booking, Millis now);
+  void FoldBooking(const v1::Booking& b);
+  void CountBooking(const v1::Booking& b, int delta);
+  // BOOKING_CHANGED (MISSED) for every booking of a day before `day` never
+  // checked in, in code order.
+  std::vector<v1::Event> MissBookings(const std::string& day, Millis now);
+  // Why `s` issues no ticket at `now` (holiday, not its day, closed), or nullopt.
+  std::optional<Outcome> NotIssuing(const v1::Service& s, Millis now) const;
+  // Today's tickets of `service` plus its bookings for today not yet checked
+  // in: what its daily quota is measured against.
+  int QuotaUsed(const std::string& service) const;
+  // A new ticket of `s` for today (the number, times, standards and token).
+  v1::Ticket NewTicket(const v1::Service& s, Millis now);
   Outcome SetOperator(const v1::SetOperator& c);
   Outcome SignIn(const v1::SignIn& c, Millis now, const std::string& device);
   Outcome Rate(const v1::SubmitRating& c, Millis now);
@@ -213,7 +244,8 @@ class QueueCore {
   const v1::Ticket* ResolveTicket(const v1::TicketRef& ref, Outcome* refusal) const;
   Desk FindDesk(int counter_id) const;
   std::optional<Outcome> CannotCall(const Desk& d) const;
-  const CallOrderKey* NextInOrder(const v1::CounterDef& def) const;
+  // The ticket call_next would call at `d`, or nullptr when none waits.
+  const CallOrderKey* NextInOrder(const Desk& d) const;
   Outcome Called(const Desk& d, v1::Ticket t, Millis now);
   Outcome CounterEvent(v1::Counter counter, Millis now);
   Outcome TicketEvent(v1::EventType type, v1::Ticket ticket, const v1::Counter* counter);
@@ -252,6 +284,13 @@ class QueueCore {
   std::map<std::string, int> issued_;                        // "day|service" -> count
   std::map<std::string, int> served_;                        // "day|service" -> DONE count
   std::map<std::string, std::set<CallOrderKey>> waiting_;    // service -> today's waiting
+  // service -> the keys in waiting_ that are merged appointments
+  std::map<std::string, std::set<CallOrderKey>> appointments_;
+  std::map<std::string, v1::Booking> bookings_;  // code -> bookings of today and later
+  // "day|service" -> slot start -> bookings holding it (BOOKED or CHECKED_IN)
+  std::map<std::string, std::map<int, int>> slot_taken_;
+  std::map<std::string, int> day_taken_;    // "day|service" -> the same, summed
+  std::map<std::string, int> outstanding_;  // "day|service" -> BOOKED (not checked in yet)
   std::deque<int64_t> recent_calls_;                         // newest first
   std::map<std::string, std::deque<Millis>> service_times_;  // service -> recent service_ms
   std::map<std::string, v1::Operator> operators_;

@@ -620,7 +620,9 @@ void Reactor::ApplyCommand(Pending p, const v1::Envelope& in, const std::string&
   // A new ticket's token is random, so it is made here and handed to the
   // core (which stays a function of its inputs), after the retry check: a
   // retry gets the stored reply with the first token.
-  if (req.has_issue()) core_->OfferTokenRandom(token_source_.Next());
+  if (req.has_issue() || req.has_check_in() || req.has_book()) {
+    core_->OfferTokenRandom(token_source_.Next());  // a booking's code is made from it too
+  }
   core::Outcome o =
       req.has_reload_catalog() ? ReloadCatalogFile(now) : core_->Apply(req, now, caller);
   if (req.has_sign_in()) NoteSignIn(req.sign_in(), o, caller, held_before, now);
@@ -656,7 +658,7 @@ void Reactor::HandleRead(Pending p, const std::string& peer, const v1::Envelope&
                          const Caller& who, std::vector<Pending>* replies, Millis now) {
   const v1::Request& req = in.request();
   if (req.has_snapshot() || req.has_get_catalog() || req.has_list_devices() || req.has_report() ||
-      req.has_ticket_status()) {
+      req.has_ticket_status() || req.has_list_slots() || req.has_get_booking()) {
     bool drop = false;
     if (!AllowHeavyRead(peer, &drop)) {
       ++counters_.reads_refused;

@@ -5,6 +5,6 @@
 namespace mpp::store {
 
 // Raised with each entry appended to store.cc's kMigrations.
-inline constexpr int kSchemaVersion = 10;
+inline constexpr int kSchemaVersion = 11;
 
 }  // namespace mpp::store

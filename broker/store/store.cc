@@ -201,6 +201,29 @@ CREATE TABLE catalogs (
 ALTER TABLE tickets ADD COLUMN out_of_order TEXT;
 ALTER TABLE report_cells ADD COLUMN out_of_order INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // 11: appointments. Bookings by (day, code) - a code is unique among the
+    // open ones only - with the optional name and phone the visitor gave;
+    // a ticket from a booking keeps it (1 on time, 2 late), and the summaries
+    // keep appointment and walk-in waits apart.
+    R"sql(
+CREATE TABLE bookings (
+  day        TEXT    NOT NULL,
+  code       TEXT    NOT NULL,
+  service    TEXT    NOT NULL,
+  start_ms   INTEGER NOT NULL,
+  state      TEXT    NOT NULL,
+  booked_ms  INTEGER NOT NULL,
+  ticket_id  INTEGER,
+  name       TEXT,
+  phone      TEXT,
+  data       BLOB    NOT NULL,
+  PRIMARY KEY (day, code)
+);
+ALTER TABLE tickets ADD COLUMN appointment INTEGER;
+ALTER TABLE report_cells ADD COLUMN appointments INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE report_cells ADD COLUMN appointment_waits BLOB NOT NULL DEFAULT x'';
+ALTER TABLE report_cells ADD COLUMN walk_in_waits BLOB NOT NULL DEFAULT x'';
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
 
@@ -361,7 +384,7 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, int max_ve
 Store::~Store() {
   for (sqlite3_stmt* st : {insert_event_, upsert_ticket_, upsert_counter_, insert_reply_,
                            upsert_operator_, insert_rating_, upsert_setting_, upsert_device_,
-                           delete_cells_, delete_day_, begin_, commit_}) {
+                           upsert_booking_, delete_cells_, delete_day_, begin_, commit_}) {
     sqlite3_finalize(st);
   }
   sqlite3_close_v2(db_);
@@ -441,9 +464,9 @@ Status Store::Prepare() {
        " seq_no, state, priority, priority_granted_by, source, source_id, issued_ms, arrival_ms,"
        " first_called_ms, serving_ms, finished_ms, ended_ms, recalls, counter_id, operator_id,"
        " wait_target_min, service_std_min, transfers, transferred_from, print_failed, wait_ms,"
-       " service_ms, wait_met, service_met, data, estimated_wait_ms, out_of_order) VALUES (?1,"
-       " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
-       " ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33)"
+       " service_ms, wait_met, service_met, data, estimated_wait_ms, out_of_order, appointment)"
+       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
+       " ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34)"
        // An update of the same ticket; a second ticket with a day's number
        // already taken is an error (UNIQUE), never a silent replacement. What
        // a ticket was issued as (day, number, prefix, origin) never changes,
@@ -473,6 +496,9 @@ Status Store::Prepare() {
       {&upsert_device_,
        "INSERT OR REPLACE INTO devices (public_key, name, role, revoked, data) "
        "VALUES (?1, ?2, ?3, ?4, ?5)"},
+      {&upsert_booking_,
+       "INSERT OR REPLACE INTO bookings (day, code, service, start_ms, state, booked_ms,"
+       " ticket_id, name, phone, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"},
       {&upsert_setting_, "INSERT OR REPLACE INTO settings (key, value, ts_ms) VALUES (?1, ?2, ?3)"},
       {&delete_cells_, "DELETE FROM report_cells WHERE business_day = ?1"},
       {&begin_, "BEGIN IMMEDIATE"},
@@ -597,6 +623,20 @@ StatusOr<Loaded> Store::Load(const std::string& fallback_day) {
   while (sqlite3_step(q) == SQLITE_ROW) {
     const std::string key = reinterpret_cast<const char*>(sqlite3_column_text(q, 0));
     out.number_floors[key.substr(floors.size())] = sqlite3_column_int(q, 1);
+  }
+  sqlite3_finalize(q);
+
+  // Bookings of the store's day and later (earlier ones are history).
+  sqlite3_prepare_v2(db_, "SELECT data FROM bookings WHERE day >= ?1 ORDER BY day, code", -1, &q,
+                     nullptr);
+  sqlite3_bind_text(q, 1, since_day.c_str(), -1, SQLITE_TRANSIENT);
+  while (sqlite3_step(q) == SQLITE_ROW) {
+    v1::Booking b;
+    if (!b.ParseFromArray(sqlite3_column_blob(q, 0), sqlite3_column_bytes(q, 0))) {
+      sqlite3_finalize(q);
+      return Status::Error(path_ + ": a booking row does not parse; the database is damaged");
+    }
+    out.bookings.push_back(std::move(b));
   }
   sqlite3_finalize(q);
 
@@ -762,6 +802,7 @@ Status Store::AppendEvent(uint64_t seq, int64_t ts_ms, const v1::Event& e) {
     s.Blob(31, data);
     if (t.estimated()) s.Int(32, t.estimated_wait_ms());
     if (t.out_of_order() != v1::IN_ORDER) s.Text(33, v1::OutOfOrderReason_Name(t.out_of_order()));
+    if (t.appointment_ms() > 0) s.Int(34, t.appointment_late() ? 2 : 1);
     if (s.Step() != SQLITE_DONE) {
       return Status::Error(std::string("upsert ticket: ") + sqlite3_errmsg(db_));
     }
@@ -778,6 +819,24 @@ Status Store::AppendEvent(uint64_t seq, int64_t ts_ms, const v1::Event& e) {
             .Blob(7, c.SerializeAsString())
             .Step() != SQLITE_DONE) {
       return Status::Error(std::string("upsert counter: ") + sqlite3_errmsg(db_));
+    }
+  }
+  if (e.has_booking()) {
+    const v1::Booking& b = e.booking();
+    const std::string data = b.SerializeAsString();  // outlives Step()
+    if (Stmt(upsert_booking_)
+            .Text(1, b.day())
+            .Text(2, b.code())
+            .Text(3, b.service())
+            .Int(4, b.start_ms())
+            .Text(5, v1::BookingState_Name(b.state()))
+            .Int(6, b.booked_ms())
+            .IntOrNull(7, b.ticket_id())
+            .Text(8, b.name())
+            .Text(9, b.phone())
+            .Blob(10, data)
+            .Step() != SQLITE_DONE) {
+      return Status::Error(std::string("upsert booking: ") + sqlite3_errmsg(db_));
     }
   }
   if (e.has_operator_info()) {

@@ -42,6 +42,7 @@ struct Loaded {
   std::vector<v1::Operator> operators;
   std::optional<std::string> ticker;  // the running text last set, if ever
   std::vector<v1::Device> devices;
+  std::vector<v1::Booking> bookings;  // of `business_day` and later days
   // The business day the broker was last on (its last DAY_CHANGED); for a
   // file from before day changes were events, the day of its newest ticket;
   // for a new file, the `fallback_day` given to Load.
@@ -167,6 +168,7 @@ class Store {
   sqlite3_stmt* insert_rating_ = nullptr;
   sqlite3_stmt* upsert_setting_ = nullptr;
   sqlite3_stmt* upsert_device_ = nullptr;
+  sqlite3_stmt* upsert_booking_ = nullptr;
   sqlite3_stmt* delete_cells_ = nullptr;
   sqlite3_stmt* delete_day_ = nullptr;
   sqlite3_stmt* begin_ = nullptr;
