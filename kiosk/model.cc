@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <set>
 
+#include "common/booking_code.h"
 #include "common/wire.h"
 
 namespace mpp::kiosk {
@@ -25,6 +26,8 @@ const char* ScreenName(Screen screen) {
       return "ticket";
     case Screen::kRefused:
       return "refused";
+    case Screen::kCheckIn:
+      return "check-in";
   }
   return "?";
 }
@@ -185,6 +188,88 @@ void KioskModel::Issue(v1::PriorityReason reason) {
   issue->set_source_id(options_.kiosk_id);
   pending_ = job;
   issue_failed_ = false;
+  checking_in_ = false;
+  screen_ = Screen::kIssuing;
+  jobs_.push_back(std::move(job));
+}
+
+bool KioskModel::TakesAppointments() const {
+  if (!catalog_) return false;
+  for (const auto& s : catalog_->catalog().services()) {
+    if (s.appointments().slot_min() > 0 && !s.retired()) return true;
+  }
+  return false;
+}
+
+void KioskModel::TapAppointment() {
+  if (screen_ != Screen::kAgencies) return;
+  Touch();
+  typed_.clear();
+  check_in_error_.clear();
+  screen_ = Screen::kCheckIn;
+}
+
+void KioskModel::TypeText(const std::string& text) {
+  // A scanner reading a booking's QR code types on the start screen too.
+  if (screen_ == Screen::kAgencies && catalog_) {
+    typed_.clear();
+    check_in_error_.clear();
+    screen_ = Screen::kCheckIn;
+  }
+  if (screen_ != Screen::kCheckIn) return;
+  Touch();
+  for (char ch : text) {
+    if (ch == '\n' || ch == '\r') {
+      TapCheckIn();
+      if (screen_ != Screen::kCheckIn) return;
+      continue;
+    }
+    if (static_cast<unsigned char>(ch) >= 0x20 && typed_.size() < 300) typed_ += ch;
+  }
+  check_in_error_.clear();
+}
+
+void KioskModel::TapBackspace() {
+  if (screen_ != Screen::kCheckIn) return;
+  Touch();
+  if (!typed_.empty()) typed_.pop_back();
+  check_in_error_.clear();
+}
+
+std::string KioskModel::CheckInCode() const {
+  if (const auto code = NormalizeBookingCode(typed_)) return FormatBookingCode(*code);
+  std::string shown;
+  for (char ch : typed_) {
+    shown += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  }
+  return shown.size() > 12 ? "\xE2\x80\xA6" + shown.substr(shown.size() - 11) : shown;
+}
+
+void KioskModel::TapCheckIn() {
+  if (screen_ != Screen::kCheckIn) return;
+  Touch();
+  const auto code = NormalizeBookingCode(typed_);
+  if (!code) {
+    check_in_error_ = T(lang_,
+                        "Kode janji temu terdiri dari 8 huruf dan angka, misalnya 7KQ2-M9XD. "
+                        "Periksa lagi, atau pindai kode QR-nya.",
+                        "A booking code is 8 letters and digits, e.g. 7KQ2-M9XD. Check it, or "
+                        "scan its QR code.");
+    typed_.clear();
+    return;
+  }
+  if (!connected_) {
+    check_in_error_ = T(lang_, "Kios belum terhubung ke server antrean. Coba lagi sebentar.",
+                        "The kiosk is not connected to the queue server. Try again shortly.");
+    return;
+  }
+  Job job;
+  job.kind = Job::Kind::kIssue;
+  job.request_id = NewRequestId();
+  job.request.mutable_check_in()->set_code(*code);
+  pending_ = job;
+  issue_failed_ = false;
+  checking_in_ = true;
   screen_ = Screen::kIssuing;
   jobs_.push_back(std::move(job));
 }
@@ -213,8 +298,13 @@ void KioskModel::TapBack() {
       screen_ = Screen::kServices;
       break;
     case Screen::kPriority:
-    case Screen::kRefused:
       screen_ = Screen::kStandard;
+      break;
+    case Screen::kRefused:
+      screen_ = checking_in_ ? Screen::kCheckIn : Screen::kStandard;
+      break;
+    case Screen::kCheckIn:
+      screen_ = Screen::kAgencies;
       break;
     case Screen::kIssuing:
       if (issue_failed_) GoHome();
@@ -246,6 +336,9 @@ void KioskModel::GoHome() {
   issue_failed_ = false;
   agency_.clear();
   service_.clear();
+  typed_.clear();
+  check_in_error_.clear();
+  checking_in_ = false;
   lang_ = options_.lang;  // the next visitor starts in the kiosk's language
   screen_ = catalog_ ? Screen::kAgencies : Screen::kConnecting;
 }
@@ -442,6 +535,17 @@ void KioskModel::BuildTicketView(const v1::Ticket& t, int ahead, Millis estimate
   if (t.priority() != v1::PRIORITY_NONE) {
     v.priority_text = std::string(T(lang_, "Prioritas: ", "Priority: ")) +
                       PriorityReasonText(t.priority(), lang_);
+  }
+  if (t.appointment_ms() > 0) {  // from a booking: when, and whether it kept its place
+    const int off = catalog_->utc_offset_min();
+    const std::string at = ClockText(ToLocal(t.appointment_ms(), off).minute_of_day, lang_);
+    v.priority_text =
+        t.appointment_late()
+            ? (lang_ == Lang::kId
+                   ? "Janji temu pukul " + at + " - datang terlambat: dilayani sebagai antrean biasa"
+                   : "Appointment at " + at + " - late: served as a walk-in")
+            : (lang_ == Lang::kId ? "Janji temu pukul " + at + ": dipanggil mulai pukul " + at
+                                  : "Appointment at " + at + ": called from " + at);
   }
   v.issued_text = LongDateTime(t.issued_ms(), catalog_->utc_offset_min(), lang_);
   const std::string& url =

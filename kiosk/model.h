@@ -5,6 +5,10 @@
 //
 // Flow: agencies -> services of the agency -> the service's published standard
 // -> (optionally) priority reason -> issuing -> the ticket, or a refusal.
+// With a booking (docs/PROTOCOL.md section 10): agencies -> "Saya punya janji
+// temu" -> the code, typed on the screen's keys or read by a barcode scanner
+// (which types it, with Enter, also on the start screen) -> issuing ->
+// the booking's ticket, or why not.
 //
 // Never a second ticket for one tap: an issue job carries a request id that
 // is kept until a reply (a ticket or a refusal) arrives. "Coba lagi" after a
@@ -38,10 +42,11 @@ enum class Screen {
   kPriority,
   kIssuing,
   kTicket,
-  kRefused
+  kRefused,
+  kCheckIn
 };
 // "connecting", "agencies", "services", "standard", "priority", "issuing",
-// "ticket", "refused" (the names scripts wait for).
+// "ticket", "refused", "check-in" (the names scripts wait for).
 const char* ScreenName(Screen screen);
 
 // Work for the network worker.
@@ -142,6 +147,12 @@ class KioskModel {
   void TapBack();
   void TapHome();
   void TapLanguage();  // switches id <-> en
+  // Appointments: the start screen's "Saya punya janji temu"; characters
+  // from the screen's keys or a scanner (Enter checks in); one key back.
+  void TapAppointment();
+  void TypeText(const std::string& text);
+  void TapBackspace();
+  void TapCheckIn();
   // Taken by the worker: jobs in the order they were made.
   std::vector<Job> TakeJobs();
 
@@ -162,6 +173,12 @@ class KioskModel {
   std::string IssueFailedText() const;
   const TicketView& Ticket() const { return ticket_view_; }
   std::string RefusalText() const;
+  // kCheckIn: the code as typed so far ("7KQ2-M9XD" once it is one), and why
+  // the last try was not sent (empty: none).
+  std::string CheckInCode() const;
+  // Some service takes appointments: the start screen offers the check-in.
+  bool TakesAppointments() const;
+  const std::string& check_in_error() const { return check_in_error_; }
   // The service and reason of the pending or last issue (for tests).
   const std::optional<Job>& pending_issue() const { return pending_; }
 
@@ -210,6 +227,9 @@ class KioskModel {
   bool ticket_past_closing_ = false;
   TicketView ticket_view_;
   v1::Error refusal_;
+  std::string typed_;           // kCheckIn: what was typed or scanned
+  std::string check_in_error_;  // kCheckIn: why it was not sent
+  bool checking_in_ = false;    // the pending or last request is a check-in
   std::vector<Job> jobs_;
 };
 

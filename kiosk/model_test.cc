@@ -427,5 +427,56 @@ TEST_F(KioskModelTest, TapsThatDoNotFitTheScreenAreIgnored) {
   EXPECT_TRUE(model_->TakeJobs().empty());
 }
 
+TEST_F(KioskModelTest, AScannedBookingChecksInFromTheStartScreen) {
+  // The scanner types the booking's QR code (its URL) and Enter on the start screen.
+  ASSERT_EQ(model_->screen(), Screen::kAgencies);
+  model_->TypeText("https://antrean.example.go.id/b/7KQ2M9XD");
+  EXPECT_EQ(model_->screen(), Screen::kCheckIn);
+  EXPECT_EQ(model_->CheckInCode(), "7KQ2-M9XD");
+  model_->TypeText("\r\n");
+  ASSERT_EQ(model_->screen(), Screen::kIssuing);
+  auto jobs = model_->TakeJobs();
+  ASSERT_EQ(jobs.size(), 1u);
+  EXPECT_EQ(jobs[0].request.check_in().code(), "7KQ2M9XD");
+  // The booking's ticket, on time for 10:00.
+  v1::Envelope reply = TicketReply(jobs[0].request_id, "A-012");
+  reply.mutable_reply()->mutable_ticket()->set_appointment_ms(
+      *ParseIsoTime("2026-11-30T10:00:00+07:00", 0));
+  model_->OnIssueResult(jobs[0].request_id, reply);
+  ASSERT_EQ(model_->screen(), Screen::kTicket);
+  EXPECT_EQ(model_->Ticket().priority_text, "Janji temu pukul 10.00: dipanggil mulai pukul 10.00");
+  jobs = model_->TakeJobs();
+  ASSERT_EQ(jobs.size(), 1u);  // printed like any ticket, with the appointment line
+  EXPECT_EQ(jobs[0].printed.priority_text, model_->Ticket().priority_text);
+}
+
+TEST_F(KioskModelTest, AMistypedCodeIsNotSentAndARefusalGoesBackToTheCode) {
+  model_->TapAppointment();
+  ASSERT_EQ(model_->screen(), Screen::kCheckIn);
+  for (char ch : std::string("7KQ2M9")) model_->TypeText(std::string(1, ch));
+  model_->TapCheckIn();
+  EXPECT_EQ(model_->screen(), Screen::kCheckIn);
+  EXPECT_NE(model_->check_in_error().find("8 huruf dan angka"), std::string::npos);
+  EXPECT_TRUE(model_->TakeJobs().empty());
+  model_->TypeText("7kq2-m9xX");  // lower case and a dash are fine
+  model_->TapBackspace();
+  model_->TypeText("D");
+  EXPECT_EQ(model_->CheckInCode(), "7KQ2-M9XD");
+  model_->TapCheckIn();
+  auto jobs = model_->TakeJobs();
+  ASSERT_EQ(jobs.size(), 1u);
+  v1::Envelope refused;
+  refused.mutable_reply()->mutable_error()->set_code(v1::FAILED_PRECONDITION);
+  refused.mutable_reply()->mutable_error()->set_message_id(
+      "Janji temu Anda untuk Selasa, 1 Desember 2026 pukul 10.00. Silakan datang pada hari itu.");
+  model_->OnIssueResult(jobs[0].request_id, refused);
+  ASSERT_EQ(model_->screen(), Screen::kRefused);
+  EXPECT_NE(model_->RefusalText().find("1 Desember 2026"), std::string::npos);
+  model_->TapBack();
+  EXPECT_EQ(model_->screen(), Screen::kCheckIn);
+  model_->TapBack();
+  EXPECT_EQ(model_->screen(), Screen::kAgencies);
+}
+
 }  // namespace
 }  // namespace mpp::kiosk

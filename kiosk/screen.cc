@@ -5,6 +5,8 @@
 #include <cmath>
 #include <optional>
 
+#include <GLFW/glfw3.h>
+
 #include "common/gui_window.h"
 #include "common/layout.h"
 #include "common/palette.h"
@@ -166,6 +168,17 @@ void Agencies(Ctx& c, float y, float bottom) {
       c, y, T(l, "Selamat datang! Silakan pilih instansi", "Welcome! Please choose an agency"),
       T(l, "Sentuh nama instansi yang ingin Anda tuju.", "Touch the agency you have come for."));
   const auto agencies = c.m->Agencies();
+  if (c.m->TakesAppointments()) {
+    // Visitors with a booking skip the agencies: one wide button below them.
+    const float pad = 40 * c.u, bh = 150 * c.u;
+    bottom -= bh + 30 * c.u;
+    if (Button(c, "appointment", ImVec2(pad, bottom), ImVec2(c.w - 2 * pad, bh),
+               T(l, "Saya punya janji temu", "I have an appointment"),
+               T(l, "Pindai atau ketik kode janji temu Anda", "Scan or type your booking code"),
+               kPrimary)) {
+      c.m->TapAppointment();
+    }
+  }
   Grid(c, y, bottom - 30 * c.u, static_cast<int>(agencies.size()), c.portrait ? 2 : 3, 220 * c.u,
        [&](int i, ImVec2 p, ImVec2 s) {
          const AgencyItem& a = agencies[i];
@@ -539,6 +552,51 @@ void Ticket(Ctx& c, float y, float bottom) {
   }
 }
 
+// The booking code: what was typed or scanned, the keys of the code's
+// alphabet (Crockford base32: no I, L, O or U), delete and check in.
+void CheckIn(Ctx& c, float y, float bottom) {
+  const Lang l = c.m->lang();
+  const float pad = 40 * c.u;
+  y = Title(c, y, T(l, "Janji temu", "Appointment"),
+            T(l, "Pindai kode QR janji temu Anda di pemindai, atau ketik kodenya di bawah.",
+              "Scan your booking's QR code at the scanner, or type its code below."));
+  const float box_h = 130 * c.u;
+  c.dl->AddRectFilled(ImVec2(pad, y), ImVec2(c.w - pad, y + box_h), kWhite, 12 * c.u);
+  c.dl->AddRect(ImVec2(pad, y), ImVec2(c.w - pad, y + box_h), kNavy, 12 * c.u, 0, 3 * c.u);
+  LayoutBox box("code", ImVec2(pad, y), ImVec2(c.w - pad, y + box_h), kWhite);
+  const std::string code = c.m->CheckInCode();
+  DrawCenteredWrapped(c.dl, c.f.title, c.w / 2, y + (box_h - c.f.title->FontSize) / 2, kInk,
+                      code.empty() ? std::string("â") : code, c.w - 4 * pad);
+  y += box_h + 20 * c.u;
+  if (!c.m->check_in_error().empty()) {
+    const float th = MeasureText(c.f.bold, c.m->check_in_error(), c.w - 4 * pad).y;
+    c.dl->AddRectFilled(ImVec2(pad, y), ImVec2(c.w - pad, y + th + 30 * c.u), kAmberTint,
+                        12 * c.u);
+    LayoutBox err("check-in-error", ImVec2(pad, y), ImVec2(c.w - pad, y + th + 30 * c.u),
+                  kAmberTint);
+    DrawText(c.dl, c.f.bold, ImVec2(2 * pad, y + 15 * c.u), kInk, c.m->check_in_error(),
+             c.w - 4 * pad);
+    y += th + 50 * c.u;
+  }
+  static const char kKeys[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  const int cols = c.portrait ? 8 : 11;
+  const float action_h = 130 * c.u;
+  Grid(c, y, bottom - action_h - 50 * c.u, 32, cols, 120 * c.u, [&](int i, ImVec2 p, ImVec2 s) {
+    const std::string key(1, kKeys[i]);
+    if (Button(c, "key:" + key, p, s, key, "", kPlain, true, c.f.large)) c.m->TypeText(key);
+  });
+  const float ay = bottom - action_h - 30 * c.u;
+  const float aw = (c.w - 3 * pad) / 2;
+  if (Button(c, "backspace", ImVec2(pad, ay), ImVec2(aw, action_h),
+             std::string("â« ") + T(l, "Hapus", "Delete"), "", kPlain)) {
+    c.m->TapBackspace();
+  }
+  if (Button(c, "check-in", ImVec2(2 * pad + aw, ay), ImVec2(aw, action_h),
+             T(l, "Ambil nomor janji temu", "Get my appointment number"), "", kPrimary)) {
+    c.m->TapCheckIn();
+  }
+}
+
 void Refused(Ctx& c, float y, float bottom) {
   const Lang l = c.m->lang();
   const float pad = 40 * c.u;
@@ -597,7 +655,16 @@ void DrawKiosk(KioskModel* m, const Fonts& fonts, float w, float h, TapTargets* 
   y += OfflineBanner(c, y);
   const Screen s = m->screen();
   const bool back = s == Screen::kServices || s == Screen::kStandard || s == Screen::kPriority ||
-                    s == Screen::kRefused;
+                    s == Screen::kRefused || s == Screen::kCheckIn;
+  if (s == Screen::kAgencies || s == Screen::kCheckIn) {
+    // A barcode scanner types the booking's QR code and Enter (a keyboard too).
+    std::string typed;
+    for (ImWchar ch : ImGui::GetIO().InputQueueCharacters) {
+      if (ch >= 0x20 && ch < 0x7f) typed += static_cast<char>(ch);
+    }
+    if (ImGui::IsKeyPressed(GLFW_KEY_ENTER, false)) typed += '\n';
+    if (!typed.empty()) m->TypeText(typed);
+  }
   const bool home = back || s == Screen::kTicket;
   const float bottom = (back || home) ? Footer(c, back, home && s != Screen::kTicket) : h;
   switch (s) {
@@ -633,6 +700,9 @@ void DrawKiosk(KioskModel* m, const Fonts& fonts, float w, float h, TapTargets* 
     }
     case Screen::kRefused:
       Refused(c, y, bottom);
+      break;
+    case Screen::kCheckIn:
+      CheckIn(c, y, bottom);
       break;
   }
   ImGui::End();

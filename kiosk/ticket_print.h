@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "common/qr.h"
 #include "common/status.h"
 
 namespace mpp::kiosk {
@@ -41,17 +42,7 @@ struct Raster {
 
 int PaperDots(Paper paper);  // 384 or 576
 
-// A QR code's modules (libqrencode, error correction M): `width` x `width`,
-// row by row, true for a dark module. Empty (width 0) when `text` cannot be
-// encoded. The paper and the kiosk's screen draw the same one.
-struct QrModules {
-  int width = 0;
-  std::vector<bool> dark;
-  bool at(int row, int col) const {
-    return dark[static_cast<size_t>(row) * static_cast<size_t>(width) + static_cast<size_t>(col)];
-  }
-};
-QrModules EncodeQr(const std::string& text);
+// QR codes: common/qr.h (EncodeQr; the paper and the kiosk's screen draw the same one).
 
 // No printed text is smaller than this: 2.5 mm at 203 dpi. A long name wraps
 // onto more lines instead of shrinking below it.

@@ -128,12 +128,18 @@ int main(int argc, char** argv) {
   co.broker = broker;
   co.client_id = client_id;
   mpp::CloneClient clone(co, live);
-  mpp::web::WebServer server(so, &watch, &clone);
+  mpp::web::BookingDesk::Options bo;
+  bo.broker = broker;
+  bo.client_id = client_id + "-booking";
+  mpp::web::BookingDesk desk(bo);
+  mpp::web::WebServer server(so, &watch, &clone, &desk);
   server_ptr = &server;
   clone.Start();
   watch.Start();
+  desk.Start();
   if (auto st = server.Start(); !st.ok()) {
     std::cerr << "mpp-web: " << st.message() << "\n";
+    desk.Stop();
     watch.Stop();
     clone.Stop();
     return 2;
@@ -152,6 +158,7 @@ int main(int argc, char** argv) {
   sd_notify(0, "STOPPING=1");
   ready = false;
   server.Stop();
+  desk.Stop();  // before the server goes: its answers resume the server's requests
   watch.Stop();
   clone.Stop();
   return 0;

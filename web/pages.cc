@@ -3,10 +3,9 @@
 #include <nlohmann/json.hpp>
 
 namespace mpp::web {
-namespace {
 
-// The page around `body`: language switch, the MPP's name, styles and script.
-std::string Shell(const std::string& title, const std::string& body, const PageContext& c,
+
+std::string PageShell(const std::string& title, const std::string& body, const PageContext& c,
                   const std::string& body_class, bool refresh_without_script) {
   const Lang l = c.lang;
   const std::string other_lang = l == Lang::kId ? "en" : "id";
@@ -35,11 +34,13 @@ std::string Shell(const std::string& title, const std::string& body, const PageC
   out += l == Lang::kId ? "" : "?lang=en";
   out += "\">";
   out += T(l, "Antrean semua layanan", "Every service's queue");
+  out += "</a> &middot; <a href=\"/booking";
+  out += l == Lang::kId ? "" : "?lang=en";
+  out += "\">";
+  out += T(l, "Janji temu", "Appointments");
   out += "</a></footer>\n<script src=\"/static/app.js\"></script>\n</body>\n</html>\n";
   return out;
 }
-
-}  // namespace
 
 std::string HtmlEscape(std::string_view text) {
   std::string out;
@@ -115,7 +116,7 @@ std::string TicketPage(const TicketView& v, const PageContext& c, const std::str
   }
   const std::string title =
       v.number.empty() ? std::string(T(l, "Tiket antrean", "Queue ticket")) : v.number;
-  return Shell(title + " - " + c.mpp_name, body, c, std::string("phase-") + PhaseName(v.phase),
+  return PageShell(title + " - " + c.mpp_name, body, c, std::string("phase-") + PhaseName(v.phase),
                v.phase != TicketPhase::kUnknown && v.phase != TicketPhase::kOtherDay);
 }
 
@@ -154,12 +155,12 @@ std::string BoardPage(const BoardView& b, const PageContext& c) {
             "Updated every 30 seconds. Estimates can change.");
   body += "</p>\n";
   PageContext board = c;
-  return Shell(std::string(T(l, "Antrean hari ini", "Today's queues")) + " - " + c.mpp_name, body,
+  return PageShell(std::string(T(l, "Antrean hari ini", "Today's queues")) + " - " + c.mpp_name, body,
                board, "board", true);
 }
 
 std::string MessagePage(const std::string& title, const std::string& text, const PageContext& c) {
-  return Shell(title,
+  return PageShell(title,
                "<p class=\"headline\">" + HtmlEscape(title) + "</p>\n<p class=\"detail\">" +
                    HtmlEscape(text) + "</p>\n",
                c, "message", false);
@@ -207,6 +208,28 @@ body.phase-called .headline { color: #0f7a3a; font-size: 34px; }
 body.phase-called .detail { font-size: 30px; font-weight: bold; }
 body.phase-unknown #live, body.phase-other-day #live, body.phase-no-show #live,
 body.phase-cancelled #live, body.phase-expired #live { border-color: #8a1c1c; }
+.card { background: #fff; border-radius: 16px; padding: 16px; border: 3px solid #c9d2e3; }
+.error { background: #fde8e8; border: 2px solid #8a1c1c; border-radius: 12px; padding: 12px;
+  color: #5a0e0e; }
+.list { list-style: none; padding: 0; margin: 0; background: #fff; border-radius: 12px; }
+.list li { border-top: 1px solid #dde3ee; }
+.list li:first-child { border-top: 0; }
+.list a { display: block; padding: 14px; color: #0b2d6e; font-weight: bold; }
+.days { display: flex; flex-wrap: wrap; gap: 8px; margin: 8px 0 16px; }
+.days a { padding: 10px 12px; border-radius: 10px; background: #fff; color: #0b2d6e;
+  border: 2px solid #c9d2e3; text-decoration: none; font-size: 18px; }
+.days a.on { background: #0b2d6e; color: #fff; border-color: #0b2d6e; }
+.days a.full { color: #889; }
+label { display: block; margin: 12px 0 4px; font-size: 18px; }
+input { width: 100%; padding: 12px; font-size: 20px; border-radius: 10px; border: 2px solid #9aa8c0; }
+.slots { display: grid; grid-template-columns: repeat(auto-fill, minmax(140px, 1fr)); gap: 10px; }
+.slots button { margin: 0; padding: 12px 6px; }
+.slots button small { display: block; font-size: 15px; font-weight: normal; }
+.slots button:disabled { background: #c9d2e3; color: #556; }
+.code { font-size: 44px; font-weight: bold; letter-spacing: 2px; color: #0b2d6e; margin: 4px 0; }
+.qr { display: block; width: 240px; height: 240px; margin: 12px auto; background: #fff; }
+.when { font-size: 26px; font-weight: bold; margin: 8px 0; }
+button.cancel { background: #8a1c1c; }
 )css";
 
 const char kAppJs[] = R"js(

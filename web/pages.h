@@ -21,6 +21,12 @@ struct PageContext {
   std::string mpp_name;  // the catalog's name
 };
 
+// The page around `body`: language switch, the MPP's name, the footer's
+// links, styles and script; `refresh_without_script` reloads it every 30 s
+// where JavaScript is off.
+std::string PageShell(const std::string& title, const std::string& body, const PageContext& c,
+                      const std::string& body_class, bool refresh_without_script);
+
 // The ticket's live part: the phase's headline, the number, who is called.
 std::string TicketFragment(const TicketView& view, Lang lang);
 // /t/TOKEN. `events_path` is where the page follows the ticket (SSE).

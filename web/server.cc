@@ -6,9 +6,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
+#include <random>
 
+#include "common/booking_code.h"
 #include "common/ticket_token.h"
+#include "web/booking_pages.h"
 #include "web/pages.h"
 #include "web/status_view.h"
 
@@ -58,14 +62,28 @@ std::string TooManyRequests(const PageContext& ctx) {
 
 }  // namespace
 
-struct WebServer::Parked {  // a request waiting for its token's first answer
+// A request's state across MHD's calls: a token's first answer it waits for,
+// or a form (POST) and the broker's reply to an appointment request.
+struct WebServer::Parked {
+  explicit Parked(int64_t since, bool was_routed = false) : since_ms(since), routed(was_routed) {}
   int64_t since_ms = 0;
+  bool routed = false;  // Route saw it (the rate limits count it once)
+  MHD_PostProcessor* post = nullptr;
+  std::map<std::string, std::string> form;
+  size_t form_bytes = 0;
+  bool asked = false;                // sent to the booking desk: `reply` is its answer
+  std::optional<v1::Reply> reply;    // nullopt: the broker did not answer
+  ~Parked() {
+    if (post) MHD_destroy_post_processor(post);
+  }
 };
 
 struct WebServer::Request {
   std::string address;
   Lang lang = Lang::kId;
   std::string path;
+  bool post = false;
+  bool first = true;  // the first time Route sees it (not resumed)
 };
 
 struct WebServer::Stream {
@@ -81,12 +99,14 @@ struct WebServer::Stream {
   uint64_t seen_keepalive = 0;
 };
 
-WebServer::WebServer(Options options, TicketWatch* watch, CloneClient* clone)
+WebServer::WebServer(Options options, TicketWatch* watch, CloneClient* clone, BookingDesk* desk)
     : options_(std::move(options)),
       watch_(watch),
       clone_(clone),
+      desk_(desk),
       pages_(options_.pages_per_s, options_.pages_burst),
-      lookups_(options_.lookups_per_s, options_.lookups_burst) {}
+      lookups_(options_.lookups_per_s, options_.lookups_burst),
+      bookings_(options_.bookings_per_s, options_.bookings_burst) {}
 
 WebServer::~WebServer() { Stop(); }
 
@@ -131,6 +151,8 @@ void WebServer::Stop() {
     ResumeAllStreams();
     for (MHD_Connection* c : waiting_) MHD_resume_connection(c);
     waiting_.clear();
+    for (MHD_Connection* c : asking_) MHD_resume_connection(c);  // answered "not connected"
+    asking_.clear();
   }
   stop_cv_.SignalAll();
   if (keepalive_.joinable()) keepalive_.join();
@@ -222,15 +244,47 @@ void WebServer::Count(const std::string& route, int code) {
   if (code == 429) ++limited_;
 }
 
+namespace {
+
+// The fields of a form (application/x-www-form-urlencoded), at most 2 KB.
+constexpr size_t kMaxFormBytes = 2048;
+
+MHD_Result OnFormField(void* cls, MHD_ValueKind /*kind*/, const char* key,
+                       const char* /*filename*/, const char* /*content_type*/,
+                       const char* /*encoding*/, const char* data, uint64_t off, size_t size) {
+  auto* form = static_cast<std::map<std::string, std::string>*>(cls);
+  std::string& v = (*form)[key ? key : ""];
+  if (off == 0) v.clear();
+  if (data && v.size() + size <= kMaxFormBytes) v.append(data, size);
+  return MHD_YES;
+}
+
+}  // namespace
+
 MHD_Result WebServer::OnRequest(void* cls, MHD_Connection* c, const char* url, const char* method,
-                                const char* /*version*/, const char* /*upload*/,
-                                size_t* upload_size, void** state) {
-  if (*upload_size != 0) {  // GET and HEAD only: a body is ignored
+                                const char* /*version*/, const char* upload, size_t* upload_size,
+                                void** state) {
+  auto** parked = reinterpret_cast<Parked**>(state);
+  if (method && std::strcmp(method, "POST") == 0) {
+    // A form: its first call brings the headers, the next ones the body, the
+    // last none; only then is it routed.
+    if (!*parked) {
+      *parked = new Parked(SteadyNowMs());
+      (*parked)->post = MHD_create_post_processor(c, 1024, &OnFormField, &(*parked)->form);
+      return MHD_YES;
+    }
+    if (*upload_size != 0) {
+      Parked* p = *parked;
+      p->form_bytes += *upload_size;
+      if (p->post && p->form_bytes <= kMaxFormBytes) MHD_post_process(p->post, upload, *upload_size);
+      *upload_size = 0;
+      return MHD_YES;
+    }
+  } else if (*upload_size != 0) {  // GET and HEAD: a body is ignored
     *upload_size = 0;
     return MHD_YES;
   }
-  return static_cast<WebServer*>(cls)->Route(c, url ? url : "", method ? method : "",
-                                             reinterpret_cast<Parked**>(state));
+  return static_cast<WebServer*>(cls)->Route(c, url ? url : "", method ? method : "", parked);
 }
 
 MHD_Result WebServer::Page(MHD_Connection* c, int code, const std::string& body, const char* type,
@@ -256,6 +310,7 @@ void WebServer::OnCompleted(void* cls, MHD_Connection* c, void** state,
   {
     MutexLock lock(&self->mu_);
     self->waiting_.erase(c);
+    self->asking_.erase(c);
   }
   delete parked;
   *state = nullptr;
@@ -291,7 +346,12 @@ MHD_Result WebServer::Route(MHD_Connection* c, const std::string& url, const std
     Count(route, code);
     return Page(c, code, MessagePage(T(r.lang, id, en), T(r.lang, id_text, en_text), ctx));
   };
-  if (method != "GET" && method != "HEAD") {
+  // Forms post to a service's booking page and to a booking's cancel.
+  const bool form_route =
+      (url.rfind("/booking/", 0) == 0 && url.size() > 9) ||
+      (url.rfind("/b/", 0) == 0 && url.size() > 10 && url.compare(url.size() - 7, 7, "/cancel") == 0);
+  r.post = method == "POST";
+  if (method != "GET" && method != "HEAD" && !(r.post && form_route)) {
     return message("other", 405, "Tidak didukung", "Not supported",
                    "Halaman ini hanya dapat dibuka.", "This page can only be opened (GET).");
   }
@@ -300,7 +360,9 @@ MHD_Result WebServer::Route(MHD_Connection* c, const std::string& url, const std
                    "Periksa alamat pada tiket Anda.", "Check the address on your ticket.");
   }
   const int64_t now = SteadyNowMs();
-  if (!*parked && !pages_.Allow(r.address, now)) {
+  r.first = !*parked || !(*parked)->routed;
+  if (*parked) (*parked)->routed = true;
+  if (r.first && !pages_.Allow(r.address, now)) {
     Count("other", 429);
     return Page(c, 429, TooManyRequests(ctx), "text/html; charset=utf-8", false,
                 std::max(1, pages_.RetryAfterS(r.address, now)));
@@ -334,6 +396,15 @@ MHD_Result WebServer::Route(MHD_Connection* c, const std::string& url, const std
     }
     Count("board", 200);
     return Page(c, 200, BoardPage(BuildBoardView(watch_->Board(), *shared->catalog, r.lang), ctx));
+  }
+  if (url == "/booking" || url.rfind("/booking/", 0) == 0 || url == "/b" ||
+      url.rfind("/b/", 0) == 0) {
+    if (!shared || !shared->catalog) {
+      return message("booking", 503, "Sedang menyambung", "Connecting",
+                     "Data layanan belum tersedia. Coba lagi sebentar.",
+                     "The services are not known yet. Try again in a moment.");
+    }
+    return BookingRoute(c, r, *shared->catalog, ctx, parked);
   }
   if (url.rfind("/t/", 0) == 0) {
     std::string token = url.substr(3);
@@ -373,7 +444,7 @@ MHD_Result WebServer::TicketRoute(MHD_Connection* c, const Request& r, const std
         MutexLock lock(&mu_);
         stopping = stopping_;
         if (!stopping) {
-          if (!*parked) *parked = new Parked{now};
+          if (!*parked) *parked = new Parked(now);
           waiting_.insert(c);
           MHD_suspend_connection(c);
         }
@@ -593,6 +664,248 @@ std::string WebServer::Metrics() {
     }
   }
   return out;
+}
+
+}  // namespace mpp::web
+
+namespace mpp::web {
+namespace {
+
+// A form's nonce: 16 hex digits from the page that showed the form.
+std::string NewNonce() {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(rng()));
+  return buf;
+}
+
+bool ValidNonce(const std::string& n) {
+  return n.size() == 16 && std::all_of(n.begin(), n.end(), [](char ch) {
+           return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f');
+         });
+}
+
+const std::string& Field(const std::map<std::string, std::string>& form, const char* key) {
+  static const std::string kNone;
+  const auto it = form.find(key);
+  return it == form.end() ? kNone : it->second;
+}
+
+std::string ReplyText(const v1::Reply& reply, Lang l) {
+  return l == Lang::kId ? reply.error().message_id() : reply.error().message_en();
+}
+
+}  // namespace
+
+MHD_Result WebServer::Redirect(MHD_Connection* c, const std::string& location) {
+  MHD_Response* r = MHD_create_response_from_buffer(0, nullptr, MHD_RESPMEM_PERSISTENT);
+  MHD_add_response_header(r, "Location", location.c_str());
+  MHD_add_response_header(r, "Cache-Control", "no-store");
+  AddSecurityHeaders(r);
+  const MHD_Result ret = MHD_queue_response(c, 303, r);  // See Other: reloading does not repost
+  MHD_destroy_response(r);
+  return ret;
+}
+
+const std::optional<v1::Reply>* WebServer::Ask(MHD_Connection* c, Parked** parked,
+                                               v1::Request request, std::string request_id) {
+  if (!*parked) *parked = new Parked(SteadyNowMs(), true);
+  Parked* p = *parked;
+  if (p->asked) return &p->reply;  // answered, or resumed by Stop (nullopt)
+  p->asked = true;
+  {
+    // Parked under the lock the answer resumes it under: the answer cannot
+    // come before the suspension.
+    MutexLock lock(&mu_);
+    if (stopping_) return &p->reply;
+    asking_.insert(c);
+    MHD_suspend_connection(c);
+  }
+  desk_->Submit(std::move(request), std::move(request_id),
+                [this, c, p](std::optional<v1::Reply> reply) {
+                  MutexLock lock(&mu_);
+                  if (!asking_.erase(c)) return;  // stopped meanwhile
+                  p->reply = std::move(reply);
+                  MHD_resume_connection(c);
+                });
+  return nullptr;
+}
+
+MHD_Result WebServer::BookingRoute(MHD_Connection* c, const Request& r, const CatalogIndex& catalog,
+                                   const PageContext& ctx, Parked** parked) {
+  const std::string& url = r.path;
+  const std::string lang_q = r.lang == Lang::kEn ? "?lang=en" : "";
+  if (url == "/booking") {
+    Count("booking", 200);
+    return Page(c, 200, BookingStartPage(catalog, ctx));
+  }
+  if (url == "/b") {  // the start page's "already have a code?" box
+    const char* typed = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "code");
+    const auto code = NormalizeBookingCode(typed ? typed : "");
+    if (code) {
+      Count("booking", 303);
+      return Redirect(c, "/b/" + *code + lang_q);
+    }
+    Count("booking", 404);
+    return Page(c, 404,
+                MessagePage(T(r.lang, "Kode tidak dikenali", "Code not recognised"),
+                            T(r.lang, "Kode janji temu terdiri dari 8 huruf dan angka, misalnya "
+                                      "7KQ2-M9XD.",
+                              "A booking code is 8 letters and digits, e.g. 7KQ2-M9XD."),
+                            ctx));
+  }
+  if (url.rfind("/booking/", 0) == 0) return ServiceSlots(c, r, catalog, ctx, url.substr(9), parked);
+  return BookingCode(c, r, catalog, ctx, url.substr(3), parked);
+}
+
+MHD_Result WebServer::ServiceSlots(MHD_Connection* c, const Request& r, const CatalogIndex& catalog,
+                                   const PageContext& ctx, const std::string& service,
+                                   Parked** parked) {
+  const v1::Service* s = catalog.FindService(service);
+  if (!s || s->appointments().slot_min() <= 0 || s->retired()) {
+    Count("booking", 404);
+    return Page(c, 404,
+                MessagePage(T(r.lang, "Layanan tanpa janji temu", "No appointments"),
+                            T(r.lang, "Layanan ini tidak menerima janji temu. Pilih dari daftar "
+                                      "di halaman Janji temu.",
+                              "This service takes no appointments. Choose one on the "
+                              "Appointments page."),
+                            ctx));
+  }
+  const std::string lang_q = r.lang == Lang::kEn ? "?lang=en" : "";
+  std::string error;
+  if (r.post) {
+    const auto& form = (*parked)->form;
+    const std::string& slot = Field(form, "slot");
+    const std::string& nonce = Field(form, "nonce");
+    const size_t slash = slot.find('/');
+    int start = -1;
+    if (slash != std::string::npos) start = std::atoi(slot.c_str() + slash + 1);
+    if (!ValidNonce(nonce) || slash == std::string::npos || start < 0 || start >= 24 * 60) {
+      Count("book", 400);
+      return Page(c, 400,
+                  MessagePage(T(r.lang, "Formulir tidak lengkap", "Incomplete form"),
+                              T(r.lang, "Buka lagi halaman layanan dan pilih jamnya.",
+                                "Open the service's page again and choose a time."),
+                              ctx));
+    }
+    if (r.first && !bookings_.Allow(r.address, SteadyNowMs())) {
+      Count("book", 429);
+      return Page(c, 429,
+                  MessagePage(T(r.lang, "Terlalu banyak janji temu", "Too many appointments"),
+                              T(r.lang, "Dari alamat ini sudah dibuat banyak janji temu. Coba "
+                                        "lagi nanti, atau ambil nomor di kios.",
+                                "Many appointments were made from this address. Try again later, "
+                                "or take a number at a kiosk."),
+                              ctx),
+                  "text/html; charset=utf-8", false,
+                  std::max(1, bookings_.RetryAfterS(r.address, SteadyNowMs())));
+    }
+    v1::Request book;
+    book.mutable_book()->set_service(s->code());
+    book.mutable_book()->set_day(slot.substr(0, slash));
+    book.mutable_book()->set_start_min(start);
+    book.mutable_book()->set_name(Field(form, "name"));
+    book.mutable_book()->set_phone(Field(form, "phone"));
+    const auto* reply = Ask(c, parked, std::move(book), "form-" + nonce);
+    if (!reply) return MHD_YES;
+    if (*reply && (*reply)->error().code() == v1::OK) {
+      Count("book", 303);
+      return Redirect(c, "/b/" + (*reply)->booking().code() + lang_q);
+    }
+    if (!*reply) {
+      Count("book", 503);
+      return Page(c, 503,
+                  MessagePage(T(r.lang, "Sistem antrean belum terhubung", "Not connected"),
+                              T(r.lang, "Janji temu belum dibuat. Coba lagi sebentar.",
+                                "No appointment was made. Try again in a moment."),
+                              ctx));
+    }
+    // Refused (the slot filled meanwhile, a bad phone number): the form
+    // again with the reason, from fresh slots.
+    error = ReplyText(**reply, r.lang);
+    (*parked)->asked = false;
+    (*parked)->reply.reset();
+  }
+  v1::Request list;
+  list.mutable_list_slots()->set_service(s->code());
+  const auto* reply = Ask(c, parked, std::move(list));
+  if (!reply) return MHD_YES;
+  if (!*reply || (*reply)->error().code() != v1::OK) {
+    Count("booking", 503);
+    return Page(c, 503,
+                MessagePage(T(r.lang, "Sistem antrean belum terhubung", "Not connected"),
+                            *reply ? ReplyText(**reply, r.lang)
+                                   : T(r.lang, "Coba lagi sebentar.", "Try again in a moment."),
+                            ctx));
+  }
+  SlotsInput in;
+  in.service = s;
+  in.catalog = &catalog;
+  in.slots = &(*reply)->slots();
+  if (const char* day = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "day")) in.day = day;
+  in.nonce = NewNonce();
+  in.error = error;
+  const int code = error.empty() ? 200 : 409;
+  Count(r.post ? "book" : "booking", code);
+  return Page(c, code, SlotsPage(in, ctx));
+}
+
+MHD_Result WebServer::BookingCode(MHD_Connection* c, const Request& r, const CatalogIndex& catalog,
+                                  const PageContext& ctx, const std::string& rest,
+                                  Parked** parked) {
+  const bool cancel = r.post;  // the form route: /b/CODE/cancel
+  const std::string raw = cancel ? rest.substr(0, rest.size() - 7) : rest;
+  const auto code = NormalizeBookingCode(raw);
+  auto not_found = [&] {
+    Count("b", 404);
+    return Page(c, 404,
+                MessagePage(T(r.lang, "Janji temu tidak ditemukan", "Appointment not found"),
+                            T(r.lang, "Periksa kodenya. Janji temu yang harinya sudah lewat tidak "
+                                      "dapat dibuka lagi.",
+                              "Check the code. An appointment whose day has passed can no longer "
+                              "be opened."),
+                            ctx));
+  };
+  if (!code || *code != raw) return not_found();
+  // Codes are guessable only slowly: every look-up counts like a token's.
+  if (r.first && !lookups_.Allow(r.address, SteadyNowMs())) {
+    Count("b", 429);
+    return Page(c, 429, TooManyRequests(ctx), "text/html; charset=utf-8", false,
+                std::max(1, lookups_.RetryAfterS(r.address, SteadyNowMs())));
+  }
+  v1::Request req;
+  if (cancel) {
+    req.mutable_cancel_booking()->set_code(*code);
+  } else {
+    req.mutable_get_booking()->set_code(*code);
+  }
+  const auto* reply = Ask(c, parked, std::move(req));
+  if (!reply) return MHD_YES;
+  if (!*reply) {
+    Count("b", 503);
+    return Page(c, 503,
+                MessagePage(T(r.lang, "Sistem antrean belum terhubung", "Not connected"),
+                            T(r.lang, "Coba lagi sebentar. Janji temu Anda tetap berlaku.",
+                              "Try again in a moment. Your appointment still stands."),
+                            ctx));
+  }
+  const v1::Reply& answer = **reply;
+  if (answer.error().code() == v1::NOT_FOUND) return not_found();
+  if (cancel) {
+    if (answer.error().code() != v1::OK) {
+      Count("b", 409);
+      return Page(c, 409,
+                  MessagePage(T(r.lang, "Tidak dapat dibatalkan", "Cannot be cancelled"),
+                              ReplyText(answer, r.lang), ctx));
+    }
+    Count("b", 303);
+    return Redirect(c, "/b/" + *code + (r.lang == Lang::kEn ? "?lang=en" : ""));
+  }
+  const std::string& base = catalog.catalog().public_url();
+  const std::string qr = base.empty() ? FormatBookingCode(*code) : base + "/b/" + *code;
+  Count("b", 200);
+  return Page(c, 200, BookingPage(answer.booking(), catalog, qr, ctx));
 }
 
 }  // namespace mpp::web

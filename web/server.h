@@ -13,6 +13,8 @@
 //   /healthz            200 "ok" while the broker's live state is synced, else 503
 //   /metrics            Prometheus text format
 //   /static/style.css, /static/app.js
+//   /booking, /booking/SERVICE (GET, POST), /b?code=, /b/CODE, /b/CODE/cancel
+//                       appointments (web/booking_pages.h), through the BookingDesk
 // ?lang=en switches a page to English.
 //
 // A change (NoteChange: new events, a fresher ticket status) resumes every
@@ -37,6 +39,8 @@
 #include "common/mutex.h"
 #include "common/status.h"
 #include "common/thread_annotations.h"
+#include "web/booking_desk.h"
+#include "web/pages.h"
 #include "web/rate_limit.h"
 #include "web/ticket_watch.h"
 
@@ -55,12 +59,14 @@ class WebServer {
     bool trust_proxy = false;
     double pages_per_s = 2, pages_burst = 60;        // any request, per address
     double lookups_per_s = 0.2, lookups_burst = 20;  // tokens not known yet, per address
+    // Bookings made (POST) per address: 5, then one every 10 minutes.
+    double bookings_per_s = 1.0 / 600, bookings_burst = 5;
     int keepalive_s = 20;
     int max_url_bytes = 200;
     Lang lang = Lang::kId;  // without ?lang=
   };
 
-  WebServer(Options options, TicketWatch* watch, CloneClient* clone);
+  WebServer(Options options, TicketWatch* watch, CloneClient* clone, BookingDesk* desk);
   ~WebServer();
   WebServer(const WebServer&) = delete;
   WebServer& operator=(const WebServer&) = delete;
@@ -106,6 +112,18 @@ class WebServer {
   MHD_Result TicketRoute(MHD_Connection* c, const Request& r, const std::string& token, bool events,
                          Parked** parked);
   MHD_Result OpenStream(MHD_Connection* c, const Request& r, const std::string& token);
+  MHD_Result BookingRoute(MHD_Connection* c, const Request& r, const CatalogIndex& catalog,
+                          const PageContext& ctx, Parked** parked);
+  MHD_Result ServiceSlots(MHD_Connection* c, const Request& r, const CatalogIndex& catalog,
+                          const PageContext& ctx, const std::string& service, Parked** parked);
+  MHD_Result BookingCode(MHD_Connection* c, const Request& r, const CatalogIndex& catalog,
+                         const PageContext& ctx, const std::string& rest, Parked** parked);
+  // The broker's answer to `request` for this visitor's request: null the
+  // first time (the request is parked until the BookingDesk answers; return
+  // MHD_YES), then the answer (nullopt: the broker did not answer).
+  const std::optional<v1::Reply>* Ask(MHD_Connection* c, Parked** parked, v1::Request request,
+                                      std::string request_id = "");
+  MHD_Result Redirect(MHD_Connection* c, const std::string& location);
   std::string Metrics();
   std::string StreamPayload(Stream* s);
   std::shared_ptr<const Shared> Current() const;
@@ -118,10 +136,12 @@ class WebServer {
   const Options options_;
   TicketWatch* const watch_;
   CloneClient* const clone_;
+  BookingDesk* const desk_;
   MHD_Daemon* daemon_ = nullptr;
   int port_ = 0;
   RateLimiter pages_;
   RateLimiter lookups_;
+  RateLimiter bookings_;
   std::thread keepalive_;
 
   mutable Mutex mu_;
@@ -133,6 +153,7 @@ class WebServer {
   uint64_t keepalive_round_ GUARDED_BY(mu_) = 0;
   std::multimap<std::string, Stream*> parked_ GUARDED_BY(mu_);  // by token: nothing to send
   std::set<MHD_Connection*> waiting_ GUARDED_BY(mu_);           // requests waiting for a token
+  std::set<MHD_Connection*> asking_ GUARDED_BY(mu_);  // requests waiting for the booking desk
   int streams_ GUARDED_BY(mu_) = 0;
   std::map<std::string, int> streams_by_address_ GUARDED_BY(mu_);
   std::map<std::string, uint64_t> requests_ GUARDED_BY(mu_);  // "route code" -> count
