@@ -566,7 +566,7 @@ void CheckIn(Ctx& c, float y, float bottom) {
   LayoutBox box("code", ImVec2(pad, y), ImVec2(c.w - pad, y + box_h), kWhite);
   const std::string code = c.m->CheckInCode();
   DrawCenteredWrapped(c.dl, c.f.title, c.w / 2, y + (box_h - c.f.title->FontSize) / 2, kInk,
-                      code.empty() ? std::string("â") : code, c.w - 4 * pad);
+                      code.empty() ? std::string("\xE2\x80\x94") : code, c.w - 4 * pad);
   y += box_h + 20 * c.u;
   if (!c.m->check_in_error().empty()) {
     const float th = MeasureText(c.f.bold, c.m->check_in_error(), c.w - 4 * pad).y;
@@ -579,7 +579,7 @@ void CheckIn(Ctx& c, float y, float bottom) {
     y += th + 50 * c.u;
   }
   static const char kKeys[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-  const int cols = c.portrait ? 8 : 11;
+  const int cols = c.portrait ? 8 : 16;  // landscape: two rows, tall enough to touch
   const float action_h = 130 * c.u;
   Grid(c, y, bottom - action_h - 50 * c.u, 32, cols, 120 * c.u, [&](int i, ImVec2 p, ImVec2 s) {
     const std::string key(1, kKeys[i]);
@@ -588,7 +588,7 @@ void CheckIn(Ctx& c, float y, float bottom) {
   const float ay = bottom - action_h - 30 * c.u;
   const float aw = (c.w - 3 * pad) / 2;
   if (Button(c, "backspace", ImVec2(pad, ay), ImVec2(aw, action_h),
-             std::string("â« ") + T(l, "Hapus", "Delete"), "", kPlain)) {
+             T(l, "Hapus", "Delete"), "", kPlain)) {
     c.m->TapBackspace();
   }
   if (Button(c, "check-in", ImVec2(2 * pad + aw, ay), ImVec2(aw, action_h),

@@ -2,16 +2,21 @@
 // its live updates (Server-Sent Events) when the ticket is called, refusals
 // of guessed and malformed addresses, the public board, /healthz and
 // /metrics - over real HTTP (libcurl), and the page in a real browser
-// (headless Chromium at phone size).
+// (headless Chromium at phone size). Appointments: a booking made on the
+// web, checked in at a scripted kiosk (its scanner typing the QR code) and
+// called at its slot; a flood of bookings and guessed codes from one address.
 #include <curl/curl.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <regex>
 #include <thread>
 
+#include "common/time_util.h"
 #include "testing/temp_dir.h"
 #include "testing/wait_for.h"
 #include "tests/broker_process.h"
@@ -44,6 +49,28 @@ Http Fetch(const std::string& url, const std::string& method = "GET") {
   if (curl_easy_perform(c) == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &h.code);
   curl_easy_cleanup(c);
   return h;
+}
+
+// A form sent as a browser sends it (application/x-www-form-urlencoded);
+// redirects are not followed (Location is in the headers).
+Http Post(const std::string& url, const std::string& fields) {
+  Http h;
+  CURL* c = curl_easy_init();
+  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(c, CURLOPT_POSTFIELDS, fields.c_str());
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &Append);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &h.body);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, &Append);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &h.headers);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 10000L);
+  if (curl_easy_perform(c) == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &h.code);
+  curl_easy_cleanup(c);
+  return h;
+}
+
+std::string Match(const std::string& text, const std::string& pattern) {
+  std::smatch m;
+  return std::regex_search(text, m, std::regex(pattern)) ? std::string(m[1]) : "";
 }
 
 // A page following its ticket: reads the event stream on a thread of its own.
@@ -299,6 +326,158 @@ TEST_F(WebSystem, ThePageInARealBrowserAtPhoneSizeUpdatesWhenTheTicketIsCalled) 
   ASSERT_TRUE(browser.Screenshot(dir_.File("called.png")));
   // The page wider than the phone would scroll sideways: it must not.
   EXPECT_EQ(browser.Evaluate("String(document.documentElement.scrollWidth <= 360)"), "true");
+}
+
+// The broker's clock starts at 09:59:30 on Monday and runs twice as fast: the
+// 10:00 slot of KTP-REKAM (15-minute slots, 5 minutes' grace in the sample
+// catalog) can be booked, then begins 15 s later.
+class WebBooking : public WebSystem {
+ protected:
+  WebBooking() {
+    broker_.options().clock_start = "2026-11-30T09:59:30+07:00";
+    broker_.options().extra_args = {"--clock-scale", "2"};
+  }
+};
+
+TEST_F(WebBooking, ABookingMadeOnTheWebIsCheckedInAtAKioskAndCalledAtItsSlot) {
+  TestClient c(broker_.command_endpoint());
+  // The visitor books 10:00 on the phone (name and phone are optional).
+  const Http page = Fetch(base_ + "/booking/KTP-REKAM?day=2026-11-30");
+  ASSERT_EQ(page.code, 200) << page.body;
+  const std::string form = "nonce=" + Match(page.body, "name=\"nonce\" value=\"([0-9a-f]+)\"") +
+                           "&slot=2026-11-30%2F600&name=Siti+Aminah&phone=0812";
+  const Http sent = Post(base_ + "/booking/KTP-REKAM", form);
+  ASSERT_EQ(sent.code, 303) << sent.body;
+  const std::string code = Match(sent.headers, "Location: /b/([0-9A-Z]{8})");
+  ASSERT_EQ(code.size(), 8u);
+  // The same form sent again (a double tap, a retry) is the same booking.
+  EXPECT_EQ(Match(Post(base_ + "/booking/KTP-REKAM", form).headers, "Location: /b/([0-9A-Z]{8})"),
+            code);
+  Http booking = Fetch(base_ + "/b/" + code);
+  ASSERT_EQ(booking.code, 200);
+  EXPECT_NE(booking.body.find(code.substr(0, 4) + "-" + code.substr(4)), std::string::npos);
+  EXPECT_NE(booking.body.find("Senin, 30 November 2026, 10.00"), std::string::npos) << booking.body;
+  EXPECT_NE(booking.body.find("<svg class=\"qr\""), std::string::npos);
+  EXPECT_EQ(booking.body.find("Siti"), std::string::npos) << "the name stays at the MPP";
+  // A walk-in before the slot's start, then the slot begins and another walks in.
+  ASSERT_EQ(c.Issue("KTP-REKAM").ticket().number(), "A-001");
+  ASSERT_TRUE(WaitFor([&] { return c.Status().now_ms() >= *ParseIsoTime(
+                                                            "2026-11-30T10:00:00+07:00", 0); },
+                      30000));
+  ASSERT_EQ(c.Issue("KTP-REKAM").ticket().number(), "A-002");
+
+  // At the kiosk the scanner reads the booking's QR code: it types the URL
+  // and Enter on the start screen.
+  Xvfb xvfb;
+  ASSERT_TRUE(xvfb.Start(1080, 1920));
+  std::filesystem::create_directories(dir_.File("tickets"));
+  const std::string shots = dir_.File("kiosk");
+  const std::string script = dir_.File("checkin.script");
+  std::ofstream(script) << "wait connected\n"
+                           "tap appointment\n"
+                           "wait check-in\n"
+                           "type "
+                        << code.substr(0, 5)
+                        << "\n"
+                           "screenshot "
+                        << shots
+                        << "-typing.png\n"
+                           "tap home\n"
+                           "wait agencies\n"
+                           "type https://antrean.mppcilegon.go.id/b/"
+                        << code
+                        << "\n"
+                           "key Enter\n"
+                           "wait ticket\n"
+                           "wait printed\n"
+                           "screenshot "
+                        << shots << "-ticket.png\nquit\n";
+  ChildProcess kiosk;
+  ASSERT_TRUE(kiosk.Start({MPP_KIOSK_BIN, "--broker", broker_.command_endpoint(), "--kiosk-id",
+                           "kiosk-3", "--size", "1080x1920", "--printer",
+                           "file:" + dir_.File("tickets"), "--script", script},
+                          {"DISPLAY=" + xvfb.display()}, dir_.File("kiosk.log")));
+  ASSERT_EQ(kiosk.Wait(60000), 0) << ReadFile(dir_.File("kiosk.log"));
+  booking = Fetch(base_ + "/b/" + code);
+  const std::string number = Match(booking.body, "Sudah check-in: nomor antrean (A-[0-9]+)");
+  ASSERT_EQ(number, "A-003") << booking.body;
+
+  // Called at its slot: after the walk-in who came before 10:00, ahead of
+  // the one who came after - though that one took a number first.
+  c.SignIn(1, "ani");
+  std::vector<std::string> order;
+  for (int i = 0; i < 3; ++i) {
+    const v1::Reply called = c.CallNext(1);
+    ASSERT_EQ(called.error().code(), v1::OK) << called.ShortDebugString();
+    order.push_back(called.ticket().number());
+    if (called.ticket().number() == number) {
+      EXPECT_GT(called.ticket().appointment_ms(), 0);
+      EXPECT_FALSE(called.ticket().appointment_late());
+    }
+    c.StartServing(1);
+    c.Finish(1);
+  }
+  EXPECT_EQ(order, (std::vector<std::string>{"A-001", "A-003", "A-002"}));
+  // Its code cancels nothing any more.
+  EXPECT_EQ(Post(base_ + "/b/" + code + "/cancel", "").code, 409);
+}
+
+TEST_F(WebBooking, FloodsGuessesAndBrokenFormsAreRefusedAndTheBookingsSurviveACrash) {
+  TestClient c(broker_.command_endpoint());
+  // One address books again and again (each form is a new one): five, then 429.
+  std::vector<std::string> codes;
+  int refused = 0;
+  std::string retry_after;
+  for (int i = 0; i < 12; ++i) {
+    const Http page = Fetch(base_ + "/booking/KTP-REKAM?day=2026-11-30");
+    const std::string nonce = Match(page.body, "name=\"nonce\" value=\"([0-9a-f]+)\"");
+    const Http sent = Post(base_ + "/booking/KTP-REKAM",
+                           "nonce=" + nonce + "&slot=2026-11-30%2F" + std::to_string(615 + 15 * i));
+    if (sent.code == 303) codes.push_back(Match(sent.headers, "Location: /b/([0-9A-Z]{8})"));
+    if (sent.code == 429) {
+      ++refused;
+      if (sent.headers.find("Retry-After:") != std::string::npos) retry_after = "yes";
+    }
+  }
+  EXPECT_EQ(codes.size(), 5u);
+  EXPECT_EQ(refused, 7);
+  EXPECT_EQ(retry_after, "yes");
+  // The broker holds exactly those five: 10:15 .. 11:15 each have one place less.
+  v1::Request list;
+  list.mutable_list_slots()->set_service("KTP-REKAM");
+  list.mutable_list_slots()->set_day("2026-11-30");
+  int taken = 0;
+  const v1::Reply slots = c.Must(list);
+  for (const auto& slot : slots.slots().slots()) taken += slot.capacity() - slot.free();
+  EXPECT_EQ(taken, 5);
+  const v1::Status before = c.Status();
+  // Broken forms and guessed codes: clear refusals, nothing recorded.
+  EXPECT_EQ(Post(base_ + "/booking/KTP-REKAM", "slot=2026-11-30%2F600").code, 400)
+      << "a form without its nonce";
+  EXPECT_EQ(Post(base_ + "/booking/KTP-REKAM", "nonce=0123456789abcdef&slot=x").code, 400);
+  EXPECT_EQ(Fetch(base_ + "/booking/NOPE").code, 404);
+  EXPECT_EQ(Fetch(base_ + "/booking/KK").code, 404) << "no appointments";
+  EXPECT_EQ(Fetch(base_ + "/b/ZZZZZZZZ").code, 404);
+  EXPECT_EQ(Fetch(base_ + "/b/not-a-code").code, 404);
+  EXPECT_EQ(Post(base_ + "/b/ZZZZZZZZ/cancel", "").code, 404);
+  EXPECT_EQ(Fetch(base_ + "/b?code=" + codes[0]).headers.find("Location: /b/" + codes[0]) !=
+                std::string::npos,
+            true);
+  const v1::Status after = c.Status();
+  EXPECT_EQ(after.seq(), before.seq()) << "nothing was recorded";
+
+  // The broker is killed: every acknowledged booking is still there.
+  broker_.Kill();
+  ASSERT_TRUE(broker_.StartOnSamePorts());
+  for (const std::string& code : codes) {
+    Http h;
+    ASSERT_TRUE(WaitFor([&] { return (h = Fetch(base_ + "/b/" + code)).code == 200; }, 20000))
+        << code << " " << h.code;
+    EXPECT_NE(h.body.find("Janji temu Anda"), std::string::npos);
+  }
+  // Cancelled, its place is free again.
+  ASSERT_EQ(Post(base_ + "/b/" + codes[0] + "/cancel", "").code, 303);
+  EXPECT_NE(Fetch(base_ + "/b/" + codes[0]).body.find("dibatalkan"), std::string::npos);
 }
 
 // Under systemd (mpp-web.service, Type=notify) mpp-web says READY=1 once it

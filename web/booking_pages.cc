@@ -21,6 +21,23 @@ std::string DayText(const std::string& day, int offset, Lang l) {
   return midnight ? LongDate(*midnight + 12 * 3600 * 1000, offset, l) : day;
 }
 
+// "Sen 30 Nov" / "Mon 30 Nov": a day chip's text (the chips fit three in a
+// row on a phone; the chosen day is written out in full below them).
+std::string ShortDay(const std::string& day, int offset, Lang l) {
+  static const char* kDaysId[] = {"Sen", "Sel", "Rab", "Kam", "Jum", "Sab", "Min"};
+  static const char* kDaysEn[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+  static const char* kMonthsId[] = {"Jan", "Feb", "Mar", "Apr", "Mei", "Jun",
+                                    "Jul", "Agu", "Sep", "Okt", "Nov", "Des"};
+  static const char* kMonthsEn[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const auto midnight = LocalMidnightMs(day, offset);
+  if (!midnight) return day;
+  const LocalTime t = ToLocal(*midnight + 12 * 3600 * 1000, offset);
+  return std::string(l == Lang::kId ? kDaysId[t.weekday - 1] : kDaysEn[t.weekday - 1]) + " " +
+         std::to_string(t.day) + " " +
+         (l == Lang::kId ? kMonthsId[t.month - 1] : kMonthsEn[t.month - 1]);
+}
+
 }  // namespace
 
 std::string QrSvg(const std::string& text) {
@@ -123,9 +140,9 @@ std::string SlotsPage(const SlotsInput& in, const PageContext& c) {
   for (const std::string& d : days) {
     std::string cls = d == day ? "on" : "";
     if (free_on[d] == 0) cls += cls.empty() ? "full" : " full";
-    body += "<a class=\"" + cls + "\" href=\"" +
+    body += "<a" + (cls.empty() ? std::string() : " class=\"" + cls + "\"") + " href=\"" +
             HtmlEscape(WithLang("/booking/" + s.code() + "?day=" + d, l)) + "\">" +
-            HtmlEscape(DayText(d, off, l)) + "</a>\n";
+            HtmlEscape(ShortDay(d, off, l)) + "</a>\n";
   }
   body += "</nav>\n<form method=\"post\" action=\"" +
           HtmlEscape(WithLang("/booking/" + s.code(), l)) + "\">\n";
