@@ -26,6 +26,7 @@ struct Acc {
   Row row;
   std::vector<int64_t> waits, services;
   std::vector<int64_t> estimate_errors;  // |forecast at issue - real wait|
+  std::vector<int64_t> appointment_waits, walk_in_waits;
   std::vector<std::array<int, 9>> forms;
 };
 
@@ -59,7 +60,7 @@ class Query {
 // grouping columns (business_day, service, counter_id, operator_id, issued_ms).
 constexpr const char* kFactColumns =
     "state, priority, transfers, print_failed, wait_ms, service_ms, wait_met, service_met,"
-    " estimated_wait_ms, first_called_ms, out_of_order";
+    " estimated_wait_ms, first_called_ms, out_of_order, appointment";
 constexpr int kFirstFact = 5;
 // An estimate within +/-10 minutes of the real wait counts as honest.
 constexpr int64_t kEstimateWithinMs = 10 * 60000;
@@ -71,6 +72,7 @@ struct Facts {
   bool transferred, print_failed, waited, served, wait_met, service_met;
   bool estimated, called, out_of_order;
   int64_t wait, service, estimate;
+  int appointment;  // 0 a walk-in, 1 a booking checked in on time, 2 late
 };
 
 Facts ReadFacts(Query& t) {
@@ -90,6 +92,7 @@ Facts ReadFacts(Query& t) {
   f.estimate = f.estimated ? t.Int(k + 8) : 0;
   f.called = !t.Null(k + 9);
   f.out_of_order = !t.Null(k + 10);
+  f.appointment = t.Null(k + 11) ? 0 : static_cast<int>(t.Int(k + 11));
   return f;
 }
 
@@ -110,10 +113,13 @@ void AddTicket(const Facts& f, Acc& a) {
     ++r.priority;
     ++r.priority_by_reason[std::string(f.priority)];
   }
+  r.appointments += f.appointment > 0;
   if (f.waited) {
     a.waits.push_back(f.wait);
     ++r.wait_judged;
     r.wait_within += f.wait_met;
+    if (f.appointment == 0) a.walk_in_waits.push_back(f.wait);
+    if (f.appointment == 1) a.appointment_waits.push_back(f.wait);
   }
   if (f.served) {
     a.services.push_back(f.service);
@@ -128,10 +134,22 @@ void AddTicket(const Facts& f, Acc& a) {
   }
 }
 
+// A summary cell's (or group's) values: what Merge adds besides the counts.
+struct Values {
+  std::vector<int64_t> waits, services, estimate_errors, appointment_waits, walk_in_waits;
+};
+
 // Adds a group's (or a summary cell's) counts and values to `into`.
-void Merge(const Row& r, const std::vector<int64_t>& waits, const std::vector<int64_t>& services,
-           const std::vector<int64_t>& estimate_errors, Acc& into) {
+void Merge(const Row& r, const Values& v, Acc& into) {
+  const auto& waits = v.waits;
+  const auto& services = v.services;
+  const auto& estimate_errors = v.estimate_errors;
   Row& o = into.row;
+  o.appointments += r.appointments;
+  into.appointment_waits.insert(into.appointment_waits.end(), v.appointment_waits.begin(),
+                                v.appointment_waits.end());
+  into.walk_in_waits.insert(into.walk_in_waits.end(), v.walk_in_waits.begin(),
+                            v.walk_in_waits.end());
   o.issued += r.issued;
   o.served += r.served;
   o.no_show += r.no_show;
@@ -331,7 +349,8 @@ void ScanCells(sqlite3* db, const std::string& from, const std::string& to, bool
   const std::string sql =
       "SELECT business_day, service, counter_id, operator_id, weekday, hour, issued, served,"
       " no_show, cancelled, transferred, print_failed, priority, priority_reasons, wait_within,"
-      " service_within, waits, services, expired, estimate_errors, out_of_order FROM report_cells" +
+      " service_within, waits, services, expired, estimate_errors, out_of_order, appointments,"
+      " appointment_waits, walk_in_waits FROM report_cells" +
       std::string(whole_table ? " NOT INDEXED" : "") + " WHERE business_day BETWEEN ?1 AND ?2";
   Query q(db, sql.c_str());
   if (!q.ok()) return;
@@ -340,7 +359,10 @@ void ScanCells(sqlite3* db, const std::string& from, const std::string& to, bool
   std::string buf;
   Where w;
   Row r;
-  std::vector<int64_t> waits, services, errors;
+  Values v;
+  auto& waits = v.waits;
+  auto& services = v.services;
+  auto& errors = v.estimate_errors;
   while (sqlite3_step(q.get()) == SQLITE_ROW) {
     w.day = q.View(0);
     w.service = q.View(1);
@@ -366,10 +388,15 @@ void ScanCells(sqlite3* db, const std::string& from, const std::string& to, bool
     UnpackMs(q.get(), 19, &errors);
     r.estimate_judged = static_cast<int>(errors.size());
     r.out_of_order = static_cast<int>(q.Int(20));
+    r.appointments = static_cast<int>(q.Int(21));
+    v.appointment_waits.clear();
+    v.walk_in_waits.clear();
+    UnpackMs(q.get(), 22, &v.appointment_waits);
+    UnpackMs(q.get(), 23, &v.walk_in_waits);
     r.estimate_within = static_cast<int>(std::count_if(
         errors.begin(), errors.end(), [](int64_t e) { return e <= kEstimateWithinMs; }));
-    Merge(r, waits, services, errors, GroupOf(*groups, key_of(w, &buf)));
-    Merge(r, waits, services, errors, *total);
+    Merge(r, v, GroupOf(*groups, key_of(w, &buf)));
+    Merge(r, v, *total);
   }
 }
 
@@ -435,8 +462,9 @@ Status SummarizeDay(sqlite3* db, int utc_offset_min, const std::string& day, int
             "INSERT INTO report_cells (business_day, service, counter_id, operator_id, weekday,"
             " hour, issued, served, no_show, cancelled, transferred, print_failed, priority,"
             " priority_reasons, wait_within, service_within, waits, services, expired,"
-            " estimate_errors, out_of_order)"
-            " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21)");
+            " estimate_errors, out_of_order, appointments, appointment_waits, walk_in_waits)"
+            " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,"
+            "?22,?23,?24)");
   Query done(db,
              "INSERT OR REPLACE INTO report_days (business_day, tickets, cells, ts_ms)"
              " VALUES (?1, ?2, ?3, ?4)");
@@ -466,6 +494,10 @@ Status SummarizeDay(sqlite3* db, int utc_offset_min, const std::string& day, int
     const std::string errors = PackMs(acc.estimate_errors);
     sqlite3_bind_blob(s, 20, errors.data(), static_cast<int>(errors.size()), SQLITE_TRANSIENT);
     sqlite3_bind_int(s, 21, r.out_of_order);
+    sqlite3_bind_int(s, 22, r.appointments);
+    const std::string appt = PackMs(acc.appointment_waits), walk = PackMs(acc.walk_in_waits);
+    sqlite3_bind_blob(s, 23, appt.data(), static_cast<int>(appt.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_blob(s, 24, walk.data(), static_cast<int>(walk.size()), SQLITE_TRANSIENT);
     if (sqlite3_step(s) != SQLITE_DONE) {
       return Status::Error(std::string("summarize: ") + sqlite3_errmsg(db));
     }
@@ -612,6 +644,28 @@ StatusOr<Report> Build(const std::string& db_path, const CatalogIndex& catalog,
       }
     }
   }
+  // Bookings of the period's days by outcome, grouped by their service, day
+  // and slot's hour (by counter or operator: in the total only).
+  Query b(db, "SELECT day, service, start_ms, state FROM bookings WHERE day BETWEEN ?1 AND ?2");
+  if (b.ok()) {
+    b.Bind(1, from);
+    b.Bind(2, to);
+    Where w;
+    const bool grouped = by != GroupBy::kCounter && by != GroupBy::kOperator;
+    while (sqlite3_step(b.get()) == SQLITE_ROW) {
+      w.day = b.View(0);
+      w.service = b.View(1);
+      SetLocal(b.Int(2), offset, &w);
+      const std::string_view state = b.View(3);
+      for (Acc* a : {grouped ? &GroupOf(groups, key_of(w, &buf)) : nullptr, &total}) {
+        if (!a) continue;
+        ++a->row.bookings;
+        a->row.bookings_kept += state == "CHECKED_IN";
+        a->row.bookings_missed += state == "MISSED";
+        a->row.bookings_cancelled += state == "BOOKING_CANCELLED";
+      }
+    }
+  }
   sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
 
   Report rep;
@@ -623,6 +677,8 @@ StatusOr<Report> Build(const std::string& db_path, const CatalogIndex& catalog,
     a.row.wait = Summarize(std::move(a.waits));
     a.row.service = Summarize(std::move(a.services));
     a.row.estimate_median_error_ms = Summarize(std::move(a.estimate_errors)).median_ms;
+    a.row.appointment_wait = Summarize(std::move(a.appointment_waits));
+    a.row.walk_in_wait = Summarize(std::move(a.walk_in_waits));
     a.row.skm = ComputeSkm(a.forms);
     for (const v1::Catalog* c : catalogs.all) {  // the newest name wins
       if (by == GroupBy::kService) {

@@ -25,6 +25,13 @@ void RowToProto(const Row& r, v1::ReportRow* p) {
   p->set_cancelled(r.cancelled);
   p->set_expired(r.expired);
   p->set_out_of_order(r.out_of_order);
+  p->set_appointments(r.appointments);
+  DistToProto(r.appointment_wait, p->mutable_appointment_wait());
+  DistToProto(r.walk_in_wait, p->mutable_walk_in_wait());
+  p->set_bookings(r.bookings);
+  p->set_bookings_kept(r.bookings_kept);
+  p->set_bookings_missed(r.bookings_missed);
+  p->set_bookings_cancelled(r.bookings_cancelled);
   p->set_estimate_judged(r.estimate_judged);
   p->set_estimate_within(r.estimate_within);
   p->set_estimate_median_error_ms(r.estimate_median_error_ms);
@@ -62,6 +69,13 @@ Row RowFromProto(const v1::ReportRow& p) {
   r.cancelled = p.cancelled();
   r.expired = p.expired();
   r.out_of_order = p.out_of_order();
+  r.appointments = p.appointments();
+  r.appointment_wait = DistFromProto(p.appointment_wait());
+  r.walk_in_wait = DistFromProto(p.walk_in_wait());
+  r.bookings = p.bookings();
+  r.bookings_kept = p.bookings_kept();
+  r.bookings_missed = p.bookings_missed();
+  r.bookings_cancelled = p.bookings_cancelled();
   r.estimate_judged = p.estimate_judged();
   r.estimate_within = p.estimate_within();
   r.estimate_median_error_ms = p.estimate_median_error_ms();

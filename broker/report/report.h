@@ -76,6 +76,12 @@ struct Row {
   int priority = 0;
   std::map<std::string, int> priority_by_reason;  // "LANSIA" -> n
   int out_of_order = 0;  // called ahead of their turn (Ticket.out_of_order)
+  // Appointments: tickets from bookings; waits of those on time (from their
+  // slot's start) and of walk-ins; the period's bookings by outcome (a
+  // grouping by counter or operator has them in the total only).
+  int appointments = 0;
+  Distribution appointment_wait, walk_in_wait;
+  int bookings = 0, bookings_kept = 0, bookings_missed = 0, bookings_cancelled = 0;
   Distribution wait, service;
   int wait_judged = 0, wait_within = 0;
   int service_judged = 0, service_within = 0;

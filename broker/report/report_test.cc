@@ -100,7 +100,7 @@ class ReportTest : public ::testing::Test {
            int64_t wait_min, int wait_target, int64_t service_min, int service_std, int counter = 0,
            const std::string& op = "", v1::PriorityReason priority = v1::PRIORITY_NONE,
            bool print_failed = false, int64_t estimate_min = -1,
-           v1::OutOfOrderReason out_of_order = v1::IN_ORDER) {
+           v1::OutOfOrderReason out_of_order = v1::IN_ORDER, int appointment = 0) {
     v1::Event e;
     e.set_type(v1::TICKET_FINISHED);
     v1::Ticket* t = e.mutable_ticket();
@@ -123,6 +123,11 @@ class ReportTest : public ::testing::Test {
     t->set_operator_id(op);
     t->set_print_failed(print_failed);
     t->set_out_of_order(out_of_order);
+    if (appointment > 0) {  // from a booking: 1 checked in on time, 2 late
+      t->set_source(v1::ONLINE);
+      t->set_appointment_ms(issued);
+      t->set_appointment_late(appointment == 2);
+    }
     if (wait_min >= 0) {
       t->set_first_called_ms(issued + wait_min * kMin);
       t->set_wait_ms(wait_min * kMin);
@@ -143,6 +148,19 @@ class ReportTest : public ::testing::Test {
       t->set_service_met(service_min <= service_std);
     }
     ASSERT_TRUE(store_->AppendEvent(++seq_, issued, e).ok());
+  }
+  void Booking(const std::string& code, const std::string& day, const std::string& service,
+               v1::BookingState state) {
+    v1::Event e;
+    e.set_type(v1::BOOKING_CHANGED);
+    v1::Booking* b = e.mutable_booking();
+    b->set_code(code);
+    b->set_day(day);
+    b->set_service(service);
+    b->set_start_min(10 * 60);
+    b->set_start_ms(*ParseIsoTime(day + "T10:00:00+07:00", 0));
+    b->set_state(state);
+    ASSERT_TRUE(store_->AppendEvent(++seq_, 0, e).ok());
   }
   void Rate(int64_t id, const std::string& day, int counter, const std::string& op,
             const std::string& service, int score, const std::vector<int>& skm) {
@@ -246,6 +264,57 @@ TEST_P(ReportFigures, ExpiredTicketsAndTheHonestyOfEstimates) {
   const std::string csv = Format(r, "csv");
   EXPECT_NE(csv.find("estimate_median_error_min,estimate_within_10min_pct"), std::string::npos);
   EXPECT_NE(csv.find(",9.0,66.7,"), std::string::npos) << csv;
+}
+
+// Appointments against walk-ins, and what became of the bookings, from the
+// tickets and from the day summaries alike.
+TEST_P(ReportFigures, AppointmentsKeptMissedAndTheirWaitsBesideTheWalkIns) {
+  for (int i = 0; i < 3; ++i) {  // walk-ins: 10, 20, 30 minutes
+    Add(1 + i, "2026-11-30", "KTP-REKAM", v1::DONE, 10 * (i + 1), 30, 8, 10, 1, "ani");
+  }
+  // On time for their slot: 2 and 4 minutes past its start; one came late.
+  Add(4, "2026-11-30", "KTP-REKAM", v1::DONE, 2, 30, 8, 10, 1, "ani", v1::PRIORITY_NONE, false, -1,
+      v1::IN_ORDER, 1);
+  Add(5, "2026-11-30", "KTP-REKAM", v1::DONE, 4, 30, 8, 10, 1, "ani", v1::PRIORITY_NONE, false, -1,
+      v1::IN_ORDER, 1);
+  Add(6, "2026-11-30", "KTP-REKAM", v1::DONE, 15, 30, 8, 10, 1, "ani", v1::PRIORITY_NONE, false,
+      -1, v1::IN_ORDER, 2);
+  for (const char* code : {"AAAAAAAA", "BBBBBBBB", "CCCCCCCC"}) {
+    Booking(code, "2026-11-30", "KTP-REKAM", v1::CHECKED_IN);
+  }
+  Booking("DDDDDDDD", "2026-11-30", "KTP-REKAM", v1::MISSED);
+  Booking("EEEEEEEE", "2026-11-30", "KTP-REKAM", v1::BOOKING_CANCELLED);
+  Booking("FFFFFFFF", "2026-11-30", "PASPOR-BARU", v1::MISSED);
+  Booking("GGGGGGGG", "2026-12-02", "KTP-REKAM", v1::BOOKED);  // after the range
+  const Report r = Run("2026-11-30", "2026-11-30", GroupBy::kService);
+  const Row* ktp = Find(r, "KTP-REKAM");
+  ASSERT_NE(ktp, nullptr);
+  EXPECT_EQ(ktp->issued, 6);
+  EXPECT_EQ(ktp->appointments, 3);
+  EXPECT_EQ(ktp->appointment_wait.n, 2);
+  EXPECT_EQ(ktp->appointment_wait.median_ms, 2 * kMin);  // nearest rank of {2, 4}
+  EXPECT_EQ(ktp->walk_in_wait.n, 3);
+  EXPECT_EQ(ktp->walk_in_wait.median_ms, 20 * kMin);
+  EXPECT_EQ(ktp->wait.n, 6);  // every wait, the late check-in's too
+  EXPECT_EQ(ktp->bookings, 5);
+  EXPECT_EQ(ktp->bookings_kept, 3);
+  EXPECT_EQ(ktp->bookings_missed, 1);
+  EXPECT_EQ(ktp->bookings_cancelled, 1);
+  const Row* paspor = Find(r, "PASPOR-BARU");
+  ASSERT_NE(paspor, nullptr) << "a service with bookings but no ticket has a row";
+  EXPECT_EQ(paspor->bookings_missed, 1);
+  EXPECT_EQ(r.total.bookings, 6);
+  EXPECT_EQ(r.total.bookings_missed, 2);
+  const std::string csv = Format(r, "csv");
+  // appointments, their median wait, the walk-ins', bookings, kept, missed,
+  // no-show % (missed of kept + missed), cancelled.
+  EXPECT_NE(csv.find(",3,2.0,20.0,5,3,1,25.0,1,"), std::string::npos) << csv;
+  // By counter the bookings (which have none) are in the total only.
+  const Report by_counter = Run("2026-11-30", "2026-11-30", GroupBy::kCounter);
+  EXPECT_EQ(by_counter.total.bookings, 6);
+  EXPECT_EQ(Find(by_counter, "1")->bookings, 0);
+  EXPECT_EQ(Find(by_counter, "1")->appointments, 3);
+  EXPECT_EQ(FromProto(ToProto(r)).total.walk_in_wait.median_ms, 20 * kMin);
 }
 
 TEST_F(ReportTest, CompletenessIsOfTheStandardInForceAtTheEndOfTheRange) {
