@@ -71,6 +71,14 @@ std::vector<Arrival> PlanArrivals(const CatalogIndex& catalog, const std::string
   return out;
 }
 
+std::optional<Millis> PlanBookedVisit(Millis slot_start, std::mt19937_64& rng) {
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  const double u = unit(rng);
+  if (u < 0.12) return std::nullopt;
+  if (u < 0.20) return slot_start + static_cast<Millis>((6 + 19 * unit(rng)) * 60000);
+  return slot_start - static_cast<Millis>(20 * unit(rng) * 60000);
+}
+
 double ServiceMinutes(int service_std_min, std::mt19937_64& rng) {
   const double median = 0.55 * std::max(service_std_min, 1);
   std::lognormal_distribution<double> d(std::log(median), 0.45);

@@ -23,6 +23,7 @@ struct Arrival {
   Millis at = 0;
   std::string service;
   v1::PriorityReason priority = v1::PRIORITY_NONE;
+  std::string booking;  // a booked visitor's code: checks in instead of taking a number
 };
 
 // Tickets a service draws on a full day: 55 % of its daily quota, or 20
@@ -36,6 +37,13 @@ double ExpectedDailyTickets(const v1::Service& service, double volume);
 // claim priority (mostly elderly).
 std::vector<Arrival> PlanArrivals(const CatalogIndex& catalog, const std::string& day, Millis from,
                                   Millis until, double volume, std::mt19937_64& rng);
+
+// Of the visitors of a service that takes appointments, this share booked.
+inline constexpr double kBookingShare = 0.3;
+// When a visitor who booked the slot starting at `slot_start` comes to the
+// kiosk, or nullopt when they never come (a missed booking): 80 % come 0-20
+// minutes early, 8 % 6-25 minutes late (past the grace: a walk-in), 12 % not.
+std::optional<Millis> PlanBookedVisit(Millis slot_start, std::mt19937_64& rng);
 
 // Minutes at the counter: lognormal with a median of 55 % of the service-time
 // standard and sigma 0.45, so about 9 % of services overrun their standard.

@@ -16,6 +16,28 @@ class DayPlanTest : public ::testing::Test {
   std::unique_ptr<CatalogIndex> catalog_;
 };
 
+TEST_F(DayPlanTest, MostWhoBookedComeEarlySomeLateSomeNever) {
+  std::mt19937_64 rng(7);
+  const Millis slot = At("2026-11-30T10:00:00+07:00");
+  int never = 0, late = 0, early = 0;
+  const int n = 10000;
+  for (int i = 0; i < n; ++i) {
+    const auto at = PlanBookedVisit(slot, rng);
+    if (!at) {
+      ++never;
+    } else if (*at > slot) {
+      ++late;
+      EXPECT_GE(*at, slot + 6 * 60000);  // past the sample catalog's 5 minutes' grace
+    } else {
+      ++early;
+      EXPECT_GE(*at, slot - 20 * 60000);
+    }
+  }
+  EXPECT_NEAR(never / static_cast<double>(n), 0.12, 0.015);
+  EXPECT_NEAR(late / static_cast<double>(n), 0.08, 0.015);
+  EXPECT_NEAR(early / static_cast<double>(n), 0.80, 0.02);
+}
+
 TEST_F(DayPlanTest, AMondayPeaksInTheMorningInsideEachServicesWindow) {
   std::mt19937_64 rng(42);
   const auto plan = PlanArrivals(*catalog_, "2026-11-30", At("2026-11-30T00:00:00+07:00"),

@@ -80,6 +80,7 @@ class SimClock {
 struct Tally {
   std::atomic<int> issued{0}, refused{0}, called{0}, served{0}, no_show{0}, transferred{0},
       rated{0}, skm_forms{0}, errors{0};
+  std::atomic<int> booked{0}, checked_in{0}, checked_in_late{0}, booking_missed{0};
 };
 
 struct Shared {
@@ -115,20 +116,87 @@ std::optional<v1::Reply> Send(mpp::BrokerClient& c, const v1::Request& r, Tally&
   return env->reply();
 }
 
+// Some visitors of services that take appointments booked a slot (on the
+// web, before the day): each books the first free slot from their arrival
+// on, then comes to the kiosk when PlanBookedVisit says - or never.
+void BookAhead(Shared& s, std::vector<mpp::sim::Arrival>* plan, std::mt19937_64& rng) {
+  mpp::BrokerClient web(s.context, s.broker, "sim-web");
+  std::map<std::string, std::vector<v1::AppointmentSlot>> slots;  // today's, per service
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  std::vector<mpp::sim::Arrival> out;
+  for (mpp::sim::Arrival a : *plan) {
+    const v1::Service* svc = s.catalog->FindService(a.service);
+    if (!svc || svc->appointments().slot_min() <= 0 || a.priority != v1::PRIORITY_NONE ||
+        unit(rng) >= mpp::sim::kBookingShare) {
+      out.push_back(std::move(a));
+      continue;
+    }
+    if (!slots.count(a.service)) {
+      v1::Request list;
+      list.mutable_list_slots()->set_service(a.service);
+      list.mutable_list_slots()->set_day(s.catalog->BusinessDay(a.at));
+      auto reply = Send(web, list, s.tally);
+      auto& mine = slots[a.service];
+      if (reply) mine.assign(reply->slots().slots().begin(), reply->slots().slots().end());
+    }
+    v1::AppointmentSlot* slot = nullptr;
+    for (auto& sl : slots[a.service]) {
+      if (sl.start_ms() >= a.at && sl.free() > 0) {
+        slot = &sl;
+        break;
+      }
+    }
+    if (!slot) {  // fully booked from then on: a walk-in after all
+      out.push_back(std::move(a));
+      continue;
+    }
+    v1::Request book;
+    book.mutable_book()->set_service(a.service);
+    book.mutable_book()->set_day(slot->day());
+    book.mutable_book()->set_start_min(slot->start_min());
+    auto reply = Send(web, book, s.tally);
+    if (!reply || reply->error().code() != v1::OK) {
+      out.push_back(std::move(a));
+      continue;
+    }
+    slot->set_free(slot->free() - 1);
+    ++s.tally.booked;
+    const auto visit = mpp::sim::PlanBookedVisit(slot->start_ms(), rng);
+    if (!visit) {
+      ++s.tally.booking_missed;
+      continue;
+    }
+    a.at = std::max(*visit, s.clock->Now());
+    a.booking = reply->booking().code();
+    out.push_back(std::move(a));
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const auto& x, const auto& y) { return x.at < y.at; });
+  *plan = std::move(out);
+}
+
 void RunArrivals(Shared& s, const std::vector<mpp::sim::Arrival>& plan) {
   mpp::BrokerClient kiosk(s.context, s.broker, "sim-kiosk");
   for (const auto& a : plan) {
     s.clock->SleepUntil(a.at);
     if (g_stop.load()) break;
     v1::Request r;
-    r.mutable_issue()->set_service(a.service);
-    r.mutable_issue()->set_priority(a.priority);
-    r.mutable_issue()->set_source(v1::KIOSK);
-    r.mutable_issue()->set_source_id("sim-kiosk");
+    if (a.booking.empty()) {
+      r.mutable_issue()->set_service(a.service);
+      r.mutable_issue()->set_priority(a.priority);
+      r.mutable_issue()->set_source(v1::KIOSK);
+      r.mutable_issue()->set_source_id("sim-kiosk");
+    } else {
+      r.mutable_check_in()->set_code(a.booking);  // the booking's QR at the kiosk's scanner
+    }
     auto reply = Send(kiosk, r, s.tally);
     if (!reply) continue;
     if (reply->error().code() == v1::OK) {
       ++s.tally.issued;
+      if (!a.booking.empty()) {
+        ++s.tally.checked_in;
+        s.tally.checked_in_late += reply->ticket().appointment_late() ? 1 : 0;
+      }
       mpp::MutexLock lock(&s.estimate_mu);
       s.told[reply->ticket().id()] = reply->estimated_wait_ms();
     } else {
@@ -496,6 +564,7 @@ int main(int argc, char** argv) {
   plan.erase(std::remove_if(plan.begin(), plan.end(),
                             [&](const auto& a) { return !served.count(a.service); }),
              plan.end());
+  BookAhead(shared, &plan, rng);
   std::cout << "mpp-sim: " << day << " (" << mpp::WeekdayName(weekday) << ") from "
             << mpp::FormatIsoLocal(status.now_ms(), offset) << " to "
             << mpp::FormatIsoLocal(until, offset) << " at " << scale << "x: " << plan.size()
@@ -534,6 +603,11 @@ int main(int argc, char** argv) {
             << ", transferred " << t.transferred << ", rated " << t.rated << " (" << t.skm_forms
             << " SKM forms)" << (t.errors ? ", " + std::to_string(t.errors) + " errors" : "")
             << std::endl;
+  if (t.booked > 0) {
+    std::cout << "mpp-sim: bookings " << t.booked << ": checked in " << t.checked_in << " ("
+              << t.checked_in_late << " late, served as walk-ins), never came "
+              << t.booking_missed << std::endl;
+  }
   std::vector<Millis> e;
   {
     mpp::MutexLock lock(&shared.estimate_mu);  // every thread has ended: for the analysis
