@@ -153,6 +153,32 @@ TEST(Catalog, RefusesBadFilesWithFileLineAndReason) {
   ExpectRefused(Edit("[mpp.hours]", "[mpp.hours]\nsun = \"soon\""), "HH:MM-HH:MM");
   ExpectRefused(Edit("hours = \"08:00-15:00\"", "hours = \"16:30-18:00\""),
                 "hours 16:30-18:00 lie outside the MPP's hours on mon");
+  // Appointments: a table, with its required keys in range and no stray ones.
+  const std::string appt = "complaint = \"Meja pengaduan\"\n[service.appointments]\n";
+  ExpectRefused(Edit("complaint = \"Meja pengaduan\"\n", appt + "per_slot = 2\n"),
+                "missing required key 'slot_min'");
+  ExpectRefused(Edit("complaint = \"Meja pengaduan\"\n", appt + "slot_min = 2\nper_slot = 1\n"),
+                "'slot_min' is 2, it must be between 5 and 240");
+  ExpectRefused(
+      Edit("complaint = \"Meja pengaduan\"\n", appt + "slot_min = 15\nper_slot = 1\nwalkin = 5\n"),
+      "unknown key 'walkin'");
+  ExpectRefused(Edit("digits = 3", "digits = 3\nappointments = 15"),
+                "'appointments' must be a table");
+}
+
+TEST_F(SampleCatalogIndex, AppointmentSlotsKeepClearOfBreaksAndHolidays) {
+  const v1::Service* ktp = idx_->FindService("KTP-REKAM");  // 15-minute slots, 08:00-15:00
+  ASSERT_NE(ktp, nullptr);
+  const std::vector<int> monday = idx_->AppointmentSlots(*ktp, "2026-11-30");
+  ASSERT_FALSE(monday.empty());
+  EXPECT_EQ(monday.front(), 8 * 60);
+  EXPECT_EQ(monday.back(), 14 * 60 + 45);
+  EXPECT_EQ(monday.size(), 28u - 4u) << "the 12:00-13:00 break takes four slots";
+  EXPECT_TRUE(idx_->AppointmentSlots(*ktp, "2026-12-25").empty()) << "a holiday";
+  EXPECT_TRUE(idx_->AppointmentSlots(*ktp, "2026-12-06").empty()) << "a Sunday";
+  EXPECT_TRUE(idx_->AppointmentSlots(*ktp, "6 Desember").empty());
+  EXPECT_TRUE(idx_->AppointmentSlots(*idx_->FindService("KK"), "2026-11-30").empty());
+  EXPECT_EQ(idx_->BookableOn(*ktp), 50) << "quota 100, half kept for walk-ins";
 }
 
 TEST(Catalog, RefusesHostileOrCarelessFilesInsteadOfCrashingOrGuessing) {

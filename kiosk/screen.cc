@@ -79,7 +79,11 @@ bool Button(Ctx& c, const std::string& id, ImVec2 p0, ImVec2 size, const std::st
   LayoutBox box("button:" + id, p0, p1, style.fill);
   y += DrawCenteredWrapped(c.dl, lf, p0.x + size.x / 2, y, style.text, label, wrap) + 8 * c.u;
   if (!sub.empty()) {
-    const ImU32 sub_col = style.text == kWhite ? Rgb(214, 226, 245) : kMuted;
+    // The second line a shade softer, but on green (4.2:1 for the soft
+    // shade) plain white keeps 4.5:1.
+    const ImU32 sub_col = style.text != kWhite ? kMuted
+                          : style.fill == kGreen ? kWhite
+                                                 : Rgb(214, 226, 245);
     DrawCenteredWrapped(c.dl, c.f.body, p0.x + size.x / 2, y, sub_col, sub, wrap);
   }
   c.dl->PopClipRect();
@@ -137,13 +141,16 @@ float Footer(Ctx& c, bool back, bool home) {
   return y;
 }
 
-float Title(Ctx& c, float y, const std::string& title, const std::string& sub = "") {
+// `right` pixels on the right are left free (for a button beside the title).
+float Title(Ctx& c, float y, const std::string& title, const std::string& sub = "",
+            float right = 0) {
   const float pad = 40 * c.u;
+  const float wrap = c.w - 2 * pad - right;
   y += 30 * c.u;
-  y += DrawText(c.dl, c.f.title, ImVec2(pad, y), kInk, title, c.w - 2 * pad);
+  y += DrawText(c.dl, c.f.title, ImVec2(pad, y), kInk, title, wrap);
   if (!sub.empty()) {
     y += 8 * c.u;
-    y += DrawText(c.dl, c.f.body, ImVec2(pad, y), kMuted, sub, c.w - 2 * pad);
+    y += DrawText(c.dl, c.f.body, ImVec2(pad, y), kMuted, sub, wrap);
   }
   return y + 24 * c.u;
 }
@@ -164,21 +171,31 @@ void Grid(Ctx& c, float y0, float y1, int n, int cols, float max_h, Fn draw) {
 
 void Agencies(Ctx& c, float y, float bottom) {
   const Lang l = c.m->lang();
+  // Visitors with a booking skip the agencies: one wide button below them
+  // (portrait), or beside the title (landscape, where height is short).
+  const bool appointments = c.m->TakesAppointments();
+  const float pad = 40 * c.u, bh = 150 * c.u, beside = c.portrait ? 0 : 640 * c.u;
+  ImVec2 at(pad, 0), size(c.w - 2 * pad, bh);
+  if (appointments && beside > 0) {
+    at = ImVec2(c.w - pad - beside, y + 24 * c.u);
+    size = ImVec2(beside, bh);
+  }
   y = Title(
       c, y, T(l, "Selamat datang! Silakan pilih instansi", "Welcome! Please choose an agency"),
-      T(l, "Sentuh nama instansi yang ingin Anda tuju.", "Touch the agency you have come for."));
-  const auto agencies = c.m->Agencies();
-  if (c.m->TakesAppointments()) {
-    // Visitors with a booking skip the agencies: one wide button below them.
-    const float pad = 40 * c.u, bh = 150 * c.u;
+      T(l, "Sentuh nama instansi yang ingin Anda tuju.", "Touch the agency you have come for."),
+      appointments ? beside + (beside > 0 ? pad : 0) : 0);
+  if (appointments && beside > 0) y = std::max(y, at.y + bh + 24 * c.u);
+  if (appointments && beside == 0) {
     bottom -= bh + 30 * c.u;
-    if (Button(c, "appointment", ImVec2(pad, bottom), ImVec2(c.w - 2 * pad, bh),
-               T(l, "Saya punya janji temu", "I have an appointment"),
-               T(l, "Pindai atau ketik kode janji temu Anda", "Scan or type your booking code"),
-               kPrimary)) {
-      c.m->TapAppointment();
-    }
+    at.y = bottom;
   }
+  if (appointments &&
+      Button(c, "appointment", at, size, T(l, "Saya punya janji temu", "I have an appointment"),
+             T(l, "Pindai atau ketik kode janji temu Anda", "Scan or type your booking code"),
+             kPrimary)) {
+    c.m->TapAppointment();
+  }
+  const auto agencies = c.m->Agencies();
   Grid(c, y, bottom - 30 * c.u, static_cast<int>(agencies.size()), c.portrait ? 2 : 3, 220 * c.u,
        [&](int i, ImVec2 p, ImVec2 s) {
          const AgencyItem& a = agencies[i];
