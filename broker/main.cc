@@ -87,8 +87,7 @@ Status CheckDatabasePresence(const std::string& db, bool init) {
   const bool present = has_file || has_wal;
   if (!present && !init) {
     return Status::Error(
-        "no database at " + db +
-        (fs::exists(path, ec) ? " (the file is empty)" : "") +
+        "no database at " + db + (fs::exists(path, ec) ? " (the file is empty)" : "") +
         ". If the hall has run before, its data is not where it should be: is the data volume "
         "mounted, is --db right? Do not create a new one then - numbering would start at 001 "
         "again while visitors hold today's numbers; restore a backup (docs/OPERATIONS.md). "
@@ -521,7 +520,7 @@ int main(int argc, char** argv) {
   }
   if (server_keys) {
     if (!zap.SelfTest(reactor.bound_command_endpoint(), server_keys->public_z85,
-                       std::chrono::seconds(5))) {
+                      std::chrono::seconds(5))) {
       std::cerr << "mpp-broker: start-up check failed: a client with an unknown key was not "
                    "refused by ZAP, so the broker would be open to anyone. Not serving.\n";
       return 2;

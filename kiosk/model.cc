@@ -541,9 +541,9 @@ void KioskModel::BuildTicketView(const v1::Ticket& t, int ahead, Millis estimate
     const std::string at = ClockText(ToLocal(t.appointment_ms(), off).minute_of_day, lang_);
     v.priority_text =
         t.appointment_late()
-            ? (lang_ == Lang::kId
-                   ? "Janji temu pukul " + at + " - datang terlambat: dilayani sebagai antrean biasa"
-                   : "Appointment at " + at + " - late: served as a walk-in")
+            ? (lang_ == Lang::kId ? "Janji temu pukul " + at +
+                                        " - datang terlambat: dilayani sebagai antrean biasa"
+                                  : "Appointment at " + at + " - late: served as a walk-in")
             : (lang_ == Lang::kId ? "Janji temu pukul " + at + ": dipanggil mulai pukul " + at
                                   : "Appointment at " + at + ": called from " + at);
   }

@@ -1,11 +1,11 @@
 #include "kiosk/screen.h"
 
+#include <GLFW/glfw3.h>
+
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
 #include <optional>
-
-#include <GLFW/glfw3.h>
 
 #include "common/gui_window.h"
 #include "common/layout.h"
@@ -81,7 +81,7 @@ bool Button(Ctx& c, const std::string& id, ImVec2 p0, ImVec2 size, const std::st
   if (!sub.empty()) {
     // The second line a shade softer, but on green (4.2:1 for the soft
     // shade) plain white keeps 4.5:1.
-    const ImU32 sub_col = style.text != kWhite ? kMuted
+    const ImU32 sub_col = style.text != kWhite   ? kMuted
                           : style.fill == kGreen ? kWhite
                                                  : Rgb(214, 226, 245);
     DrawCenteredWrapped(c.dl, c.f.body, p0.x + size.x / 2, y, sub_col, sub, wrap);
@@ -587,8 +587,7 @@ void CheckIn(Ctx& c, float y, float bottom) {
   y += box_h + 20 * c.u;
   if (!c.m->check_in_error().empty()) {
     const float th = MeasureText(c.f.bold, c.m->check_in_error(), c.w - 4 * pad).y;
-    c.dl->AddRectFilled(ImVec2(pad, y), ImVec2(c.w - pad, y + th + 30 * c.u), kAmberTint,
-                        12 * c.u);
+    c.dl->AddRectFilled(ImVec2(pad, y), ImVec2(c.w - pad, y + th + 30 * c.u), kAmberTint, 12 * c.u);
     LayoutBox err("check-in-error", ImVec2(pad, y), ImVec2(c.w - pad, y + th + 30 * c.u),
                   kAmberTint);
     DrawText(c.dl, c.f.bold, ImVec2(2 * pad, y + 15 * c.u), kInk, c.m->check_in_error(),
@@ -604,8 +603,8 @@ void CheckIn(Ctx& c, float y, float bottom) {
   });
   const float ay = bottom - action_h - 30 * c.u;
   const float aw = (c.w - 3 * pad) / 2;
-  if (Button(c, "backspace", ImVec2(pad, ay), ImVec2(aw, action_h),
-             T(l, "Hapus", "Delete"), "", kPlain)) {
+  if (Button(c, "backspace", ImVec2(pad, ay), ImVec2(aw, action_h), T(l, "Hapus", "Delete"), "",
+             kPlain)) {
     c.m->TapBackspace();
   }
   if (Button(c, "check-in", ImVec2(2 * pad + aw, ay), ImVec2(aw, action_h),

@@ -1,10 +1,9 @@
 // A simulated morning through the real broker (mpp-sim on a scaled clock):
 // the report the broker builds must agree with the event log it wrote.
 #include <gtest/gtest.h>
-
-#include <algorithm>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 

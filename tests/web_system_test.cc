@@ -361,9 +361,8 @@ TEST_F(WebBooking, ABookingMadeOnTheWebIsCheckedInAtAKioskAndCalledAtItsSlot) {
   EXPECT_EQ(booking.body.find("Siti"), std::string::npos) << "the name stays at the MPP";
   // A walk-in before the slot's start, then the slot begins and another walks in.
   ASSERT_EQ(c.Issue("KTP-REKAM").ticket().number(), "A-001");
-  ASSERT_TRUE(WaitFor([&] { return c.Status().now_ms() >= *ParseIsoTime(
-                                                            "2026-11-30T10:00:00+07:00", 0); },
-                      30000));
+  ASSERT_TRUE(WaitFor(
+      [&] { return c.Status().now_ms() >= *ParseIsoTime("2026-11-30T10:00:00+07:00", 0); }, 30000));
   ASSERT_EQ(c.Issue("KTP-REKAM").ticket().number(), "A-002");
 
   // At the kiosk the scanner reads the booking's QR code: it types the URL
@@ -393,10 +392,10 @@ TEST_F(WebBooking, ABookingMadeOnTheWebIsCheckedInAtAKioskAndCalledAtItsSlot) {
                            "screenshot "
                         << shots << "-ticket.png\nquit\n";
   ChildProcess kiosk;
-  ASSERT_TRUE(kiosk.Start({MPP_KIOSK_BIN, "--broker", broker_.command_endpoint(), "--kiosk-id",
-                           "kiosk-3", "--size", "1080x1920", "--printer",
-                           "file:" + dir_.File("tickets"), "--script", script},
-                          {"DISPLAY=" + xvfb.display()}, dir_.File("kiosk.log")));
+  ASSERT_TRUE(kiosk.Start(
+      {MPP_KIOSK_BIN, "--broker", broker_.command_endpoint(), "--kiosk-id", "kiosk-3", "--size",
+       "1080x1920", "--printer", "file:" + dir_.File("tickets"), "--script", script},
+      {"DISPLAY=" + xvfb.display()}, dir_.File("kiosk.log")));
   ASSERT_EQ(kiosk.Wait(60000), 0) << ReadFile(dir_.File("kiosk.log"));
   booking = Fetch(base_ + "/b/" + code);
   const std::string number = Match(booking.body, "Sudah check-in: nomor antrean (A-[0-9]+)");

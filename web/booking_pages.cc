@@ -162,13 +162,13 @@ std::string SlotsPage(const SlotsInput& in, const PageContext& c) {
   for (const auto& slot : in.slots->slots()) {
     if (slot.day() != day) continue;
     const std::string when = ClockText(slot.start_min(), l);
-    const std::string left =
-        slot.free() > 0 ? (l == Lang::kId ? "sisa " : "") + std::to_string(slot.free()) +
-                              (l == Lang::kId ? "" : " left")
-                        : T(l, "penuh", "full");
+    const std::string left = slot.free() > 0
+                                 ? (l == Lang::kId ? "sisa " : "") + std::to_string(slot.free()) +
+                                       (l == Lang::kId ? "" : " left")
+                                 : T(l, "penuh", "full");
     body += "<button type=\"submit\" name=\"slot\" value=\"" + slot.day() + "/" +
-            std::to_string(slot.start_min()) + "\"" + (slot.free() > 0 ? "" : " disabled") +
-            ">" + HtmlEscape(when) + "<small>" + HtmlEscape(left) + "</small></button>\n";
+            std::to_string(slot.start_min()) + "\"" + (slot.free() > 0 ? "" : " disabled") + ">" +
+            HtmlEscape(when) + "<small>" + HtmlEscape(left) + "</small></button>\n";
   }
   body += "</div>\n</form>\n";
   return PageShell(NameIn(s, l) + " - " + c.mpp_name, body, c, "booking", false);
@@ -229,8 +229,9 @@ std::string BookingPage(const v1::Booking& b, const CatalogIndex& catalog,
             "\">\n<button class=\"cancel\" type=\"submit\">";
     body += T(l, "Batalkan janji temu", "Cancel the appointment");
     body += "</button>\n</form>\n<p class=\"note\">";
-    body += T(l, "Simpan halaman ini atau catat kodenya. Siapa pun yang memegang kode ini dapat "
-                 "membatalkannya.",
+    body += T(l,
+              "Simpan halaman ini atau catat kodenya. Siapa pun yang memegang kode ini dapat "
+              "membatalkannya.",
               "Keep this page or note the code. Whoever holds the code can cancel it.");
     body += "</p>\n";
   }

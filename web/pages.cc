@@ -4,9 +4,8 @@
 
 namespace mpp::web {
 
-
 std::string PageShell(const std::string& title, const std::string& body, const PageContext& c,
-                  const std::string& body_class, bool refresh_without_script) {
+                      const std::string& body_class, bool refresh_without_script) {
   const Lang l = c.lang;
   const std::string other_lang = l == Lang::kId ? "en" : "id";
   std::string out;
@@ -117,7 +116,7 @@ std::string TicketPage(const TicketView& v, const PageContext& c, const std::str
   const std::string title =
       v.number.empty() ? std::string(T(l, "Tiket antrean", "Queue ticket")) : v.number;
   return PageShell(title + " - " + c.mpp_name, body, c, std::string("phase-") + PhaseName(v.phase),
-               v.phase != TicketPhase::kUnknown && v.phase != TicketPhase::kOtherDay);
+                   v.phase != TicketPhase::kUnknown && v.phase != TicketPhase::kOtherDay);
 }
 
 std::string TicketEventJson(const TicketView& v, Lang l) {
@@ -155,15 +154,15 @@ std::string BoardPage(const BoardView& b, const PageContext& c) {
             "Updated every 30 seconds. Estimates can change.");
   body += "</p>\n";
   PageContext board = c;
-  return PageShell(std::string(T(l, "Antrean hari ini", "Today's queues")) + " - " + c.mpp_name, body,
-               board, "board", true);
+  return PageShell(std::string(T(l, "Antrean hari ini", "Today's queues")) + " - " + c.mpp_name,
+                   body, board, "board", true);
 }
 
 std::string MessagePage(const std::string& title, const std::string& text, const PageContext& c) {
   return PageShell(title,
-               "<p class=\"headline\">" + HtmlEscape(title) + "</p>\n<p class=\"detail\">" +
-                   HtmlEscape(text) + "</p>\n",
-               c, "message", false);
+                   "<p class=\"headline\">" + HtmlEscape(title) + "</p>\n<p class=\"detail\">" +
+                       HtmlEscape(text) + "</p>\n",
+                   c, "message", false);
 }
 
 const char kStyleCss[] = R"css(

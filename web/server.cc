@@ -71,8 +71,8 @@ struct WebServer::Parked {
   MHD_PostProcessor* post = nullptr;
   std::map<std::string, std::string> form;
   size_t form_bytes = 0;
-  bool asked = false;                // sent to the booking desk: `reply` is its answer
-  std::optional<v1::Reply> reply;    // nullopt: the broker did not answer
+  bool asked = false;              // sent to the booking desk: `reply` is its answer
+  std::optional<v1::Reply> reply;  // nullopt: the broker did not answer
   ~Parked() {
     if (post) MHD_destroy_post_processor(post);
   }
@@ -249,9 +249,9 @@ namespace {
 // The fields of a form (application/x-www-form-urlencoded), at most 2 KB.
 constexpr size_t kMaxFormBytes = 2048;
 
-MHD_Result OnFormField(void* cls, MHD_ValueKind /*kind*/, const char* key,
-                       const char* /*filename*/, const char* /*content_type*/,
-                       const char* /*encoding*/, const char* data, uint64_t off, size_t size) {
+MHD_Result OnFormField(void* cls, MHD_ValueKind /*kind*/, const char* key, const char* /*filename*/,
+                       const char* /*content_type*/, const char* /*encoding*/, const char* data,
+                       uint64_t off, size_t size) {
   auto* form = static_cast<std::map<std::string, std::string>*>(cls);
   std::string& v = (*form)[key ? key : ""];
   if (off == 0) v.clear();
@@ -276,7 +276,8 @@ MHD_Result WebServer::OnRequest(void* cls, MHD_Connection* c, const char* url, c
     if (*upload_size != 0) {
       Parked* p = *parked;
       p->form_bytes += *upload_size;
-      if (p->post && p->form_bytes <= kMaxFormBytes) MHD_post_process(p->post, upload, *upload_size);
+      if (p->post && p->form_bytes <= kMaxFormBytes)
+        MHD_post_process(p->post, upload, *upload_size);
       *upload_size = 0;
       return MHD_YES;
     }
@@ -347,9 +348,9 @@ MHD_Result WebServer::Route(MHD_Connection* c, const std::string& url, const std
     return Page(c, code, MessagePage(T(r.lang, id, en), T(r.lang, id_text, en_text), ctx));
   };
   // Forms post to a service's booking page and to a booking's cancel.
-  const bool form_route =
-      (url.rfind("/booking/", 0) == 0 && url.size() > 9) ||
-      (url.rfind("/b/", 0) == 0 && url.size() > 10 && url.compare(url.size() - 7, 7, "/cancel") == 0);
+  const bool form_route = (url.rfind("/booking/", 0) == 0 && url.size() > 9) ||
+                          (url.rfind("/b/", 0) == 0 && url.size() > 10 &&
+                           url.compare(url.size() - 7, 7, "/cancel") == 0);
   r.post = method == "POST";
   if (method != "GET" && method != "HEAD" && !(r.post && form_route)) {
     return message("other", 405, "Tidak didukung", "Not supported",
@@ -749,12 +750,14 @@ MHD_Result WebServer::BookingRoute(MHD_Connection* c, const Request& r, const Ca
     Count("booking", 404);
     return Page(c, 404,
                 MessagePage(T(r.lang, "Kode tidak dikenali", "Code not recognised"),
-                            T(r.lang, "Kode janji temu terdiri dari 8 huruf dan angka, misalnya "
-                                      "7KQ2-M9XD.",
+                            T(r.lang,
+                              "Kode janji temu terdiri dari 8 huruf dan angka, misalnya "
+                              "7KQ2-M9XD.",
                               "A booking code is 8 letters and digits, e.g. 7KQ2-M9XD."),
                             ctx));
   }
-  if (url.rfind("/booking/", 0) == 0) return ServiceSlots(c, r, catalog, ctx, url.substr(9), parked);
+  if (url.rfind("/booking/", 0) == 0)
+    return ServiceSlots(c, r, catalog, ctx, url.substr(9), parked);
   return BookingCode(c, r, catalog, ctx, url.substr(3), parked);
 }
 
@@ -766,8 +769,9 @@ MHD_Result WebServer::ServiceSlots(MHD_Connection* c, const Request& r, const Ca
     Count("booking", 404);
     return Page(c, 404,
                 MessagePage(T(r.lang, "Layanan tanpa janji temu", "No appointments"),
-                            T(r.lang, "Layanan ini tidak menerima janji temu. Pilih dari daftar "
-                                      "di halaman Janji temu.",
+                            T(r.lang,
+                              "Layanan ini tidak menerima janji temu. Pilih dari daftar "
+                              "di halaman Janji temu.",
                               "This service takes no appointments. Choose one on the "
                               "Appointments page."),
                             ctx));
@@ -793,8 +797,9 @@ MHD_Result WebServer::ServiceSlots(MHD_Connection* c, const Request& r, const Ca
       Count("book", 429);
       return Page(c, 429,
                   MessagePage(T(r.lang, "Terlalu banyak janji temu", "Too many appointments"),
-                              T(r.lang, "Dari alamat ini sudah dibuat banyak janji temu. Coba "
-                                        "lagi nanti, atau ambil nomor di kios.",
+                              T(r.lang,
+                                "Dari alamat ini sudah dibuat banyak janji temu. Coba "
+                                "lagi nanti, atau ambil nomor di kios.",
                                 "Many appointments were made from this address. Try again later, "
                                 "or take a number at a kiosk."),
                               ctx),
@@ -861,8 +866,9 @@ MHD_Result WebServer::BookingCode(MHD_Connection* c, const Request& r, const Cat
     Count("b", 404);
     return Page(c, 404,
                 MessagePage(T(r.lang, "Janji temu tidak ditemukan", "Appointment not found"),
-                            T(r.lang, "Periksa kodenya. Janji temu yang harinya sudah lewat tidak "
-                                      "dapat dibuka lagi.",
+                            T(r.lang,
+                              "Periksa kodenya. Janji temu yang harinya sudah lewat tidak "
+                              "dapat dibuka lagi.",
                               "Check the code. An appointment whose day has passed can no longer "
                               "be opened."),
                             ctx));

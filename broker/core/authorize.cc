@@ -78,7 +78,7 @@ std::optional<Refusal> Authorize(const v1::Device& d, const v1::Request& r, cons
     case v1::Request::kSnapshot:
     case v1::Request::kStatus:
     case v1::Request::kHello:
-    case v1::Request::kListSlots:  // the appointment slots are public
+    case v1::Request::kListSlots:       // the appointment slots are public
     case v1::Request::COMMAND_NOT_SET:  // refused later as an unknown command
     // Any registered device that holds live state may tell the broker the
     // numbers it saw (it can only raise numbering, by at most 10,000).
@@ -106,8 +106,8 @@ std::optional<Refusal> Authorize(const v1::Device& d, const v1::Request& r, cons
       const v1::Ticket* t =
           ref.id() ? core.FindTicket(ref.id()) : core.FindTicketByNumber(ref.number());
       // (A booking's ticket is ONLINE, with the kiosk that checked it in.)
-      if (!t || ((t->source() == v1::KIOSK || t->source() == v1::ONLINE) &&
-                 t->source_id() == d.name())) {
+      if (!t ||
+          ((t->source() == v1::KIOSK || t->source() == v1::ONLINE) && t->source_id() == d.name())) {
         return std::nullopt;  // unknown: the core says so
       }
       return Refusal{"Kios '" + d.name() + "' hanya boleh mengubah tiket yang dicetaknya sendiri.",

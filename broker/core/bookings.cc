@@ -38,11 +38,11 @@ bool ValidPhone(const std::string& phone) {
 }
 
 Outcome NoAppointments(const v1::Service& s) {
-  return Refuse(v1::FAILED_PRECONDITION,
-                "Layanan " + s.name() + " tidak menerima janji temu; silakan ambil nomor antrean " +
-                    "di kios.",
-                "Service " + s.name_en() +
-                    " takes no appointments; take a ticket at a kiosk instead.");
+  return Refuse(
+      v1::FAILED_PRECONDITION,
+      "Layanan " + s.name() + " tidak menerima janji temu; silakan ambil nomor antrean " +
+          "di kios.",
+      "Service " + s.name_en() + " takes no appointments; take a ticket at a kiosk instead.");
 }
 
 }  // namespace
@@ -252,8 +252,7 @@ Outcome QueueCore::CheckIn(const v1::BookingRef& ref, Millis now, const std::str
   if (b->state() == v1::CHECKED_IN) {
     return Refuse(v1::FAILED_PRECONDITION,
                   "Janji temu ini sudah check-in: nomor antrean Anda " + b->ticket_number() + ".",
-                  "This booking is already checked in: your ticket is " + b->ticket_number() +
-                      ".");
+                  "This booking is already checked in: your ticket is " + b->ticket_number() + ".");
   }
   if (b->state() != v1::BOOKED) {
     return Refuse(v1::FAILED_PRECONDITION, "Janji temu ini sudah dibatalkan.",

@@ -20,8 +20,7 @@ std::string WhenEn(Millis ms, int offset) {
   return std::string(kDays[t.weekday - 1]) + " " + t.Date() + " at " + FormatHhMm(t.minute_of_day);
 }
 
-Outcome Refuse(v1::ErrorCode code, const std::string& id, const std::string& en,
-               Millis next_open) {
+Outcome Refuse(v1::ErrorCode code, const std::string& id, const std::string& en, Millis next_open) {
   Outcome o;
   o.reply = ErrorReply(code, id, en, next_open);
   return o;

@@ -114,10 +114,6 @@ Forecast ReplayCallRule(const std::vector<ForecastQueue>& queues,
                         const std::vector<ForecastDesk>& desks, size_t target,
                         const CallOrderKey& key, Millis now, int max_calls) {
   Forecast f;
-  std::vector<QueueHeads> heads(queues.begin(), queues.end());
-  const std::set<CallOrderKey>* stored = queues[target].waiting;
-  if (!stored || !stored->count(key)) heads[target].AddWalkIn(key);
-  size_t consumed = 0;  // stored keys of the target queue called so far
   auto serves_target = [&](const ForecastDesk& d) {
     return std::find(d.queues.begin(), d.queues.end(), target) != d.queues.end();
   };
@@ -132,6 +128,10 @@ Forecast ReplayCallRule(const std::vector<ForecastQueue>& queues,
   }
   if (target_desks == 0) return f;  // nobody open can call it: no basis for a forecast
   f.known = true;
+  std::vector<QueueHeads> heads(queues.begin(), queues.end());
+  const std::set<CallOrderKey>* stored = queues[target].waiting;
+  if (!stored || !stored->count(key)) heads[target].AddWalkIn(key);
+  size_t consumed = 0;  // stored keys of the target queue called so far
   for (int calls = 0; !free.empty(); ++calls) {
     auto [at, d] = free.top();
     free.pop();
@@ -177,7 +177,6 @@ std::vector<Forecast> ReplayCallRuleFor(const std::vector<ForecastQueue>& queues
                                         int max_calls) {
   std::vector<Forecast> out(targets.size());
   const size_t nq = queues.size();
-  std::vector<QueueHeads> heads(queues.begin(), queues.end());
   // Per queue: the open counters that serve it, and the calls they made so
   // far in the replay (what "ahead" counts for a ticket of that queue).
   std::vector<int> serving(nq, 0), ahead(nq, 0);
@@ -195,12 +194,15 @@ std::vector<Forecast> ReplayCallRuleFor(const std::vector<ForecastQueue>& queues
     out[t].known = true;
     open[{targets[t].queue, targets[t].key}].push_back(t);
   }
+  if (open.empty()) return out;  // no open counter serves any of them
+  std::vector<QueueHeads> heads(queues.begin(), queues.end());
   for (int calls = 0; !free.empty() && !open.empty(); ++calls) {
     auto [at, d] = free.top();
     free.pop();
     if (calls == max_calls) {
       // As ReplayCallRule: the rest of each ticket's own queue at the pace of
       // the counters serving it. Each queue is walked once from its heads.
+      const Millis cut_at = at;  // (a structured binding cannot be captured in C++17)
       for (size_t q = 0; q < nq; ++q) {
         auto first = open.lower_bound({q, CallOrderKey{}});
         int rest = 0;
@@ -210,7 +212,7 @@ std::vector<Forecast> ReplayCallRuleFor(const std::vector<ForecastQueue>& queues
             for (size_t t : first->second) {
               out[t].ahead = ahead[q] + rest;
               out[t].wait_ms =
-                  at - now + static_cast<Millis>(rest) * queues[q].service_ms / serving[q];
+                  cut_at - now + static_cast<Millis>(rest) * queues[q].service_ms / serving[q];
             }
             first = open.erase(first);
           }

@@ -6,9 +6,9 @@
 // (the service's expected service time after it started), then calls the
 // smallest call-order key among the heads of the queues it serves - but after
 // an on-time appointment a walk-in if one waits (at most every other call is
-// an appointment) - and is busy for that service's expected time. Counters shared by several services
-// therefore count every ticket they will call first, of any service, and a
-// priority ticket of another service is ahead of a regular one.
+// an appointment) - and is busy for that service's expected time. Counters shared by several
+// services therefore count every ticket they will call first, of any service, and a priority ticket
+// of another service is ahead of a regular one.
 //
 // Pure: no clock, no I/O. The queues are the core's own waiting sets, read in
 // place; the replay stops at `max_calls` calls and extrapolates the rest at
@@ -36,8 +36,8 @@ struct ForecastQueue {
 };
 
 struct ForecastDesk {
-  std::vector<size_t> queues;  // indexes into the queue list, the services it serves
-  Millis free_at = 0;          // when its current ticket should be done (now if none)
+  std::vector<size_t> queues;     // indexes into the queue list, the services it serves
+  Millis free_at = 0;             // when its current ticket should be done (now if none)
   bool last_appointment = false;  // its last call was an on-time appointment
 };
 

@@ -1289,8 +1289,10 @@ void QueueCore::ForecastInputs(Millis now, std::vector<ForecastQueue>* queues,
     const std::string& code = services[i].code();
     auto w = waiting_.find(code);
     (*queues)[i].waiting = w == waiting_.end() ? nullptr : &w->second;
-    auto a = appointments_.find(code);
-    (*queues)[i].appointments = a == appointments_.end() ? nullptr : &a->second;
+    if (!appointments_.empty()) {  // usually none or a few: no look-up per service
+      auto a = appointments_.find(code);
+      (*queues)[i].appointments = a == appointments_.end() ? nullptr : &a->second;
+    }
     (*queues)[i].service_ms = ExpectedServiceMs(code);
   }
   for (const auto& [id, c] : counters_) {

@@ -278,12 +278,12 @@ class QueueCore {
   bool stale_open_ = false;
   std::unordered_map<int64_t, v1::Ticket> tickets_;
   std::map<int, v1::Counter> counters_;
-  std::unordered_map<std::string, int64_t> number_index_;    // "day|A-007" -> id
-  std::unordered_map<std::string, int64_t> token_index_;     // today's Ticket.token -> id
-  std::map<std::string, int> last_seq_no_;                   // "day|prefix" -> last number
-  std::map<std::string, int> issued_;                        // "day|service" -> count
-  std::map<std::string, int> served_;                        // "day|service" -> DONE count
-  std::map<std::string, std::set<CallOrderKey>> waiting_;    // service -> today's waiting
+  std::unordered_map<std::string, int64_t> number_index_;  // "day|A-007" -> id
+  std::unordered_map<std::string, int64_t> token_index_;   // today's Ticket.token -> id
+  std::map<std::string, int> last_seq_no_;                 // "day|prefix" -> last number
+  std::map<std::string, int> issued_;                      // "day|service" -> count
+  std::map<std::string, int> served_;                      // "day|service" -> DONE count
+  std::map<std::string, std::set<CallOrderKey>> waiting_;  // service -> today's waiting
   // service -> the keys in waiting_ that are merged appointments
   std::map<std::string, std::set<CallOrderKey>> appointments_;
   std::map<std::string, v1::Booking> bookings_;  // code -> bookings of today and later
@@ -291,7 +291,7 @@ class QueueCore {
   std::map<std::string, std::map<int, int>> slot_taken_;
   std::map<std::string, int> day_taken_;    // "day|service" -> the same, summed
   std::map<std::string, int> outstanding_;  // "day|service" -> BOOKED (not checked in yet)
-  std::deque<int64_t> recent_calls_;                         // newest first
+  std::deque<int64_t> recent_calls_;        // newest first
   std::map<std::string, std::deque<Millis>> service_times_;  // service -> recent service_ms
   std::map<std::string, v1::Operator> operators_;
   std::map<std::string, v1::Device> devices_;  // by public key

@@ -277,8 +277,8 @@ TEST_P(ReportFigures, AppointmentsKeptMissedAndTheirWaitsBesideTheWalkIns) {
       v1::IN_ORDER, 1);
   Add(5, "2026-11-30", "KTP-REKAM", v1::DONE, 4, 30, 8, 10, 1, "ani", v1::PRIORITY_NONE, false, -1,
       v1::IN_ORDER, 1);
-  Add(6, "2026-11-30", "KTP-REKAM", v1::DONE, 15, 30, 8, 10, 1, "ani", v1::PRIORITY_NONE, false,
-      -1, v1::IN_ORDER, 2);
+  Add(6, "2026-11-30", "KTP-REKAM", v1::DONE, 15, 30, 8, 10, 1, "ani", v1::PRIORITY_NONE, false, -1,
+      v1::IN_ORDER, 2);
   for (const char* code : {"AAAAAAAA", "BBBBBBBB", "CCCCCCCC"}) {
     Booking(code, "2026-11-30", "KTP-REKAM", v1::CHECKED_IN);
   }

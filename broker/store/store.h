@@ -24,8 +24,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "common/status.h"
 #include "broker/store/schema_version.h"
+#include "common/status.h"
 #include "mpp/v1/mpp.pb.h"
 
 struct sqlite3;

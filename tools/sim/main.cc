@@ -605,8 +605,8 @@ int main(int argc, char** argv) {
             << std::endl;
   if (t.booked > 0) {
     std::cout << "mpp-sim: bookings " << t.booked << ": checked in " << t.checked_in << " ("
-              << t.checked_in_late << " late, served as walk-ins), never came "
-              << t.booking_missed << std::endl;
+              << t.checked_in_late << " late, served as walk-ins), never came " << t.booking_missed
+              << std::endl;
   }
   std::vector<Millis> e;
   {
