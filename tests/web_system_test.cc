@@ -421,6 +421,55 @@ TEST_F(WebBooking, ABookingMadeOnTheWebIsCheckedInAtAKioskAndCalledAtItsSlot) {
   EXPECT_EQ(Post(base_ + "/b/" + code + "/cancel", "").code, 409);
 }
 
+// The booking pages in a real browser at phone size: a tap on a time books
+// it (the form's POST, then the redirect to the booking's page), the page
+// shows the code and its QR code without sideways scrolling, and its cancel
+// button frees the place.
+TEST_F(WebBooking, BookingInARealBrowserAtPhoneSize) {
+  Chromium browser;
+  std::string error;
+  ASSERT_TRUE(browser.Start(dir_.File("chromium"), dir_.File("chromium.log"), &error)) << error;
+  ASSERT_TRUE(browser.Open(base_ + "/booking/KTP-REKAM", 360, 800))
+      << ReadFile(dir_.File("chromium.log"));
+  EXPECT_EQ(browser.Evaluate("document.querySelector('h1').textContent"), "Perekaman KTP-el");
+  EXPECT_EQ(browser.Evaluate("String(document.documentElement.scrollWidth <= 360)"), "true");
+  browser.Evaluate("document.getElementById('name').value = 'Siti Aminah'");
+  browser.Evaluate("document.querySelector('button[name=slot][value=\"2026-11-30/630\"]').click()");
+  std::string location;
+  ASSERT_TRUE(WaitFor(
+      [&] { return (location = browser.Evaluate("location.pathname")).size() == 11; }, 10000))
+      << location;
+  const std::string code = location.substr(3);
+  ASSERT_TRUE(WaitFor(
+      [&] { return browser.Evaluate("document.querySelector('.code') ? 'y' : 'n'") == "y"; },
+      10000));
+  EXPECT_EQ(browser.Evaluate("document.querySelector('.code').textContent"),
+            code.substr(0, 4) + "-" + code.substr(4));
+  EXPECT_EQ(browser.Evaluate("document.querySelector('.when').textContent"),
+            "Senin, 30 November 2026, 10.30");
+  EXPECT_EQ(browser.Evaluate("String(document.querySelector('svg.qr').getBoundingClientRect().width"
+                             " >= 200)"),
+            "true");
+  EXPECT_EQ(browser.Evaluate("String(document.body.textContent.includes('Siti'))"), "false");
+  EXPECT_EQ(browser.Evaluate("String(document.documentElement.scrollWidth <= 360)"), "true");
+  ASSERT_TRUE(browser.Screenshot(dir_.File("booking.png")));
+  browser.Evaluate("document.querySelector('button.cancel').click()");
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return browser.Evaluate("document.querySelector('.headline').textContent") ==
+               "Janji temu ini dibatalkan";
+      },
+      10000));
+  TestClient c(broker_.command_endpoint());
+  v1::Request list;
+  list.mutable_list_slots()->set_service("KTP-REKAM");
+  list.mutable_list_slots()->set_day("2026-11-30");
+  const v1::Reply slots = c.Must(list);
+  for (const auto& slot : slots.slots().slots()) {
+    EXPECT_EQ(slot.free(), slot.capacity()) << "the cancelled place is free again";
+  }
+}
+
 TEST_F(WebBooking, FloodsGuessesAndBrokenFormsAreRefusedAndTheBookingsSurviveACrash) {
   TestClient c(broker_.command_endpoint());
   // One address books again and again (each form is a new one): five, then 429.

@@ -56,6 +56,18 @@ const v1::Booking* QueueCore::FindBooking(const std::string& code) const {
   return it == bookings_.end() ? nullptr : &it->second;
 }
 
+int QueueCore::OpenBookingsOf(const std::string& service) const {
+  int n = 0;
+  for (const auto& [key, count] : outstanding_) {
+    if (key.size() > service.size() &&
+        key.compare(key.size() - service.size(), service.size(), service) == 0 &&
+        key[key.size() - service.size() - 1] == '|') {
+      n += count;
+    }
+  }
+  return n;
+}
+
 void QueueCore::CountBooking(const v1::Booking& b, int delta) {
   const std::string key = DayKey(b.day(), b.service());
   if (b.state() == v1::BOOKED || b.state() == v1::CHECKED_IN) {

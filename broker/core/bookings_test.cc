@@ -315,6 +315,29 @@ TEST_F(BookingsTest, TheWalkInShareKeepsPartOfTheQuotaForWalkInsAndBookingsKeepT
   EXPECT_EQ(CheckIn(b.booking().code(), tue + 120000).error().code(), v1::OK);
 }
 
+TEST_F(BookingsTest, AServiceWithBookingsToComeCannotBeRemovedFromTheCatalog) {
+  ASSERT_EQ(Book("S1", "2026-12-02", "10:00", monday_).error().code(), v1::OK);
+  // The same catalog without S1 (and without its counter's mention of it).
+  std::string toml = CatalogWithAppointments();
+  const size_t from = toml.find("[[service]]\ncode = \"S1\"");
+  toml.erase(from, toml.find("[[service]]", from + 5) - from);
+  for (const char* list : {"services = [\"S1\", \"S2\"]", "services = [\"S1\", \"S3\"]"}) {
+    const size_t at = toml.find(list);
+    toml.replace(at, std::string(list).size(),
+                 std::string(list).find("S2") != std::string::npos ? "services = [\"S2\"]"
+                                                                   : "services = [\"S3\"]");
+  }
+  auto parsed = ParseCatalog(toml, "next.toml");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  const CatalogIndex next(*parsed);
+  const Outcome o = core_.ChangeCatalog(&next, monday_);
+  ASSERT_EQ(o.reply.error().code(), v1::FAILED_PRECONDITION);
+  ASSERT_EQ(o.reply.catalog_change().problems_size(), 1);
+  EXPECT_NE(o.reply.catalog_change().problems(0).find("1 bookings not yet checked in"),
+            std::string::npos)
+      << o.reply.catalog_change().problems(0);
+}
+
 TEST_F(BookingsTest, CheckInIsRefusedWhileTheServiceTakesNoTickets) {
   const std::string code = Book("S1", "2026-11-30", "14:30", monday_).booking().code();
   // 15:10: S1 stopped issuing at 15:00; the booking stays open until the day ends.

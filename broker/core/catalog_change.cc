@@ -49,6 +49,12 @@ v1::CatalogChange DiffCatalogs(const CatalogIndex& current, const CatalogIndex& 
                         "the file with `retired = true` until they are served, or transfer them "
                         "first; its history stays in the reports either way");
       }
+      if (const int k = core.OpenBookingsOf(s.code())) {
+        ch.add_problems("service " + s.code() + " has " + std::to_string(k) +
+                        " bookings not yet checked in (today or later): keep it in the file "
+                        "until their days have passed (remove its [service.appointments] to take "
+                        "no new ones), so that their visitors still get a number");
+      }
       continue;
     }
     if (n->retired() && !s.retired()) {

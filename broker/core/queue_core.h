@@ -138,6 +138,8 @@ class QueueCore {
   // Bookings of the store's business day and later days (appointments;
   // broker/core/bookings.cc). Call after Restore.
   void RestoreBookings(const std::vector<v1::Booking>& bookings);
+  // Bookings of `service` not yet checked in (BOOKED), today and later.
+  int OpenBookingsOf(const std::string& service) const;
   // The booking with `code` (as Booking.code), if it is of today or later.
   const v1::Booking* FindBooking(const std::string& code) const;
   // Wrong PINs per device (broker/core/sign_in_guard.h).
