@@ -34,6 +34,14 @@ std::string Clock(Millis ms) {
 
 namespace {
 
+// Where a ticket's wait starts: its issue, or for a booking checked in on
+// time its slot's start (docs/PROTOCOL.md section 10).
+Millis WaitFrom(const v1::Ticket& t) {
+  return t.appointment_ms() > 0 && !t.appointment_late()
+             ? std::max(t.issued_ms(), t.appointment_ms())
+             : t.issued_ms();
+}
+
 // The broker refused this workstation's key in the handshake (BrokerClient's
 // PERMISSION_DENIED): retrying will not help, the admin must register it.
 constexpr const char* kKeyRefusedId =
@@ -512,7 +520,16 @@ CurrentView CounterModel::Current() const {
         T2("Prioritas: ", "Priority: ") + p +
         (t->priority_granted_by() == "self" ? T2(" (pernyataan sendiri)", " (self-declared)") : "");
   }
-  const Millis waited = (t->first_called_ms() > 0 ? t->first_called_ms() : now_) - t->issued_ms();
+  if (t->appointment_ms() > 0) {  // from a booking (docs/PROTOCOL.md section 10)
+    const std::string at = ClockText(
+        ToLocal(t->appointment_ms(), catalog_->utc_offset_min()).minute_of_day, options_.lang);
+    v.priority = t->appointment_late()
+                     ? T2("Janji temu pukul ", "Appointment at ") + at +
+                           T2(" (datang terlambat: antrean biasa)", " (came late: a walk-in)")
+                     : T2("Janji temu pukul ", "Appointment at ") + at;
+  }
+  const Millis waited =
+      std::max<Millis>(0, (t->first_called_ms() > 0 ? t->first_called_ms() : now_) - WaitFrom(*t));
   char buf[160];
   std::snprintf(buf, sizeof buf,
                 T2("Menunggu %s (target %d menit)", "Waited %s (target %d min)").c_str(),
@@ -560,8 +577,14 @@ std::vector<WaitingRow> CounterModel::Waiting() const {
     r.number = t.number();
     r.service = ServiceName(t.service());
     r.priority = t.priority() != v1::PRIORITY_NONE;
+    if (t.appointment_ms() > 0 && !t.appointment_late()) {
+      r.appointment =
+          T2("JANJI ", "APPT ") +
+          ClockText(ToLocal(t.appointment_ms(), catalog_->utc_offset_min()).minute_of_day,
+                    options_.lang);
+    }
     r.held = held_here;
-    const Millis waited = now_ - t.issued_ms();
+    const Millis waited = std::max<Millis>(0, now_ - WaitFrom(t));
     r.waited = DurationText(waited, options_.lang, /*seconds=*/false);
     r.tone = ToneFor(waited, t.wait_target_min());
     std::tuple<int, Millis, int64_t> key{held_here ? 2 : (r.priority ? 0 : 1), t.arrival_ms(),

@@ -57,7 +57,7 @@ struct CurrentView {
   int64_t id = 0;
   std::string number;
   std::string service;
-  std::string priority;     // "Prioritas: Lansia" or empty
+  std::string priority;     // "Prioritas: Lansia", "Janji temu pukul 10.00" or empty
   std::string state_text;   // "Dipanggil (2x panggil ulang)" / "Sedang dilayani"
   std::string waited_text;  // "Menunggu 12:30 (target 30 menit)"
   Tone wait_tone = Tone::kGreen;
@@ -76,8 +76,9 @@ struct WaitingRow {
   std::string number;
   std::string service;
   bool priority = false;
-  bool held = false;   // held by this counter: can be returned
-  std::string waited;  // "12:30"
+  std::string appointment;  // "JANJI 10.00": checked in on time for that slot
+  bool held = false;        // held by this counter: can be returned
+  std::string waited;       // "12:30"
   Tone tone = Tone::kGreen;
 };
 

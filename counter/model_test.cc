@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "testing/test_catalog.h"
 #include "counter/pad_model.h"
+#include "testing/test_catalog.h"
 
 namespace mpp::counter {
 namespace {
@@ -209,6 +209,26 @@ TEST_F(CounterModelTest, TheWaitingListShowsOnlyThisCountersServicesPriorityFirs
   const auto counts = model_.Counts();
   ASSERT_FALSE(counts.empty());
   EXPECT_EQ(counts[0].second, 2);
+}
+
+// A booking checked in on time is marked with its slot in the list, and its
+// wait runs from the slot's start (as the broker judges it), not from its
+// early check-in; a late one is a plain walk-in there.
+TEST_F(CounterModelTest, AnAppointmentShowsItsSlotAndWaitsFromIt) {
+  const Millis slot = kMonday9 + 20 * 60'000;  // 09:20
+  tickets_[0].set_appointment_ms(slot);
+  tickets_[0].set_arrival_ms(slot);
+  tickets_[1].set_appointment_ms(slot);
+  tickets_[1].set_appointment_late(true);
+  Publish(kMonday9 + 25 * 60'000);
+  const auto rows = model_.Waiting();
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].number, "A-002");  // the late one came first (arrival 09:00)
+  EXPECT_EQ(rows[0].appointment, "");
+  EXPECT_EQ(rows[1].number, "A-001");
+  EXPECT_EQ(rows[1].appointment, "JANJI 09.20");
+  EXPECT_EQ(rows[1].waited, DurationText(5 * 60'000, Lang::kId, false));
+  EXPECT_EQ(rows[1].tone, Tone::kGreen);
 }
 
 // The next in line is called at once from the list; any other asks why, and

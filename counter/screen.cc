@@ -409,6 +409,8 @@ void Main(CounterModel* m, const Fonts& f, float w, float h, SignInForm* form,
       if (r.held) mark_w = std::max(mark_w, return_w);
       if (r.priority)
         mark_w = std::max(mark_w, ImGui::CalcTextSize(T(l, "PRIORITAS", "PRIORITY")).x);
+      if (!r.appointment.empty())
+        mark_w = std::max(mark_w, ImGui::CalcTextSize(r.appointment.c_str()).x);
     }
     ImGui::TableSetupColumn(T(l, "Nomor", "Number"), ImGuiTableColumnFlags_WidthFixed,
                             FixedColumnWidth(number_w));
@@ -446,6 +448,8 @@ void Main(CounterModel* m, const Fonts& f, float w, float h, SignInForm* form,
         ImGui::PushStyleColor(ImGuiCol_Text, ToVec4(kRed));
         Label(T(l, "PRIORITAS", "PRIORITY"));
         ImGui::PopStyleColor();
+      } else if (!r.appointment.empty()) {
+        Label(r.appointment);
       }
       ImGui::TableNextColumn();
       if (can_call && !r.held &&
