@@ -550,6 +550,12 @@ StatusOr<Report> Build(const std::string& db_path, const CatalogIndex& catalog,
     return Status::Error("dates must look like 2026-11-30 (from '" + from + "', to '" + to + "')");
   }
   if (to < from) return Status::Error("--to " + to + " is before --from " + from);
+  if (CentralOnly(by)) {
+    return Status::Error(std::string("grouping by ") + GroupByName(by) +
+                         " is for the central report of many halls (mpp-central report); a hall's "
+                         "own report groups by agency, service, counter, operator, day, hour or "
+                         "weekday-hour");
+  }
   auto opened = OpenReadOnly(db_path);
   if (!opened.ok()) return opened.status();
   sqlite3* db = opened->get();
@@ -584,6 +590,11 @@ StatusOr<Report> Build(const std::string& db_path, const CatalogIndex& catalog,
       case GroupBy::kWeekdayHour:
         *buf = WeekdayHourKey(w.weekday, w.hour);
         return *buf;
+      case GroupBy::kMpp:  // refused above: one hall's report
+      case GroupBy::kCity:
+      case GroupBy::kProvince:
+      case GroupBy::kMonth:
+        break;
     }
     return "?";
   };

@@ -20,7 +20,11 @@ bool ParseGroupBy(const std::string& t, GroupBy* by) {
                                                            {"operator", GroupBy::kOperator},
                                                            {"day", GroupBy::kDay},
                                                            {"hour", GroupBy::kHour},
-                                                           {"weekday-hour", GroupBy::kWeekdayHour}};
+                                                           {"weekday-hour", GroupBy::kWeekdayHour},
+                                                           {"mpp", GroupBy::kMpp},
+                                                           {"city", GroupBy::kCity},
+                                                           {"province", GroupBy::kProvince},
+                                                           {"month", GroupBy::kMonth}};
   for (const auto& [name, value] : kNames) {
     if (t == name) {
       *by = value;
@@ -46,8 +50,21 @@ const char* GroupByName(GroupBy by) {
       return "hour";
     case GroupBy::kWeekdayHour:
       return "weekday-hour";
+    case GroupBy::kMpp:
+      return "mpp";
+    case GroupBy::kCity:
+      return "city";
+    case GroupBy::kProvince:
+      return "province";
+    case GroupBy::kMonth:
+      return "month";
   }
   return "?";
+}
+
+bool CentralOnly(GroupBy by) {
+  return by == GroupBy::kMpp || by == GroupBy::kCity || by == GroupBy::kProvince ||
+         by == GroupBy::kMonth;
 }
 
 Distribution Summarize(std::vector<int64_t> v) {
@@ -94,19 +111,28 @@ std::string GradeLegend(char decimal) {
 }
 
 Skm ComputeSkm(const std::vector<std::array<int, 9>>& forms) {
-  Skm k;
+  int respondents = 0;
+  std::array<int, 9> answered{};
   std::array<int64_t, 9> sum{};
   for (const auto& f : forms) {
     bool any = false;
     for (int i = 0; i < 9; ++i) {
       if (f[i] >= 1 && f[i] <= 4) {
         sum[i] += f[i];
-        ++k.answered[i];
+        ++answered[i];
         any = true;
       }
     }
-    k.respondents += any;
+    respondents += any;
   }
+  return SkmFromSums(respondents, answered, sum);
+}
+
+Skm SkmFromSums(int respondents, const std::array<int, 9>& answered,
+                const std::array<int64_t, 9>& sum) {
+  Skm k;
+  k.respondents = respondents;
+  k.answered = answered;
   int elements = 0;
   double total = 0;
   for (int i = 0; i < 9; ++i) {

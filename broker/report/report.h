@@ -27,7 +27,22 @@ namespace mpp::report {
 
 // kHour groups by the hour of day tickets were issued ("08"); kWeekdayHour
 // by ISO weekday and hour ("1-08" = Monday 08.00-08.59), for heat maps.
-enum class GroupBy { kAgency, kService, kCounter, kOperator, kDay, kHour, kWeekdayHour };
+// kMpp, kCity, kProvince and kMonth group the central report of many halls
+// (central/report.h); a hall's own report refuses them.
+enum class GroupBy {
+  kAgency,
+  kService,
+  kCounter,
+  kOperator,
+  kDay,
+  kHour,
+  kWeekdayHour,
+  kMpp,
+  kCity,
+  kProvince,
+  kMonth
+};
+bool CentralOnly(GroupBy by);
 bool ParseGroupBy(const std::string& text, GroupBy* by);
 const char* GroupByName(GroupBy by);
 
@@ -51,6 +66,10 @@ struct Skm {
   std::string label;  // "Sangat Baik", "Baik", "Kurang Baik", "Tidak Baik"
 };
 Skm ComputeSkm(const std::vector<std::array<int, 9>>& forms);
+// The same from sums: forms with an answer, and per element the answers and
+// their sum (what a database sums in SQL).
+Skm SkmFromSums(int respondents, const std::array<int, 9>& answered,
+                const std::array<int64_t, 9>& sums);
 // The SKM grades (PermenPAN-RB 14/2017): each grade's lowest converted score
 // (0..100), best first. The one place they are written.
 struct GradeBand {

@@ -1,0 +1,210 @@
+#include "central/schema.h"
+
+#include <algorithm>
+
+namespace mpp::central {
+namespace {
+
+// Each entry moves the schema from version i to i+1; never edit a released
+// one. Rows are keyed by (mpp_id, day, ...): a day is shipped whole in one
+// transaction that replaces what the hall sent for it before, so a resent
+// or re-summarized day never counts twice.
+const char* const kMigrations[] = {
+    R"sql(
+CREATE TABLE mpp (
+  mpp_id   text PRIMARY KEY CHECK (mpp_id ~ '^[a-z0-9][a-z0-9-]{0,39}$'),
+  name     text NOT NULL,
+  city     text NOT NULL,
+  province text NOT NULL,
+  role     name NOT NULL UNIQUE
+);
+-- What each hall has shipped: one row per closed day, with the digest of
+-- what was sent (a day whose local summary changed is sent again).
+CREATE TABLE shipped_day (
+  mpp_id     text NOT NULL REFERENCES mpp,
+  day        date NOT NULL,
+  tickets    int  NOT NULL,
+  cells      int  NOT NULL,
+  ratings    int  NOT NULL,
+  digest     text NOT NULL,
+  shipped_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (mpp_id, day)
+);
+-- A hall's per-day summary cells (broker/report: service x counter x
+-- operator x weekday x hour) with every wait and service time (ms).
+CREATE TABLE cell (
+  mpp_id         text     NOT NULL,
+  day            date     NOT NULL,
+  service        text     NOT NULL,
+  counter_id     int      NOT NULL,
+  operator       text     NOT NULL,
+  weekday        smallint NOT NULL,
+  hour           smallint NOT NULL,
+  issued         int NOT NULL, served int NOT NULL, no_show int NOT NULL, cancelled int NOT NULL,
+  expired        int NOT NULL, transferred int NOT NULL, print_failed int NOT NULL,
+  priority       int NOT NULL, out_of_order int NOT NULL, appointments int NOT NULL,
+  wait_judged    int NOT NULL, wait_within int NOT NULL,
+  service_judged int NOT NULL, service_within int NOT NULL,
+  waits          int[] NOT NULL,
+  services       int[] NOT NULL,
+  PRIMARY KEY (mpp_id, day, service, counter_id, operator, weekday, hour),
+  FOREIGN KEY (mpp_id, day) REFERENCES shipped_day ON DELETE CASCADE
+);
+CREATE INDEX cell_by_day ON cell (day);
+-- One-tap ratings and SKM answers (u: nine answers, 0 = not answered).
+CREATE TABLE rating (
+  mpp_id     text     NOT NULL,
+  day        date     NOT NULL,
+  ticket_id  bigint   NOT NULL,
+  service    text     NOT NULL,
+  counter_id int      NOT NULL,
+  operator   text     NOT NULL,
+  weekday    smallint NOT NULL,
+  hour       smallint NOT NULL,
+  score      smallint NOT NULL,
+  u          smallint[] NOT NULL,
+  PRIMARY KEY (mpp_id, day, ticket_id),
+  FOREIGN KEY (mpp_id, day) REFERENCES shipped_day ON DELETE CASCADE
+);
+CREATE INDEX rating_by_day ON rating (day);
+-- Each hall's services as its catalog in force publishes them.
+CREATE TABLE standard (
+  mpp_id          text NOT NULL REFERENCES mpp,
+  service         text NOT NULL,
+  name            text NOT NULL,
+  agency          text NOT NULL,
+  agency_name     text NOT NULL,
+  wait_target_min int  NOT NULL,
+  service_std_min int  NOT NULL,
+  time_standard   text NOT NULL,
+  PRIMARY KEY (mpp_id, service)
+);
+-- The hall of the role logged in (SECURITY DEFINER: shippers cannot read
+-- the mpp table's other rows).
+CREATE FUNCTION central_mpp_of_user() RETURNS text LANGUAGE sql STABLE SECURITY DEFINER
+  SET search_path = pg_catalog, public
+  AS $$ SELECT mpp_id FROM public.mpp WHERE role = session_user $$;
+)sql",
+};
+static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kCentralSchemaVersion);
+
+// Row-level security and grants, applied after every migration (idempotent).
+const char* const kSecurity = R"sql(
+DO $$ BEGIN CREATE ROLE mpp_shipper NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+DO $$ BEGIN CREATE ROLE mpp_reader NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+GRANT USAGE ON SCHEMA public TO mpp_shipper, mpp_reader;
+GRANT SELECT ON mpp, shipped_day, cell, rating, standard TO mpp_reader;
+GRANT SELECT, INSERT, UPDATE, DELETE ON shipped_day, cell, rating, standard TO mpp_shipper;
+GRANT EXECUTE ON FUNCTION central_mpp_of_user() TO mpp_shipper;
+ALTER TABLE shipped_day ENABLE ROW LEVEL SECURITY;
+ALTER TABLE cell ENABLE ROW LEVEL SECURITY;
+ALTER TABLE rating ENABLE ROW LEVEL SECURITY;
+ALTER TABLE standard ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS own_rows ON shipped_day;
+DROP POLICY IF EXISTS own_rows ON cell;
+DROP POLICY IF EXISTS own_rows ON rating;
+DROP POLICY IF EXISTS own_rows ON standard;
+CREATE POLICY own_rows ON shipped_day TO mpp_shipper
+  USING (mpp_id = central_mpp_of_user()) WITH CHECK (mpp_id = central_mpp_of_user());
+CREATE POLICY own_rows ON cell TO mpp_shipper
+  USING (mpp_id = central_mpp_of_user()) WITH CHECK (mpp_id = central_mpp_of_user());
+CREATE POLICY own_rows ON rating TO mpp_shipper
+  USING (mpp_id = central_mpp_of_user()) WITH CHECK (mpp_id = central_mpp_of_user());
+CREATE POLICY own_rows ON standard TO mpp_shipper
+  USING (mpp_id = central_mpp_of_user()) WITH CHECK (mpp_id = central_mpp_of_user());
+DROP POLICY IF EXISTS read_all ON shipped_day;
+DROP POLICY IF EXISTS read_all ON cell;
+DROP POLICY IF EXISTS read_all ON rating;
+DROP POLICY IF EXISTS read_all ON standard;
+CREATE POLICY read_all ON shipped_day FOR SELECT TO mpp_reader USING (true);
+CREATE POLICY read_all ON cell FOR SELECT TO mpp_reader USING (true);
+CREATE POLICY read_all ON rating FOR SELECT TO mpp_reader USING (true);
+CREATE POLICY read_all ON standard FOR SELECT TO mpp_reader USING (true);
+)sql";
+
+}  // namespace
+
+bool ValidMppId(const std::string& id) {
+  if (id.empty() || id.size() > 40 || id[0] == '-') return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+  });
+}
+
+std::string ShipperRole(const std::string& mpp_id) {
+  std::string role = "mpp_" + mpp_id;
+  std::replace(role.begin(), role.end(), '-', '_');
+  return role;
+}
+
+Status ApplySchema(pqxx::connection& db) {
+  try {
+    pqxx::work w(db);
+    // One migrator at a time (two `init`s at once would race).
+    w.exec("SELECT pg_advisory_xact_lock(4242001)");
+    w.exec("CREATE TABLE IF NOT EXISTS central_version (version int NOT NULL)");
+    const pqxx::result r = w.exec("SELECT max(version) FROM central_version");
+    const int have = r[0][0].is_null() ? 0 : r[0][0].as<int>();
+    if (have > kCentralSchemaVersion) {
+      return Status::Error("the central database has schema " + std::to_string(have) +
+                           ", newer than this program knows (" +
+                           std::to_string(kCentralSchemaVersion) + "); use a newer mpp-central");
+    }
+    for (int v = have; v < kCentralSchemaVersion; ++v) {
+      w.exec(kMigrations[v]);
+      w.exec("INSERT INTO central_version VALUES (" + std::to_string(v + 1) + ")");
+    }
+    w.exec(kSecurity);
+    w.commit();
+    return Status::Ok();
+  } catch (const std::exception& e) {
+    return Status::Error(std::string("central schema: ") + e.what());
+  }
+}
+
+Status AddMpp(pqxx::connection& db, const MppInfo& m, const std::string& password) {
+  if (!ValidMppId(m.id)) {
+    return Status::Error("mpp id '" + m.id +
+                         "': use lower-case letters, digits and dashes (at most 40), e.g. "
+                         "'cilegon'");
+  }
+  if (m.name.empty() || m.city.empty() || m.province.empty()) {
+    return Status::Error("an MPP needs a name, a city and a province");
+  }
+  if (password.size() < 12) {
+    return Status::Error("the shipper's password must have at least 12 characters");
+  }
+  const std::string role = ShipperRole(m.id);
+  try {
+    pqxx::work w(db);
+    const bool exists = w.exec_params("SELECT 1 FROM pg_roles WHERE rolname = $1", role).size() > 0;
+    w.exec(std::string(exists ? "ALTER" : "CREATE") + " ROLE " + w.quote_name(role) +
+           " LOGIN PASSWORD " + w.quote(password));
+    w.exec("GRANT mpp_shipper TO " + w.quote_name(role));
+    w.exec_params(
+        "INSERT INTO mpp (mpp_id, name, city, province, role) VALUES ($1, $2, $3, $4, $5) "
+        "ON CONFLICT (mpp_id) DO UPDATE SET name = excluded.name, city = excluded.city, "
+        "province = excluded.province, role = excluded.role",
+        m.id, m.name, m.city, m.province, role);
+    w.commit();
+    return Status::Ok();
+  } catch (const std::exception& e) {
+    return Status::Error(std::string("add mpp: ") + e.what());
+  }
+}
+
+Status AddReader(pqxx::connection& db, const std::string& role, const std::string& password) {
+  try {
+    pqxx::work w(db);
+    const bool exists = w.exec_params("SELECT 1 FROM pg_roles WHERE rolname = $1", role).size() > 0;
+    w.exec(std::string(exists ? "ALTER" : "CREATE") + " ROLE " + w.quote_name(role) +
+           " LOGIN PASSWORD " + w.quote(password));
+    w.exec("GRANT mpp_reader TO " + w.quote_name(role));
+    w.commit();
+    return Status::Ok();
+  } catch (const std::exception& e) {
+    return Status::Error(std::string("add reader: ") + e.what());
+  }
+}
+
+}  // namespace mpp::central

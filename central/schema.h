@@ -1,0 +1,40 @@
+// The central database of many halls (PostgreSQL): its schema, roles and
+// row-level security (docs/CENTRAL.md).
+//
+// Each hall's shipper (mpp-ship) logs in as the hall's own role, a member of
+// `mpp_shipper`; row-level security lets it read and write only the rows of
+// its own `mpp_id` (the `mpp` table maps roles to halls). Readers (the
+// province, the ministry, the dashboard) are members of `mpp_reader`: every
+// row, read only. The schema is versioned in `central_version` and applied by
+// `mpp-central init` (idempotent).
+#pragma once
+
+#include <pqxx/pqxx>
+#include <string>
+
+#include "common/status.h"
+
+namespace mpp::central {
+
+inline constexpr int kCentralSchemaVersion = 1;
+
+// Creates or migrates the schema and the two group roles. Run as the
+// database's owner.
+Status ApplySchema(pqxx::connection& db);
+
+struct MppInfo {
+  std::string id;        // "cilegon": lower-case letters, digits and dashes
+  std::string name;      // "Mal Pelayanan Publik Kota Cilegon"
+  std::string city;      // "Kota Cilegon"
+  std::string province;  // "Banten"
+};
+bool ValidMppId(const std::string& id);
+// Registers (or updates) a hall and its login role `mpp_<id>` (dashes as
+// underscores) with `password`; the role may write only this hall's rows.
+Status AddMpp(pqxx::connection& db, const MppInfo& mpp, const std::string& password);
+// The role name of a hall's shipper.
+std::string ShipperRole(const std::string& mpp_id);
+// A reader's login role (the province's analyst, the dashboard).
+Status AddReader(pqxx::connection& db, const std::string& role, const std::string& password);
+
+}  // namespace mpp::central

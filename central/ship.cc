@@ -1,0 +1,316 @@
+#include "central/ship.h"
+
+#include <fcntl.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <vector>
+
+#include "broker/store/schema_version.h"
+#include "common/time_util.h"
+#include "mpp/v1/mpp.pb.h"
+
+namespace mpp::central {
+namespace {
+
+using Db = std::unique_ptr<sqlite3, decltype(&sqlite3_close)>;
+
+class Query {
+ public:
+  Query(sqlite3* db, const char* sql) { ok_ = sqlite3_prepare_v2(db, sql, -1, &q_, nullptr) == 0; }
+  ~Query() { sqlite3_finalize(q_); }
+  bool ok() const { return ok_; }
+  bool Step() { return sqlite3_step(q_) == SQLITE_ROW; }
+  void Bind(int i, const std::string& s) {
+    sqlite3_bind_text(q_, i, s.c_str(), -1, SQLITE_TRANSIENT);
+  }
+  std::string Text(int i) {
+    const unsigned char* t = sqlite3_column_text(q_, i);
+    return t ? reinterpret_cast<const char*>(t) : "";
+  }
+  int64_t Int(int i) { return sqlite3_column_int64(q_, i); }
+  bool Null(int i) { return sqlite3_column_type(q_, i) == SQLITE_NULL; }
+  // A blob of little-endian uint32 milliseconds (report cells) as "{1,2,3}".
+  std::string MsArray(int i, int* n) {
+    const auto* p = static_cast<const unsigned char*>(sqlite3_column_blob(q_, i));
+    const int count = sqlite3_column_bytes(q_, i) / 4;
+    *n = count;
+    std::string out = "{";
+    for (int k = 0; k < count; ++k, p += 4) {
+      const uint32_t v = p[0] | (p[1] << 8) | (p[2] << 16) | (static_cast<uint32_t>(p[3]) << 24);
+      if (k) out += ',';
+      // int4 in PostgreSQL: a wait of more than 24 days does not occur.
+      out += std::to_string(std::min<uint32_t>(v, 2147483647u));
+    }
+    return out + "}";
+  }
+
+ private:
+  sqlite3_stmt* q_ = nullptr;
+  bool ok_ = false;
+};
+
+StatusOr<Db> OpenHall(const std::string& path) {
+  sqlite3* raw = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) !=
+      SQLITE_OK) {
+    const std::string m = raw ? sqlite3_errmsg(raw) : "out of memory";
+    sqlite3_close(raw);
+    return Status::Error("cannot open " + path + " read-only: " + m +
+                         " (mpp-ship needs read access to the broker's database and its -wal)");
+  }
+  Db db(raw, &sqlite3_close);
+  sqlite3_busy_timeout(raw, 5000);
+  Query v(raw, "PRAGMA user_version");
+  const int version = v.ok() && v.Step() ? static_cast<int>(v.Int(0)) : 0;
+  if (version != store::kSchemaVersion) {
+    return Status::Error(path + " has schema " + std::to_string(version) +
+                         "; this mpp-ship reads " + std::to_string(store::kSchemaVersion) +
+                         " (run the mpp-ship of the broker's version)");
+  }
+  return db;
+}
+
+std::string Hex(const unsigned char* p, size_t n) {
+  static const char* k = "0123456789abcdef";
+  std::string out;
+  for (size_t i = 0; i < n; ++i) {
+    out += k[p[i] >> 4];
+    out += k[p[i] & 15];
+  }
+  return out;
+}
+
+struct Day {
+  std::string day;
+  int tickets = 0;
+  std::vector<std::vector<std::string>> cells, ratings;
+  std::string digest;
+};
+
+// The day's rows as they will be inserted, and their digest. `offset`: the
+// hall's UTC offset (a rating's weekday and hour are local).
+Day ReadDay(sqlite3* db, const std::string& day, int tickets, int offset, const ShipOptions& o) {
+  Day d;
+  d.day = day;
+  d.tickets = tickets;
+  auto op = [&](const std::string& id) {
+    return o.operator_names || id.empty() ? id : OperatorPseudonym(id, o.operator_key);
+  };
+  Query c(db,
+          "SELECT service, counter_id, operator_id, weekday, hour, issued, served, no_show,"
+          " cancelled, expired, transferred, print_failed, priority, out_of_order, appointments,"
+          " wait_within, service_within, waits, services FROM report_cells WHERE business_day = ?1"
+          " ORDER BY service, counter_id, operator_id, weekday, hour");
+  c.Bind(1, day);
+  while (c.Step()) {
+    std::vector<std::string> row = {c.Text(0), std::to_string(c.Int(1)), op(c.Text(2)),
+                                    std::to_string(c.Int(3)), std::to_string(c.Int(4))};
+    for (int i = 5; i <= 14; ++i) row.push_back(std::to_string(c.Int(i)));
+    int waits = 0, services = 0;
+    const std::string w = c.MsArray(17, &waits), s = c.MsArray(18, &services);
+    row.push_back(std::to_string(waits));
+    row.push_back(std::to_string(c.Int(15)));
+    row.push_back(std::to_string(services));
+    row.push_back(std::to_string(c.Int(16)));
+    row.push_back(w);
+    row.push_back(s);
+    d.cells.push_back(std::move(row));
+  }
+  Query r(db,
+          "SELECT ticket_id, ts_ms, counter_id, operator_id, service, score,"
+          " u1, u2, u3, u4, u5, u6, u7, u8, u9 FROM ratings WHERE business_day = ?1 ORDER BY"
+          " ticket_id");
+  r.Bind(1, day);
+  while (r.Step()) {
+    std::string u = "{";
+    for (int i = 0; i < 9; ++i) {
+      if (i) u += ',';
+      u += r.Null(6 + i) ? "0" : std::to_string(r.Int(6 + i));
+    }
+    u += "}";
+    const LocalTime t = ToLocal(r.Int(1), offset);
+    d.ratings.push_back({std::to_string(r.Int(0)), r.Text(4), std::to_string(r.Int(2)),
+                         op(r.Text(3)), std::to_string(t.weekday),
+                         std::to_string(t.minute_of_day / 60), std::to_string(r.Int(5)), u});
+  }
+  crypto_generichash_state h;
+  crypto_generichash_init(&h, nullptr, 0, 32);
+  auto feed = [&](const std::vector<std::vector<std::string>>& rows, char tag) {
+    for (const auto& row : rows) {
+      crypto_generichash_update(&h, reinterpret_cast<const unsigned char*>(&tag), 1);
+      for (const auto& f : row) {
+        const uint64_t n = f.size();
+        crypto_generichash_update(&h, reinterpret_cast<const unsigned char*>(&n), sizeof n);
+        crypto_generichash_update(&h, reinterpret_cast<const unsigned char*>(f.data()), f.size());
+      }
+    }
+  };
+  feed(d.cells, 'c');
+  feed(d.ratings, 'r');
+  unsigned char out[32];
+  crypto_generichash_final(&h, out, sizeof out);
+  d.digest = Hex(out, sizeof out);
+  return d;
+}
+
+// The catalog in force last (the broker keeps every one put in force).
+std::optional<v1::Catalog> LatestCatalog(sqlite3* db) {
+  sqlite3_stmt* q = nullptr;
+  std::optional<v1::Catalog> out;
+  if (sqlite3_prepare_v2(db, "SELECT data FROM catalogs ORDER BY first_ms DESC LIMIT 1", -1, &q,
+                         nullptr) == SQLITE_OK &&
+      sqlite3_step(q) == SQLITE_ROW) {
+    v1::Catalog c;
+    if (c.ParseFromArray(sqlite3_column_blob(q, 0), sqlite3_column_bytes(q, 0))) out = std::move(c);
+  }
+  sqlite3_finalize(q);
+  return out;
+}
+
+// The services as the hall publishes them, replacing what it sent before.
+void ShipStandards(pqxx::connection& central, const std::string& mpp_id, const v1::Catalog& c) {
+  std::map<std::string, std::string> agency_name;
+  for (const auto& a : c.agencies()) agency_name[a.code()] = a.name();
+  pqxx::work w(central);
+  w.exec_params("DELETE FROM standard WHERE mpp_id = $1", mpp_id);
+  for (const auto& s : c.services()) {
+    w.exec_params(
+        "INSERT INTO standard (mpp_id, service, name, agency, agency_name, wait_target_min,"
+        " service_std_min, time_standard) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        mpp_id, s.code(), s.name(), s.agency(), agency_name[s.agency()], s.wait_target_min(),
+        s.service_std_min(), s.standard().time_standard());
+  }
+  w.commit();
+}
+
+}  // namespace
+
+std::string OperatorPseudonym(const std::string& id, const std::string& key) {
+  unsigned char out[8];
+  crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(id.data()), id.size(),
+                     reinterpret_cast<const unsigned char*>(key.data()), key.size());
+  return "op-" + Hex(out, sizeof out);
+}
+
+StatusOr<std::string> LoadOrMakeOperatorKey(const std::string& path) {
+  if (sodium_init() < 0) return Status::Error("libsodium cannot start");
+  std::ifstream in(path, std::ios::binary);
+  if (in) {
+    std::string key((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (key.size() != crypto_generichash_KEYBYTES) {
+      return Status::Error(path +
+                           " is not an operator key (32 bytes); remove it to make a new one "
+                           "(the pseudonyms then change)");
+    }
+    return key;
+  }
+  std::string key(crypto_generichash_KEYBYTES, '\0');
+  randombytes_buf(key.data(), key.size());
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+  if (fd < 0 || ::write(fd, key.data(), key.size()) != static_cast<ssize_t>(key.size())) {
+    if (fd >= 0) ::close(fd);
+    return Status::Error("cannot write the operator key " + path +
+                         ": check the directory exists and is writable by mpp-ship's user");
+  }
+  ::close(fd);
+  return key;
+}
+
+StatusOr<ShipResult> ShipOnce(pqxx::connection& central, const ShipOptions& o) {
+  if (sodium_init() < 0) return Status::Error("libsodium cannot start");
+  auto opened = OpenHall(o.db_path);
+  if (!opened.ok()) return opened.status();
+  sqlite3* db = opened->get();
+  ShipResult result;
+  try {
+    // What the central database has of this hall (row-level security shows
+    // only its own rows).
+    std::map<std::string, std::string> shipped;
+    {
+      pqxx::read_transaction r(central);
+      const pqxx::result mine = r.exec_params(
+          "SELECT central_mpp_of_user(), (SELECT count(*) FROM shipped_day WHERE mpp_id = $1)",
+          o.mpp_id);
+      const std::string me = mine[0][0].is_null() ? "" : mine[0][0].as<std::string>();
+      if (me != o.mpp_id) {
+        return Status::Error("this login role ships for MPP '" + me + "', not '" + o.mpp_id +
+                             "': check --mpp and the central role (mpp-central add-mpp)");
+      }
+      for (const auto& row :
+           r.exec_params("SELECT day::text, digest FROM shipped_day WHERE mpp_id = $1", o.mpp_id)) {
+        shipped[row[0].as<std::string>()] = row[1].as<std::string>();
+      }
+    }
+    // The standards in force.
+    const std::optional<v1::Catalog> catalog = LatestCatalog(db);
+    if (!catalog) {
+      return Status::Error(o.db_path + " holds no catalog yet: start the broker on it once");
+    }
+    ShipStandards(central, o.mpp_id, *catalog);
+    std::vector<std::pair<std::string, int>> days;
+    {
+      Query q(db, "SELECT business_day, tickets FROM report_days ORDER BY business_day");
+      if (!q.ok()) return Status::Error(o.db_path + " has no report summaries table");
+      while (q.Step()) days.emplace_back(q.Text(0), static_cast<int>(q.Int(1)));
+    }
+    central.prepare("mpp_cell",
+                    "INSERT INTO cell (mpp_id, day, service, counter_id, operator, weekday, hour,"
+                    " issued, served, no_show, cancelled, expired, transferred, print_failed,"
+                    " priority, out_of_order, appointments, wait_judged, wait_within,"
+                    " service_judged, service_within, waits, services) VALUES ($1, $2, $3, $4,"
+                    " $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,"
+                    " $21, $22::int[], $23::int[])");
+    central.prepare("mpp_rating",
+                    "INSERT INTO rating (mpp_id, day, ticket_id, service, counter_id, operator,"
+                    " weekday, hour, score, u) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
+                    " $10::smallint[])");
+    for (const auto& [day, tickets] : days) {
+      sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);  // one snapshot of the day
+      const Day d = ReadDay(db, day, tickets, catalog->utc_offset_min(), o);
+      sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+      const auto it = shipped.find(day);
+      if (it != shipped.end() && it->second == d.digest) {
+        ++result.days_unchanged;
+        continue;
+      }
+      pqxx::work w(central);
+      w.exec_params(
+          "INSERT INTO shipped_day (mpp_id, day, tickets, cells, ratings, digest, shipped_at)"
+          " VALUES ($1, $2, $3, $4, $5, $6, now()) ON CONFLICT (mpp_id, day) DO UPDATE SET"
+          " tickets = excluded.tickets, cells = excluded.cells, ratings = excluded.ratings,"
+          " digest = excluded.digest, shipped_at = now()",
+          o.mpp_id, day, d.tickets, static_cast<int>(d.cells.size()),
+          static_cast<int>(d.ratings.size()), d.digest);
+      w.exec_params("DELETE FROM cell WHERE mpp_id = $1 AND day = $2", o.mpp_id, day);
+      for (const auto& c : d.cells) {
+        w.exec_prepared("mpp_cell", o.mpp_id, day, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
+                        c[8], c[9], c[10], c[11], c[12], c[13], c[14], c[15], c[16], c[17], c[18],
+                        c[19], c[20]);
+      }
+      w.exec_params("DELETE FROM rating WHERE mpp_id = $1 AND day = $2", o.mpp_id, day);
+      for (const auto& r : d.ratings) {
+        w.exec_prepared("mpp_rating", o.mpp_id, day, r[0], r[1], r[2], r[3], r[4], r[5], r[6],
+                        r[7]);
+      }
+      w.commit();
+      ++result.days_shipped;
+      result.cells += static_cast<int>(d.cells.size());
+      result.ratings += static_cast<int>(d.ratings.size());
+    }
+  } catch (const pqxx::broken_connection& e) {
+    return Status::Error(std::string("the central database is unreachable: ") + e.what());
+  } catch (const std::exception& e) {
+    return Status::Error(std::string("shipping to the central database: ") + e.what());
+  }
+  return result;
+}
+
+}  // namespace mpp::central

@@ -1,0 +1,367 @@
+// The central database of many halls against a real PostgreSQL server:
+// real brokers with simulated or scripted days, mpp-ship shipping their
+// files, mpp-central and the central report reading them back - equal, figure
+// for figure, to the sum of the halls' own reports; a link cut for days, a
+// shipper killed mid-ship, a rebuilt hall: nothing lost or counted twice;
+// row-level security keeps each hall to its own rows.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <map>
+#include <pqxx/pqxx>
+
+#include "broker/report/build.h"
+#include "central/report.h"
+#include "testing/wait_for.h"
+#include "tests/broker_process.h"
+#include "tests/pg_cluster.h"
+
+namespace mpp::testing {
+namespace {
+
+class Central : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(pg_.ok()) << pg_.error();
+    db_ = pg_.NewDatabase();
+    ASSERT_EQ(RunCentral({"init"}), 0);
+    std::ofstream(dir_.File("pw")) << "a-long-enough-password\n";
+  }
+  int RunCentral(std::vector<std::string> args, const std::string& out = "") {
+    args.insert(args.begin(), {MPP_CENTRAL_BIN, "--db", pg_.Url(db_)});
+    ChildProcess p;
+    const std::string log = out.empty() ? dir_.File("central.log") : out;
+    if (!p.Start(args, {}, log)) return -1;
+    return p.Wait(30000);
+  }
+  // A hall registered centrally; ids are unique per test process (roles are
+  // the server's, shared by the tests running at once).
+  std::string AddHall(const std::string& name, const std::string& province) {
+    const std::string id = name + "-" + std::to_string(::getpid());
+    EXPECT_EQ(RunCentral({"add-mpp", "--mpp", id, "--name", "MPP " + name, "--city", "Kota " + name,
+                          "--province", province, "--password-file", dir_.File("pw")}),
+              0)
+        << ReadFile(dir_.File("central.log"));
+    return id;
+  }
+  std::string RoleOf(const std::string& id) {
+    std::string role = "mpp_" + id;
+    for (char& c : role) c = c == '-' ? '_' : c;
+    return role;
+  }
+  // mpp-ship --once for `hall`'s file; returns its exit code.
+  int Ship(const std::string& db_path, const std::string& id, const std::string& central = "") {
+    ChildProcess p;
+    const std::string log = dir_.File("ship-" + id + ".log");
+    if (!p.Start({MPP_SHIP_BIN, "--db", db_path, "--mpp", id, "--once", "--central",
+                  central.empty() ? pg_.Url(db_, RoleOf(id)) : central, "--operator-key",
+                  dir_.File("op-" + id + ".key")},
+                 {}, log)) {
+      return -1;
+    }
+    return p.Wait(60000);
+  }
+  // One working day at a hall: `tickets` visitors of KTP-REKAM served at
+  // counter 1, the last one rating it with the SKM form. The broker runs on
+  // the day's clock and is stopped after; started on a later day, it
+  // summarizes this one (the unit mpp-ship sends).
+  void WorkADay(BrokerProcess& b, const std::string& day, int tickets) {
+    b.options().clock_start = day + "T09:00:00+07:00";
+    ASSERT_TRUE(b.Start());
+    TestClient c(b.command_endpoint());
+    c.SignIn(1, "ani");
+    int64_t last = 0;
+    for (int i = 0; i < tickets; ++i) c.Issue("KTP-REKAM");
+    for (int i = 0; i < tickets; ++i) {
+      last = c.CallNext(1).ticket().id();
+      c.StartServing(1);
+      c.Finish(1);
+    }
+    v1::Request rate;
+    rate.mutable_rate()->set_ticket_id(last);
+    rate.mutable_rate()->set_counter_id(1);
+    rate.mutable_rate()->set_score(4);
+    for (int u : {4, 3, 4, 4, 3, 4, 4, 3, 4}) rate.mutable_rate()->add_skm(u);
+    ASSERT_EQ(c.Must(rate).error().code(), v1::OK);
+    ASSERT_EQ(b.Stop(), 0);
+  }
+  // Starts and stops the broker on `day`: the days before it are summarized.
+  void CloseDaysBefore(BrokerProcess& b, const std::string& day) {
+    b.options().clock_start = day + "T06:00:00+07:00";
+    ASSERT_TRUE(b.Start());
+    ASSERT_EQ(b.Stop(), 0);
+  }
+  report::Report Local(const std::string& db_path, const std::string& from, const std::string& to) {
+    auto r = report::Build(db_path, *catalog_, from, to, report::GroupBy::kService);
+    EXPECT_TRUE(r.ok()) << r.status().message();
+    return r.ok() ? *r : report::Report();
+  }
+  report::Report CentralOf(const std::string& from, const std::string& to,
+                           report::GroupBy by = report::GroupBy::kService,
+                           const std::string& mpp = "") {
+    pqxx::connection c(pg_.Url(db_));
+    central::CentralQuery q;
+    q.from = from;
+    q.to = to;
+    q.by = by;
+    q.mpp = mpp;
+    auto r = central::CentralReport(c, q);
+    EXPECT_TRUE(r.ok()) << r.status().message();
+    return r.ok() ? *r : report::Report();
+  }
+  int64_t Count(const std::string& sql) {
+    pqxx::connection c(pg_.Url(db_));
+    pqxx::read_transaction t(c);
+    return t.exec(sql)[0][0].as<int64_t>();
+  }
+
+  TempDir dir_;
+  PgCluster pg_;
+  std::string db_;
+  std::unique_ptr<CatalogIndex> catalog_ =
+      std::make_unique<CatalogIndex>(LoadCatalogFile(SampleCatalog()).value());
+};
+
+// Counts and shares that must add up across halls.
+void ExpectSameFigures(const report::Row& sum, const report::Row& central,
+                       const std::string& what) {
+  EXPECT_EQ(central.issued, sum.issued) << what;
+  EXPECT_EQ(central.served, sum.served) << what;
+  EXPECT_EQ(central.no_show, sum.no_show) << what;
+  EXPECT_EQ(central.cancelled, sum.cancelled) << what;
+  EXPECT_EQ(central.expired, sum.expired) << what;
+  EXPECT_EQ(central.transferred, sum.transferred) << what;
+  EXPECT_EQ(central.priority, sum.priority) << what;
+  EXPECT_EQ(central.wait_judged, sum.wait_judged) << what;
+  EXPECT_EQ(central.wait_within, sum.wait_within) << what;
+  EXPECT_EQ(central.service_judged, sum.service_judged) << what;
+  EXPECT_EQ(central.service_within, sum.service_within) << what;
+  EXPECT_EQ(central.wait.n, sum.wait.n) << what;
+  EXPECT_EQ(central.wait.max_ms, sum.wait.max_ms) << what;
+  for (int s = 1; s <= 4; ++s) EXPECT_EQ(central.ratings[s], sum.ratings[s]) << what;
+}
+
+void Add(report::Row* into, const report::Row& r) {
+  into->issued += r.issued;
+  into->served += r.served;
+  into->no_show += r.no_show;
+  into->cancelled += r.cancelled;
+  into->expired += r.expired;
+  into->transferred += r.transferred;
+  into->priority += r.priority;
+  into->wait_judged += r.wait_judged;
+  into->wait_within += r.wait_within;
+  into->service_judged += r.service_judged;
+  into->service_within += r.service_within;
+  into->wait.n += r.wait.n;
+  into->wait.max_ms = std::max(into->wait.max_ms, r.wait.max_ms);
+  for (int s = 1; s <= 4; ++s) into->ratings[s] += r.ratings[s];
+}
+
+TEST_F(Central, ThreeHallsShipAndTheCentralReportIsTheSumOfTheirs) {
+  // Three halls in two provinces, each a simulated morning (different seeds).
+  const std::vector<std::pair<std::string, std::string>> halls = {
+      {"cilegon", "Banten"}, {"serang", "Banten"}, {"bandung", "Jawa Barat"}};
+  std::vector<std::unique_ptr<TempDir>> dirs;
+  std::vector<std::unique_ptr<BrokerProcess>> brokers;
+  std::vector<std::unique_ptr<ChildProcess>> sims;
+  std::vector<std::string> ids;
+  for (size_t i = 0; i < halls.size(); ++i) {
+    ids.push_back(AddHall(halls[i].first, halls[i].second));
+    dirs.push_back(std::make_unique<TempDir>());
+    BrokerProcess::Options o;
+    o.clock_start = "2026-11-30T07:20:00+07:00";
+    o.extra_args = {"--clock-scale", "900"};
+    brokers.push_back(std::make_unique<BrokerProcess>(*dirs.back(), o));
+    ASSERT_TRUE(brokers.back()->Start());
+    sims.push_back(std::make_unique<ChildProcess>());
+    ASSERT_TRUE(sims.back()->Start(
+        {MPP_SIM_BIN, "--broker", brokers.back()->command_endpoint(), "--until", "09:00",
+         "--counters", "1,2,7", "--seed", std::to_string(11 + i), "--rate-share", "0.8"},
+        {}, dirs.back()->File("sim.log")));
+  }
+  for (size_t i = 0; i < halls.size(); ++i) {
+    ASSERT_EQ(sims[i]->Wait(120000), 0) << ReadFile(dirs[i]->File("sim.log"));
+    ASSERT_EQ(brokers[i]->Stop(), 0);
+    brokers[i]->options().extra_args.clear();
+    CloseDaysBefore(*brokers[i], "2026-12-01");
+    ASSERT_EQ(Ship(brokers[i]->db_path(), ids[i]), 0)
+        << ReadFile(dir_.File("ship-" + ids[i] + ".log"));
+  }
+  // The sum of the halls' own reports, per service and in total.
+  std::map<std::string, report::Row> by_service;
+  report::Row total;
+  for (const auto& b : brokers) {
+    const report::Report r = Local(b->db_path(), "2026-11-30", "2026-11-30");
+    for (const auto& row : r.rows) Add(&by_service[row.key], row);
+    Add(&total, r.total);
+  }
+  ASSERT_GT(total.issued, 60);
+  ASSERT_GT(total.ratings[4] + total.ratings[3], 5);
+  const report::Report central = CentralOf("2026-11-30", "2026-11-30");
+  ExpectSameFigures(total, central.total, "total");
+  for (const auto& row : central.rows) ExpectSameFigures(by_service[row.key], row, row.key);
+  EXPECT_EQ(central.rows.size(), by_service.size());
+  EXPECT_GT(central.total.skm.respondents, 0);
+  // By hall: each row is that hall's own total.
+  const report::Report by_mpp = CentralOf("2026-11-30", "2026-11-30", report::GroupBy::kMpp);
+  ASSERT_EQ(by_mpp.rows.size(), 3u);
+  for (size_t i = 0; i < halls.size(); ++i) {
+    const report::Report own = Local(brokers[i]->db_path(), "2026-11-30", "2026-11-30");
+    for (const auto& row : by_mpp.rows) {
+      if (row.key != ids[i]) continue;
+      ExpectSameFigures(own.total, row, ids[i]);
+      EXPECT_EQ(row.skm.respondents, own.total.skm.respondents) << ids[i];
+      EXPECT_DOUBLE_EQ(row.skm.score, own.total.skm.score) << ids[i];
+      EXPECT_EQ(row.label, "MPP " + halls[i].first);
+    }
+  }
+  const report::Report by_province =
+      CentralOf("2026-11-30", "2026-11-30", report::GroupBy::kProvince);
+  ASSERT_EQ(by_province.rows.size(), 2u);
+  EXPECT_EQ(by_province.rows[0].key, "Banten");
+  EXPECT_EQ(by_province.rows[0].issued + by_province.rows[1].issued, total.issued);
+  // Shipped again: nothing changed, nothing sent, nothing doubled.
+  ASSERT_EQ(Ship(brokers[0]->db_path(), ids[0]), 0);
+  EXPECT_NE(ReadFile(dir_.File("ship-" + ids[0] + ".log")).find("shipped 0 day(s)"),
+            std::string::npos);
+  EXPECT_EQ(CentralOf("2026-11-30", "2026-11-30").total.issued, total.issued);
+  // The same figures come out of mpp-central as text.
+  ASSERT_EQ(RunCentral({"report", "--from", "2026-11-30", "--to", "2026-11-30", "--by", "mpp",
+                        "--format", "csv"},
+                       dir_.File("report.csv")),
+            0);
+  EXPECT_NE(ReadFile(dir_.File("report.csv")).find("TOTAL,," + std::to_string(total.issued) + ","),
+            std::string::npos)
+      << ReadFile(dir_.File("report.csv"));
+}
+
+TEST_F(Central, ALinkDownForTwoDaysCatchesUpAndARebuiltHallCountsNothingTwice) {
+  const std::string id = AddHall("cilegon", "Banten");
+  TempDir hall;
+  BrokerProcess b(hall);
+  WorkADay(b, "2026-11-30", 4);
+  CloseDaysBefore(b, "2026-12-01");
+  ASSERT_EQ(Ship(b.db_path(), id), 0) << ReadFile(dir_.File("ship-" + id + ".log"));
+  EXPECT_EQ(Count("SELECT count(*) FROM shipped_day"), 1);
+  // The link is down (nothing listens there): the hall works on; the shipper
+  // says why and exits 3 for this one pass.
+  WorkADay(b, "2026-12-01", 3);
+  EXPECT_EQ(Ship(b.db_path(), id, "host=127.0.0.1 port=1 user=x dbname=x connect_timeout=2"), 3);
+  EXPECT_NE(ReadFile(dir_.File("ship-" + id + ".log")).find("unreachable"), std::string::npos);
+  WorkADay(b, "2026-12-02", 5);
+  CloseDaysBefore(b, "2026-12-03");
+  // Back: both days catch up at once.
+  ASSERT_EQ(Ship(b.db_path(), id), 0);
+  EXPECT_NE(ReadFile(dir_.File("ship-" + id + ".log")).find("shipped 2 day(s)"), std::string::npos)
+      << ReadFile(dir_.File("ship-" + id + ".log"));
+  const report::Report local = Local(b.db_path(), "2026-11-30", "2026-12-02");
+  ASSERT_EQ(local.total.issued, 12);
+  ExpectSameFigures(local.total, CentralOf("2026-11-30", "2026-12-02").total, "caught up");
+  // The hall is rebuilt: its summaries are made again from its tickets (as
+  // after a restore from a backup). Same content, same digest: nothing sent.
+  {
+    pqxx::connection unused(pg_.Url(db_));  // the server is still there
+  }
+  std::system(("sqlite3 " + b.db_path() + " \"DELETE FROM report_cells; DELETE FROM report_days;\"")
+                  .c_str());
+  CloseDaysBefore(b, "2026-12-03");
+  ASSERT_EQ(Ship(b.db_path(), id), 0);
+  EXPECT_NE(ReadFile(dir_.File("ship-" + id + ".log")).find("shipped 0 day(s)"), std::string::npos)
+      << ReadFile(dir_.File("ship-" + id + ".log"));
+  ExpectSameFigures(local.total, CentralOf("2026-11-30", "2026-12-02").total, "rebuilt");
+}
+
+TEST_F(Central, AShipperKilledInTheMiddleOfADayLeavesNothingOfIt) {
+  const std::string id = AddHall("serang", "Banten");
+  TempDir hall;
+  BrokerProcess b(hall);
+  WorkADay(b, "2026-11-30", 4);
+  CloseDaysBefore(b, "2026-12-01");
+  // Someone holds the rating table: the shipper's transaction waits there,
+  // after its day and cells are written, and is killed.
+  pqxx::connection admin(pg_.Url(db_));
+  pqxx::work lock(admin);
+  lock.exec("LOCK TABLE rating IN ACCESS EXCLUSIVE MODE");
+  ChildProcess ship;
+  ASSERT_TRUE(ship.Start({MPP_SHIP_BIN, "--db", b.db_path(), "--mpp", id, "--once", "--central",
+                          pg_.Url(db_, RoleOf(id)), "--operator-key", dir_.File("op.key")},
+                         {}, dir_.File("ship.log")));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return Count("SELECT count(*) FROM pg_stat_activity WHERE usename = '" + RoleOf(id) +
+                     "' AND wait_event_type = 'Lock'") == 1;
+      },
+      20000))
+      << ReadFile(dir_.File("ship.log"));
+  ship.Kill();
+  lock.abort();
+  // Its server process ends when it finds its client gone; its work is undone.
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return Count("SELECT count(*) FROM pg_stat_activity WHERE usename = '" + RoleOf(id) +
+                     "'") == 0;
+      },
+      20000));
+  EXPECT_EQ(Count("SELECT count(*) FROM shipped_day"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM cell"), 0);
+  // The next pass ships the day once.
+  ASSERT_EQ(Ship(b.db_path(), id), 0);
+  ASSERT_EQ(Ship(b.db_path(), id), 0);
+  const report::Report local = Local(b.db_path(), "2026-11-30", "2026-11-30");
+  ExpectSameFigures(local.total, CentralOf("2026-11-30", "2026-11-30").total, "after the kill");
+  EXPECT_EQ(Count("SELECT count(*) FROM shipped_day"), 1);
+}
+
+TEST_F(Central, EachHallWritesOnlyItsOwnRowsAndReadersReadAll) {
+  const std::string a = AddHall("pandeglang", "Banten");
+  const std::string b_id = AddHall("garut", "Jawa Barat");
+  TempDir hall;
+  BrokerProcess b(hall);
+  WorkADay(b, "2026-11-30", 2);
+  CloseDaysBefore(b, "2026-12-01");
+  ASSERT_EQ(Ship(b.db_path(), a), 0);
+  // Hall a's role cannot ship as hall b, or write b's rows, or see them.
+  EXPECT_EQ(Ship(b.db_path(), b_id, pg_.Url(db_, RoleOf(a))), 3);
+  EXPECT_NE(ReadFile(dir_.File("ship-" + b_id + ".log")).find("ships for MPP '" + a + "'"),
+            std::string::npos)
+      << ReadFile(dir_.File("ship-" + b_id + ".log"));
+  pqxx::connection as_a(pg_.Url(db_, RoleOf(a)));
+  {
+    pqxx::work w(as_a);
+    EXPECT_THROW(w.exec("INSERT INTO shipped_day (mpp_id, day, tickets, cells, ratings, digest)"
+                        " VALUES ('" +
+                        b_id + "', '2026-11-30', 1, 0, 0, 'x')"),
+                 pqxx::sql_error);
+  }
+  {
+    pqxx::work w(as_a);
+    EXPECT_THROW(w.exec("UPDATE mpp SET name = 'x'"), pqxx::sql_error);
+  }
+  // Hall b's role sees nothing of a's.
+  pqxx::connection as_b(pg_.Url(db_, RoleOf(b_id)));
+  {
+    pqxx::read_transaction r(as_b);
+    EXPECT_EQ(r.exec("SELECT count(*) FROM cell")[0][0].as<int>(), 0);
+  }
+  // A reader (the province) sees every hall's rows and writes none.
+  std::ofstream(dir_.File("rpw")) << "another-long-password\n";
+  const std::string reader = "reader_" + std::to_string(::getpid());
+  ASSERT_EQ(RunCentral({"add-reader", "--role", reader, "--password-file", dir_.File("rpw")}), 0);
+  pqxx::connection as_reader(pg_.Url(db_, reader));
+  {
+    pqxx::read_transaction r(as_reader);
+    EXPECT_GT(r.exec("SELECT count(*) FROM cell")[0][0].as<int>(), 0);
+  }
+  {
+    pqxx::work w(as_reader);
+    EXPECT_THROW(w.exec("DELETE FROM cell"), pqxx::sql_error);
+  }
+  // Operators are pseudonyms unless the hall opts in.
+  EXPECT_EQ(Count("SELECT count(*) FROM cell WHERE operator = 'ani'"), 0);
+  EXPECT_GT(Count("SELECT count(*) FROM cell WHERE operator LIKE 'op-%'"), 0);
+}
+
+}  // namespace
+}  // namespace mpp::testing
