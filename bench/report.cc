@@ -148,6 +148,11 @@ int main(int argc, char** argv) {
         std::cerr << store.status().message() << "\n";
         return 2;
       }
+      // The catalog in force, as a broker keeps it (mpp-ship reads it).
+      if (auto st = store.value()->SaveCatalog(index.catalog(), 0); !st.ok()) {
+        std::cerr << st.message() << "\n";
+        return 2;
+      }
     }
     const auto t0 = Clock::now();
     if (!Fill(path, index, tickets)) return 1;

@@ -62,6 +62,9 @@ int main(int argc, char** argv) {
   rep->add_flag("--worst-first", q.worst_first, "rank by the share of waits within the standard");
   rep->add_option("--limit", q.limit, "at most this many rows")->check(CLI::NonNegativeNumber);
   rep->add_option("--format", format, "table, csv, excel, json, md")->capture_default_str();
+  rep->add_flag("--exact", q.exact,
+                "read every stored wait even for whole months (slower; medians exact, not to "
+                "the histogram bucket)");
   MPP_PARSE(app, argc, argv);
   try {
     pqxx::connection db(url);
@@ -96,7 +99,8 @@ int main(int argc, char** argv) {
       std::cerr << "mpp-central: --by " << by << " is not a grouping\n";
       return mpp::kExitUsage;
     }
-    auto r = mpp::central::CentralReport(db, q);
+    bool rollups = false;
+    auto r = mpp::central::CentralReport(db, q, &rollups);
     if (!r.ok()) {
       std::cerr << "mpp-central: " << r.status().message() << "\n";
       return mpp::kExitUsage;
@@ -107,6 +111,10 @@ int main(int argc, char** argv) {
       return mpp::kExitUsage;
     }
     std::cout << out;
+    if (rollups) {
+      std::cerr << "mpp-central: from the monthly rollups: medians and p90 to the histogram's "
+                   "bucket (--exact reads every wait)\n";
+    }
     return mpp::kExitOk;
   } catch (const std::exception& e) {
     std::cerr << "mpp-central: the central database is unreachable: " << e.what() << "\n";

@@ -21,8 +21,22 @@ struct CentralQuery {
   // first (a ranking: the worst services or halls first); else by key.
   bool worst_first = false;
   int limit = 0;  // 0: every row
+  // Read the cells even where the monthly rollups would do (see below).
+  bool exact = false;
 };
 
-StatusOr<report::Report> CentralReport(pqxx::connection& db, const CentralQuery& q);
+// Whole months grouped by mpp, city, province, agency, service or month are
+// read from the monthly rollups (month_service, month_rating): counts,
+// shares within the standard, means, maxima and the SKM are the same as from
+// the cells; medians and p90 come from the wait histograms, the middle of
+// their bucket (1 minute wide under 10 minutes, 2 under 30, 5 under 2 hours,
+// then 15 and 30; `*from_rollups` says so). Other ranges and groupings, or
+// `exact`, read every stored wait.
+StatusOr<report::Report> CentralReport(pqxx::connection& db, const CentralQuery& q,
+                                       bool* from_rollups = nullptr);
+
+// The wait histograms' bucket `b` (0..54) as [lower, upper) minutes (upper
+// 0: no upper bound), as the database's central_wait_bucket() makes them.
+std::pair<int, int> BucketMinutes(int b);
 
 }  // namespace mpp::central

@@ -85,6 +85,48 @@ CREATE FUNCTION central_mpp_of_user() RETURNS text LANGUAGE sql STABLE SECURITY 
   SET search_path = pg_catalog, public
   AS $$ SELECT mpp_id FROM public.mpp WHERE role = session_user $$;
 )sql",
+    // 2: monthly rollups per hall and service, rebuilt from the cells and
+    // ratings of the month in each day's shipping transaction: what a report
+    // over many halls and months reads (counts and sums exact, waits as
+    // histograms in the buckets of central_wait_bucket, docs/CENTRAL.md).
+    R"sql(
+CREATE FUNCTION central_wait_bucket(ms int) RETURNS int LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN m < 10 THEN m
+              WHEN m < 30 THEN 10 + (m - 10) / 2
+              WHEN m < 120 THEN 20 + (m - 30) / 5
+              WHEN m < 240 THEN 38 + (m - 120) / 15
+              WHEN m < 480 THEN 46 + (m - 240) / 30
+              ELSE 54 END
+  FROM (SELECT greatest(ms, 0) / 60000 AS m) x $$;
+CREATE FUNCTION central_histogram(v int[]) RETURNS int[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT array_agg(coalesce(h.n, 0)::int ORDER BY b.b)
+  FROM generate_series(0, 54) b(b)
+  LEFT JOIN (SELECT central_wait_bucket(x) AS bb, count(*) AS n FROM unnest(v) x GROUP BY 1) h
+    ON h.bb = b.b $$;
+CREATE TABLE month_service (
+  mpp_id         text NOT NULL REFERENCES mpp,
+  month          date NOT NULL,
+  service        text NOT NULL,
+  issued int NOT NULL, served int NOT NULL, no_show int NOT NULL, cancelled int NOT NULL,
+  expired int NOT NULL, transferred int NOT NULL, print_failed int NOT NULL,
+  priority int NOT NULL, out_of_order int NOT NULL, appointments int NOT NULL,
+  wait_judged int NOT NULL, wait_within int NOT NULL,
+  service_judged int NOT NULL, service_within int NOT NULL,
+  wait_sum bigint NOT NULL, wait_max int NOT NULL, wait_hist int[] NOT NULL,
+  service_sum bigint NOT NULL, service_max int NOT NULL, service_hist int[] NOT NULL,
+  PRIMARY KEY (mpp_id, month, service)
+);
+CREATE TABLE month_rating (
+  mpp_id      text NOT NULL REFERENCES mpp,
+  month       date NOT NULL,
+  service     text NOT NULL,
+  scores      int[] NOT NULL,  -- one-tap ratings 1..4
+  respondents int NOT NULL,    -- SKM forms with an answer
+  answered    int[] NOT NULL,  -- per element U1..U9
+  sums        bigint[] NOT NULL,
+  PRIMARY KEY (mpp_id, month, service)
+);
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kCentralSchemaVersion);
 
@@ -93,33 +135,47 @@ const char* const kSecurity = R"sql(
 DO $$ BEGIN CREATE ROLE mpp_shipper NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
 DO $$ BEGIN CREATE ROLE mpp_reader NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
 GRANT USAGE ON SCHEMA public TO mpp_shipper, mpp_reader;
-GRANT SELECT ON mpp, shipped_day, cell, rating, standard TO mpp_reader;
-GRANT SELECT, INSERT, UPDATE, DELETE ON shipped_day, cell, rating, standard TO mpp_shipper;
+GRANT SELECT ON mpp, shipped_day, cell, rating, standard, month_service, month_rating
+  TO mpp_reader;
+GRANT SELECT, INSERT, UPDATE, DELETE
+  ON shipped_day, cell, rating, standard, month_service, month_rating TO mpp_shipper;
 GRANT EXECUTE ON FUNCTION central_mpp_of_user() TO mpp_shipper;
 ALTER TABLE shipped_day ENABLE ROW LEVEL SECURITY;
 ALTER TABLE cell ENABLE ROW LEVEL SECURITY;
 ALTER TABLE rating ENABLE ROW LEVEL SECURITY;
 ALTER TABLE standard ENABLE ROW LEVEL SECURITY;
+ALTER TABLE month_service ENABLE ROW LEVEL SECURITY;
+ALTER TABLE month_rating ENABLE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS own_rows ON shipped_day;
-DROP POLICY IF EXISTS own_rows ON cell;
-DROP POLICY IF EXISTS own_rows ON rating;
-DROP POLICY IF EXISTS own_rows ON standard;
 CREATE POLICY own_rows ON shipped_day TO mpp_shipper
   USING (mpp_id = central_mpp_of_user()) WITH CHECK (mpp_id = central_mpp_of_user());
+DROP POLICY IF EXISTS own_rows ON cell;
 CREATE POLICY own_rows ON cell TO mpp_shipper
   USING (mpp_id = central_mpp_of_user()) WITH CHECK (mpp_id = central_mpp_of_user());
+DROP POLICY IF EXISTS own_rows ON rating;
 CREATE POLICY own_rows ON rating TO mpp_shipper
   USING (mpp_id = central_mpp_of_user()) WITH CHECK (mpp_id = central_mpp_of_user());
+DROP POLICY IF EXISTS own_rows ON standard;
 CREATE POLICY own_rows ON standard TO mpp_shipper
   USING (mpp_id = central_mpp_of_user()) WITH CHECK (mpp_id = central_mpp_of_user());
+DROP POLICY IF EXISTS own_rows ON month_service;
+CREATE POLICY own_rows ON month_service TO mpp_shipper
+  USING (mpp_id = central_mpp_of_user()) WITH CHECK (mpp_id = central_mpp_of_user());
+DROP POLICY IF EXISTS own_rows ON month_rating;
+CREATE POLICY own_rows ON month_rating TO mpp_shipper
+  USING (mpp_id = central_mpp_of_user()) WITH CHECK (mpp_id = central_mpp_of_user());
 DROP POLICY IF EXISTS read_all ON shipped_day;
-DROP POLICY IF EXISTS read_all ON cell;
-DROP POLICY IF EXISTS read_all ON rating;
-DROP POLICY IF EXISTS read_all ON standard;
 CREATE POLICY read_all ON shipped_day FOR SELECT TO mpp_reader USING (true);
+DROP POLICY IF EXISTS read_all ON cell;
 CREATE POLICY read_all ON cell FOR SELECT TO mpp_reader USING (true);
+DROP POLICY IF EXISTS read_all ON rating;
 CREATE POLICY read_all ON rating FOR SELECT TO mpp_reader USING (true);
+DROP POLICY IF EXISTS read_all ON standard;
 CREATE POLICY read_all ON standard FOR SELECT TO mpp_reader USING (true);
+DROP POLICY IF EXISTS read_all ON month_service;
+CREATE POLICY read_all ON month_service FOR SELECT TO mpp_reader USING (true);
+DROP POLICY IF EXISTS read_all ON month_rating;
+CREATE POLICY read_all ON month_rating FOR SELECT TO mpp_reader USING (true);
 )sql";
 
 }  // namespace

@@ -191,6 +191,69 @@ void ShipStandards(pqxx::connection& central, const std::string& mpp_id, const v
   w.commit();
 }
 
+// Rows as multi-row INSERTs, 500 a statement (one round trip each, not one a
+// row); every value a quoted literal, typed by its column.
+void InsertRows(pqxx::work& w, const std::string& table, const std::vector<std::string>& columns,
+                const std::vector<std::vector<std::string>>& rows) {
+  std::string head = "INSERT INTO " + table + " (";
+  for (size_t i = 0; i < columns.size(); ++i) head += (i ? ", " : "") + columns[i];
+  head += ") VALUES ";
+  for (size_t first = 0; first < rows.size(); first += 500) {
+    std::string sql = head;
+    for (size_t r = first; r < rows.size() && r < first + 500; ++r) {
+      sql += r == first ? "(" : ", (";
+      for (size_t f = 0; f < rows[r].size(); ++f) sql += (f ? ", " : "") + w.quote(rows[r][f]);
+      sql += ")";
+    }
+    w.exec(sql);
+  }
+}
+
+// The month of `day`'s rollups for this hall, made again from its cells and
+// ratings in the central database (in the day's transaction: exactly once).
+void RebuildMonth(pqxx::work& w, const std::string& mpp, const std::string& day) {
+  static const std::string kMonth =
+      "date_trunc('month', $2::date)::date";
+  static const std::string kInMonth = " mpp_id = $1 AND day >= " + kMonth + " AND day < (" + kMonth +
+                                      " + interval '1 month')";
+  w.exec_params("DELETE FROM month_service WHERE mpp_id = $1 AND month = " + kMonth, mpp, day);
+  w.exec_params("DELETE FROM month_rating WHERE mpp_id = $1 AND month = " + kMonth, mpp, day);
+  w.exec_params(
+      "WITH cells AS (SELECT * FROM cell WHERE" + kInMonth +
+          "),"
+          " counts AS (SELECT service, sum(issued) i, sum(served) s, sum(no_show) ns,"
+          " sum(cancelled) ca, sum(expired) ex, sum(transferred) tr, sum(print_failed) pf,"
+          " sum(priority) pr, sum(out_of_order) oo, sum(appointments) ap, sum(wait_judged) wj,"
+          " sum(wait_within) ww, sum(service_judged) sj, sum(service_within) sw FROM cells GROUP BY"
+          " service),"
+          " w AS (SELECT service, sum(v) su, max(v) mx, central_histogram(array_agg(v)) h"
+          " FROM cells, unnest(waits) v GROUP BY service),"
+          " sv AS (SELECT service, sum(v) su, max(v) mx, central_histogram(array_agg(v)) h"
+          " FROM cells, unnest(services) v GROUP BY service)"
+          " INSERT INTO month_service SELECT $1, " +
+          kMonth +
+          ", c.service, c.i, c.s, c.ns, c.ca, c.ex, c.tr, c.pf, c.pr, c.oo, c.ap, c.wj, c.ww, c.sj,"
+          " c.sw, coalesce(w.su, 0), coalesce(w.mx, 0), coalesce(w.h, central_histogram('{}')),"
+          " coalesce(sv.su, 0), coalesce(sv.mx, 0), coalesce(sv.h, central_histogram('{}'))"
+          " FROM counts c LEFT JOIN w USING (service) LEFT JOIN sv USING (service)",
+      mpp, day);
+  std::string scores = "ARRAY[", answered = "ARRAY[", sums = "ARRAY[";
+  for (int s = 1; s <= 4; ++s) {
+    scores += std::string(s > 1 ? ", " : "") + "count(*) FILTER (WHERE score = " +
+              std::to_string(s) + ")::int";
+  }
+  for (int i = 1; i <= 9; ++i) {
+    const std::string u = "u[" + std::to_string(i) + "]";
+    answered += std::string(i > 1 ? ", " : "") + "count(*) FILTER (WHERE " + u + " > 0)::int";
+    sums += std::string(i > 1 ? ", " : "") + "coalesce(sum(" + u + ") FILTER (WHERE " + u +
+            " > 0), 0)::bigint";
+  }
+  w.exec_params("INSERT INTO month_rating SELECT $1, " + kMonth + ", service, " + scores +
+                    "], count(*) FILTER (WHERE 0 < ANY (u))::int, " + answered + "], " + sums +
+                    "] FROM rating WHERE" + kInMonth + " GROUP BY service",
+                mpp, day);
+}
+
 }  // namespace
 
 std::string OperatorPseudonym(const std::string& id, const std::string& key) {
@@ -261,49 +324,63 @@ StatusOr<ShipResult> ShipOnce(pqxx::connection& central, const ShipOptions& o) {
       if (!q.ok()) return Status::Error(o.db_path + " has no report summaries table");
       while (q.Step()) days.emplace_back(q.Text(0), static_cast<int>(q.Int(1)));
     }
-    central.prepare("mpp_cell",
-                    "INSERT INTO cell (mpp_id, day, service, counter_id, operator, weekday, hour,"
-                    " issued, served, no_show, cancelled, expired, transferred, print_failed,"
-                    " priority, out_of_order, appointments, wait_judged, wait_within,"
-                    " service_judged, service_within, waits, services) VALUES ($1, $2, $3, $4,"
-                    " $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,"
-                    " $21, $22::int[], $23::int[])");
-    central.prepare("mpp_rating",
-                    "INSERT INTO rating (mpp_id, day, ticket_id, service, counter_id, operator,"
-                    " weekday, hour, score, u) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
-                    " $10::smallint[])");
+    // The days that are new or changed, by month: one transaction a month
+    // (its days, then its rollups made again), so a month's rollups never
+    // disagree with its days, whatever stops in between.
+    std::map<std::string, std::vector<Day>> months;  // "YYYY-MM" -> changed days
     for (const auto& [day, tickets] : days) {
       sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);  // one snapshot of the day
-      const Day d = ReadDay(db, day, tickets, catalog->utc_offset_min(), o);
+      Day d = ReadDay(db, day, tickets, catalog->utc_offset_min(), o);
       sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
       const auto it = shipped.find(day);
       if (it != shipped.end() && it->second == d.digest) {
         ++result.days_unchanged;
         continue;
       }
+      months[day.substr(0, 7)].push_back(std::move(d));
+    }
+    static const std::vector<std::string> kCellColumns = {
+        "mpp_id",       "day",         "service",     "counter_id",     "operator",
+        "weekday",      "hour",        "issued",      "served",         "no_show",
+        "cancelled",    "expired",     "transferred", "print_failed",   "priority",
+        "out_of_order", "appointments", "wait_judged", "wait_within",   "service_judged",
+        "service_within", "waits",     "services"};
+    static const std::vector<std::string> kRatingColumns = {
+        "mpp_id", "day", "ticket_id", "service", "counter_id", "operator", "weekday", "hour",
+        "score",  "u"};
+    for (const auto& [month, changed] : months) {
       pqxx::work w(central);
-      w.exec_params(
-          "INSERT INTO shipped_day (mpp_id, day, tickets, cells, ratings, digest, shipped_at)"
-          " VALUES ($1, $2, $3, $4, $5, $6, now()) ON CONFLICT (mpp_id, day) DO UPDATE SET"
-          " tickets = excluded.tickets, cells = excluded.cells, ratings = excluded.ratings,"
-          " digest = excluded.digest, shipped_at = now()",
-          o.mpp_id, day, d.tickets, static_cast<int>(d.cells.size()),
-          static_cast<int>(d.ratings.size()), d.digest);
-      w.exec_params("DELETE FROM cell WHERE mpp_id = $1 AND day = $2", o.mpp_id, day);
-      for (const auto& c : d.cells) {
-        w.exec_prepared("mpp_cell", o.mpp_id, day, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
-                        c[8], c[9], c[10], c[11], c[12], c[13], c[14], c[15], c[16], c[17], c[18],
-                        c[19], c[20]);
+      for (const Day& d : changed) {
+        w.exec_params(
+            "INSERT INTO shipped_day (mpp_id, day, tickets, cells, ratings, digest, shipped_at)"
+            " VALUES ($1, $2, $3, $4, $5, $6, now()) ON CONFLICT (mpp_id, day) DO UPDATE SET"
+            " tickets = excluded.tickets, cells = excluded.cells, ratings = excluded.ratings,"
+            " digest = excluded.digest, shipped_at = now()",
+            o.mpp_id, d.day, d.tickets, static_cast<int>(d.cells.size()),
+            static_cast<int>(d.ratings.size()), d.digest);
+        w.exec_params("DELETE FROM cell WHERE mpp_id = $1 AND day = $2", o.mpp_id, d.day);
+        w.exec_params("DELETE FROM rating WHERE mpp_id = $1 AND day = $2", o.mpp_id, d.day);
       }
-      w.exec_params("DELETE FROM rating WHERE mpp_id = $1 AND day = $2", o.mpp_id, day);
-      for (const auto& r : d.ratings) {
-        w.exec_prepared("mpp_rating", o.mpp_id, day, r[0], r[1], r[2], r[3], r[4], r[5], r[6],
-                        r[7]);
+      std::vector<std::vector<std::string>> cells, ratings;
+      for (const Day& d : changed) {
+        for (const auto& c : d.cells) {
+          cells.push_back({o.mpp_id, d.day});
+          cells.back().insert(cells.back().end(), c.begin(), c.end());
+        }
+        for (const auto& r : d.ratings) {
+          ratings.push_back({o.mpp_id, d.day});
+          ratings.back().insert(ratings.back().end(), r.begin(), r.end());
+        }
       }
+      InsertRows(w, "cell", kCellColumns, cells);
+      InsertRows(w, "rating", kRatingColumns, ratings);
+      RebuildMonth(w, o.mpp_id, changed.front().day);
       w.commit();
-      ++result.days_shipped;
-      result.cells += static_cast<int>(d.cells.size());
-      result.ratings += static_cast<int>(d.ratings.size());
+      for (const Day& d : changed) {
+        ++result.days_shipped;
+        result.cells += static_cast<int>(d.cells.size());
+        result.ratings += static_cast<int>(d.ratings.size());
+      }
     }
   } catch (const pqxx::broken_connection& e) {
     return Status::Error(std::string("the central database is unreachable: ") + e.what());

@@ -7,9 +7,10 @@
 // and the broker's process links no libpq.
 //
 // The unit is a closed, summarized day (report_days): its summary cells with
-// every wait and service time, its ratings. A day is shipped in one
-// transaction that replaces whatever the hall sent for it before, with the
-// digest of what it sent: days the central database lacks, or whose digest
+// every wait and service time, its ratings. A day is shipped in a
+// transaction (one per month: its changed days, then the month's rollups)
+// that replaces whatever the hall sent for it before, with the digest of
+// what it sent: days the central database lacks, or whose digest
 // differs (a restored or rebuilt hall re-summarized them), are sent; the
 // others are not. So a hall offline for a week catches up by itself, a
 // shipper killed mid-day leaves nothing of that day (rolled back), and
@@ -42,7 +43,8 @@ struct ShipResult {
 };
 
 // One pass: the standards in force, then every summarized day that is new or
-// changed, oldest first, one transaction each.
+// changed, oldest first, one transaction a month (its changed days and its
+// monthly rollups made again).
 StatusOr<ShipResult> ShipOnce(pqxx::connection& central, const ShipOptions& options);
 
 // Reads the operators' pseudonym key from `path`, or makes one there (mode

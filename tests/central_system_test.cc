@@ -222,6 +222,43 @@ TEST_F(Central, ThreeHallsShipAndTheCentralReportIsTheSumOfTheirs) {
   ASSERT_EQ(by_province.rows.size(), 2u);
   EXPECT_EQ(by_province.rows[0].key, "Banten");
   EXPECT_EQ(by_province.rows[0].issued + by_province.rows[1].issued, total.issued);
+  // The whole month comes from the monthly rollups: the same counts, shares
+  // and SKM; medians within their histogram bucket of the exact ones.
+  {
+    pqxx::connection c(pg_.Url(db_));
+    for (report::GroupBy by : {report::GroupBy::kService, report::GroupBy::kMpp}) {
+      central::CentralQuery q;
+      q.from = "2026-11-01";
+      q.to = "2026-11-30";
+      q.by = by;
+      bool rollups = false;
+      auto fast = central::CentralReport(c, q, &rollups);
+      q.exact = true;
+      bool exact_rollups = true;
+      auto exact = central::CentralReport(c, q, &exact_rollups);
+      ASSERT_TRUE(fast.ok()) << fast.status().message();
+      ASSERT_TRUE(exact.ok()) << exact.status().message();
+      EXPECT_TRUE(rollups);
+      EXPECT_FALSE(exact_rollups);
+      ASSERT_EQ(fast->rows.size(), exact->rows.size());
+      for (size_t i = 0; i < fast->rows.size(); ++i) {
+        const report::Row& f = fast->rows[i];
+        const report::Row& e = exact->rows[i];
+        ExpectSameFigures(e, f, "rollup " + f.key);
+        EXPECT_EQ(f.skm.respondents, e.skm.respondents) << f.key;
+        EXPECT_DOUBLE_EQ(f.skm.score, e.skm.score) << f.key;
+        EXPECT_NEAR(f.wait.mean_ms, e.wait.mean_ms, 1e-6 * e.wait.mean_ms + 1e-9) << f.key;
+        if (e.wait.n == 0) continue;
+        int b = 0;  // the bucket of the exact median: the rollup's is its middle
+        while (b < 54 && central::BucketMinutes(b).second * 60000 <= e.wait.median_ms) ++b;
+        const auto [lo, hi] = central::BucketMinutes(b);
+        EXPECT_GE(f.wait.median_ms, std::min<int64_t>(lo * 60000LL, e.wait.max_ms)) << f.key;
+        if (hi > 0) {
+          EXPECT_LE(f.wait.median_ms, hi * 60000LL) << f.key;
+        }
+      }
+    }
+  }
   // Shipped again: nothing changed, nothing sent, nothing doubled.
   ASSERT_EQ(Ship(brokers[0]->db_path(), ids[0]), 0);
   EXPECT_NE(ReadFile(dir_.File("ship-" + ids[0] + ".log")).find("shipped 0 day(s)"),
