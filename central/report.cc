@@ -53,6 +53,25 @@ std::string From(const std::string& table) {
 
 constexpr const char* kTotal = "\x01total";  // the GROUPING SETS total's key
 
+// The summed counts both tables have, in this order, after the key and label.
+constexpr const char* kCountSums =
+    ", sum(issued), sum(served), sum(no_show), sum(cancelled), sum(expired), sum(transferred),"
+    " sum(print_failed), sum(priority), sum(out_of_order), sum(appointments), sum(wait_judged),"
+    " sum(wait_within), sum(service_judged), sum(service_within)";
+constexpr int kCountSumColumns = 14;
+
+// A row's label and counts from a query of `key, label` + kCountSums.
+void ReadCounts(const pqxx::row& r, report::Row* row) {
+  row->label = r[1].is_null() ? "" : r[1].as<std::string>();
+  int* counts[] = {&row->issued,         &row->served,        &row->no_show,      &row->cancelled,
+                   &row->expired,        &row->transferred,   &row->print_failed, &row->priority,
+                   &row->out_of_order,   &row->appointments,  &row->wait_judged,  &row->wait_within,
+                   &row->service_judged, &row->service_within};
+  for (int i = 0; i < kCountSumColumns; ++i) {
+    *counts[i] = r[2 + i].is_null() ? 0 : r[2 + i].as<int>();
+  }
+}
+
 std::string KeyOf(const pqxx::field& f) { return f.is_null() ? kTotal : f.as<std::string>(); }
 
 report::Distribution Dist(const pqxx::row& r, int first) {
@@ -80,7 +99,8 @@ bool RollupGrouping(GroupBy by) {
 // Nearest-rank percentiles from summed histograms: the middle of the bucket
 // holding the rank.
 int64_t HistogramRank(const std::vector<int64_t>& hist, int64_t n, double p, int64_t max_ms) {
-  const auto rank = std::max<int64_t>(1, static_cast<int64_t>(std::ceil(p * static_cast<double>(n))));
+  const auto rank =
+      std::max<int64_t>(1, static_cast<int64_t>(std::ceil(p * static_cast<double>(n))));
   int64_t seen = 0;
   for (size_t b = 0; b < hist.size(); ++b) {
     seen += hist[b];
@@ -91,6 +111,19 @@ int64_t HistogramRank(const std::vector<int64_t>& hist, int64_t n, double p, int
     return std::min(mid, max_ms);
   }
   return max_ms;
+}
+
+// A row's ratings and SKM from a query of `key`, the four scores' counts,
+// the respondents, then per element U1..U9 its answers and their sum.
+void ReadRatings(const pqxx::row& r, report::Row* row) {
+  for (int s = 1; s <= 4; ++s) row->ratings[s] = r[s].as<int>();
+  std::array<int, 9> answered{};
+  std::array<int64_t, 9> sums{};
+  for (int i = 0; i < 9; ++i) {
+    answered[i] = r[6 + 2 * i].as<int>();
+    sums[i] = r[7 + 2 * i].as<int64_t>();
+  }
+  row->skm = report::SkmFromSums(r[5].as<int>(), answered, sums);
 }
 
 // The report from the monthly rollups (see report.h).
@@ -109,22 +142,15 @@ Status FromRollups(pqxx::read_transaction& w, const CentralQuery& q,
   };
   const std::string sets = " GROUP BY GROUPING SETS ((" + key + "), ())";
   std::map<std::string, std::array<int64_t, 4>> extremes;  // wait sum, max, service sum, max
-  for (const auto& r : run("SELECT " + key + ", " + label +
-                           ", sum(issued), sum(served), sum(no_show), sum(cancelled),"
-                           " sum(expired), sum(transferred), sum(print_failed), sum(priority),"
-                           " sum(out_of_order), sum(appointments), sum(wait_judged),"
-                           " sum(wait_within), sum(service_judged), sum(service_within),"
-                           " sum(wait_sum), max(wait_max), sum(service_sum), max(service_max)" +
+  for (const auto& r : run("SELECT " + key + ", " + label + kCountSums +
+                           ", sum(wait_sum), max(wait_max), sum(service_sum), max(service_max)" +
                            from("month_service") + sets)) {
     const std::string k = KeyOf(r[0]);
-    report::Row& row = (*rows)[k];
-    row.label = r[1].is_null() ? "" : r[1].as<std::string>();
-    int* counts[] = {&row.issued,      &row.served,       &row.no_show,      &row.cancelled,
-                     &row.expired,     &row.transferred,  &row.print_failed, &row.priority,
-                     &row.out_of_order, &row.appointments, &row.wait_judged,  &row.wait_within,
-                     &row.service_judged, &row.service_within};
-    for (int i = 0; i < 14; ++i) *counts[i] = r[2 + i].is_null() ? 0 : r[2 + i].as<int>();
-    for (int i = 0; i < 4; ++i) extremes[k][i] = r[16 + i].is_null() ? 0 : r[16 + i].as<int64_t>();
+    ReadCounts(r, &(*rows)[k]);
+    for (int i = 0; i < 4; ++i) {
+      const int col = 2 + kCountSumColumns + i;
+      extremes[k][i] = r[col].is_null() ? 0 : r[col].as<int64_t>();
+    }
   }
   // The histograms are summed here, not in SQL: 150,000 rows of 55 buckets
   // unnested and regrouped took 3.5 s for the national year; parsed and added
@@ -143,8 +169,8 @@ Status FromRollups(pqxx::read_transaction& w, const CentralQuery& q,
       p = end;
     }
   };
-  for (const auto& r : run("SELECT " + key + ", c.wait_hist, c.service_hist" +
-                           from("month_service"))) {
+  for (const auto& r :
+       run("SELECT " + key + ", c.wait_hist, c.service_hist" + from("month_service"))) {
     for (const std::string& k : {KeyOf(r[0]), std::string(kTotal)}) {
       auto& h = hist[k];
       add(&h[0], r[1].c_str());
@@ -172,15 +198,7 @@ Status FromRollups(pqxx::read_transaction& w, const CentralQuery& q,
                            ", sum(scores[1]), sum(scores[2]), sum(scores[3]), sum(scores[4]),"
                            " sum(respondents)" +
                            skm_cols + from("month_rating") + sets)) {
-    report::Row& row = (*rows)[KeyOf(r[0])];
-    for (int s = 1; s <= 4; ++s) row.ratings[s] = r[s].as<int>();
-    std::array<int, 9> answered{};
-    std::array<int64_t, 9> sums{};
-    for (int i = 0; i < 9; ++i) {
-      answered[i] = r[6 + 2 * i].as<int>();
-      sums[i] = r[7 + 2 * i].as<int64_t>();
-    }
-    row.skm = report::SkmFromSums(r[5].as<int>(), answered, sums);
+    ReadRatings(r, &(*rows)[KeyOf(r[0])]);
   }
   return Status::Ok();
 }
@@ -205,19 +223,9 @@ void FromCells(pqxx::read_transaction& w, const CentralQuery& q,
     return w.exec_params(sql, q.from, q.to, q.province, q.city, q.mpp);
   };
   // Counts and shares within the standard, summed over the cells.
-  for (const auto& r : run("SELECT " + key + ", " + label +
-                           ", sum(issued), sum(served), sum(no_show), sum(cancelled),"
-                           " sum(expired), sum(transferred), sum(print_failed), sum(priority),"
-                           " sum(out_of_order), sum(appointments), sum(wait_judged),"
-                           " sum(wait_within), sum(service_judged), sum(service_within)" +
-                           From("cell") + " GROUP BY GROUPING SETS ((" + key + "), ())")) {
-    report::Row& row = rows[KeyOf(r[0])];
-    row.label = r[1].is_null() ? "" : r[1].as<std::string>();
-    int* counts[] = {&row.issued,         &row.served,        &row.no_show,      &row.cancelled,
-                     &row.expired,        &row.transferred,   &row.print_failed, &row.priority,
-                     &row.out_of_order,   &row.appointments,  &row.wait_judged,  &row.wait_within,
-                     &row.service_judged, &row.service_within};
-    for (int i = 0; i < 14; ++i) *counts[i] = r[2 + i].is_null() ? 0 : r[2 + i].as<int>();
+  for (const auto& r : run("SELECT " + key + ", " + label + kCountSums + From("cell") +
+                           " GROUP BY GROUPING SETS ((" + key + "), ())")) {
+    ReadCounts(r, &rows[KeyOf(r[0])]);
   }
   // Waiting and service times: nearest-rank percentiles of every stored value.
   for (const char* column : {"waits", "services"}) {
@@ -235,8 +243,8 @@ void FromCells(pqxx::read_transaction& w, const CentralQuery& q,
   std::string skm_cols;
   for (int i = 1; i <= 9; ++i) {
     const std::string u = "c.u[" + std::to_string(i) + "]";
-    skm_cols += ", count(*) FILTER (WHERE " + u + " > 0), coalesce(sum(" + u +
-                ") FILTER (WHERE " + u + " > 0), 0)";
+    skm_cols += ", count(*) FILTER (WHERE " + u + " > 0), coalesce(sum(" + u + ") FILTER (WHERE " +
+                u + " > 0), 0)";
   }
   for (const auto& r :
        run("SELECT " + key +
@@ -244,15 +252,7 @@ void FromCells(pqxx::read_transaction& w, const CentralQuery& q,
            " count(*) FILTER (WHERE score = 3), count(*) FILTER (WHERE score = 4),"
            " count(*) FILTER (WHERE 0 < ANY (c.u))" +
            skm_cols + From("rating") + " GROUP BY GROUPING SETS ((" + key + "), ())")) {
-    report::Row& row = rows[KeyOf(r[0])];
-    for (int s = 1; s <= 4; ++s) row.ratings[s] = r[s].as<int>();
-    std::array<int, 9> answered{};
-    std::array<int64_t, 9> sums{};
-    for (int i = 0; i < 9; ++i) {
-      answered[i] = r[6 + 2 * i].as<int>();
-      sums[i] = r[7 + 2 * i].as<int64_t>();
-    }
-    row.skm = report::SkmFromSums(r[5].as<int>(), answered, sums);
+    ReadRatings(r, &rows[KeyOf(r[0])]);
   }
 }
 

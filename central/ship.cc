@@ -212,10 +212,9 @@ void InsertRows(pqxx::work& w, const std::string& table, const std::vector<std::
 // The month of `day`'s rollups for this hall, made again from its cells and
 // ratings in the central database (in the day's transaction: exactly once).
 void RebuildMonth(pqxx::work& w, const std::string& mpp, const std::string& day) {
-  static const std::string kMonth =
-      "date_trunc('month', $2::date)::date";
-  static const std::string kInMonth = " mpp_id = $1 AND day >= " + kMonth + " AND day < (" + kMonth +
-                                      " + interval '1 month')";
+  static const std::string kMonth = "date_trunc('month', $2::date)::date";
+  static const std::string kInMonth =
+      " mpp_id = $1 AND day >= " + kMonth + " AND day < (" + kMonth + " + interval '1 month')";
   w.exec_params("DELETE FROM month_service WHERE mpp_id = $1 AND month = " + kMonth, mpp, day);
   w.exec_params("DELETE FROM month_rating WHERE mpp_id = $1 AND month = " + kMonth, mpp, day);
   w.exec_params(
@@ -239,8 +238,8 @@ void RebuildMonth(pqxx::work& w, const std::string& mpp, const std::string& day)
       mpp, day);
   std::string scores = "ARRAY[", answered = "ARRAY[", sums = "ARRAY[";
   for (int s = 1; s <= 4; ++s) {
-    scores += std::string(s > 1 ? ", " : "") + "count(*) FILTER (WHERE score = " +
-              std::to_string(s) + ")::int";
+    scores += std::string(s > 1 ? ", " : "") +
+              "count(*) FILTER (WHERE score = " + std::to_string(s) + ")::int";
   }
   for (int i = 1; i <= 9; ++i) {
     const std::string u = "u[" + std::to_string(i) + "]";
@@ -340,14 +339,14 @@ StatusOr<ShipResult> ShipOnce(pqxx::connection& central, const ShipOptions& o) {
       months[day.substr(0, 7)].push_back(std::move(d));
     }
     static const std::vector<std::string> kCellColumns = {
-        "mpp_id",       "day",         "service",     "counter_id",     "operator",
-        "weekday",      "hour",        "issued",      "served",         "no_show",
-        "cancelled",    "expired",     "transferred", "print_failed",   "priority",
-        "out_of_order", "appointments", "wait_judged", "wait_within",   "service_judged",
-        "service_within", "waits",     "services"};
+        "mpp_id",         "day",          "service",     "counter_id",   "operator",
+        "weekday",        "hour",         "issued",      "served",       "no_show",
+        "cancelled",      "expired",      "transferred", "print_failed", "priority",
+        "out_of_order",   "appointments", "wait_judged", "wait_within",  "service_judged",
+        "service_within", "waits",        "services"};
     static const std::vector<std::string> kRatingColumns = {
-        "mpp_id", "day", "ticket_id", "service", "counter_id", "operator", "weekday", "hour",
-        "score",  "u"};
+        "mpp_id",   "day",     "ticket_id", "service", "counter_id",
+        "operator", "weekday", "hour",      "score",   "u"};
     for (const auto& [month, changed] : months) {
       pqxx::work w(central);
       for (const Day& d : changed) {

@@ -38,7 +38,7 @@ class Central : public ::testing::Test {
   // A hall registered centrally; ids are unique per test process (roles are
   // the server's, shared by the tests running at once).
   std::string AddHall(const std::string& name, const std::string& province) {
-    const std::string id = name + "-" + std::to_string(::getpid());
+    std::string id = name + "-" + std::to_string(::getpid());
     EXPECT_EQ(RunCentral({"add-mpp", "--mpp", id, "--name", "MPP " + name, "--city", "Kota " + name,
                           "--province", province, "--password-file", dir_.File("pw")}),
               0)

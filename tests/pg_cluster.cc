@@ -44,8 +44,7 @@ PgCluster::~PgCluster() {
 }
 
 std::string PgCluster::NewDatabase() {
-  const std::string name =
-      "mpp_test_" + std::to_string(::getpid()) + "_" + std::to_string(++databases_);
+  std::string name = "mpp_test_" + std::to_string(::getpid()) + "_" + std::to_string(++databases_);
   pqxx::connection c(Url("postgres"));
   pqxx::nontransaction n(c);
   n.exec("DROP DATABASE IF EXISTS " + name);

@@ -36,11 +36,18 @@ size_t Append(char* data, size_t size, size_t n, void* out) {
   return size * n;
 }
 
-Http Fetch(const std::string& url, const std::string& method = "GET") {
+// One request; with `fields`, a form (application/x-www-form-urlencoded)
+// POSTed as a browser sends it. Redirects are not followed (Location is in
+// the headers).
+Http Perform(const std::string& url, const std::string& method, const std::string* fields) {
   Http h;
   CURL* c = curl_easy_init();
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method.c_str());
+  if (fields) {
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, fields->c_str());
+  } else {
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method.c_str());
+  }
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &Append);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &h.body);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, &Append);
@@ -51,21 +58,12 @@ Http Fetch(const std::string& url, const std::string& method = "GET") {
   return h;
 }
 
-// A form sent as a browser sends it (application/x-www-form-urlencoded);
-// redirects are not followed (Location is in the headers).
+Http Fetch(const std::string& url, const std::string& method = "GET") {
+  return Perform(url, method, nullptr);
+}
+
 Http Post(const std::string& url, const std::string& fields) {
-  Http h;
-  CURL* c = curl_easy_init();
-  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(c, CURLOPT_POSTFIELDS, fields.c_str());
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &Append);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &h.body);
-  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, &Append);
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, &h.headers);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 10000L);
-  if (curl_easy_perform(c) == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &h.code);
-  curl_easy_cleanup(c);
-  return h;
+  return Perform(url, "POST", &fields);
 }
 
 std::string Match(const std::string& text, const std::string& pattern) {

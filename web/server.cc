@@ -454,12 +454,9 @@ MHD_Result WebServer::TicketRoute(MHD_Connection* c, const Request& r, const std
         watch_->Request(token);
         return MHD_YES;
       }
-      Count(route, 503);
-      return Page(c, 503,
-                  MessagePage(T(r.lang, "Sistem antrean belum terhubung", "Not connected"),
-                              T(r.lang, "Coba lagi sebentar. Nomor Anda tetap berlaku.",
-                                "Try again in a moment. Your number is still valid."),
-                              ctx));
+      return NotConnected(c, route, ctx,
+                          T(r.lang, "Coba lagi sebentar. Nomor Anda tetap berlaku.",
+                            "Try again in a moment. Your number is still valid."));
     }
   } else {
     status.emplace();
@@ -698,6 +695,14 @@ std::string ReplyText(const v1::Reply& reply, Lang l) {
 
 }  // namespace
 
+MHD_Result WebServer::NotConnected(MHD_Connection* c, const std::string& route,
+                                   const PageContext& ctx, const std::string& text) {
+  Count(route, 503);
+  return Page(
+      c, 503,
+      MessagePage(T(ctx.lang, "Sistem antrean belum terhubung", "Not connected"), text, ctx));
+}
+
 MHD_Result WebServer::Redirect(MHD_Connection* c, const std::string& location) {
   MHD_Response* r = MHD_create_response_from_buffer(0, nullptr, MHD_RESPMEM_PERSISTENT);
   MHD_add_response_header(r, "Location", location.c_str());
@@ -819,12 +824,9 @@ MHD_Result WebServer::ServiceSlots(MHD_Connection* c, const Request& r, const Ca
       return Redirect(c, "/b/" + (*reply)->booking().code() + lang_q);
     }
     if (!*reply) {
-      Count("book", 503);
-      return Page(c, 503,
-                  MessagePage(T(r.lang, "Sistem antrean belum terhubung", "Not connected"),
-                              T(r.lang, "Janji temu belum dibuat. Coba lagi sebentar.",
-                                "No appointment was made. Try again in a moment."),
-                              ctx));
+      return NotConnected(c, "book", ctx,
+                          T(r.lang, "Janji temu belum dibuat. Coba lagi sebentar.",
+                            "No appointment was made. Try again in a moment."));
     }
     // Refused (the slot filled meanwhile, a bad phone number): the form
     // again with the reason, from fresh slots.
@@ -837,12 +839,9 @@ MHD_Result WebServer::ServiceSlots(MHD_Connection* c, const Request& r, const Ca
   const auto* reply = Ask(c, parked, std::move(list));
   if (!reply) return MHD_YES;
   if (!*reply || (*reply)->error().code() != v1::OK) {
-    Count("booking", 503);
-    return Page(c, 503,
-                MessagePage(T(r.lang, "Sistem antrean belum terhubung", "Not connected"),
-                            *reply ? ReplyText(**reply, r.lang)
-                                   : T(r.lang, "Coba lagi sebentar.", "Try again in a moment."),
-                            ctx));
+    return NotConnected(c, "booking", ctx,
+                        *reply ? ReplyText(**reply, r.lang)
+                               : T(r.lang, "Coba lagi sebentar.", "Try again in a moment."));
   }
   SlotsInput in;
   in.service = s;
@@ -889,12 +888,9 @@ MHD_Result WebServer::BookingCode(MHD_Connection* c, const Request& r, const Cat
   const auto* reply = Ask(c, parked, std::move(req));
   if (!reply) return MHD_YES;
   if (!*reply) {
-    Count("b", 503);
-    return Page(c, 503,
-                MessagePage(T(r.lang, "Sistem antrean belum terhubung", "Not connected"),
-                            T(r.lang, "Coba lagi sebentar. Janji temu Anda tetap berlaku.",
-                              "Try again in a moment. Your appointment still stands."),
-                            ctx));
+    return NotConnected(c, "b", ctx,
+                        T(r.lang, "Coba lagi sebentar. Janji temu Anda tetap berlaku.",
+                          "Try again in a moment. Your appointment still stands."));
   }
   const v1::Reply& answer = **reply;
   if (answer.error().code() == v1::NOT_FOUND) return not_found();

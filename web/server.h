@@ -124,6 +124,9 @@ class WebServer {
   const std::optional<v1::Reply>* Ask(MHD_Connection* c, Parked** parked, v1::Request request,
                                       std::string request_id = "");
   MHD_Result Redirect(MHD_Connection* c, const std::string& location);
+  // 503: the broker did not answer; `text` says what that means for the visitor.
+  MHD_Result NotConnected(MHD_Connection* c, const std::string& route, const PageContext& ctx,
+                          const std::string& text);
   std::string Metrics();
   std::string StreamPayload(Stream* s);
   std::shared_ptr<const Shared> Current() const;
