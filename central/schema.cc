@@ -127,6 +127,37 @@ CREATE TABLE month_rating (
   PRIMARY KEY (mpp_id, month, service)
 );
 )sql",
+    // 3: anonymous ticket facts: times, outcome, priority reason, source -
+    // no number a visitor holds, no token, no name; the operator as shipped
+    // (a pseudonym unless the hall opted in).
+    R"sql(
+CREATE TABLE ticket_fact (
+  mpp_id          text   NOT NULL,
+  day             date   NOT NULL,
+  ticket_id       bigint NOT NULL,
+  service         text   NOT NULL,
+  issued_service  text   NOT NULL,
+  state           text   NOT NULL,
+  priority        text   NOT NULL,
+  source          text   NOT NULL,
+  appointment     smallint,          -- 1 on time, 2 late, NULL a walk-in
+  issued_ms       bigint NOT NULL,
+  first_called_ms bigint,
+  serving_ms      bigint,
+  finished_ms     bigint,
+  wait_ms         bigint,
+  service_ms      bigint,
+  wait_met        boolean,
+  service_met     boolean,
+  transfers       int    NOT NULL,
+  recalls         int    NOT NULL,
+  counter_id      int,
+  operator        text   NOT NULL,
+  out_of_order    text,
+  PRIMARY KEY (mpp_id, day, ticket_id),
+  FOREIGN KEY (mpp_id, day) REFERENCES shipped_day ON DELETE CASCADE
+);
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kCentralSchemaVersion);
 
@@ -135,10 +166,10 @@ const char* const kSecurity = R"sql(
 DO $$ BEGIN CREATE ROLE mpp_shipper NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
 DO $$ BEGIN CREATE ROLE mpp_reader NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
 GRANT USAGE ON SCHEMA public TO mpp_shipper, mpp_reader;
-GRANT SELECT ON mpp, shipped_day, cell, rating, standard, month_service, month_rating
+GRANT SELECT ON mpp, shipped_day, cell, rating, standard, month_service, month_rating, ticket_fact
   TO mpp_reader;
 GRANT SELECT, INSERT, UPDATE, DELETE
-  ON shipped_day, cell, rating, standard, month_service, month_rating TO mpp_shipper;
+  ON shipped_day, cell, rating, standard, month_service, month_rating, ticket_fact TO mpp_shipper;
 GRANT EXECUTE ON FUNCTION central_mpp_of_user() TO mpp_shipper;
 ALTER TABLE shipped_day ENABLE ROW LEVEL SECURITY;
 ALTER TABLE cell ENABLE ROW LEVEL SECURITY;
@@ -146,6 +177,7 @@ ALTER TABLE rating ENABLE ROW LEVEL SECURITY;
 ALTER TABLE standard ENABLE ROW LEVEL SECURITY;
 ALTER TABLE month_service ENABLE ROW LEVEL SECURITY;
 ALTER TABLE month_rating ENABLE ROW LEVEL SECURITY;
+ALTER TABLE ticket_fact ENABLE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS own_rows ON shipped_day;
 CREATE POLICY own_rows ON shipped_day TO mpp_shipper
   USING (mpp_id = central_mpp_of_user()) WITH CHECK (mpp_id = central_mpp_of_user());
@@ -174,6 +206,11 @@ DROP POLICY IF EXISTS read_all ON standard;
 CREATE POLICY read_all ON standard FOR SELECT TO mpp_reader USING (true);
 DROP POLICY IF EXISTS read_all ON month_service;
 CREATE POLICY read_all ON month_service FOR SELECT TO mpp_reader USING (true);
+DROP POLICY IF EXISTS own_rows ON ticket_fact;
+CREATE POLICY own_rows ON ticket_fact TO mpp_shipper
+  USING (mpp_id = central_mpp_of_user()) WITH CHECK (mpp_id = central_mpp_of_user());
+DROP POLICY IF EXISTS read_all ON ticket_fact;
+CREATE POLICY read_all ON ticket_fact FOR SELECT TO mpp_reader USING (true);
 DROP POLICY IF EXISTS read_all ON month_rating;
 CREATE POLICY read_all ON month_rating FOR SELECT TO mpp_reader USING (true);
 )sql";

@@ -16,7 +16,7 @@
 
 namespace mpp::central {
 
-inline constexpr int kCentralSchemaVersion = 2;
+inline constexpr int kCentralSchemaVersion = 3;
 
 // Creates or migrates the schema and the two group roles. Run as the
 // database's owner.

@@ -91,9 +91,12 @@ std::string Hex(const unsigned char* p, size_t n) {
 struct Day {
   std::string day;
   int tickets = 0;
-  std::vector<std::vector<std::string>> cells, ratings;
+  std::vector<std::vector<std::string>> cells, ratings, facts;
   std::string digest;
 };
+
+// A field that is SQL NULL in InsertRows.
+const std::string kNull("\x01null");
 
 // The day's rows as they will be inserted, and their digest. `offset`: the
 // hall's UTC offset (a rating's weekday and hour are local).
@@ -141,6 +144,22 @@ Day ReadDay(sqlite3* db, const std::string& day, int tickets, int offset, const 
                          op(r.Text(3)), std::to_string(t.weekday),
                          std::to_string(t.minute_of_day / 60), std::to_string(r.Int(5)), u});
   }
+  // Anonymous ticket facts: no number a visitor holds, no token, no name.
+  Query t(db,
+          "SELECT id, service, issued_service, state, priority, source, appointment, issued_ms,"
+          " first_called_ms, serving_ms, finished_ms, wait_ms, service_ms, wait_met, service_met,"
+          " transfers, recalls, counter_id, operator_id, out_of_order FROM tickets"
+          " WHERE business_day = ?1 ORDER BY id");
+  t.Bind(1, day);
+  while (t.Step()) {
+    auto num = [&](int i) { return t.Null(i) ? kNull : std::to_string(t.Int(i)); };
+    auto flag = [&](int i) { return t.Null(i) ? kNull : (t.Int(i) ? "true" : "false"); };
+    d.facts.push_back({num(0),    t.Text(1), t.Text(2),      t.Text(3),
+                       t.Text(4), t.Text(5), num(6),         num(7),
+                       num(8),    num(9),    num(10),        num(11),
+                       num(12),   flag(13),  flag(14),       num(15),
+                       num(16),   num(17),   op(t.Text(18)), t.Null(19) ? kNull : t.Text(19)});
+  }
   crypto_generichash_state h;
   crypto_generichash_init(&h, nullptr, 0, 32);
   auto feed = [&](const std::vector<std::vector<std::string>>& rows, char tag) {
@@ -155,6 +174,7 @@ Day ReadDay(sqlite3* db, const std::string& day, int tickets, int offset, const 
   };
   feed(d.cells, 'c');
   feed(d.ratings, 'r');
+  feed(d.facts, 't');
   unsigned char out[32];
   crypto_generichash_final(&h, out, sizeof out);
   d.digest = Hex(out, sizeof out);
@@ -202,7 +222,10 @@ void InsertRows(pqxx::work& w, const std::string& table, const std::vector<std::
     std::string sql = head;
     for (size_t r = first; r < rows.size() && r < first + 500; ++r) {
       sql += r == first ? "(" : ", (";
-      for (size_t f = 0; f < rows[r].size(); ++f) sql += (f ? ", " : "") + w.quote(rows[r][f]);
+      for (size_t f = 0; f < rows[r].size(); ++f) {
+        sql += f ? ", " : "";
+        sql += rows[r][f] == kNull ? "NULL" : w.quote(rows[r][f]);
+      }
       sql += ")";
     }
     w.exec(sql);
@@ -344,6 +367,11 @@ StatusOr<ShipResult> ShipOnce(pqxx::connection& central, const ShipOptions& o) {
         "cancelled",      "expired",      "transferred", "print_failed", "priority",
         "out_of_order",   "appointments", "wait_judged", "wait_within",  "service_judged",
         "service_within", "waits",        "services"};
+    static const std::vector<std::string> kFactColumns = {
+        "mpp_id",      "day",        "ticket_id",   "service",     "issued_service",  "state",
+        "priority",    "source",     "appointment", "issued_ms",   "first_called_ms", "serving_ms",
+        "finished_ms", "wait_ms",    "service_ms",  "wait_met",    "service_met",     "transfers",
+        "recalls",     "counter_id", "operator",    "out_of_order"};
     static const std::vector<std::string> kRatingColumns = {
         "mpp_id",   "day",     "ticket_id", "service", "counter_id",
         "operator", "weekday", "hour",      "score",   "u"};
@@ -359,9 +387,14 @@ StatusOr<ShipResult> ShipOnce(pqxx::connection& central, const ShipOptions& o) {
             static_cast<int>(d.ratings.size()), d.digest);
         w.exec_params("DELETE FROM cell WHERE mpp_id = $1 AND day = $2", o.mpp_id, d.day);
         w.exec_params("DELETE FROM rating WHERE mpp_id = $1 AND day = $2", o.mpp_id, d.day);
+        w.exec_params("DELETE FROM ticket_fact WHERE mpp_id = $1 AND day = $2", o.mpp_id, d.day);
       }
-      std::vector<std::vector<std::string>> cells, ratings;
+      std::vector<std::vector<std::string>> cells, ratings, facts;
       for (const Day& d : changed) {
+        for (const auto& f : d.facts) {
+          facts.push_back({o.mpp_id, d.day});
+          facts.back().insert(facts.back().end(), f.begin(), f.end());
+        }
         for (const auto& c : d.cells) {
           cells.push_back({o.mpp_id, d.day});
           cells.back().insert(cells.back().end(), c.begin(), c.end());
@@ -373,6 +406,7 @@ StatusOr<ShipResult> ShipOnce(pqxx::connection& central, const ShipOptions& o) {
       }
       InsertRows(w, "cell", kCellColumns, cells);
       InsertRows(w, "rating", kRatingColumns, ratings);
+      InsertRows(w, "ticket_fact", kFactColumns, facts);
       RebuildMonth(w, o.mpp_id, changed.front().day);
       w.commit();
       for (const Day& d : changed) {

@@ -296,6 +296,11 @@ TEST_F(Central, ALinkDownForTwoDaysCatchesUpAndARebuiltHallCountsNothingTwice) {
   const report::Report local = Local(b.db_path(), "2026-11-30", "2026-12-02");
   ASSERT_EQ(local.total.issued, 12);
   ExpectSameFigures(local.total, CentralOf("2026-11-30", "2026-12-02").total, "caught up");
+  // Every ticket as an anonymous fact (times, outcome, source), once.
+  EXPECT_EQ(Count("SELECT count(*) FROM ticket_fact"), 12);
+  EXPECT_EQ(Count("SELECT count(*) FROM ticket_fact WHERE state = 'DONE' AND source <> ''"
+                  " AND wait_ms IS NOT NULL AND service_ms IS NOT NULL AND operator LIKE 'op-%'"),
+            12);
   // The hall is rebuilt: its summaries are made again from its tickets (as
   // after a restore from a backup). Same content, same digest: nothing sent.
   {
@@ -308,6 +313,7 @@ TEST_F(Central, ALinkDownForTwoDaysCatchesUpAndARebuiltHallCountsNothingTwice) {
   EXPECT_NE(ReadFile(dir_.File("ship-" + id + ".log")).find("shipped 0 day(s)"), std::string::npos)
       << ReadFile(dir_.File("ship-" + id + ".log"));
   ExpectSameFigures(local.total, CentralOf("2026-11-30", "2026-12-02").total, "rebuilt");
+  EXPECT_EQ(Count("SELECT count(*) FROM ticket_fact"), 12);
 }
 
 TEST_F(Central, AShipperKilledInTheMiddleOfADayLeavesNothingOfIt) {
@@ -343,6 +349,7 @@ TEST_F(Central, AShipperKilledInTheMiddleOfADayLeavesNothingOfIt) {
       20000));
   EXPECT_EQ(Count("SELECT count(*) FROM shipped_day"), 0);
   EXPECT_EQ(Count("SELECT count(*) FROM cell"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM ticket_fact"), 0);
   // The next pass ships the day once.
   ASSERT_EQ(Ship(b.db_path(), id), 0);
   ASSERT_EQ(Ship(b.db_path(), id), 0);
