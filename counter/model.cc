@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "common/client.h"
+#include "common/ticket_rules.h"
 #include "common/wire.h"
 
 namespace mpp::counter {
@@ -34,13 +35,6 @@ std::string Clock(Millis ms) {
 
 namespace {
 
-// Where a ticket's wait starts: its issue, or for a booking checked in on
-// time its slot's start (docs/PROTOCOL.md section 10).
-Millis WaitFrom(const v1::Ticket& t) {
-  return t.appointment_ms() > 0 && !t.appointment_late()
-             ? std::max(t.issued_ms(), t.appointment_ms())
-             : t.issued_ms();
-}
 
 // The broker refused this workstation's key in the handshake (BrokerClient's
 // PERMISSION_DENIED): retrying will not help, the admin must register it.
@@ -529,7 +523,7 @@ CurrentView CounterModel::Current() const {
                      : T2("Janji temu pukul ", "Appointment at ") + at;
   }
   const Millis waited =
-      std::max<Millis>(0, (t->first_called_ms() > 0 ? t->first_called_ms() : now_) - WaitFrom(*t));
+      std::max<Millis>(0, (t->first_called_ms() > 0 ? t->first_called_ms() : now_) - WaitStartMs(*t));
   char buf[160];
   std::snprintf(buf, sizeof buf,
                 T2("Menunggu %s (target %d menit)", "Waited %s (target %d min)").c_str(),
@@ -584,7 +578,7 @@ std::vector<WaitingRow> CounterModel::Waiting() const {
                     options_.lang);
     }
     r.held = held_here;
-    const Millis waited = std::max<Millis>(0, now_ - WaitFrom(t));
+    const Millis waited = std::max<Millis>(0, now_ - WaitStartMs(t));
     r.waited = DurationText(waited, options_.lang, /*seconds=*/false);
     r.tone = ToneFor(waited, t.wait_target_min());
     std::tuple<int, Millis, int64_t> key{held_here ? 2 : (r.priority ? 0 : 1), t.arrival_ms(),

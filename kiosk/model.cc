@@ -45,6 +45,10 @@ KioskModel::KioskModel(Options options) : options_(std::move(options)), lang_(op
 
 void KioskModel::SetCatalog(const v1::Catalog& catalog) {
   catalog_ = std::make_unique<CatalogIndex>(catalog);
+  takes_appointments_ = false;  // asked on every frame of the start screen: decided here
+  for (const auto& s : catalog.services()) {
+    takes_appointments_ |= s.appointments().slot_min() > 0 && !s.retired();
+  }
   if (screen_ == Screen::kConnecting) screen_ = Screen::kAgencies;
 }
 
@@ -191,14 +195,6 @@ void KioskModel::Issue(v1::PriorityReason reason) {
   checking_in_ = false;
   screen_ = Screen::kIssuing;
   jobs_.push_back(std::move(job));
-}
-
-bool KioskModel::TakesAppointments() const {
-  if (!catalog_) return false;
-  for (const auto& s : catalog_->catalog().services()) {
-    if (s.appointments().slot_min() > 0 && !s.retired()) return true;
-  }
-  return false;
 }
 
 void KioskModel::TapAppointment() {

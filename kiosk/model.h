@@ -177,7 +177,7 @@ class KioskModel {
   // the last try was not sent (empty: none).
   std::string CheckInCode() const;
   // Some service takes appointments: the start screen offers the check-in.
-  bool TakesAppointments() const;
+  bool TakesAppointments() const { return takes_appointments_; }
   const std::string& check_in_error() const { return check_in_error_; }
   // The service and reason of the pending or last issue (for tests).
   const std::optional<Job>& pending_issue() const { return pending_; }
@@ -230,6 +230,7 @@ class KioskModel {
   std::string typed_;           // kCheckIn: what was typed or scanned
   std::string check_in_error_;  // kCheckIn: why it was not sent
   bool checking_in_ = false;    // the pending or last request is a check-in
+  bool takes_appointments_ = false;  // of the catalog in force (SetCatalog)
   std::vector<Job> jobs_;
 };
 

@@ -11,6 +11,7 @@
 #include "broker/core/core_text.h"
 #include "broker/core/forecast.h"
 #include "common/i18n.h"
+#include "common/ticket_rules.h"
 #include "common/ticket_token.h"
 #include "common/z85.h"
 
@@ -848,9 +849,7 @@ Outcome QueueCore::Called(const Desk& d, v1::Ticket t, Millis now) {
   t.set_operator_id(d.state.operator_id());
   if (t.first_called_ms() == 0) {
     t.set_first_called_ms(now);
-    // An appointment's wait counts from its slot's start (it may come early).
-    const Millis since = appointment ? std::max(t.issued_ms(), t.appointment_ms()) : t.issued_ms();
-    t.set_wait_ms(std::max<Millis>(0, now - since));
+    t.set_wait_ms(std::max<Millis>(0, now - WaitStartMs(t)));
     t.set_wait_met(t.wait_ms() <= static_cast<Millis>(t.wait_target_min()) * 60000);
   }
   v1::Counter c = d.state;
