@@ -161,59 +161,47 @@ CREATE TABLE ticket_fact (
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kCentralSchemaVersion);
 
-// Row-level security and grants, applied after every migration (idempotent).
-const char* const kSecurity = R"sql(
-DO $$ BEGIN CREATE ROLE mpp_shipper NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
-DO $$ BEGIN CREATE ROLE mpp_reader NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
-GRANT USAGE ON SCHEMA public TO mpp_shipper, mpp_reader;
-GRANT SELECT ON mpp, shipped_day, cell, rating, standard, month_service, month_rating, ticket_fact
-  TO mpp_reader;
-GRANT SELECT, INSERT, UPDATE, DELETE
-  ON shipped_day, cell, rating, standard, month_service, month_rating, ticket_fact TO mpp_shipper;
-GRANT EXECUTE ON FUNCTION central_mpp_of_user() TO mpp_shipper;
-ALTER TABLE shipped_day ENABLE ROW LEVEL SECURITY;
-ALTER TABLE cell ENABLE ROW LEVEL SECURITY;
-ALTER TABLE rating ENABLE ROW LEVEL SECURITY;
-ALTER TABLE standard ENABLE ROW LEVEL SECURITY;
-ALTER TABLE month_service ENABLE ROW LEVEL SECURITY;
-ALTER TABLE month_rating ENABLE ROW LEVEL SECURITY;
-ALTER TABLE ticket_fact ENABLE ROW LEVEL SECURITY;
-DROP POLICY IF EXISTS own_rows ON shipped_day;
-CREATE POLICY own_rows ON shipped_day TO mpp_shipper
-  USING (mpp_id = central_mpp_of_user()) WITH CHECK (mpp_id = central_mpp_of_user());
-DROP POLICY IF EXISTS own_rows ON cell;
-CREATE POLICY own_rows ON cell TO mpp_shipper
-  USING (mpp_id = central_mpp_of_user()) WITH CHECK (mpp_id = central_mpp_of_user());
-DROP POLICY IF EXISTS own_rows ON rating;
-CREATE POLICY own_rows ON rating TO mpp_shipper
-  USING (mpp_id = central_mpp_of_user()) WITH CHECK (mpp_id = central_mpp_of_user());
-DROP POLICY IF EXISTS own_rows ON standard;
-CREATE POLICY own_rows ON standard TO mpp_shipper
-  USING (mpp_id = central_mpp_of_user()) WITH CHECK (mpp_id = central_mpp_of_user());
-DROP POLICY IF EXISTS own_rows ON month_service;
-CREATE POLICY own_rows ON month_service TO mpp_shipper
-  USING (mpp_id = central_mpp_of_user()) WITH CHECK (mpp_id = central_mpp_of_user());
-DROP POLICY IF EXISTS own_rows ON month_rating;
-CREATE POLICY own_rows ON month_rating TO mpp_shipper
-  USING (mpp_id = central_mpp_of_user()) WITH CHECK (mpp_id = central_mpp_of_user());
-DROP POLICY IF EXISTS read_all ON shipped_day;
-CREATE POLICY read_all ON shipped_day FOR SELECT TO mpp_reader USING (true);
-DROP POLICY IF EXISTS read_all ON cell;
-CREATE POLICY read_all ON cell FOR SELECT TO mpp_reader USING (true);
-DROP POLICY IF EXISTS read_all ON rating;
-CREATE POLICY read_all ON rating FOR SELECT TO mpp_reader USING (true);
-DROP POLICY IF EXISTS read_all ON standard;
-CREATE POLICY read_all ON standard FOR SELECT TO mpp_reader USING (true);
-DROP POLICY IF EXISTS read_all ON month_service;
-CREATE POLICY read_all ON month_service FOR SELECT TO mpp_reader USING (true);
-DROP POLICY IF EXISTS own_rows ON ticket_fact;
-CREATE POLICY own_rows ON ticket_fact TO mpp_shipper
-  USING (mpp_id = central_mpp_of_user()) WITH CHECK (mpp_id = central_mpp_of_user());
-DROP POLICY IF EXISTS read_all ON ticket_fact;
-CREATE POLICY read_all ON ticket_fact FOR SELECT TO mpp_reader USING (true);
-DROP POLICY IF EXISTS read_all ON month_rating;
-CREATE POLICY read_all ON month_rating FOR SELECT TO mpp_reader USING (true);
-)sql";
+// The tables of hall data: each hall's shipper writes only its own rows,
+// readers read all (row-level security).
+const char* const kHallTables[] = {"shipped_day",   "cell",         "rating",     "standard",
+                                   "month_service", "month_rating", "ticket_fact"};
+
+// Roles, grants and row-level security, applied after every migration
+// (idempotent): the same two policies on every table of hall data.
+std::string SecuritySql() {
+  std::string tables;
+  for (const char* t : kHallTables) tables += std::string(tables.empty() ? "" : ", ") + t;
+  std::string sql =
+      "DO $$ BEGIN CREATE ROLE mpp_shipper NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; "
+      "END $$;\n"
+      "DO $$ BEGIN CREATE ROLE mpp_reader NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; "
+      "END $$;\n"
+      "GRANT USAGE ON SCHEMA public TO mpp_shipper, mpp_reader;\n"
+      "GRANT SELECT ON mpp, " +
+      tables +
+      " TO mpp_reader;\n"
+      "GRANT SELECT, INSERT, UPDATE, DELETE ON " +
+      tables +
+      " TO mpp_shipper;\n"
+      "GRANT EXECUTE ON FUNCTION central_mpp_of_user() TO mpp_shipper;\n";
+  for (const std::string t : kHallTables) {
+    sql += "ALTER TABLE " + t +
+           " ENABLE ROW LEVEL SECURITY;\n"
+           "DROP POLICY IF EXISTS own_rows ON " +
+           t +
+           ";\n"
+           "CREATE POLICY own_rows ON " +
+           t +
+           " TO mpp_shipper USING (mpp_id = "
+           "central_mpp_of_user()) WITH CHECK (mpp_id = central_mpp_of_user());\n"
+           "DROP POLICY IF EXISTS read_all ON " +
+           t +
+           ";\n"
+           "CREATE POLICY read_all ON " +
+           t + " FOR SELECT TO mpp_reader USING (true);\n";
+  }
+  return sql;
+}
 
 }  // namespace
 
@@ -247,7 +235,7 @@ Status ApplySchema(pqxx::connection& db) {
       w.exec(kMigrations[v]);
       w.exec("INSERT INTO central_version VALUES (" + std::to_string(v + 1) + ")");
     }
-    w.exec(kSecurity);
+    w.exec(SecuritySql());
     w.commit();
     return Status::Ok();
   } catch (const std::exception& e) {

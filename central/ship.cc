@@ -13,14 +13,12 @@
 #include <sstream>
 #include <vector>
 
-#include "broker/store/schema_version.h"
+#include "broker/report/build.h"
 #include "common/time_util.h"
 #include "mpp/v1/mpp.pb.h"
 
 namespace mpp::central {
 namespace {
-
-using Db = std::unique_ptr<sqlite3, decltype(&sqlite3_close)>;
 
 class Query {
  public:
@@ -37,17 +35,16 @@ class Query {
   }
   int64_t Int(int i) { return sqlite3_column_int64(q_, i); }
   bool Null(int i) { return sqlite3_column_type(q_, i) == SQLITE_NULL; }
-  // A blob of little-endian uint32 milliseconds (report cells) as "{1,2,3}".
+  // A report cell's times (report::UnpackMs) as a PostgreSQL array "{1,2,3}".
   std::string MsArray(int i, int* n) {
-    const auto* p = static_cast<const unsigned char*>(sqlite3_column_blob(q_, i));
-    const int count = sqlite3_column_bytes(q_, i) / 4;
-    *n = count;
+    std::vector<int64_t> ms;
+    report::UnpackMs(sqlite3_column_blob(q_, i), sqlite3_column_bytes(q_, i), &ms);
+    *n = static_cast<int>(ms.size());
     std::string out = "{";
-    for (int k = 0; k < count; ++k, p += 4) {
-      const uint32_t v = p[0] | (p[1] << 8) | (p[2] << 16) | (static_cast<uint32_t>(p[3]) << 24);
+    for (size_t k = 0; k < ms.size(); ++k) {
       if (k) out += ',';
       // int4 in PostgreSQL: a wait of more than 24 days does not occur.
-      out += std::to_string(std::min<uint32_t>(v, 2147483647u));
+      out += std::to_string(std::min<int64_t>(ms[k], 2147483647));
     }
     return out + "}";
   }
@@ -57,24 +54,11 @@ class Query {
   bool ok_ = false;
 };
 
-StatusOr<Db> OpenHall(const std::string& path) {
-  sqlite3* raw = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) !=
-      SQLITE_OK) {
-    const std::string m = raw ? sqlite3_errmsg(raw) : "out of memory";
-    sqlite3_close(raw);
-    return Status::Error("cannot open " + path + " read-only: " + m +
-                         " (mpp-ship needs read access to the broker's database and its -wal)");
-  }
-  Db db(raw, &sqlite3_close);
-  sqlite3_busy_timeout(raw, 5000);
-  Query v(raw, "PRAGMA user_version");
-  const int version = v.ok() && v.Step() ? static_cast<int>(v.Int(0)) : 0;
-  if (version != store::kSchemaVersion) {
-    return Status::Error(path + " has schema " + std::to_string(version) +
-                         "; this mpp-ship reads " + std::to_string(store::kSchemaVersion) +
-                         " (run the mpp-ship of the broker's version)");
-  }
+// The broker's file, read-only beside the running broker (report::OpenReadOnly,
+// which refuses an older schema), waiting up to 5 s for a checkpoint's lock.
+StatusOr<report::ReadOnlyDb> OpenHall(const std::string& path) {
+  auto db = report::OpenReadOnly(path);
+  if (db.ok()) sqlite3_busy_timeout(db->get(), 5000);
   return db;
 }
 

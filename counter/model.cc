@@ -35,7 +35,6 @@ std::string Clock(Millis ms) {
 
 namespace {
 
-
 // The broker refused this workstation's key in the handshake (BrokerClient's
 // PERMISSION_DENIED): retrying will not help, the admin must register it.
 constexpr const char* kKeyRefusedId =
@@ -522,8 +521,8 @@ CurrentView CounterModel::Current() const {
                            T2(" (datang terlambat: antrean biasa)", " (came late: a walk-in)")
                      : T2("Janji temu pukul ", "Appointment at ") + at;
   }
-  const Millis waited =
-      std::max<Millis>(0, (t->first_called_ms() > 0 ? t->first_called_ms() : now_) - WaitStartMs(*t));
+  const Millis waited = std::max<Millis>(
+      0, (t->first_called_ms() > 0 ? t->first_called_ms() : now_) - WaitStartMs(*t));
   char buf[160];
   std::snprintf(buf, sizeof buf,
                 T2("Menunggu %s (target %d menit)", "Waited %s (target %d min)").c_str(),

@@ -227,9 +227,9 @@ class KioskModel {
   bool ticket_past_closing_ = false;
   TicketView ticket_view_;
   v1::Error refusal_;
-  std::string typed_;           // kCheckIn: what was typed or scanned
-  std::string check_in_error_;  // kCheckIn: why it was not sent
-  bool checking_in_ = false;    // the pending or last request is a check-in
+  std::string typed_;                // kCheckIn: what was typed or scanned
+  std::string check_in_error_;       // kCheckIn: why it was not sent
+  bool checking_in_ = false;         // the pending or last request is a check-in
   bool takes_appointments_ = false;  // of the catalog in force (SetCatalog)
   std::vector<Job> jobs_;
 };

@@ -184,13 +184,7 @@ std::string PackMs(const std::vector<int64_t>& values) {
 }
 
 void UnpackMs(sqlite3_stmt* q, int col, std::vector<int64_t>* out) {
-  const auto* p = static_cast<const unsigned char*>(sqlite3_column_blob(q, col));
-  const int n = sqlite3_column_bytes(q, col) / 4;
-  out->reserve(out->size() + static_cast<size_t>(n));
-  for (int i = 0; i < n; ++i, p += 4) {
-    out->push_back(static_cast<int64_t>(p[0] | (p[1] << 8) | (p[2] << 16) |
-                                        (static_cast<uint32_t>(p[3]) << 24)));
-  }
+  report::UnpackMs(sqlite3_column_blob(q, col), sqlite3_column_bytes(q, col), out);
 }
 
 // "LANSIA=3,DISABILITAS=1" and back.
@@ -230,9 +224,21 @@ std::string WeekdayHourKey(int weekday, int hour) {
   return buf;
 }
 
+}  // namespace
+
+void UnpackMs(const void* blob, int bytes, std::vector<int64_t>* out) {
+  const auto* p = static_cast<const unsigned char*>(blob);
+  const int n = bytes / 4;
+  out->reserve(out->size() + static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i, p += 4) {
+    out->push_back(static_cast<int64_t>(p[0] | (p[1] << 8) | (p[2] << 16) |
+                                        (static_cast<uint32_t>(p[3]) << 24)));
+  }
+}
+
 // One connection per thread: read-only, no per-call mutex (15 % of a year's
 // report), pages read through a memory map instead of copied into the cache.
-StatusOr<std::unique_ptr<sqlite3, decltype(&sqlite3_close)>> OpenReadOnly(const std::string& path) {
+StatusOr<ReadOnlyDb> OpenReadOnly(const std::string& path) {
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) !=
       SQLITE_OK) {
@@ -260,6 +266,8 @@ StatusOr<std::unique_ptr<sqlite3, decltype(&sqlite3_close)>> OpenReadOnly(const 
   }
   return owned;
 }
+
+namespace {
 
 // Where a row belongs: its service, counter, operator, business day and the
 // local weekday and hour it was issued (a rating: given).

@@ -3,16 +3,28 @@
 // report itself).
 #pragma once
 
+#include <sqlite3.h>
+
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "broker/report/report.h"
 #include "common/catalog.h"
 #include "common/status.h"
 
-struct sqlite3;
-
 namespace mpp::report {
+
+// Opens a broker's file read-only for reading what it wrote (reports,
+// mpp-ship): no per-call mutex, pages through a memory map; a file of an
+// older schema is refused with how to migrate it.
+using ReadOnlyDb = std::unique_ptr<sqlite3, decltype(&sqlite3_close)>;
+StatusOr<ReadOnlyDb> OpenReadOnly(const std::string& path);
+
+// A summary cell's times as stored (little-endian uint32 ms, report_cells),
+// appended to `out`.
+void UnpackMs(const void* blob, int bytes, std::vector<int64_t>* out);
 
 // Opens `db_path` read-only. `from`/`to` are "YYYY-MM-DD" (local business days).
 StatusOr<Report> Build(const std::string& db_path, const CatalogIndex& catalog,
