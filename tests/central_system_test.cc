@@ -13,6 +13,7 @@
 
 #include "broker/report/build.h"
 #include "central/report.h"
+#include "central/schema.h"
 #include "testing/wait_for.h"
 #include "tests/broker_process.h"
 #include "tests/pg_cluster.h"
@@ -45,11 +46,7 @@ class Central : public ::testing::Test {
         << ReadFile(dir_.File("central.log"));
     return id;
   }
-  std::string RoleOf(const std::string& id) {
-    std::string role = "mpp_" + id;
-    for (char& c : role) c = c == '-' ? '_' : c;
-    return role;
-  }
+  static std::string RoleOf(const std::string& id) { return central::ShipperRole(id); }
   // mpp-ship --once for `hall`'s file; returns its exit code.
   int Ship(const std::string& db_path, const std::string& id, const std::string& central = "") {
     ChildProcess p;
@@ -303,13 +300,15 @@ TEST_F(Central, ALinkDownForTwoDaysCatchesUpAndARebuiltHallCountsNothingTwice) {
             12);
   // The hall is rebuilt: its summaries are made again from its tickets (as
   // after a restore from a backup). Same content, same digest: nothing sent.
-  {
-    pqxx::connection unused(pg_.Url(db_));  // the server is still there
-  }
-  std::system(("sqlite3 " + b.db_path() + " \"DELETE FROM report_cells; DELETE FROM report_days;\"")
-                  .c_str());
-  CloseDaysBefore(b, "2026-12-03");
+  ASSERT_EQ(std::system(("sqlite3 " + b.db_path() +
+                         " \"DELETE FROM report_cells; DELETE FROM report_days;\"")
+                            .c_str()),
+            0);
+  CloseDaysBefore(b, "2026-12-03");  // summarizes the three days again
   ASSERT_EQ(Ship(b.db_path(), id), 0);
+  // All three read again and found the same: none sent.
+  EXPECT_NE(ReadFile(dir_.File("ship-" + id + ".log")).find("; 3 unchanged"), std::string::npos)
+      << ReadFile(dir_.File("ship-" + id + ".log"));
   EXPECT_NE(ReadFile(dir_.File("ship-" + id + ".log")).find("shipped 0 day(s)"), std::string::npos)
       << ReadFile(dir_.File("ship-" + id + ".log"));
   ExpectSameFigures(local.total, CentralOf("2026-11-30", "2026-12-02").total, "rebuilt");
