@@ -303,4 +303,52 @@ StatusOr<report::Report> CentralReport(pqxx::connection& db, const CentralQuery&
   return rep;
 }
 
+StatusOr<std::unique_ptr<pqxx::connection>> ConnectReadOnly(const std::string& url,
+                                                            const std::string& application_name) {
+  try {
+    auto db = std::make_unique<pqxx::connection>(url);
+    pqxx::nontransaction n(*db);
+    n.exec("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY");
+    n.exec("SET application_name = " + n.quote(application_name));
+    return db;
+  } catch (const std::exception& e) {
+    // libpq's messages run over lines ("...refused\n\tIs the server running..."):
+    // one line, for a log line and a screen's banner.
+    std::string why;
+    for (const char* p = e.what(); *p; ++p) {
+      const bool space = *p == '\n' || *p == '\t' || *p == ' ';
+      if (!space) {
+        why += *p;
+      } else if (!why.empty() && why.back() != ' ') {
+        why += ' ';
+      }
+    }
+    while (!why.empty() && why.back() == ' ') why.pop_back();
+    return Status::Error("the central database is unreachable: " + why);
+  }
+}
+
+StatusOr<Overview> ReadOverview(pqxx::connection& db) {
+  Overview o;
+  try {
+    pqxx::read_transaction t(db);
+    for (const auto& r :
+         t.exec("SELECT mpp_id, name, city, province FROM mpp ORDER BY province, city, name")) {
+      o.halls.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(),
+                         r[3].as<std::string>()});
+    }
+    const pqxx::row days = t.exec1("SELECT min(day)::text, max(day)::text FROM shipped_day");
+    if (!days[0].is_null()) {
+      o.first_day = days[0].as<std::string>();
+      o.last_day = days[1].as<std::string>();
+    }
+    t.commit();
+  } catch (const pqxx::broken_connection& e) {
+    return Status::Error(std::string("the central database is unreachable: ") + e.what());
+  } catch (const std::exception& e) {
+    return Status::Error(std::string("reading the central database's halls: ") + e.what());
+  }
+  return o;
+}
+
 }  // namespace mpp::central

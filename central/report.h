@@ -5,10 +5,12 @@
 // (report::Format), grouped also by mpp, city, province and month.
 #pragma once
 
+#include <memory>
 #include <pqxx/pqxx>
 #include <string>
 
 #include "broker/report/report.h"
+#include "central/overview.h"
 #include "common/status.h"
 
 namespace mpp::central {
@@ -34,6 +36,16 @@ struct CentralQuery {
 // `exact`, read every stored wait.
 StatusOr<report::Report> CentralReport(pqxx::connection& db, const CentralQuery& q,
                                        bool* from_rollups = nullptr);
+
+// A connection for reading only (the dashboard, a province's analyst): every
+// transaction on it is READ ONLY, whatever the role may do, so a reader's
+// program cannot change the central figures even when given an owner's URL.
+// `application_name` names it in pg_stat_activity.
+StatusOr<std::unique_ptr<pqxx::connection>> ConnectReadOnly(const std::string& url,
+                                                            const std::string& application_name);
+
+// The halls and the days the central database holds.
+StatusOr<Overview> ReadOverview(pqxx::connection& db);
 
 // The wait histograms' bucket `b` (0..54) as [lower, upper) minutes (upper
 // 0: no upper bound), as the database's central_wait_bucket() makes them.

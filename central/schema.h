@@ -12,6 +12,7 @@
 #include <pqxx/pqxx>
 #include <string>
 
+#include "central/overview.h"
 #include "common/status.h"
 
 namespace mpp::central {
@@ -22,12 +23,6 @@ inline constexpr int kCentralSchemaVersion = 3;
 // database's owner.
 Status ApplySchema(pqxx::connection& db);
 
-struct MppInfo {
-  std::string id;        // "cilegon": lower-case letters, digits and dashes
-  std::string name;      // "Mal Pelayanan Publik Kota Cilegon"
-  std::string city;      // "Kota Cilegon"
-  std::string province;  // "Banten"
-};
 bool ValidMppId(const std::string& id);
 // Registers (or updates) a hall and its login role `mpp_<id>` (dashes as
 // underscores) with `password`; the role may write only this hall's rows.

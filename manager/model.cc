@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cctype>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -176,6 +179,14 @@ LiveView BuildLive(const LiveState& state, const CatalogIndex& catalog, Millis n
   return v;
 }
 
+namespace {
+std::string Day(int year, int month, int day) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, month, day);
+  return buf;
+}
+}  // namespace
+
 std::pair<std::string, std::string> RangeDates(Range range, const std::string& today) {
   const auto midnight = LocalMidnightMs(today, 0);
   if (!midnight) return {today, today};
@@ -189,8 +200,34 @@ std::pair<std::string, std::string> RangeDates(Range range, const std::string& t
       return {back(29), today};
     case Range::kThisMonth:
       return {today.substr(0, 8) + "01", today};
+    case Range::kMonth:
+    case Range::kLast3Months:
+    case Range::kLast12Months:
+    case Range::kYear: {
+      const LocalTime t = ToLocal(*midnight, 0);
+      // The last day of today's month: the day before the next month's first.
+      const int next_y = t.month == 12 ? t.year + 1 : t.year;
+      const int next_m = t.month == 12 ? 1 : t.month + 1;
+      const std::string next = Day(next_y, next_m, 1);
+      const std::string end = ToLocal(*LocalMidnightMs(next, 0) - 86'400'000LL, 0).Date();
+      if (range == Range::kYear) return {Day(t.year, 1, 1), Day(t.year, 12, 31)};
+      const int back = range == Range::kMonth ? 0 : range == Range::kLast3Months ? 2 : 11;
+      const int months = t.year * 12 + (t.month - 1) - back;
+      return {Day(months / 12, months % 12 + 1, 1), end};
+    }
   }
   return {today, today};
+}
+
+std::string MonthName(const std::string& year_month, Lang lang) {
+  static const char* kId[] = {"Jan", "Feb", "Mar", "Apr", "Mei", "Jun",
+                              "Jul", "Agu", "Sep", "Okt", "Nov", "Des"};
+  static const char* kEn[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                              "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  if (year_month.size() < 7) return year_month;
+  const int m = std::atoi(year_month.c_str() + 5);
+  if (m < 1 || m > 12) return year_month;
+  return std::string(lang == Lang::kId ? kId[m - 1] : kEn[m - 1]) + " " + year_month.substr(0, 4);
 }
 
 HeatMap BuildHeatMap(const v1::ComplianceReport& report) {
@@ -273,9 +310,15 @@ std::vector<const v1::ReportRow*> SortedRows(const v1::ComplianceReport& report,
   return rows;
 }
 
-StatusOr<std::string> ExportReport(const v1::ComplianceReport& report, const std::string& dir) {
+StatusOr<std::string> ExportReport(const v1::ComplianceReport& report, const std::string& dir,
+                                   const std::string& region) {
+  std::string suffix;
+  for (char c : region) {
+    suffix += std::isalnum(static_cast<unsigned char>(c)) || c == '-' ? c : '_';
+  }
   const std::string path = (dir.empty() ? std::string(".") : dir) + "/laporan-" + report.from() +
-                           "_" + report.to() + "-" + report.by() + ".csv";
+                           "_" + report.to() + "-" + report.by() +
+                           (suffix.empty() ? "" : "-" + suffix) + ".csv";
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) {
     return Status::Error("cannot write " + path + ": " + std::strerror(errno) +

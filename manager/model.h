@@ -73,9 +73,25 @@ LiveView BuildLive(const LiveState& state, const CatalogIndex& catalog, Millis n
 
 // ---- compliance ----
 
-// Date ranges offered with one tap, ending on `today` ("YYYY-MM-DD").
-enum class Range { kToday, kLast7, kLast30, kThisMonth };
+// Date ranges offered with one tap, ending on `today` ("YYYY-MM-DD"). A
+// hall's dashboard offers the first four; on the central database, where
+// `today` is the last day shipped, whole months (read from the monthly
+// rollups): that day's month, the three and twelve months ending with it,
+// and its calendar year.
+enum class Range {
+  kToday,
+  kLast7,
+  kLast30,
+  kThisMonth,
+  kMonth,
+  kLast3Months,
+  kLast12Months,
+  kYear
+};
+inline constexpr int kRanges = 8;
 std::pair<std::string, std::string> RangeDates(Range range, const std::string& today);
+// "Nov 2026" for "2026-11" (Indonesian or English month names).
+std::string MonthName(const std::string& year_month, Lang lang);
 
 // Hour-by-weekday mean waiting time, from a "weekday-hour" report.
 struct HeatMap {
@@ -109,9 +125,12 @@ std::optional<double> ServiceWithinPct(const v1::ReportRow& row);
 // Percent of estimates at issue within +/-10 minutes of the real wait.
 std::optional<double> EstimateWithinPct(const v1::ReportRow& row);
 
-// Writes the report into `dir` as laporan-FROM-TO-BY.csv (for Excel with
-// Indonesian settings: BOM, ';', decimal comma) and .xlsx; returns the CSV's path.
-StatusOr<std::string> ExportReport(const v1::ComplianceReport& report, const std::string& dir);
+// Writes the report into `dir` as laporan-FROM-TO-BY[-REGION].csv (for Excel
+// with Indonesian settings: BOM, ';', decimal comma) and .xlsx; returns the
+// CSV's path. `region` (a province, city or hall of the central view) is
+// written with '_' for anything but letters, digits and '-'.
+StatusOr<std::string> ExportReport(const v1::ComplianceReport& report, const std::string& dir,
+                                   const std::string& region = "");
 
 // Heat colour for a mean wait against the catalog's typical target: green to
 // amber to red (RGB, 0..255).

@@ -144,6 +144,21 @@ TEST(Ranges, EndOnTodayAndCrossMonths) {
   EXPECT_EQ(RangeDates(Range::kThisMonth, "2026-12-17").first, "2026-12-01");
 }
 
+// The central view's ranges are whole months (the monthly rollups serve
+// them), ending with the month of the last day shipped.
+TEST(Ranges, CentralRangesAreWholeMonthsEndingWithTheLastDayShipped) {
+  using P = std::pair<std::string, std::string>;
+  EXPECT_EQ(RangeDates(Range::kMonth, "2026-11-30"), P("2026-11-01", "2026-11-30"));
+  EXPECT_EQ(RangeDates(Range::kMonth, "2028-02-03"), P("2028-02-01", "2028-02-29"));
+  EXPECT_EQ(RangeDates(Range::kLast3Months, "2026-02-10"), P("2025-12-01", "2026-02-28"));
+  EXPECT_EQ(RangeDates(Range::kLast12Months, "2026-12-06"), P("2026-01-01", "2026-12-31"));
+  EXPECT_EQ(RangeDates(Range::kLast12Months, "2026-01-06"), P("2025-02-01", "2026-01-31"));
+  EXPECT_EQ(RangeDates(Range::kYear, "2026-07-15"), P("2026-01-01", "2026-12-31"));
+  EXPECT_EQ(MonthName("2026-10", Lang::kId), "Okt 2026");
+  EXPECT_EQ(MonthName("2026-10", Lang::kEn), "Oct 2026");
+  EXPECT_EQ(MonthName("2026-13", Lang::kEn), "2026-13");
+}
+
 v1::ReportRow Row(const std::string& key, int judged, int within, int64_t median, double skm) {
   v1::ReportRow r;
   r.set_key(key);
@@ -210,6 +225,10 @@ TEST(Compliance, HeatMapCellsAndExcelExport) {
   // For Excel with Indonesian settings: BOM, ';' and a decimal comma.
   EXPECT_EQ(text.str().rfind("\xEF\xBB\xBFgroup;name;issued;", 0), 0u);
   EXPECT_NE(text.str().find("\r\n1-08;;3;0;0;0;0;0;0;0;0;12,0;"), std::string::npos) << text.str();
+  // A region of the central view is in the name, safe for a file system.
+  auto region = ExportReport(rep, dir, "Kota Serang/Banten");
+  ASSERT_TRUE(region.ok()) << region.status().message();
+  EXPECT_EQ(*region, dir + "/laporan-2026-11-30_2026-12-01-weekday-hour-Kota_Serang_Banten.csv");
   // And the same as a workbook beside it.
   std::ifstream xlsx(dir + "/laporan-2026-11-30_2026-12-01-weekday-hour.xlsx", std::ios::binary);
   char magic[2] = {};

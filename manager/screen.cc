@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cfloat>
 #include <cstdio>
+#include <map>
 #include <optional>
 
 #include "broker/report/report.h"
@@ -293,25 +294,43 @@ const GroupChoice kGroups[] = {{"service", "Layanan", "Service"},
                                {"operator", "Petugas", "Operator"},
                                {"day", "Hari", "Day"},
                                {"hour", "Jam", "Hour"}};
+// Across halls: by region, agency, service and month (the monthly rollups).
+const GroupChoice kCentralGroups[] = {{"province", "Provinsi", "Province"},
+                                      {"city", "Kab./Kota", "City"},
+                                      {"mpp", "MPP", "MPP"},
+                                      {"agency", "Instansi", "Agency"},
+                                      {"service", "Layanan", "Service"},
+                                      {"month", "Bulan", "Month"}};
+
+struct RangeChoice {
+  Range range;
+  const char* id;
+  std::string label;
+};
+std::vector<RangeChoice> RangeChoices(const UiState& ui) {
+  const Lang l = ui.lang;
+  if (ui.central) {  // whole months, ending with the last day shipped
+    return {{Range::kMonth, "range-1m", MonthName(ui.today.substr(0, 7), l)},
+            {Range::kLast3Months, "range-3m", T(l, "3 bulan", "3 months")},
+            {Range::kLast12Months, "range-12m", T(l, "12 bulan", "12 months")},
+            {Range::kYear, "range-year", T(l, "Tahun ", "Year ") + ui.today.substr(0, 4)}};
+  }
+  return {{Range::kToday, "range-today", T(l, "Hari ini", "Today")},
+          {Range::kLast7, "range-7", T(l, "7 hari", "7 days")},
+          {Range::kLast30, "range-30", T(l, "30 hari", "30 days")},
+          {Range::kThisMonth, "range-month", T(l, "Bulan ini", "This month")}};
+}
 
 void Toolbar(UiState* ui, const Fonts& f, float x, float y, float w, TapTargets* targets,
              bool connected) {
   const Lang l = ui->lang;
   ImGui::SetCursorScreenPos(ImVec2(x, y));
   const float bh = f.body->FontSize * 1.9f;
-  const std::pair<Range, std::pair<const char*, const char*>> ranges[] = {
-      {Range::kToday, {"Hari ini", "Today"}},
-      {Range::kLast7, {"7 hari", "7 days"}},
-      {Range::kLast30, {"30 hari", "30 days"}},
-      {Range::kThisMonth, {"Bulan ini", "This month"}}};
-  const char* range_ids[] = {"range-today", "range-7", "range-30", "range-month"};
-  int i = 0;
-  for (const auto& [r, names] : ranges) {
-    const auto& dates = ui->prepared.range_dates[static_cast<size_t>(r)];
+  for (const RangeChoice& c : RangeChoices(*ui)) {
+    const auto& dates = ui->prepared.range_dates[static_cast<size_t>(c.range)];
     const bool selected = ui->from == dates.first && ui->to == dates.second;
-    if (Button(targets, range_ids[i++], T(l, names.first, names.second), ImVec2(0, bh), true,
-               selected)) {
-      ui->range = r;
+    if (Button(targets, c.id, c.label, ImVec2(0, bh), true, selected)) {
+      ui->range = c.range;
       ui->from = dates.first;
       ui->to = dates.second;
       ui->want_report = true;
@@ -319,7 +338,10 @@ void Toolbar(UiState* ui, const Fonts& f, float x, float y, float w, TapTargets*
     ImGui::SameLine();
   }
   ImGui::SameLine(0, 24);
-  for (const auto& g : kGroups) {
+  const GroupChoice* groups = ui->central ? kCentralGroups : kGroups;
+  const size_t n_groups = ui->central ? std::size(kCentralGroups) : std::size(kGroups);
+  for (size_t gi = 0; gi < n_groups; ++gi) {
+    const GroupChoice& g = groups[gi];
     if (Button(targets, std::string("by-") + g.key, T(l, g.id, g.en), ImVec2(0, bh), true,
                ui->by == g.key)) {
       ui->by = g.key;
@@ -338,6 +360,7 @@ void Toolbar(UiState* ui, const Fonts& f, float x, float y, float w, TapTargets*
   }
   ImDrawList* dl = ImGui::GetWindowDrawList();
   std::string status = ui->from + " - " + ui->to;
+  if (ui->central) status += "   " + RegionName(*ui);
   if (ui->loading) status += T(l, "   memuat laporan\u2026", "   loading the report\u2026");
   if (!ui->report_error.empty()) status += "   " + ui->report_error;
   if (!ui->export_status.empty()) status += "   " + ui->export_status;
@@ -352,8 +375,11 @@ std::string Cell(const std::optional<double>& v, const char* fmt) {
 void ComplianceTable(UiState* ui, const Fonts& f, ImVec2 p, ImVec2 size) {
   const Lang l = ui->lang;
   const v1::ComplianceReport& rep = *ui->report;
+  // The halls ship no wait estimates: centrally that column would be empty.
+  const bool estimates = !ui->central;
+  const int columns = estimates ? 11 : 10;
   ImGui::SetCursorScreenPos(p);
-  if (!ImGui::BeginTable("compliance", 11,
+  if (!ImGui::BeginTable("compliance", columns,
                          ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |
                              ImGuiTableFlags_Sortable | ImGuiTableFlags_BordersInnerH |
                              ImGuiTableFlags_SizingStretchProp,
@@ -382,6 +408,7 @@ void ComplianceTable(UiState* ui, const Fonts& f, ImVec2 p, ImVec2 size) {
       {"SKM", T(l, "nilai", "score"), Column::kSkm}};
   // Figures as wide as their headings and widest values; the group takes the rest.
   for (const auto& c : cols) {
+    if (c.col == Column::kEstimateWithin && !estimates) continue;
     if (c.col == Column::kGroup) {
       ImGui::TableSetupColumn(
           c.top, ImGuiTableColumnFlags_DefaultSort | ImGuiTableColumnFlags_WidthStretch, 1.0f,
@@ -391,22 +418,24 @@ void ComplianceTable(UiState* ui, const Fonts& f, ImVec2 p, ImVec2 size) {
     // The sort arrow sits beside the heading.
     const float head =
         std::max(MeasureText(f.small, c.top).x + f.small->FontSize, MeasureText(f.small, c.sub).x);
-    const float value = MeasureText(f.bold, "100 %").x;
+    const float value = MeasureText(f.bold, c.col == Column::kSkm ? "88,88 A" : "100 %").x;
     ImGui::TableSetupColumn(
         c.top, ImGuiTableColumnFlags_PreferSortDescending | ImGuiTableColumnFlags_WidthFixed,
         FixedColumnWidth(std::max(head, value)), static_cast<ImGuiID>(c.col));
   }
   ImGui::PushFont(f.small);
   ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
-  for (int i = 0; i < 11; ++i) {
-    ImGui::TableSetColumnIndex(i);
+  for (int i = 0, column = 0; i < 11; ++i) {
+    if (cols[i].col == Column::kEstimateWithin && !estimates) continue;
+    ImGui::TableSetColumnIndex(column++);
     ImGui::PushID(i);
     ImGui::TableHeader(cols[i].top);
     ImGui::PopID();
   }
   ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
-  for (int i = 0; i < 11; ++i) {
-    ImGui::TableSetColumnIndex(i);
+  for (int i = 0, column = 0; i < 11; ++i) {
+    if (cols[i].col == Column::kEstimateWithin && !estimates) continue;
+    ImGui::TableSetColumnIndex(column++);
     ImGui::PushStyleColor(ImGuiCol_Text, ToVec4(kMuted));
     Label(cols[i].sub);
     ImGui::PopStyleColor();
@@ -452,8 +481,10 @@ void ComplianceTable(UiState* ui, const Fonts& f, ImVec2 p, ImVec2 size) {
     if (sp) ImGui::PushStyleColor(ImGuiCol_Text, ToVec4(PctColor(*sp)));
     Label(Cell(sp, "%.0f %%"));
     if (sp) ImGui::PopStyleColor();
-    ImGui::TableNextColumn();
-    Label(Cell(EstimateWithinPct(r), "%.0f %%"));
+    if (estimates) {
+      ImGui::TableNextColumn();
+      Label(Cell(EstimateWithinPct(r), "%.0f %%"));
+    }
     ImGui::TableNextColumn();
     if (r.skm().respondents() > 0) {
       Label(Dec(l, "%.2f", r.skm().score()) + " " + r.skm().grade());
@@ -472,8 +503,10 @@ void WithinBars(const UiState& ui, const Fonts& f, ImVec2 p0, ImVec2 p1) {
   const Lang l = ui.lang;
   ImDrawList* dl = ImGui::GetWindowDrawList();
   ImVec2 in = Card(dl, f, p0, p1,
-                   T(l, "% tiket dalam target waktu tunggu (terendah lebih dulu)",
-                     "% of tickets within the waiting target (lowest first)"));
+                   ui.central ? T(l, "% dalam target waktu tunggu (terendah dulu)",
+                                  "% within the waiting target (lowest first)")
+                              : T(l, "% tiket dalam target waktu tunggu (terendah lebih dulu)",
+                                  "% of tickets within the waiting target (lowest first)"));
   LayoutBox box("within bars", ImVec2(p0.x + 8, p0.y), ImVec2(p1.x - 8, p1.y), kWhite);
   const std::vector<const v1::ReportRow*>& rows = ui.prepared.by_wait_within;
   const float label_w = (p1.x - p0.x) * 0.34f;
@@ -580,25 +613,197 @@ void HeatMapCard(const UiState& ui, const Fonts& f, ImVec2 p0, ImVec2 p1) {
                  kMuted, legend);
 }
 
+// One line of the region list: a tap target with its name (shortened when
+// narrow: the whole name is in the report's rows) and its number of halls.
+bool RegionItem(TapTargets* targets, const Fonts& f, const std::string& id,
+                const std::string& name, int halls, float indent, float width, bool selected) {
+  const float lh = f.body->FontSize * 1.7f;
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  const ImVec2 p1(p0.x + width, p0.y + lh);
+  const bool pressed = ImGui::InvisibleButton(id.c_str(), ImVec2(width, lh));
+  const bool settled = Register(targets, id);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImU32 bg = selected ? kNavy : ImGui::IsItemHovered() ? Rgb(222, 230, 244) : kWhite;
+  dl->AddRectFilled(p0, p1, bg, 4);
+  const ImU32 fg = selected ? kWhite : kInk;
+  const std::string count = halls > 0 ? std::to_string(halls) : "";
+  const float count_w = MeasureText(f.body, count).x;
+  const float name_x = p0.x + 6 + indent, name_end = p1.x - count_w - 14;
+  {
+    LayoutBox box("region:" + id, ImVec2(name_x, p0.y), ImVec2(name_end, p1.y), bg,
+                  kBoxMayShorten);
+    DrawShortened(dl, f.body, ImVec2(name_x, p0.y + lh * 0.18f), fg,
+                  FitText(f.body, name, name_end - name_x), name);
+  }
+  if (!count.empty()) {
+    LayoutBox box("region count:" + id, ImVec2(name_end, p0.y), p1, bg);
+    DrawText(dl, f.body, ImVec2(p1.x - count_w - 6, p0.y + lh * 0.18f),
+             selected ? kWhite : kMuted, count);
+  }
+  return pressed && settled;
+}
+
+// The regions of the central view: all of Indonesia, the provinces, the
+// chosen province's cities and the chosen city's halls, each with its number
+// of halls. A tap narrows the report to it (ChooseRegion drills down).
+void RegionPanel(UiState* ui, const Fonts& f, ImVec2 p0, ImVec2 p1, TapTargets* targets) {
+  const Lang l = ui->lang;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 in = Card(dl, f, p0, p1, T(l, "Wilayah, jumlah MPP", "Region, MPPs"));
+  std::map<std::string, int> provinces, cities;
+  for (const auto& h : ui->overview.halls) {
+    ++provinces[h.province];
+    if (h.province == ui->province) ++cities[h.city];
+  }
+  const ImVec2 size(p1.x - 10 - in.x, p1.y - 10 - in.y);
+  LayoutBox box("regions", in, ImVec2(in.x + size.x, in.y + size.y), kWhite, kBoxScrollsY);
+  ImGui::SetCursorScreenPos(in);
+  ImGui::PushStyleColor(ImGuiCol_ChildBg, ToVec4(kWhite));
+  ImGui::BeginChild("regions", size);
+  const float width = ImGui::GetContentRegionAvail().x;
+  const float step = f.body->FontSize * 1.2f;
+  const bool all = ui->province.empty() && ui->city.empty() && ui->mpp.empty();
+  if (RegionItem(targets, f, "region-all", T(l, "Seluruh Indonesia", "All of Indonesia"),
+                 static_cast<int>(ui->overview.halls.size()), 0, width, all)) {
+    ChooseRegion(ui, "", "", "");
+  }
+  for (const auto& [province, n] : provinces) {
+    const bool open = province == ui->province;
+    if (RegionItem(targets, f, "province:" + province, province, n, 0, width,
+                   open && ui->city.empty() && ui->mpp.empty())) {
+      ChooseRegion(ui, province, "", "");
+    }
+    if (!open) continue;
+    for (const auto& [city, m] : cities) {
+      const bool city_open = city == ui->city;
+      if (RegionItem(targets, f, "city:" + city, city, m, step, width,
+                     city_open && ui->mpp.empty())) {
+        ChooseRegion(ui, province, city, "");
+      }
+      if (!city_open) continue;
+      for (const auto& h : ui->overview.halls) {
+        if (h.province != province || h.city != city) continue;
+        if (RegionItem(targets, f, "mpp:" + h.id, h.name, 0, 2 * step, width, h.id == ui->mpp)) {
+          ChooseRegion(ui, province, city, h.id);
+        }
+      }
+    }
+  }
+  ImGui::EndChild();
+  ImGui::PopStyleColor();
+}
+
+// The region's trend: per month, the % of waits within the target (a bar)
+// and the SKM score, the latest months that fit, oldest first.
+void TrendCard(const UiState& ui, const Fonts& f, ImVec2 p0, ImVec2 p1) {
+  const Lang l = ui.lang;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 in = Card(dl, f, p0, p1,
+                         T(l, "Tren per bulan: % dalam target, SKM",
+                           "Trend by month: % within the target, SKM"));
+  LayoutBox box("trend", ImVec2(p0.x + 8, p0.y), ImVec2(p1.x - 8, p1.y), kWhite);
+  std::vector<const v1::ReportRow*> rows;
+  for (const v1::ReportRow* r : ui.prepared.trend) {
+    if (r->issued() > 0 || r->skm().respondents() > 0) rows.push_back(r);
+  }
+  if (rows.empty()) {
+    DrawText(dl, f.body, in, kMuted,
+             ui.trend ? T(l, "Belum ada data pada 12 bulan ini.", "No data in these 12 months.")
+                      : T(l, "memuat\u2026", "loading\u2026"));
+    return;
+  }
+  const float line = f.body->FontSize * 1.35f;
+  const int fit = std::max(1, static_cast<int>((p1.y - 10 - in.y) / line));
+  const int total = static_cast<int>(rows.size());
+  const int shown = total <= fit ? total : fit - 1;  // one line says how many are left out
+  const float label_w = MeasureText(f.body, MonthName("2026-09", l) + "  ").x;
+  const float pct_w = MeasureText(f.body, "100 %  ").x;
+  const float skm_w = MeasureText(f.body, "SKM 88,88").x;
+  const float bar_x = in.x + label_w, bar_w = std::max(20.0f, p1.x - 24 - bar_x - pct_w - skm_w);
+  float y = in.y;
+  if (shown < total) {
+    DrawText(dl, f.body, ImVec2(in.x, y), kMuted,
+             "+" + std::to_string(total - shown) +
+                 T(l, " bulan sebelumnya (lihat Bulan)", " earlier months (see Month)"));
+    y += line;
+  }
+  RecordList("trend", total, shown, shown < total);
+  for (int i = total - shown; i < total; ++i, y += line) {
+    const v1::ReportRow& r = *rows[static_cast<size_t>(i)];
+    DrawText(dl, f.body, ImVec2(in.x, y), kInk, MonthName(r.key(), l));
+    dl->AddRectFilled(ImVec2(bar_x, y + 3), ImVec2(bar_x + bar_w, y + line - 3),
+                      Rgb(236, 239, 244), 3);
+    const auto pct = WaitWithinPct(r);
+    if (pct) {
+      dl->AddRectFilled(ImVec2(bar_x, y + 3),
+                        ImVec2(bar_x + bar_w * static_cast<float>(*pct / 100.0), y + line - 3),
+                        PctColor(*pct), 3);
+    }
+    DrawText(dl, f.body, ImVec2(bar_x + bar_w + 8, y), kInk, pct ? Dec(l, "%.0f %%", *pct) : "-");
+    if (r.skm().respondents() > 0) {
+      DrawText(dl, f.body, ImVec2(bar_x + bar_w + 8 + pct_w, y), GradeColour(r.skm().score()),
+               "SKM " + Dec(l, "%.2f", r.skm().score()));
+    }
+  }
+}
+
+// Central: the region list on the left of a view; returns the width it takes.
+float CentralRegions(UiState* ui, const Fonts& f, float x0, float top, float w, float bottom,
+                     TapTargets* targets) {
+  if (!ui->central) return 0;
+  const float pad = 16;
+  const float rw = std::clamp(w * 0.14f, f.body->FontSize * 10, f.body->FontSize * 16);
+  RegionPanel(ui, f, ImVec2(x0 + pad, top), ImVec2(x0 + pad + rw, bottom), targets);
+  return rw + pad;
+}
+
+// Central, before there is anything to choose from: the database has not
+// answered yet, or no hall has shipped a day (then say what to do).
+bool NothingShipped(const UiState& ui, const Fonts& f, float x, float y, float w) {
+  if (!ui.central || !ui.today.empty()) return false;
+  const Lang l = ui.lang;
+  DrawText(ImGui::GetWindowDrawList(), f.body, ImVec2(x, y), kInk,
+           !ui.has_overview
+               ? T(l, "Menunggu basis data pusat\u2026", "Waiting for the central database\u2026")
+               : T(l,
+                   "Belum ada hari yang dikirim ke basis data pusat. Jalankan mpp-ship di setiap "
+                   "MPP (docs/CENTRAL.md): hari yang sudah ditutup akan tampil di sini.",
+                   "No hall has shipped a day to the central database yet. Run mpp-ship at "
+                   "each MPP (docs/CENTRAL.md): the days they close will show here."),
+           w);
+  return true;
+}
+
 void DrawCompliance(UiState* ui, const Fonts& f, float x0, float y0, float w, float h,
                     TapTargets* targets, bool connected) {
   const float pad = 16;
+  if (NothingShipped(*ui, f, x0 + pad, y0 + pad, w - 2 * pad)) return;
   Toolbar(ui, f, x0 + pad, y0 + pad, w - 2 * pad, targets, connected);
   const float top = y0 + pad + f.body->FontSize * 1.9f + f.body->FontSize + 20;
+  const float regions = CentralRegions(ui, f, x0, top, w, y0 + h - pad, targets);
+  x0 += regions;
+  w -= regions;
   if (!ui->report) return;
-  const float left_w = (w - 3 * pad) * 0.6f;
+  const float left_w = (w - 3 * pad) * (ui->central ? 0.62f : 0.6f);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const Lang l = ui->lang;
+  // Central: the dates and the region are in the line above, the card narrower.
   const std::string title = std::string(T(l, "Kepatuhan terhadap standar pelayanan",
                                           "Compliance with the service standards")) +
-                            "  (" + ui->report->from() + " - " + ui->report->to() +
-                            T(l, "; waktu dalam menit)", "; times in minutes)");
+                            "  (" +
+                            (ui->central ? std::string()
+                                         : ui->report->from() + " - " + ui->report->to() + "; ") +
+                            T(l, "waktu dalam menit)", "times in minutes)");
   ImVec2 in = Card(dl, f, ImVec2(x0 + pad, top), ImVec2(x0 + pad + left_w, y0 + h - pad), title);
   ComplianceTable(ui, f, in, ImVec2(left_w - 28, y0 + h - pad - in.y - 12));
   const float rx = x0 + 2 * pad + left_w, rw = w - 3 * pad - left_w;
   const float mid = top + (y0 + h - pad - top) * 0.5f;
   WithinBars(*ui, f, ImVec2(rx, top), ImVec2(rx + rw, mid - pad / 2));
-  HeatMapCard(*ui, f, ImVec2(rx, mid + pad / 2), ImVec2(rx + rw, y0 + h - pad));
+  if (ui->central) {
+    TrendCard(*ui, f, ImVec2(rx, mid + pad / 2), ImVec2(rx + rw, y0 + h - pad));
+  } else {
+    HeatMapCard(*ui, f, ImVec2(rx, mid + pad / 2), ImVec2(rx + rw, y0 + h - pad));
+  }
 }
 
 // ------------------------------------------------------------------ SKM --
@@ -606,13 +811,17 @@ void DrawCompliance(UiState* ui, const Fonts& f, float x0, float y0, float w, fl
 void DrawSkm(UiState* ui, const Fonts& f, float x0, float y0, float w, float h, TapTargets* targets,
              bool connected) {
   const float pad = 16;
+  if (NothingShipped(*ui, f, x0 + pad, y0 + pad, w - 2 * pad)) return;
   Toolbar(ui, f, x0 + pad, y0 + pad, w - 2 * pad, targets, connected);
+  const float top = y0 + pad + f.body->FontSize * 1.9f + f.body->FontSize + 20;
+  const float regions = CentralRegions(ui, f, x0, top, w, y0 + h - pad, targets);
+  x0 += regions;
+  w -= regions;
   if (!ui->report) return;
   const Lang l = ui->lang;
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const v1::ReportRow& t = ui->report->total();
-  const float top = y0 + pad + f.body->FontSize * 1.9f + f.body->FontSize + 20;
-  const float left_w = (w - 3 * pad) * 0.36f;
+  const float left_w = (w - 3 * pad) * (ui->central ? 0.42f : 0.36f);
   ImVec2 in = Card(dl, f, ImVec2(x0 + pad, top), ImVec2(x0 + pad + left_w, y0 + h - pad),
                    T(l, "Indeks Kepuasan Masyarakat (PermenPAN-RB 14/2017)",
                      "Community Satisfaction Index (PermenPAN-RB 14/2017)"));
@@ -676,7 +885,10 @@ void DrawSkm(UiState* ui, const Fonts& f, float x0, float y0, float w, float h, 
             T(l, "Nilai rata-rata per unsur (1-4)", "Mean score per element (1-4)"));
   card.emplace("skm elements", ImVec2(rx + 8, top), ImVec2(rx + rw - 8, mid - pad / 2), kWhite);
   const float line = std::min(f.body->FontSize * 2.2f, (mid - pad - in.y - 8) / 9);
-  const float lx = in.x, bx = in.x + rw * 0.34f, bw = rw * 0.5f;
+  // The bars take what the names and the widest value leave.
+  const float value_w = MeasureText(f.body, "4,00  (n=88888)").x + 8;
+  const float lx = in.x, bx = in.x + rw * 0.34f;
+  const float bw = std::clamp(rx + rw - 24 - value_w - bx, 40.0f, rw * 0.5f);
   for (int i = 0; i < 9; ++i) {
     const float yy = in.y + i * line;
     DrawText(dl, f.body, ImVec2(lx, yy), kInk, SkmElement(i, l));
@@ -795,7 +1007,7 @@ bool LoadFonts(float height, Fonts* f) {
   return f->body && f->bold && f->large && f->huge && f->small;
 }
 
-void DrawManager(UiState* ui, const LiveView& live, const CatalogIndex& catalog,
+void DrawManager(UiState* ui, const LiveView& live, const CatalogIndex* catalog,
                  const std::string& live_ticker, bool connected, Millis now, const Fonts& f,
                  float w, float h, TapTargets* targets) {
   targets->BeginFrame(ImGui::GetTime());
@@ -832,9 +1044,17 @@ void DrawManager(UiState* ui, const LiveView& live, const CatalogIndex& catalog,
     // The date first: a long hall name is what gives way before the tabs.
     LayoutBox left("header:title", ImVec2(0, 0), ImVec2(tx - 12, hh), kNavy, kBoxMayShorten);
     DrawText(dl, f.large, ImVec2(16, 8), kWhite,
-             T(l, "Dasbor Pengelola MPP", "MPP Manager's Dashboard"));
-    const std::string sub =
-        LongDateTime(now, catalog.utc_offset_min(), l) + "  -  " + catalog.catalog().name();
+             ui->central ? T(l, "Dasbor MPP - Basis Data Pusat", "MPP Dashboard - Central Database")
+                         : T(l, "Dasbor Pengelola MPP", "MPP Manager's Dashboard"));
+    std::string sub;
+    if (ui->central) {
+      sub = (ui->today.empty() ? std::string(T(l, "Belum ada data", "No data yet"))
+                               : T(l, "Data sampai ", "Data up to ") + ui->today.substr(8, 2) +
+                                     " " + MonthName(ui->today.substr(0, 7), l)) +
+            "  -  " + std::to_string(ui->overview.halls.size()) + " MPP";
+    } else if (catalog) {
+      sub = LongDateTime(now, catalog->utc_offset_min(), l) + "  -  " + catalog->catalog().name();
+    }
     DrawShortened(dl, f.body, ImVec2(16, 12 + f.large->FontSize), Rgb(200, 214, 240),
                   FitText(f.body, sub, tx - 12 - 16), sub);
   }
@@ -846,6 +1066,8 @@ void DrawManager(UiState* ui, const LiveView& live, const CatalogIndex& catalog,
   const char* tab_ids[] = {"view-live", "view-compliance", "view-skm", "view-ticker"};
   ImGui::PushFont(f.bold);
   for (int i = 0; i < 4; ++i) {
+    // Central: no live queues and no running text, only reports.
+    if (ui->central && (tabs[i].first == View::kLive || tabs[i].first == View::kTicker)) continue;
     ImGui::SetCursorScreenPos(ImVec2(tx, hh * 0.22f));
     if (Button(targets, tab_ids[i], T(l, tabs[i].second.first, tabs[i].second.second),
                ImVec2(0, hh * 0.56f), true, ui->view == tabs[i].first, /*on_navy=*/true)) {
@@ -865,15 +1087,26 @@ void DrawManager(UiState* ui, const LiveView& live, const CatalogIndex& catalog,
   if (!connected) {
     const float bh = f.bold->FontSize * 2;
     dl->AddRectFilled(ImVec2(0, y0), ImVec2(w, y0 + bh), kRed);
-    LayoutBox banner("banner", ImVec2(0, y0), ImVec2(w, y0 + bh), kRed);
-    DrawText(dl, f.bold, ImVec2(16, y0 + bh * 0.25f), kWhite,
-             T(l, "Koneksi ke broker terputus - data terakhir ditampilkan, menyambung ulang\u2026",
-               "Connection to the broker lost - showing the last data, reconnecting\u2026"));
+    if (ui->central) {
+      // Why, too: a wrong password is not a server that is down.
+      LayoutBox banner("banner", ImVec2(0, y0), ImVec2(w, y0 + bh), kRed, kBoxMayShorten);
+      const std::string text =
+          std::string(T(l, "Basis data pusat tidak terjangkau, menyambung ulang\u2026 ",
+                        "The central database is unreachable, reconnecting\u2026 ")) +
+          ui->central_error;
+      DrawShortened(dl, f.bold, ImVec2(16, y0 + bh * 0.25f), kWhite,
+                    FitText(f.bold, text, w - 32), text);
+    } else {
+      LayoutBox banner("banner", ImVec2(0, y0), ImVec2(w, y0 + bh), kRed);
+      DrawText(dl, f.bold, ImVec2(16, y0 + bh * 0.25f), kWhite,
+               T(l, "Koneksi ke broker terputus - data terakhir ditampilkan, menyambung ulang\u2026",
+                 "Connection to the broker lost - showing the last data, reconnecting\u2026"));
+    }
     y0 += bh;
   }
   switch (ui->view) {
     case View::kLive:
-      DrawLive(live, catalog, f, ui->lang, 0, y0, w, h - y0, now);
+      if (catalog) DrawLive(live, *catalog, f, ui->lang, 0, y0, w, h - y0, now);
       break;
     case View::kCompliance:
       DrawCompliance(ui, f, 0, y0, w, h - y0, targets, connected);

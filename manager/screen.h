@@ -2,7 +2,9 @@
 // buttons - live (queues, counters, alerts), compliance (sortable table, bars
 // of % within the waiting target, hour-by-weekday heat map, CSV export), SKM
 // (index, grade, the nine elements, one-tap ratings) and the displays'
-// running text. Every button is a tap target for --script.
+// running text. Every button is a tap target for --script. On the central
+// database (UiState::central): compliance and SKM of a region chosen in a
+// list of provinces, cities and halls, with the region's monthly trend.
 #pragma once
 
 #include <imgui.h>
@@ -25,7 +27,9 @@ struct Fonts {
 };
 bool LoadFonts(float height, Fonts* fonts);
 
-void DrawManager(UiState* ui, const LiveView& live, const CatalogIndex& catalog,
+// `catalog`: the broker's (null on the central database, where there is no
+// live view).
+void DrawManager(UiState* ui, const LiveView& live, const CatalogIndex* catalog,
                  const std::string& live_ticker, bool connected, Millis now, const Fonts& fonts,
                  float width, float height, TapTargets* targets);
 

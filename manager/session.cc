@@ -34,6 +34,25 @@ void ManagerRequests::OnLive(const LiveState& state, bool connected, UiState* ui
   }
 }
 
+void ManagerRequests::OnOverview(const central::Overview& overview, UiState* ui) {
+  ui->overview = overview;
+  ui->has_overview = true;
+  if (overview.last_day.empty() || ui->today == overview.last_day) return;
+  const bool first = ui->today.empty();
+  ui->today = overview.last_day;  // later: new days shipped; the range stays
+  if (!first) return;
+  ui->range = Range::kMonth;
+  const auto range = RangeDates(ui->range, ui->today);
+  ui->from = from_.empty() ? range.first : from_;
+  ui->to = to_.empty() ? (from_.empty() ? range.second : ui->today) : to_;
+  ui->want_report = true;
+}
+
+void ManagerRequests::OnCentralState(bool connected, const std::string& error, UiState* ui) {
+  ui->central_connected = connected;
+  ui->central_error = connected ? "" : error;
+}
+
 std::vector<ManagerRequests::Job> ManagerRequests::TakeJobs(UiState* ui) {
   std::vector<Job> jobs;
   if (ui->want_report && !ui->loading && !ui->today.empty()) {
@@ -47,14 +66,24 @@ std::vector<ManagerRequests::Job> ManagerRequests::TakeJobs(UiState* ui) {
     r.mutable_report()->set_to(ui->to);
     r.mutable_report()->set_by(ui->by);
     report_id_ = NewRequestId();
-    jobs.push_back({Queue::kReports, report_id_, r});
-    r.mutable_report()->set_by("weekday-hour");  // the heat map's
+    jobs.push_back({Queue::kReports, report_id_, r, ui->province, ui->city, ui->mpp});
+    if (ui->central) {
+      // The region's trend: the twelve whole months ending with the range's.
+      const auto months = RangeDates(Range::kLast12Months, ui->to);
+      r.mutable_report()->set_from(months.first);
+      r.mutable_report()->set_to(months.second);
+      r.mutable_report()->set_by("month");
+    } else {
+      r.mutable_report()->set_by("weekday-hour");  // the heat map's
+    }
     heat_id_ = NewRequestId();
-    jobs.push_back({Queue::kReports, heat_id_, r});
+    jobs.push_back({Queue::kReports, heat_id_, r, ui->province, ui->city, ui->mpp});
   }
   if (ui->want_export) {
     ui->want_export = false;
-    auto path = ui->report ? ExportReport(*ui->report, export_dir_)
+    const std::string region =
+        !ui->mpp.empty() ? ui->mpp : !ui->city.empty() ? ui->city : ui->province;
+    auto path = ui->report ? ExportReport(*ui->report, export_dir_, region)
                            : StatusOr<std::string>(Status::Error(
                                  T(ui->lang, "Belum ada laporan.", "No report yet.")));
     exported_ = path.ok();
@@ -67,7 +96,7 @@ std::vector<ManagerRequests::Job> ManagerRequests::TakeJobs(UiState* ui) {
     r.mutable_set_ticker()->set_text(*ui->want_ticker);
     ui->want_ticker.reset();
     ticker_id_ = NewRequestId();
-    jobs.push_back({Queue::kCommands, ticker_id_, r});
+    jobs.push_back({Queue::kCommands, ticker_id_, r, "", "", ""});
     ui->ticker_saving = true;
     ui->ticker_status = T(ui->lang, "Menyimpan...", "Saving...");
   }
@@ -90,7 +119,10 @@ void ManagerRequests::OnResult(const RequestWorker::Result& res, UiState* ui) {
     }
   } else if (res.request_id == heat_id_) {  // asked after the report: the pair is complete
     ui->loading = false;
-    if (err.empty()) {
+    if (err.empty() && ui->central) {
+      ui->trend = res.reply->reply().report();
+      ++ui->trend_version;
+    } else if (err.empty()) {
       ui->heat = res.reply->reply().report();
       ++ui->heat_version;
     } else if (ui->report_error.empty()) {
@@ -120,19 +152,57 @@ void PrepareView(UiState* ui) {
     p.heat = BuildHeatMap(*ui->heat);
     p.heat_version = ui->heat_version;
   }
+  if (ui->trend && p.trend_version != ui->trend_version) {
+    p.trend = SortedRows(*ui->trend, Column::kGroup, true);  // "2026-01" ... in order
+    p.trend_version = ui->trend_version;
+  }
   if (p.today != ui->today) {
     p.today = ui->today;
-    for (Range r : {Range::kToday, Range::kLast7, Range::kLast30, Range::kThisMonth}) {
-      p.range_dates[static_cast<size_t>(r)] = RangeDates(r, ui->today);
+    for (int r = 0; r < kRanges; ++r) {
+      p.range_dates[static_cast<size_t>(r)] = RangeDates(static_cast<Range>(r), ui->today);
     }
   }
 }
 
+void ChooseRegion(UiState* ui, const std::string& province, const std::string& city,
+                  const std::string& mpp) {
+  ui->province = province;
+  ui->city = city;
+  ui->mpp = mpp;
+  if (!mpp.empty()) {
+    if (ui->by == "province" || ui->by == "city" || ui->by == "mpp") ui->by = "service";
+  } else if (!city.empty()) {
+    if (ui->by == "province" || ui->by == "city") ui->by = "mpp";
+  } else if (!province.empty()) {
+    if (ui->by == "province") ui->by = "city";
+  }
+  ui->want_report = true;
+}
+
+std::string RegionName(const UiState& ui) {
+  if (!ui.mpp.empty()) {
+    for (const auto& h : ui.overview.halls) {
+      if (h.id == ui.mpp) return h.name;
+    }
+    return ui.mpp;
+  }
+  if (!ui.city.empty()) return ui.city + ", " + ui.province;
+  if (!ui.province.empty()) return ui.province;
+  return T(ui.lang, "Seluruh Indonesia", "All of Indonesia");
+}
+
 bool ManagerRequests::Holds(const std::string& what, const UiState& ui, bool connected,
                             bool has_catalog) const {
+  if (ui.central) {
+    if (what == "connected") return ui.central_connected && ui.has_overview;
+    if (what == "offline") return !ui.central_connected;
+    if (what == "unreachable") return !ui.central_connected && !ui.central_error.empty();
+  }
   if (what == "connected") return connected && has_catalog;
   if (what == "offline") return !connected;
-  if (what == "report") return ui.report.has_value() && ui.heat.has_value() && !ui.loading;
+  if (what == "report") {
+    return ui.report.has_value() && (ui.central ? ui.trend : ui.heat).has_value() && !ui.loading;
+  }
   if (what == "exported") return exported_;
   if (what == "ticker-saved") return ticker_saved_ && !ui.ticker_saving;
   return false;

@@ -35,6 +35,77 @@ v1::Reply ReportReply(const std::string& by) {
   return r;
 }
 
+central::Overview ThreeHalls(const std::string& last_day) {
+  central::Overview o;
+  o.halls = {{"cilegon", "MPP Kota Cilegon", "Kota Cilegon", "Banten"},
+             {"serang", "MPP Kota Serang", "Kota Serang", "Banten"},
+             {"bandung", "MPP Kota Bandung", "Kota Bandung", "Jawa Barat"}};
+  o.first_day = "2026-10-01";
+  o.last_day = last_day;
+  return o;
+}
+
+// On the central database the last day shipped is "today": the first
+// overview asks for its whole month, by province, and the region's twelve
+// months by month (the trend) - each job carrying the region.
+TEST(ManagerRequests, CentralAsksForTheLastMonthShippedAndTheRegionsTrend) {
+  ManagerRequests requests("", "", "");
+  UiState ui;
+  ui.central = true;
+  ui.by = "province";
+  requests.OnCentralState(false, "the central database is unreachable: refused", &ui);
+  EXPECT_TRUE(requests.Holds("unreachable", ui, false, false));
+  EXPECT_FALSE(requests.Holds("connected", ui, false, false));
+  requests.OnCentralState(true, "", &ui);
+  EXPECT_FALSE(requests.Holds("connected", ui, true, false)) << "not before the overview";
+  central::Overview empty = ThreeHalls("");
+  requests.OnOverview(empty, &ui);
+  EXPECT_TRUE(requests.Holds("connected", ui, true, false));
+  EXPECT_TRUE(requests.TakeJobs(&ui).empty()) << "no day shipped: nothing to report";
+
+  requests.OnOverview(ThreeHalls("2026-11-30"), &ui);
+  EXPECT_EQ(ui.from, "2026-11-01");
+  EXPECT_EQ(ui.to, "2026-11-30");
+  ChooseRegion(&ui, "Banten", "", "");
+  EXPECT_EQ(ui.by, "city") << "a province grouped by province drills down to its cities";
+  auto jobs = requests.TakeJobs(&ui);
+  ASSERT_EQ(jobs.size(), 2u);
+  EXPECT_EQ(jobs[0].request.report().by(), "city");
+  EXPECT_EQ(jobs[0].province, "Banten");
+  EXPECT_EQ(jobs[1].request.report().by(), "month");
+  EXPECT_EQ(jobs[1].request.report().from(), "2025-12-01");
+  EXPECT_EQ(jobs[1].request.report().to(), "2026-11-30");
+  EXPECT_EQ(jobs[1].province, "Banten");
+  requests.OnResult(Reply(jobs[0].request_id, ReportReply("city")), &ui);
+  requests.OnResult(Reply(jobs[1].request_id, ReportReply("month")), &ui);
+  EXPECT_TRUE(ui.trend && !ui.heat);
+  EXPECT_TRUE(requests.Holds("report", ui, true, false));
+  // New days shipped later move "today", not the range being read.
+  requests.OnOverview(ThreeHalls("2026-12-01"), &ui);
+  EXPECT_EQ(ui.today, "2026-12-01");
+  EXPECT_EQ(ui.to, "2026-11-30");
+  EXPECT_FALSE(ui.want_report);
+}
+
+TEST(ChooseRegion, NarrowerRegionsDrillDownAndTheNameSaysWhich) {
+  UiState ui;
+  ui.central = true;
+  ui.overview = ThreeHalls("2026-11-30");
+  ui.by = "province";
+  EXPECT_EQ(RegionName(ui), "Seluruh Indonesia");
+  ChooseRegion(&ui, "Banten", "Kota Serang", "");
+  EXPECT_EQ(ui.by, "mpp");
+  EXPECT_EQ(RegionName(ui), "Kota Serang, Banten");
+  ChooseRegion(&ui, "Banten", "Kota Serang", "serang");
+  EXPECT_EQ(ui.by, "service");
+  EXPECT_EQ(RegionName(ui), "MPP Kota Serang");
+  ui.by = "month";  // a grouping that is not a region stays
+  ChooseRegion(&ui, "Jawa Barat", "", "");
+  EXPECT_EQ(ui.by, "month");
+  EXPECT_TRUE(ui.mpp.empty() && ui.city.empty());
+  EXPECT_TRUE(ui.want_report);
+}
+
 TEST(ManagerRequests, TheFirstSightOfTheDayAsksForTheReportAndItsHeatMap) {
   ManagerRequests requests("", "", "");
   UiState ui;

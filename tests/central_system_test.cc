@@ -3,7 +3,8 @@
 // files, mpp-central and the central report reading them back - equal, figure
 // for figure, to the sum of the halls' own reports; a link cut for days, a
 // shipper killed mid-ship, a rebuilt hall: nothing lost or counted twice;
-// row-level security keeps each hall to its own rows.
+// row-level security keeps each hall to its own rows; the manager's dashboard
+// shows a region's figures from it, reading only.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 
 #include "broker/report/build.h"
 #include "central/report.h"
+#include "common/layout.h"
 #include "central/schema.h"
 #include "testing/wait_for.h"
 #include "tests/broker_process.h"
@@ -404,6 +406,142 @@ TEST_F(Central, EachHallWritesOnlyItsOwnRowsAndReadersReadAll) {
   // Operators are pseudonyms unless the hall opts in.
   EXPECT_EQ(Count("SELECT count(*) FROM cell WHERE operator = 'ani'"), 0);
   EXPECT_GT(Count("SELECT count(*) FROM cell WHERE operator LIKE 'op-%'"), 0);
+}
+
+// The texts a screenshot's layout record says were drawn, and its problems.
+std::string DrawnTexts(const std::string& png, std::vector<std::string>* problems) {
+  const std::string json = ReadFile(png.substr(0, png.size() - 4) + ".layout.json");
+  auto frame = LayoutFromJson(json);
+  if (!frame.ok()) return "no layout record for " + png;
+  *problems = CheckLayout(*frame, LayoutRules());
+  std::string all;
+  for (const TextRecord& t : frame->texts) all += t.text + "\n";
+  return all;
+}
+
+TEST_F(Central, TheDashboardShowsARegionFromTheCentralDatabaseReadingOnly) {
+  // Two halls in Banten, one in Jawa Barat; one of them also worked in October.
+  const std::string cilegon = AddHall("cilegon", "Banten");
+  const std::string serang = AddHall("serang", "Banten");
+  const std::string bandung = AddHall("bandung", "Jawa Barat");
+  TempDir h1, h2, h3;
+  BrokerProcess b1(h1), b2(h2), b3(h3);
+  WorkADay(b1, "2026-10-30", 2);
+  WorkADay(b1, "2026-11-30", 3);
+  WorkADay(b2, "2026-11-30", 5);
+  WorkADay(b3, "2026-11-30", 4);
+  for (auto [b, id] : {std::pair{&b1, cilegon}, {&b2, serang}, {&b3, bandung}}) {
+    CloseDaysBefore(*b, "2026-12-01");
+    ASSERT_EQ(Ship(b->db_path(), id), 0) << ReadFile(dir_.File("ship-" + id + ".log"));
+  }
+  std::ofstream(dir_.File("rpw")) << "another-long-password\n";
+  const std::string reader = "dash_" + std::to_string(::getpid());
+  ASSERT_EQ(RunCentral({"add-reader", "--role", reader, "--password-file", dir_.File("rpw")}), 0);
+  const int64_t shipped = Count("SELECT count(*) FROM shipped_day");
+
+  // The national view opens on the last month shipped, by province; a tap on
+  // Banten narrows it to that province, then by hall, and exports it.
+  Xvfb xvfb;
+  ASSERT_TRUE(xvfb.Start(1920, 1080));
+  // Kept in build/layout/central/ for a person to open.
+  const std::string shot_dir = std::string(MPP_LAYOUT_DIR) + "/central";
+  ASSERT_EQ(std::system(("mkdir -p " + shot_dir).c_str()), 0);
+  const std::string shots = shot_dir + "/dashboard";
+  const std::string exports = dir_.File("exports");
+  ASSERT_EQ(std::system(("mkdir -p " + exports).c_str()), 0);
+  std::ofstream(dir_.File("dash.script")) << "wait connected\n"
+                                             "wait report 30\n"
+                                             "screenshot "
+                                          << shots
+                                          << "-national.png\n"
+                                             "tap province:Banten\n"
+                                             "wait report 30\n"
+                                             "tap by-mpp\n"
+                                             "wait report 30\n"
+                                             "tap export\n"
+                                             "wait exported\n"
+                                             "screenshot "
+                                          << shots
+                                          << "-banten.png\n"
+                                             "tap view-skm\n"
+                                             "screenshot "
+                                          << shots << "-banten-skm.png\nquit\n";
+  ChildProcess dash;
+  ASSERT_TRUE(dash.Start({MPP_MANAGER_BIN, "--central", pg_.Url(db_, reader), "--size",
+                          "1600x900", "--layout", "--export-dir", exports, "--script",
+                          dir_.File("dash.script")},
+                         {"DISPLAY=" + xvfb.display()}, dir_.File("dash.log")));
+  ASSERT_EQ(dash.Wait(90000), 0) << ReadFile(dir_.File("dash.log"));
+
+  std::vector<std::string> problems;
+  const std::string national = DrawnTexts(shots + "-national.png", &problems);
+  EXPECT_TRUE(problems.empty()) << problems.front();
+  for (const char* shown : {"Banten", "Jawa Barat", "2026-11-01 - 2026-11-30", "Nov 2026"}) {
+    EXPECT_NE(national.find(shown), std::string::npos) << shown << " not in\n" << national;
+  }
+  const std::string banten = DrawnTexts(shots + "-banten.png", &problems);
+  EXPECT_TRUE(problems.empty()) << problems.front();
+  // The month-by-month trend of the region: October (one hall) and November.
+  for (const char* shown : {"MPP cilegon", "MPP serang", "Okt 2026", "Nov 2026"}) {
+    EXPECT_NE(banten.find(shown), std::string::npos) << shown << " not in\n" << banten;
+  }
+  EXPECT_EQ(banten.find("MPP bandung"), std::string::npos) << banten;
+  DrawnTexts(shots + "-banten-skm.png", &problems);
+  EXPECT_TRUE(problems.empty()) << problems.front();
+  // The export: Banten's halls by hall, as the halls counted them.
+  const std::string csv = ReadFile(exports + "/laporan-2026-11-01_2026-11-30-mpp-Banten.csv");
+  EXPECT_NE(csv.find("\r\n" + cilegon + ";MPP cilegon;3;3;"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("\r\n" + serang + ";MPP serang;5;5;"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("\r\nTOTAL;;8;8;"), std::string::npos) << csv;
+  EXPECT_EQ(csv.find(bandung), std::string::npos) << csv;
+  // It read and wrote nothing: the same days, and its connection reads only,
+  // even as the database's owner.
+  EXPECT_EQ(Count("SELECT count(*) FROM shipped_day"), shipped);
+  auto owner = central::ConnectReadOnly(pg_.Url(db_), "test");
+  ASSERT_TRUE(owner.ok()) << owner.status().message();
+  {
+    pqxx::work w(**owner);
+    try {
+      w.exec("DELETE FROM shipped_day");
+      ADD_FAILURE() << "a read-only connection deleted rows";
+    } catch (const pqxx::sql_error& e) {
+      EXPECT_NE(std::string(e.what()).find("read-only transaction"), std::string::npos)
+          << e.what();
+    }
+  }
+
+  // The narrowest screen, in English: a city's halls fit too.
+  std::ofstream(dir_.File("small.script")) << "wait connected\nwait report 30\n"
+                                              "tap province:Banten\nwait report 30\n"
+                                              "tap city:Kota serang\nwait report 30\n"
+                                              "screenshot "
+                                           << shots
+                                           << "-1280-en.png\ntap view-skm\nscreenshot " << shots
+                                           << "-1280-en-skm.png\nquit\n";
+  ChildProcess small;
+  ASSERT_TRUE(small.Start({MPP_MANAGER_BIN, "--central", pg_.Url(db_, reader), "--size",
+                           "1280x720", "--lang", "en", "--layout", "--script",
+                           dir_.File("small.script")},
+                          {"DISPLAY=" + xvfb.display()}, dir_.File("small.log")));
+  ASSERT_EQ(small.Wait(90000), 0) << ReadFile(dir_.File("small.log"));
+  const std::string city = DrawnTexts(shots + "-1280-en.png", &problems);
+  EXPECT_TRUE(problems.empty()) << problems.front();
+  EXPECT_NE(city.find("Kota serang, Banten"), std::string::npos) << city;
+  DrawnTexts(shots + "-1280-en-skm.png", &problems);
+  EXPECT_TRUE(problems.empty()) << problems.front();
+
+  // A central database out of reach: the dashboard says so and keeps trying.
+  std::ofstream(dir_.File("down.script")) << "wait unreachable 20\nscreenshot " << shots
+                                          << "-down.png\nquit\n";
+  ChildProcess down;
+  ASSERT_TRUE(down.Start({MPP_MANAGER_BIN, "--central", "host=127.0.0.1 port=1 dbname=x user=x",
+                          "--size", "1280x720", "--layout", "--script", dir_.File("down.script")},
+                         {"DISPLAY=" + xvfb.display()}, dir_.File("down.log")));
+  ASSERT_EQ(down.Wait(60000), 0) << ReadFile(dir_.File("down.log"));
+  const std::string unreachable = DrawnTexts(shots + "-down.png", &problems);
+  EXPECT_TRUE(problems.empty()) << problems.front();
+  EXPECT_NE(unreachable.find("Basis data pusat tidak terjangkau"), std::string::npos)
+      << unreachable;
 }
 
 }  // namespace
