@@ -6,6 +6,7 @@
 //   mpp-central --db URL add-reader --role ombudsman --password-file F
 //   mpp-central --db URL report --from 2026-01-01 --to 2026-12-31 --by province
 //               [--province Banten] [--worst-first --limit 10] [--format table|csv|excel|json|md]
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -65,6 +66,11 @@ int main(int argc, char** argv) {
   rep->add_flag("--exact", q.exact,
                 "read every stored wait even for whole months (slower; medians exact, not to "
                 "the histogram bucket)");
+  std::string std_mpp, std_service;
+  CLI::App* standards = app.add_subcommand(
+      "standards", "each service's published standard and the days it was in force");
+  standards->add_option("--mpp", std_mpp, "only this hall");
+  standards->add_option("--service", std_service, "only this service (its code)");
   MPP_PARSE(app, argc, argv);
   try {
     pqxx::connection db(url);
@@ -93,6 +99,27 @@ int main(int argc, char** argv) {
                 << (*add ? "MPP " + info.id + " ships as role " + mpp::central::ShipperRole(info.id)
                          : "reader " + role)
                 << "\n";
+      return mpp::kExitOk;
+    }
+    if (*standards) {
+      pqxx::read_transaction t(db);
+      const pqxx::result rows = t.exec_params(
+          "SELECT mpp_id, service, valid_from_day::text, coalesce(valid_until_day::text, '-'),"
+          " wait_target_min, service_std_min, time_standard, name FROM standard_period"
+          " WHERE ($1 = '' OR mpp_id = $1) AND ($2 = '' OR service = $2)"
+          " ORDER BY mpp_id, service, valid_from",
+          std_mpp, std_service);
+      std::printf("%-20s %-18s %-10s %-10s %-8s %-8s %s\n", "mpp", "service", "from", "until",
+                  "wait", "service", "published time standard");
+      for (const auto& r : rows) {
+        std::printf("%-20s %-18s %-10s %-10s %-8s %-8s %s (%s)\n", r[0].c_str(), r[1].c_str(),
+                    r[2].c_str(), r[3].c_str(), (r[4].as<std::string>() + " min").c_str(),
+                    (r[5].as<std::string>() + " min").c_str(), r[6].c_str(), r[7].c_str());
+      }
+      if (rows.empty()) {
+        std::cerr << "mpp-central: no standard shipped for that hall or service\n";
+        return mpp::kExitUsage;
+      }
       return mpp::kExitOk;
     }
     if (!mpp::report::ParseGroupBy(by, &q.by)) {

@@ -158,13 +158,58 @@ CREATE TABLE ticket_fact (
   FOREIGN KEY (mpp_id, day) REFERENCES shipped_day ON DELETE CASCADE
 );
 )sql",
+    // 4: the standards' history. Every catalog a hall put in force, keyed by
+    // when (a catalog put back in force later is a new period), with its
+    // services' standards; `standard` stays the catalog in force now (the
+    // reports' labels). A ticket is judged by its own targets in the cells.
+    R"sql(
+CREATE TABLE catalog_in_force (
+  mpp_id      text   NOT NULL REFERENCES mpp,
+  in_force_ms bigint NOT NULL,  -- when the broker put it in force (UTC ms)
+  from_day    date   NOT NULL,  -- that moment's local day at the hall
+  version     text   NOT NULL,  -- the catalog's content hash
+  PRIMARY KEY (mpp_id, in_force_ms)
+);
+CREATE TABLE standard_history (
+  mpp_id          text   NOT NULL,
+  in_force_ms     bigint NOT NULL,
+  service         text   NOT NULL,
+  name            text   NOT NULL,
+  agency          text   NOT NULL,
+  agency_name     text   NOT NULL,
+  wait_target_min int    NOT NULL,
+  service_std_min int    NOT NULL,
+  time_standard   text   NOT NULL,
+  PRIMARY KEY (mpp_id, in_force_ms, service),
+  FOREIGN KEY (mpp_id, in_force_ms) REFERENCES catalog_in_force ON DELETE CASCADE
+);
+-- Each service's standard with the period it was in force: from its
+-- catalog's moment until the next catalog's (NULL: still in force). A view
+-- that runs with the reader's rights, so row-level security applies.
+CREATE VIEW standard_period WITH (security_invoker = true) AS
+  SELECT h.mpp_id, h.service, h.name, h.agency, h.agency_name, h.wait_target_min,
+         h.service_std_min, h.time_standard, c.version,
+         to_timestamp(c.in_force_ms / 1000.0) AS valid_from, c.from_day AS valid_from_day,
+         to_timestamp(c.until_ms / 1000.0) AS valid_until, c.until_day AS valid_until_day
+  FROM (SELECT *, lead(in_force_ms) OVER w AS until_ms, lead(from_day) OVER w AS until_day
+        FROM catalog_in_force WINDOW w AS (PARTITION BY mpp_id ORDER BY in_force_ms)) c
+  JOIN standard_history h ON h.mpp_id = c.mpp_id AND h.in_force_ms = c.in_force_ms;
+-- The standard of a hall's service in force on a day (the last catalog put in
+-- force on or before it); no row when the service was not offered then.
+CREATE FUNCTION central_standard_on(hall text, svc text, on_day date)
+  RETURNS SETOF standard_period LANGUAGE sql STABLE AS $$
+  SELECT * FROM standard_period WHERE mpp_id = hall AND service = svc
+    AND valid_from_day <= on_day AND (valid_until_day IS NULL OR valid_until_day > on_day)
+  ORDER BY valid_from DESC LIMIT 1 $$;
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kCentralSchemaVersion);
 
 // The tables of hall data: each hall's shipper writes only its own rows,
 // readers read all (row-level security).
-const char* const kHallTables[] = {"shipped_day",   "cell",         "rating",     "standard",
-                                   "month_service", "month_rating", "ticket_fact"};
+const char* const kHallTables[] = {"shipped_day",      "cell",         "rating",
+                                   "standard",         "month_service", "month_rating",
+                                   "ticket_fact",      "catalog_in_force", "standard_history"};
 
 // Roles, grants and row-level security, applied after every migration
 // (idempotent): the same two policies on every table of hall data.
@@ -183,6 +228,7 @@ std::string SecuritySql() {
       "GRANT SELECT, INSERT, UPDATE, DELETE ON " +
       tables +
       " TO mpp_shipper;\n"
+      "GRANT SELECT ON standard_period TO mpp_reader, mpp_shipper;\n"
       "GRANT EXECUTE ON FUNCTION central_mpp_of_user() TO mpp_shipper;\n";
   for (const std::string t : kHallTables) {
     sql += "ALTER TABLE " + t +

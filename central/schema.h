@@ -17,7 +17,7 @@
 
 namespace mpp::central {
 
-inline constexpr int kCentralSchemaVersion = 3;
+inline constexpr int kCentralSchemaVersion = 4;
 
 // Creates or migrates the schema and the two group roles. Run as the
 // database's owner.

@@ -10,6 +10,8 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <optional>
+#include <set>
 #include <sstream>
 #include <vector>
 
@@ -165,32 +167,68 @@ Day ReadDay(sqlite3* db, const std::string& day, int tickets, int offset, const 
   return d;
 }
 
-// The catalog in force last (the broker keeps every one put in force).
-std::optional<v1::Catalog> LatestCatalog(sqlite3* db) {
+// Every catalog the broker put in force (it keeps each distinct one, with
+// when it was last put in force), oldest first.
+std::vector<std::pair<int64_t, v1::Catalog>> CatalogsInForce(sqlite3* db) {
   sqlite3_stmt* q = nullptr;
-  std::optional<v1::Catalog> out;
-  if (sqlite3_prepare_v2(db, "SELECT data FROM catalogs ORDER BY first_ms DESC LIMIT 1", -1, &q,
-                         nullptr) == SQLITE_OK &&
-      sqlite3_step(q) == SQLITE_ROW) {
-    v1::Catalog c;
-    if (c.ParseFromArray(sqlite3_column_blob(q, 0), sqlite3_column_bytes(q, 0))) out = std::move(c);
+  std::vector<std::pair<int64_t, v1::Catalog>> out;
+  if (sqlite3_prepare_v2(db, "SELECT first_ms, data FROM catalogs ORDER BY first_ms", -1, &q,
+                         nullptr) == SQLITE_OK) {
+    while (sqlite3_step(q) == SQLITE_ROW) {
+      v1::Catalog c;
+      if (c.ParseFromArray(sqlite3_column_blob(q, 1), sqlite3_column_bytes(q, 1))) {
+        out.emplace_back(sqlite3_column_int64(q, 0), std::move(c));
+      }
+    }
   }
   sqlite3_finalize(q);
   return out;
 }
 
-// The services as the hall publishes them, replacing what it sent before.
-void ShipStandards(pqxx::connection& central, const std::string& mpp_id, const v1::Catalog& c) {
-  std::map<std::string, std::string> agency_name;
-  for (const auto& a : c.agencies()) agency_name[a.code()] = a.name();
+// The services as the hall publishes them now (replacing what it sent
+// before), and each catalog put in force that the central database does not
+// have yet with its services' standards: the history, added to, never
+// rewritten, so shipping it again or from a restored hall changes nothing.
+void ShipStandards(pqxx::connection& central, const std::string& mpp_id,
+                   const std::vector<std::pair<int64_t, v1::Catalog>>& catalogs) {
   pqxx::work w(central);
+  std::set<int64_t> have;
+  for (const auto& r :
+       w.exec_params("SELECT in_force_ms FROM catalog_in_force WHERE mpp_id = $1", mpp_id)) {
+    have.insert(r[0].as<int64_t>());
+  }
+  // A catalog's services into `standard` (history: nullopt) or, with the
+  // moment it came into force, `standard_history`.
+  auto services = [&](const v1::Catalog& c, std::optional<int64_t> in_force_ms) {
+    std::map<std::string, std::string> agency_name;
+    for (const auto& a : c.agencies()) agency_name[a.code()] = a.name();
+    const std::string columns =
+        " (mpp_id, service, name, agency, agency_name, wait_target_min, service_std_min,"
+        " time_standard";
+    for (const auto& s : c.services()) {
+      if (in_force_ms) {
+        w.exec_params("INSERT INTO standard_history" + columns +
+                          ", in_force_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                      mpp_id, s.code(), s.name(), s.agency(), agency_name[s.agency()],
+                      s.wait_target_min(), s.service_std_min(), s.standard().time_standard(),
+                      *in_force_ms);
+      } else {
+        w.exec_params("INSERT INTO standard" + columns +
+                          ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                      mpp_id, s.code(), s.name(), s.agency(), agency_name[s.agency()],
+                      s.wait_target_min(), s.service_std_min(), s.standard().time_standard());
+      }
+    }
+  };
   w.exec_params("DELETE FROM standard WHERE mpp_id = $1", mpp_id);
-  for (const auto& s : c.services()) {
+  services(catalogs.back().second, std::nullopt);
+  for (const auto& [ms, c] : catalogs) {
+    if (have.count(ms)) continue;
     w.exec_params(
-        "INSERT INTO standard (mpp_id, service, name, agency, agency_name, wait_target_min,"
-        " service_std_min, time_standard) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        mpp_id, s.code(), s.name(), s.agency(), agency_name[s.agency()], s.wait_target_min(),
-        s.service_std_min(), s.standard().time_standard());
+        "INSERT INTO catalog_in_force (mpp_id, in_force_ms, from_day, version) VALUES ($1, $2, "
+        "$3::date, $4)",
+        mpp_id, ms, ToLocal(ms, c.utc_offset_min()).Date(), c.version());
+    services(c, ms);
   }
   w.commit();
 }
@@ -318,12 +356,13 @@ StatusOr<ShipResult> ShipOnce(pqxx::connection& central, const ShipOptions& o) {
         shipped[row[0].as<std::string>()] = row[1].as<std::string>();
       }
     }
-    // The standards in force.
-    const std::optional<v1::Catalog> catalog = LatestCatalog(db);
-    if (!catalog) {
+    // The standards in force, and since when.
+    const auto catalogs = CatalogsInForce(db);
+    if (catalogs.empty()) {
       return Status::Error(o.db_path + " holds no catalog yet: start the broker on it once");
     }
-    ShipStandards(central, o.mpp_id, *catalog);
+    const v1::Catalog* catalog = &catalogs.back().second;
+    ShipStandards(central, o.mpp_id, catalogs);
     std::vector<std::pair<std::string, int>> days;
     {
       Query q(db, "SELECT business_day, tickets FROM report_days ORDER BY business_day");

@@ -408,6 +408,59 @@ TEST_F(Central, EachHallWritesOnlyItsOwnRowsAndReadersReadAll) {
   EXPECT_GT(Count("SELECT count(*) FROM cell WHERE operator LIKE 'op-%'"), 0);
 }
 
+// A catalog changed mid-month (KTP-REKAM's waiting target 30 -> 20 minutes):
+// the central database keeps both standards with the days each was in force,
+// once however often the hall ships; the day before the change keeps being
+// judged against the old target.
+TEST_F(Central, AChangedStandardIsKeptWithTheDaysItWasInForce) {
+  const std::string id = AddHall("lebak", "Banten");
+  TempDir hall;
+  BrokerProcess b(hall);
+  WorkADay(b, "2026-11-27", 2);
+  std::string catalog = ReadFile(SampleCatalog());
+  const std::string old_target = "code = \"KTP-REKAM\"";
+  const size_t at = catalog.find("wait_target_min = 30", catalog.find(old_target));
+  ASSERT_NE(at, std::string::npos);
+  catalog.replace(at, std::string("wait_target_min = 30").size(), "wait_target_min = 20");
+  std::ofstream(hall.File("changed.toml")) << catalog;
+  b.options().config = hall.File("changed.toml");
+  WorkADay(b, "2026-11-30", 2);
+  CloseDaysBefore(b, "2026-12-01");
+  ASSERT_EQ(Ship(b.db_path(), id), 0) << ReadFile(dir_.File("ship-" + id + ".log"));
+  ASSERT_EQ(Ship(b.db_path(), id), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM catalog_in_force"), 2) << "shipped twice, kept once";
+  pqxx::connection c(pg_.Url(db_));
+  pqxx::read_transaction t(c);
+  const pqxx::result periods = t.exec(
+      "SELECT wait_target_min, valid_from_day::text, coalesce(valid_until_day::text, '')"
+      " FROM standard_period WHERE service = 'KTP-REKAM' ORDER BY valid_from");
+  ASSERT_EQ(periods.size(), 2u);
+  EXPECT_EQ(periods[0][0].as<int>(), 30);
+  EXPECT_EQ(periods[0][1].as<std::string>(), "2026-11-27");
+  EXPECT_EQ(periods[0][2].as<std::string>(), "2026-11-30");
+  EXPECT_EQ(periods[1][0].as<int>(), 20);
+  EXPECT_EQ(periods[1][1].as<std::string>(), "2026-11-30");
+  EXPECT_EQ(periods[1][2].as<std::string>(), "");
+  // The standard in force on a day, as a function readers may call.
+  EXPECT_EQ(t.exec1("SELECT wait_target_min FROM central_standard_on('" + id +
+                    "', 'KTP-REKAM', '2026-11-28')")[0]
+                .as<int>(),
+            30);
+  // The catalog in force now is the one reports label their rows with.
+  EXPECT_EQ(t.exec1("SELECT wait_target_min FROM standard WHERE service = 'KTP-REKAM'")[0].as<int>(),
+            20);
+  // mpp-central lists the history.
+  ASSERT_EQ(RunCentral({"standards", "--mpp", id, "--service", "KTP-REKAM"},
+                       dir_.File("standards.txt")),
+            0)
+      << ReadFile(dir_.File("standards.txt"));
+  const std::string listed = ReadFile(dir_.File("standards.txt"));
+  EXPECT_NE(listed.find("2026-11-27"), std::string::npos) << listed;
+  EXPECT_NE(listed.find("2026-11-30"), std::string::npos) << listed;
+  EXPECT_NE(listed.find("30 min"), std::string::npos) << listed;
+  EXPECT_NE(listed.find("20 min"), std::string::npos) << listed;
+}
+
 // The texts a screenshot's layout record says were drawn, and its problems.
 std::string DrawnTexts(const std::string& png, std::vector<std::string>* problems) {
   const std::string json = ReadFile(png.substr(0, png.size() - 4) + ".layout.json");
