@@ -1,6 +1,8 @@
 #include "central/schema.h"
 
 #include <algorithm>
+#include <string>
+#include <vector>
 
 namespace mpp::central {
 namespace {
@@ -202,20 +204,79 @@ CREATE FUNCTION central_standard_on(hall text, svc text, on_day date)
     AND valid_from_day <= on_day AND (valid_until_day IS NULL OR valid_until_day > on_day)
   ORDER BY valid_from DESC LIMIT 1 $$;
 )sql",
+    // 5: the day tables partitioned by month (cell_2026_11, ...): a month's
+    // report reads its month's partition, and a month can be retired whole
+    // (DROP TABLE cell_2025_01, ...) instead of deleted row by row.
+    // Partitions are made by central_ensure_month(), which a shipper calls
+    // before a month's transaction (it cannot create tables itself).
+    R"sql(
+CREATE FUNCTION central_ensure_month(d date) RETURNS void LANGUAGE plpgsql SECURITY DEFINER
+  SET search_path = public AS $$
+DECLARE
+  m date := date_trunc('month', d)::date;
+  t text;
+  p text;
+BEGIN
+  FOREACH t IN ARRAY ARRAY['cell', 'rating', 'ticket_fact'] LOOP
+    p := t || '_' || to_char(m, 'YYYY_MM');
+    IF to_regclass(p) IS NULL THEN
+      PERFORM pg_advisory_xact_lock(4242002);  -- two shippers, one new month
+      IF to_regclass(p) IS NULL THEN
+        EXECUTE format('CREATE TABLE %I PARTITION OF %I FOR VALUES FROM (%L) TO (%L)', p, t, m,
+                       (m + interval '1 month')::date);
+      END IF;
+    END IF;
+  END LOOP;
+END $$;
+REVOKE ALL ON FUNCTION central_ensure_month(date) FROM PUBLIC;
+ALTER TABLE cell RENAME TO cell_v4;
+ALTER INDEX cell_pkey RENAME TO cell_v4_pkey;
+ALTER INDEX cell_by_day RENAME TO cell_v4_by_day;
+ALTER TABLE rating RENAME TO rating_v4;
+ALTER INDEX rating_pkey RENAME TO rating_v4_pkey;
+ALTER INDEX rating_by_day RENAME TO rating_v4_by_day;
+ALTER TABLE ticket_fact RENAME TO ticket_fact_v4;
+ALTER INDEX ticket_fact_pkey RENAME TO ticket_fact_v4_pkey;
+CREATE TABLE cell (LIKE cell_v4 INCLUDING ALL) PARTITION BY RANGE (day);
+CREATE TABLE rating (LIKE rating_v4 INCLUDING ALL) PARTITION BY RANGE (day);
+CREATE TABLE ticket_fact (LIKE ticket_fact_v4 INCLUDING ALL) PARTITION BY RANGE (day);
+ALTER TABLE cell ADD FOREIGN KEY (mpp_id, day) REFERENCES shipped_day ON DELETE CASCADE;
+ALTER TABLE rating ADD FOREIGN KEY (mpp_id, day) REFERENCES shipped_day ON DELETE CASCADE;
+ALTER TABLE ticket_fact ADD FOREIGN KEY (mpp_id, day) REFERENCES shipped_day ON DELETE CASCADE;
+SELECT central_ensure_month(m::date)
+  FROM generate_series(date_trunc('month', (SELECT min(day) FROM shipped_day)),
+                       (SELECT max(day) FROM shipped_day), interval '1 month') m;
+INSERT INTO cell SELECT * FROM cell_v4;
+INSERT INTO rating SELECT * FROM rating_v4;
+INSERT INTO ticket_fact SELECT * FROM ticket_fact_v4;
+DROP TABLE cell_v4, rating_v4, ticket_fact_v4;
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kCentralSchemaVersion);
 
-// The tables of hall data: each hall's shipper writes only its own rows,
-// readers read all (row-level security).
-const char* const kHallTables[] = {"shipped_day",      "cell",         "rating",
-                                   "standard",         "month_service", "month_rating",
-                                   "ticket_fact",      "catalog_in_force", "standard_history"};
+// The tables of hall data, with the schema version that made each: each
+// hall's shipper writes only its own rows, readers read all (row-level
+// security).
+struct HallTable {
+  const char* name;
+  int since;
+};
+const HallTable kHallTables[] = {
+    {"shipped_day", 1},   {"cell", 1},         {"rating", 1},
+    {"standard", 1},      {"month_service", 2}, {"month_rating", 2},
+    {"ticket_fact", 3},   {"catalog_in_force", 4}, {"standard_history", 4}};
 
-// Roles, grants and row-level security, applied after every migration
-// (idempotent): the same two policies on every table of hall data.
-std::string SecuritySql() {
+// Roles, grants and row-level security of schema `version`, applied after
+// every migration (idempotent): the same two policies on every table of
+// hall data (on a partitioned table, for all its partitions).
+std::string SecuritySql(int version) {
   std::string tables;
-  for (const char* t : kHallTables) tables += std::string(tables.empty() ? "" : ", ") + t;
+  std::vector<std::string> names;
+  for (const HallTable& t : kHallTables) {
+    if (t.since > version) continue;
+    names.emplace_back(t.name);
+    tables += std::string(tables.empty() ? "" : ", ") + t.name;
+  }
   std::string sql =
       "DO $$ BEGIN CREATE ROLE mpp_shipper NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; "
       "END $$;\n"
@@ -228,9 +289,10 @@ std::string SecuritySql() {
       "GRANT SELECT, INSERT, UPDATE, DELETE ON " +
       tables +
       " TO mpp_shipper;\n"
-      "GRANT SELECT ON standard_period TO mpp_reader, mpp_shipper;\n"
       "GRANT EXECUTE ON FUNCTION central_mpp_of_user() TO mpp_shipper;\n";
-  for (const std::string t : kHallTables) {
+  if (version >= 4) sql += "GRANT SELECT ON standard_period TO mpp_reader, mpp_shipper;\n";
+  if (version >= 5) sql += "GRANT EXECUTE ON FUNCTION central_ensure_month(date) TO mpp_shipper;\n";
+  for (const std::string& t : names) {
     sql += "ALTER TABLE " + t +
            " ENABLE ROW LEVEL SECURITY;\n"
            "DROP POLICY IF EXISTS own_rows ON " +
@@ -264,7 +326,7 @@ std::string ShipperRole(const std::string& mpp_id) {
   return role;
 }
 
-Status ApplySchema(pqxx::connection& db) {
+Status ApplySchema(pqxx::connection& db, int up_to) {
   try {
     pqxx::work w(db);
     // One migrator at a time (two `init`s at once would race).
@@ -272,16 +334,20 @@ Status ApplySchema(pqxx::connection& db) {
     w.exec("CREATE TABLE IF NOT EXISTS central_version (version int NOT NULL)");
     const pqxx::result r = w.exec("SELECT max(version) FROM central_version");
     const int have = r[0][0].is_null() ? 0 : r[0][0].as<int>();
+    if (up_to < 1 || up_to > kCentralSchemaVersion) {
+      return Status::Error("schema version " + std::to_string(up_to) + " is not one of 1.." +
+                           std::to_string(kCentralSchemaVersion));
+    }
     if (have > kCentralSchemaVersion) {
       return Status::Error("the central database has schema " + std::to_string(have) +
                            ", newer than this program knows (" +
                            std::to_string(kCentralSchemaVersion) + "); use a newer mpp-central");
     }
-    for (int v = have; v < kCentralSchemaVersion; ++v) {
+    for (int v = have; v < up_to; ++v) {
       w.exec(kMigrations[v]);
       w.exec("INSERT INTO central_version VALUES (" + std::to_string(v + 1) + ")");
     }
-    w.exec(SecuritySql());
+    w.exec(SecuritySql(std::max(have, up_to)));
     w.commit();
     return Status::Ok();
   } catch (const std::exception& e) {

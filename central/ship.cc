@@ -341,12 +341,21 @@ StatusOr<ShipResult> ShipOnce(pqxx::connection& central, const ShipOptions& o) {
     // What the central database has of this hall (row-level security shows
     // only its own rows).
     std::map<std::string, std::string> shipped;
+    bool partitioned = false;
     {
       pqxx::read_transaction r(central);
       const pqxx::result mine = r.exec_params(
-          "SELECT central_mpp_of_user(), (SELECT count(*) FROM shipped_day WHERE mpp_id = $1)",
+          "SELECT central_mpp_of_user(), (SELECT count(*) FROM shipped_day WHERE mpp_id = $1),"
+          " to_regclass('catalog_in_force') IS NOT NULL,"
+          " to_regprocedure('central_ensure_month(date)') IS NOT NULL",
           o.mpp_id);
       const std::string me = mine[0][0].is_null() ? "" : mine[0][0].as<std::string>();
+      if (!mine[0][2].as<bool>()) {
+        return Status::Error(
+            "the central database's schema is older than this shipper (it needs 4, the "
+            "standards' history): run mpp-central init there first");
+      }
+      partitioned = mine[0][3].as<bool>();  // schema 5; 4 is still served
       if (me != o.mpp_id) {
         return Status::Error("this login role ships for MPP '" + me + "', not '" + o.mpp_id +
                              "': check --mpp and the central role (mpp-central add-mpp)");
@@ -399,6 +408,13 @@ StatusOr<ShipResult> ShipOnce(pqxx::connection& central, const ShipOptions& o) {
         "mpp_id",   "day",     "ticket_id", "service", "counter_id",
         "operator", "weekday", "hour",      "score",   "u"};
     for (const auto& [month, changed] : months) {
+      if (partitioned) {
+        // The month's partitions, made (by the database's owner) in a
+        // transaction of their own: the month's own does not hold the lock.
+        pqxx::work p(central);
+        p.exec_params("SELECT central_ensure_month($1::date)", month + "-01");
+        p.commit();
+      }
       pqxx::work w(central);
       for (const Day& d : changed) {
         w.exec_params(

@@ -461,6 +461,69 @@ TEST_F(Central, AChangedStandardIsKeptWithTheDaysItWasInForce) {
   EXPECT_NE(listed.find("20 min"), std::string::npos) << listed;
 }
 
+// A database of schema 4 (one table a kind) is partitioned by month by
+// `mpp-central init`: the same figures after, new months get their
+// partitions from the shipper, a shipper still sees only its own rows and
+// cannot open a partition directly, and a month is retired whole.
+TEST_F(Central, AnOlderDatabaseIsPartitionedByMonthAndLosesNothing) {
+  ASSERT_EQ(RunCentral({"init"}), 0);  // SetUp's: the newest schema; start again at 4
+  pqxx::connection admin(pg_.Url(db_));
+  {
+    pqxx::work w(admin);
+    w.exec("DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+    w.commit();
+  }
+  ASSERT_EQ(RunCentral({"init", "--schema", "4"}), 0) << ReadFile(dir_.File("central.log"));
+  const std::string a = AddHall("tangerang", "Banten");
+  const std::string b_id = AddHall("bogor", "Jawa Barat");
+  TempDir h1, h2;
+  BrokerProcess b1(h1), b2(h2);
+  WorkADay(b1, "2026-10-30", 3);
+  WorkADay(b1, "2026-11-30", 4);
+  CloseDaysBefore(b1, "2026-12-01");
+  ASSERT_EQ(Ship(b1.db_path(), a), 0) << ReadFile(dir_.File("ship-" + a + ".log"));
+  EXPECT_EQ(Count("SELECT count(*) FROM pg_inherits"), 0) << "schema 4 has no partitions";
+  const report::Report before = CentralOf("2026-10-01", "2026-11-30");
+  ASSERT_EQ(before.total.issued, 7);
+
+  ASSERT_EQ(RunCentral({"init"}), 0) << ReadFile(dir_.File("central.log"));
+  EXPECT_EQ(Count("SELECT count(*) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+                  " WHERE c.relname IN ('cell_2026_10', 'cell_2026_11', 'rating_2026_10',"
+                  " 'rating_2026_11', 'ticket_fact_2026_10', 'ticket_fact_2026_11')"),
+            6);
+  const report::Report after = CentralOf("2026-10-01", "2026-11-30");
+  ExpectSameFigures(before.total, after.total, "partitioned");
+  EXPECT_EQ(after.total.skm.respondents, before.total.skm.respondents);
+  EXPECT_EQ(Count("SELECT count(*) FROM ticket_fact"), 7);
+  // Another hall ships a new month: its shipper makes the partitions.
+  WorkADay(b2, "2026-12-01", 2);
+  CloseDaysBefore(b2, "2026-12-02");
+  ASSERT_EQ(Ship(b2.db_path(), b_id), 0) << ReadFile(dir_.File("ship-" + b_id + ".log"));
+  EXPECT_EQ(Count("SELECT count(*) FROM cell_2026_12 WHERE mpp_id = '" + b_id + "'"),
+            Count("SELECT count(*) FROM cell WHERE day = '2026-12-01'"));
+  {
+    pqxx::connection as_b(pg_.Url(db_, RoleOf(b_id)));
+    pqxx::read_transaction r(as_b);
+    EXPECT_EQ(r.exec("SELECT count(*) FROM cell WHERE mpp_id <> '" + b_id + "'")[0][0].as<int>(),
+              0)
+        << "row-level security holds on the partitioned table";
+  }
+  {
+    pqxx::connection as_b(pg_.Url(db_, RoleOf(b_id)));
+    pqxx::read_transaction r(as_b);
+    EXPECT_THROW(r.exec("SELECT count(*) FROM cell_2026_11"), pqxx::sql_error)
+        << "a partition is not a way around it";
+  }
+  // October retired whole: November and October's monthly rollups stay.
+  {
+    pqxx::work w(admin);
+    w.exec("DROP TABLE cell_2026_10, rating_2026_10, ticket_fact_2026_10");
+    w.commit();
+  }
+  EXPECT_EQ(CentralOf("2026-11-01", "2026-11-30", report::GroupBy::kService, a).total.issued, 4);
+  EXPECT_EQ(Count("SELECT sum(issued) FROM month_service WHERE month = '2026-10-01'"), 3);
+}
+
 // The texts a screenshot's layout record says were drawn, and its problems.
 std::string DrawnTexts(const std::string& png, std::vector<std::string>* problems) {
   const std::string json = ReadFile(png.substr(0, png.size() - 4) + ".layout.json");
