@@ -452,6 +452,7 @@ StatusOr<ShipResult> ShipOnce(pqxx::connection& central, const ShipOptions& o) {
         ++result.days_shipped;
         result.cells += static_cast<int>(d.cells.size());
         result.ratings += static_cast<int>(d.ratings.size());
+        result.facts += static_cast<int>(d.facts.size());
       }
     }
   } catch (const pqxx::broken_connection& e) {

@@ -40,6 +40,7 @@ struct ShipResult {
   int days_unchanged = 0;  // already there with the same digest
   int cells = 0;
   int ratings = 0;
+  int facts = 0;  // anonymous ticket facts
 };
 
 // One pass: the standards in force, then every summarized day that is new or

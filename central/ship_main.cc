@@ -74,8 +74,8 @@ int main(int argc, char** argv) {
     if (r.ok()) {
       backoff_s = 1;
       if (r->days_shipped > 0 || once) {
-        spdlog::info("shipped {} day(s) ({} cells, {} ratings); {} unchanged", r->days_shipped,
-                     r->cells, r->ratings, r->days_unchanged);
+        spdlog::info("shipped {} day(s) ({} cells, {} ratings, {} ticket facts); {} unchanged",
+                     r->days_shipped, r->cells, r->ratings, r->facts, r->days_unchanged);
       }
       if (once) return mpp::kExitOk;
     } else {
