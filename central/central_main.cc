@@ -7,6 +7,7 @@
 //   mpp-central --db URL report --from 2026-01-01 --to 2026-12-31 --by province
 //               [--province Banten] [--worst-first --limit 10] [--format table|csv|excel|json|md]
 //   mpp-central --db URL standards [--mpp cilegon] [--service KTP-REKAM]
+//   mpp-central --db URL retire --before 2025-02
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -77,6 +78,11 @@ int main(int argc, char** argv) {
       "standards", "each service's published standard and the days it was in force");
   standards->add_option("--mpp", std_mpp, "only this hall");
   standards->add_option("--service", std_service, "only this service (its code)");
+  std::string before;
+  CLI::App* retire = app.add_subcommand(
+      "retire", "drop the detail (cells, ratings, ticket facts) of the months before one; the "
+                "monthly rollups stay");
+  retire->add_option("--before", before, "the first month kept, e.g. 2025-02")->required();
   MPP_PARSE(app, argc, argv);
   try {
     pqxx::connection db(url);
@@ -105,6 +111,17 @@ int main(int argc, char** argv) {
                 << (*add ? "MPP " + info.id + " ships as role " + mpp::central::ShipperRole(info.id)
                          : "reader " + role)
                 << "\n";
+      return mpp::kExitOk;
+    }
+    if (*retire) {
+      auto dropped = mpp::central::RetireBefore(db, before);
+      if (!dropped.ok()) {
+        std::cerr << "mpp-central: " << dropped.status().message() << "\n";
+        return mpp::kExitUsage;
+      }
+      for (const std::string& t : *dropped) std::cout << "dropped " << t << "\n";
+      std::cout << "mpp-central: " << dropped->size() << " partition(s) before " << before
+                << " retired; their monthly rollups stay\n";
       return mpp::kExitOk;
     }
     if (*standards) {

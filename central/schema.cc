@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "common/time_util.h"
+
 namespace mpp::central {
 namespace {
 
@@ -384,6 +386,31 @@ Status AddMpp(pqxx::connection& db, const MppInfo& m, const std::string& passwor
   } catch (const std::exception& e) {
     return Status::Error(std::string("add mpp: ") + e.what());
   }
+}
+
+StatusOr<std::vector<std::string>> RetireBefore(pqxx::connection& db, const std::string& month) {
+  const auto first = LocalMidnightMs(month + "-01", 0);
+  if (month.size() != 7 || !first) {
+    return Status::Error("--before takes a month like 2025-02 (it keeps that month and later)");
+  }
+  std::vector<std::string> dropped;
+  try {
+    pqxx::work w(db);
+    for (const auto& r : w.exec_params(
+             "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+             " JOIN pg_class p ON p.oid = i.inhparent"
+             " WHERE p.relname IN ('cell', 'rating', 'ticket_fact')"
+             " AND c.relname ~ '_[0-9]{4}_[0-9]{2}$'"
+             " AND to_date(right(c.relname, 7), 'YYYY_MM') < $1::date ORDER BY 1",
+             month + "-01")) {
+      dropped.push_back(r[0].as<std::string>());
+      w.exec("DROP TABLE " + w.quote_name(dropped.back()));
+    }
+    w.commit();
+  } catch (const std::exception& e) {
+    return Status::Error(std::string("retire: ") + e.what());
+  }
+  return dropped;
 }
 
 Status AddReader(pqxx::connection& db, const std::string& role, const std::string& password) {

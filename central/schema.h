@@ -11,6 +11,7 @@
 
 #include <pqxx/pqxx>
 #include <string>
+#include <vector>
 
 #include "central/overview.h"
 #include "common/status.h"
@@ -30,6 +31,13 @@ bool ValidMppId(const std::string& id);
 Status AddMpp(pqxx::connection& db, const MppInfo& mpp, const std::string& password);
 // The role name of a hall's shipper.
 std::string ShipperRole(const std::string& mpp_id);
+// Retires the detail of every month before `month` ("2025-02": January 2025
+// and earlier): drops those months' partitions of cell, rating and
+// ticket_fact. The monthly rollups and the shipped days stay (the trend
+// reports keep them; a hall does not send those days again). Returns the
+// partitions dropped. Run as the database's owner.
+StatusOr<std::vector<std::string>> RetireBefore(pqxx::connection& db, const std::string& month);
+
 // A reader's login role (the province's analyst, the dashboard).
 Status AddReader(pqxx::connection& db, const std::string& role, const std::string& password);
 

@@ -515,11 +515,13 @@ TEST_F(Central, AnOlderDatabaseIsPartitionedByMonthAndLosesNothing) {
         << "a partition is not a way around it";
   }
   // October retired whole: November and October's monthly rollups stay.
-  {
-    pqxx::work w(admin);
-    w.exec("DROP TABLE cell_2026_10, rating_2026_10, ticket_fact_2026_10");
-    w.commit();
-  }
+  EXPECT_EQ(RunCentral({"retire", "--before", "2026-1"}), 2) << "not a month";
+  ASSERT_EQ(RunCentral({"retire", "--before", "2026-11"}, dir_.File("retire.txt")), 0)
+      << ReadFile(dir_.File("retire.txt"));
+  EXPECT_EQ(ReadFile(dir_.File("retire.txt")),
+            "dropped cell_2026_10\ndropped rating_2026_10\ndropped ticket_fact_2026_10\n"
+            "mpp-central: 3 partition(s) before 2026-11 retired; their monthly rollups stay\n");
+  EXPECT_EQ(Count("SELECT count(*) FROM pg_class WHERE relname = 'cell_2026_11'"), 1);
   EXPECT_EQ(CentralOf("2026-11-01", "2026-11-30", report::GroupBy::kService, a).total.issued, 4);
   EXPECT_EQ(Count("SELECT sum(issued) FROM month_service WHERE month = '2026-10-01'"), 3);
 }
