@@ -535,6 +535,7 @@ void KioskModel::BuildTicketView(const v1::Ticket& t, int ahead, Millis estimate
   if (t.appointment_ms() > 0) {  // from a booking: when, and whether it kept its place
     const int off = catalog_->utc_offset_min();
     const std::string at = ClockText(ToLocal(t.appointment_ms(), off).minute_of_day, lang_);
+    v.appointment = true;
     v.priority_text =
         t.appointment_late()
             ? (lang_ == Lang::kId ? "Janji temu pukul " + at +

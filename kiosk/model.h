@@ -98,6 +98,7 @@ struct TicketView {
   std::string wait_text;   // "Perkiraan waktu tunggu: sekitar 25 menit"
   std::string where;       // "Silakan tunggu di Zona A - ..."
   std::string priority_text;
+  bool appointment = false;  // priority_text says when the booked visit is, not a priority
   std::string issued_text;
   enum class Print { kPrinting, kPrinted, kFailed } print = Print::kPrinting;
   std::string print_error;   // the printer's technical words: the log and status, not the screen

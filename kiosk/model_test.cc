@@ -445,6 +445,7 @@ TEST_F(KioskModelTest, AScannedBookingChecksInFromTheStartScreen) {
   model_->OnIssueResult(jobs[0].request_id, reply);
   ASSERT_EQ(model_->screen(), Screen::kTicket);
   EXPECT_EQ(model_->Ticket().priority_text, "Janji temu pukul 10.00: dipanggil mulai pukul 10.00");
+  EXPECT_TRUE(model_->Ticket().appointment) << "drawn as a time, not in a priority's red";
   jobs = model_->TakeJobs();
   ASSERT_EQ(jobs.size(), 1u);  // printed like any ticket, with the appointment line
   EXPECT_EQ(jobs[0].printed.priority_text, model_->Ticket().priority_text);

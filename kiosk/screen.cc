@@ -472,7 +472,8 @@ void Ticket(Ctx& c, float y, float bottom) {
   };
   const Line lines[] = {{c.f.large, kInk, &t.service, 0},
                         {c.f.body, kMuted, &t.agency, 0},
-                        {c.f.large, kRed, &t.priority_text, 0},
+                        // A priority in red; an appointment's time calmly, in navy.
+                        {c.f.large, t.appointment ? kNavy : kRed, &t.priority_text, 0},
                         {c.f.large, kInk, &t.ahead_text, (c.portrait ? 16 : 0) * c.u},
                         {c.f.bold, kInk, &t.wait_text, 0},
                         {c.f.bold, kNavy, &t.where, 16 * c.u},

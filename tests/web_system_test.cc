@@ -368,7 +368,9 @@ TEST_F(WebBooking, ABookingMadeOnTheWebIsCheckedInAtAKioskAndCalledAtItsSlot) {
   Xvfb xvfb;
   ASSERT_TRUE(xvfb.Start(1080, 1920));
   std::filesystem::create_directories(dir_.File("tickets"));
-  const std::string shots = dir_.File("kiosk");
+  // Kept in build/layout/web/ for a person to open.
+  ASSERT_EQ(std::system(("mkdir -p " + std::string(MPP_LAYOUT_DIR) + "/web").c_str()), 0);
+  const std::string shots = std::string(MPP_LAYOUT_DIR) + "/web/kiosk-check-in";
   const std::string script = dir_.File("checkin.script");
   std::ofstream(script) << "wait connected\n"
                            "tap appointment\n"
