@@ -63,8 +63,11 @@ void CentralWorker::Run() {
       if (o.ok()) {
         r.overview = std::move(*o);
       } else {
+        // Down, or a role that may not read the halls (not a reader): either
+        // way the screen says why, and it tries again from the start.
         r.error = o.status().message();
-        lost(r.error);
+        spdlog::warn("central database: {}", r.error);
+        db.reset();
       }
       next_overview = Clock::now() + kOverviewEvery;
     }

@@ -1091,8 +1091,8 @@ void DrawManager(UiState* ui, const LiveView& live, const CatalogIndex* catalog,
       // Why, too: a wrong password is not a server that is down.
       LayoutBox banner("banner", ImVec2(0, y0), ImVec2(w, y0 + bh), kRed, kBoxMayShorten);
       const std::string text =
-          std::string(T(l, "Basis data pusat tidak terjangkau, menyambung ulang\u2026 ",
-                        "The central database is unreachable, reconnecting\u2026 ")) +
+          std::string(T(l, "Basis data pusat tidak dapat dibaca, mencoba lagi\u2026 ",
+                        "The central database cannot be read, trying again\u2026 ")) +
           ui->central_error;
       DrawShortened(dl, f.bold, ImVec2(16, y0 + bh * 0.25f), kWhite,
                     FitText(f.bold, text, w - 32), text);

@@ -658,8 +658,21 @@ TEST_F(Central, TheDashboardShowsARegionFromTheCentralDatabaseReadingOnly) {
   ASSERT_EQ(down.Wait(60000), 0) << ReadFile(dir_.File("down.log"));
   const std::string unreachable = DrawnTexts(shots + "-down.png", &problems);
   EXPECT_TRUE(problems.empty()) << problems.front();
-  EXPECT_NE(unreachable.find("Basis data pusat tidak terjangkau"), std::string::npos)
+  EXPECT_NE(unreachable.find("Basis data pusat tidak dapat dibaca"), std::string::npos)
       << unreachable;
+  EXPECT_NE(unreachable.find("Connection refused"), std::string::npos) << unreachable;
+  // A role that may not read the halls (a hall's shipper, not a reader): the
+  // banner says so instead of waiting in silence.
+  std::ofstream(dir_.File("denied.script")) << "wait unreachable 20\nscreenshot " << shots
+                                            << "-denied.png\nquit\n";
+  ChildProcess denied;
+  ASSERT_TRUE(denied.Start({MPP_MANAGER_BIN, "--central", pg_.Url(db_, RoleOf(cilegon)), "--size",
+                            "1280x720", "--layout", "--script", dir_.File("denied.script")},
+                           {"DISPLAY=" + xvfb.display()}, dir_.File("denied.log")));
+  ASSERT_EQ(denied.Wait(60000), 0) << ReadFile(dir_.File("denied.log"));
+  const std::string why = DrawnTexts(shots + "-denied.png", &problems);
+  EXPECT_TRUE(problems.empty()) << problems.front();
+  EXPECT_NE(why.find("permission denied"), std::string::npos) << why;
 }
 
 }  // namespace
