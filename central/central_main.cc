@@ -80,8 +80,9 @@ int main(int argc, char** argv) {
   standards->add_option("--service", std_service, "only this service (its code)");
   std::string before;
   CLI::App* retire = app.add_subcommand(
-      "retire", "drop the detail (cells, ratings, ticket facts) of the months before one; the "
-                "monthly rollups stay");
+      "retire",
+      "drop the detail (cells, ratings, ticket facts) of the months before one; the "
+      "monthly rollups stay");
   retire->add_option("--before", before, "the first month kept, e.g. 2025-02")->required();
   MPP_PARSE(app, argc, argv);
   try {

@@ -264,9 +264,9 @@ struct HallTable {
   int since;
 };
 const HallTable kHallTables[] = {
-    {"shipped_day", 1},   {"cell", 1},         {"rating", 1},
-    {"standard", 1},      {"month_service", 2}, {"month_rating", 2},
-    {"ticket_fact", 3},   {"catalog_in_force", 4}, {"standard_history", 4}};
+    {"shipped_day", 1},     {"cell", 1},         {"rating", 1},      {"standard", 1},
+    {"month_service", 2},   {"month_rating", 2}, {"ticket_fact", 3}, {"catalog_in_force", 4},
+    {"standard_history", 4}};
 
 // Roles, grants and row-level security of schema `version`, applied after
 // every migration (idempotent): the same two policies on every table of
@@ -396,13 +396,13 @@ StatusOr<std::vector<std::string>> RetireBefore(pqxx::connection& db, const std:
   std::vector<std::string> dropped;
   try {
     pqxx::work w(db);
-    for (const auto& r : w.exec_params(
-             "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
-             " JOIN pg_class p ON p.oid = i.inhparent"
-             " WHERE p.relname IN ('cell', 'rating', 'ticket_fact')"
-             " AND c.relname ~ '_[0-9]{4}_[0-9]{2}$'"
-             " AND to_date(right(c.relname, 7), 'YYYY_MM') < $1::date ORDER BY 1",
-             month + "-01")) {
+    for (const auto& r :
+         w.exec_params("SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+                       " JOIN pg_class p ON p.oid = i.inhparent"
+                       " WHERE p.relname IN ('cell', 'rating', 'ticket_fact')"
+                       " AND c.relname ~ '_[0-9]{4}_[0-9]{2}$'"
+                       " AND to_date(right(c.relname, 7), 'YYYY_MM') < $1::date ORDER BY 1",
+                       month + "-01")) {
       dropped.push_back(r[0].as<std::string>());
       w.exec("DROP TABLE " + w.quote_name(dropped.back()));
     }

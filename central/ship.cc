@@ -213,10 +213,10 @@ void ShipStandards(pqxx::connection& central, const std::string& mpp_id,
                       s.wait_target_min(), s.service_std_min(), s.standard().time_standard(),
                       *in_force_ms);
       } else {
-        w.exec_params("INSERT INTO standard" + columns +
-                          ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                      mpp_id, s.code(), s.name(), s.agency(), agency_name[s.agency()],
-                      s.wait_target_min(), s.service_std_min(), s.standard().time_standard());
+        w.exec_params(
+            "INSERT INTO standard" + columns + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", mpp_id,
+            s.code(), s.name(), s.agency(), agency_name[s.agency()], s.wait_target_min(),
+            s.service_std_min(), s.standard().time_standard());
       }
     }
   };

@@ -22,7 +22,7 @@ class CentralWorker {
  public:
   struct Result {
     bool connected = false;
-    std::string error;                         // why not connected
+    std::string error;                          // why not connected
     std::optional<central::Overview> overview;  // the halls and days, when read
     std::optional<RequestWorker::Result> report;
   };

@@ -19,6 +19,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "broker/report/report.h"
 #include "common/cli.h"
 #include "common/clone_client.h"
 #include "common/gui_program.h"
@@ -26,7 +27,6 @@
 #include "common/gui_window.h"
 #include "common/request_worker.h"
 #include "common/wire.h"
-#include "broker/report/report.h"
 #include "manager/central_worker.h"
 #include "manager/model.h"
 #include "manager/screen.h"

@@ -615,8 +615,8 @@ void HeatMapCard(const UiState& ui, const Fonts& f, ImVec2 p0, ImVec2 p1) {
 
 // One line of the region list: a tap target with its name (shortened when
 // narrow: the whole name is in the report's rows) and its number of halls.
-bool RegionItem(TapTargets* targets, const Fonts& f, const std::string& id,
-                const std::string& name, int halls, float indent, float width, bool selected) {
+bool RegionItem(TapTargets* targets, const Fonts& f, const std::string& id, const std::string& name,
+                int halls, float indent, float width, bool selected) {
   const float lh = f.body->FontSize * 1.7f;
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   const ImVec2 p1(p0.x + width, p0.y + lh);
@@ -630,15 +630,14 @@ bool RegionItem(TapTargets* targets, const Fonts& f, const std::string& id,
   const float count_w = MeasureText(f.body, count).x;
   const float name_x = p0.x + 6 + indent, name_end = p1.x - count_w - 14;
   {
-    LayoutBox box("region:" + id, ImVec2(name_x, p0.y), ImVec2(name_end, p1.y), bg,
-                  kBoxMayShorten);
+    LayoutBox box("region:" + id, ImVec2(name_x, p0.y), ImVec2(name_end, p1.y), bg, kBoxMayShorten);
     DrawShortened(dl, f.body, ImVec2(name_x, p0.y + lh * 0.18f), fg,
                   FitText(f.body, name, name_end - name_x), name);
   }
   if (!count.empty()) {
     LayoutBox box("region count:" + id, ImVec2(name_end, p0.y), p1, bg);
-    DrawText(dl, f.body, ImVec2(p1.x - count_w - 6, p0.y + lh * 0.18f),
-             selected ? kWhite : kMuted, count);
+    DrawText(dl, f.body, ImVec2(p1.x - count_w - 6, p0.y + lh * 0.18f), selected ? kWhite : kMuted,
+             count);
   }
   return pressed && settled;
 }
@@ -698,9 +697,9 @@ void RegionPanel(UiState* ui, const Fonts& f, ImVec2 p0, ImVec2 p1, TapTargets* 
 void TrendCard(const UiState& ui, const Fonts& f, ImVec2 p0, ImVec2 p1) {
   const Lang l = ui.lang;
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  const ImVec2 in = Card(dl, f, p0, p1,
-                         T(l, "Tren per bulan: % dalam target, SKM",
-                           "Trend by month: % within the target, SKM"));
+  const ImVec2 in =
+      Card(dl, f, p0, p1,
+           T(l, "Tren per bulan: % dalam target, SKM", "Trend by month: % within the target, SKM"));
   LayoutBox box("trend", ImVec2(p0.x + 8, p0.y), ImVec2(p1.x - 8, p1.y), kWhite);
   std::vector<const v1::ReportRow*> rows;
   for (const v1::ReportRow* r : ui.prepared.trend) {
@@ -731,8 +730,8 @@ void TrendCard(const UiState& ui, const Fonts& f, ImVec2 p0, ImVec2 p1) {
   for (int i = total - shown; i < total; ++i, y += line) {
     const v1::ReportRow& r = *rows[static_cast<size_t>(i)];
     DrawText(dl, f.body, ImVec2(in.x, y), kInk, MonthName(r.key(), l));
-    dl->AddRectFilled(ImVec2(bar_x, y + 3), ImVec2(bar_x + bar_w, y + line - 3),
-                      Rgb(236, 239, 244), 3);
+    dl->AddRectFilled(ImVec2(bar_x, y + 3), ImVec2(bar_x + bar_w, y + line - 3), Rgb(236, 239, 244),
+                      3);
     const auto pct = WaitWithinPct(r);
     if (pct) {
       dl->AddRectFilled(ImVec2(bar_x, y + 3),
@@ -788,12 +787,11 @@ void DrawCompliance(UiState* ui, const Fonts& f, float x0, float y0, float w, fl
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const Lang l = ui->lang;
   // Central: the dates and the region are in the line above, the card narrower.
-  const std::string title = std::string(T(l, "Kepatuhan terhadap standar pelayanan",
-                                          "Compliance with the service standards")) +
-                            "  (" +
-                            (ui->central ? std::string()
-                                         : ui->report->from() + " - " + ui->report->to() + "; ") +
-                            T(l, "waktu dalam menit)", "times in minutes)");
+  const std::string title =
+      std::string(
+          T(l, "Kepatuhan terhadap standar pelayanan", "Compliance with the service standards")) +
+      "  (" + (ui->central ? std::string() : ui->report->from() + " - " + ui->report->to() + "; ") +
+      T(l, "waktu dalam menit)", "times in minutes)");
   ImVec2 in = Card(dl, f, ImVec2(x0 + pad, top), ImVec2(x0 + pad + left_w, y0 + h - pad), title);
   ComplianceTable(ui, f, in, ImVec2(left_w - 28, y0 + h - pad - in.y - 12));
   const float rx = x0 + 2 * pad + left_w, rw = w - 3 * pad - left_w;
@@ -1094,13 +1092,14 @@ void DrawManager(UiState* ui, const LiveView& live, const CatalogIndex* catalog,
           std::string(T(l, "Basis data pusat tidak dapat dibaca, mencoba lagi\u2026 ",
                         "The central database cannot be read, trying again\u2026 ")) +
           ui->central_error;
-      DrawShortened(dl, f.bold, ImVec2(16, y0 + bh * 0.25f), kWhite,
-                    FitText(f.bold, text, w - 32), text);
+      DrawShortened(dl, f.bold, ImVec2(16, y0 + bh * 0.25f), kWhite, FitText(f.bold, text, w - 32),
+                    text);
     } else {
       LayoutBox banner("banner", ImVec2(0, y0), ImVec2(w, y0 + bh), kRed);
-      DrawText(dl, f.bold, ImVec2(16, y0 + bh * 0.25f), kWhite,
-               T(l, "Koneksi ke broker terputus - data terakhir ditampilkan, menyambung ulang\u2026",
-                 "Connection to the broker lost - showing the last data, reconnecting\u2026"));
+      DrawText(
+          dl, f.bold, ImVec2(16, y0 + bh * 0.25f), kWhite,
+          T(l, "Koneksi ke broker terputus - data terakhir ditampilkan, menyambung ulang\u2026",
+            "Connection to the broker lost - showing the last data, reconnecting\u2026"));
     }
     y0 += bh;
   }

@@ -81,8 +81,9 @@ std::vector<ManagerRequests::Job> ManagerRequests::TakeJobs(UiState* ui) {
   }
   if (ui->want_export) {
     ui->want_export = false;
-    const std::string region =
-        !ui->mpp.empty() ? ui->mpp : !ui->city.empty() ? ui->city : ui->province;
+    const std::string region = !ui->mpp.empty()    ? ui->mpp
+                               : !ui->city.empty() ? ui->city
+                                                   : ui->province;
     auto path = ui->report ? ExportReport(*ui->report, export_dir_, region)
                            : StatusOr<std::string>(Status::Error(
                                  T(ui->lang, "Belum ada laporan.", "No report yet.")));

@@ -14,8 +14,8 @@
 
 #include "broker/report/build.h"
 #include "central/report.h"
-#include "common/layout.h"
 #include "central/schema.h"
+#include "common/layout.h"
 #include "testing/wait_for.h"
 #include "tests/broker_process.h"
 #include "tests/pg_cluster.h"
@@ -447,12 +447,12 @@ TEST_F(Central, AChangedStandardIsKeptWithTheDaysItWasInForce) {
                 .as<int>(),
             30);
   // The catalog in force now is the one reports label their rows with.
-  EXPECT_EQ(t.exec1("SELECT wait_target_min FROM standard WHERE service = 'KTP-REKAM'")[0].as<int>(),
-            20);
+  EXPECT_EQ(
+      t.exec1("SELECT wait_target_min FROM standard WHERE service = 'KTP-REKAM'")[0].as<int>(), 20);
   // mpp-central lists the history.
-  ASSERT_EQ(RunCentral({"standards", "--mpp", id, "--service", "KTP-REKAM"},
-                       dir_.File("standards.txt")),
-            0)
+  ASSERT_EQ(
+      RunCentral({"standards", "--mpp", id, "--service", "KTP-REKAM"}, dir_.File("standards.txt")),
+      0)
       << ReadFile(dir_.File("standards.txt"));
   const std::string listed = ReadFile(dir_.File("standards.txt"));
   EXPECT_NE(listed.find("2026-11-27"), std::string::npos) << listed;
@@ -504,8 +504,7 @@ TEST_F(Central, AnOlderDatabaseIsPartitionedByMonthAndLosesNothing) {
   {
     pqxx::connection as_b(pg_.Url(db_, RoleOf(b_id)));
     pqxx::read_transaction r(as_b);
-    EXPECT_EQ(r.exec("SELECT count(*) FROM cell WHERE mpp_id <> '" + b_id + "'")[0][0].as<int>(),
-              0)
+    EXPECT_EQ(r.exec("SELECT count(*) FROM cell WHERE mpp_id <> '" + b_id + "'")[0][0].as<int>(), 0)
         << "row-level security holds on the partitioned table";
   }
   {
@@ -585,10 +584,10 @@ TEST_F(Central, TheDashboardShowsARegionFromTheCentralDatabaseReadingOnly) {
                                              "screenshot "
                                           << shots << "-banten-skm.png\nquit\n";
   ChildProcess dash;
-  ASSERT_TRUE(dash.Start({MPP_MANAGER_BIN, "--central", pg_.Url(db_, reader), "--size",
-                          "1600x900", "--layout", "--export-dir", exports, "--script",
-                          dir_.File("dash.script")},
-                         {"DISPLAY=" + xvfb.display()}, dir_.File("dash.log")));
+  ASSERT_TRUE(
+      dash.Start({MPP_MANAGER_BIN, "--central", pg_.Url(db_, reader), "--size", "1600x900",
+                  "--layout", "--export-dir", exports, "--script", dir_.File("dash.script")},
+                 {"DISPLAY=" + xvfb.display()}, dir_.File("dash.log")));
   ASSERT_EQ(dash.Wait(90000), 0) << ReadFile(dir_.File("dash.log"));
 
   std::vector<std::string> problems;
@@ -623,23 +622,20 @@ TEST_F(Central, TheDashboardShowsARegionFromTheCentralDatabaseReadingOnly) {
       w.exec("DELETE FROM shipped_day");
       ADD_FAILURE() << "a read-only connection deleted rows";
     } catch (const pqxx::sql_error& e) {
-      EXPECT_NE(std::string(e.what()).find("read-only transaction"), std::string::npos)
-          << e.what();
+      EXPECT_NE(std::string(e.what()).find("read-only transaction"), std::string::npos) << e.what();
     }
   }
 
   // The narrowest screen, in English: a city's halls fit too.
-  std::ofstream(dir_.File("small.script")) << "wait connected\nwait report 30\n"
-                                              "tap province:Banten\nwait report 30\n"
-                                              "tap city:Kota serang\nwait report 30\n"
-                                              "screenshot "
-                                           << shots
-                                           << "-1280-en.png\ntap view-skm\nscreenshot " << shots
-                                           << "-1280-en-skm.png\nquit\n";
+  std::ofstream(dir_.File("small.script"))
+      << "wait connected\nwait report 30\n"
+         "tap province:Banten\nwait report 30\n"
+         "tap city:Kota serang\nwait report 30\n"
+         "screenshot "
+      << shots << "-1280-en.png\ntap view-skm\nscreenshot " << shots << "-1280-en-skm.png\nquit\n";
   ChildProcess small;
-  ASSERT_TRUE(small.Start({MPP_MANAGER_BIN, "--central", pg_.Url(db_, reader), "--size",
-                           "1280x720", "--lang", "en", "--layout", "--script",
-                           dir_.File("small.script")},
+  ASSERT_TRUE(small.Start({MPP_MANAGER_BIN, "--central", pg_.Url(db_, reader), "--size", "1280x720",
+                           "--lang", "en", "--layout", "--script", dir_.File("small.script")},
                           {"DISPLAY=" + xvfb.display()}, dir_.File("small.log")));
   ASSERT_EQ(small.Wait(90000), 0) << ReadFile(dir_.File("small.log"));
   const std::string city = DrawnTexts(shots + "-1280-en.png", &problems);
@@ -649,8 +645,8 @@ TEST_F(Central, TheDashboardShowsARegionFromTheCentralDatabaseReadingOnly) {
   EXPECT_TRUE(problems.empty()) << problems.front();
 
   // A central database out of reach: the dashboard says so and keeps trying.
-  std::ofstream(dir_.File("down.script")) << "wait unreachable 20\nscreenshot " << shots
-                                          << "-down.png\nquit\n";
+  std::ofstream(dir_.File("down.script"))
+      << "wait unreachable 20\nscreenshot " << shots << "-down.png\nquit\n";
   ChildProcess down;
   ASSERT_TRUE(down.Start({MPP_MANAGER_BIN, "--central", "host=127.0.0.1 port=1 dbname=x user=x",
                           "--size", "1280x720", "--layout", "--script", dir_.File("down.script")},
@@ -663,8 +659,8 @@ TEST_F(Central, TheDashboardShowsARegionFromTheCentralDatabaseReadingOnly) {
   EXPECT_NE(unreachable.find("Connection refused"), std::string::npos) << unreachable;
   // A role that may not read the halls (a hall's shipper, not a reader): the
   // banner says so instead of waiting in silence.
-  std::ofstream(dir_.File("denied.script")) << "wait unreachable 20\nscreenshot " << shots
-                                            << "-denied.png\nquit\n";
+  std::ofstream(dir_.File("denied.script"))
+      << "wait unreachable 20\nscreenshot " << shots << "-denied.png\nquit\n";
   ChildProcess denied;
   ASSERT_TRUE(denied.Start({MPP_MANAGER_BIN, "--central", pg_.Url(db_, RoleOf(cilegon)), "--size",
                             "1280x720", "--layout", "--script", dir_.File("denied.script")},
