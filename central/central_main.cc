@@ -168,7 +168,8 @@ int main(int argc, char** argv) {
     }
     return mpp::kExitOk;
   } catch (const std::exception& e) {
-    std::cerr << "mpp-central: the central database is unreachable: " << e.what() << "\n";
+    std::cerr << "mpp-central: " << mpp::central::CentralError(e, "the central database").message()
+              << "\n";
     return mpp::kExitUnreachable;
   }
 }

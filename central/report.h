@@ -37,6 +37,12 @@ struct CentralQuery {
 StatusOr<report::Report> CentralReport(pqxx::connection& db, const CentralQuery& q,
                                        bool* from_rollups = nullptr);
 
+// A failure of the central database as one line (libpq's messages run over
+// lines: "...refused\n\tIs the server running..."), for a log line and a
+// screen's banner: "the central database is unreachable: ..." when the
+// connection failed or is gone, else "`doing`: ...".
+Status CentralError(const std::exception& e, const std::string& doing);
+
 // A connection for reading only (the dashboard, a province's analyst): every
 // transaction on it is READ ONLY, whatever the role may do, so a reader's
 // program cannot change the central figures even when given an owner's URL.

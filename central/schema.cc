@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "central/report.h"
 #include "common/time_util.h"
 
 namespace mpp::central {
@@ -353,7 +354,7 @@ Status ApplySchema(pqxx::connection& db, int up_to) {
     w.commit();
     return Status::Ok();
   } catch (const std::exception& e) {
-    return Status::Error(std::string("central schema: ") + e.what());
+    return CentralError(e, "central schema");
   }
 }
 
@@ -384,7 +385,7 @@ Status AddMpp(pqxx::connection& db, const MppInfo& m, const std::string& passwor
     w.commit();
     return Status::Ok();
   } catch (const std::exception& e) {
-    return Status::Error(std::string("add mpp: ") + e.what());
+    return CentralError(e, "add mpp");
   }
 }
 
@@ -408,7 +409,7 @@ StatusOr<std::vector<std::string>> RetireBefore(pqxx::connection& db, const std:
     }
     w.commit();
   } catch (const std::exception& e) {
-    return Status::Error(std::string("retire: ") + e.what());
+    return CentralError(e, "retire");
   }
   return dropped;
 }
@@ -423,7 +424,7 @@ Status AddReader(pqxx::connection& db, const std::string& role, const std::strin
     w.commit();
     return Status::Ok();
   } catch (const std::exception& e) {
-    return Status::Error(std::string("add reader: ") + e.what());
+    return CentralError(e, "add reader");
   }
 }
 

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "broker/report/build.h"
+#include "central/report.h"
 #include "common/time_util.h"
 #include "mpp/v1/mpp.pb.h"
 
@@ -455,10 +456,8 @@ StatusOr<ShipResult> ShipOnce(pqxx::connection& central, const ShipOptions& o) {
         result.facts += static_cast<int>(d.facts.size());
       }
     }
-  } catch (const pqxx::broken_connection& e) {
-    return Status::Error(std::string("the central database is unreachable: ") + e.what());
   } catch (const std::exception& e) {
-    return Status::Error(std::string("shipping to the central database: ") + e.what());
+    return CentralError(e, "shipping to the central database");
   }
   return result;
 }

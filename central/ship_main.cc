@@ -16,6 +16,7 @@
 #include <iostream>
 #include <thread>
 
+#include "central/report.h"
 #include "central/ship.h"
 #include "common/cli.h"
 #include "common/logging.h"
@@ -69,7 +70,7 @@ int main(int argc, char** argv) {
       pqxx::connection db(central);
       r = mpp::central::ShipOnce(db, o);
     } catch (const std::exception& e) {
-      r = mpp::Status::Error(std::string("the central database is unreachable: ") + e.what());
+      r = mpp::central::CentralError(e, "connecting to the central database");
     }
     if (r.ok()) {
       backoff_s = 1;

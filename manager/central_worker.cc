@@ -33,12 +33,8 @@ void CentralWorker::Run() {
   std::chrono::milliseconds backoff(1000);
   Clock::time_point wake = Clock::now(), next_overview = Clock::now();
   std::optional<ManagerRequests::Job> job;
-  // A result carries whether the database answers, so the screen's banner
+  // Each result carries whether the database answers, so the screen's banner
   // follows each attempt.
-  auto lost = [&](const std::string& why) {
-    if (db && !db->is_open()) db.reset();
-    if (!db) spdlog::warn("central database: {}", why);
-  };
   while (jobs_.Next(wake, &job)) {
     Result r;
     if (!db) {
@@ -57,7 +53,6 @@ void CentralWorker::Run() {
       backoff = std::chrono::milliseconds(1000);
       next_overview = Clock::now();
     }
-    r.connected = true;
     if (Clock::now() >= next_overview) {
       auto o = central::ReadOverview(*db);
       if (o.ok()) {
@@ -87,7 +82,10 @@ void CentralWorker::Run() {
         *res.reply->mutable_reply()->mutable_report() = report::ToProto(*rep);
       } else {
         res.error = rep.status();
-        lost(rep.status().message());
+        if (!db->is_open()) {  // gone: connect again; a bad query keeps the connection
+          spdlog::warn("central database: {}", res.error.message());
+          db.reset();
+        }
       }
       r.report = std::move(res);
     } else if (job) {
