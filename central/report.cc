@@ -42,13 +42,15 @@ std::pair<std::string, std::string> KeyAndLabel(GroupBy by) {
   return {"''", "''"};
 }
 
-// FROM and WHERE for `table` (cell or rating) with the query's filters as
-// $1.. $5 (from, to, province, city, mpp).
-std::string From(const std::string& table) {
+// FROM and WHERE for `table` (cell or rating by `day`, a monthly rollup by
+// `month`) with the query's filters as $1.. $5 (from, to, province, city, mpp).
+std::string From(const std::string& table, const std::string& period = "day") {
   return " FROM " + table +
          " c JOIN mpp m ON m.mpp_id = c.mpp_id LEFT JOIN standard s ON s.mpp_id = c.mpp_id AND"
-         " s.service = c.service WHERE c.day BETWEEN $1::date AND $2::date AND ($3 = '' OR"
-         " m.province = $3) AND ($4 = '' OR m.city = $4) AND ($5 = '' OR c.mpp_id = $5)";
+         " s.service = c.service WHERE c." +
+         period +
+         " BETWEEN $1::date AND $2::date AND ($3 = '' OR m.province = $3) AND ($4 = '' OR"
+         " m.city = $4) AND ($5 = '' OR c.mpp_id = $5)";
 }
 
 constexpr const char* kTotal = "\x01total";  // the GROUPING SETS total's key
@@ -131,12 +133,7 @@ Status FromRollups(pqxx::read_transaction& w, const CentralQuery& q,
                    std::map<std::string, report::Row>* rows) {
   auto [key, label] = KeyAndLabel(q.by);
   if (q.by == GroupBy::kMonth) key = "to_char(c.month, 'YYYY-MM')";
-  auto from = [&](const std::string& table) {
-    return " FROM " + table +
-           " c JOIN mpp m ON m.mpp_id = c.mpp_id LEFT JOIN standard s ON s.mpp_id = c.mpp_id AND"
-           " s.service = c.service WHERE c.month BETWEEN $1::date AND $2::date AND ($3 = '' OR"
-           " m.province = $3) AND ($4 = '' OR m.city = $4) AND ($5 = '' OR c.mpp_id = $5)";
-  };
+  auto from = [](const std::string& table) { return From(table, "month"); };
   auto run = [&](const std::string& sql) {
     return w.exec_params(sql, q.from, q.to, q.province, q.city, q.mpp);
   };
@@ -277,10 +274,8 @@ StatusOr<report::Report> CentralReport(pqxx::connection& db, const CentralQuery&
       FromCells(w, q, &rows);
     }
     w.commit();
-  } catch (const pqxx::broken_connection& e) {
-    return Status::Error(std::string("the central database is unreachable: ") + e.what());
   } catch (const std::exception& e) {
-    return Status::Error(std::string("central report: ") + e.what());
+    return CentralError(e, "central report");
   }
   for (auto& [k, row] : rows) {
     if (k == kTotal) {
@@ -303,6 +298,21 @@ StatusOr<report::Report> CentralReport(pqxx::connection& db, const CentralQuery&
   return rep;
 }
 
+Status CentralError(const std::exception& e, const std::string& doing) {
+  std::string why;
+  for (const char* p = e.what(); *p; ++p) {
+    if (*p != '\n' && *p != '\t' && *p != ' ') {
+      why += *p;
+    } else if (!why.empty() && why.back() != ' ') {
+      why += ' ';
+    }
+  }
+  while (!why.empty() && why.back() == ' ') why.pop_back();
+  const bool gone = dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr;
+  return Status::Error((gone ? std::string("the central database is unreachable") : doing) + ": " +
+                       why);
+}
+
 StatusOr<std::unique_ptr<pqxx::connection>> ConnectReadOnly(const std::string& url,
                                                             const std::string& application_name) {
   try {
@@ -312,19 +322,7 @@ StatusOr<std::unique_ptr<pqxx::connection>> ConnectReadOnly(const std::string& u
     n.exec("SET application_name = " + n.quote(application_name));
     return db;
   } catch (const std::exception& e) {
-    // libpq's messages run over lines ("...refused\n\tIs the server running..."):
-    // one line, for a log line and a screen's banner.
-    std::string why;
-    for (const char* p = e.what(); *p; ++p) {
-      const bool space = *p == '\n' || *p == '\t' || *p == ' ';
-      if (!space) {
-        why += *p;
-      } else if (!why.empty() && why.back() != ' ') {
-        why += ' ';
-      }
-    }
-    while (!why.empty() && why.back() == ' ') why.pop_back();
-    return Status::Error("the central database is unreachable: " + why);
+    return CentralError(e, "connecting to the central database");
   }
 }
 
@@ -343,10 +341,8 @@ StatusOr<Overview> ReadOverview(pqxx::connection& db) {
       o.last_day = days[1].as<std::string>();
     }
     t.commit();
-  } catch (const pqxx::broken_connection& e) {
-    return Status::Error(std::string("the central database is unreachable: ") + e.what());
   } catch (const std::exception& e) {
-    return Status::Error(std::string("reading the central database's halls: ") + e.what());
+    return CentralError(e, "reading the central database's halls");
   }
   return o;
 }
