@@ -49,6 +49,14 @@ class Central : public ::testing::Test {
     return id;
   }
   static std::string RoleOf(const std::string& id) { return central::ShipperRole(id); }
+  // A reader's login role (the province's), unique per test process.
+  std::string AddReader(const std::string& name) {
+    std::ofstream(dir_.File("rpw")) << "another-long-password\n";
+    std::string role = name + "_" + std::to_string(::getpid());
+    EXPECT_EQ(RunCentral({"add-reader", "--role", role, "--password-file", dir_.File("rpw")}), 0)
+        << ReadFile(dir_.File("central.log"));
+    return role;
+  }
   // mpp-ship --once for `hall`'s file; returns its exit code.
   int Ship(const std::string& db_path, const std::string& id, const std::string& central = "") {
     ChildProcess p;
@@ -391,9 +399,7 @@ TEST_F(Central, EachHallWritesOnlyItsOwnRowsAndReadersReadAll) {
     EXPECT_EQ(r.exec("SELECT count(*) FROM cell")[0][0].as<int>(), 0);
   }
   // A reader (the province) sees every hall's rows and writes none.
-  std::ofstream(dir_.File("rpw")) << "another-long-password\n";
-  const std::string reader = "reader_" + std::to_string(::getpid());
-  ASSERT_EQ(RunCentral({"add-reader", "--role", reader, "--password-file", dir_.File("rpw")}), 0);
+  const std::string reader = AddReader("reader");
   pqxx::connection as_reader(pg_.Url(db_, reader));
   {
     pqxx::read_transaction r(as_reader);
@@ -410,8 +416,7 @@ TEST_F(Central, EachHallWritesOnlyItsOwnRowsAndReadersReadAll) {
 
 // A catalog changed mid-month (KTP-REKAM's waiting target 30 -> 20 minutes):
 // the central database keeps both standards with the days each was in force,
-// once however often the hall ships; the day before the change keeps being
-// judged against the old target.
+// once however often the hall ships.
 TEST_F(Central, AChangedStandardIsKeptWithTheDaysItWasInForce) {
   const std::string id = AddHall("lebak", "Banten");
   TempDir hall;
@@ -499,8 +504,9 @@ TEST_F(Central, AnOlderDatabaseIsPartitionedByMonthAndLosesNothing) {
   WorkADay(b2, "2026-12-01", 2);
   CloseDaysBefore(b2, "2026-12-02");
   ASSERT_EQ(Ship(b2.db_path(), b_id), 0) << ReadFile(dir_.File("ship-" + b_id + ".log"));
-  EXPECT_EQ(Count("SELECT count(*) FROM cell_2026_12 WHERE mpp_id = '" + b_id + "'"),
-            Count("SELECT count(*) FROM cell WHERE day = '2026-12-01'"));
+  const int64_t december = Count("SELECT count(*) FROM cell WHERE day = '2026-12-01'");
+  EXPECT_GT(december, 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM cell_2026_12 WHERE mpp_id = '" + b_id + "'"), december);
   {
     pqxx::connection as_b(pg_.Url(db_, RoleOf(b_id)));
     pqxx::read_transaction r(as_b);
@@ -551,10 +557,7 @@ TEST_F(Central, TheDashboardShowsARegionFromTheCentralDatabaseReadingOnly) {
     CloseDaysBefore(*b, "2026-12-01");
     ASSERT_EQ(Ship(b->db_path(), id), 0) << ReadFile(dir_.File("ship-" + id + ".log"));
   }
-  std::ofstream(dir_.File("rpw")) << "another-long-password\n";
-  const std::string reader = "dash_" + std::to_string(::getpid());
-  ASSERT_EQ(RunCentral({"add-reader", "--role", reader, "--password-file", dir_.File("rpw")}), 0);
-  const int64_t shipped = Count("SELECT count(*) FROM shipped_day");
+  const std::string reader = AddReader("dash");
 
   // The national view opens on the last month shipped, by province; a tap on
   // Banten narrows it to that province, then by hall, and exports it.
@@ -611,9 +614,8 @@ TEST_F(Central, TheDashboardShowsARegionFromTheCentralDatabaseReadingOnly) {
   EXPECT_NE(csv.find("\r\n" + serang + ";MPP serang;5;5;"), std::string::npos) << csv;
   EXPECT_NE(csv.find("\r\nTOTAL;;8;8;"), std::string::npos) << csv;
   EXPECT_EQ(csv.find(bandung), std::string::npos) << csv;
-  // It read and wrote nothing: the same days, and its connection reads only,
-  // even as the database's owner.
-  EXPECT_EQ(Count("SELECT count(*) FROM shipped_day"), shipped);
+  // Its connection reads only, even as the database's owner (a reader's role
+  // could not write anyway).
   auto owner = central::ConnectReadOnly(pg_.Url(db_), "test");
   ASSERT_TRUE(owner.ok()) << owner.status().message();
   {
