@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cfloat>
 #include <cstdio>
-#include <map>
 #include <optional>
 
 #include "broker/report/report.h"
@@ -649,11 +648,6 @@ void RegionPanel(UiState* ui, const Fonts& f, ImVec2 p0, ImVec2 p1, TapTargets* 
   const Lang l = ui->lang;
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImVec2 in = Card(dl, f, p0, p1, T(l, "Wilayah, jumlah MPP", "Region, MPPs"));
-  std::map<std::string, int> provinces, cities;
-  for (const auto& h : ui->overview.halls) {
-    ++provinces[h.province];
-    if (h.province == ui->province) ++cities[h.city];
-  }
   const ImVec2 size(p1.x - 10 - in.x, p1.y - 10 - in.y);
   LayoutBox box("regions", in, ImVec2(in.x + size.x, in.y + size.y), kWhite, kBoxScrollsY);
   ImGui::SetCursorScreenPos(in);
@@ -666,6 +660,10 @@ void RegionPanel(UiState* ui, const Fonts& f, ImVec2 p0, ImVec2 p1, TapTargets* 
                  static_cast<int>(ui->overview.halls.size()), 0, width, all)) {
     ChooseRegion(ui, "", "", "");
   }
+  // Made before the frame (PrepareView); a tap changes the region, and the
+  // lists only before the next frame.
+  const auto& provinces = ui->prepared.provinces;
+  const auto& cities = ui->prepared.cities;
   for (const auto& [province, n] : provinces) {
     const bool open = province == ui->province;
     if (RegionItem(targets, f, "province:" + province, province, n, 0, width,

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
+#include <map>
 
 #include "common/i18n.h"
 #include "common/wire.h"
@@ -37,6 +38,7 @@ void ManagerRequests::OnLive(const LiveState& state, bool connected, UiState* ui
 void ManagerRequests::OnOverview(const central::Overview& overview, UiState* ui) {
   ui->overview = overview;
   ui->has_overview = true;
+  ++ui->overview_version;
   if (overview.last_day.empty() || ui->today == overview.last_day) return;
   const bool first = ui->today.empty();
   ui->today = overview.last_day;  // later: new days shipped; the range stays
@@ -156,6 +158,17 @@ void PrepareView(UiState* ui) {
   if (ui->trend && p.trend_version != ui->trend_version) {
     p.trend = SortedRows(*ui->trend, Column::kGroup, true);  // "2026-01" ... in order
     p.trend_version = ui->trend_version;
+  }
+  if (p.overview_version != ui->overview_version || p.province != ui->province) {
+    std::map<std::string, int> provinces, cities;
+    for (const auto& h : ui->overview.halls) {
+      ++provinces[h.province];
+      if (h.province == ui->province) ++cities[h.city];
+    }
+    p.provinces.assign(provinces.begin(), provinces.end());
+    p.cities.assign(cities.begin(), cities.end());
+    p.overview_version = ui->overview_version;
+    p.province = ui->province;
   }
   if (p.today != ui->today) {
     p.today = ui->today;

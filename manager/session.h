@@ -41,6 +41,7 @@ struct UiState {
   // months by month, ending with the chosen range's last month.
   central::Overview overview;
   bool has_overview = false;
+  uint64_t overview_version = 0;  // +1 each time it is read
   bool central_connected = false;
   std::string central_error;
   std::string province, city, mpp;
@@ -70,6 +71,11 @@ struct UiState {
     std::vector<const v1::ReportRow*> table, by_wait_within, by_skm;
     std::optional<HeatMap> heat;
     std::vector<const v1::ReportRow*> trend;  // by month
+    // Central: the provinces and the chosen province's cities, with their
+    // number of halls, in name order (the region list).
+    uint64_t overview_version = 0;
+    std::string province;
+    std::vector<std::pair<std::string, int>> provinces, cities;
     std::string today;
     std::array<std::pair<std::string, std::string>, kRanges> range_dates;  // by Range
   } prepared;

@@ -93,9 +93,16 @@ TEST(ChooseRegion, NarrowerRegionsDrillDownAndTheNameSaysWhich) {
   ui.overview = ThreeHalls("2026-11-30");
   ui.by = "province";
   EXPECT_EQ(RegionName(ui), "Seluruh Indonesia");
+  ++ui.overview_version;
+  PrepareView(&ui);  // the region list: provinces with their halls, cities once one is chosen
+  using Count = std::vector<std::pair<std::string, int>>;
+  EXPECT_EQ(ui.prepared.provinces, (Count{{"Banten", 2}, {"Jawa Barat", 1}}));
+  EXPECT_TRUE(ui.prepared.cities.empty());
   ChooseRegion(&ui, "Banten", "Kota Serang", "");
   EXPECT_EQ(ui.by, "mpp");
   EXPECT_EQ(RegionName(ui), "Kota Serang, Banten");
+  PrepareView(&ui);
+  EXPECT_EQ(ui.prepared.cities, (Count{{"Kota Cilegon", 1}, {"Kota Serang", 1}}));
   ChooseRegion(&ui, "Banten", "Kota Serang", "serang");
   EXPECT_EQ(ui.by, "service");
   EXPECT_EQ(RegionName(ui), "MPP Kota Serang");
